@@ -1,0 +1,19 @@
+// strand's WebAssembly kernels: re-exports only. Every kernel is unchecked (pointers, lengths, scalars),
+// allocates nothing and never throws; src/backend/wasm.ts owns the memory and src/ validates arguments.
+
+export { matvec_f32, matvec_f64, matmat_f32, matmat_f64, lowrank_f32, lowrank_f64 } from "./matvec";
+export { phi_f32, phi_f64, dphi_f32, dphi_f64 } from "./phi";
+export {
+  euler_dense_f32, euler_dense_f64, euler_lowrank_f32, euler_lowrank_f64,
+  rk4_dense_f32, rk4_dense_f64, rk4_lowrank_f32, rk4_lowrank_f64,
+} from "./ode";
+export {
+  cov_lag_accum_f32, cov_lag_accum_f64, row_sum_accum_f32, row_sum_accum_f64,
+  trace_f64, dot_f64, sumsq_f64, trace_prod_f64,
+} from "./cov";
+export { rng_normal_f32, rng_normal_f64, rng_uniform_f64 } from "./rng";
+
+/** First free byte after the static data: the JS-side allocator starts here. */
+export function heap_base(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,271 @@
+// Dense and low-rank coupling products.
+//
+//   matvec:   y = A x                       A: m x n row-major, x: n, y: m
+//   matmat:   Y_b = A X_b  for b < k         X: k x n (trajectory-major: each trajectory contiguous), Y: k x m
+//   lowrank:  y = L (d ⊙ (R^T v))            L, R: n x m row-major, d: m, cost O(n m) instead of O(n^2)
+//   lowrank (batched): the same for k trajectories, V and Y k x n, scratch Z k x m
+//
+// Register blocking: matvec does 4 rows of A per pass, so each load of x feeds 4 products; matmat does 2 rows
+// x 4 trajectories per pass (8 accumulators), so each load of A feeds 4 products and A is streamed from
+// memory once per 4 trajectories instead of once per trajectory. Each pass ends with a scalar tail over the
+// n mod lanes leftover columns. Accumulation is in the working precision T (as BLAS sgemv/dgemv).
+// Aliasing: outputs must not alias inputs. No alignment is assumed (v128.load is unaligned-safe).
+
+import { __lanes, __shift, __hsum, __madd } from "./inline/simd";
+
+// y[i] = sum_j A[i, j] x[j]
+export function __matvec<T>(m: i32, n: i32, a: usize, x: usize, y: usize): void {
+  const L = __lanes<T>();
+  const S = __shift<T>();
+  let nv = n & ~(L - 1);
+  let rowBytes = <usize>n << S;
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    let a0 = a + <usize>i * rowBytes;
+    let a1 = a0 + rowBytes;
+    let a2 = a1 + rowBytes;
+    let a3 = a2 + rowBytes;
+    let c0 = v128.splat<T>(0);
+    let c1 = v128.splat<T>(0);
+    let c2 = v128.splat<T>(0);
+    let c3 = v128.splat<T>(0);
+    let j = 0;
+    for (; j < nv; j += L) {
+      let off = <usize>j << S;
+      let xv = v128.load(x + off);
+      c0 = __madd<T>(c0, v128.load(a0 + off), xv);
+      c1 = __madd<T>(c1, v128.load(a1 + off), xv);
+      c2 = __madd<T>(c2, v128.load(a2 + off), xv);
+      c3 = __madd<T>(c3, v128.load(a3 + off), xv);
+    }
+    let s0 = __hsum<T>(c0);
+    let s1 = __hsum<T>(c1);
+    let s2 = __hsum<T>(c2);
+    let s3 = __hsum<T>(c3);
+    for (; j < n; j++) {
+      let off = <usize>j << S;
+      let xj = load<T>(x + off);
+      s0 += load<T>(a0 + off) * xj;
+      s1 += load<T>(a1 + off) * xj;
+      s2 += load<T>(a2 + off) * xj;
+      s3 += load<T>(a3 + off) * xj;
+    }
+    let yo = y + (<usize>i << S);
+    store<T>(yo, s0);
+    store<T>(yo, s1, 1 << S);
+    store<T>(yo, s2, 2 << S);
+    store<T>(yo, s3, 3 << S);
+  }
+  for (; i < m; i++) {
+    let a0 = a + <usize>i * rowBytes;
+    let c0 = v128.splat<T>(0);
+    let j = 0;
+    for (; j < nv; j += L) {
+      let off = <usize>j << S;
+      c0 = __madd<T>(c0, v128.load(a0 + off), v128.load(x + off));
+    }
+    let s0 = __hsum<T>(c0);
+    for (; j < n; j++) {
+      let off = <usize>j << S;
+      s0 += load<T>(a0 + off) * load<T>(x + off);
+    }
+    store<T>(y + (<usize>i << S), s0);
+  }
+}
+
+// Y[b, i] = sum_j A[i, j] X[b, j]
+export function __matmat<T>(m: i32, n: i32, k: i32, a: usize, x: usize, y: usize): void {
+  const L = __lanes<T>();
+  const S = __shift<T>();
+  let nv = n & ~(L - 1);
+  let rowBytes = <usize>n << S;
+  let outBytes = <usize>m << S;
+  let b = 0;
+  for (; b + 4 <= k; b += 4) {
+    let x0 = x + <usize>b * rowBytes;
+    let x1 = x0 + rowBytes;
+    let x2 = x1 + rowBytes;
+    let x3 = x2 + rowBytes;
+    let y0 = y + <usize>b * outBytes;
+    let i = 0;
+    for (; i + 2 <= m; i += 2) {
+      let a0 = a + <usize>i * rowBytes;
+      let a1 = a0 + rowBytes;
+      let c00 = v128.splat<T>(0), c01 = v128.splat<T>(0), c02 = v128.splat<T>(0), c03 = v128.splat<T>(0);
+      let c10 = v128.splat<T>(0), c11 = v128.splat<T>(0), c12 = v128.splat<T>(0), c13 = v128.splat<T>(0);
+      let j = 0;
+      for (; j < nv; j += L) {
+        let off = <usize>j << S;
+        let av0 = v128.load(a0 + off);
+        let av1 = v128.load(a1 + off);
+        let xv0 = v128.load(x0 + off);
+        let xv1 = v128.load(x1 + off);
+        let xv2 = v128.load(x2 + off);
+        let xv3 = v128.load(x3 + off);
+        c00 = __madd<T>(c00, av0, xv0);
+        c01 = __madd<T>(c01, av0, xv1);
+        c02 = __madd<T>(c02, av0, xv2);
+        c03 = __madd<T>(c03, av0, xv3);
+        c10 = __madd<T>(c10, av1, xv0);
+        c11 = __madd<T>(c11, av1, xv1);
+        c12 = __madd<T>(c12, av1, xv2);
+        c13 = __madd<T>(c13, av1, xv3);
+      }
+      let s00 = __hsum<T>(c00), s01 = __hsum<T>(c01), s02 = __hsum<T>(c02), s03 = __hsum<T>(c03);
+      let s10 = __hsum<T>(c10), s11 = __hsum<T>(c11), s12 = __hsum<T>(c12), s13 = __hsum<T>(c13);
+      for (; j < n; j++) {
+        let off = <usize>j << S;
+        let av0 = load<T>(a0 + off);
+        let av1 = load<T>(a1 + off);
+        let xv0 = load<T>(x0 + off);
+        let xv1 = load<T>(x1 + off);
+        let xv2 = load<T>(x2 + off);
+        let xv3 = load<T>(x3 + off);
+        s00 += av0 * xv0; s01 += av0 * xv1; s02 += av0 * xv2; s03 += av0 * xv3;
+        s10 += av1 * xv0; s11 += av1 * xv1; s12 += av1 * xv2; s13 += av1 * xv3;
+      }
+      let yo = y0 + (<usize>i << S);
+      store<T>(yo, s00);
+      store<T>(yo + outBytes, s01);
+      store<T>(yo + 2 * outBytes, s02);
+      store<T>(yo + 3 * outBytes, s03);
+      store<T>(yo, s10, 1 << S);
+      store<T>(yo + outBytes, s11, 1 << S);
+      store<T>(yo + 2 * outBytes, s12, 1 << S);
+      store<T>(yo + 3 * outBytes, s13, 1 << S);
+    }
+    if (i < m) {
+      // last row when m is odd: 1 row x 4 trajectories
+      let a0 = a + <usize>i * rowBytes;
+      let c0 = v128.splat<T>(0), c1 = v128.splat<T>(0), c2 = v128.splat<T>(0), c3 = v128.splat<T>(0);
+      let j = 0;
+      for (; j < nv; j += L) {
+        let off = <usize>j << S;
+        let av = v128.load(a0 + off);
+        c0 = __madd<T>(c0, av, v128.load(x0 + off));
+        c1 = __madd<T>(c1, av, v128.load(x1 + off));
+        c2 = __madd<T>(c2, av, v128.load(x2 + off));
+        c3 = __madd<T>(c3, av, v128.load(x3 + off));
+      }
+      let s0 = __hsum<T>(c0), s1 = __hsum<T>(c1), s2 = __hsum<T>(c2), s3 = __hsum<T>(c3);
+      for (; j < n; j++) {
+        let off = <usize>j << S;
+        let av = load<T>(a0 + off);
+        s0 += av * load<T>(x0 + off);
+        s1 += av * load<T>(x1 + off);
+        s2 += av * load<T>(x2 + off);
+        s3 += av * load<T>(x3 + off);
+      }
+      let yo = y0 + (<usize>i << S);
+      store<T>(yo, s0);
+      store<T>(yo + outBytes, s1);
+      store<T>(yo + 2 * outBytes, s2);
+      store<T>(yo + 3 * outBytes, s3);
+    }
+  }
+  for (; b < k; b++) {
+    __matvec<T>(m, n, a, x + <usize>b * rowBytes, y + <usize>b * outBytes);
+  }
+}
+
+// Z[b, :] = d ⊙ (R^T V[b, :]);  R: n x m, V: k x n, Z: k x m. Four rows of R per pass over each z_b.
+function __project<T>(n: i32, m: i32, k: i32, d: usize, r: usize, v: usize, z: usize): void {
+  const L = __lanes<T>();
+  const S = __shift<T>();
+  let mv = m & ~(L - 1);
+  let mBytes = <usize>m << S;
+  let nBytes = <usize>n << S;
+  memory.fill(z, 0, <usize>k * mBytes);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    let r0 = r + <usize>i * mBytes;
+    let r1 = r0 + mBytes;
+    let r2 = r1 + mBytes;
+    let r3 = r2 + mBytes;
+    for (let b = 0; b < k; b++) {
+      let vb = v + <usize>b * nBytes + (<usize>i << S);
+      let zb = z + <usize>b * mBytes;
+      let s0 = load<T>(vb), s1 = load<T>(vb, 1 << S), s2 = load<T>(vb, 2 << S), s3 = load<T>(vb, 3 << S);
+      let v0 = v128.splat<T>(s0), v1 = v128.splat<T>(s1), v2 = v128.splat<T>(s2), v3 = v128.splat<T>(s3);
+      let a = 0;
+      for (; a < mv; a += L) {
+        let off = <usize>a << S;
+        let acc = v128.load(zb + off);
+        acc = __madd<T>(acc, v0, v128.load(r0 + off));
+        acc = __madd<T>(acc, v1, v128.load(r1 + off));
+        acc = __madd<T>(acc, v2, v128.load(r2 + off));
+        acc = __madd<T>(acc, v3, v128.load(r3 + off));
+        v128.store(zb + off, acc);
+      }
+      for (; a < m; a++) {
+        let off = <usize>a << S;
+        let acc = load<T>(zb + off);
+        acc += s0 * load<T>(r0 + off);
+        acc += s1 * load<T>(r1 + off);
+        acc += s2 * load<T>(r2 + off);
+        acc += s3 * load<T>(r3 + off);
+        store<T>(zb + off, acc);
+      }
+    }
+  }
+  for (; i < n; i++) {
+    let r0 = r + <usize>i * mBytes;
+    for (let b = 0; b < k; b++) {
+      let zb = z + <usize>b * mBytes;
+      let s0 = load<T>(v + <usize>b * nBytes + (<usize>i << S));
+      let v0 = v128.splat<T>(s0);
+      let a = 0;
+      for (; a < mv; a += L) {
+        let off = <usize>a << S;
+        v128.store(zb + off, __madd<T>(v128.load(zb + off), v0, v128.load(r0 + off)));
+      }
+      for (; a < m; a++) {
+        let off = <usize>a << S;
+        store<T>(zb + off, load<T>(zb + off) + s0 * load<T>(r0 + off));
+      }
+    }
+  }
+  for (let b = 0; b < k; b++) {
+    let zb = z + <usize>b * mBytes;
+    let a = 0;
+    for (; a < mv; a += L) {
+      let off = <usize>a << S;
+      v128.store(zb + off, v128.mul<T>(v128.load(zb + off), v128.load(d + off)));
+    }
+    for (; a < m; a++) {
+      let off = <usize>a << S;
+      store<T>(zb + off, load<T>(zb + off) * load<T>(d + off));
+    }
+  }
+}
+
+// Y[b] = L (d ⊙ (R^T V[b])) for b < k; scratch z holds k x m values.
+export function __lowrank<T>(n: i32, m: i32, k: i32, l: usize, d: usize, r: usize, v: usize, z: usize, y: usize): void {
+  __project<T>(n, m, k, d, r, v, z);
+  __matmat<T>(n, m, k, l, z, y);
+}
+
+/** y = A x; A m x n row-major (float32). y must not alias A or x. */
+export function matvec_f32(m: i32, n: i32, a: usize, x: usize, y: usize): void {
+  __matvec<f32>(m, n, a, x, y);
+}
+/** float64 version of matvec_f32. */
+export function matvec_f64(m: i32, n: i32, a: usize, x: usize, y: usize): void {
+  __matvec<f64>(m, n, a, x, y);
+}
+/** Y[b] = A X[b] for k trajectories; X k x n, Y k x m (float32). Y must not alias A or X. */
+export function matmat_f32(m: i32, n: i32, k: i32, a: usize, x: usize, y: usize): void {
+  __matmat<f32>(m, n, k, a, x, y);
+}
+/** float64 version of matmat_f32. */
+export function matmat_f64(m: i32, n: i32, k: i32, a: usize, x: usize, y: usize): void {
+  __matmat<f64>(m, n, k, a, x, y);
+}
+/** Y[b] = L (d ⊙ (R^T V[b])) for k trajectories; L, R n x m; V, Y k x n; scratch Z k x m (float32). */
+export function lowrank_f32(n: i32, m: i32, k: i32, l: usize, d: usize, r: usize, v: usize, z: usize, y: usize): void {
+  __lowrank<f32>(n, m, k, l, d, r, v, z, y);
+}
+/** float64 version of lowrank_f32. */
+export function lowrank_f64(n: i32, m: i32, k: i32, l: usize, d: usize, r: usize, v: usize, z: usize, y: usize): void {
+  __lowrank<f64>(n, m, k, l, d, r, v, z, y);
+}

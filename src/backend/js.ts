@@ -1,0 +1,226 @@
+/**
+ * JsBackend: the plain-TypeScript reference implementation of every kernel (see types.ts for the maths and
+ * layouts). It is the fallback where WebAssembly SIMD is missing and the yardstick the conformance suite
+ * holds the wasm kernels to. Sums are accumulated in float64 even for float32 arrays (values are rounded
+ * to float32 only when stored), so for float32 it is the more accurate of the two backends.
+ * Integration follows assembly/ode.ts stage by stage (same tableau, same stored intermediates).
+ */
+import type { DType, FloatArray } from "../errors.ts";
+import type { Backend, Buf, Coupling, EulerScratch, PhiKind, Rk4Scratch, Rng } from "./types.ts";
+import { phiScalar, dphiScalar } from "./special.ts";
+import { fillNormal, uniform53 } from "./rng.ts";
+
+const RK4_NODE = [0.5, 0.5, 1.0] as const;
+const RK4_WEIGHT = [1 / 6, 1 / 3, 1 / 3, 1 / 6] as const;
+
+class JsBuf implements Buf {
+  constructor(
+    readonly owner: JsBackend,
+    readonly data: FloatArray,
+  ) {}
+  get dtype(): DType {
+    return this.data instanceof Float32Array ? "float32" : "float64";
+  }
+  get length(): number {
+    return this.data.length;
+  }
+}
+
+class JsRng implements Rng {
+  readonly kind = "rng" as const;
+  constructor(readonly state: Uint32Array) {}
+}
+
+export class JsBackend implements Backend {
+  readonly name = "js" as const;
+  readonly simd = false;
+
+  private d(buf: Buf): FloatArray {
+    if (!(buf instanceof JsBuf) || buf.owner !== this) throw new TypeError("buffer does not belong to this js backend");
+    return buf.data;
+  }
+
+  alloc(dtype: DType, length: number): Buf {
+    return new JsBuf(this, dtype === "float32" ? new Float32Array(length) : new Float64Array(length));
+  }
+  sub(buf: Buf, offset: number, length: number): Buf {
+    return new JsBuf(this, this.d(buf).subarray(offset, offset + length));
+  }
+  free(buf: Buf): void {
+    this.d(buf);
+  }
+  write(buf: Buf, data: ArrayLike<number>, offset = 0): void {
+    this.d(buf).set(data, offset);
+  }
+  read(buf: Buf): FloatArray {
+    return this.d(buf).slice();
+  }
+  view(buf: Buf): FloatArray {
+    return this.d(buf);
+  }
+  fill(buf: Buf, value: number): void {
+    this.d(buf).fill(value);
+  }
+  copyWithin(buf: Buf, target: number, start: number, end: number): void {
+    this.d(buf).copyWithin(target, start, end);
+  }
+
+  matvec(m: number, n: number, a: Buf, x: Buf, y: Buf): void {
+    const A = this.d(a), X = this.d(x), Y = this.d(y);
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      const o = i * n;
+      for (let j = 0; j < n; j++) s += A[o + j] * X[j];
+      Y[i] = s;
+    }
+  }
+
+  matmat(m: number, n: number, k: number, a: Buf, x: Buf, y: Buf): void {
+    const A = this.d(a), X = this.d(x), Y = this.d(y);
+    for (let b = 0; b < k; b++) {
+      const xo = b * n, yo = b * m;
+      for (let i = 0; i < m; i++) {
+        let s = 0;
+        const o = i * n;
+        for (let j = 0; j < n; j++) s += A[o + j] * X[xo + j];
+        Y[yo + i] = s;
+      }
+    }
+  }
+
+  lowrank(n: number, m: number, k: number, l: Buf, d: Buf, r: Buf, v: Buf, z: Buf, y: Buf): void {
+    const R = this.d(r), D = this.d(d), V = this.d(v), Z = this.d(z);
+    Z.fill(0, 0, k * m);
+    for (let b = 0; b < k; b++) {
+      for (let i = 0; i < n; i++) {
+        const vi = V[b * n + i];
+        const ro = i * m, zo = b * m;
+        for (let a = 0; a < m; a++) Z[zo + a] += vi * R[ro + a];
+      }
+      for (let a = 0; a < m; a++) Z[b * m + a] *= D[a];
+    }
+    this.matmat(n, m, k, l, z, y);
+  }
+
+  phi(kind: PhiKind, n: number, k: number, x: Buf, g: Buf | null, out: Buf): void {
+    const X = this.d(x), O = this.d(out);
+    const G = g ? this.d(g) : null;
+    for (let b = 0; b < k; b++) {
+      const o = b * n;
+      for (let i = 0; i < n; i++) O[o + i] = G ? phiScalar(kind, X[o + i]) * G[i] : phiScalar(kind, X[o + i]);
+    }
+  }
+
+  dphi(kind: PhiKind, len: number, x: Buf, out: Buf): void {
+    const X = this.d(x), O = this.d(out);
+    for (let i = 0; i < len; i++) O[i] = dphiScalar(kind, X[i]);
+  }
+
+  private coupling(n: number, k: number, c: Coupling, p: Buf, h: Buf, z: Buf | undefined): void {
+    if (c.kind === "dense") this.matmat(n, n, k, c.j, p, h);
+    else this.lowrank(n, c.m, k, c.l, c.d, c.r, p, z as Buf, h);
+  }
+
+  euler(n: number, k: number, kind: PhiKind, dt: number, c: Coupling, x: Buf, g: Buf | null, input: Buf | null, s: EulerScratch): void {
+    this.phi(kind, n, k, x, g, s.p);
+    this.coupling(n, k, c, s.p, s.h, s.z);
+    const X = this.d(x), H = this.d(s.h), I = input ? this.d(input) : null;
+    for (let b = 0; b < k; b++) {
+      for (let i = 0; i < n; i++) {
+        const at = b * n + i;
+        const f = I ? H[at] - X[at] + I[i] : H[at] - X[at];
+        X[at] = X[at] + dt * f;
+      }
+    }
+  }
+
+  rk4(n: number, k: number, kind: PhiKind, dt: number, c: Coupling, x: Buf, g: Buf | null, input: Buf | null, s: Rk4Scratch): void {
+    const X = this.d(x), H = this.d(s.h), XS = this.d(s.xs), ACC = this.d(s.acc), I = input ? this.d(input) : null;
+    for (let stage = 0; stage < 4; stage++) {
+      const xin = stage === 0 ? x : s.xs;
+      const XIN = this.d(xin);
+      this.phi(kind, n, k, xin, g, s.p);
+      this.coupling(n, k, c, s.p, s.h, s.z);
+      const w = RK4_WEIGHT[stage];
+      const cdt = stage < 3 ? RK4_NODE[stage] * dt : 0;
+      for (let b = 0; b < k; b++) {
+        for (let i = 0; i < n; i++) {
+          const at = b * n + i;
+          const f = I ? H[at] - XIN[at] + I[i] : H[at] - XIN[at];
+          if (stage === 0) {
+            ACC[at] = w * f;
+            XS[at] = X[at] + cdt * f;
+          } else if (stage < 3) {
+            ACC[at] = ACC[at] + w * f;
+            XS[at] = X[at] + cdt * f;
+          } else {
+            X[at] = X[at] + dt * (ACC[at] + w * f);
+          }
+        }
+      }
+    }
+  }
+
+  covLagAccum(n: number, k: number, lags: number, hist: Buf, acc: Buf): void {
+    const H = this.d(hist), C = this.d(acc);
+    for (let l = 0; l <= lags; l++) {
+      const co = l * n * n;
+      for (let s = 0; s < k; s++) {
+        const ao = (lags + s) * n, bo = (lags + s - l) * n;
+        for (let i = 0; i < n; i++) {
+          const ai = H[ao + i];
+          const ro = co + i * n;
+          for (let j = 0; j < n; j++) C[ro + j] += ai * H[bo + j];
+        }
+      }
+    }
+  }
+
+  rowSumAccum(n: number, k: number, x: Buf, sum: Buf): void {
+    const X = this.d(x), S = this.d(sum);
+    for (let s = 0; s < k; s++) for (let j = 0; j < n; j++) S[j] += X[s * n + j];
+  }
+
+  trace(n: number, a: Buf): number {
+    const A = this.d(a);
+    let s = 0;
+    for (let i = 0; i < n; i++) s += A[i * (n + 1)];
+    return s;
+  }
+  dot(len: number, a: Buf, b: Buf): number {
+    const A = this.d(a), B = this.d(b);
+    let s = 0;
+    for (let i = 0; i < len; i++) s += A[i] * B[i];
+    return s;
+  }
+  sumsq(len: number, a: Buf): number {
+    return this.dot(len, a, a);
+  }
+  traceProd(n: number, a: Buf, b: Buf): number {
+    const A = this.d(a), B = this.d(b);
+    let s = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s += A[i * n + j] * B[j * n + i];
+    return s;
+  }
+
+  rngCreate(state: Uint32Array): Rng {
+    return new JsRng(Uint32Array.from(state));
+  }
+  private st(rng: Rng): Uint32Array {
+    if (!(rng instanceof JsRng)) throw new TypeError("rng does not belong to the js backend");
+    return rng.state;
+  }
+  rngState(rng: Rng): Uint32Array {
+    return Uint32Array.from(this.st(rng));
+  }
+  rngFree(rng: Rng): void {
+    this.st(rng);
+  }
+  rngNormal(rng: Rng, n: number, mean: number, std: number, out: Buf): void {
+    fillNormal(this.st(rng), n, mean, std, this.d(out));
+  }
+  rngUniform(rng: Rng, n: number, out: Buf): void {
+    const s = this.st(rng), O = this.d(out);
+    for (let i = 0; i < n; i++) O[i] = uniform53(s);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Backend selection. "auto" picks the wasm backend when the runtime validates a tiny module that uses a
+ * WebAssembly SIMD instruction (the feature test of tfjs-backend-wasm and wasm-feature-detect), and the
+ * TypeScript backend otherwise. An explicit "wasm" fails loudly when SIMD is missing rather than falling
+ * back silently, so a benchmark or test never measures the wrong thing.
+ */
+import { checkOneOf } from "../errors.ts";
+import { JsBackend } from "./js.ts";
+import type { Backend, BackendName } from "./types.ts";
+import { createWasmBackend } from "./wasm.ts";
+
+export type BackendChoice = BackendName | "auto";
+export const BACKEND_CHOICES: readonly BackendChoice[] = ["auto", "wasm", "js"];
+
+// (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt))
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+/** true when this runtime supports WebAssembly with the SIMD proposal. */
+export function simdSupported(): boolean {
+  try {
+    return typeof WebAssembly === "object" && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/** A backend by name; "auto" (default) = wasm where SIMD is supported, else js. */
+export async function createBackend(choice: BackendChoice = "auto"): Promise<Backend> {
+  checkOneOf("backend", choice, BACKEND_CHOICES);
+  if (choice === "js") return new JsBackend();
+  if (!simdSupported()) {
+    if (choice === "wasm") throw new Error("backend \"wasm\" needs WebAssembly SIMD, which this runtime does not support; use backend \"js\"");
+    return new JsBackend();
+  }
+  try {
+    return await createWasmBackend();
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const hint = /strand-wasm/.test(msg) ? " (the kernels are not built: run `npm run asbuild`)" : "";
+    throw new Error(`cannot load the wasm backend: ${msg}${hint}`);
+  }
+}

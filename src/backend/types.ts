@@ -1,0 +1,96 @@
+/**
+ * The Backend interface: one typed method per kernel in assembly/, implemented twice (WasmBackend over the
+ * SIMD module, JsBackend in plain TypeScript as the reference and fallback). Methods are unchecked, like
+ * the kernels: sizes, dtypes and buffer lengths are the caller's responsibility (src/kernels.ts and the
+ * simulation layer validate first). Arrays live in backend-owned buffers (`Buf`), so that a simulation keeps
+ * its state inside WebAssembly memory between steps with no copies.
+ *
+ * Layouts (all row-major; "k x n" = k trajectories of n values each, trajectory-major):
+ *   matvec:  y(m) = A(m x n) x(n)                     matmat: Y(k x m) = X(k x n) A^T, i.e. Y[b] = A X[b]
+ *   lowrank: Y[b] = L diag(d) R^T V[b], L, R n x m, scratch Z k x m
+ *   phi:     out = g ⊙ phi(x) over k blocks of n (g optional)     dphi: out = phi'(x), elementwise
+ *   euler/rk4: one step of dx/dt = -x + J (g ⊙ phi(x)) + input for k trajectories, x updated in place
+ *   covLagAccum: C_l += sum_s a(t_s) a(t_s - l)^T for l = 0..lags, history (lags + k) x n, acc (lags+1) n x n f64
+ *   rng: xoshiro128** + polar Box–Muller, bit-identical on both backends.
+ */
+import type { DType, FloatArray } from "../errors.ts";
+
+export type BackendName = "wasm" | "js";
+
+/** phi kinds, as numbered in assembly/phi.ts */
+export const PHI_KINDS = { tanh: 0, erf: 1 } as const;
+export type PhiName = keyof typeof PHI_KINDS;
+export type PhiKind = (typeof PHI_KINDS)[PhiName];
+
+/** A backend-owned array of `length` values of `dtype`. Opaque outside the backend that made it. */
+export interface Buf {
+  readonly dtype: DType;
+  readonly length: number;
+}
+
+/** A random-number stream (xoshiro128** state) owned by a backend. */
+export interface Rng {
+  readonly kind: "rng";
+}
+
+export interface EulerScratch {
+  p: Buf;
+  h: Buf;
+  /** k x m, low-rank couplings only */
+  z?: Buf;
+}
+export interface Rk4Scratch extends EulerScratch {
+  xs: Buf;
+  acc: Buf;
+}
+
+/** Dense J (n x n) or factored J = L diag(d) R^T (L, R: n x m). */
+export type Coupling = { kind: "dense"; j: Buf } | { kind: "lowrank"; m: number; l: Buf; d: Buf; r: Buf };
+
+export interface Backend {
+  readonly name: BackendName;
+  /** true when the kernels run as WebAssembly SIMD */
+  readonly simd: boolean;
+
+  // memory
+  alloc(dtype: DType, length: number): Buf;
+  /** A buffer sharing storage with `buf`, values [offset, offset + length). */
+  sub(buf: Buf, offset: number, length: number): Buf;
+  free(buf: Buf): void;
+  write(buf: Buf, data: ArrayLike<number>, offset?: number): void;
+  /** A copy of the buffer's values. */
+  read(buf: Buf): FloatArray;
+  /** A live view (no copy); valid until the next alloc on this backend (memory may grow). */
+  view(buf: Buf): FloatArray;
+  fill(buf: Buf, value: number): void;
+  /** Within one buffer: move values [start, end) to `target` (like TypedArray.copyWithin). */
+  copyWithin(buf: Buf, target: number, start: number, end: number): void;
+
+  // dense and low-rank products
+  matvec(m: number, n: number, a: Buf, x: Buf, y: Buf): void;
+  matmat(m: number, n: number, k: number, a: Buf, x: Buf, y: Buf): void;
+  lowrank(n: number, m: number, k: number, l: Buf, d: Buf, r: Buf, v: Buf, z: Buf, y: Buf): void;
+
+  // nonlinearity
+  phi(kind: PhiKind, n: number, k: number, x: Buf, g: Buf | null, out: Buf): void;
+  dphi(kind: PhiKind, len: number, x: Buf, out: Buf): void;
+
+  // integration steps
+  euler(n: number, k: number, kind: PhiKind, dt: number, coupling: Coupling, x: Buf, g: Buf | null, input: Buf | null, scratch: EulerScratch): void;
+  rk4(n: number, k: number, kind: PhiKind, dt: number, coupling: Coupling, x: Buf, g: Buf | null, input: Buf | null, scratch: Rk4Scratch): void;
+
+  // streaming statistics (accumulators are float64)
+  covLagAccum(n: number, k: number, lags: number, hist: Buf, acc: Buf): void;
+  rowSumAccum(n: number, k: number, x: Buf, sum: Buf): void;
+  trace(n: number, a: Buf): number;
+  dot(len: number, a: Buf, b: Buf): number;
+  sumsq(len: number, a: Buf): number;
+  traceProd(n: number, a: Buf, b: Buf): number;
+
+  // random numbers
+  rngCreate(state: Uint32Array): Rng;
+  rngState(rng: Rng): Uint32Array;
+  rngFree(rng: Rng): void;
+  rngNormal(rng: Rng, n: number, mean: number, std: number, out: Buf): void;
+  rngUniform(rng: Rng, n: number, out: Buf): void;
+}

@@ -1,0 +1,305 @@
+/**
+ * WasmBackend: the kernels of assembly/ (compiled with SIMD to build/strand.wasm) behind the Backend
+ * interface. This module alone owns the WebAssembly.Memory: it allocates, frees, copies in and out, and
+ * re-makes typed-array views after memory.grow (growth detaches every earlier view of the old buffer).
+ *
+ * Allocation: first-fit over a free list kept in address order, blocks rounded up to 16 bytes (v128
+ * alignment is not required by the kernels but keeps rows of float32 x 4 lanes aligned when n % 4 = 0);
+ * freed neighbours coalesce and a free block at the top of the heap returns to the bump pointer. The
+ * module is instantiated from the embedded bytes in build/strand-wasm.ts (no fs, no fetch), so the same
+ * code runs in Node, browsers, workers and serverless runtimes.
+ */
+import type { DType, FloatArray } from "../errors.ts";
+import type { Backend, Buf, Coupling, EulerScratch, PhiKind, Rk4Scratch, Rng } from "./types.ts";
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  heap_base(): number;
+  matvec_f32(m: number, n: number, a: number, x: number, y: number): void;
+  matvec_f64(m: number, n: number, a: number, x: number, y: number): void;
+  matmat_f32(m: number, n: number, k: number, a: number, x: number, y: number): void;
+  matmat_f64(m: number, n: number, k: number, a: number, x: number, y: number): void;
+  lowrank_f32(n: number, m: number, k: number, l: number, d: number, r: number, v: number, z: number, y: number): void;
+  lowrank_f64(n: number, m: number, k: number, l: number, d: number, r: number, v: number, z: number, y: number): void;
+  phi_f32(kind: number, n: number, k: number, x: number, g: number, out: number): void;
+  phi_f64(kind: number, n: number, k: number, x: number, g: number, out: number): void;
+  dphi_f32(kind: number, len: number, x: number, out: number): void;
+  dphi_f64(kind: number, len: number, x: number, out: number): void;
+  euler_dense_f32(n: number, k: number, kind: number, dt: number, j: number, x: number, g: number, inp: number, p: number, h: number): void;
+  euler_dense_f64(n: number, k: number, kind: number, dt: number, j: number, x: number, g: number, inp: number, p: number, h: number): void;
+  euler_lowrank_f32(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, r: number, x: number, g: number, inp: number, p: number, h: number, z: number): void;
+  euler_lowrank_f64(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, r: number, x: number, g: number, inp: number, p: number, h: number, z: number): void;
+  rk4_dense_f32(n: number, k: number, kind: number, dt: number, j: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number): void;
+  rk4_dense_f64(n: number, k: number, kind: number, dt: number, j: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number): void;
+  rk4_lowrank_f32(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, r: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number, z: number): void;
+  rk4_lowrank_f64(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, r: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number, z: number): void;
+  cov_lag_accum_f32(n: number, k: number, lags: number, hist: number, acc: number): void;
+  cov_lag_accum_f64(n: number, k: number, lags: number, hist: number, acc: number): void;
+  row_sum_accum_f32(n: number, k: number, x: number, sum: number): void;
+  row_sum_accum_f64(n: number, k: number, x: number, sum: number): void;
+  trace_f64(n: number, a: number): number;
+  dot_f64(len: number, a: number, b: number): number;
+  sumsq_f64(len: number, a: number): number;
+  trace_prod_f64(n: number, a: number, b: number): number;
+  rng_normal_f32(n: number, state: number, mean: number, std: number, out: number): void;
+  rng_normal_f64(n: number, state: number, mean: number, std: number, out: number): void;
+  rng_uniform_f64(n: number, state: number, out: number): void;
+}
+
+const PAGE = 65536;
+const ALIGN = 16;
+const MAX_BYTES = 2 ** 32 - PAGE; // wasm32 limit
+
+class WasmBuf implements Buf {
+  constructor(
+    readonly owner: WasmBackend,
+    readonly dtype: DType,
+    readonly length: number,
+    readonly ptr: number,
+    /** the allocation this buffer views (itself unless made by sub) */
+    readonly base: WasmBuf | null,
+  ) {}
+  get bytes(): number {
+    return this.length * (this.dtype === "float32" ? 4 : 8);
+  }
+}
+
+class WasmRng implements Rng {
+  readonly kind = "rng" as const;
+  constructor(readonly ptr: number) {}
+}
+
+/** The memory owner: a first-fit allocator over the module's linear memory. */
+class Heap {
+  private top: number;
+  private readonly freeList: { ptr: number; size: number }[] = [];
+  private readonly sizes = new Map<number, number>();
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    base: number,
+  ) {
+    this.top = Math.ceil(base / ALIGN) * ALIGN;
+  }
+
+  malloc(bytes: number): number {
+    const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+    for (let i = 0; i < this.freeList.length; i++) {
+      const blk = this.freeList[i];
+      if (blk.size >= size) {
+        const ptr = blk.ptr;
+        if (blk.size === size) this.freeList.splice(i, 1);
+        else {
+          blk.ptr += size;
+          blk.size -= size;
+        }
+        this.sizes.set(ptr, size);
+        return ptr;
+      }
+    }
+    const ptr = this.top;
+    const end = ptr + size;
+    if (end > MAX_BYTES) throw new RangeError(`out of WebAssembly memory: cannot allocate ${bytes} bytes (heap at ${ptr} bytes, limit 4 GiB)`);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.top = end;
+    this.sizes.set(ptr, size);
+    return ptr;
+  }
+
+  release(ptr: number): void {
+    const size = this.sizes.get(ptr);
+    if (size === undefined) throw new Error(`double free or foreign pointer ${ptr}`);
+    this.sizes.delete(ptr);
+    // insert in address order, then coalesce with neighbours
+    let i = 0;
+    while (i < this.freeList.length && this.freeList[i].ptr < ptr) i++;
+    this.freeList.splice(i, 0, { ptr, size });
+    if (i + 1 < this.freeList.length && ptr + size === this.freeList[i + 1].ptr) {
+      this.freeList[i].size += this.freeList[i + 1].size;
+      this.freeList.splice(i + 1, 1);
+    }
+    if (i > 0 && this.freeList[i - 1].ptr + this.freeList[i - 1].size === ptr) {
+      this.freeList[i - 1].size += this.freeList[i].size;
+      this.freeList.splice(i, 1);
+      i--;
+    }
+    const last = this.freeList[this.freeList.length - 1];
+    if (last && last.ptr + last.size === this.top) {
+      this.top = last.ptr;
+      this.freeList.pop();
+    }
+  }
+
+  /** bytes currently handed out (for leak checks in tests) */
+  get inUse(): number {
+    let s = 0;
+    for (const v of this.sizes.values()) s += v;
+    return s;
+  }
+}
+
+export class WasmBackend implements Backend {
+  readonly name = "wasm" as const;
+  readonly simd = true;
+  private readonly heap: Heap;
+
+  constructor(private readonly ex: Exports) {
+    this.heap = new Heap(ex.memory, ex.heap_base());
+  }
+
+  /** Bytes of wasm memory currently allocated through this backend. */
+  get bytesInUse(): number {
+    return this.heap.inUse;
+  }
+
+  private b(buf: Buf): WasmBuf {
+    if (!(buf instanceof WasmBuf) || buf.owner !== this) throw new TypeError("buffer does not belong to this wasm backend");
+    return buf;
+  }
+  private p(buf: Buf | null | undefined): number {
+    return buf ? this.b(buf).ptr : 0;
+  }
+
+  alloc(dtype: DType, length: number): Buf {
+    const bytes = length * (dtype === "float32" ? 4 : 8);
+    const ptr = this.heap.malloc(bytes);
+    new Uint8Array(this.ex.memory.buffer, ptr, bytes).fill(0);
+    return new WasmBuf(this, dtype, length, ptr, null);
+  }
+  sub(buf: Buf, offset: number, length: number): Buf {
+    const w = this.b(buf);
+    const size = w.dtype === "float32" ? 4 : 8;
+    return new WasmBuf(this, w.dtype, length, w.ptr + offset * size, w.base ?? w);
+  }
+  free(buf: Buf): void {
+    const w = this.b(buf);
+    if (w.base) throw new TypeError("free the buffer a sub-buffer was made from, not the sub-buffer");
+    this.heap.release(w.ptr);
+  }
+  view(buf: Buf): FloatArray {
+    const w = this.b(buf);
+    // made anew on every call: memory.grow detaches earlier views
+    return w.dtype === "float32"
+      ? new Float32Array(this.ex.memory.buffer, w.ptr, w.length)
+      : new Float64Array(this.ex.memory.buffer, w.ptr, w.length);
+  }
+  write(buf: Buf, data: ArrayLike<number>, offset = 0): void {
+    this.view(buf).set(data, offset);
+  }
+  read(buf: Buf): FloatArray {
+    return this.view(buf).slice();
+  }
+  fill(buf: Buf, value: number): void {
+    this.view(buf).fill(value);
+  }
+  copyWithin(buf: Buf, target: number, start: number, end: number): void {
+    this.view(buf).copyWithin(target, start, end);
+  }
+
+  matvec(m: number, n: number, a: Buf, x: Buf, y: Buf): void {
+    (a.dtype === "float32" ? this.ex.matvec_f32 : this.ex.matvec_f64)(m, n, this.p(a), this.p(x), this.p(y));
+  }
+  matmat(m: number, n: number, k: number, a: Buf, x: Buf, y: Buf): void {
+    (a.dtype === "float32" ? this.ex.matmat_f32 : this.ex.matmat_f64)(m, n, k, this.p(a), this.p(x), this.p(y));
+  }
+  lowrank(n: number, m: number, k: number, l: Buf, d: Buf, r: Buf, v: Buf, z: Buf, y: Buf): void {
+    (l.dtype === "float32" ? this.ex.lowrank_f32 : this.ex.lowrank_f64)(n, m, k, this.p(l), this.p(d), this.p(r), this.p(v), this.p(z), this.p(y));
+  }
+  phi(kind: PhiKind, n: number, k: number, x: Buf, g: Buf | null, out: Buf): void {
+    (x.dtype === "float32" ? this.ex.phi_f32 : this.ex.phi_f64)(kind, n, k, this.p(x), this.p(g), this.p(out));
+  }
+  dphi(kind: PhiKind, len: number, x: Buf, out: Buf): void {
+    (x.dtype === "float32" ? this.ex.dphi_f32 : this.ex.dphi_f64)(kind, len, this.p(x), this.p(out));
+  }
+  euler(n: number, k: number, kind: PhiKind, dt: number, c: Coupling, x: Buf, g: Buf | null, input: Buf | null, s: EulerScratch): void {
+    const f32 = x.dtype === "float32";
+    if (c.kind === "dense") {
+      (f32 ? this.ex.euler_dense_f32 : this.ex.euler_dense_f64)(n, k, kind, dt, this.p(c.j), this.p(x), this.p(g), this.p(input), this.p(s.p), this.p(s.h));
+    } else {
+      (f32 ? this.ex.euler_lowrank_f32 : this.ex.euler_lowrank_f64)(
+        n, c.m, k, kind, dt, this.p(c.l), this.p(c.d), this.p(c.r), this.p(x), this.p(g), this.p(input), this.p(s.p), this.p(s.h), this.p(s.z),
+      );
+    }
+  }
+  rk4(n: number, k: number, kind: PhiKind, dt: number, c: Coupling, x: Buf, g: Buf | null, input: Buf | null, s: Rk4Scratch): void {
+    const f32 = x.dtype === "float32";
+    if (c.kind === "dense") {
+      (f32 ? this.ex.rk4_dense_f32 : this.ex.rk4_dense_f64)(
+        n, k, kind, dt, this.p(c.j), this.p(x), this.p(g), this.p(input), this.p(s.p), this.p(s.h), this.p(s.xs), this.p(s.acc),
+      );
+    } else {
+      (f32 ? this.ex.rk4_lowrank_f32 : this.ex.rk4_lowrank_f64)(
+        n, c.m, k, kind, dt, this.p(c.l), this.p(c.d), this.p(c.r), this.p(x), this.p(g), this.p(input),
+        this.p(s.p), this.p(s.h), this.p(s.xs), this.p(s.acc), this.p(s.z),
+      );
+    }
+  }
+  covLagAccum(n: number, k: number, lags: number, hist: Buf, acc: Buf): void {
+    (hist.dtype === "float32" ? this.ex.cov_lag_accum_f32 : this.ex.cov_lag_accum_f64)(n, k, lags, this.p(hist), this.p(acc));
+  }
+  rowSumAccum(n: number, k: number, x: Buf, sum: Buf): void {
+    (x.dtype === "float32" ? this.ex.row_sum_accum_f32 : this.ex.row_sum_accum_f64)(n, k, this.p(x), this.p(sum));
+  }
+  trace(n: number, a: Buf): number {
+    return this.ex.trace_f64(n, this.p(a));
+  }
+  dot(len: number, a: Buf, b: Buf): number {
+    return this.ex.dot_f64(len, this.p(a), this.p(b));
+  }
+  sumsq(len: number, a: Buf): number {
+    return this.ex.sumsq_f64(len, this.p(a));
+  }
+  traceProd(n: number, a: Buf, b: Buf): number {
+    return this.ex.trace_prod_f64(n, this.p(a), this.p(b));
+  }
+
+  rngCreate(state: Uint32Array): Rng {
+    const ptr = this.heap.malloc(16);
+    new Uint32Array(this.ex.memory.buffer, ptr, 4).set(state);
+    return new WasmRng(ptr);
+  }
+  private r(rng: Rng): number {
+    if (!(rng instanceof WasmRng)) throw new TypeError("rng does not belong to the wasm backend");
+    return rng.ptr;
+  }
+  rngState(rng: Rng): Uint32Array {
+    return new Uint32Array(this.ex.memory.buffer, this.r(rng), 4).slice();
+  }
+  rngFree(rng: Rng): void {
+    this.heap.release(this.r(rng));
+  }
+  rngNormal(rng: Rng, n: number, mean: number, std: number, out: Buf): void {
+    (out.dtype === "float32" ? this.ex.rng_normal_f32 : this.ex.rng_normal_f64)(n, this.r(rng), mean, std, this.p(out));
+  }
+  rngUniform(rng: Rng, n: number, out: Buf): void {
+    this.ex.rng_uniform_f64(n, this.r(rng), this.p(out));
+  }
+}
+
+let modulePromise: Promise<WebAssembly.Module> | null = null;
+
+/** Compile the embedded kernels once per realm (async: browsers forbid large synchronous compiles). */
+async function compiledModule(): Promise<WebAssembly.Module> {
+  if (!modulePromise) {
+    modulePromise = (async () => {
+      const { wasmBase64 } = await import("../../build/strand-wasm.ts");
+      const bin = atob(wasmBase64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      return WebAssembly.compile(bytes);
+    })();
+    modulePromise.catch(() => (modulePromise = null));
+  }
+  return modulePromise;
+}
+
+/** A new WasmBackend with its own instance and memory (instances never share state). */
+export async function createWasmBackend(): Promise<WasmBackend> {
+  const mod = await compiledModule();
+  const instance = await WebAssembly.instantiate(mod, { env: { abort: wasmAbort } });
+  return new WasmBackend(instance.exports as unknown as Exports);
+}
+
+function wasmAbort(): never {
+  throw new Error("strand wasm kernel aborted (debug build assertion)");
+}

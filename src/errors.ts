@@ -1,0 +1,80 @@
+/**
+ * Argument validation for every public function, with one message template:
+ *   "invalid argument: `dt` must be a positive finite number; got `-0.1` (number)"
+ * Shape and value problems throw RangeError; wrong kinds of value (a Float64Array where a Float32Array is
+ * needed, a string for a number) throw TypeError. Kernels below this layer never check anything.
+ */
+
+export type FloatArray = Float32Array | Float64Array;
+export type DType = "float32" | "float64";
+
+/** Render a received value for an error message: short, with its type. */
+export function describe(value: unknown): string {
+  let shown: string;
+  if (value instanceof Float32Array || value instanceof Float64Array) {
+    shown = `${value.constructor.name}(${value.length})`;
+  } else if (typeof value === "string") {
+    shown = JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  } else if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+    shown = String(value);
+  } else if (value === null || value === undefined) {
+    shown = String(value);
+  } else if (Array.isArray(value)) {
+    shown = `Array(${value.length})`;
+  } else {
+    shown = Object.prototype.toString.call(value);
+  }
+  const type = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+  return `\`${shown}\` (${type})`;
+}
+
+export function invalid(name: string, requirement: string, value: unknown, Kind: typeof RangeError | typeof TypeError = RangeError): Error {
+  return new Kind(`invalid argument: \`${name}\` ${requirement}; got ${describe(value)}`);
+}
+
+/** A non-negative integer size (n, m, k, lags...). */
+export function checkSize(name: string, value: unknown, max = 2 ** 31 - 1): number {
+  if (typeof value !== "number") throw invalid(name, "must be a non-negative integer", value, TypeError);
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw invalid(name, max < 2 ** 31 - 1 ? `must be an integer in [0, ${max}]` : "must be a non-negative integer", value);
+  }
+  return value;
+}
+
+/** A finite number, optionally with bounds; `positive` excludes 0. */
+export function checkFinite(name: string, value: unknown, opts: { positive?: boolean; min?: number; max?: number } = {}): number {
+  if (typeof value !== "number") throw invalid(name, "must be a finite number", value, TypeError);
+  if (!Number.isFinite(value)) throw invalid(name, "must be a finite number", value);
+  if (opts.positive && !(value > 0)) throw invalid(name, "must be a positive finite number", value);
+  if (opts.min !== undefined && value < opts.min) throw invalid(name, `must be >= ${opts.min}`, value);
+  if (opts.max !== undefined && value > opts.max) throw invalid(name, `must be <= ${opts.max}`, value);
+  return value;
+}
+
+export function dtypeOf(a: FloatArray): DType {
+  return a instanceof Float32Array ? "float32" : "float64";
+}
+
+/** A Float32Array or Float64Array of an exact length (and, when given, dtype). */
+export function checkArray(name: string, value: unknown, length: number, dtype?: DType): FloatArray {
+  if (!(value instanceof Float32Array || value instanceof Float64Array)) {
+    throw invalid(name, dtype ? `must be a ${dtype === "float32" ? "Float32Array" : "Float64Array"}` : "must be a Float32Array or Float64Array", value, TypeError);
+  }
+  if (dtype && dtypeOf(value) !== dtype) {
+    throw invalid(name, `must be a ${dtype === "float32" ? "Float32Array" : "Float64Array"} (the dtype of the other arguments)`, value, TypeError);
+  }
+  if (value.length !== length) throw invalid(name, `must have length ${length}`, value);
+  return value;
+}
+
+export function checkDType(name: string, value: unknown): DType {
+  if (value !== "float32" && value !== "float64") throw invalid(name, 'must be "float32" or "float64"', value, TypeError);
+  return value;
+}
+
+export function checkOneOf<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== "string" || !(choices as readonly string[]).includes(value)) {
+    throw invalid(name, `must be one of ${choices.map((c) => JSON.stringify(c)).join(", ")}`, value, typeof value === "string" ? RangeError : TypeError);
+  }
+  return value as T;
+}
