@@ -1,0 +1,227 @@
+/**
+ * One conformance suite for every kernel, run against both backends (wasm SIMD and the TypeScript
+ * reference), float32 and float64, on seeded random inputs of lengths 0, 1, 3, 4, 5, 17 and 1000 (empty,
+ * single, odd, around and off the SIMD width of 4 / 2 lanes, large). Each backend is held to an
+ * independent float64 oracle (test/reference.ts) with the tolerances of test/helpers.ts.
+ */
+import { describe, expect, it, beforeAll } from "vitest";
+import type { Backend, Coupling } from "../../src/backend/types.ts";
+import { PHI_KINDS } from "../../src/backend/types.ts";
+import type { DType, FloatArray } from "../../src/errors.ts";
+import { DTYPES, LENGTHS, PHI_ERROR, UNIT_ROUNDOFF, backends, makeArray, maxAbs, put, randn, sumTol, worst } from "../helpers.ts";
+import { dphiExact, matmatRef, phiExact, stepRef, type StepProblem } from "../reference.ts";
+
+let all: Backend[] = [];
+beforeAll(async () => {
+  all = await backends();
+});
+
+const NAMES = ["wasm", "js"] as const;
+
+describe.each(NAMES)("the %s backend", (name) => {
+  const be = () => all.find((b) => b.name === name)!;
+
+  describe.each(DTYPES)("in %s", (dtype) => {
+    const u = UNIT_ROUNDOFF[dtype];
+
+    it.each(LENGTHS)("computes matvec for an m x n matrix with n = %i", (n) => {
+      const m = n === 1000 ? 301 : n + 2; // a non-square shape, odd row counts included
+      const A = randn(dtype, m * n, 1 + n), x = randn(dtype, n, 2 + n);
+      const a = put(be(), A), xb = put(be(), x), y = be().alloc(dtype, m);
+      be().matvec(m, n, a, xb, y);
+      const ref = matmatRef(m, n, 1, A, x);
+      expect(worst(be().read(y), ref.y, (i) => sumTol(dtype, n, ref.scale[i]))).toBeNull();
+    });
+
+    it.each(LENGTHS)("computes batched matmat for k = 1..9 trajectories at n = %i", (n) => {
+      const m = n === 1000 ? 257 : n + 3;
+      for (const k of n === 1000 ? [1, 5, 8] : [0, 1, 2, 3, 4, 5, 8, 9]) {
+        const A = randn(dtype, m * n, 3 + n), X = randn(dtype, k * n, 4 + k);
+        const a = put(be(), A), xb = put(be(), X), y = be().alloc(dtype, k * m);
+        be().matmat(m, n, k, a, xb, y);
+        const ref = matmatRef(m, n, k, A, X);
+        expect(worst(be().read(y), ref.y, (i) => sumTol(dtype, n, ref.scale[i])), `k = ${k}`).toBeNull();
+      }
+    });
+
+    it.each(LENGTHS)("applies a low-rank coupling L diag(d) R^T in O(n m) at n = %i", (n) => {
+      for (const [m, k] of [[0, 1], [1, 1], [3, 2], [7, 5], [n === 1000 ? 100 : 17, 4]]) {
+        const L = randn(dtype, n * m, 5), d = randn(dtype, m, 6), R = randn(dtype, n * m, 7), V = randn(dtype, k * n, 8);
+        const y = be().alloc(dtype, k * n), z = be().alloc(dtype, k * m);
+        be().lowrank(n, m, k, put(be(), L), put(be(), d), put(be(), R), put(be(), V), z, y);
+        // oracle: z_a = sum_j R_ja v_j, y_i = sum_a L_ia d_a z_a; the scale bounds both stages, since
+        // |z_a| <= zabs_a = sum_j |R_ja v_j|: |error| <= (n + m + 4) u sum_a |L_ia d_a| zabs_a
+        const got = be().read(y);
+        for (let b = 0; b < k; b++) {
+          const z = new Float64Array(m), zabs = new Float64Array(m);
+          for (let j = 0; j < n; j++)
+            for (let a = 0; a < m; a++) {
+              z[a] += R[j * m + a] * V[b * n + j];
+              zabs[a] += Math.abs(R[j * m + a] * V[b * n + j]);
+            }
+          const exact = new Float64Array(n), scale = new Float64Array(n);
+          for (let i = 0; i < n; i++)
+            for (let a = 0; a < m; a++) {
+              exact[i] += L[i * m + a] * d[a] * z[a];
+              scale[i] += Math.abs(L[i * m + a] * d[a]) * zabs[a];
+            }
+          expect(worst(got.subarray(b * n, (b + 1) * n), exact, (i) => (n + m + 4) * u * scale[i]), `m=${m} k=${k} b=${b}`).toBeNull();
+        }
+      }
+    });
+
+    it.each(["tanh", "erf"] as const)("evaluates phi = %s with and without gains, k blocks of n", (phi) => {
+      for (const n of LENGTHS) {
+        const k = 3;
+        const x = randn(dtype, k * n, 9, 3);
+        const g = randn(dtype, n, 10, 1, 1);
+        for (const gains of [null, g]) {
+          const out = be().alloc(dtype, k * n);
+          be().phi(PHI_KINDS[phi], n, k, put(be(), x), gains ? put(be(), gains) : null, out);
+          const got = be().read(out);
+          const bad = worst(got, Array.from(x, (v, i) => phiExact(phi, v) * (gains ? gains[i % n] : 1)), (i) => PHI_ERROR[dtype] * (gains ? Math.abs(gains[i % n]) : 1) + u);
+          expect(bad, `n = ${n}, gains = ${!!gains}`).toBeNull();
+        }
+      }
+    });
+
+    it.each(["tanh", "erf"] as const)("evaluates phi' for phi = %s elementwise", (phi) => {
+      for (const n of LENGTHS) {
+        const x = randn(dtype, n, 11, 3);
+        const out = be().alloc(dtype, n);
+        be().dphi(PHI_KINDS[phi], n, put(be(), x), out);
+        expect(worst(be().read(out), Array.from(x, (v) => dphiExact(phi, v)), () => PHI_ERROR[dtype] + u), `n = ${n}`).toBeNull();
+      }
+    });
+
+    // Integration steps. Tolerance: each stage value f_i = -x_i + sum_j J_ij p_j + I_i is an (n+2)-term sum
+    // whose |terms| add up to at most S_i = |x_i| + rowAbs_i * max|G| + |I_i| (|phi| <= 1); phi's own error
+    // enters through J, also bounded by rowAbs_i. With dt * max rowAbs <= 0.5 (ensured below) an error in a
+    // stage input moves the next stage by at most half of itself, so propagation at most doubles the
+    // per-stage error, and the weights b_s sum to 1: |x_new - exact| <= u |x| + dt * 2 * E_i * S_i with
+    // E_i = (n + 8) u + 2 PHI_ERROR. We assert 2x that for the final rounding chain.
+    describe.each(["euler", "rk4"] as const)("the %s step", (method) => {
+      it.each(LENGTHS)("advances k trajectories with dense or low-rank J, gains and input at n = %i", (n) => {
+        for (const lowrank of [false, true]) {
+          for (const phi of ["tanh", "erf"] as const) {
+            const k = 3;
+            const m = lowrank ? Math.max(1, Math.min(40, Math.floor(n / 4))) : 0;
+            const g = 1.5;
+            const dt = 0.05;
+            let J: Float64Array;
+            const rowAbs = new Float64Array(n);
+            let coupling: Coupling;
+            if (!lowrank) {
+              const Jd = randn(dtype, n * n, 12, g / Math.sqrt(Math.max(n, 1)));
+              J = Float64Array.from(Jd);
+              coupling = { kind: "dense", j: put(be(), Jd) };
+              for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) rowAbs[i] += Math.abs(J[i * n + j]);
+            } else {
+              const L = randn(dtype, n * m, 13, 1 / Math.sqrt(n)), R = randn(dtype, n * m, 14, 1 / Math.sqrt(n));
+              const d = randn(dtype, m, 15, g / Math.sqrt(Math.max(m / n, 1e-9)) / 2, 0);
+              J = new Float64Array(n * n);
+              for (let i = 0; i < n; i++)
+                for (let j = 0; j < n; j++) {
+                  let s = 0;
+                  for (let a = 0; a < m; a++) s += L[i * m + a] * d[a] * R[j * m + a];
+                  J[i * n + j] = s;
+                }
+              for (let i = 0; i < n; i++) {
+                let s = 0;
+                for (let a = 0; a < m; a++) {
+                  let r = 0;
+                  for (let j = 0; j < n; j++) r += Math.abs(R[j * m + a]);
+                  s += Math.abs(L[i * m + a] * d[a]) * r;
+                }
+                rowAbs[i] = s;
+              }
+              coupling = { kind: "lowrank", m, l: put(be(), L), d: put(be(), d), r: put(be(), R) };
+            }
+            const maxRow = maxAbs(rowAbs);
+            const dtUse = Math.min(dt, 0.5 / Math.max(maxRow, 1e-12));
+            const gains = randn(dtype, n, 16, 0.3, 1);
+            const input = randn(dtype, n, 17, 0.5);
+            const x = randn(dtype, k * n, 18, 2);
+            const problem: StepProblem = { n, k, dt: dtUse, kind: phi, J, gains, input };
+            const xb = put(be(), x);
+            const s = { p: be().alloc(dtype, k * n), h: be().alloc(dtype, k * n), xs: be().alloc(dtype, k * n), acc: be().alloc(dtype, k * n), z: be().alloc(dtype, k * Math.max(m, 1)) };
+            const args = [n, k, PHI_KINDS[phi], dtUse, coupling, xb, put(be(), gains), put(be(), input), s] as const;
+            if (method === "euler") be().euler(...args);
+            else be().rk4(...args);
+            const ref = stepRef(problem, method, x);
+            const gmax = maxAbs(gains);
+            const E = (n + 8) * u + 2 * PHI_ERROR[dtype];
+            const bad = worst(be().read(xb), ref, (i) => {
+              const j = i % n;
+              const S = Math.abs(x[i]) + rowAbs[j] * gmax + Math.abs(input[j]);
+              return 2 * (u * Math.abs(x[i]) + dtUse * 2 * E * S);
+            });
+            expect(bad, `lowrank=${lowrank} phi=${phi}`).toBeNull();
+          }
+        }
+      });
+    });
+
+    it.each(LENGTHS)("accumulates lagged covariances C_l += a(t) a(t-l)^T as rank-k updates at n = %i", (n) => {
+      const lags = 3;
+      for (const k of n === 1000 ? [5] : [1, 4, 7]) {
+        const H = randn(dtype, (lags + k) * n, 19 + k);
+        const C0 = randn("float64", (lags + 1) * n * n, 20) as Float64Array;
+        const acc = put(be(), C0);
+        be().covLagAccum(n, k, lags, put(be(), H), acc);
+        const got = be().read(acc);
+        const bad = worst(got, Array.from({ length: C0.length }, (_, idx) => {
+          const l = Math.floor(idx / (n * n)), i = Math.floor(idx / n) % n, j = idx % n;
+          let s = C0[idx];
+          for (let t = 0; t < k; t++) s += H[(lags + t) * n + i] * H[(lags + t - l) * n + j];
+          return s;
+        }), (idx) => {
+          const l = Math.floor(idx / (n * n)), i = Math.floor(idx / n) % n, j = idx % n;
+          let sc = Math.abs(C0[idx]);
+          for (let t = 0; t < k; t++) sc += Math.abs(H[(lags + t) * n + i] * H[(lags + t - l) * n + j]);
+          return sumTol("float64", k, sc);
+        });
+        expect(bad, `k = ${k}`).toBeNull();
+      }
+    });
+
+    it.each(LENGTHS)("accumulates running sums of samples at n = %i", (n) => {
+      const k = 5;
+      const X = randn(dtype, k * n, 21), S0 = randn("float64", n, 22);
+      const sum = put(be(), S0);
+      be().rowSumAccum(n, k, put(be(), X), sum);
+      const ref = Array.from(S0, (v, j) => { let s = v; for (let t = 0; t < k; t++) s += X[t * n + j]; return s; });
+      expect(worst(be().read(sum), ref, (j) => sumTol("float64", k, Math.abs(S0[j]) + k * 5))).toBeNull();
+    });
+
+    it.each(LENGTHS)("reduces trace, sum of squares, tr(A B^T) and tr(A B) at n = %i", (n) => {
+      const A = randn("float64", n * n, 23) as Float64Array, B = randn("float64", n * n, 24) as Float64Array;
+      const a = put(be(), A), b = put(be(), B);
+      let tr = 0, trAbs = 0, ss = 0, dt = 0, dtAbs = 0, tp = 0, tpAbs = 0;
+      for (let i = 0; i < n; i++) { tr += A[i * n + i]; trAbs += Math.abs(A[i * n + i]); }
+      for (let i = 0; i < n * n; i++) { ss += A[i] * A[i]; dt += A[i] * B[i]; dtAbs += Math.abs(A[i] * B[i]); }
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { tp += A[i * n + j] * B[j * n + i]; tpAbs += Math.abs(A[i * n + j] * B[j * n + i]); }
+      expect(Math.abs(be().trace(n, a) - tr)).toBeLessThanOrEqual(sumTol("float64", n, trAbs));
+      expect(Math.abs(be().sumsq(n * n, a) - ss)).toBeLessThanOrEqual(sumTol("float64", n * n, ss));
+      expect(Math.abs(be().dot(n * n, a, b) - dt)).toBeLessThanOrEqual(sumTol("float64", n * n, dtAbs));
+      expect(Math.abs(be().traceProd(n, a, b) - tp)).toBeLessThanOrEqual(sumTol("float64", n * n, tpAbs));
+    });
+  });
+});
+
+describe("the two backends", () => {
+  it("agree bit for bit on integration steps in float64 when J = 0 (no summation-order differences left)", () => {
+    // With J = 0 the step is element-wise: -x + 0 + I, the same rounded operations in both backends.
+    const n = 17, k = 2, dtype: DType = "float64";
+    const x = randn(dtype, k * n, 30), input = randn(dtype, n, 31);
+    const out: FloatArray[] = [];
+    for (const be of all) {
+      const xb = put(be, x);
+      const s = { p: be.alloc(dtype, k * n), h: be.alloc(dtype, k * n), xs: be.alloc(dtype, k * n), acc: be.alloc(dtype, k * n) };
+      be.rk4(n, k, 0, 0.1, { kind: "dense", j: be.alloc(dtype, n * n) }, xb, null, put(be, input), s);
+      out.push(be.read(xb));
+    }
+    expect(Array.from(out[0])).toEqual(Array.from(out[1]));
+    void makeArray;
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * Independent float64 oracles for the conformance suite, written plainly (no shared code with src/):
+ * exact nonlinearities, products, one Euler / RK4 step in the textbook form, lagged covariances.
+ */
+import type { FloatArray } from "../src/errors.ts";
+
+/** erf by the all-positive series erf y = (2/sqrt pi) e^{-y^2} sum_n 2^n y^{2n+1} / (2n+1)!!: no
+ *  cancellation, relative error ~ (terms) x 2^-53 < 2e-14 for |y| <= 6; |erf y| = 1 to 2e-17 beyond. */
+export function erfExact(y: number): number {
+  if (Number.isNaN(y)) return NaN;
+  const a = Math.abs(y);
+  if (a > 6) return Math.sign(y);
+  let term = a;
+  let sum = a;
+  for (let n = 1; n < 400; n++) {
+    term *= (2 * a * a) / (2 * n + 1);
+    sum += term;
+    if (term < 1e-18 * sum) break;
+  }
+  return Math.sign(y) * (2 / Math.sqrt(Math.PI)) * Math.exp(-a * a) * sum;
+}
+
+export function phiExact(kind: "tanh" | "erf", x: number): number {
+  return kind === "tanh" ? Math.tanh(x) : erfExact((Math.sqrt(Math.PI) / 2) * x);
+}
+
+/** phi': sech^2 from its exponential form 4 e^{-2|x|} / (1 + e^{-2|x|})^2; exp(-pi x^2 / 4) for erf. */
+export function dphiExact(kind: "tanh" | "erf", x: number): number {
+  if (kind === "erf") return Math.exp((-Math.PI / 4) * x * x);
+  const e = Math.exp(-2 * Math.abs(x));
+  return (4 * e) / ((1 + e) * (1 + e));
+}
+
+/** Y[b, i] = sum_j A[i, j] X[b, j] and the matching sums of |terms|. */
+export function matmatRef(m: number, n: number, k: number, A: FloatArray, X: FloatArray) {
+  const y = new Float64Array(k * m);
+  const scale = new Float64Array(k * m);
+  for (let b = 0; b < k; b++)
+    for (let i = 0; i < m; i++) {
+      let s = 0, t = 0;
+      for (let j = 0; j < n; j++) {
+        s += A[i * n + j] * X[b * n + j];
+        t += Math.abs(A[i * n + j] * X[b * n + j]);
+      }
+      y[b * m + i] = s;
+      scale[b * m + i] = t;
+    }
+  return { y, scale };
+}
+
+export interface StepProblem {
+  n: number;
+  k: number;
+  dt: number;
+  kind: "tanh" | "erf";
+  /** dense J (n x n) or factors */
+  J: Float64Array;
+  gains: FloatArray | null;
+  input: FloatArray | null;
+}
+
+/** f(x) = -x + J (G ⊙ phi(x)) + I for one trajectory, exact phi, float64. */
+export function rhs(p: StepProblem, x: Float64Array): Float64Array {
+  const { n, J, gains, input } = p;
+  const ph = new Float64Array(n);
+  for (let j = 0; j < n; j++) ph[j] = phiExact(p.kind, x[j]) * (gains ? gains[j] : 1);
+  const f = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += J[i * n + j] * ph[j];
+    f[i] = -x[i] + s + (input ? input[i] : 0);
+  }
+  return f;
+}
+
+/** One step for every trajectory: Euler x + dt f, or RK4 x + dt/6 (k1 + 2 k2 + 2 k3 + k4). */
+export function stepRef(p: StepProblem, method: "euler" | "rk4", x: FloatArray): Float64Array {
+  const out = new Float64Array(p.k * p.n);
+  for (let b = 0; b < p.k; b++) {
+    const x0 = Float64Array.from(x.subarray(b * p.n, (b + 1) * p.n));
+    const add = (a: Float64Array, c: number, v: Float64Array) => a.map((ai, i) => ai + c * v[i]);
+    let x1: Float64Array;
+    if (method === "euler") x1 = add(x0, p.dt, rhs(p, x0));
+    else {
+      const k1 = rhs(p, x0);
+      const k2 = rhs(p, add(x0, p.dt / 2, k1));
+      const k3 = rhs(p, add(x0, p.dt / 2, k2));
+      const k4 = rhs(p, add(x0, p.dt, k3));
+      x1 = x0.map((v, i) => v + (p.dt / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]));
+    }
+    out.set(x1, b * p.n);
+  }
+  return out;
+}
