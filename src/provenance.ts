@@ -1,0 +1,29 @@
+/**
+ * Provenance attached to every result: package version, backend and SIMD flag, runtime and UTC time.
+ * Browser-safe (no Node imports); the CLI adds argv and the git revision.
+ */
+import { VERSION } from "./version.ts";
+import type { Backend } from "./backend/types.ts";
+
+export interface Provenance {
+  package: "strand";
+  version: string;
+  backend?: string;
+  simd?: boolean;
+  runtime: string;
+  time: string;
+  [key: string]: unknown;
+}
+
+export function provenance(backend?: Backend, extra: Record<string, unknown> = {}): Provenance {
+  const g = globalThis as { process?: { version?: string }; navigator?: { userAgent?: string } };
+  const runtime = g.process?.version ? `node ${g.process.version}` : (g.navigator?.userAgent ?? "unknown");
+  return {
+    package: "strand",
+    version: VERSION,
+    ...(backend ? { backend: backend.name, simd: backend.simd } : {}),
+    runtime,
+    time: new Date().toISOString(),
+    ...extra,
+  };
+}

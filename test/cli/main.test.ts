@@ -1,0 +1,47 @@
+/**
+ * The strand command as a user runs it (node bin/strand.js): help, version, usage errors with exit code 2,
+ * and a short JSON benchmark whose output carries params, provenance and results.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { VERSION } from "../../src/version.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const strand = (...args: string[]) => spawnSync(process.execPath, [path.join(root, "bin/strand.js"), ...args], { encoding: "utf8", cwd: root });
+
+describe("the strand command", () => {
+  it("prints help listing the bench command, and the version", () => {
+    const help = strand("--help");
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/Usage: strand <command>/);
+    expect(help.stdout).toMatch(/bench/);
+    expect(strand("--version").stdout.trim()).toBe(VERSION);
+    expect(strand("bench", "--help").stdout).toMatch(/--backend B/);
+  });
+
+  it("exits with code 2 and a message naming the problem on bad usage", () => {
+    const unknown = strand("simulat");
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command `simulat`/);
+    const badFlag = strand("bench", "--dtype", "float16");
+    expect(badFlag.status).toBe(2);
+    expect(badFlag.stderr).toMatch(/`--dtype` must be one of .*got `"float16"`/);
+    expect(strand("bench", "--max-time=-1").stderr).toMatch(/`--max-time` must be a number of seconds in \(0, 60\]; got `-1`/);
+    expect(strand("bench", "--max-time", "abc").status).toBe(2);
+    expect(strand("bench", "--nope").status).toBe(2);
+  });
+
+  it("runs a short benchmark and prints JSON with params, provenance and both backends' rates", () => {
+    const out = execFileSync(process.execPath, [path.join(root, "bin/strand.js"), "bench", "--json", "--filter", "^matvec$", "--max-time", "0.05"], { encoding: "utf8", cwd: root });
+    const doc = JSON.parse(out);
+    expect(doc.provenance.version).toBe(VERSION);
+    expect(doc.params.dtypes).toEqual(["float32"]);
+    const rows = doc.results.filter((r: { kernel: string; n: number }) => r.kernel === "matvec" && r.n === 1000);
+    expect(rows.map((r: { backend: string }) => r.backend).sort()).toEqual(["js", "wasm"]);
+    for (const r of rows) expect(r.rate).toBeGreaterThan(0);
+    expect(rows.find((r: { backend: string }) => r.backend === "wasm").wasmOverJs).toBeGreaterThan(0);
+    expect(doc.checks[0].name).toMatch(/matvec N=1000/);
+  });
+});
