@@ -1,0 +1,349 @@
+/**
+ * Coupling ensembles (THEORY §1.4, §2): every draw takes an explicit seed, with independent RNG streams
+ * per random object (STREAMS), so e.g. changing the gains never changes J.
+ *
+ * i.i.d.:       J_ij ~ N(0, g^2/N).  Partially symmetric (§2.7, PRX (H2)), sigma = rho g^2:
+ *               J = sqrt(g^2 - |sigma|) X + sqrt(|sigma|/2) (Y + sgn(sigma) Y^T),  X, Y i.i.d. N(0, 1/N)
+ *               => Var J_ij = g^2/N and corr(J_ij, J_ji) = rho for i != j.
+ * random-mode:  J = L diag(D) R^T, L and R N x M with i.i.d. N(0, 1/N) entries, alpha = M/N, kept factored
+ *               (the dynamics use the O(N M) path). D is rescaled so that g_eff^2 = alpha r_2 q_2 = g^2.
+ *               Modes with D_a = 0 (step spectrum) are dropped from the factors (J is unchanged) but stay in
+ *               the moments r_n, as in the paper's definition.
+ * overlaps:     (§2.6, App. K) L_ia = sqrt(1-|rho_a|) X1_ia + sqrt(|rho_a|) Y_ia,
+ *               R_ia = sqrt(1-|rho_a|) X2_ia + sgn(rho_a) sqrt(|rho_a|) Y_ia, so l_a . r_a -> rho_a;
+ *               profile rho_a = gamma_rho (1 - 2 / (1 + exp(-beta_rho (a/N - u_flip)))), beta_rho = 16,
+ *               u_flip found by bisection so that <D rho> = 0 (no O(1) autapses: <J_ii> = alpha <D rho>).
+ * gains:        G_i = exp(-beta_G i / N) with PR^G = q_2^2/q_4 = target, normalised to q_2 = <G^2> = 1 so
+ *               g_eff is unchanged; or a user array (not normalised; then g sets alpha r_2 q_2 = g^2).
+ * `g` is always the target g_eff = sqrt(N) std(J_ij) (with gains: the effective one).
+ */
+import { checkFinite, checkOneOf, checkSize, invalid } from "../errors.ts";
+import { fillNormal, seedState } from "../backend/rng.ts";
+import {
+  SPECTRUM_KINDS, exponentialProfile, moment, participationRatio, powerLawProfile, solveExponentialBeta,
+  solvePowerLawGamma, stepProfile, type SpectrumKind,
+} from "./spectra.ts";
+
+/** RNG streams of one seed: one per random object. */
+export const STREAMS = { couplingX: 1, couplingY: 2, modesL: 3, modesR: 4, modesShared: 5, gains: 6, initialState: 7, noise: 8 } as const;
+
+export type GainSpec = { prG: number } | Float64Array;
+
+export interface IidSpec {
+  coupling: "iid";
+  n: number;
+  g: number;
+  /** rho in [-1, 1]: correlation of J_ij and J_ji (default 0) */
+  symmetry?: number;
+  seed: number;
+  gains?: GainSpec;
+}
+
+export interface RmmSpec {
+  coupling: "rmm";
+  n: number;
+  g: number;
+  /** M / N (default 1; set by effectiveRank when that is given) */
+  alpha?: number;
+  /** default "exponential" when prD or betaD is given, else "flat"; or the strengths D_a themselves */
+  spectrum?: SpectrumKind | Float64Array;
+  betaD?: number;
+  /** target PR^D in (0, 1] */
+  prD?: number;
+  /** power-law exponent gamma >= 0 */
+  gamma?: number;
+  /** target alpha PR^D; below 1: alpha = 1, exponential spectrum; 1 and above: flat spectrum, alpha = target */
+  effectiveRank?: number;
+  /** structured diagonal overlaps: the sigmoid profile's gamma_rho (and beta_rho, default 16), or rho_a */
+  overlap?: { gamma: number; beta?: number } | Float64Array;
+  seed: number;
+  gains?: GainSpec;
+}
+
+export type NetworkSpec = IidSpec | RmmSpec;
+
+export interface DenseCoupling {
+  kind: "dense";
+  n: number;
+  /** n x n row-major, J_ij = coupling from j to i */
+  J: Float64Array;
+}
+export interface LowRankCoupling {
+  kind: "lowrank";
+  n: number;
+  /** number of stored (nonzero-strength) modes */
+  m: number;
+  /** n x m row-major */
+  L: Float64Array;
+  D: Float64Array;
+  /** n x m row-major */
+  R: Float64Array;
+}
+
+export interface EnsembleSummary {
+  n: number;
+  /** modes in the spectrum (including zero strengths) */
+  modes: number;
+  alpha: number;
+  r2: number;
+  r4: number;
+  prD: number;
+  effectiveRank: number;
+  /** target g_eff */
+  g: number;
+  q2: number;
+  q4: number;
+  prG: number;
+  /** spectrum parameter found or given (beta_D, gamma) */
+  betaD?: number;
+  gamma?: number;
+  uFlip?: number;
+  symmetry?: number;
+}
+
+export interface Network {
+  spec: NetworkSpec;
+  coupling: DenseCoupling | LowRankCoupling;
+  gains: Float64Array | null;
+  /** full strength spectrum D_a (a = 1..M, zeros included), rmm only */
+  strengths: Float64Array | null;
+  /** rho_a per stored mode, rmm with overlaps only */
+  rho: Float64Array | null;
+  summary: EnsembleSummary;
+}
+
+function normals(seed: number, stream: number, length: number, std: number): Float64Array {
+  const out = new Float64Array(length);
+  fillNormal(seedState(seed, stream), length, 0, std, out);
+  return out;
+}
+
+function checkN(n: unknown): number {
+  const v = checkSize("n", n);
+  if (v < 2) throw invalid("n", "must be an integer >= 2 (number of neurons)", n);
+  return v;
+}
+
+/** The exponential profile is deterministic in i (neurons are exchangeable); a user array is taken as given. */
+function resolveGains(spec: GainSpec | undefined, n: number): Float64Array | null {
+  if (spec === undefined) return null;
+  if (spec instanceof Float64Array) {
+    if (spec.length !== n) throw invalid("gains", `must have length n = ${n}`, spec);
+    let any = false;
+    for (const v of spec) {
+      if (!Number.isFinite(v) || v < 0) throw invalid("gains", "must hold finite values >= 0", v);
+      if (v > 0) any = true;
+    }
+    if (!any) throw invalid("gains", "must not be all zero", spec);
+    return Float64Array.from(spec);
+  }
+  if (typeof spec !== "object" || spec === null) throw invalid("gains", "must be { prG } or a Float64Array", spec, TypeError);
+  const prG = checkFinite("gains.prG", spec.prG);
+  if (!(prG > 1 / n && prG <= 1)) throw invalid("gains.prG", `must be in (1/n, 1] = (${1 / n}, 1]`, prG);
+  const G = exponentialProfile(n, solveExponentialBeta(n, prG, "gains.prG"));
+  const s = 1 / Math.sqrt(moment(G, 2));
+  for (let i = 0; i < n; i++) G[i] *= s;
+  return G;
+}
+
+function gainMoments(G: Float64Array | null) {
+  if (!G) return { q2: 1, q4: 1, prG: 1 };
+  const q2 = moment(G, 2), q4 = moment(G, 4);
+  return { q2, q4, prG: (q2 * q2) / q4 };
+}
+
+function makeIid(spec: IidSpec): Network {
+  const n = checkN(spec.n);
+  const g = checkFinite("g", spec.g, { min: 0 });
+  const rho = checkFinite("symmetry", spec.symmetry ?? 0, { min: -1, max: 1 });
+  const gains = resolveGains(spec.gains, n);
+  const gm = gainMoments(gains);
+  const gBare = g / Math.sqrt(gm.q2); // J's own scale so that g_eff^2 = g_bare^2 q_2 = g^2
+  const X = normals(spec.seed, STREAMS.couplingX, n * n, 1 / Math.sqrt(n));
+  const J = new Float64Array(n * n);
+  const sigma = rho * gBare * gBare;
+  const a = Math.sqrt(gBare * gBare - Math.abs(sigma));
+  for (let i = 0; i < n * n; i++) J[i] = a * X[i];
+  if (sigma !== 0) {
+    const Y = normals(spec.seed, STREAMS.couplingY, n * n, 1 / Math.sqrt(n));
+    const b = Math.sqrt(Math.abs(sigma) / 2), sgn = Math.sign(sigma);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) J[i * n + j] += b * (Y[i * n + j] + sgn * Y[j * n + i]);
+  }
+  return {
+    spec, coupling: { kind: "dense", n, J }, gains, strengths: null, rho: null,
+    summary: { n, modes: n, alpha: 1, r2: NaN, r4: NaN, prD: NaN, effectiveRank: Infinity, g, ...gm, symmetry: rho },
+  };
+}
+
+interface ResolvedSpectrum {
+  D: Float64Array;
+  alpha: number;
+  betaD?: number;
+  gamma?: number;
+}
+
+function resolveSpectrum(spec: RmmSpec, n: number): ResolvedSpectrum {
+  const given = (k: keyof RmmSpec) => spec[k] !== undefined;
+  if (given("effectiveRank")) {
+    for (const k of ["alpha", "prD", "betaD", "gamma", "spectrum"] as const) {
+      if (given(k)) throw invalid(k, "cannot be combined with `effectiveRank` (which sets alpha and the spectrum)", spec[k]);
+    }
+    const er = checkFinite("effectiveRank", spec.effectiveRank, { positive: true });
+    if (er < 1) {
+      if (er <= 1 / n) throw invalid("effectiveRank", `must be > 1/n = ${1 / n}`, er);
+      const betaD = solveExponentialBeta(n, er, "effectiveRank");
+      return { D: exponentialProfile(n, betaD), alpha: 1, betaD };
+    }
+    const m = Math.round(er * n);
+    return { D: new Float64Array(m).fill(1), alpha: m / n };
+  }
+  if (spec.spectrum instanceof Float64Array) {
+    for (const k of ["prD", "betaD", "gamma"] as const) if (given(k)) throw invalid(k, "cannot be combined with a spectrum array", spec[k]);
+    const D = spec.spectrum;
+    if (D.length < 1) throw invalid("spectrum", "must hold at least one strength", D);
+    for (const v of D) if (!Number.isFinite(v) || v < 0) throw invalid("spectrum", "must hold finite strengths >= 0", v);
+    const alpha = D.length / n;
+    if (spec.alpha !== undefined && Math.abs(checkFinite("alpha", spec.alpha) - alpha) > 1e-12) {
+      throw invalid("alpha", `must equal spectrum.length / n = ${alpha} when a spectrum array is given`, spec.alpha);
+    }
+    return { D: Float64Array.from(D), alpha };
+  }
+  const alpha = checkFinite("alpha", spec.alpha ?? 1, { positive: true });
+  const m = Math.round(alpha * n);
+  if (m < 1) throw invalid("alpha", `gives M = round(alpha n) = 0 modes at n = ${n}`, alpha);
+  const kind = checkOneOf("spectrum", spec.spectrum ?? (given("prD") || given("betaD") ? "exponential" : given("gamma") ? "powerlaw" : "flat"), SPECTRUM_KINDS);
+  const prD = given("prD") ? checkFinite("prD", spec.prD) : undefined;
+  if (prD !== undefined && !(prD > 1 / m && prD <= 1)) throw invalid("prD", `must be in (1/M, 1] = (${1 / m}, 1]`, prD);
+  switch (kind) {
+    case "flat":
+      if (prD !== undefined && prD !== 1) throw invalid("prD", "must be 1 (or omitted) for a flat spectrum", prD);
+      return { D: new Float64Array(m).fill(1), alpha: m / n };
+    case "step": {
+      if (prD === undefined) throw invalid("prD", "is needed for a step spectrum (the kept fraction of modes)", prD, TypeError);
+      const kept = Math.max(1, Math.round(prD * m));
+      return { D: stepProfile(m, kept), alpha: m / n };
+    }
+    case "exponential": {
+      if (prD !== undefined && given("betaD")) throw invalid("betaD", "cannot be combined with `prD` (give one)", spec.betaD);
+      const betaD = prD !== undefined ? solveExponentialBeta(m, prD) : checkFinite("betaD", spec.betaD ?? 0, { min: 0 });
+      return { D: exponentialProfile(m, betaD), alpha: m / n, betaD };
+    }
+    case "powerlaw": {
+      if (prD !== undefined && given("gamma")) throw invalid("gamma", "cannot be combined with `prD` (give one)", spec.gamma);
+      const gamma = prD !== undefined ? solvePowerLawGamma(m, prD) : checkFinite("gamma", spec.gamma ?? 0, { min: 0 });
+      return { D: powerLawProfile(m, gamma), alpha: m / n, gamma };
+    }
+  }
+}
+
+/** rho_a = gamma (1 - 2 / (1 + exp(-beta (a/N - u)))), a = 1..M */
+export function overlapProfile(m: number, n: number, gamma: number, beta: number, uFlip: number): Float64Array {
+  return Float64Array.from({ length: m }, (_, i) => gamma * (1 - 2 / (1 + Math.exp(-beta * ((i + 1) / n - uFlip)))));
+}
+
+/** u_flip with <D rho> = 0 (bisection; <D rho> is monotone in u_flip). */
+export function solveUFlip(D: Float64Array, n: number, gamma: number, beta: number): number {
+  const f = (u: number) => {
+    const rho = overlapProfile(D.length, n, gamma, beta, u);
+    let s = 0;
+    for (let a = 0; a < D.length; a++) s += D[a] * rho[a];
+    return s;
+  };
+  let lo = -1, hi = D.length / n + 1;
+  const flo = f(lo), fhi = f(hi);
+  if (Math.sign(flo) === Math.sign(fhi)) throw invalid("overlap.gamma", "admits no u_flip with <D rho> = 0 for this spectrum", gamma);
+  for (let it = 0; it < 200; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (Math.sign(f(mid)) === Math.sign(flo)) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+function makeRmm(spec: RmmSpec): Network {
+  const n = checkN(spec.n);
+  const g = checkFinite("g", spec.g, { min: 0 });
+  const { D: Dfull, alpha, betaD, gamma } = resolveSpectrum(spec, n);
+  const gains = resolveGains(spec.gains, n);
+  const gm = gainMoments(gains);
+  const r2raw = moment(Dfull, 2);
+  if (!(r2raw > 0)) throw invalid("spectrum", "must have at least one nonzero strength", spec.spectrum);
+  // rescale: alpha r_2 q_2 = g^2
+  const scale = g / Math.sqrt(alpha * r2raw * gm.q2);
+  const strengths = Dfull.map((v) => v * scale);
+  // overlaps over the full spectrum (u_flip depends on all modes), then keep nonzero modes
+  let rhoFull: Float64Array | null = null;
+  let uFlip: number | undefined;
+  if (spec.overlap !== undefined) {
+    if (spec.overlap instanceof Float64Array) {
+      if (spec.overlap.length !== Dfull.length) throw invalid("overlap", `must have one rho_a per mode (${Dfull.length})`, spec.overlap);
+      for (const v of spec.overlap) if (!(Math.abs(v) <= 1)) throw invalid("overlap", "must hold values in [-1, 1]", v);
+      rhoFull = Float64Array.from(spec.overlap);
+    } else {
+      if (typeof spec.overlap !== "object" || spec.overlap === null) throw invalid("overlap", "must be { gamma, beta? } or a Float64Array", spec.overlap, TypeError);
+      const gr = checkFinite("overlap.gamma", spec.overlap.gamma, { min: -1, max: 1 });
+      const br = checkFinite("overlap.beta", spec.overlap.beta ?? 16, { positive: true });
+      if (gr !== 0) {
+        uFlip = solveUFlip(strengths, n, gr, br);
+        rhoFull = overlapProfile(Dfull.length, n, gr, br, uFlip);
+      }
+    }
+  }
+  const keep: number[] = [];
+  for (let a = 0; a < strengths.length; a++) if (strengths[a] !== 0) keep.push(a);
+  const m = keep.length;
+  const D = Float64Array.from(keep, (a) => strengths[a]);
+  const rho = rhoFull ? Float64Array.from(keep, (a) => rhoFull![a]) : null;
+  const sd = 1 / Math.sqrt(n);
+  const X1 = normals(spec.seed, STREAMS.modesL, n * m, sd);
+  const X2 = normals(spec.seed, STREAMS.modesR, n * m, sd);
+  let L = X1, R = X2;
+  if (rho) {
+    const Y = normals(spec.seed, STREAMS.modesShared, n * m, sd);
+    L = new Float64Array(n * m);
+    R = new Float64Array(n * m);
+    for (let a = 0; a < m; a++) {
+      const p = Math.abs(rho[a]), c = Math.sqrt(1 - p), s = Math.sqrt(p), sg = Math.sign(rho[a]);
+      for (let i = 0; i < n; i++) {
+        const k = i * m + a;
+        L[k] = c * X1[k] + s * Y[k];
+        R[k] = c * X2[k] + sg * s * Y[k];
+      }
+    }
+  }
+  const r2 = moment(strengths, 2), r4 = moment(strengths, 4);
+  const prD = participationRatio(strengths);
+  return {
+    spec, coupling: { kind: "lowrank", n, m, L, D, R }, gains, strengths, rho,
+    summary: {
+      n, modes: strengths.length, alpha, r2, r4, prD, effectiveRank: alpha * prD, g, ...gm,
+      ...(betaD !== undefined ? { betaD } : {}), ...(gamma !== undefined ? { gamma } : {}), ...(uFlip !== undefined ? { uFlip } : {}),
+    },
+  };
+}
+
+/** Draw a network from an ensemble (see the module comment). Deterministic in `seed`. */
+export function makeNetwork(spec: NetworkSpec): Network {
+  if (!spec || typeof spec !== "object") throw invalid("spec", "must be an object", spec, TypeError);
+  checkSize("seed", spec.seed, Number.MAX_SAFE_INTEGER);
+  const kind = checkOneOf("coupling", spec.coupling, ["iid", "rmm"] as const);
+  return kind === "iid" ? makeIid(spec as IidSpec) : makeRmm(spec as RmmSpec);
+}
+
+/** The dense matrix J (n x n) of any network; forms L diag(D) R^T for random-mode networks (O(n^2 m)). */
+export function denseJ(net: Network): Float64Array {
+  const c = net.coupling;
+  if (c.kind === "dense") return c.J;
+  const { n, m, L, D, R } = c;
+  const J = new Float64Array(n * n);
+  const LD = new Float64Array(m);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < m; a++) LD[a] = L[i * m + a] * D[a];
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let a = 0; a < m; a++) s += LD[a] * R[j * m + a];
+      J[i * n + j] = s;
+    }
+  }
+  return J;
+}

@@ -1,0 +1,117 @@
+/**
+ * Structure of a coupling matrix from traces, without an SVD (THEORY §2.2, §2.3):
+ *
+ *   sum_a S_a^2 = ||J||_F^2 = tr(J J^T),      sum_a S_a^4 = ||J J^T||_F^2 = tr((J^T J)^2)
+ *   PR^S = (sum S^2)^2 / (N sum S^4)   (normalised, the paper's; 1/2 for an i.i.d. square matrix)
+ *   effective rank (unnormalised PR) = (sum S^2)^2 / sum S^4  (the "PR" of ../shared/data/README.md)
+ *   realised g_eff^2 = N Var(J_ij) over all N^2 entries
+ *
+ * Dense J: J J^T by the batched matmat kernel (2 N^3 flops). Factored J = L D R^T: with A = L^T L and
+ * B = R^T R (M x M, 2 N M^2 flops each), ||J||_F^2 = sum_ab D_a D_b A_ab B_ab and, with P = (D A D) B,
+ * sum S^4 = tr(P^2) (M^3), so nothing of size N^2 is formed.
+ *
+ * Theory (§2.3): PR^S = alpha PR^D / (1 + 2 alpha PR^D) (PRX (13)); for D = 1 the nonzero singular values of
+ * L R^T fill [S_-, S_+], S_(+/-)^2 = 1 + 5 alpha/2 - alpha^2/8 +/- (1 + alpha/8)^(3/2) sqrt(8 alpha) (PRX (14),
+ * alpha < 1).
+ */
+import type { Backend, Buf } from "../backend/types.ts";
+import type { Network } from "./ensembles.ts";
+
+export interface StructureSummary {
+  n: number;
+  /** sum_a S_a^2 */
+  sumS2: number;
+  /** sum_a S_a^4 */
+  sumS4: number;
+  /** (sum S^2)^2 / (N sum S^4) */
+  prS: number;
+  /** (sum S^2)^2 / sum S^4 */
+  effectiveRankS: number;
+  /** N Var(J_ij), all entries */
+  gEff2: number;
+  meanJ: number;
+  /** mean of J_ii (O(1) autapses show here) */
+  meanDiagonal: number;
+}
+
+function withBufs<T>(be: Backend, arrays: Float64Array[], body: (b: Buf[]) => T): T {
+  const bufs = arrays.map((a) => {
+    const b = be.alloc("float64", a.length);
+    be.write(b, a);
+    return b;
+  });
+  try {
+    return body(bufs);
+  } finally {
+    for (const b of bufs) be.free(b);
+  }
+}
+
+/** X^T X for X n x m row-major (m x m, symmetric), by the matmat kernel on X^T. */
+export function gram(be: Backend, n: number, m: number, X: Float64Array): Float64Array {
+  const Xt = new Float64Array(m * n);
+  for (let i = 0; i < n; i++) for (let a = 0; a < m; a++) Xt[a * n + i] = X[i * m + a];
+  return withBufs(be, [Xt, new Float64Array(m * m)], ([xt, y]) => {
+    be.matmat(m, n, m, xt, xt, y);
+    return be.read(y) as Float64Array;
+  });
+}
+
+export function couplingStructure(net: Network, be: Backend): StructureSummary {
+  const c = net.coupling;
+  const n = c.n;
+  let sumS2: number, sumS4: number, sumJ: number, sumDiag = 0;
+  if (c.kind === "dense") {
+    ({ sumS2, sumS4 } = withBufs(be, [c.J, new Float64Array(n * n)], ([j, w]) => {
+      be.matmat(n, n, n, j, j, w); // w[b][a] = (J J^T)_ab
+      return { sumS2: be.sumsq(n * n, j), sumS4: be.sumsq(n * n, w) };
+    }));
+    sumJ = 0;
+    for (let i = 0; i < n * n; i++) sumJ += c.J[i];
+    for (let i = 0; i < n; i++) sumDiag += c.J[i * n + i];
+  } else {
+    const { m, L, D, R } = c;
+    const A = gram(be, n, m, L), B = gram(be, n, m, R);
+    const C = new Float64Array(m * m);
+    sumS2 = 0;
+    for (let a = 0; a < m; a++)
+      for (let b = 0; b < m; b++) {
+        C[a * m + b] = D[a] * A[a * m + b] * D[b];
+        sumS2 += C[a * m + b] * B[a * m + b];
+      }
+    sumS4 = withBufs(be, [C, B, new Float64Array(m * m)], ([cb, bb, y]) => {
+      be.matmat(m, m, m, cb, bb, y); // y[b][a] = (C B)_ab = P_ab
+      return be.traceProd(m, y, y);
+    });
+    const colL = new Float64Array(m), colR = new Float64Array(m);
+    for (let i = 0; i < n; i++)
+      for (let a = 0; a < m; a++) {
+        colL[a] += L[i * m + a];
+        colR[a] += R[i * m + a];
+        sumDiag += L[i * m + a] * D[a] * R[i * m + a];
+      }
+    sumJ = 0;
+    for (let a = 0; a < m; a++) sumJ += colL[a] * D[a] * colR[a];
+  }
+  const meanJ = sumJ / (n * n);
+  return {
+    n, sumS2, sumS4,
+    prS: (sumS2 * sumS2) / (n * sumS4),
+    effectiveRankS: (sumS2 * sumS2) / sumS4,
+    gEff2: n * (sumS2 / (n * n) - meanJ * meanJ),
+    meanJ,
+    meanDiagonal: sumDiag / n,
+  };
+}
+
+/** PRX (13): PR^S = alpha PR^D / (1 + 2 alpha PR^D), large N. */
+export function prSTheory(effectiveRank: number): number {
+  return effectiveRank / (1 + 2 * effectiveRank);
+}
+
+/** PRX (14): edges [S_-, S_+] of the nonzero singular values of L R^T (D = 1), alpha < 1. */
+export function singularValueEdges(alpha: number): { lower: number; upper: number } {
+  const base = 1 + (5 * alpha) / 2 - (alpha * alpha) / 8;
+  const width = (1 + alpha / 8) ** 1.5 * Math.sqrt(8 * alpha);
+  return { lower: Math.sqrt(Math.max(0, base - width)), upper: Math.sqrt(base + width) };
+}
