@@ -9,6 +9,9 @@ import { provenance } from "../provenance.ts";
 import { simdSupported } from "../backend/select.ts";
 import { checkOneOf, type DType } from "../errors.ts";
 import { TABLE_HEADER, formatRow, machine, runBench, type BenchCase } from "./bench.ts";
+import { UsageError } from "./args.ts";
+import { connectomeCommand } from "./connectome.ts";
+import { ConnectomeFormatError } from "../network/connectome.ts";
 
 const HELP = `strand ${VERSION} — STructured RAndom Network Dynamics
 Simulate and explain large nonlinear recurrent networks dx/dt = -x + J phi(x)
@@ -18,6 +21,7 @@ Usage: strand <command> [options]
 
 Commands:
   bench        time every kernel, wasm vs the TypeScript reference, and print a table
+  connectome   load a connectome file and measure its structure (PR^S, effective rank, g_eff)
   help         show this help
 
 Options:
@@ -42,8 +46,6 @@ Rates are GFLOP/s for products (2 flops per multiply-add) and Melem/s for elemen
 wasm/js is the speed-up of the wasm kernel over the TypeScript reference measured in the same run.
 The short run ends with the spine's two checks: float32 matvec at N = 1000 (GFLOP/s, target >= 15)
 and batched matmat K = 8 vs K = 1 per-trajectory throughput at N = 4000 (target >= 1.5x).`;
-
-class UsageError extends Error {}
 
 function gitRevision(): string | undefined {
   try {
@@ -139,8 +141,13 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (cmd === "bench") return await bench(rest);
+    if (cmd === "connectome") return await connectomeCommand(rest);
     throw new UsageError(`unknown command \`${cmd}\`; run \`strand --help\` for the list`);
   } catch (err) {
+    if (err instanceof ConnectomeFormatError) {
+      console.error(`strand: ${err.message}`);
+      return 1;
+    }
     const usage = err instanceof UsageError || err instanceof RangeError || err instanceof TypeError || (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS");
     console.error(`strand: ${err instanceof Error ? err.message : String(err)}`);
     return usage ? 2 : 1;

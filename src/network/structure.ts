@@ -15,7 +15,7 @@
  * alpha < 1).
  */
 import type { Backend, Buf } from "../backend/types.ts";
-import type { Network } from "./ensembles.ts";
+import type { DenseCoupling, LowRankCoupling, Network } from "./ensembles.ts";
 
 export interface StructureSummary {
   n: number;
@@ -57,11 +57,17 @@ export function gram(be: Backend, n: number, m: number, X: Float64Array): Float6
   });
 }
 
-export function couplingStructure(net: Network, be: Backend): StructureSummary {
-  const c = net.coupling;
+/** Trace-based structure of a network's coupling, or of a bare dense / factored coupling. */
+export function couplingStructure(of: Network | DenseCoupling | LowRankCoupling, be: Backend): StructureSummary {
+  const c = "coupling" in of ? of.coupling : of;
   const n = c.n;
   let sumS2: number, sumS4: number, sumJ: number, sumDiag = 0;
-  if (c.kind === "dense") {
+  if (c.kind === "dense" && sparseEnough(c.J)) {
+    ({ sumS2, sumS4 } = sparseTraces(n, c.J));
+    sumJ = 0;
+    for (let i = 0; i < n * n; i++) sumJ += c.J[i];
+    for (let i = 0; i < n; i++) sumDiag += c.J[i * n + i];
+  } else if (c.kind === "dense") {
     ({ sumS2, sumS4 } = withBufs(be, [c.J, new Float64Array(n * n)], ([j, w]) => {
       be.matmat(n, n, n, j, j, w); // w[b][a] = (J J^T)_ab
       return { sumS2: be.sumsq(n * n, j), sumS4: be.sumsq(n * n, w) };
@@ -102,6 +108,47 @@ export function couplingStructure(net: Network, be: Backend): StructureSummary {
     meanJ,
     meanDiagonal: sumDiag / n,
   };
+}
+
+/** Sparse path when at most 5 % of the entries are nonzero (connectomes): cost sum_j nnz(column j)^2. */
+function sparseEnough(J: Float64Array): boolean {
+  let nnz = 0;
+  for (let k = 0; k < J.length; k++) if (J[k] !== 0) nnz++;
+  return nnz <= 0.05 * J.length;
+}
+
+/** sum S^2 = sum J_ij^2 and sum S^4 = ||J J^T||_F^2 from the nonzeros, row by row of J J^T. */
+function sparseTraces(n: number, J: Float64Array): { sumS2: number; sumS4: number } {
+  const rowStart = new Int32Array(n + 1), colStart = new Int32Array(n + 1);
+  let nnz = 0;
+  for (let k = 0; k < J.length; k++) if (J[k] !== 0) { nnz++; rowStart[Math.floor(k / n) + 1]++; colStart[(k % n) + 1]++; }
+  for (let i = 0; i < n; i++) { rowStart[i + 1] += rowStart[i]; colStart[i + 1] += colStart[i]; }
+  const rowCol = new Int32Array(nnz), rowVal = new Float64Array(nnz), colRow = new Int32Array(nnz), colVal = new Float64Array(nnz);
+  const rFill = rowStart.slice(0, n), cFill = colStart.slice(0, n);
+  let sumS2 = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const v = J[i * n + j];
+      if (v === 0) continue;
+      sumS2 += v * v;
+      rowCol[rFill[i]] = j; rowVal[rFill[i]++] = v;
+      colRow[cFill[j]] = i; colVal[cFill[j]++] = v;
+    }
+  const acc = new Float64Array(n), touched = new Int32Array(n), mark = new Uint8Array(n);
+  let sumS4 = 0;
+  for (let a = 0; a < n; a++) {
+    let t = 0;
+    for (let p = rowStart[a]; p < rowStart[a + 1]; p++) {
+      const j = rowCol[p], v = rowVal[p];
+      for (let q = colStart[j]; q < colStart[j + 1]; q++) {
+        const b = colRow[q];
+        if (!mark[b]) { mark[b] = 1; touched[t++] = b; }
+        acc[b] += v * colVal[q];
+      }
+    }
+    for (let k = 0; k < t; k++) { const b = touched[k]; sumS4 += acc[b] * acc[b]; acc[b] = 0; mark[b] = 0; }
+  }
+  return { sumS2, sumS4 };
 }
 
 /** PRX (13): PR^S = alpha PR^D / (1 + 2 alpha PR^D), large N. */

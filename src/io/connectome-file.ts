@@ -1,0 +1,104 @@
+/**
+ * Reading connectome files (Node only): CSV/TSV edge lists, dense CSV/TSV matrices, NumPy .npy matrices,
+ * zip archives holding either (e.g. the larval Drosophila supplement; fflate unzips in memory), and Excel
+ * workbooks holding an edge-list sheet (e.g. the OpenWorm neuron tables; read with SheetJS). The format is
+ * taken from the extension, and for text files from the header (an edge list names pre/post columns).
+ * Every problem is one ConnectomeFormatError line "file[:line]: problem".
+ */
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { unzipSync } from "fflate";
+import * as XLSX from "xlsx";
+import {
+  ConnectomeFormatError, connectomeFromMatrix, looksLikeEdgeList, parseDenseMatrix, parseEdgeList,
+  type Connectome, type EdgeListOptions, type MatrixOptions,
+} from "../network/connectome.ts";
+import { readNpy } from "./npy.ts";
+
+export type ConnectomeFormat = "auto" | "edgelist" | "matrix" | "npy" | "zip" | "excel";
+export const CONNECTOME_FORMATS: readonly ConnectomeFormat[] = ["auto", "edgelist", "matrix", "npy", "zip", "excel"];
+
+export interface ReadOptions extends EdgeListOptions, MatrixOptions {
+  format?: ConnectomeFormat;
+  /** zip: the member to read (default: a name containing "all-all", else the only CSV); excel: the sheet */
+  entry?: string;
+  /** refuse files larger than this many bytes (default 1 GiB) */
+  maxBytes?: number;
+}
+
+/** The default larval matrix in Winding et al.'s supplement. */
+const PREFERRED_ENTRY = /all-all_connectivity_matrix\.csv$/;
+
+function fromText(text: string, file: string, opts: ReadOptions, format: ConnectomeFormat): Connectome {
+  const firstLine = text.slice(0, Math.max(0, text.indexOf("\n")) || text.length);
+  const kind = format === "auto" ? (looksLikeEdgeList(firstLine) ? "edgelist" : "matrix") : format;
+  return kind === "edgelist" ? parseEdgeList(text, file, opts) : parseDenseMatrix(text, file, opts);
+}
+
+export async function readConnectome(file: string, opts: ReadOptions = {}): Promise<Connectome> {
+  let info;
+  try {
+    info = await stat(file);
+  } catch {
+    throw new ConnectomeFormatError(file, null, "no such file");
+  }
+  if (!info.isFile()) throw new ConnectomeFormatError(file, null, "not a regular file");
+  const maxBytes = opts.maxBytes ?? 2 ** 30;
+  if (info.size > maxBytes) throw new ConnectomeFormatError(file, null, `file of ${info.size} bytes exceeds the ${maxBytes}-byte limit (raise maxBytes to proceed)`);
+  if (info.size === 0) throw new ConnectomeFormatError(file, null, "the file is empty");
+  const bytes = new Uint8Array(await readFile(file));
+  const ext = path.extname(file).toLowerCase();
+  const format = opts.format ?? "auto";
+  const kind = format !== "auto" && format !== "edgelist" && format !== "matrix" ? format
+    : ext === ".npy" ? "npy" : ext === ".zip" ? "zip" : ext === ".xls" || ext === ".xlsx" ? "excel" : format;
+
+  if (kind === "npy") {
+    let arr;
+    try {
+      arr = readNpy(bytes, file);
+    } catch (err) {
+      throw new ConnectomeFormatError(file, null, (err as Error).message.replace(`${file}: `, ""));
+    }
+    if (arr.shape.length !== 2 || arr.shape[0] !== arr.shape[1]) throw new ConnectomeFormatError(file, null, `expected a square 2-D array, got shape (${arr.shape.join(", ")})`);
+    for (const v of arr.data) if (!Number.isFinite(v)) throw new ConnectomeFormatError(file, null, "the array holds a non-finite value");
+    const n = arr.shape[0];
+    return connectomeFromMatrix(arr.data, n, Array.from({ length: n }, (_, k) => String(k)), file, "npy", opts);
+  }
+  if (kind === "zip") {
+    let members: Record<string, Uint8Array>;
+    try {
+      members = unzipSync(bytes, { filter: (f) => !f.name.startsWith("__MACOSX/") && !f.name.endsWith("/") && /\.(csv|tsv|txt|npy)$/i.test(f.name) });
+    } catch (err) {
+      throw new ConnectomeFormatError(file, null, `not a readable zip archive (${(err as Error).message})`);
+    }
+    const names = Object.keys(members).sort();
+    const entry = opts.entry ? names.find((nm) => nm === opts.entry || nm.endsWith("/" + opts.entry)) : names.find((nm) => PREFERRED_ENTRY.test(nm)) ?? (names.length === 1 ? names[0] : undefined);
+    if (!entry) {
+      throw new ConnectomeFormatError(file, null, opts.entry ? `no member ${JSON.stringify(opts.entry)}; members: ${names.join(", ")}` : `choose a member with --entry; members: ${names.join(", ")}`);
+    }
+    const where = `${file}!${entry}`;
+    const c = entry.toLowerCase().endsWith(".npy")
+      ? connectomeFromMatrix(readNpy(members[entry], where).data, Math.round(Math.sqrt(readNpy(members[entry], where).data.length)), [], where, "npy", opts)
+      : fromText(new TextDecoder().decode(members[entry]), where, opts, format === "auto" ? "auto" : format);
+    c.source = { ...c.source, archive: file, entry };
+    return c;
+  }
+  if (kind === "excel") {
+    let wb: XLSX.WorkBook;
+    try {
+      wb = XLSX.read(bytes, { type: "array" });
+    } catch (err) {
+      throw new ConnectomeFormatError(file, null, `not a readable Excel workbook (${(err as Error).message})`);
+    }
+    const sheetNames = wb.SheetNames;
+    const csvOf = (nm: string) => XLSX.utils.sheet_to_csv(wb.Sheets[nm], { blankrows: false });
+    const sheet = opts.entry
+      ? sheetNames.find((nm) => nm === opts.entry)
+      : sheetNames.find((nm) => looksLikeEdgeList(csvOf(nm).split("\n", 1)[0] ?? ""));
+    if (!sheet) throw new ConnectomeFormatError(file, null, opts.entry ? `no sheet ${JSON.stringify(opts.entry)}; sheets: ${sheetNames.join(", ")}` : `no sheet with an edge-list header (pre/post columns); sheets: ${sheetNames.join(", ")} — choose one with --entry`);
+    const c = fromText(csvOf(sheet), `${file}!${sheet}`, opts, "edgelist");
+    c.source = { ...c.source, workbook: file, sheet };
+    return c;
+  }
+  return fromText(new TextDecoder().decode(bytes), file, opts, format);
+}

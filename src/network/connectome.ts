@@ -1,0 +1,388 @@
+/**
+ * Real connectomes as coupling matrices (THEORY §6): parsing (edge lists, dense matrices), signs from
+ * neurotransmitter labels, and the paper's balanced normalisation. Pure functions of text and arrays (no
+ * file access: src/io/connectome-file.ts reads files, zips and spreadsheets and calls these).
+ *
+ * Convention: J_ij is the coupling from neuron j (presynaptic) to neuron i (postsynaptic), as in the
+ * dynamics dx_i/dt = -x_i + sum_j J_ij phi(x_j). Adjacency files list pre -> post (rows presynaptic for
+ * dense matrices, by default), so J = A^T.
+ *
+ * Signs (§6, PRX Table I): each presynaptic neuron's outgoing weights are multiplied by the sign of its
+ * transmitter; the fly mapping is acetylcholine +1, GABA -1, glutamate -1, everything else "ignored",
+ * which drops that neuron's outputs (or keeps them positive, by option).
+ *
+ * Balanced normalisation (§6): alternately, in every row scale the positive entries by one factor so their
+ * L2 norm is 1/sqrt 2 and the negative entries by another so theirs is 1/sqrt 2, then the same on every
+ * column; repeat until the largest deviation of any nonzero row or column part from 1/sqrt 2 is below tol.
+ * Signs and sparsity are preserved; rows or columns with one sign keep norm 1/sqrt 2.
+ */
+import { parse } from "csv-parse/sync";
+
+export class ConnectomeFormatError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number | null,
+    readonly problem: string,
+  ) {
+    super(`${file}${line !== null ? `:${line}` : ""}: ${problem}`);
+    this.name = "ConnectomeFormatError";
+  }
+}
+
+export interface ConnectomeStats {
+  /** nonzero entries of J */
+  edges: number;
+  totalWeight: number;
+  /** data rows read (after the layer filter) */
+  rows: number;
+  /** rows skipped by the layer or name filter */
+  skippedRows: number;
+  /** rows repeating a (pre, post) pair already seen; their weights are summed */
+  duplicateRows: number;
+  /** rows with pre = post (kept on the diagonal unless dropped) */
+  selfEdges: number;
+  selfEdgesDropped: boolean;
+}
+
+export interface Connectome {
+  n: number;
+  names: string[];
+  /** n x n row-major, J_ij = weight from j (pre) to i (post) */
+  J: Float64Array;
+  /** per-neuron transmitter label when the file has one */
+  transmitters: (string | null)[] | null;
+  stats: ConnectomeStats;
+  source: Record<string, unknown>;
+}
+
+export type Layer = "chemical" | "electrical" | "all";
+
+export interface EdgeListOptions {
+  /** which synapse type to keep when the file has a type column (default "chemical") */
+  layer?: Layer;
+  /** keep only neurons whose (trimmed) name matches */
+  include?: RegExp;
+  /** "sum" (default) adds repeated (pre, post) rows; "error" rejects them */
+  duplicates?: "sum" | "error";
+  /** "keep" (default) or "drop" self edges */
+  selfEdges?: "keep" | "drop";
+  /** refuse more neurons than this (dense n x n float64 memory) */
+  maxNeurons?: number;
+}
+
+const PRE = ["source", "pre", "presynaptic", "from", "origin", "i", "pre_id", "presynaptic_id"];
+const POST = ["target", "post", "postsynaptic", "to", "j", "post_id", "postsynaptic_id"];
+const WEIGHT = ["weight", "count", "number of connections", "synapses", "syn_count", "w", "nsyn"];
+const TYPE = ["type", "synapse_type", "layer"];
+const TRANSMITTER = ["neurotransmitter", "transmitter", "nt"];
+const CHEMICAL = /^(chemical|chem|send|s|sp|synapse)$/i;
+const ELECTRICAL = /^(electrical|gapjunction|gap_junction|gap junction|gap|ej|generic_gj)$/i;
+
+function findColumn(header: string[], names: string[]): number {
+  for (let k = 0; k < header.length; k++) if (names.includes(header[k].trim().toLowerCase())) return k;
+  return -1;
+}
+
+/** Does a header row look like an edge list? */
+export function looksLikeEdgeList(headerLine: string): boolean {
+  const cells = headerLine.split(/[,\t;]/).map((c) => c.trim().toLowerCase().replace(/^"|"$/g, ""));
+  return cells.some((c) => PRE.includes(c)) && cells.some((c) => POST.includes(c));
+}
+
+function sniffDelimiter(text: string): string {
+  const first = text.slice(0, text.indexOf("\n") >= 0 ? text.indexOf("\n") : text.length);
+  return first.includes("\t") ? "\t" : first.includes(";") && !first.includes(",") ? ";" : ",";
+}
+
+function parseRows(text: string, file: string): { rows: string[][]; lines: number[] } {
+  if (text.trim() === "") throw new ConnectomeFormatError(file, null, "the file is empty");
+  const delimiter = sniffDelimiter(text);
+  if (!text.includes('"')) {
+    // fast path for unquoted files (the 35 MB larval matrix): split lines and cells directly
+    const rows: string[][] = [], lines: number[] = [];
+    const all = text.split("\n");
+    for (let k = 0; k < all.length; k++) {
+      let line = all[k];
+      if (line.endsWith("\r")) line = line.slice(0, -1);
+      if (k === 0 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+      if (line.trim() === "") continue;
+      rows.push(line.split(delimiter));
+      lines.push(k + 1);
+    }
+    return { rows, lines };
+  }
+  try {
+    const records = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, info: true, bom: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    return { rows: records.map((r) => r.record), lines: records.map((r) => r.info.lines) };
+  } catch (err) {
+    const e = err as { lines?: number; message?: string };
+    throw new ConnectomeFormatError(file, e.lines ?? null, `not valid CSV/TSV (${e.message ?? String(err)})`);
+  }
+}
+
+function checkMax(file: string, n: number, max: number) {
+  if (n > max) throw new ConnectomeFormatError(file, null, `${n} neurons exceed the limit of ${max} (a dense ${n} x ${n} float64 matrix needs ${((n * n * 8) / 2 ** 30).toFixed(1)} GiB); raise maxNeurons to proceed`);
+}
+
+/**
+ * An edge list (CSV/TSV with a header naming pre, post and optionally weight, type and transmitter
+ * columns; names are trimmed). Header names i/j with integer values are taken as 0-based neuron indices.
+ */
+export function parseEdgeList(text: string, file: string, opts: EdgeListOptions = {}): Connectome {
+  const { rows, lines } = parseRows(text, file);
+  const header = rows[0];
+  const iPre = findColumn(header, PRE), iPost = findColumn(header, POST);
+  if (iPre < 0 || iPost < 0) {
+    throw new ConnectomeFormatError(file, lines[0], `the header must name a presynaptic column (${PRE.join("/")}) and a postsynaptic column (${POST.join("/")}); found ${JSON.stringify(header)}`);
+  }
+  const iW = findColumn(header, WEIGHT), iType = findColumn(header, TYPE), iNt = findColumn(header, TRANSMITTER);
+  const indexed = ["i"].includes(header[iPre].trim().toLowerCase()) && ["j"].includes(header[iPost].trim().toLowerCase());
+  const layer = opts.layer ?? "chemical";
+  const selfDrop = opts.selfEdges === "drop";
+  const entries: { pre: string; post: string; w: number; line: number }[] = [];
+  const transmitterOf = new Map<string, string>();
+  // neurons: every name on a row that passes the name filter, whatever its layer (a neuron with only gap
+  // junctions is still a neuron of the chemical matrix, with an empty row and column)
+  const nodes = new Set<string>();
+  let skipped = 0;
+  for (let r = 1; r < rows.length; r++) {
+    const row = rows[r];
+    const line = lines[r];
+    if (row.length < header.length) throw new ConnectomeFormatError(file, line, `expected ${header.length} columns, found ${row.length}`);
+    const pre = row[iPre].trim(), post = row[iPost].trim();
+    if (pre === "" || post === "") throw new ConnectomeFormatError(file, line, "empty neuron name");
+    if (!opts.include || (opts.include.test(pre) && opts.include.test(post))) {
+      nodes.add(pre);
+      nodes.add(post);
+    }
+    if (iType >= 0 && layer !== "all") {
+      const t = row[iType].trim();
+      const isChem = CHEMICAL.test(t), isElec = ELECTRICAL.test(t);
+      if (!isChem && !isElec) throw new ConnectomeFormatError(file, line, `unknown synapse type ${JSON.stringify(t)} (expected chemical or electrical/gap junction)`);
+      if ((layer === "chemical") !== isChem) {
+        skipped++;
+        continue;
+      }
+    }
+    if (opts.include && !(opts.include.test(pre) && opts.include.test(post))) {
+      skipped++;
+      continue;
+    }
+    let w = 1;
+    if (iW >= 0) {
+      const s = row[iW].trim();
+      w = Number(s);
+      if (s === "" || !Number.isFinite(w)) throw new ConnectomeFormatError(file, line, `weight ${JSON.stringify(s)} is not a finite number`);
+    }
+    if (indexed && !(/^\d+$/.test(pre) && /^\d+$/.test(post))) throw new ConnectomeFormatError(file, line, `columns i, j must hold 0-based integer neuron indices; got ${JSON.stringify([pre, post])}`);
+    if (iNt >= 0 && !(iType >= 0 && ELECTRICAL.test(row[iType].trim()))) {
+      const nt = row[iNt].trim();
+      const prev = transmitterOf.get(pre);
+      if (prev !== undefined && prev !== nt && nt !== "") throw new ConnectomeFormatError(file, line, `neuron ${pre} has two transmitters (${prev}, ${nt})`);
+      if (nt !== "") transmitterOf.set(pre, nt);
+    }
+    entries.push({ pre, post, w, line });
+  }
+  if (entries.length === 0) throw new ConnectomeFormatError(file, null, `no edges${skipped ? ` left after the layer/name filter (${skipped} rows skipped)` : ""}`);
+  let names: string[];
+  const index = new Map<string, number>();
+  if (indexed) {
+    let max = 0;
+    for (const e of entries) max = Math.max(max, Number(e.pre), Number(e.post));
+    names = Array.from({ length: max + 1 }, (_, k) => String(k));
+  } else {
+    names = [...nodes].sort();
+  }
+  names.forEach((nm, k) => index.set(nm, k));
+  const n = names.length;
+  checkMax(file, n, opts.maxNeurons ?? 20000);
+  const J = new Float64Array(n * n);
+  const seen = new Set<number>();
+  let duplicates = 0, self = 0;
+  for (const e of entries) {
+    const i = index.get(e.post)!, j = index.get(e.pre)!;
+    const key = i * n + j;
+    if (seen.has(key)) {
+      if (opts.duplicates === "error") throw new ConnectomeFormatError(file, e.line, `duplicate edge ${e.pre} -> ${e.post}`);
+      duplicates++;
+    }
+    seen.add(key);
+    if (i === j) {
+      self++;
+      if (selfDrop) continue;
+    }
+    J[key] += e.w;
+  }
+  const transmitters = transmitterOf.size ? names.map((nm) => transmitterOf.get(nm) ?? null) : null;
+  return {
+    n, names, J, transmitters,
+    stats: { ...countEdges(J), rows: entries.length, skippedRows: skipped, duplicateRows: duplicates, selfEdges: self, selfEdgesDropped: selfDrop },
+    source: { file, format: "edgelist", layer: iType >= 0 ? layer : "untyped", ...(opts.include ? { include: String(opts.include) } : {}) },
+  };
+}
+
+function countEdges(J: Float64Array) {
+  let edges = 0, totalWeight = 0;
+  for (const v of J) {
+    if (v !== 0) edges++;
+    totalWeight += v;
+  }
+  return { edges, totalWeight };
+}
+
+export interface MatrixOptions {
+  /** "pre-rows" (default: row = presynaptic, as in adjacency files) or "post-rows" (row = postsynaptic, i.e. J itself) */
+  orientation?: "pre-rows" | "post-rows";
+  selfEdges?: "keep" | "drop";
+  maxNeurons?: number;
+}
+
+/** A dense square matrix from its rows (numbers); used for CSV matrices and .npy arrays. */
+export function connectomeFromMatrix(A: Float64Array, n: number, names: string[], file: string, format: string, opts: MatrixOptions = {}): Connectome {
+  checkMax(file, n, opts.maxNeurons ?? 20000);
+  const J = new Float64Array(n * n);
+  const pre = (opts.orientation ?? "pre-rows") === "pre-rows";
+  let self = 0;
+  for (let r = 0; r < n; r++)
+    for (let c = 0; c < n; c++) {
+      const v = A[r * n + c];
+      if (r === c && v !== 0) {
+        self++;
+        if (opts.selfEdges === "drop") continue;
+      }
+      if (pre) J[c * n + r] = v;
+      else J[r * n + c] = v;
+    }
+  let rows = 0;
+  for (const v of A) if (v !== 0) rows++;
+  return {
+    n, names, J, transmitters: null,
+    stats: { ...countEdges(J), rows, skippedRows: 0, duplicateRows: 0, selfEdges: self, selfEdgesDropped: opts.selfEdges === "drop" },
+    source: { file, format, orientation: opts.orientation ?? "pre-rows" },
+  };
+}
+
+/** A dense matrix in CSV/TSV: optional header row of neuron ids (then each row starts with its id). */
+export function parseDenseMatrix(text: string, file: string, opts: MatrixOptions = {}): Connectome {
+  const { rows, lines } = parseRows(text, file);
+  const firstIsHeader = rows[0].some((c) => c.trim() !== "" && !Number.isFinite(Number(c))) || rows[0][0].trim() === "";
+  const body = firstIsHeader ? rows.slice(1) : rows;
+  const bodyLines = firstIsHeader ? lines.slice(1) : lines;
+  const n = body.length;
+  if (n === 0) throw new ConnectomeFormatError(file, null, "the matrix has no rows");
+  const hasIds = firstIsHeader ? rows[0].length === n + 1 : body[0].length === n + 1;
+  const names = hasIds ? (firstIsHeader ? rows[0].slice(1) : body.map((r) => r[0])).map((s) => s.trim()) : Array.from({ length: n }, (_, k) => String(k));
+  checkMax(file, n, opts.maxNeurons ?? 20000);
+  const A = new Float64Array(n * n);
+  for (let r = 0; r < n; r++) {
+    const row = body[r];
+    const off = hasIds ? 1 : 0;
+    if (row.length !== n + off) throw new ConnectomeFormatError(file, bodyLines[r], `expected ${n + off} cells in a ${n} x ${n} matrix row, found ${row.length}`);
+    if (hasIds && firstIsHeader && row[0].trim() !== names[r]) throw new ConnectomeFormatError(file, bodyLines[r], `row id ${JSON.stringify(row[0].trim())} does not match column id ${JSON.stringify(names[r])} (rows and columns must be in the same order)`);
+    for (let c = 0; c < n; c++) {
+      const s = row[c + off].trim();
+      const v = s === "" ? 0 : Number(s);
+      if (!Number.isFinite(v)) throw new ConnectomeFormatError(file, bodyLines[r], `entry ${JSON.stringify(s)} in column ${c + off + 1} is not a finite number`);
+      A[r * n + c] = v;
+    }
+  }
+  return connectomeFromMatrix(A, n, names, file, "matrix", opts);
+}
+
+/** The paper's fly mapping (PRX Table I): ACh +1, GABA -1, glutamate -1; anything else is "ignored". */
+export const FLY_SIGNS: Record<string, number> = { acetylcholine: 1, ach: 1, gaba: -1, glutamate: -1, glu: -1 };
+
+export interface SignOptions {
+  /** transmitter label (lower-cased) -> sign; default FLY_SIGNS */
+  mapping?: Record<string, number>;
+  /** what to do with neurons whose transmitter maps to no sign: "drop" their outputs (default) or "keep" them positive */
+  unsigned?: "drop" | "keep";
+}
+
+export interface SignSummary {
+  excitatory: number;
+  inhibitory: number;
+  /** neurons with a label outside the mapping */
+  ignored: number;
+  /** neurons with no label at all */
+  unlabelled: number;
+  unsigned: "drop" | "keep";
+}
+
+/** Multiply each presynaptic neuron's column of J by the sign of its transmitter; returns a new J. */
+export function applySigns(c: Connectome, transmitters: (string | null)[], opts: SignOptions = {}): { J: Float64Array; summary: SignSummary } {
+  const mapping = opts.mapping ?? FLY_SIGNS;
+  const unsigned = opts.unsigned ?? "drop";
+  const n = c.n;
+  const J = Float64Array.from(c.J);
+  const summary: SignSummary = { excitatory: 0, inhibitory: 0, ignored: 0, unlabelled: 0, unsigned };
+  for (let j = 0; j < n; j++) {
+    const label = transmitters[j];
+    let s = label ? mapping[label.trim().toLowerCase()] : undefined;
+    if (s === undefined) {
+      if (label) summary.ignored++;
+      else summary.unlabelled++;
+      s = unsigned === "drop" ? 0 : 1;
+    } else if (s > 0) summary.excitatory++;
+    else summary.inhibitory++;
+    if (s !== 1) for (let i = 0; i < n; i++) J[i * n + j] *= s;
+  }
+  return { J, summary };
+}
+
+export interface NormalizeResult {
+  J: Float64Array;
+  iterations: number;
+  /** largest |norm - 1/sqrt 2| over the nonzero positive and negative parts of rows and columns */
+  residual: number;
+  converged: boolean;
+}
+
+/** The paper's balanced alternating row/column normalisation (see the module comment). Works on the
+ *  nonzero entries only, O(nnz) per sweep, since connectomes are sparse. */
+export function normalizeBalanced(J0: Float64Array, n: number, opts: { tol?: number; maxIter?: number } = {}): NormalizeResult {
+  const tol = opts.tol ?? 1e-10, maxIter = opts.maxIter ?? 2000;
+  const target = Math.SQRT1_2;
+  const idx: number[] = [];
+  for (let k = 0; k < J0.length; k++) if (J0[k] !== 0) idx.push(k);
+  const nnz = idx.length;
+  const row = Int32Array.from(idx, (k) => Math.floor(k / n)), col = Int32Array.from(idx, (k) => k % n);
+  const val = Float64Array.from(idx, (k) => J0[k]);
+  const pos = new Float64Array(n), neg = new Float64Array(n);
+  /** sums of squares of the positive and negative parts per row (by = row) or column (by = col) */
+  const sums = (by: Int32Array) => {
+    pos.fill(0);
+    neg.fill(0);
+    for (let e = 0; e < nnz; e++) {
+      const v = val[e];
+      if (v > 0) pos[by[e]] += v * v;
+      else neg[by[e]] += v * v;
+    }
+  };
+  const scale = (by: Int32Array) => {
+    sums(by);
+    for (let e = 0; e < nnz; e++) {
+      const part = val[e] > 0 ? pos[by[e]] : val[e] < 0 ? neg[by[e]] : 0;
+      if (part > 0) val[e] *= target / Math.sqrt(part); // an entry that underflowed to 0 stays 0
+    }
+  };
+  const residualOf = (by: Int32Array) => {
+    sums(by);
+    let r = 0;
+    for (let k = 0; k < n; k++) {
+      if (pos[k] > 0) r = Math.max(r, Math.abs(Math.sqrt(pos[k]) - target));
+      if (neg[k] > 0) r = Math.max(r, Math.abs(Math.sqrt(neg[k]) - target));
+    }
+    return r;
+  };
+  let residual = nnz ? Infinity : 0, it = 0;
+  while (it < maxIter && residual > tol) {
+    scale(row);
+    scale(col);
+    it++;
+    residual = residualOf(row); // columns are exact after the column step
+  }
+  const J = new Float64Array(n * n);
+  for (let e = 0; e < nnz; e++) J[row[e] * n + col[e]] = val[e];
+  return { J, iterations: it, residual, converged: residual <= tol };
+}
