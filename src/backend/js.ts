@@ -203,6 +203,48 @@ export class JsBackend implements Backend {
     return s;
   }
 
+  bidiag(n: number, a: Buf, d: Buf, e: Buf, w: Buf): void {
+    const A = this.d(a), D = this.d(d), E = this.d(e), W = this.d(w);
+    for (let k = 0; k < n; k++) {
+      let norm2 = 0;
+      for (let i = k; i < n; i++) norm2 += A[i * n + k] ** 2;
+      const x0 = A[k * n + k];
+      const alpha = norm2 > 0 ? (x0 > 0 ? -Math.sqrt(norm2) : Math.sqrt(norm2)) : 0;
+      D[k] = alpha;
+      if (norm2 > 0 && k + 1 < n) {
+        const v0 = x0 - alpha;
+        const beta = 2 / (norm2 - x0 * x0 + v0 * v0);
+        W.fill(0, k + 1, n);
+        for (let i = k; i < n; i++) {
+          const vi = i === k ? v0 : A[i * n + k];
+          for (let j = k + 1; j < n; j++) W[j] += vi * A[i * n + j];
+        }
+        for (let i = k; i < n; i++) {
+          const c = -beta * (i === k ? v0 : A[i * n + k]);
+          for (let j = k + 1; j < n; j++) A[i * n + j] += c * W[j];
+        }
+      }
+      if (k + 1 < n) {
+        let y2 = 0;
+        for (let j = k + 1; j < n; j++) y2 += A[k * n + j] ** 2;
+        const y0 = A[k * n + k + 1];
+        const alpha2 = y2 > 0 ? (y0 > 0 ? -Math.sqrt(y2) : Math.sqrt(y2)) : 0;
+        E[k] = alpha2;
+        if (y2 > 0) {
+          const u0 = y0 - alpha2;
+          const beta2 = 2 / (y2 - y0 * y0 + u0 * u0);
+          A[k * n + k + 1] = u0;
+          for (let i = k + 1; i < n; i++) {
+            let s = 0;
+            for (let j = k + 1; j < n; j++) s += A[i * n + j] * A[k * n + j];
+            const c = -beta2 * s;
+            for (let j = k + 1; j < n; j++) A[i * n + j] += c * A[k * n + j];
+          }
+        }
+      } else E[k] = 0;
+    }
+  }
+
   rngCreate(state: Uint32Array): Rng {
     return new JsRng(Uint32Array.from(state));
   }

@@ -12,6 +12,7 @@
  *   euler/rk4: one step of dx/dt = -x + J (g ⊙ phi(x)) + input for k trajectories, x updated in place
  *   covLagAccum: C_l += sum_s a(t_s) a(t_s - l)^T for l = 0..lags, history (lags + k) x n, acc (lags+1) n x n f64
  *   rng: xoshiro128** + polar Box–Muller, bit-identical on both backends.
+ *   bidiag: A = U B V^T, B upper bidiagonal (Householder, Golub–Kahan), the O(n^3) stage of the SVD.
  */
 import type { DType, FloatArray } from "../errors.ts";
 
@@ -86,6 +87,10 @@ export interface Backend {
   dot(len: number, a: Buf, b: Buf): number;
   sumsq(len: number, a: Buf): number;
   traceProd(n: number, a: Buf, b: Buf): number;
+
+  // dense linear algebra (float64)
+  /** Householder bidiagonalisation of the n x n matrix a (destroyed): diagonal d, superdiagonal e (n each, e[n-1] = 0); scratch w (2n). */
+  bidiag(n: number, a: Buf, d: Buf, e: Buf, w: Buf): void;
 
   // random numbers
   rngCreate(state: Uint32Array): Rng;

@@ -44,6 +44,7 @@ interface Exports {
   rng_normal_f32(n: number, state: number, mean: number, std: number, out: number): void;
   rng_normal_f64(n: number, state: number, mean: number, std: number, out: number): void;
   rng_uniform_f64(n: number, state: number, out: number): void;
+  bidiag_f64(n: number, a: number, d: number, e: number, w: number): void;
 }
 
 const PAGE = 65536;
@@ -251,6 +252,10 @@ export class WasmBackend implements Backend {
   }
   traceProd(n: number, a: Buf, b: Buf): number {
     return this.ex.trace_prod_f64(n, this.p(a), this.p(b));
+  }
+
+  bidiag(n: number, a: Buf, d: Buf, e: Buf, w: Buf): void {
+    this.ex.bidiag_f64(n, this.p(a), this.p(d), this.p(e), this.p(w));
   }
 
   rngCreate(state: Uint32Array): Rng {

@@ -1,0 +1,166 @@
+// Householder bidiagonalisation (Golub & Kahan 1965), the O(n^3) first stage of the SVD: A = U B V^T with
+// B upper bidiagonal, diagonal d and superdiagonal e. Singular values of A = those of B; the O(n^2)
+// second stage (implicit-shift QR on B) runs in TypeScript (src/linalg/svd.ts).
+//
+// Step k: a left reflector H_k = I - beta v v^T zeroes A[k+1:, k] (d_k = -sign(x_0) ||x||, the sign that
+// avoids cancellation in v_0 = x_0 - d_k), applied to the trailing columns as w = v^T A (one pass of
+// row axpys into w), A -= beta v w^T (one pass of row axpys); then a right reflector zeroes A[k, k+2:]
+// (e_k), applied to each trailing row as A_i -= beta (A_i . u) u while the row is in cache. All inner
+// loops run along rows (row-major, unit stride) as f64x2 SIMD with a scalar tail.
+// A (n x n, row-major) is overwritten; w is n float64 of scratch. Unchecked, allocation-free.
+
+import { __madd } from "./inline/simd";
+
+// y[0..len) += alpha x[0..len)
+// @ts-ignore: decorator
+@inline function __axpy(len: i32, alpha: f64, x: usize, y: usize): void {
+  let va = f64x2.splat(alpha);
+  let j = 0;
+  for (; j + 4 <= len; j += 4) {
+    let o = <usize>j << 3;
+    v128.store(y + o, __madd<f64>(v128.load(y + o), va, v128.load(x + o)));
+    v128.store(y + o, __madd<f64>(v128.load(y + o, 16), va, v128.load(x + o, 16)), 16);
+  }
+  for (; j < len; j++) {
+    let o = <usize>j << 3;
+    store<f64>(y + o, load<f64>(y + o) + alpha * load<f64>(x + o));
+  }
+}
+
+// sum_j x_j y_j
+// @ts-ignore: decorator
+@inline function __dot(len: i32, x: usize, y: usize): f64 {
+  let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 4 <= len; j += 4) {
+    let o = <usize>j << 3;
+    c0 = __madd<f64>(c0, v128.load(x + o), v128.load(y + o));
+    c1 = __madd<f64>(c1, v128.load(x + o, 16), v128.load(y + o, 16));
+  }
+  let c = v128.add<f64>(c0, c1);
+  let s = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
+  for (; j < len; j++) s += load<f64>(x + (<usize>j << 3)) * load<f64>(y + (<usize>j << 3));
+  return s;
+}
+
+// a += c w, then return sum_j a_j u_j (left update and the right reflector's dot in one sweep)
+// @ts-ignore: decorator
+@inline function __update_dot(len: i32, c: f64, w: usize, a: usize, u: usize): f64 {
+  let vc = f64x2.splat(c);
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 4 <= len; j += 4) {
+    let o = <usize>j << 3;
+    let a0 = __madd<f64>(v128.load(a + o), vc, v128.load(w + o));
+    let a1 = __madd<f64>(v128.load(a + o, 16), vc, v128.load(w + o, 16));
+    v128.store(a + o, a0);
+    v128.store(a + o, a1, 16);
+    s0 = __madd<f64>(s0, a0, v128.load(u + o));
+    s1 = __madd<f64>(s1, a1, v128.load(u + o, 16));
+  }
+  let sv = v128.add<f64>(s0, s1);
+  let s = f64x2.extract_lane(sv, 0) + f64x2.extract_lane(sv, 1);
+  for (; j < len; j++) {
+    let o = <usize>j << 3;
+    let v = load<f64>(a + o) + c * load<f64>(w + o);
+    store<f64>(a + o, v);
+    s += v * load<f64>(u + o);
+  }
+  return s;
+}
+
+// a += c u, then wn += x a (right update and the next step's w in one sweep)
+// @ts-ignore: decorator
+@inline function __update_acc(len: i32, c: f64, u: usize, a: usize, x: f64, wn: usize): void {
+  let vc = f64x2.splat(c), vx = f64x2.splat(x);
+  let j = 0;
+  for (; j + 2 <= len; j += 2) {
+    let o = <usize>j << 3;
+    let av = __madd<f64>(v128.load(a + o), vc, v128.load(u + o));
+    v128.store(a + o, av);
+    v128.store(wn + o, __madd<f64>(v128.load(wn + o), vx, av));
+  }
+  for (; j < len; j++) {
+    let o = <usize>j << 3;
+    let v = load<f64>(a + o) + c * load<f64>(u + o);
+    store<f64>(a + o, v);
+    store<f64>(wn + o, load<f64>(wn + o) + x * v);
+  }
+}
+
+/**
+ * Bidiagonalise the n x n float64 matrix at a (destroyed): d (n) diagonal, e (n) superdiagonal, e[n-1] = 0.
+ * w: 2n float64 of scratch. One fused pass over the trailing rows per step: each row gets the left update,
+ * the right reflector, and then contributes to the next step's w (see the module comment), so the
+ * trailing matrix is read and written once per step instead of three times.
+ */
+export function bidiag_f64(n: i32, a: usize, d: usize, e: usize, w: usize): void {
+  let row = <usize>n << 3;
+  let wcur = w, wnext = w + row;
+  if (n == 0) return;
+  // prologue: wraw_0 = sum_i A[i][0] A[i][1..], and ||column 0||^2
+  memory.fill(wcur, 0, row);
+  let norm2 = 0.0;
+  for (let i = 0; i < n; i++) {
+    let ri = a + <usize>i * row;
+    let x = load<f64>(ri);
+    norm2 += x * x;
+    __axpy(n - 1, x, ri + 8, wcur + 8);
+  }
+  for (let k = 0; k < n; k++) {
+    let rk = a + <usize>k * row;
+    let ck = <usize>k << 3;
+    let len = n - k - 1; // trailing columns k+1..n-1
+    let tail = <usize>(k + 1) << 3;
+    // left reflector of column k (its norm and w were accumulated by the previous pass)
+    let x0 = load<f64>(rk + ck);
+    let alpha = norm2 > 0 ? (x0 > 0 ? -Math.sqrt(norm2) : Math.sqrt(norm2)) : 0.0;
+    store<f64>(d + ck, alpha);
+    let left = norm2 > 0 && len > 0;
+    let beta = 0.0;
+    let v0 = x0 - alpha;
+    if (left) {
+      beta = 2.0 / (norm2 - x0 * x0 + v0 * v0);
+      // w = sum_i v_i A_i = wraw - alpha A_k  (v_k = x0 - alpha, v_i = x_i below)
+      __axpy(len, -alpha, rk + tail, wcur + tail);
+      __axpy(len, -beta * v0, wcur + tail, rk + tail); // row k, left update
+    }
+    if (len == 0) {
+      store<f64>(e + ck, 0.0);
+      break;
+    }
+    // right reflector of row k
+    let u = rk + tail;
+    let y2 = __dot(len, u, u);
+    let y0 = load<f64>(u);
+    let alpha2 = y2 > 0 ? (y0 > 0 ? -Math.sqrt(y2) : Math.sqrt(y2)) : 0.0;
+    store<f64>(e + ck, alpha2);
+    let right = y2 > 0;
+    let beta2 = 0.0;
+    if (right) {
+      let u0 = y0 - alpha2;
+      beta2 = 2.0 / (y2 - y0 * y0 + u0 * u0);
+      store<f64>(u, u0);
+    }
+    // fused pass over rows k+1..n-1
+    let len2 = len - 1; // columns k+2..n-1 for the next step's w
+    let tail2 = tail + 8;
+    if (len2 > 0) memory.fill(wnext + tail2, 0, <usize>len2 << 3);
+    norm2 = 0.0;
+    for (let i = k + 1; i < n; i++) {
+      let ri = a + <usize>i * row;
+      // sweep 1: left update and the dot with u
+      let sdot = left ? __update_dot(len, -beta * load<f64>(ri + ck), wcur + tail, ri + tail, u) : __dot(len, ri + tail, u);
+      let c2 = right ? -beta2 * sdot : 0.0;
+      // A[i][k+1] after the right update is final: it is x_i of the next left reflector
+      let x = load<f64>(ri + tail) + c2 * load<f64>(u);
+      store<f64>(ri + tail, x);
+      norm2 += x * x;
+      // sweep 2: right update of columns k+2.. and the next step's w
+      if (len2 > 0) __update_acc(len2, c2, u + 8, ri + tail2, x, wnext + tail2);
+    }
+    let t = wcur;
+    wcur = wnext;
+    wnext = t;
+  }
+}
