@@ -11,6 +11,7 @@ import { checkOneOf, type DType } from "../errors.ts";
 import { TABLE_HEADER, formatRow, machine, runBench, type BenchCase } from "./bench.ts";
 import { UsageError } from "./args.ts";
 import { connectomeCommand } from "./connectome.ts";
+import { networkCommand } from "./network.ts";
 import { ConnectomeFormatError } from "../network/connectome.ts";
 
 const HELP = `strand ${VERSION} — STructured RAndom Network Dynamics
@@ -22,13 +23,15 @@ Usage: strand <command> [options]
 Commands:
   bench        time every kernel, wasm vs the TypeScript reference, and print a table
   connectome   load a connectome file and measure its structure (PR^S, effective rank, g_eff)
+  network      draw a coupling matrix (i.i.d., random-mode model, gains, overlaps) and report its structure
   help         show this help
 
 Options:
   -h, --help     show help (also: strand <command> --help)
   -v, --version  print the version
 
-More commands (simulate, theory, sweep, figures, demo) arrive with their issues.`;
+More commands (simulate, theory, sweep, figures, demo) arrive with their issues.
+Each command has --help.`;
 
 const BENCH_HELP = `strand bench — kernel benchmarks (single-threaded, benchmark.js)
 
@@ -142,6 +145,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (cmd === "bench") return await bench(rest);
     if (cmd === "connectome") return await connectomeCommand(rest);
+    if (cmd === "network") return await networkCommand(rest);
     throw new UsageError(`unknown command \`${cmd}\`; run \`strand --help\` for the list`);
   } catch (err) {
     if (err instanceof ConnectomeFormatError) {

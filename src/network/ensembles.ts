@@ -347,3 +347,15 @@ export function denseJ(net: Network): Float64Array {
   }
   return J;
 }
+
+/**
+ * A random-mode stand-in for a measured coupling matrix (THEORY §6): D_a = its singular values S_a (alpha =
+ * 1 for a square matrix), with fresh random modes, so g_eff^2 = sum S^2 / N = N Var J_ij as in the original
+ * (for zero-mean J). Structured overlaps from the measured singular vectors are not available yet.
+ */
+export function standInNetwork(singular: Float64Array, seed: number): Network {
+  const n = singular.length;
+  let s2 = 0;
+  for (const v of singular) s2 += v * v;
+  return makeNetwork({ coupling: "rmm", n, g: Math.sqrt(s2 / n), spectrum: Float64Array.from(singular), seed });
+}

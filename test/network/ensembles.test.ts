@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createBackend } from "../../src/backend/select.ts";
 import type { Backend } from "../../src/backend/types.ts";
-import { denseJ, makeNetwork, type LowRankCoupling } from "../../src/network/ensembles.ts";
+import { denseJ, makeNetwork, standInNetwork, type LowRankCoupling } from "../../src/network/ensembles.ts";
 import { moment, participationRatio } from "../../src/network/spectra.ts";
 import { couplingStructure } from "../../src/network/structure.ts";
 
@@ -135,6 +135,17 @@ describe("the random-mode model", () => {
     const user = Float64Array.from({ length: 300 }, (_, i) => 1 + (i % 3));
     const net2 = makeNetwork({ coupling: "rmm", n: 300, g: 3, effectiveRank: 1, gains: user, seed: 1 });
     expect(net2.summary.alpha * net2.summary.r2 * net2.summary.q2).toBeCloseTo(9, 9);
+  });
+});
+
+describe("a random-mode stand-in for a measured matrix", () => {
+  it("uses the singular values as strengths unchanged, with g_eff^2 = sum S^2 / N", () => {
+    const S = Float64Array.from([5, 3, 2, 1, 0.5, 0, 0, 0]);
+    const net = standInNetwork(S, 4);
+    const c = net.coupling as LowRankCoupling;
+    expect(Array.from(c.D)).toEqual([5, 3, 2, 1, 0.5].map((v) => expect.closeTo(v, 12)));
+    expect(net.summary.alpha).toBe(1);
+    expect(net.summary.g ** 2).toBeCloseTo((25 + 9 + 4 + 1 + 0.25) / 8, 12);
   });
 });
 

@@ -1,0 +1,77 @@
+/**
+ * The connectivity flags shared by every command that builds a network (network now; simulate and theory
+ * next): --coupling iid|rmm|file, --n, --g, --symmetry, --alpha, --spectrum, --pr-d, --beta-d, --gamma,
+ * --effective-rank, --pr-g, --overlap-gamma, --overlap-beta, --seed, --file. Values are parsed here and
+ * validated by makeNetwork, whose errors name the library argument.
+ */
+import { UsageError, choice, integer } from "./args.ts";
+import { describe } from "../errors.ts";
+import type { NetworkSpec } from "../network/ensembles.ts";
+import { SPECTRUM_KINDS } from "../network/spectra.ts";
+
+export const NETWORK_FLAG_OPTIONS = {
+  coupling: { type: "string" }, n: { type: "string" }, g: { type: "string" }, symmetry: { type: "string" },
+  alpha: { type: "string" }, spectrum: { type: "string" }, "pr-d": { type: "string" }, "beta-d": { type: "string" },
+  gamma: { type: "string" }, "effective-rank": { type: "string" }, "pr-g": { type: "string" },
+  "overlap-gamma": { type: "string" }, "overlap-beta": { type: "string" }, seed: { type: "string" }, file: { type: "string" },
+} as const;
+
+export const NETWORK_FLAGS_HELP = `Connectivity:
+  --coupling C        iid | rmm | file                                      (default: rmm)
+  --n N               number of neurons                                     (default: 1000)
+  --g G               g_eff = sqrt(N) std(J_ij) (with gains: the effective value)  (default: 6)
+  --symmetry RHO      iid only: corr(J_ij, J_ji) in [-1, 1]                  (default: 0)
+  --alpha A           rmm: M / N                                             (default: 1)
+  --spectrum S        rmm: exponential | step | flat | powerlaw              (default: flat, or exponential
+                      when --pr-d / --beta-d is given)
+  --pr-d P            rmm: target PR^D in (1/M, 1] (met exactly on the discrete spectrum)
+  --beta-d B          rmm: exponential decay rate beta_D
+  --gamma X           rmm: power-law exponent
+  --effective-rank R  rmm: target alpha PR^D (below 1: alpha = 1, exponential D; above: flat D, alpha = R)
+  --pr-g P            single-neuron gains with PR^G = P (exponential profile, <G^2> = 1)
+  --overlap-gamma X   rmm: diagonal left/right mode overlaps, sigmoid profile amplitude gamma_rho in [-1, 1]
+  --overlap-beta B    rmm: the profile's steepness beta_rho                  (default: 16)
+  --seed S            random seed (every draw is seeded; independent streams per object)  (default: 1)
+  --file F            --coupling file: a connectome file (see strand connectome --help)`;
+
+function num(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (v.trim() === "" || !Number.isFinite(x)) throw new UsageError(`invalid argument: \`${flag}\` must be a finite number; got ${describe(v)}`);
+  return x;
+}
+
+export type NetworkChoice = { kind: "spec"; spec: NetworkSpec } | { kind: "file"; file: string; seed: number };
+
+export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPTIONS, string>>): NetworkChoice {
+  const coupling = choice("--coupling", v.coupling, ["iid", "rmm", "file"] as const, "rmm");
+  const seed = integer("--seed", v.seed, 1);
+  if (coupling === "file") {
+    if (!v.file) throw new UsageError("invalid argument: `--file` is needed with --coupling file; got `undefined`");
+    return { kind: "file", file: v.file, seed };
+  }
+  const n = integer("--n", v.n, 1000, 2);
+  const g = num("--g", v.g) ?? 6;
+  const prG = num("--pr-g", v["pr-g"]);
+  const gains = prG !== undefined ? { prG } : undefined;
+  const rmmOnly = ["alpha", "spectrum", "pr-d", "beta-d", "gamma", "effective-rank", "overlap-gamma", "overlap-beta"] as const;
+  if (coupling === "iid") {
+    for (const k of rmmOnly) if (v[k] !== undefined) throw new UsageError(`invalid argument: \`--${k}\` applies to --coupling rmm only; got ${describe(v[k])}`);
+    return { kind: "spec", spec: { coupling: "iid", n, g, symmetry: num("--symmetry", v.symmetry), seed, gains } };
+  }
+  if (v.symmetry !== undefined) throw new UsageError(`invalid argument: \`--symmetry\` applies to --coupling iid only; got ${describe(v.symmetry)}`);
+  const og = num("--overlap-gamma", v["overlap-gamma"]);
+  return {
+    kind: "spec",
+    spec: {
+      coupling: "rmm", n, g, seed, gains,
+      alpha: num("--alpha", v.alpha),
+      spectrum: v.spectrum === undefined ? undefined : choice("--spectrum", v.spectrum, SPECTRUM_KINDS, "flat"),
+      prD: num("--pr-d", v["pr-d"]),
+      betaD: num("--beta-d", v["beta-d"]),
+      gamma: num("--gamma", v.gamma),
+      effectiveRank: num("--effective-rank", v["effective-rank"]),
+      overlap: og !== undefined ? { gamma: og, beta: num("--overlap-beta", v["overlap-beta"]) } : undefined,
+    },
+  };
+}
