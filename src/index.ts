@@ -11,3 +11,15 @@ export { PHI_KINDS } from "./backend/types.ts";
 export { seedState } from "./backend/rng.ts";
 export { Kernels, loadKernels, PHI_NAMES, type CouplingArrays, type StepOptions } from "./kernels.ts";
 export type { DType, FloatArray } from "./errors.ts";
+export {
+  makeNetwork, denseJ, standInNetwork, overlapProfile, solveUFlip, STREAMS,
+  type Network, type NetworkSpec, type IidSpec, type RmmSpec, type GainSpec, type DenseCoupling, type LowRankCoupling, type EnsembleSummary,
+} from "./network/ensembles.ts";
+export { SPECTRUM_KINDS, participationRatio, moment, type SpectrumKind } from "./network/spectra.ts";
+export { couplingStructure, gram, prSTheory, singularValueEdges, type StructureSummary } from "./network/structure.ts";
+export {
+  parseEdgeList, parseDenseMatrix, connectomeFromMatrix, applySigns, normalizeBalanced, FLY_SIGNS, ConnectomeFormatError,
+  type Connectome, type ConnectomeStats, type EdgeListOptions, type MatrixOptions, type SignOptions, type SignSummary, type NormalizeResult,
+} from "./network/connectome.ts";
+export { singularValues, bidiagonalValues, ConvergenceError } from "./linalg/svd.ts";
+export { provenance, type Provenance } from "./provenance.ts";

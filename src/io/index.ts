@@ -1,0 +1,4 @@
+/** Node-only entry (strand/io): reading connectome files, NumPy arrays, atomic writes. */
+export { readConnectome, CONNECTOME_FORMATS, type ReadOptions, type ConnectomeFormat } from "./connectome-file.ts";
+export { readNpy, writeNpy, NpyFormatError } from "./npy.ts";
+export { writeFileAtomic } from "./atomic.ts";
