@@ -23,3 +23,4 @@ export {
 } from "./network/connectome.ts";
 export { singularValues, bidiagonalValues, ConvergenceError } from "./linalg/svd.ts";
 export { provenance, type Provenance } from "./provenance.ts";
+export { eigenvalues, singularVectors, modeOverlaps, type Eigenvalues, type SingularVectors, type ModeOverlaps } from "./linalg/dense.ts";

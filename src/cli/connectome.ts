@@ -9,6 +9,7 @@ import { writeFileAtomic } from "../io/atomic.ts";
 import { ConnectomeFormatError, applySigns, normalizeBalanced, type SignSummary, type NormalizeResult } from "../network/connectome.ts";
 import { couplingStructure } from "../network/structure.ts";
 import { singularValues } from "../linalg/svd.ts";
+import { eigenvalues, modeOverlaps, singularVectors } from "../linalg/dense.ts";
 import { createBackend, BACKEND_CHOICES } from "../backend/select.ts";
 import { provenance } from "../provenance.ts";
 import { UsageError, choice, integer, regex } from "./args.ts";
@@ -37,6 +38,9 @@ Options:
   --max-neurons N     refuse larger matrices                                (default: 20000)
   --svd S             auto | yes | no: compute all singular values (O(N^3): ~1 s at N = 1000, ~13 s at
                       N = 2952 on one core); auto = yes up to N = 3000            (default: auto)
+  --vectors V         auto | yes | no: eigenvalues of J (spectral radius) and the left/right singular-vector
+                      overlaps u_a . v_a with the random band 2.5/sqrt(N); dense JS solver, ~1 s at N = 300,
+                      ~30 s at N = 1000; auto = yes up to N = 600                 (default: auto)
   --backend B         auto | wasm | js                                      (default: auto)
   --json FILE         also write { params, provenance, results } to FILE ("-" for stdout)
 
@@ -70,7 +74,7 @@ export async function connectomeCommand(argv: string[]): Promise<number> {
       format: { type: "string" }, layer: { type: "string" }, include: { type: "string" }, entry: { type: "string" },
       orientation: { type: "string" }, "self-edges": { type: "string" }, duplicates: { type: "string" },
       signs: { type: "string" }, unsigned: { type: "string" }, normalize: { type: "string" },
-      "max-neurons": { type: "string" }, backend: { type: "string" }, json: { type: "string" }, svd: { type: "string" },
+      "max-neurons": { type: "string" }, backend: { type: "string" }, json: { type: "string" }, svd: { type: "string" }, vectors: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -95,6 +99,7 @@ export async function connectomeCommand(argv: string[]): Promise<number> {
     maxNeurons: integer("--max-neurons", values["max-neurons"], 20000, 2),
     backend: choice("--backend", values.backend, BACKEND_CHOICES, "auto"),
     svd: choice("--svd", values.svd, ["auto", "yes", "no"] as const, "auto"),
+    vectors: choice("--vectors", values.vectors, ["auto", "yes", "no"] as const, "auto"),
   };
   const c = await readConnectome(file, { ...params, include: regex("--include", params.include) });
   let J = c.J;
@@ -115,7 +120,16 @@ export async function connectomeCommand(argv: string[]): Promise<number> {
   const svd = params.svd === "yes" || (params.svd === "auto" && c.n <= 3000) ? singularValues(c.n, J, be) : null;
   // numpy.linalg.matrix_rank's threshold: S_max * N * eps
   const numericalRank = svd ? svd.filter((v) => v > svd[0] * c.n * 2 ** -52).length : null;
-  const results = { n: c.n, stats: c.stats, source: c.source, signs, normalization, structure, numericalRank, singularValues: svd ? Array.from(svd) : null, names: c.names };
+  const vectors = params.vectors === "yes" || (params.vectors === "auto" && c.n <= 600);
+  const eig = vectors ? eigenvalues(c.n, J, { maxN: Infinity }) : null;
+  const overlaps = vectors ? modeOverlaps(c.n, singularVectors(c.n, J, { maxN: Infinity })) : null;
+  const strongest = overlaps ? Array.from(overlaps.diagonal, (v, a) => [a, v] as const).sort((x, y) => Math.abs(y[1]) - Math.abs(x[1])).slice(0, 5) : [];
+  const results = {
+    n: c.n, stats: c.stats, source: c.source, signs, normalization, structure, numericalRank, singularValues: svd ? Array.from(svd) : null,
+    eigenvalues: eig ? { re: Array.from(eig.re), im: Array.from(eig.im), spectralRadius: eig.spectralRadius } : null,
+    overlaps: overlaps ? { diagonal: Array.from(overlaps.diagonal), k: overlaps.k, block: Array.from(overlaps.block), band: overlaps.band, outsideBand: overlaps.outsideBand } : null,
+    names: c.names,
+  };
   const fmt = (v: number, d = 4) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(d - 1) : v.toPrecision(d));
   const lines = [
     `${file}${c.source.entry ? ` [${c.source.entry}]` : c.source.sheet ? ` [${c.source.sheet}]` : ""} (${c.source.format}${c.source.layer ? `, ${c.source.layer}` : ""})`,
@@ -127,6 +141,12 @@ export async function connectomeCommand(argv: string[]): Promise<number> {
     `  effective rank     ${fmt(structure.effectiveRankS)}   ((sum S^2)^2 / sum S^4)`,
     `  N Var(J_ij)        ${fmt(structure.gEff2)}   (g_eff^2);  mean J_ij ${fmt(structure.meanJ)}, mean J_ii ${fmt(structure.meanDiagonal)}`,
     ...(svd ? [`  singular values    ${Array.from(svd.subarray(0, 6), (v) => fmt(v)).join(", ")}${c.n > 6 ? ", …" : ""};  numerical rank ${numericalRank}`] : ["  singular values    not computed (--svd yes to force)"]),
+    ...(eig && overlaps
+      ? [
+          `  spectral radius    ${fmt(eig.spectralRadius)};  leading eigenvalues ${Array.from({ length: Math.min(3, c.n) }, (_, k) => `${fmt(eig.re[k])}${eig.im[k] ? `${eig.im[k] > 0 ? "+" : "-"}${fmt(Math.abs(eig.im[k]))}i` : ""}`).join(", ")}`,
+          `  mode overlaps      u_a.v_a outside the random band ±${fmt(overlaps.band, 3)}: ${overlaps.outsideBand} of ${c.n};  strongest ${strongest.map(([a, v]) => `a=${a + 1}: ${fmt(v, 3)}`).join(", ")}`,
+        ]
+      : ["  eigenvalues        not computed (--vectors yes to force; slow above N ~ 1000)"]),
   ];
   console.log(lines.join("\n"));
   if (values.json !== undefined) {

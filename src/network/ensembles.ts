@@ -351,11 +351,13 @@ export function denseJ(net: Network): Float64Array {
 /**
  * A random-mode stand-in for a measured coupling matrix (THEORY §6): D_a = its singular values S_a (alpha =
  * 1 for a square matrix), with fresh random modes, so g_eff^2 = sum S^2 / N = N Var J_ij as in the original
- * (for zero-mean J). Structured overlaps from the measured singular vectors are not available yet.
+ * (for zero-mean J). With `overlaps` (the measured u_a . v_a, clipped to [-1, 1]) the modes get those
+ * diagonal overlaps (PRX Fig. 6: "RMM with fly overlaps"); without, they are independent.
  */
-export function standInNetwork(singular: Float64Array, seed: number): Network {
+export function standInNetwork(singular: Float64Array, seed: number, overlaps?: Float64Array): Network {
   const n = singular.length;
   let s2 = 0;
   for (const v of singular) s2 += v * v;
-  return makeNetwork({ coupling: "rmm", n, g: Math.sqrt(s2 / n), spectrum: Float64Array.from(singular), seed });
+  const overlap = overlaps ? overlaps.map((v) => Math.max(-1, Math.min(1, v))) : undefined;
+  return makeNetwork({ coupling: "rmm", n, g: Math.sqrt(s2 / n), spectrum: Float64Array.from(singular), overlap, seed });
 }

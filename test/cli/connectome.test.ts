@@ -24,11 +24,15 @@ describe("strand connectome", () => {
     expect(r.stdout).toMatch(/neurons N\s+3/);
     expect(r.stdout).toMatch(/signs\s+1 excitatory, 2 inhibitory/);
     expect(r.stdout).toMatch(/PR\^S\s+0\.\d+/);
+    expect(r.stdout).toMatch(/spectral radius\s+\d/);
+    expect(r.stdout).toMatch(/mode overlaps\s+u_a.v_a outside the random band/);
     const doc = JSON.parse(readFileSync(out, "utf8"));
     expect(doc.params.signs).toBe("column");
     expect(doc.provenance.version).toBeDefined();
     expect(doc.results.n).toBe(3);
     expect(doc.results.structure.effectiveRankS).toBeGreaterThan(1);
+    expect(doc.results.eigenvalues.re).toHaveLength(3);
+    expect(doc.results.overlaps.diagonal).toHaveLength(3);
     expect(readdirSync(dir).sort()).toEqual(["edges.csv", "out.json"]); // no temporary left behind
   });
 
