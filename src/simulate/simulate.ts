@@ -1,0 +1,308 @@
+/**
+ * simulate(network, options): integrate dx/dt = -x + J (G ⊙ phi(x)) + I (+ sigma dW/dt) for K independent
+ * trials at once (batched kernels; low-rank couplings take the O(N M) path) and measure, while running,
+ * the statistics of THEORY §4.1 / §5.1 for a = x and a = phi(x) (see stats.ts): PR (cross-block and plug-in),
+ * C^a(tau), Psi^a(tau, 0), and with gains the three observables of THEORY §4.6.
+ *
+ * Protocol (PRX App. M.2, with the choices THEORY §5.1 leaves open made explicit): x(0) ~ N(0, 1) i.i.d.
+ * per neuron and trial (seeded stream STREAMS.initialState), a burn-in of `burnIn` time units discarded,
+ * then `duration` time units per trial sampled every `sampleEvery`; the samples are split into `blocks`
+ * consecutive time slices (each pooling all trials) for the cross-block estimator; means are subtracted.
+ * Noise (Euler–Maruyama): after each deterministic step x += sigma sqrt(dt) xi, xi ~ N(0, 1) (stream
+ * STREAMS.noise). Divergence: a non-finite or |x| > 1e6 state stops the run with an error naming dt and g.
+ * Quiescence: if the neuron-averaged variance of x is below 1e-8 (the state sits at a fixed point, as for
+ * g_eff < 1, where chaotic variances are O(1)), the run is reported as quiescent and PR values are null,
+ * not NaN. Stationarity: the ratio of the largest to the smallest block variance is reported; above 4 the
+ * run is flagged non-stationary (a decaying transient or a too-short burn-in), since PR then means little.
+ */
+import type { Backend, Buf, Coupling } from "../backend/types.ts";
+import { PHI_KINDS, type PhiName } from "../backend/types.ts";
+import { createBackend, type BackendChoice } from "../backend/select.ts";
+import { seedState } from "../backend/rng.ts";
+import { checkDType, checkFinite, checkOneOf, checkSize, invalid, type DType } from "../errors.ts";
+import { STREAMS, type Network } from "../network/ensembles.ts";
+import { provenance, type Provenance } from "../provenance.ts";
+import { CovarianceAccumulator, crossBlock, type CovarianceSummary } from "./stats.ts";
+
+export const METHODS = ["rk4", "euler"] as const;
+export type Method = (typeof METHODS)[number];
+
+/** Integration methods as small objects (order for convergence checks). */
+export const METHOD_ORDER: Record<Method, number> = { euler: 1, rk4: 4 };
+
+export interface SimulateOptions {
+  method?: Method;
+  dt?: number;
+  /** time units discarded before sampling */
+  burnIn?: number;
+  /** sampled time units per trial */
+  duration?: number;
+  /** time units between samples (a whole number of steps) */
+  sampleEvery?: number;
+  trials?: number;
+  /** sampled lags 0..lags for C(tau) and Psi(tau, 0) */
+  lags?: number;
+  /** time blocks for the cross-block estimator (>= 2) */
+  blocks?: number;
+  phi?: PhiName;
+  dtype?: DType;
+  backend?: BackendChoice | Backend;
+  seed?: number;
+  /** additive white-noise amplitude */
+  sigma?: number;
+  /** constant input: one value for all neurons or N values */
+  input?: number | Float64Array;
+  /** keep the sampled trajectory of trial 0 (samples x N, float32) */
+  keepTrajectory?: boolean;
+  onProgress?: (p: { t: number; fraction: number; phase: "burn-in" | "sampling" }) => void;
+  signal?: AbortSignal;
+  /** refuse runs whose statistics need more backend memory than this (bytes; default 3 GiB) */
+  maxBytes?: number;
+}
+
+export interface ObservableResults {
+  /** cross-block participation ratio (default estimator) */
+  pr: number | null;
+  prPlugin: number | null;
+  /** (1/N) tr C(0) */
+  c0: number;
+  autocovariance: number[];
+  psi: number[];
+  psiNormalized: number[];
+}
+
+export interface SimulationResult {
+  params: Required<Omit<SimulateOptions, "backend" | "onProgress" | "signal" | "input" | "keepTrajectory" | "maxBytes">> & { n: number; coupling: string; input: string; backend: string };
+  provenance: Provenance;
+  results: {
+    quiescent: boolean;
+    /** max / min of the blocks' tr C(0) for x: ~1 for a stationary run */
+    blockVarianceRatio: number;
+    nonStationary: boolean;
+    prPhi: number | null;
+    prX: number | null;
+    prPhiPlugin: number | null;
+    prXPlugin: number | null;
+    cPhi0: number;
+    cX0: number;
+    autocorrelation: { tau: number[]; cPhi: number[]; cX: number[] };
+    collective: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[]; psiX: number[]; psiXNormalized: number[] };
+    gains?: { prPhiUnnormalized: number | null; prPhiNormalized: number | null; prPhiReadout: number | null };
+    samples: number;
+    seconds: number;
+  };
+  /** covariance of phi (C_0, N x N) */
+  covariancePhi: Float64Array;
+  trajectory?: { samples: number; n: number; x: Float32Array };
+}
+
+export class SimulationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SimulationError";
+  }
+}
+
+function stepsOf(name: string, time: number, dt: number): number {
+  const s = time / dt;
+  const r = Math.round(s);
+  if (Math.abs(s - r) > 1e-9 * Math.max(1, s)) throw invalid(name, `must be a whole number of steps of dt = ${dt}`, time);
+  return r;
+}
+
+function observable(s: CovarianceSummary, quiescent: boolean): ObservableResults {
+  return {
+    pr: quiescent ? null : s.prCrossBlock,
+    prPlugin: quiescent ? null : s.prPlugin,
+    c0: s.autocovariance[0],
+    autocovariance: Array.from(s.autocovariance),
+    psi: Array.from(s.psi),
+    psiNormalized: Array.from(s.psi, (v) => (quiescent ? 0 : v / s.psi[0])),
+  };
+}
+
+/** PR of the reweighted covariance diag(w) C diag(w), cross-block. */
+function weightedPr(n: number, s: CovarianceSummary, w: Float64Array): number {
+  const { trace, cross } = crossBlock(n, s.blockCov, w);
+  let mt = 0;
+  for (const t of trace) mt += t / trace.length;
+  return (mt * mt) / (n * cross);
+}
+
+export async function simulate(network: Network, options: SimulateOptions = {}): Promise<SimulationResult> {
+  const t0 = performance.now();
+  const n = network.coupling.n;
+  const method = checkOneOf("method", options.method ?? "rk4", METHODS);
+  const dt = checkFinite("dt", options.dt ?? 0.05, { positive: true });
+  if (dt > 1) throw invalid("dt", "must be <= 1 (the neuron time constant is 1)", dt);
+  const burnIn = checkFinite("burnIn", options.burnIn ?? 50, { min: 0 });
+  const duration = checkFinite("duration", options.duration ?? 1000, { positive: true });
+  const sampleEvery = checkFinite("sampleEvery", options.sampleEvery ?? 1, { positive: true });
+  const trials = checkSize("trials", options.trials ?? 1, 4096);
+  if (trials < 1) throw invalid("trials", "must be at least 1", trials);
+  const lags = checkSize("lags", options.lags ?? 10, 10000);
+  const blocks = checkSize("blocks", options.blocks ?? 8, 1000);
+  if (blocks < 2) throw invalid("blocks", "must be at least 2 (the cross-block estimator pairs distinct blocks)", blocks);
+  const phi = checkOneOf("phi", options.phi ?? "tanh", ["tanh", "erf"] as const);
+  const dtype = checkDType("dtype", options.dtype ?? "float32");
+  const seed = checkSize("seed", options.seed ?? 1, Number.MAX_SAFE_INTEGER);
+  const sigma = checkFinite("sigma", options.sigma ?? 0, { min: 0 });
+  const burnSteps = stepsOf("burnIn", burnIn, dt);
+  const stepsPerSample = stepsOf("sampleEvery", sampleEvery, dt);
+  const samples = Math.floor(duration / sampleEvery + 1e-9);
+  if (samples < blocks) throw invalid("duration", `must give at least one sample per block (${blocks} blocks of sampleEvery = ${sampleEvery})`, duration);
+  if (lags >= samples) throw invalid("lags", `must be below the number of samples per trial (${samples})`, lags);
+  let inputArr: Float64Array | null = null;
+  if (options.input !== undefined) {
+    if (typeof options.input === "number") inputArr = new Float64Array(n).fill(checkFinite("input", options.input));
+    else if (options.input instanceof Float64Array && options.input.length === n) {
+      for (const v of options.input) checkFinite("input", v);
+      inputArr = options.input;
+    } else throw invalid("input", `must be a finite number or a Float64Array of length n = ${n}`, options.input, TypeError);
+  }
+  const maxBytes = options.maxBytes ?? 3 * 2 ** 30;
+  const need = 2 * CovarianceAccumulator.bytes(n, trials, lags, blocks, dtype);
+  if (need > maxBytes) throw invalid("lags", `with blocks = ${blocks} and N = ${n} needs ${(need / 2 ** 30).toFixed(2)} GiB of covariance accumulators (limit ${(maxBytes / 2 ** 30).toFixed(1)} GiB); lower lags or blocks`, lags);
+
+  const be = typeof options.backend === "object" && options.backend !== null ? options.backend : await createBackend(options.backend ?? "auto");
+  const bufs: Buf[] = [];
+  const alloc = (length: number, dt2: DType = dtype) => {
+    const b = be.alloc(dt2, length);
+    bufs.push(b);
+    return b;
+  };
+  const put = (data: ArrayLike<number>, dt2: DType = dtype) => {
+    const b = alloc(data.length, dt2);
+    be.write(b, data);
+    return b;
+  };
+  const accX = new CovarianceAccumulator(be, n, trials, lags, blocks, dtype);
+  const accPhi = new CovarianceAccumulator(be, n, trials, lags, blocks, dtype);
+  try {
+    const c = network.coupling;
+    const coupling: Coupling = c.kind === "dense" ? { kind: "dense", j: put(c.J) } : { kind: "lowrank", m: c.m, l: put(c.L), d: put(c.D), r: put(c.R) };
+    const m = c.kind === "lowrank" ? c.m : 0;
+    const gains = network.gains ? put(network.gains) : null;
+    const input = inputArr ? put(inputArr) : null;
+    const x = alloc(trials * n);
+    const init = be.rngCreate(seedState(seed, STREAMS.initialState));
+    be.rngNormal(init, trials * n, 0, 1, x);
+    be.rngFree(init);
+    const noiseRng = sigma > 0 ? be.rngCreate(seedState(seed, STREAMS.noise)) : null;
+    const noise = sigma > 0 ? alloc(trials * n) : null;
+    const scratch = { p: alloc(trials * n), h: alloc(trials * n), xs: alloc(trials * n), acc: alloc(trials * n), z: alloc(Math.max(1, trials * m)) };
+    const phiBuf = alloc(trials * n);
+    const kind = PHI_KINDS[phi];
+    const gEff = network.summary.g;
+    const traj = options.keepTrajectory ? new Float32Array(samples * n) : undefined;
+
+    const step = () => {
+      if (method === "rk4") be.rk4(n, trials, kind, dt, coupling, x, gains, input, scratch);
+      else be.euler(n, trials, kind, dt, coupling, x, gains, input, scratch);
+      if (noise && noiseRng) {
+        be.rngNormal(noiseRng, trials * n, 0, sigma * Math.sqrt(dt), noise);
+        const xv = be.view(x), nv = be.view(noise);
+        for (let i = 0; i < xv.length; i++) xv[i] += nv[i];
+      }
+    };
+    const check = (t: number) => {
+      const xv = be.view(x);
+      for (let i = 0; i < xv.length; i++) {
+        const v = xv[i];
+        if (!(Math.abs(v) <= 1e6)) {
+          throw new SimulationError(
+            `the simulation diverged at t = ${t.toFixed(2)} (x = ${v} in trial ${Math.floor(i / n)}): reduce dt (now ${dt})` +
+              `${Number.isFinite(gEff) ? ` or g (now ${gEff})` : ""}${sigma > 0 ? ` or sigma (now ${sigma})` : ""}, or use method "rk4"`,
+          );
+        }
+      }
+    };
+    let lastYield = performance.now();
+    const maybeYield = async (t: number, fraction: number, phase: "burn-in" | "sampling") => {
+      if (performance.now() - lastYield < 100) return;
+      lastYield = performance.now();
+      options.onProgress?.({ t, fraction, phase });
+      await new Promise((r) => setTimeout(r, 0));
+      if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new DOMException("simulation aborted", "AbortError");
+    };
+    if (options.signal?.aborted) throw new DOMException("simulation aborted", "AbortError");
+    const totalSteps = burnSteps + samples * stepsPerSample;
+    for (let s = 0; s < burnSteps; s++) {
+      step();
+      if (s % 20 === 19) check((s + 1) * dt);
+      await maybeYield((s + 1) * dt, (s + 1) / totalSteps, "burn-in");
+    }
+    check(burnSteps * dt);
+    const blockEnd = (b: number) => Math.round(((b + 1) * samples) / blocks);
+    let block = 0;
+    for (let k = 0; k < samples; k++) {
+      for (let s = 0; s < stepsPerSample; s++) step();
+      const t = burnIn + (k + 1) * sampleEvery;
+      check(t);
+      accX.push(x);
+      be.phi(kind, n, trials, x, null, phiBuf);
+      accPhi.push(phiBuf);
+      if (traj) traj.set(be.view(x).subarray(0, n), k * n);
+      if (k + 1 === blockEnd(block)) {
+        accX.endBlock();
+        accPhi.endBlock();
+        block++;
+      }
+      await maybeYield(t, (burnSteps + (k + 1) * stepsPerSample) / totalSteps, "sampling");
+    }
+    options.onProgress?.({ t: burnIn + samples * sampleEvery, fraction: 1, phase: "sampling" });
+    const sx = accX.summary(), sp = accPhi.summary();
+    const quiescent = sx.autocovariance[0] < 1e-8;
+    const bt = Array.from(sx.blockTrace);
+    const blockVarianceRatio = Math.max(...bt) / Math.max(Math.min(...bt), 1e-300);
+    const ox = observable(sx, quiescent), op = observable(sp, quiescent);
+    const tau = Array.from({ length: lags + 1 }, (_, l) => l * sampleEvery);
+    let gainsResults: SimulationResult["results"]["gains"];
+    if (network.gains) {
+      const G = network.gains;
+      // z-scored phi: weights 1/sd_i; random readout: an independent copy of the gains (shuffled order)
+      const sd = Float64Array.from({ length: n }, (_, i) => 1 / Math.sqrt(Math.max(sp.c0[i * n + i], 1e-300)));
+      const perm = Array.from({ length: n }, (_, i) => i);
+      const r = be.rngCreate(seedState(seed, STREAMS.gains));
+      const u = be.alloc("float64", n);
+      be.rngUniform(r, n, u);
+      const uv = be.read(u);
+      be.free(u);
+      be.rngFree(r);
+      perm.sort((a, b) => uv[a] - uv[b]);
+      const readout = Float64Array.from(perm, (i) => G[i]);
+      gainsResults = quiescent
+        ? { prPhiUnnormalized: null, prPhiNormalized: null, prPhiReadout: null }
+        : { prPhiUnnormalized: weightedPr(n, sp, G), prPhiNormalized: weightedPr(n, sp, sd), prPhiReadout: weightedPr(n, sp, readout) };
+    }
+    const result: SimulationResult = {
+      params: {
+        method, dt, burnIn, duration, sampleEvery, trials, lags, blocks, phi, dtype, seed, sigma, n,
+        coupling: network.coupling.kind === "dense" ? "dense" : `lowrank (M = ${m})`,
+        input: inputArr ? (typeof options.input === "number" ? String(options.input) : "array") : "none",
+        backend: be.name,
+      },
+      provenance: provenance(be, { network: network.spec.coupling, networkSeed: network.spec.seed }),
+      results: {
+        quiescent,
+        blockVarianceRatio,
+        nonStationary: !quiescent && blockVarianceRatio > 4,
+        prPhi: op.pr, prX: ox.pr, prPhiPlugin: op.prPlugin, prXPlugin: ox.prPlugin,
+        cPhi0: op.c0, cX0: ox.c0,
+        autocorrelation: { tau, cPhi: op.autocovariance, cX: ox.autocovariance },
+        collective: { tau, psiPhi: op.psi, psiPhiNormalized: op.psiNormalized, psiX: ox.psi, psiXNormalized: ox.psiNormalized },
+        ...(gainsResults ? { gains: gainsResults } : {}),
+        samples: samples * trials,
+        seconds: (performance.now() - t0) / 1000,
+      },
+      covariancePhi: sp.c0,
+      ...(traj ? { trajectory: { samples, n, x: traj } } : {}),
+    };
+    if (noiseRng) be.rngFree(noiseRng);
+    return result;
+  } finally {
+    accX.free();
+    accPhi.free();
+    for (const b of bufs) be.free(b);
+  }
+}

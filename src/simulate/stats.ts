@@ -1,0 +1,209 @@
+/**
+ * Streaming covariance statistics of one observable a(t) (x or phi(x)) over K trials (THEORY §4.1, §5.1):
+ *
+ *   pooled lagged sums   S_l = sum_{trials, s} a(t_s) a(t_s - l)^T,  l = 0..L  (float64, rank-k updates)
+ *   block sums           S^(b) = the lag-0 part of S_0 from block b's time slice (B blocks)
+ *   means                mu = (1/n) sum a,  mu^(b) per block
+ *   C_l  = S_l / n_l - mu mu^T            (n_l = number of (t, t - l) pairs; pooled mean)
+ *   C^(b) = S^(b) / n_b - mu^(b) mu^(b)^T
+ *
+ *   plug-in      PR = (tr C_0)^2 / (N ||C_0||_F^2)          (biased low when samples are few, THEORY §5.1)
+ *   cross-block  PR = (mean_b tr C^(b))^2 / (N mean_{a != b} tr(C^(a) C^(b)))   (rnn-lyapunov's estimator;
+ *                unbiased for independent blocks: E tr(C^(a) C^(b)) = tr(C^2) when a != b)
+ *   C^a(tau_l) = (1/N) tr C_l                     (neuron-averaged autocovariance)
+ *   Psi^a(tau_l, 0) = (1/N) sum_ij C_l,ij C_0,ij   (collective four-point function, PRX (23))
+ *
+ * Each trial keeps a history of its last L + F samples (F = flush size); every F samples (and at each block
+ * boundary) one covLagAccum call adds the new samples' outer products with all lags as a rank-F update.
+ * History rows before the first sample are zero, so early pairs with t - l < 0 contribute nothing and
+ * n_l counts only real pairs. Block sums are differences of the pooled S_0 taken at block boundaries.
+ */
+import type { Backend, Buf } from "../backend/types.ts";
+import type { DType } from "../errors.ts";
+
+export const FLUSH = 16;
+
+export interface CovarianceSummary {
+  n: number;
+  lags: number;
+  blocks: number;
+  samples: number;
+  /** C_0, mean-subtracted, n x n row-major (only when kept) */
+  c0: Float64Array;
+  mean: Float64Array;
+  /** (1/N) tr C_l, l = 0..L */
+  autocovariance: Float64Array;
+  /** (1/N) sum_ij C_l,ij C_0,ij, l = 0..L */
+  psi: Float64Array;
+  prPlugin: number;
+  prCrossBlock: number;
+  /** tr C^(b) per block and tr(C^(a) C^(b)) averaged over a != b */
+  blockTrace: Float64Array;
+  crossBlockTrace2: number;
+  /** mean-subtracted block covariances (for estimators with reweighting, e.g. gains) */
+  blockCov: Float64Array[];
+}
+
+export class CovarianceAccumulator {
+  readonly hist: Buf[];
+  private readonly pending: number[];
+  private readonly pooled: Buf; // (L+1) n^2 float64
+  private readonly sum: Float64Array;
+  private readonly blockS: Float64Array[]; // B x n^2
+  private readonly blockSum: Float64Array[];
+  private readonly blockCount: number[];
+  private snapshot: Float64Array;
+  private readonly pairs: Float64Array; // n_l
+  private samplesPerTrial = 0;
+  private readonly sumBuf: Buf;
+
+  constructor(
+    private readonly be: Backend,
+    readonly n: number,
+    readonly trials: number,
+    readonly lags: number,
+    readonly blocks: number,
+    dtype: DType,
+  ) {
+    this.hist = Array.from({ length: trials }, () => be.alloc(dtype, (lags + FLUSH) * n));
+    this.pending = new Array(trials).fill(0);
+    this.pooled = be.alloc("float64", (lags + 1) * n * n);
+    this.sumBuf = be.alloc("float64", n);
+    this.sum = new Float64Array(n);
+    this.blockS = Array.from({ length: blocks }, () => new Float64Array(n * n));
+    this.blockSum = Array.from({ length: blocks }, () => new Float64Array(n));
+    this.blockCount = new Array(blocks).fill(0);
+    this.snapshot = new Float64Array(n * n);
+    this.pairs = new Float64Array(lags + 1);
+  }
+
+  /** Bytes of backend memory this accumulator needs (for a memory check before allocating). */
+  static bytes(n: number, trials: number, lags: number, blocks: number, dtype: DType): number {
+    const s = dtype === "float32" ? 4 : 8;
+    return trials * (lags + FLUSH) * n * s + (lags + 1) * n * n * 8 + (blocks + 1) * n * n * 8;
+  }
+
+  /** Append one sample per trial: `states` holds trials x n values (backend buffer of the history dtype). */
+  push(states: Buf): void {
+    const v = this.be.view(states);
+    const n = this.n;
+    for (let k = 0; k < this.trials; k++) {
+      const h = this.be.view(this.hist[k]);
+      h.set(v.subarray(k * n, (k + 1) * n), (this.lags + this.pending[k]) * n);
+      this.pending[k]++;
+      if (this.pending[k] === FLUSH) this.flushTrial(k);
+    }
+    this.samplesPerTrial++;
+  }
+
+  private flushTrial(k: number): void {
+    const f = this.pending[k];
+    if (f === 0) return;
+    const n = this.n, L = this.lags;
+    this.be.covLagAccum(n, f, L, this.hist[k], this.pooled);
+    this.be.fill(this.sumBuf, 0);
+    this.be.rowSumAccum(n, f, this.be.sub(this.hist[k], L * n, f * n), this.sumBuf);
+    const add = this.be.view(this.sumBuf);
+    const bs = this.blockSum[this.block];
+    for (let i = 0; i < n; i++) {
+      this.sum[i] += add[i];
+      bs[i] += add[i];
+    }
+    this.be.copyWithin(this.hist[k], 0, f * n, (f + L) * n);
+    this.be.fill(this.be.sub(this.hist[k], L * n, FLUSH * n), 0);
+    this.pending[k] = 0;
+  }
+
+  private block = 0;
+
+  /** Close block b: flush every trial and take the lag-0 sums of the slice since the last boundary. */
+  endBlock(): void {
+    for (let k = 0; k < this.trials; k++) this.flushTrial(k);
+    const p0 = this.be.view(this.pooled).subarray(0, this.n * this.n);
+    const dst = this.blockS[this.block];
+    for (let i = 0; i < dst.length; i++) {
+      dst[i] += p0[i] - this.snapshot[i];
+    }
+    this.snapshot = Float64Array.from(p0);
+    this.blockCount[this.block] = this.samplesPerTrial * this.trials - this.blockCount.reduce((a, b) => a + b, 0);
+    if (this.block < this.blocks - 1) this.block++;
+  }
+
+  free(): void {
+    for (const h of this.hist) this.be.free(h);
+    this.be.free(this.pooled);
+    this.be.free(this.sumBuf);
+  }
+
+  summary(): CovarianceSummary {
+    const n = this.n, L = this.lags, T = this.samplesPerTrial, K = this.trials;
+    for (let l = 0; l <= L; l++) this.pairs[l] = K * Math.max(0, T - l);
+    const total = K * T;
+    const mean = this.sum.map((v) => v / total);
+    const pooled = this.be.view(this.pooled);
+    const C = (l: number) => {
+      const out = new Float64Array(n * n);
+      const o = l * n * n, np = this.pairs[l];
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = pooled[o + i * n + j] / np - mean[i] * mean[j];
+      return out;
+    };
+    const c0 = C(0);
+    let tr0 = 0, fro = 0;
+    for (let i = 0; i < n; i++) tr0 += c0[i * n + i];
+    for (let i = 0; i < n * n; i++) fro += c0[i] * c0[i];
+    const autocovariance = new Float64Array(L + 1), psi = new Float64Array(L + 1);
+    autocovariance[0] = tr0 / n;
+    psi[0] = fro / n;
+    for (let l = 1; l <= L; l++) {
+      const cl = C(l);
+      let tr = 0, dot = 0;
+      for (let i = 0; i < n; i++) tr += cl[i * n + i];
+      for (let i = 0; i < n * n; i++) dot += cl[i] * c0[i];
+      autocovariance[l] = tr / n;
+      psi[l] = dot / n;
+    }
+    // cross-block estimator from mean-subtracted block covariances
+    const blockCov = this.blockS.map((S, b) => {
+      const nb = this.blockCount[b];
+      const mb = this.blockSum[b].map((v) => v / nb);
+      const out = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = S[i * n + j] / nb - mb[i] * mb[j];
+      return out;
+    });
+    const { trace: blockTrace, cross } = crossBlock(n, blockCov);
+    let mt = 0;
+    for (const t of blockTrace) mt += t / blockTrace.length;
+    return {
+      n, lags: L, blocks: this.blocks, samples: total, c0, mean, autocovariance, psi,
+      prPlugin: (tr0 * tr0) / (n * fro),
+      prCrossBlock: (mt * mt) / (n * cross),
+      blockTrace, crossBlockTrace2: cross, blockCov,
+    };
+  }
+}
+
+/** tr C^(b) and the mean over a != b of tr(C^(a) C^(b)) = sum_ij C^(a)_ij C^(b)_ij (symmetric blocks), with optional weights w_i w_j on entry ij. */
+export function crossBlock(n: number, blockCov: Float64Array[], weight?: Float64Array): { trace: Float64Array; cross: number } {
+  const B = blockCov.length;
+  const w = weight ?? null;
+  const trace = Float64Array.from(blockCov, (c) => {
+    let t = 0;
+    for (let i = 0; i < n; i++) t += c[i * n + i] * (w ? w[i] * w[i] : 1);
+    return t;
+  });
+  let cross = 0, pairs = 0;
+  for (let a = 0; a < B; a++)
+    for (let b = a + 1; b < B; b++) {
+      const A = blockCov[a], Bm = blockCov[b];
+      let s = 0;
+      if (w) {
+        for (let i = 0; i < n; i++) {
+          const wi = w[i] * w[i];
+          for (let j = 0; j < n; j++) s += A[i * n + j] * Bm[i * n + j] * wi * w[j] * w[j];
+        }
+      } else for (let i = 0; i < n * n; i++) s += A[i] * Bm[i];
+      cross += s;
+      pairs++;
+    }
+  return { trace, cross: pairs ? cross / pairs : NaN };
+}

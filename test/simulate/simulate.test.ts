@@ -1,0 +1,114 @@
+/**
+ * simulate(): streaming statistics equal batch statistics of the stored trajectory, determinism in the
+ * seed, quiescence below g = 1, divergence and abort handling, argument checks, gains observables, and the
+ * DMFT single-unit variance as an independent check of the chaotic state.
+ */
+import { describe, expect, it } from "vitest";
+import { makeNetwork } from "../../src/network/ensembles.ts";
+import { SimulationError, simulate } from "../../src/simulate/simulate.ts";
+
+const small = { trials: 2, duration: 60, burnIn: 10, lags: 3, blocks: 3 };
+
+describe("simulate", () => {
+  it("gives autocovariances and Psi(tau, 0) of x equal to the batch values of the stored trajectory", async () => {
+    const n = 30;
+    const net = makeNetwork({ coupling: "iid", n, g: 2, seed: 3 });
+    const r = await simulate(net, { ...small, trials: 1, keepTrajectory: true, dtype: "float64", backend: "wasm" });
+    const { x, samples } = r.trajectory!;
+    const mean = new Float64Array(n);
+    for (let k = 0; k < samples; k++) for (let i = 0; i < n; i++) mean[i] += x[k * n + i] / samples;
+    const C = (l: number) => {
+      const out = new Float64Array(n * n);
+      for (let k = l; k < samples; k++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] += x[k * n + i] * x[(k - l) * n + j];
+      return out.map((v, q) => v / (samples - l) - mean[Math.floor(q / n)] * mean[q % n]);
+    };
+    const c0 = C(0);
+    for (let l = 0; l <= 3; l++) {
+      const cl = C(l);
+      let tr = 0, psi = 0;
+      for (let i = 0; i < n; i++) tr += cl[i * n + i];
+      for (let q = 0; q < n * n; q++) psi += cl[q] * c0[q];
+      // the trajectory is stored as float32: relative rounding 6e-8 per value
+      expect(r.results.autocorrelation.cX[l]).toBeCloseTo(tr / n, 5);
+      expect(r.results.collective.psiX[l] / (psi / n)).toBeCloseTo(1, 5);
+    }
+    expect(r.results.autocorrelation.tau).toEqual([0, 1, 2, 3]);
+  });
+
+  it("is deterministic in its seed and reports parameters and provenance", async () => {
+    const net = makeNetwork({ coupling: "rmm", n: 60, g: 3, effectiveRank: 0.5, seed: 1 });
+    const a = await simulate(net, { ...small, seed: 9 });
+    const b = await simulate(net, { ...small, seed: 9 });
+    const c = await simulate(net, { ...small, seed: 10 });
+    expect(a.results.prPhi).toBe(b.results.prPhi);
+    expect(a.results.autocorrelation).toEqual(b.results.autocorrelation);
+    expect(c.results.prPhi).not.toBe(a.results.prPhi);
+    expect(a.params).toMatchObject({ method: "rk4", dt: 0.05, dtype: "float32", seed: 9, n: 60, coupling: "lowrank (M = 60)" });
+    expect(a.provenance).toMatchObject({ package: "strand", network: "rmm" });
+  });
+
+  it("reports a network below g = 1 as quiescent with null dimensions, not NaN", async () => {
+    const r = await simulate(makeNetwork({ coupling: "iid", n: 40, g: 0.8, seed: 1 }), { ...small, burnIn: 200 });
+    expect(r.results.quiescent).toBe(true);
+    expect(r.results.prPhi).toBeNull();
+    expect(r.results.prXPlugin).toBeNull();
+    expect(r.results.cX0).toBeLessThan(1e-12);
+  });
+
+  it("stops a diverging run with an error naming dt and g", async () => {
+    const net = makeNetwork({ coupling: "iid", n: 20, g: 1e7, seed: 1 });
+    await expect(simulate(net, small)).rejects.toThrow(SimulationError);
+    await expect(simulate(net, small)).rejects.toThrow(/diverged at t = .*reduce dt \(now 0.05\) or g \(now 10000000\)/);
+  });
+
+  it("can be aborted through an AbortSignal", async () => {
+    const ctrl = new AbortController();
+    const net = makeNetwork({ coupling: "iid", n: 200, g: 2, seed: 1 });
+    const p = simulate(net, { duration: 100000, signal: ctrl.signal, onProgress: () => ctrl.abort() });
+    await expect(p).rejects.toThrow(/abort/i);
+  });
+
+  it("validates its options with messages naming the option and the value", async () => {
+    const net = makeNetwork({ coupling: "iid", n: 20, g: 2, seed: 1 });
+    await expect(simulate(net, { dt: 0 })).rejects.toThrow(/`dt` must be a positive finite number; got `0`/);
+    await expect(simulate(net, { sampleEvery: 0.33 })).rejects.toThrow(/`sampleEvery` must be a whole number of steps of dt = 0.05; got `0.33`/);
+    await expect(simulate(net, { blocks: 1 })).rejects.toThrow(/`blocks` must be at least 2/);
+    await expect(simulate(net, { method: "midpoint" as "rk4" })).rejects.toThrow(/`method` must be one of "rk4", "euler"/);
+    await expect(simulate(net, { duration: 12, lags: 12 })).rejects.toThrow(/`lags` must be below the number of samples/);
+    await expect(simulate(net, { input: new Float64Array(3) })).rejects.toThrow(/`input` must be a finite number or a Float64Array of length n = 20/);
+    await expect(simulate(makeNetwork({ coupling: "iid", n: 4000, g: 2, seed: 1 }), { lags: 200 })).rejects.toThrow(/needs .* GiB of covariance accumulators/);
+  });
+
+  it("computes the three gain observables, which coincide with PR^phi for unit gains", async () => {
+    const n = 50;
+    const ones = makeNetwork({ coupling: "iid", n, g: 3, seed: 2, gains: new Float64Array(n).fill(1) });
+    const r = await simulate(ones, small);
+    expect(r.results.gains!.prPhiUnnormalized).toBeCloseTo(r.results.prPhi!, 12);
+    expect(r.results.gains!.prPhiReadout).toBeCloseTo(r.results.prPhi!, 12);
+    const het = await simulate(makeNetwork({ coupling: "iid", n: 200, g: 5, seed: 2, gains: { prG: 0.5 } }), { ...small, duration: 200, burnIn: 50, trials: 4 });
+    expect(het.results.nonStationary).toBe(false);
+    const { prPhiUnnormalized, prPhiNormalized, prPhiReadout } = het.results.gains!;
+    for (const v of [prPhiUnnormalized, prPhiNormalized, prPhiReadout]) {
+      expect(v).toBeGreaterThan(0);
+      expect(v).toBeLessThan(1);
+    }
+    // PRX Fig. 5: weighting by heterogeneous gains lowers the dimension (Cauchy-Schwarz on the weights)
+    expect(prPhiUnnormalized!).toBeLessThan(prPhiNormalized!);
+  });
+
+  it("reproduces the DMFT single-unit variance C^x(0) = 1.9248 (tanh, g = 2) averaged over networks at N = 300", async () => {
+    // THEORY §5.4: C^x(0) = 1.9248 at g = 2 (N -> infinity). One finite network's neuron-averaged variance
+    // differs from it by quenched disorder (sd ~ 9 % across networks at N = 400, measured), so we average
+    // 6 networks and allow 4 standard errors of that mean (estimated from the 6 values; t_5 at p ~ 1 %)
+    // plus 2 % for O(1/N) finite-size bias.
+    const v: number[] = [];
+    for (let s = 1; s <= 6; s++) {
+      const r = await simulate(makeNetwork({ coupling: "iid", n: 300, g: 2, seed: s }), { trials: 4, duration: 150, burnIn: 100, lags: 2, seed: 5 });
+      v.push(r.results.cX0);
+    }
+    const mean = v.reduce((a, b) => a + b) / v.length;
+    const se = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1) / v.length);
+    expect(Math.abs(mean - 1.9248)).toBeLessThan(4 * se + 0.02 * 1.9248);
+    expect(se / mean).toBeLessThan(0.1);
+  });
+});
