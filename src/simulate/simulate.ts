@@ -86,7 +86,7 @@ export interface SimulationResult {
     cPhi0: number;
     cX0: number;
     autocorrelation: { tau: number[]; cPhi: number[]; cX: number[] };
-    collective: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[]; psiX: number[]; psiXNormalized: number[] };
+    collective: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[]; psiX00: number };
     gains?: { prPhiUnnormalized: number | null; prPhiNormalized: number | null; prPhiReadout: number | null };
     samples: number;
     seconds: number;
@@ -129,6 +129,23 @@ function weightedPr(n: number, s: CovarianceSummary, w: Float64Array): number {
   return (mt * mt) / (n * cross);
 }
 
+/** J = L diag(D) R^T formed by the batched matmat kernel: row b of J is R (L_b ⊙ D), i.e. Y[b] = R X[b]. */
+export function formDense(be: Backend, n: number, m: number, L: Float64Array, D: Float64Array, R: Float64Array): Float64Array {
+  const LD = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) for (let a = 0; a < m; a++) LD[i * m + a] = L[i * m + a] * D[a];
+  const r = be.alloc("float64", n * m), x = be.alloc("float64", n * m), y = be.alloc("float64", n * n);
+  try {
+    be.write(r, R);
+    be.write(x, LD);
+    be.matmat(n, m, n, r, x, y); // y[b][j] = sum_a R[j][a] LD[b][a] = J[b][j]
+    return be.read(y) as Float64Array;
+  } finally {
+    be.free(r);
+    be.free(x);
+    be.free(y);
+  }
+}
+
 export async function simulate(network: Network, options: SimulateOptions = {}): Promise<SimulationResult> {
   const t0 = performance.now();
   const n = network.coupling.n;
@@ -161,7 +178,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     } else throw invalid("input", `must be a finite number or a Float64Array of length n = ${n}`, options.input, TypeError);
   }
   const maxBytes = options.maxBytes ?? 3 * 2 ** 30;
-  const need = 2 * CovarianceAccumulator.bytes(n, trials, lags, blocks, dtype);
+  const need = CovarianceAccumulator.bytes(n, trials, lags, 0, blocks, dtype) + CovarianceAccumulator.bytes(n, trials, lags, lags, blocks, dtype);
   if (need > maxBytes) throw invalid("lags", `with blocks = ${blocks} and N = ${n} needs ${(need / 2 ** 30).toFixed(2)} GiB of covariance accumulators (limit ${(maxBytes / 2 ** 30).toFixed(1)} GiB); lower lags or blocks`, lags);
 
   const be = typeof options.backend === "object" && options.backend !== null ? options.backend : await createBackend(options.backend ?? "auto");
@@ -176,12 +193,15 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     be.write(b, data);
     return b;
   };
-  const accX = new CovarianceAccumulator(be, n, trials, lags, blocks, dtype);
-  const accPhi = new CovarianceAccumulator(be, n, trials, lags, blocks, dtype);
+  // x: equal-time matrix (prX) + neuron-averaged C^x(tau); phi: full lagged matrices for Psi^phi(tau, 0)
+  const accX = new CovarianceAccumulator(be, n, trials, lags, 0, blocks, dtype);
+  const accPhi = new CovarianceAccumulator(be, n, trials, lags, lags, blocks, dtype);
   try {
     const c = network.coupling;
-    const coupling: Coupling = c.kind === "dense" ? { kind: "dense", j: put(c.J) } : { kind: "lowrank", m: c.m, l: put(c.L), d: put(c.D), r: put(c.R) };
-    const m = c.kind === "lowrank" ? c.m : 0;
+    // the factored product costs 4 N M per trajectory and step, the dense one 2 N^2: form J when M > N/2
+    const useDense = c.kind === "dense" || c.m > n / 2;
+    const coupling: Coupling = useDense ? { kind: "dense", j: put(c.kind === "dense" ? c.J : formDense(be, c.n, c.m, c.L, c.D, c.R)) } : { kind: "lowrank", m: c.m, l: put(c.L), d: put(c.D), r: put(c.R) };
+    const m = useDense ? 0 : (c as { m: number }).m;
     const gains = network.gains ? put(network.gains) : null;
     const input = inputArr ? put(inputArr) : null;
     const x = alloc(trials * n);
@@ -278,7 +298,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     const result: SimulationResult = {
       params: {
         method, dt, burnIn, duration, sampleEvery, trials, lags, blocks, phi, dtype, seed, sigma, n,
-        coupling: network.coupling.kind === "dense" ? "dense" : `lowrank (M = ${m})`,
+        coupling: network.coupling.kind === "dense" ? "dense" : useDense ? `lowrank formed densely (M = ${(network.coupling as { m: number }).m} > N/2)` : `lowrank (M = ${m})`,
         input: inputArr ? (typeof options.input === "number" ? String(options.input) : "array") : "none",
         backend: be.name,
       },
@@ -290,7 +310,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
         prPhi: op.pr, prX: ox.pr, prPhiPlugin: op.prPlugin, prXPlugin: ox.prPlugin,
         cPhi0: op.c0, cX0: ox.c0,
         autocorrelation: { tau, cPhi: op.autocovariance, cX: ox.autocovariance },
-        collective: { tau, psiPhi: op.psi, psiPhiNormalized: op.psiNormalized, psiX: ox.psi, psiXNormalized: ox.psiNormalized },
+        collective: { tau, psiPhi: op.psi, psiPhiNormalized: op.psiNormalized, psiX00: ox.psi[0] },
         ...(gainsResults ? { gains: gainsResults } : {}),
         samples: samples * trials,
         seconds: (performance.now() - t0) / 1000,

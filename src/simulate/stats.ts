@@ -13,8 +13,11 @@
  *   C^a(tau_l) = (1/N) tr C_l                     (neuron-averaged autocovariance)
  *   Psi^a(tau_l, 0) = (1/N) sum_ij C_l,ij C_0,ij   (collective four-point function, PRX (23))
  *
- * Each trial keeps a history of its last L + F samples (F = flush size); every F samples (and at each block
- * boundary) one covLagAccum call adds the new samples' outer products with all lags as a rank-F update.
+ * Full lagged matrices are kept for lags 0..Lf (fullLags; Lf = 0 when only the equal-time covariance is
+ * needed, e.g. for x), while the neuron-averaged autocovariance (diagonal sums, O(N) per pair) is kept for
+ * all lags 0..L. Each trial keeps a history of its last L + F samples (F = flush size); every F samples (and
+ * at each block boundary) one covLagAccum call adds the new samples' outer products with lags 0..Lf as a
+ * rank-F update.
  * History rows before the first sample are zero, so early pairs with t - l < 0 contribute nothing and
  * n_l counts only real pairs. Block sums are differences of the pooled S_0 taken at block boundaries.
  */
@@ -33,7 +36,7 @@ export interface CovarianceSummary {
   mean: Float64Array;
   /** (1/N) tr C_l, l = 0..L */
   autocovariance: Float64Array;
-  /** (1/N) sum_ij C_l,ij C_0,ij, l = 0..L */
+  /** (1/N) sum_ij C_l,ij C_0,ij, l = 0..Lf */
   psi: Float64Array;
   prPlugin: number;
   prCrossBlock: number;
@@ -47,7 +50,8 @@ export interface CovarianceSummary {
 export class CovarianceAccumulator {
   readonly hist: Buf[];
   private readonly pending: number[];
-  private readonly pooled: Buf; // (L+1) n^2 float64
+  private readonly pooled: Buf; // (Lf+1) n^2 float64
+  private readonly diag: Float64Array; // sum_i a_i(t) a_i(t - l), l = 0..L
   private readonly sum: Float64Array;
   private readonly blockS: Float64Array[]; // B x n^2
   private readonly blockSum: Float64Array[];
@@ -62,12 +66,15 @@ export class CovarianceAccumulator {
     readonly n: number,
     readonly trials: number,
     readonly lags: number,
+    readonly fullLags: number,
     readonly blocks: number,
     dtype: DType,
   ) {
+    if (fullLags > lags) throw new RangeError(`invalid argument: \`fullLags\` must be <= lags = ${lags}; got \`${fullLags}\``);
     this.hist = Array.from({ length: trials }, () => be.alloc(dtype, (lags + FLUSH) * n));
     this.pending = new Array(trials).fill(0);
-    this.pooled = be.alloc("float64", (lags + 1) * n * n);
+    this.pooled = be.alloc("float64", (fullLags + 1) * n * n);
+    this.diag = new Float64Array(lags + 1);
     this.sumBuf = be.alloc("float64", n);
     this.sum = new Float64Array(n);
     this.blockS = Array.from({ length: blocks }, () => new Float64Array(n * n));
@@ -78,9 +85,9 @@ export class CovarianceAccumulator {
   }
 
   /** Bytes of backend memory this accumulator needs (for a memory check before allocating). */
-  static bytes(n: number, trials: number, lags: number, blocks: number, dtype: DType): number {
+  static bytes(n: number, trials: number, lags: number, fullLags: number, blocks: number, dtype: DType): number {
     const s = dtype === "float32" ? 4 : 8;
-    return trials * (lags + FLUSH) * n * s + (lags + 1) * n * n * 8 + (blocks + 1) * n * n * 8;
+    return trials * (lags + FLUSH) * n * s + (fullLags + 1) * n * n * 8 + (blocks + 1) * n * n * 8;
   }
 
   /** Append one sample per trial: `states` holds trials x n values (backend buffer of the history dtype). */
@@ -99,8 +106,18 @@ export class CovarianceAccumulator {
   private flushTrial(k: number): void {
     const f = this.pending[k];
     if (f === 0) return;
-    const n = this.n, L = this.lags;
-    this.be.covLagAccum(n, f, L, this.hist[k], this.pooled);
+    const n = this.n, L = this.lags, Lf = this.fullLags;
+    this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.pooled);
+    const h = this.be.view(this.hist[k]);
+    for (let s = 0; s < f; s++) {
+      const a = (L + s) * n;
+      for (let l = 0; l <= L; l++) {
+        const b = (L + s - l) * n;
+        let acc = 0;
+        for (let i = 0; i < n; i++) acc += h[a + i] * h[b + i];
+        this.diag[l] += acc;
+      }
+    }
     this.be.fill(this.sumBuf, 0);
     this.be.rowSumAccum(n, f, this.be.sub(this.hist[k], L * n, f * n), this.sumBuf);
     const add = this.be.view(this.sumBuf);
@@ -136,7 +153,7 @@ export class CovarianceAccumulator {
   }
 
   summary(): CovarianceSummary {
-    const n = this.n, L = this.lags, T = this.samplesPerTrial, K = this.trials;
+    const n = this.n, L = this.lags, Lf = this.fullLags, T = this.samplesPerTrial, K = this.trials;
     for (let l = 0; l <= L; l++) this.pairs[l] = K * Math.max(0, T - l);
     const total = K * T;
     const mean = this.sum.map((v) => v / total);
@@ -151,15 +168,15 @@ export class CovarianceAccumulator {
     let tr0 = 0, fro = 0;
     for (let i = 0; i < n; i++) tr0 += c0[i * n + i];
     for (let i = 0; i < n * n; i++) fro += c0[i] * c0[i];
-    const autocovariance = new Float64Array(L + 1), psi = new Float64Array(L + 1);
-    autocovariance[0] = tr0 / n;
+    let mu2 = 0;
+    for (const v of mean) mu2 += v * v;
+    const autocovariance = Float64Array.from({ length: L + 1 }, (_, l) => (this.diag[l] / this.pairs[l] - mu2) / n);
+    const psi = new Float64Array(Lf + 1);
     psi[0] = fro / n;
-    for (let l = 1; l <= L; l++) {
+    for (let l = 1; l <= Lf; l++) {
       const cl = C(l);
-      let tr = 0, dot = 0;
-      for (let i = 0; i < n; i++) tr += cl[i * n + i];
+      let dot = 0;
       for (let i = 0; i < n * n; i++) dot += cl[i] * c0[i];
-      autocovariance[l] = tr / n;
       psi[l] = dot / n;
     }
     // cross-block estimator from mean-subtracted block covariances

@@ -4,35 +4,48 @@
  * DMFT single-unit variance as an independent check of the chaotic state.
  */
 import { describe, expect, it } from "vitest";
-import { makeNetwork } from "../../src/network/ensembles.ts";
-import { SimulationError, simulate } from "../../src/simulate/simulate.ts";
+import { createBackend } from "../../src/backend/select.ts";
+import { denseJ, makeNetwork, type LowRankCoupling } from "../../src/network/ensembles.ts";
+import { SimulationError, formDense, simulate } from "../../src/simulate/simulate.ts";
 
 const small = { trials: 2, duration: 60, burnIn: 10, lags: 3, blocks: 3 };
 
 describe("simulate", () => {
-  it("gives autocovariances and Psi(tau, 0) of x equal to the batch values of the stored trajectory", async () => {
+  it("gives C^x(tau), C^phi(tau) and Psi^phi(tau, 0) equal to the batch values of the stored trajectory", async () => {
     const n = 30;
     const net = makeNetwork({ coupling: "iid", n, g: 2, seed: 3 });
     const r = await simulate(net, { ...small, trials: 1, keepTrajectory: true, dtype: "float64", backend: "wasm" });
     const { x, samples } = r.trajectory!;
     const mean = new Float64Array(n);
     for (let k = 0; k < samples; k++) for (let i = 0; i < n; i++) mean[i] += x[k * n + i] / samples;
-    const C = (l: number) => {
+    const p = Float64Array.from(x, Math.tanh);
+    const pmean = new Float64Array(n);
+    for (let k = 0; k < samples; k++) for (let i = 0; i < n; i++) pmean[i] += p[k * n + i] / samples;
+    const C = (a: ArrayLike<number>, mu: Float64Array, l: number) => {
       const out = new Float64Array(n * n);
-      for (let k = l; k < samples; k++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] += x[k * n + i] * x[(k - l) * n + j];
-      return out.map((v, q) => v / (samples - l) - mean[Math.floor(q / n)] * mean[q % n]);
+      for (let k = l; k < samples; k++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] += a[k * n + i] * a[(k - l) * n + j];
+      return out.map((v, q) => v / (samples - l) - mu[Math.floor(q / n)] * mu[q % n]);
     };
-    const c0 = C(0);
+    const p0 = C(p, pmean, 0);
     for (let l = 0; l <= 3; l++) {
-      const cl = C(l);
-      let tr = 0, psi = 0;
-      for (let i = 0; i < n; i++) tr += cl[i * n + i];
-      for (let q = 0; q < n * n; q++) psi += cl[q] * c0[q];
+      const cx = C(x, mean, l), cp = C(p, pmean, l);
+      let trx = 0, trp = 0, psi = 0;
+      for (let i = 0; i < n; i++) { trx += cx[i * n + i]; trp += cp[i * n + i]; }
+      for (let q = 0; q < n * n; q++) psi += cp[q] * p0[q];
       // the trajectory is stored as float32: relative rounding 6e-8 per value
-      expect(r.results.autocorrelation.cX[l]).toBeCloseTo(tr / n, 5);
-      expect(r.results.collective.psiX[l] / (psi / n)).toBeCloseTo(1, 5);
+      expect(r.results.autocorrelation.cX[l]).toBeCloseTo(trx / n, 5);
+      expect(r.results.autocorrelation.cPhi[l]).toBeCloseTo(trp / n, 5);
+      expect(r.results.collective.psiPhi[l] / (psi / n)).toBeCloseTo(1, 5);
     }
     expect(r.results.autocorrelation.tau).toEqual([0, 1, 2, 3]);
+  });
+
+  it("forms J = L diag(D) R^T densely (used when M > N/2) exactly as the reference product does", async () => {
+    const net = makeNetwork({ coupling: "rmm", n: 37, g: 2, alpha: 0.8, prD: 0.5, seed: 2 });
+    const c = net.coupling as LowRankCoupling;
+    const J = formDense(await createBackend("wasm"), c.n, c.m, c.L, c.D, c.R);
+    const ref = denseJ(net);
+    for (let q = 0; q < J.length; q++) expect(J[q]).toBeCloseTo(ref[q], 13);
   });
 
   it("is deterministic in its seed and reports parameters and provenance", async () => {
@@ -43,7 +56,9 @@ describe("simulate", () => {
     expect(a.results.prPhi).toBe(b.results.prPhi);
     expect(a.results.autocorrelation).toEqual(b.results.autocorrelation);
     expect(c.results.prPhi).not.toBe(a.results.prPhi);
-    expect(a.params).toMatchObject({ method: "rk4", dt: 0.05, dtype: "float32", seed: 9, n: 60, coupling: "lowrank (M = 60)" });
+    expect(a.params).toMatchObject({ method: "rk4", dt: 0.05, dtype: "float32", seed: 9, n: 60, coupling: "lowrank formed densely (M = 60 > N/2)" });
+    const low = await simulate(makeNetwork({ coupling: "rmm", n: 60, g: 3, alpha: 0.2, seed: 1 }), small);
+    expect(low.params.coupling).toBe("lowrank (M = 12)");
     expect(a.provenance).toMatchObject({ package: "strand", network: "rmm" });
   });
 
