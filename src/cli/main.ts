@@ -12,6 +12,8 @@ import { TABLE_HEADER, formatRow, machine, runBench, type BenchCase } from "./be
 import { UsageError } from "./args.ts";
 import { connectomeCommand } from "./connectome.ts";
 import { networkCommand } from "./network.ts";
+import { simulateCommand } from "./simulate.ts";
+import { SimulationError } from "../simulate/simulate.ts";
 import { ConnectomeFormatError } from "../network/connectome.ts";
 
 const HELP = `strand ${VERSION} — STructured RAndom Network Dynamics
@@ -24,13 +26,14 @@ Commands:
   bench        time every kernel, wasm vs the TypeScript reference, and print a table
   connectome   load a connectome file and measure its structure (PR^S, effective rank, g_eff)
   network      draw a coupling matrix (i.i.d., random-mode model, gains, overlaps) and report its structure
+  simulate     simulate the network and measure PR^phi, PR^x, C(tau), Psi(tau, 0) with streaming statistics
   help         show this help
 
 Options:
   -h, --help     show help (also: strand <command> --help)
   -v, --version  print the version
 
-More commands (simulate, theory, sweep, figures, demo) arrive with their issues.
+More commands (theory, sweep, figures, demo) arrive with their issues.
 Each command has --help.`;
 
 const BENCH_HELP = `strand bench — kernel benchmarks (single-threaded, benchmark.js)
@@ -146,9 +149,10 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === "bench") return await bench(rest);
     if (cmd === "connectome") return await connectomeCommand(rest);
     if (cmd === "network") return await networkCommand(rest);
+    if (cmd === "simulate") return await simulateCommand(rest);
     throw new UsageError(`unknown command \`${cmd}\`; run \`strand --help\` for the list`);
   } catch (err) {
-    if (err instanceof ConnectomeFormatError) {
+    if (err instanceof ConnectomeFormatError || err instanceof SimulationError) {
       console.error(`strand: ${err.message}`);
       return 1;
     }

@@ -63,6 +63,8 @@ export interface SimulateOptions {
 export interface ObservableResults {
   /** cross-block participation ratio (default estimator) */
   pr: number | null;
+  /** its delete-one-block jackknife standard error */
+  prError: number | null;
   prPlugin: number | null;
   /** (1/N) tr C(0) */
   c0: number;
@@ -81,6 +83,9 @@ export interface SimulationResult {
     nonStationary: boolean;
     prPhi: number | null;
     prX: number | null;
+    /** jackknife standard errors of prPhi, prX (over time blocks) */
+    prPhiError: number | null;
+    prXError: number | null;
     prPhiPlugin: number | null;
     prXPlugin: number | null;
     cPhi0: number;
@@ -113,6 +118,7 @@ function stepsOf(name: string, time: number, dt: number): number {
 function observable(s: CovarianceSummary, quiescent: boolean): ObservableResults {
   return {
     pr: quiescent ? null : s.prCrossBlock,
+    prError: quiescent ? null : s.prCrossBlockSE,
     prPlugin: quiescent ? null : s.prPlugin,
     c0: s.autocovariance[0],
     autocovariance: Array.from(s.autocovariance),
@@ -307,7 +313,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
         quiescent,
         blockVarianceRatio,
         nonStationary: !quiescent && blockVarianceRatio > 4,
-        prPhi: op.pr, prX: ox.pr, prPhiPlugin: op.prPlugin, prXPlugin: ox.prPlugin,
+        prPhi: op.pr, prX: ox.pr, prPhiError: op.prError, prXError: ox.prError, prPhiPlugin: op.prPlugin, prXPlugin: ox.prPlugin,
         cPhi0: op.c0, cX0: ox.c0,
         autocorrelation: { tau, cPhi: op.autocovariance, cX: ox.autocovariance },
         collective: { tau, psiPhi: op.psi, psiPhiNormalized: op.psiNormalized, psiX00: ox.psi[0] },

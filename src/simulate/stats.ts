@@ -3,9 +3,9 @@
  *
  *   pooled lagged sums   S_l = sum_{trials, s} a(t_s) a(t_s - l)^T,  l = 0..L  (float64, rank-k updates)
  *   block sums           S^(b) = the lag-0 part of S_0 from block b's time slice (B blocks)
- *   means                mu = (1/n) sum a,  mu^(b) per block
- *   C_l  = S_l / n_l - mu mu^T            (n_l = number of (t, t - l) pairs; pooled mean)
- *   C^(b) = S^(b) / n_b - mu^(b) mu^(b)^T
+ *   mean                 mu = (1/n) sum a  (pooled over trials and time)
+ *   C_l  = S_l / n_l - mu mu^T            (n_l = number of (t, t - l) pairs)
+ *   C^(b) = S^(b) / n_b - mu mu^T         (about the pooled mean: see summary())
  *
  *   plug-in      PR = (tr C_0)^2 / (N ||C_0||_F^2)          (biased low when samples are few, THEORY §5.1)
  *   cross-block  PR = (mean_b tr C^(b))^2 / (N mean_{a != b} tr(C^(a) C^(b)))   (rnn-lyapunov's estimator;
@@ -40,6 +40,8 @@ export interface CovarianceSummary {
   psi: Float64Array;
   prPlugin: number;
   prCrossBlock: number;
+  /** delete-one-block jackknife standard error of prCrossBlock */
+  prCrossBlockSE: number;
   /** tr C^(b) per block and tr(C^(a) C^(b)) averaged over a != b */
   blockTrace: Float64Array;
   crossBlockTrace2: number;
@@ -54,7 +56,6 @@ export class CovarianceAccumulator {
   private readonly diag: Float64Array; // sum_i a_i(t) a_i(t - l), l = 0..L
   private readonly sum: Float64Array;
   private readonly blockS: Float64Array[]; // B x n^2
-  private readonly blockSum: Float64Array[];
   private readonly blockCount: number[];
   private snapshot: Float64Array;
   private readonly pairs: Float64Array; // n_l
@@ -78,7 +79,6 @@ export class CovarianceAccumulator {
     this.sumBuf = be.alloc("float64", n);
     this.sum = new Float64Array(n);
     this.blockS = Array.from({ length: blocks }, () => new Float64Array(n * n));
-    this.blockSum = Array.from({ length: blocks }, () => new Float64Array(n));
     this.blockCount = new Array(blocks).fill(0);
     this.snapshot = new Float64Array(n * n);
     this.pairs = new Float64Array(lags + 1);
@@ -121,11 +121,7 @@ export class CovarianceAccumulator {
     this.be.fill(this.sumBuf, 0);
     this.be.rowSumAccum(n, f, this.be.sub(this.hist[k], L * n, f * n), this.sumBuf);
     const add = this.be.view(this.sumBuf);
-    const bs = this.blockSum[this.block];
-    for (let i = 0; i < n; i++) {
-      this.sum[i] += add[i];
-      bs[i] += add[i];
-    }
+    for (let i = 0; i < n; i++) this.sum[i] += add[i];
     this.be.copyWithin(this.hist[k], 0, f * n, (f + L) * n);
     this.be.fill(this.be.sub(this.hist[k], L * n, FLUSH * n), 0);
     this.pending[k] = 0;
@@ -179,28 +175,31 @@ export class CovarianceAccumulator {
       for (let i = 0; i < n * n; i++) dot += cl[i] * c0[i];
       psi[l] = dot / n;
     }
-    // cross-block estimator from mean-subtracted block covariances
+    // cross-block estimator. Each block's covariance is taken about the pooled mean, not the block's own:
+    // subtracting block means would remove the variance of collective modes slower than a block
+    // (leading-PC timescales can be long, PRL Fig. 4) and bias PR upwards.
     const blockCov = this.blockS.map((S, b) => {
       const nb = this.blockCount[b];
-      const mb = this.blockSum[b].map((v) => v / nb);
       const out = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = S[i * n + j] / nb - mb[i] * mb[j];
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = S[i * n + j] / nb - mean[i] * mean[j];
       return out;
     });
-    const { trace: blockTrace, cross } = crossBlock(n, blockCov);
+    const { trace: blockTrace, cross, pairs } = crossBlock(n, blockCov);
     let mt = 0;
     for (const t of blockTrace) mt += t / blockTrace.length;
+    const prCrossBlockSE = jackknife(n, blockTrace, pairs);
     return {
       n, lags: L, blocks: this.blocks, samples: total, c0, mean, autocovariance, psi,
       prPlugin: (tr0 * tr0) / (n * fro),
       prCrossBlock: (mt * mt) / (n * cross),
+      prCrossBlockSE,
       blockTrace, crossBlockTrace2: cross, blockCov,
     };
   }
 }
 
 /** tr C^(b) and the mean over a != b of tr(C^(a) C^(b)) = sum_ij C^(a)_ij C^(b)_ij (symmetric blocks), with optional weights w_i w_j on entry ij. */
-export function crossBlock(n: number, blockCov: Float64Array[], weight?: Float64Array): { trace: Float64Array; cross: number } {
+export function crossBlock(n: number, blockCov: Float64Array[], weight?: Float64Array): { trace: Float64Array; cross: number; pairs: Float64Array } {
   const B = blockCov.length;
   const w = weight ?? null;
   const trace = Float64Array.from(blockCov, (c) => {
@@ -208,7 +207,8 @@ export function crossBlock(n: number, blockCov: Float64Array[], weight?: Float64
     for (let i = 0; i < n; i++) t += c[i * n + i] * (w ? w[i] * w[i] : 1);
     return t;
   });
-  let cross = 0, pairs = 0;
+  let cross = 0, count = 0;
+  const pairMatrix = new Float64Array(B * B);
   for (let a = 0; a < B; a++)
     for (let b = a + 1; b < B; b++) {
       const A = blockCov[a], Bm = blockCov[b];
@@ -220,7 +220,31 @@ export function crossBlock(n: number, blockCov: Float64Array[], weight?: Float64
         }
       } else for (let i = 0; i < n * n; i++) s += A[i] * Bm[i];
       cross += s;
-      pairs++;
+      count++;
+      pairMatrix[a * B + b] = pairMatrix[b * B + a] = s;
     }
-  return { trace, cross: pairs ? cross / pairs : NaN };
+  return { trace, cross: count ? cross / count : NaN, pairs: pairMatrix };
+}
+
+/**
+ * Delete-one-block jackknife of the cross-block PR: PR_(i) uses the blocks other than i;
+ * SE = sqrt((B - 1)/B sum_i (PR_(i) - mean)^2) (Efron & Stein). Needs B >= 3.
+ */
+export function jackknife(n: number, trace: Float64Array, pairs: Float64Array): number {
+  const B = trace.length;
+  if (B < 3) return NaN;
+  const loo: number[] = [];
+  for (let i = 0; i < B; i++) {
+    let t = 0, p = 0, c = 0;
+    for (let a = 0; a < B; a++) if (a !== i) t += trace[a] / (B - 1);
+    for (let a = 0; a < B; a++)
+      for (let b = a + 1; b < B; b++)
+        if (a !== i && b !== i) {
+          p += pairs[a * B + b];
+          c++;
+        }
+    loo.push((t * t) / (n * (p / c)));
+  }
+  const m = loo.reduce((x, y) => x + y) / B;
+  return Math.sqrt(((B - 1) / B) * loo.reduce((x, y) => x + (y - m) ** 2, 0));
 }

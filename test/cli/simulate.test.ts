@@ -1,0 +1,56 @@
+/**
+ * `strand simulate` as a user runs it: summary, JSON with the documented result fields, .npy outputs,
+ * and one clear error line (no partial output) for bad flags.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { readNpy } from "../../src/io/npy.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const strand = (...args: string[]) => spawnSync(process.execPath, [path.join(root, "bin/strand.js"), ...args], { encoding: "utf8", cwd: root });
+const quick = ["--n", "60", "--duration", "40", "--burn-in", "10", "--trials", "2", "--lags", "4", "--blocks", "4"];
+
+describe("strand simulate", () => {
+  it("prints a summary and writes JSON and .npy outputs", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
+    const r = strand("simulate", "--coupling", "rmm", "--g", "4", "--effective-rank", "0.5", "--phi", "erf", ...quick,
+      "--json", path.join(dir, "r.json"), "--save-trajectory", path.join(dir, "x.npy"), "--save-covariance", path.join(dir, "c.npy"));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/PR\^phi\s+0\.\d+ ± /);
+    expect(r.stderr).toBe(""); // no progress bar when stderr is not a TTY
+    const doc = JSON.parse(readFileSync(path.join(dir, "r.json"), "utf8"));
+    for (const k of ["prPhi", "prX", "prPhiPlugin", "prXPlugin", "cPhi0", "cX0"]) expect(typeof doc.results[k]).toBe("number");
+    expect(doc.results.autocorrelation.tau).toEqual([0, 1, 2, 3, 4]);
+    expect(doc.results.autocorrelation.cPhi).toHaveLength(5);
+    expect(doc.results.collective.psiPhiNormalized[0]).toBe(1);
+    expect(doc.params).toMatchObject({ phi: "erf", trials: 2, duration: 40, network: { coupling: "rmm", effectiveRank: 0.5 } });
+    expect(doc.provenance.version).toBeDefined();
+    expect(readNpy(new Uint8Array(readFileSync(path.join(dir, "x.npy")))).shape).toEqual([40, 60]);
+    expect(readNpy(new Uint8Array(readFileSync(path.join(dir, "c.npy")))).shape).toEqual([60, 60]);
+  });
+
+  it("refuses bad flags with one line and a non-zero exit, leaving no output file", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
+    const out = path.join(dir, "r.json");
+    for (const [args, msg] of [
+      [["--coupling", "full"], /`--coupling` must be one of iid, rmm, file/],
+      [["--dt=-0.1"], /`dt` must be a positive finite number; got `-0.1`/],
+      [["--n", "1"], /`--n` must be an integer >= 2/],
+      [["--effective-rank=0"], /`effectiveRank` must be a positive finite number; got `0`/],
+      [["--trials", "0"], /`--trials` must be an integer >= 1/],
+      [["--save-trajectory", "x.csv"], /`--save-trajectory` must name a \.npy file/],
+    ] as const) {
+      const r = strand("simulate", ...quick, ...args, "--json", out);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(msg);
+    }
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
