@@ -24,3 +24,5 @@ export {
 export { singularValues, bidiagonalValues, ConvergenceError } from "./linalg/svd.ts";
 export { provenance, type Provenance } from "./provenance.ts";
 export { eigenvalues, singularVectors, modeOverlaps, type Eigenvalues, type SingularVectors, type ModeOverlaps } from "./linalg/dense.ts";
+export { simulate, SimulationError, METHODS, METHOD_ORDER, type SimulateOptions, type SimulationResult, type Method } from "./simulate/simulate.ts";
+export { CovarianceAccumulator, crossBlock, jackknife, type CovarianceSummary } from "./simulate/stats.ts";
