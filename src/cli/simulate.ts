@@ -8,6 +8,8 @@ import { BACKEND_CHOICES } from "../backend/select.ts";
 import { readConnectome } from "../io/connectome-file.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { writeNpy } from "../io/npy.ts";
+import { workerExecutor } from "../io/parallel.ts";
+import os from "node:os";
 import { makeNetwork, type Network } from "../network/ensembles.ts";
 import { METHODS, simulate } from "../simulate/simulate.ts";
 import { describe } from "../errors.ts";
@@ -34,6 +36,8 @@ Simulation:
   --sigma S           additive white-noise amplitude                        (default: 0)
   --input I           constant input to every neuron                        (default: 0)
   --backend B         auto | wasm | js                                      (default: auto)
+  --workers W         worker threads; the trials run in 2 groups, one per worker, and give the same numbers
+                      as --workers 1                                        (default: the number of cores)
 
 Output:
   --json FILE         write { params, provenance, results } to FILE ("-" for stdout)
@@ -47,7 +51,7 @@ const SIM_FLAGS = {
   method: { type: "string" }, dt: { type: "string" }, "burn-in": { type: "string" }, duration: { type: "string" },
   "sample-every": { type: "string" }, trials: { type: "string" }, lags: { type: "string" }, blocks: { type: "string" },
   phi: { type: "string" }, dtype: { type: "string" }, sigma: { type: "string" }, input: { type: "string" }, backend: { type: "string" },
-  json: { type: "string" }, "save-trajectory": { type: "string" }, "save-covariance": { type: "string" },
+  workers: { type: "string" }, json: { type: "string" }, "save-trajectory": { type: "string" }, "save-covariance": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -105,13 +109,19 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       summary: { n: c.n, modes: c.n, alpha: 1, r2: NaN, r4: NaN, prD: NaN, effectiveRank: NaN, g: NaN, q2: 1, q4: 1, prG: 1 },
     };
   } else network = makeNetwork(choiceOf.spec);
-  const r = await simulate(network, { ...options, keepTrajectory: values["save-trajectory"] !== undefined, onProgress: progressBar() });
+  const workers = integer("--workers", values.workers, os.availableParallelism?.() ?? os.cpus().length, 1);
+  const r = await simulate(network, {
+    ...options,
+    keepTrajectory: values["save-trajectory"] !== undefined,
+    onProgress: progressBar(),
+    ...(workers > 1 && options.trials > 1 ? { executor: workerExecutor(workers) } : {}),
+  });
   const R = r.results;
   const f = (v: number | null, d = 4) => (v === null ? "-" : Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(d - 1) : v.toPrecision(d));
   const s = network.summary;
   const lines = [
     `${choiceOf.kind === "file" ? choiceOf.file : `${network.spec.coupling} network`}: N = ${s.n}, ${r.params.coupling}${Number.isFinite(s.g) ? `, g_eff ${f(s.g)}` : ""}${Number.isFinite(s.effectiveRank) && network.coupling.kind === "lowrank" ? `, effective rank ${f(s.effectiveRank)}` : ""}, phi = ${options.phi}`,
-    `  run                ${options.method}, dt ${options.dt}, ${options.trials} trials x ${options.duration} time units after ${options.burnIn} burn-in, ${R.samples} samples, ${options.dtype}, ${r.params.backend}, ${R.seconds.toFixed(1)} s`,
+    `  run                ${options.method}, dt ${options.dt}, ${options.trials} trials x ${options.duration} time units after ${options.burnIn} burn-in, ${R.samples} samples, ${options.dtype}, ${r.params.backend}, ${workers > 1 && options.trials > 1 ? `${Math.min(workers, r.params.groups)} workers` : "1 thread"}, ${R.seconds.toFixed(1)} s`,
     ...(R.quiescent
       ? ["  state              quiescent: the network decayed to a fixed point (no fluctuations to measure)"]
       : [

@@ -2,3 +2,4 @@
 export { readConnectome, CONNECTOME_FORMATS, type ReadOptions, type ConnectomeFormat } from "./connectome-file.ts";
 export { readNpy, writeNpy, NpyFormatError } from "./npy.ts";
 export { writeFileAtomic } from "./atomic.ts";
+export { workerExecutor } from "./parallel.ts";

@@ -8,8 +8,13 @@
  * per neuron and trial (seeded stream STREAMS.initialState), a burn-in of `burnIn` time units discarded,
  * then `duration` time units per trial sampled every `sampleEvery`; the samples are split into `blocks`
  * consecutive time slices (each pooling all trials) for the cross-block estimator; means are subtracted.
- * Noise (Euler–Maruyama): after each deterministic step x += sigma sqrt(dt) xi, xi ~ N(0, 1) (stream
- * STREAMS.noise). Divergence: a non-finite or |x| > 1e6 state stops the run with an error naming dt and g.
+ * Noise (Euler–Maruyama): after each deterministic step x += sigma sqrt(dt) xi, xi ~ N(0, 1), from a stream of
+ * its own for each trial (NOISE_STREAM + trial).
+ * Parallelism: the trials are split into `groups` (default 2) that accumulate their statistics separately;
+ * the groups' sums are added in group order at the end. An executor runs the groups (in this thread by
+ * default; on worker threads via src/io/parallel.ts), and since every trial's arithmetic and every sum's
+ * order are the same either way, a run on two workers gives exactly the numbers of the same run on one
+ * thread. Divergence: a non-finite or |x| > 1e6 state stops the run with an error naming dt and g.
  * Quiescence: if the neuron-averaged variance of x is below 1e-8 (the state sits at a fixed point, as for
  * g_eff < 1, where chaotic variances are O(1)), the run is reported as quiescent and PR values are null,
  * not NaN. Stationarity: the ratio of the largest to the smallest block variance is reported; above 4 the
@@ -20,9 +25,9 @@ import { PHI_KINDS, type PhiName } from "../backend/types.ts";
 import { createBackend, type BackendChoice } from "../backend/select.ts";
 import { seedState } from "../backend/rng.ts";
 import { checkDType, checkFinite, checkOneOf, checkSize, invalid, type DType } from "../errors.ts";
-import { STREAMS, type Network } from "../network/ensembles.ts";
+import { STREAMS, type DenseCoupling, type LowRankCoupling, type Network } from "../network/ensembles.ts";
 import { provenance, type Provenance } from "../provenance.ts";
-import { CovarianceAccumulator, crossBlock, type CovarianceSummary } from "./stats.ts";
+import { CovarianceAccumulator, crossBlock, summarize, type AccumulatorState, type CovarianceSummary } from "./stats.ts";
 
 export const METHODS = ["rk4", "euler"] as const;
 export type Method = (typeof METHODS)[number];
@@ -58,7 +63,151 @@ export interface SimulateOptions {
   signal?: AbortSignal;
   /** refuse runs whose statistics need more backend memory than this (bytes; default 3 GiB) */
   maxBytes?: number;
+  /** independent accumulation groups of trials (default min(trials, 2)); part of the result's definition */
+  groups?: number;
+  /** runs the groups; default: one after another in this thread (see src/io/parallel.ts for workers) */
+  executor?: GroupExecutor;
 }
+
+const NOISE_STREAM = 1000;
+
+/** Everything one group of trials needs, as plain data (it may cross to a worker thread). */
+export interface GroupTask {
+  coupling: DenseCoupling | LowRankCoupling;
+  gains: Float64Array | null;
+  input: Float64Array | null;
+  method: Method;
+  dt: number;
+  phi: PhiName;
+  dtype: DType;
+  backend: BackendChoice;
+  burnSteps: number;
+  stepsPerSample: number;
+  samples: number;
+  lags: number;
+  blocks: number;
+  seed: number;
+  sigma: number;
+  /** g_eff for error messages */
+  g: number;
+  trialStart: number;
+  trialCount: number;
+  /** initial states of this group's trials (trialCount x n) */
+  x0: Float64Array;
+  keepTrajectory: boolean;
+}
+
+export interface GroupResult {
+  x: AccumulatorState;
+  phi: AccumulatorState;
+  /** trial trialStart's sampled x (samples x n) when keepTrajectory */
+  trajectory?: Float32Array;
+}
+
+export type GroupExecutor = (tasks: GroupTask[], onProgress: (group: number, fraction: number) => void, signal?: AbortSignal, backend?: Backend) => Promise<GroupResult[]>;
+
+/** Run one group of trials on a backend (see the module comment). */
+export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<GroupResult> {
+  const { coupling: c, dtype, trialCount: K, method, dt, sigma } = task;
+  const n = c.n;
+  const bufs: Buf[] = [];
+  const alloc = (length: number) => {
+    const b = be.alloc(dtype, length);
+    bufs.push(b);
+    return b;
+  };
+  const put = (data: ArrayLike<number>) => {
+    const b = alloc(data.length);
+    be.write(b, data);
+    return b;
+  };
+  const accX = new CovarianceAccumulator(be, n, K, task.lags, 0, task.blocks, dtype);
+  const accPhi = new CovarianceAccumulator(be, n, K, task.lags, task.lags, task.blocks, dtype);
+  const rngs: ReturnType<Backend["rngCreate"]>[] = [];
+  try {
+    const coupling: Coupling = c.kind === "dense" ? { kind: "dense", j: put(c.J) } : { kind: "lowrank", m: c.m, l: put(c.L), d: put(c.D), r: put(c.R) };
+    const m = c.kind === "lowrank" ? c.m : 0;
+    const gains = task.gains ? put(task.gains) : null;
+    const input = task.input ? put(task.input) : null;
+    const x = put(task.x0);
+    for (let k = 0; k < K && sigma > 0; k++) rngs.push(be.rngCreate(seedState(task.seed, NOISE_STREAM + task.trialStart + k)));
+    const noise = sigma > 0 ? alloc(K * n) : null;
+    const scratch = { p: alloc(K * n), h: alloc(K * n), xs: alloc(K * n), acc: alloc(K * n), z: alloc(Math.max(1, K * m)) };
+    const phiBuf = alloc(K * n);
+    const kind = PHI_KINDS[task.phi];
+    const traj = task.keepTrajectory ? new Float32Array(task.samples * n) : undefined;
+    const step = () => {
+      if (method === "rk4") be.rk4(n, K, kind, dt, coupling, x, gains, input, scratch);
+      else be.euler(n, K, kind, dt, coupling, x, gains, input, scratch);
+      if (noise) {
+        for (let k = 0; k < K; k++) be.rngNormal(rngs[k], n, 0, sigma * Math.sqrt(dt), be.sub(noise, k * n, n));
+        const xv = be.view(x), nv = be.view(noise);
+        for (let i = 0; i < xv.length; i++) xv[i] += nv[i];
+      }
+    };
+    const check = (t: number) => {
+      const xv = be.view(x);
+      for (let i = 0; i < xv.length; i++) {
+        const v = xv[i];
+        if (!(Math.abs(v) <= 1e6)) {
+          throw new SimulationError(
+            `the simulation diverged at t = ${t.toFixed(2)} (x = ${v} in trial ${task.trialStart + Math.floor(i / n)}): reduce dt (now ${dt})` +
+              `${Number.isFinite(task.g) ? ` or g (now ${task.g})` : ""}${sigma > 0 ? ` or sigma (now ${sigma})` : ""}, or use method "rk4"`,
+          );
+        }
+      }
+    };
+    let lastYield = performance.now();
+    const totalSteps = task.burnSteps + task.samples * task.stepsPerSample;
+    const maybeYield = async (stepsDone: number) => {
+      if (performance.now() - lastYield < 100) return;
+      lastYield = performance.now();
+      onProgress?.(stepsDone / totalSteps);
+      await new Promise((r) => setTimeout(r, 0));
+      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException("simulation aborted", "AbortError");
+    };
+    if (signal?.aborted) throw new DOMException("simulation aborted", "AbortError");
+    for (let s = 0; s < task.burnSteps; s++) {
+      step();
+      if (s % 20 === 19) check((s + 1) * dt);
+      await maybeYield(s + 1);
+    }
+    check(task.burnSteps * dt);
+    const blockEnd = (b: number) => Math.round(((b + 1) * task.samples) / task.blocks);
+    let block = 0;
+    for (let k = 0; k < task.samples; k++) {
+      for (let s = 0; s < task.stepsPerSample; s++) step();
+      check((task.burnSteps + (k + 1) * task.stepsPerSample) * dt);
+      accX.push(x);
+      be.phi(kind, n, K, x, null, phiBuf);
+      accPhi.push(phiBuf);
+      if (traj) traj.set(be.view(x).subarray(0, n), k * n);
+      if (k + 1 === blockEnd(block)) {
+        accX.endBlock();
+        accPhi.endBlock();
+        block++;
+      }
+      await maybeYield(task.burnSteps + (k + 1) * task.stepsPerSample);
+    }
+    onProgress?.(1);
+    return { x: accX.state(), phi: accPhi.state(), ...(traj ? { trajectory: traj } : {}) };
+  } finally {
+    accX.free();
+    accPhi.free();
+    for (const r of rngs) be.rngFree(r);
+    for (const b of bufs) be.free(b);
+  }
+}
+
+/** The default executor: the groups one after another on one backend. */
+export const sequentialExecutor: GroupExecutor = async (tasks, onProgress, signal, backend) => {
+  const out: GroupResult[] = [];
+  for (let g = 0; g < tasks.length; g++) {
+    const be = backend ?? (await createBackend(tasks[g].backend));
+    out.push(await runGroup(tasks[g], be, (f) => onProgress(g, f), signal));
+  }
+  return out;
+};
 
 export interface ObservableResults {
   /** cross-block participation ratio (default estimator) */
@@ -74,7 +223,7 @@ export interface ObservableResults {
 }
 
 export interface SimulationResult {
-  params: Required<Omit<SimulateOptions, "backend" | "onProgress" | "signal" | "input" | "keepTrajectory" | "maxBytes">> & { n: number; coupling: string; input: string; backend: string };
+  params: Required<Omit<SimulateOptions, "backend" | "onProgress" | "signal" | "input" | "keepTrajectory" | "maxBytes" | "executor">> & { n: number; coupling: string; input: string; backend: string };
   provenance: Provenance;
   results: {
     quiescent: boolean;
@@ -170,6 +319,8 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
   const dtype = checkDType("dtype", options.dtype ?? "float32");
   const seed = checkSize("seed", options.seed ?? 1, Number.MAX_SAFE_INTEGER);
   const sigma = checkFinite("sigma", options.sigma ?? 0, { min: 0 });
+  const groups = Math.min(trials, checkSize("groups", options.groups ?? 2, 64));
+  if (groups < 1) throw invalid("groups", "must be at least 1", options.groups);
   const burnSteps = stepsOf("burnIn", burnIn, dt);
   const stepsPerSample = stepsOf("sampleEvery", sampleEvery, dt);
   const samples = Math.floor(duration / sampleEvery + 1e-9);
@@ -184,151 +335,90 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     } else throw invalid("input", `must be a finite number or a Float64Array of length n = ${n}`, options.input, TypeError);
   }
   const maxBytes = options.maxBytes ?? 3 * 2 ** 30;
-  const need = CovarianceAccumulator.bytes(n, trials, lags, 0, blocks, dtype) + CovarianceAccumulator.bytes(n, trials, lags, lags, blocks, dtype);
-  if (need > maxBytes) throw invalid("lags", `with blocks = ${blocks} and N = ${n} needs ${(need / 2 ** 30).toFixed(2)} GiB of covariance accumulators (limit ${(maxBytes / 2 ** 30).toFixed(1)} GiB); lower lags or blocks`, lags);
+  const perGroup = Math.ceil(trials / groups);
+  const need = groups * (CovarianceAccumulator.bytes(n, perGroup, lags, 0, blocks, dtype) + CovarianceAccumulator.bytes(n, perGroup, lags, lags, blocks, dtype));
+  if (need > maxBytes) throw invalid("lags", `with blocks = ${blocks}, ${groups} groups and N = ${n} needs ${(need / 2 ** 30).toFixed(2)} GiB of covariance accumulators (limit ${(maxBytes / 2 ** 30).toFixed(1)} GiB); lower lags or blocks`, lags);
 
-  const be = typeof options.backend === "object" && options.backend !== null ? options.backend : await createBackend(options.backend ?? "auto");
-  const bufs: Buf[] = [];
-  const alloc = (length: number, dt2: DType = dtype) => {
-    const b = be.alloc(dt2, length);
-    bufs.push(b);
-    return b;
-  };
-  const put = (data: ArrayLike<number>, dt2: DType = dtype) => {
-    const b = alloc(data.length, dt2);
-    be.write(b, data);
-    return b;
-  };
-  // x: equal-time matrix (prX) + neuron-averaged C^x(tau); phi: full lagged matrices for Psi^phi(tau, 0)
-  const accX = new CovarianceAccumulator(be, n, trials, lags, 0, blocks, dtype);
-  const accPhi = new CovarianceAccumulator(be, n, trials, lags, lags, blocks, dtype);
-  try {
-    const c = network.coupling;
-    // the factored product costs 4 N M per trajectory and step, the dense one 2 N^2: form J when M > N/2
-    const useDense = c.kind === "dense" || c.m > n / 2;
-    const coupling: Coupling = useDense ? { kind: "dense", j: put(c.kind === "dense" ? c.J : formDense(be, c.n, c.m, c.L, c.D, c.R)) } : { kind: "lowrank", m: c.m, l: put(c.L), d: put(c.D), r: put(c.R) };
-    const m = useDense ? 0 : (c as { m: number }).m;
-    const gains = network.gains ? put(network.gains) : null;
-    const input = inputArr ? put(inputArr) : null;
-    const x = alloc(trials * n);
+  const backendArg = typeof options.backend === "object" && options.backend !== null ? options.backend : undefined;
+  const be = backendArg ?? (await createBackend((options.backend as BackendChoice | undefined) ?? "auto"));
+  const c = network.coupling;
+  // the factored product costs 4 N M per trajectory and step, the dense one 2 N^2: form J when M > N/2
+  const useDense = c.kind === "lowrank" && c.m > n / 2;
+  const coupling: DenseCoupling | LowRankCoupling = useDense ? { kind: "dense", n, J: formDense(be, n, c.m, c.L, c.D, c.R) } : c;
+  const x0 = new Float64Array(trials * n);
+  {
     const init = be.rngCreate(seedState(seed, STREAMS.initialState));
-    be.rngNormal(init, trials * n, 0, 1, x);
+    const b = be.alloc("float64", trials * n);
+    be.rngNormal(init, trials * n, 0, 1, b);
+    x0.set(be.view(b));
+    be.free(b);
     be.rngFree(init);
-    const noiseRng = sigma > 0 ? be.rngCreate(seedState(seed, STREAMS.noise)) : null;
-    const noise = sigma > 0 ? alloc(trials * n) : null;
-    const scratch = { p: alloc(trials * n), h: alloc(trials * n), xs: alloc(trials * n), acc: alloc(trials * n), z: alloc(Math.max(1, trials * m)) };
-    const phiBuf = alloc(trials * n);
-    const kind = PHI_KINDS[phi];
-    const gEff = network.summary.g;
-    const traj = options.keepTrajectory ? new Float32Array(samples * n) : undefined;
-
-    const step = () => {
-      if (method === "rk4") be.rk4(n, trials, kind, dt, coupling, x, gains, input, scratch);
-      else be.euler(n, trials, kind, dt, coupling, x, gains, input, scratch);
-      if (noise && noiseRng) {
-        be.rngNormal(noiseRng, trials * n, 0, sigma * Math.sqrt(dt), noise);
-        const xv = be.view(x), nv = be.view(noise);
-        for (let i = 0; i < xv.length; i++) xv[i] += nv[i];
-      }
-    };
-    const check = (t: number) => {
-      const xv = be.view(x);
-      for (let i = 0; i < xv.length; i++) {
-        const v = xv[i];
-        if (!(Math.abs(v) <= 1e6)) {
-          throw new SimulationError(
-            `the simulation diverged at t = ${t.toFixed(2)} (x = ${v} in trial ${Math.floor(i / n)}): reduce dt (now ${dt})` +
-              `${Number.isFinite(gEff) ? ` or g (now ${gEff})` : ""}${sigma > 0 ? ` or sigma (now ${sigma})` : ""}, or use method "rk4"`,
-          );
-        }
-      }
-    };
-    let lastYield = performance.now();
-    const maybeYield = async (t: number, fraction: number, phase: "burn-in" | "sampling") => {
-      if (performance.now() - lastYield < 100) return;
-      lastYield = performance.now();
-      options.onProgress?.({ t, fraction, phase });
-      await new Promise((r) => setTimeout(r, 0));
-      if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new DOMException("simulation aborted", "AbortError");
-    };
-    if (options.signal?.aborted) throw new DOMException("simulation aborted", "AbortError");
-    const totalSteps = burnSteps + samples * stepsPerSample;
-    for (let s = 0; s < burnSteps; s++) {
-      step();
-      if (s % 20 === 19) check((s + 1) * dt);
-      await maybeYield((s + 1) * dt, (s + 1) / totalSteps, "burn-in");
-    }
-    check(burnSteps * dt);
-    const blockEnd = (b: number) => Math.round(((b + 1) * samples) / blocks);
-    let block = 0;
-    for (let k = 0; k < samples; k++) {
-      for (let s = 0; s < stepsPerSample; s++) step();
-      const t = burnIn + (k + 1) * sampleEvery;
-      check(t);
-      accX.push(x);
-      be.phi(kind, n, trials, x, null, phiBuf);
-      accPhi.push(phiBuf);
-      if (traj) traj.set(be.view(x).subarray(0, n), k * n);
-      if (k + 1 === blockEnd(block)) {
-        accX.endBlock();
-        accPhi.endBlock();
-        block++;
-      }
-      await maybeYield(t, (burnSteps + (k + 1) * stepsPerSample) / totalSteps, "sampling");
-    }
-    options.onProgress?.({ t: burnIn + samples * sampleEvery, fraction: 1, phase: "sampling" });
-    const sx = accX.summary(), sp = accPhi.summary();
-    const quiescent = sx.autocovariance[0] < 1e-8;
-    const bt = Array.from(sx.blockTrace);
-    const blockVarianceRatio = Math.max(...bt) / Math.max(Math.min(...bt), 1e-300);
-    const ox = observable(sx, quiescent), op = observable(sp, quiescent);
-    const tau = Array.from({ length: lags + 1 }, (_, l) => l * sampleEvery);
-    let gainsResults: SimulationResult["results"]["gains"];
-    if (network.gains) {
-      const G = network.gains;
-      // z-scored phi: weights 1/sd_i; random readout: an independent copy of the gains (shuffled order)
-      const sd = Float64Array.from({ length: n }, (_, i) => 1 / Math.sqrt(Math.max(sp.c0[i * n + i], 1e-300)));
-      const perm = Array.from({ length: n }, (_, i) => i);
-      const r = be.rngCreate(seedState(seed, STREAMS.gains));
-      const u = be.alloc("float64", n);
-      be.rngUniform(r, n, u);
-      const uv = be.read(u);
-      be.free(u);
-      be.rngFree(r);
-      perm.sort((a, b) => uv[a] - uv[b]);
-      const readout = Float64Array.from(perm, (i) => G[i]);
-      gainsResults = quiescent
-        ? { prPhiUnnormalized: null, prPhiNormalized: null, prPhiReadout: null }
-        : { prPhiUnnormalized: weightedPr(n, sp, G), prPhiNormalized: weightedPr(n, sp, sd), prPhiReadout: weightedPr(n, sp, readout) };
-    }
-    const result: SimulationResult = {
-      params: {
-        method, dt, burnIn, duration, sampleEvery, trials, lags, blocks, phi, dtype, seed, sigma, n,
-        coupling: network.coupling.kind === "dense" ? "dense" : useDense ? `lowrank formed densely (M = ${(network.coupling as { m: number }).m} > N/2)` : `lowrank (M = ${m})`,
-        input: inputArr ? (typeof options.input === "number" ? String(options.input) : "array") : "none",
-        backend: be.name,
-      },
-      provenance: provenance(be, { network: network.spec.coupling, networkSeed: network.spec.seed }),
-      results: {
-        quiescent,
-        blockVarianceRatio,
-        nonStationary: !quiescent && blockVarianceRatio > 4,
-        prPhi: op.pr, prX: ox.pr, prPhiError: op.prError, prXError: ox.prError, prPhiPlugin: op.prPlugin, prXPlugin: ox.prPlugin,
-        cPhi0: op.c0, cX0: ox.c0,
-        autocorrelation: { tau, cPhi: op.autocovariance, cX: ox.autocovariance },
-        collective: { tau, psiPhi: op.psi, psiPhiNormalized: op.psiNormalized, psiX00: ox.psi[0] },
-        ...(gainsResults ? { gains: gainsResults } : {}),
-        samples: samples * trials,
-        seconds: (performance.now() - t0) / 1000,
-      },
-      covariancePhi: sp.c0,
-      ...(traj ? { trajectory: { samples, n, x: traj } } : {}),
-    };
-    if (noiseRng) be.rngFree(noiseRng);
-    return result;
-  } finally {
-    accX.free();
-    accPhi.free();
-    for (const b of bufs) be.free(b);
   }
+  const tasks: GroupTask[] = [];
+  for (let g = 0, start = 0; g < groups; g++) {
+    const count = Math.floor(trials / groups) + (g < trials % groups ? 1 : 0);
+    tasks.push({
+      coupling, gains: network.gains, input: inputArr, method, dt, phi, dtype, backend: be.name, burnSteps, stepsPerSample, samples, lags, blocks,
+      seed, sigma, g: network.summary.g, trialStart: start, trialCount: count, x0: x0.slice(start * n, (start + count) * n),
+      keepTrajectory: !!options.keepTrajectory && g === 0,
+    });
+    start += count;
+  }
+  const fractions = new Array(groups).fill(0);
+  const totalTime = burnIn + samples * sampleEvery;
+  const progress = (g: number, f: number) => {
+    fractions[g] = f;
+    const mean = fractions.reduce((a, b) => a + b, 0) / groups;
+    options.onProgress?.({ t: mean * totalTime, fraction: mean, phase: mean * totalTime < burnIn ? "burn-in" : "sampling" });
+  };
+  const executor = options.executor ?? sequentialExecutor;
+  const groupResults = await executor(tasks, progress, options.signal, options.executor ? undefined : be);
+  const sx = summarize(groupResults.map((r) => r.x)), sp = summarize(groupResults.map((r) => r.phi));
+  const quiescent = sx.autocovariance[0] < 1e-8;
+  const bt = Array.from(sx.blockTrace);
+  const blockVarianceRatio = Math.max(...bt) / Math.max(Math.min(...bt), 1e-300);
+  const ox = observable(sx, quiescent), op = observable(sp, quiescent);
+  const tau = Array.from({ length: lags + 1 }, (_, l) => l * sampleEvery);
+  let gainsResults: SimulationResult["results"]["gains"];
+  if (network.gains) {
+    const G = network.gains;
+    // z-scored phi: weights 1/sd_i; random readout: an independent copy of the gains (shuffled order)
+    const sd = Float64Array.from({ length: n }, (_, i) => 1 / Math.sqrt(Math.max(sp.c0[i * n + i], 1e-300)));
+    const perm = Array.from({ length: n }, (_, i) => i);
+    const r = be.rngCreate(seedState(seed, STREAMS.gains));
+    const u = be.alloc("float64", n);
+    be.rngUniform(r, n, u);
+    const uv = be.read(u);
+    be.free(u);
+    be.rngFree(r);
+    perm.sort((a, b) => uv[a] - uv[b]);
+    const readout = Float64Array.from(perm, (i) => G[i]);
+    gainsResults = quiescent
+      ? { prPhiUnnormalized: null, prPhiNormalized: null, prPhiReadout: null }
+      : { prPhiUnnormalized: weightedPr(n, sp, G), prPhiNormalized: weightedPr(n, sp, sd), prPhiReadout: weightedPr(n, sp, readout) };
+  }
+  const trajectory = groupResults[0].trajectory;
+  return {
+    params: {
+      method, dt, burnIn, duration, sampleEvery, trials, lags, blocks, phi, dtype, seed, sigma, n, groups,
+      coupling: c.kind === "dense" ? "dense" : useDense ? `lowrank formed densely (M = ${c.m} > N/2)` : `lowrank (M = ${c.m})`,
+      input: inputArr ? (typeof options.input === "number" ? String(options.input) : "array") : "none",
+      backend: be.name,
+    },
+    provenance: provenance(be, { network: network.spec.coupling, networkSeed: network.spec.seed }),
+    results: {
+      quiescent,
+      blockVarianceRatio,
+      nonStationary: !quiescent && blockVarianceRatio > 4,
+      prPhi: op.pr, prX: ox.pr, prPhiError: op.prError, prXError: ox.prError, prPhiPlugin: op.prPlugin, prXPlugin: ox.prPlugin,
+      cPhi0: op.c0, cX0: ox.c0,
+      autocorrelation: { tau, cPhi: op.autocovariance, cX: ox.autocovariance },
+      collective: { tau, psiPhi: op.psi, psiPhiNormalized: op.psiNormalized, psiX00: ox.psi[0] },
+      ...(gainsResults ? { gains: gainsResults } : {}),
+      samples: samples * trials,
+      seconds: (performance.now() - t0) / 1000,
+    },
+    covariancePhi: sp.c0,
+    ...(trajectory ? { trajectory: { samples, n, x: trajectory } } : {}),
+  };
 }

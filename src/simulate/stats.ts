@@ -49,6 +49,22 @@ export interface CovarianceSummary {
   blockCov: Float64Array[];
 }
 
+/** The raw sums of one accumulator (one group of trials), plain arrays: transferable between threads and
+ *  added group by group in a fixed order, so a run split over workers equals the same run on one thread. */
+export interface AccumulatorState {
+  n: number;
+  lags: number;
+  fullLags: number;
+  blocks: number;
+  trials: number;
+  samplesPerTrial: number;
+  pooled: Float64Array;
+  diag: Float64Array;
+  sum: Float64Array;
+  blockS: Float64Array[];
+  blockCount: number[];
+}
+
 export class CovarianceAccumulator {
   readonly hist: Buf[];
   private readonly pending: number[];
@@ -58,7 +74,6 @@ export class CovarianceAccumulator {
   private readonly blockS: Float64Array[]; // B x n^2
   private readonly blockCount: number[];
   private snapshot: Float64Array;
-  private readonly pairs: Float64Array; // n_l
   private samplesPerTrial = 0;
   private readonly sumBuf: Buf;
 
@@ -81,7 +96,6 @@ export class CovarianceAccumulator {
     this.blockS = Array.from({ length: blocks }, () => new Float64Array(n * n));
     this.blockCount = new Array(blocks).fill(0);
     this.snapshot = new Float64Array(n * n);
-    this.pairs = new Float64Array(lags + 1);
   }
 
   /** Bytes of backend memory this accumulator needs (for a memory check before allocating). */
@@ -148,15 +162,46 @@ export class CovarianceAccumulator {
     this.be.free(this.sumBuf);
   }
 
+  /** A copy of the raw sums. */
+  state(): AccumulatorState {
+    return {
+      n: this.n, lags: this.lags, fullLags: this.fullLags, blocks: this.blocks, trials: this.trials, samplesPerTrial: this.samplesPerTrial,
+      pooled: this.be.read(this.pooled) as Float64Array, diag: Float64Array.from(this.diag), sum: Float64Array.from(this.sum),
+      blockS: this.blockS.map((b) => Float64Array.from(b)), blockCount: [...this.blockCount],
+    };
+  }
+
   summary(): CovarianceSummary {
-    const n = this.n, L = this.lags, Lf = this.fullLags, T = this.samplesPerTrial, K = this.trials;
-    for (let l = 0; l <= L; l++) this.pairs[l] = K * Math.max(0, T - l);
+    return summarize([this.state()]);
+  }
+}
+
+/** Add the groups' sums (in the given order) and derive the statistics (see the module comment). */
+export function summarize(groups: AccumulatorState[]): CovarianceSummary {
+  const g0 = groups[0];
+  const n = g0.n, L = g0.lags, Lf = g0.fullLags, T = g0.samplesPerTrial;
+  const K = groups.reduce((a, g) => a + g.trials, 0);
+  const pooled = Float64Array.from(g0.pooled), diag = Float64Array.from(g0.diag), sum = Float64Array.from(g0.sum);
+  const blockS = g0.blockS.map((b) => Float64Array.from(b));
+  const blockCount = [...g0.blockCount];
+  for (const g of groups.slice(1)) {
+    if (g.samplesPerTrial !== T || g.n !== n || g.lags !== L || g.fullLags !== Lf) throw new Error("summarize: groups of different shape");
+    for (let i = 0; i < pooled.length; i++) pooled[i] += g.pooled[i];
+    for (let i = 0; i <= L; i++) diag[i] += g.diag[i];
+    for (let i = 0; i < n; i++) sum[i] += g.sum[i];
+    g.blockS.forEach((b, k) => {
+      for (let i = 0; i < b.length; i++) blockS[k][i] += b[i];
+      blockCount[k] += g.blockCount[k];
+    });
+  }
+  {
+    const pairs = Float64Array.from({ length: L + 1 }, (_, l) => K * Math.max(0, T - l));
     const total = K * T;
-    const mean = this.sum.map((v) => v / total);
-    const pooled = this.be.view(this.pooled);
+    const mean = sum.map((v) => v / total);
+    const B = g0.blocks;
     const C = (l: number) => {
       const out = new Float64Array(n * n);
-      const o = l * n * n, np = this.pairs[l];
+      const o = l * n * n, np = pairs[l];
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = pooled[o + i * n + j] / np - mean[i] * mean[j];
       return out;
     };
@@ -166,7 +211,7 @@ export class CovarianceAccumulator {
     for (let i = 0; i < n * n; i++) fro += c0[i] * c0[i];
     let mu2 = 0;
     for (const v of mean) mu2 += v * v;
-    const autocovariance = Float64Array.from({ length: L + 1 }, (_, l) => (this.diag[l] / this.pairs[l] - mu2) / n);
+    const autocovariance = Float64Array.from({ length: L + 1 }, (_, l) => (diag[l] / pairs[l] - mu2) / n);
     const psi = new Float64Array(Lf + 1);
     psi[0] = fro / n;
     for (let l = 1; l <= Lf; l++) {
@@ -178,18 +223,18 @@ export class CovarianceAccumulator {
     // cross-block estimator. Each block's covariance is taken about the pooled mean, not the block's own:
     // subtracting block means would remove the variance of collective modes slower than a block
     // (leading-PC timescales can be long, PRL Fig. 4) and bias PR upwards.
-    const blockCov = this.blockS.map((S, b) => {
-      const nb = this.blockCount[b];
+    const blockCov = blockS.map((S, b) => {
+      const nb = blockCount[b];
       const out = new Float64Array(n * n);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = S[i * n + j] / nb - mean[i] * mean[j];
       return out;
     });
-    const { trace: blockTrace, cross, pairs } = crossBlock(n, blockCov);
+    const { trace: blockTrace, cross, pairs: pairTraces } = crossBlock(n, blockCov);
     let mt = 0;
     for (const t of blockTrace) mt += t / blockTrace.length;
-    const prCrossBlockSE = jackknife(n, blockTrace, pairs);
+    const prCrossBlockSE = jackknife(n, blockTrace, pairTraces);
     return {
-      n, lags: L, blocks: this.blocks, samples: total, c0, mean, autocovariance, psi,
+      n, lags: L, blocks: B, samples: total, c0, mean, autocovariance, psi,
       prPlugin: (tr0 * tr0) / (n * fro),
       prCrossBlock: (mt * mt) / (n * cross),
       prCrossBlockSE,
