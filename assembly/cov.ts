@@ -13,7 +13,7 @@
 // cost is arithmetic, not memory traffic. The tile is 2 rows x 8 columns (8 f64x2 accumulators). float32
 // samples are promoted to float64 before multiplying; all sums are float64.
 
-import { __lanes, __shift, __madd } from "./inline/simd";
+import { __shift, __madd, __dot_f64 } from "./inline/simd";
 
 // two consecutive samples as f64x2
 // @ts-ignore: decorator
@@ -145,18 +145,7 @@ export function trace_f64(n: i32, a: usize): f64 {
 
 /** sum_i a_i b_i over len float64 values (= tr(A B^T) for matrices; sumsq when a = b). */
 export function dot_f64(len: i32, a: usize, b: usize): f64 {
-  let c0 = f64x2.splat(0);
-  let c1 = f64x2.splat(0);
-  let i = 0;
-  for (; i + 4 <= len; i += 4) {
-    let o = <usize>i << 3;
-    c0 = __madd<f64>(c0, v128.load(a + o), v128.load(b + o));
-    c1 = __madd<f64>(c1, v128.load(a + o, 16), v128.load(b + o, 16));
-  }
-  let v = v128.add<f64>(c0, c1);
-  let s = f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
-  for (; i < len; i++) s += load<f64>(a + (<usize>i << 3)) * load<f64>(b + (<usize>i << 3));
-  return s;
+  return __dot_f64(len, a, b);
 }
 
 /** ||A||_F^2 = sum_i a_i^2 over len float64 values. */

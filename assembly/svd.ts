@@ -9,7 +9,7 @@
 // loops run along rows (row-major, unit stride) as f64x2 SIMD with a scalar tail.
 // A (n x n, row-major) is overwritten; w is n float64 of scratch. Unchecked, allocation-free.
 
-import { __madd } from "./inline/simd";
+import { __madd, __dot_f64 as __dot } from "./inline/simd";
 
 // y[0..len) += alpha x[0..len)
 // @ts-ignore: decorator
@@ -25,22 +25,6 @@ import { __madd } from "./inline/simd";
     let o = <usize>j << 3;
     store<f64>(y + o, load<f64>(y + o) + alpha * load<f64>(x + o));
   }
-}
-
-// sum_j x_j y_j
-// @ts-ignore: decorator
-@inline function __dot(len: i32, x: usize, y: usize): f64 {
-  let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
-  let j = 0;
-  for (; j + 4 <= len; j += 4) {
-    let o = <usize>j << 3;
-    c0 = __madd<f64>(c0, v128.load(x + o), v128.load(y + o));
-    c1 = __madd<f64>(c1, v128.load(x + o, 16), v128.load(y + o, 16));
-  }
-  let c = v128.add<f64>(c0, c1);
-  let s = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
-  for (; j < len; j++) s += load<f64>(x + (<usize>j << 3)) * load<f64>(y + (<usize>j << 3));
-  return s;
 }
 
 // a += c w, then return sum_j a_j u_j (left update and the right reflector's dot in one sweep)

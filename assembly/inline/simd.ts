@@ -44,6 +44,22 @@
   return v128.splat<T>(<T>x);
 }
 
+// sum_j x_j y_j over len float64 values: two f64x2 accumulators (4 values per pass), scalar tail.
+// @ts-ignore: decorator
+@inline export function __dot_f64(len: i32, x: usize, y: usize): f64 {
+  let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 4 <= len; j += 4) {
+    let o = <usize>j << 3;
+    c0 = __madd<f64>(c0, v128.load(x + o), v128.load(y + o));
+    c1 = __madd<f64>(c1, v128.load(x + o, 16), v128.load(y + o, 16));
+  }
+  let c = v128.add<f64>(c0, c1);
+  let s = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
+  for (; j < len; j++) s += load<f64>(x + (<usize>j << 3)) * load<f64>(y + (<usize>j << 3));
+  return s;
+}
+
 // Lane-wise e^x (see the module comment). Max relative error ~2 ulp for |x| in the clamped range.
 // @ts-ignore: decorator
 @inline export function __exp<T>(x: v128): v128 {

@@ -6,7 +6,8 @@
  */
 import { UsageError, choice, integer } from "./args.ts";
 import { describe } from "../errors.ts";
-import type { NetworkSpec } from "../network/ensembles.ts";
+import { makeNetwork, type Network, type NetworkSpec } from "../network/ensembles.ts";
+import { readConnectome } from "../io/connectome-file.ts";
 import { SPECTRUM_KINDS } from "../network/spectra.ts";
 
 export const NETWORK_FLAG_OPTIONS = {
@@ -73,5 +74,15 @@ export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPT
       effectiveRank: num("--effective-rank", v["effective-rank"]),
       overlap: og !== undefined ? { gamma: og, beta: num("--overlap-beta", v["overlap-beta"]) } : undefined,
     },
+  };
+}
+
+/** The network the flags describe: drawn from its ensemble, or a connectome file as a dense coupling. */
+export async function loadNetwork(choice: NetworkChoice): Promise<Network> {
+  if (choice.kind === "spec") return makeNetwork(choice.spec);
+  const c = await readConnectome(choice.file);
+  return {
+    spec: { coupling: "iid", n: c.n, g: NaN, seed: choice.seed }, coupling: { kind: "dense", n: c.n, J: c.J }, gains: null, strengths: null, rho: null,
+    summary: { n: c.n, modes: c.n, alpha: 1, r2: NaN, r4: NaN, prD: NaN, effectiveRank: NaN, g: NaN, q2: 1, q4: 1, prG: 1 },
   };
 }

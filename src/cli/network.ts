@@ -5,14 +5,13 @@
  */
 import { parseArgs } from "node:util";
 import { createBackend, BACKEND_CHOICES } from "../backend/select.ts";
-import { readConnectome } from "../io/connectome-file.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { singularValues } from "../linalg/svd.ts";
-import { denseJ, makeNetwork, type Network } from "../network/ensembles.ts";
+import { denseJ } from "../network/ensembles.ts";
 import { couplingStructure, prSTheory } from "../network/structure.ts";
 import { provenance } from "../provenance.ts";
 import { UsageError, choice } from "./args.ts";
-import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, networkFromFlags } from "./network-flags.ts";
+import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
 
 export const NETWORK_HELP = `strand network — draw a coupling matrix and report its structure
 
@@ -40,14 +39,7 @@ export async function networkCommand(argv: string[]): Promise<number> {
   if (positionals.length) throw new UsageError(`strand network takes no positional arguments; got ${JSON.stringify(positionals)}`);
   const choiceOf = networkFromFlags(values);
   const be = await createBackend(choice("--backend", values.backend, BACKEND_CHOICES, "auto"));
-  let net: Network;
-  if (choiceOf.kind === "file") {
-    const c = await readConnectome(choiceOf.file);
-    net = {
-      spec: { coupling: "iid", n: c.n, g: NaN, seed: choiceOf.seed }, coupling: { kind: "dense", n: c.n, J: c.J }, gains: null, strengths: null, rho: null,
-      summary: { n: c.n, modes: c.n, alpha: 1, r2: NaN, r4: NaN, prD: NaN, effectiveRank: NaN, g: NaN, q2: 1, q4: 1, prG: 1 },
-    };
-  } else net = makeNetwork(choiceOf.spec);
+  const net = await loadNetwork(choiceOf);
   const structure = couplingStructure(net, be);
   const svd = values.svd ? singularValues(net.coupling.n, denseJ(net), be) : null;
   const s = net.summary;

@@ -5,16 +5,14 @@
  */
 import { parseArgs } from "node:util";
 import { BACKEND_CHOICES } from "../backend/select.ts";
-import { readConnectome } from "../io/connectome-file.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { writeNpy } from "../io/npy.ts";
 import { workerExecutor } from "../io/parallel.ts";
 import os from "node:os";
-import { makeNetwork, type Network } from "../network/ensembles.ts";
 import { METHODS, simulate } from "../simulate/simulate.ts";
 import { describe } from "../errors.ts";
 import { UsageError, choice, integer } from "./args.ts";
-import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, networkFromFlags } from "./network-flags.ts";
+import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
 
 export const SIMULATE_HELP = `strand simulate — simulate dx/dt = -x + J (G ⊙ phi(x)) and measure its dimension
 
@@ -101,14 +99,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     backend: choice("--backend", values.backend, BACKEND_CHOICES, "auto"),
     seed: choiceOf.kind === "spec" ? choiceOf.spec.seed : choiceOf.seed,
   };
-  let network: Network;
-  if (choiceOf.kind === "file") {
-    const c = await readConnectome(choiceOf.file);
-    network = {
-      spec: { coupling: "iid", n: c.n, g: NaN, seed: choiceOf.seed }, coupling: { kind: "dense", n: c.n, J: c.J }, gains: null, strengths: null, rho: null,
-      summary: { n: c.n, modes: c.n, alpha: 1, r2: NaN, r4: NaN, prD: NaN, effectiveRank: NaN, g: NaN, q2: 1, q4: 1, prG: 1 },
-    };
-  } else network = makeNetwork(choiceOf.spec);
+  const network = await loadNetwork(choiceOf);
   const workers = integer("--workers", values.workers, os.availableParallelism?.() ?? os.cpus().length, 1);
   const r = await simulate(network, {
     ...options,
