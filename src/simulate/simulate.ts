@@ -6,8 +6,10 @@
  *
  * Protocol (PRX App. M.2, with the choices THEORY §5.1 leaves open made explicit): x(0) ~ N(0, 1) i.i.d.
  * per neuron and trial (seeded stream STREAMS.initialState), a burn-in of `burnIn` time units discarded,
- * then `duration` time units per trial sampled every `sampleEvery`; the samples are split into `blocks`
- * consecutive time slices (each pooling all trials) for the cross-block estimator; means are subtracted.
+ * then `duration` time units per trial sampled every `sampleEvery`. For the cross-block estimator the
+ * samples form `blocks` blocks: whole trials when trials >= blocks (trial b goes to block floor(b B / K);
+ * independent initial conditions make the blocks independent, as the estimator assumes), otherwise
+ * consecutive time slices pooling all trials. The pooled mean is subtracted.
  * Noise (Euler–Maruyama): after each deterministic step x += sigma sqrt(dt) xi, xi ~ N(0, 1), from a stream of
  * its own for each trial (NOISE_STREAM + trial).
  * Parallelism: the trials are split into `groups` (default 2) that accumulate their statistics separately;
@@ -92,6 +94,9 @@ export interface GroupTask {
   g: number;
   trialStart: number;
   trialCount: number;
+  trialsTotal: number;
+  /** blocks are whole trials (trials >= blocks) rather than time slices */
+  trialBlocks: boolean;
   /** initial states of this group's trials (trialCount x n) */
   x0: Float64Array;
   keepTrajectory: boolean;
@@ -121,8 +126,9 @@ export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fract
     be.write(b, data);
     return b;
   };
-  const accX = new CovarianceAccumulator(be, n, K, task.lags, 0, task.blocks, dtype);
-  const accPhi = new CovarianceAccumulator(be, n, K, task.lags, task.lags, task.blocks, dtype);
+  const blockOfTrial = task.trialBlocks ? Array.from({ length: K }, (_, k) => Math.floor(((task.trialStart + k) * task.blocks) / task.trialsTotal)) : null;
+  const accX = new CovarianceAccumulator(be, n, K, task.lags, 0, task.blocks, dtype, blockOfTrial);
+  const accPhi = new CovarianceAccumulator(be, n, K, task.lags, task.lags, task.blocks, dtype, blockOfTrial);
   const rngs: ReturnType<Backend["rngCreate"]>[] = [];
   try {
     const coupling: Coupling = c.kind === "dense" ? { kind: "dense", j: put(c.J) } : { kind: "lowrank", m: c.m, l: put(c.L), d: put(c.D), r: put(c.R) };
@@ -359,7 +365,8 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     const count = Math.floor(trials / groups) + (g < trials % groups ? 1 : 0);
     tasks.push({
       coupling, gains: network.gains, input: inputArr, method, dt, phi, dtype, backend: be.name, burnSteps, stepsPerSample, samples, lags, blocks,
-      seed, sigma, g: network.summary.g, trialStart: start, trialCount: count, x0: x0.slice(start * n, (start + count) * n),
+      seed, sigma, g: network.summary.g, trialStart: start, trialCount: count, trialsTotal: trials, trialBlocks: trials >= blocks,
+      x0: x0.slice(start * n, (start + count) * n),
       keepTrajectory: !!options.keepTrajectory && g === 0,
     });
     start += count;

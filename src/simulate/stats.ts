@@ -2,7 +2,9 @@
  * Streaming covariance statistics of one observable a(t) (x or phi(x)) over K trials (THEORY §4.1, §5.1):
  *
  *   pooled lagged sums   S_l = sum_{trials, s} a(t_s) a(t_s - l)^T,  l = 0..L  (float64, rank-k updates)
- *   block sums           S^(b) = the lag-0 part of S_0 from block b's time slice (B blocks)
+ *   block sums           S^(b) = the lag-0 sums of block b (B blocks): either whole trials (trial blocks:
+ *                        independent initial conditions make the blocks exactly independent) or consecutive
+ *                        time slices pooling all trials (time blocks, when there are fewer trials than blocks)
  *   mean                 mu = (1/n) sum a  (pooled over trials and time)
  *   C_l  = S_l / n_l - mu mu^T            (n_l = number of (t, t - l) pairs)
  *   C^(b) = S^(b) / n_b - mu mu^T         (about the pooled mean: see summary())
@@ -19,7 +21,8 @@
  * at each block boundary) one covLagAccum call adds the new samples' outer products with lags 0..Lf as a
  * rank-F update.
  * History rows before the first sample are zero, so early pairs with t - l < 0 contribute nothing and
- * n_l counts only real pairs. Block sums are differences of the pooled S_0 taken at block boundaries.
+ * n_l counts only real pairs. Trial blocks get their own lag-0 rank-F update at each flush; time-block sums
+ * are differences of the pooled S_0 taken at block boundaries.
  */
 import type { Backend, Buf } from "../backend/types.ts";
 import type { DType } from "../errors.ts";
@@ -71,7 +74,8 @@ export class CovarianceAccumulator {
   private readonly pooled: Buf; // (Lf+1) n^2 float64
   private readonly diag: Float64Array; // sum_i a_i(t) a_i(t - l), l = 0..L
   private readonly sum: Float64Array;
-  private readonly blockS: Float64Array[]; // B x n^2
+  private readonly blockS: Float64Array[]; // B x n^2 (time blocks)
+  private readonly blockBufs: Buf[] | null; // B x n^2 in the backend (trial blocks)
   private readonly blockCount: number[];
   private snapshot: Float64Array;
   private samplesPerTrial = 0;
@@ -85,6 +89,8 @@ export class CovarianceAccumulator {
     readonly fullLags: number,
     readonly blocks: number,
     dtype: DType,
+    /** trial blocks: the block of each of this accumulator's trials (null: time blocks via endBlock) */
+    private readonly blockOfTrial: number[] | null = null,
   ) {
     if (fullLags > lags) throw new RangeError(`invalid argument: \`fullLags\` must be <= lags = ${lags}; got \`${fullLags}\``);
     this.hist = Array.from({ length: trials }, () => be.alloc(dtype, (lags + FLUSH) * n));
@@ -93,7 +99,8 @@ export class CovarianceAccumulator {
     this.diag = new Float64Array(lags + 1);
     this.sumBuf = be.alloc("float64", n);
     this.sum = new Float64Array(n);
-    this.blockS = Array.from({ length: blocks }, () => new Float64Array(n * n));
+    this.blockS = Array.from({ length: blocks }, () => new Float64Array(blockOfTrial ? 0 : n * n));
+    this.blockBufs = blockOfTrial ? Array.from({ length: blocks }, () => be.alloc("float64", n * n)) : null;
     this.blockCount = new Array(blocks).fill(0);
     this.snapshot = new Float64Array(n * n);
   }
@@ -101,7 +108,7 @@ export class CovarianceAccumulator {
   /** Bytes of backend memory this accumulator needs (for a memory check before allocating). */
   static bytes(n: number, trials: number, lags: number, fullLags: number, blocks: number, dtype: DType): number {
     const s = dtype === "float32" ? 4 : 8;
-    return trials * (lags + FLUSH) * n * s + (fullLags + 1) * n * n * 8 + (blocks + 1) * n * n * 8;
+    return trials * (lags + FLUSH) * n * s + (fullLags + 1) * n * n * 8 + blocks * n * n * 8;
   }
 
   /** Append one sample per trial: `states` holds trials x n values (backend buffer of the history dtype). */
@@ -122,6 +129,11 @@ export class CovarianceAccumulator {
     if (f === 0) return;
     const n = this.n, L = this.lags, Lf = this.fullLags;
     this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.pooled);
+    if (this.blockBufs && this.blockOfTrial) {
+      const b = this.blockOfTrial[k];
+      this.be.covLagAccum(n, f, 0, this.be.sub(this.hist[k], L * n, f * n), this.blockBufs[b]);
+      this.blockCount[b] += f;
+    }
     const h = this.be.view(this.hist[k]);
     for (let s = 0; s < f; s++) {
       const a = (L + s) * n;
@@ -146,6 +158,7 @@ export class CovarianceAccumulator {
   /** Close block b: flush every trial and take the lag-0 sums of the slice since the last boundary. */
   endBlock(): void {
     for (let k = 0; k < this.trials; k++) this.flushTrial(k);
+    if (this.blockBufs) return; // trial blocks are complete at every flush
     const p0 = this.be.view(this.pooled).subarray(0, this.n * this.n);
     const dst = this.blockS[this.block];
     for (let i = 0; i < dst.length; i++) {
@@ -158,6 +171,7 @@ export class CovarianceAccumulator {
 
   free(): void {
     for (const h of this.hist) this.be.free(h);
+    for (const b of this.blockBufs ?? []) this.be.free(b);
     this.be.free(this.pooled);
     this.be.free(this.sumBuf);
   }
@@ -167,7 +181,8 @@ export class CovarianceAccumulator {
     return {
       n: this.n, lags: this.lags, fullLags: this.fullLags, blocks: this.blocks, trials: this.trials, samplesPerTrial: this.samplesPerTrial,
       pooled: this.be.read(this.pooled) as Float64Array, diag: Float64Array.from(this.diag), sum: Float64Array.from(this.sum),
-      blockS: this.blockS.map((b) => Float64Array.from(b)), blockCount: [...this.blockCount],
+      blockS: this.blockBufs ? this.blockBufs.map((b) => this.be.read(b) as Float64Array) : this.blockS.map((b) => Float64Array.from(b)),
+      blockCount: [...this.blockCount],
     };
   }
 

@@ -64,6 +64,34 @@ describe("the streaming covariance accumulator", () => {
     expect(s.psi.length).toBe(fullLags + 1);
   });
 
+  it("forms trial blocks from whole trials: block covariances equal the batch covariances of those trials about the pooled mean", () => {
+    const n = 5, trials = 4, samples = 37, blocks = 2;
+    const acc = new CovarianceAccumulator(be, n, trials, 2, 1, blocks, "float64", [0, 0, 1, 1]);
+    const buf = be.alloc("float64", trials * n);
+    const data: Float64Array[] = [];
+    const z = new Float64Array(trials * n);
+    const st = seedState(8, 3);
+    for (let k = 0; k < samples; k++) {
+      fillNormal(st, trials * n, 0.2, 1, z);
+      data.push(Float64Array.from(z));
+      be.write(buf, z);
+      acc.push(buf);
+    }
+    acc.endBlock();
+    const s = acc.summary();
+    acc.free();
+    const mean = new Float64Array(n);
+    for (const v of data) for (let q = 0; q < trials * n; q++) mean[q % n] += v[q] / (samples * trials);
+    for (let b = 0; b < blocks; b++) {
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          let sum = 0;
+          for (const v of data) for (const t of [2 * b, 2 * b + 1]) sum += v[t * n + i] * v[t * n + j];
+          expect(s.blockCov[b][i * n + j]).toBeCloseTo(sum / (2 * samples) - mean[i] * mean[j], 12);
+        }
+    }
+  });
+
   it("gives an unbiased cross-block PR and a plug-in PR biased low when samples are few (known spectrum)", () => {
     // lambda_i = 1/i (i = 1..N): PR = (sum 1/i)^2 / (N sum 1/i^2)
     const n = 40, samples = 120, reps = 24;
