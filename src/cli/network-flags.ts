@@ -31,9 +31,11 @@ export const NETWORK_FLAGS_HELP = `Connectivity:
   --effective-rank R  rmm: target alpha PR^D (below 1: alpha = 1, exponential D; above: flat D, alpha = R)
   --pr-g P            single-neuron gains with PR^G = P (exponential profile, <G^2> = 1)
   --overlap-gamma X   rmm: diagonal left/right mode overlaps, sigmoid profile amplitude gamma_rho in [-1, 1]
+                      (write negative values with '=': --overlap-gamma=-0.3)
   --overlap-beta B    rmm: the profile's steepness beta_rho                  (default: 16)
   --seed S            random seed (every draw is seeded; independent streams per object)  (default: 1)
-  --file F            --coupling file: a connectome file (see strand connectome --help)`;
+  --file F            --coupling file: a connectome file (see strand connectome --help), used as J as it is
+                      (raw weights; normalise with strand connectome first for the paper's scaling)`;
 
 function num(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
