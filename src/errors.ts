@@ -78,3 +78,11 @@ export function checkOneOf<T extends string>(name: string, value: unknown, choic
   }
   return value as T;
 }
+
+/** A solver that did not converge; carries its diagnostics (residual, iterations, ...). */
+export class ConvergenceError extends Error {
+  constructor(message: string, readonly diagnostics: Record<string, number>) {
+    super(message);
+    this.name = "ConvergenceError";
+  }
+}

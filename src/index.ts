@@ -21,8 +21,10 @@ export {
   parseEdgeList, parseDenseMatrix, connectomeFromMatrix, applySigns, normalizeBalanced, FLY_SIGNS, ConnectomeFormatError,
   type Connectome, type ConnectomeStats, type EdgeListOptions, type MatrixOptions, type SignOptions, type SignSummary, type NormalizeResult,
 } from "./network/connectome.ts";
-export { singularValues, bidiagonalValues, ConvergenceError } from "./linalg/svd.ts";
+export { singularValues, bidiagonalValues } from "./linalg/svd.ts";
 export { provenance, type Provenance } from "./provenance.ts";
 export { eigenvalues, singularVectors, modeOverlaps, type Eigenvalues, type SingularVectors, type ModeOverlaps } from "./linalg/dense.ts";
 export { simulate, SimulationError, METHODS, METHOD_ORDER, type SimulateOptions, type SimulationResult, type Method } from "./simulate/simulate.ts";
 export { CovarianceAccumulator, crossBlock, jackknife, type CovarianceSummary } from "./simulate/stats.ts";
+export { theory, solveDmft, dimensionTheory, harmonicPr, gainDimensions, type TheoryOptions, type TheoryResult, type DmftSolution, type TheoryPhi } from "./theory/index.ts";
+export { ConvergenceError } from "./errors.ts";

@@ -11,14 +11,9 @@
  * Values only: the singular vectors (for the left/right overlap matrix) are not computed yet.
  */
 import type { Backend } from "../backend/types.ts";
-import { checkArray, checkSize } from "../errors.ts";
+import { ConvergenceError, checkArray, checkSize } from "../errors.ts";
 
-export class ConvergenceError extends Error {
-  constructor(message: string, readonly diagnostics: Record<string, number>) {
-    super(message);
-    this.name = "ConvergenceError";
-  }
-}
+export { ConvergenceError };
 
 /** Singular values of the n x n row-major matrix A (not modified), sorted in decreasing order. */
 export function singularValues(n: number, A: Float64Array, be: Backend): Float64Array {

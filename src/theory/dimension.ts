@@ -1,0 +1,107 @@
+/**
+ * Dimension of activity from the DMFT two-point functions (THEORY §4), in frequency space with the PRX
+ * convention f(w) = int dtau e^{-i w tau} f(tau), Psi(0,0) = int int dw1 dw2 / (2 pi)^2 Psi(w1, w2).
+ * With X = (1 + i w1)(1 + i w2) and nu = g_eff^2 <phi'>^2 (closed forms for T = 1 + d/dt, §4.3-4.4):
+ *
+ *   i.i.d.:   Psi^phi = C^phi_1 C^phi_2 |X|^2 / |X - nu|^2,     Psi^x = C^x_1 C^x_2 (2|X|^2 - nu^2) / |X - nu|^2
+ *   RMM:      Psi^phi += C^phi_1 C^phi_2 (nu^2 / (alpha PR^D)) / |X - nu|^2
+ *             Psi^x   += C^x_1 C^x_2 (|X|^2 / (alpha PR^D)) / |X - nu|^2
+ *   PR^a = C^a(0)^2 / Psi^a(0, 0);  K^a = C^a(0)^2 / [the coefficient of 1/(alpha PR^D) in Psi^a(0, 0)]
+ *   so 1/PR^a = 1/PR^a_iid + 1/(K^a alpha PR^D)  (the harmonic form, exact given (38)) (§4.4-4.5)
+ *   gains (§4.6, [derived] forms): PR^{G phi} = [1/(PR^G PR_iid) + 1/(alpha PR^D K)]^-1,
+ *   z-scored: [1/PR_iid + (1/(alpha PR^D) + 1/PR^G - 1)/K]^-1, readout: [(1/PR^G - 1)(1 + 1/K) + 1/PR_iid + 1/(alpha PR^D K)]^-1
+ *   Psi^phi(tau, 0) = inverse transform in w1 of the row sums over w2.
+ *
+ * Numerics: C(w_k) = dt Re FFT of the two-sided even lag array on M points (§4.2), measure 1/(M dt); the
+ * double sums run over the M^2 grid (M = 4096: 1.7e7 terms, well under a second).
+ */
+import { fft } from "./fft.ts";
+import type { DmftSolution } from "./dmft.ts";
+
+export interface DimensionTheory {
+  prPhiIid: number;
+  prXIid: number;
+  kPhi: number;
+  kX: number;
+  /** Psi^phi(0, 0) for i.i.d. couplings (with diagonal) and psi^phi(0,0) = Psi - C^2 (off-diagonal, PRL's) */
+  psiPhi00Iid: number;
+  psiX00Iid: number;
+  /** normalised Psi^phi(tau, 0) / Psi^phi(0, 0) at the given effective rank (Infinity = i.i.d.) */
+  collective: { tau: Float64Array; psiPhi: Float64Array; psiPhiNormalized: Float64Array };
+}
+
+function spectrum(c: Float64Array, M: number, dt: number): Float64Array {
+  const re = new Float64Array(M), im = new Float64Array(M);
+  const half = M / 2;
+  for (let k = 0; k < M; k++) re[k] = c[Math.min(k, M - k, half)];
+  fft(re, im);
+  return re.map((v) => v * dt);
+}
+
+/** PR_iid, K and Psi(tau, 0) from a DMFT solution; `effectiveRank` sets the collective function's amplitude. */
+export function dimensionTheory(sol: DmftSolution, effectiveRank = Infinity, collectiveLags = 40): DimensionTheory {
+  const { dt, points: M } = sol.params;
+  const nu = sol.nu;
+  const Cp = spectrum(sol.cPhi, M, dt), Cx = spectrum(sol.cX, M, dt);
+  const w = Float64Array.from({ length: M }, (_, k) => ((2 * Math.PI) / (M * dt)) * (k < M / 2 ? k : k - M));
+  const meas = 1 / (M * dt);
+  const inv = Number.isFinite(effectiveRank) ? 1 / effectiveRank : 0;
+  let psiP = 0, psiX = 0, dP = 0, dX = 0;
+  const rowP = new Float64Array(M);
+  for (let a = 0; a < M; a++) {
+    const w1 = w[a], A1 = 1 + w1 * w1;
+    let sp = 0, sx = 0, sdp = 0, sdx = 0;
+    for (let b = 0; b < M; b++) {
+      const w2 = w[b];
+      const X2 = A1 * (1 + w2 * w2);
+      const re = 1 - w1 * w2 - nu, im = w1 + w2;
+      const den = re * re + im * im;
+      const cp = Cp[b] / den, cx = Cx[b] / den;
+      sp += cp * X2;
+      sdp += cp;
+      sx += cx * (2 * X2 - nu * nu);
+      sdx += cx * X2;
+    }
+    psiP += Cp[a] * sp;
+    dP += Cp[a] * sdp;
+    psiX += Cx[a] * sx;
+    dX += Cx[a] * sdx;
+    rowP[a] = Cp[a] * (sp + nu * nu * inv * sdp) * meas;
+  }
+  const m2 = meas * meas;
+  psiP *= m2;
+  psiX *= m2;
+  dP *= nu * nu * m2;
+  dX *= m2;
+  const cp0 = sol.cPhi[0], cx0 = sol.cX[0];
+  // Psi^phi(tau, 0) = sum_w1 meas e^{i w1 tau} rowP(w1)
+  const re = Float64Array.from(rowP), im = new Float64Array(M);
+  fft(re, im, true);
+  const L = Math.min(collectiveLags, M / 2);
+  const psiTau = Float64Array.from({ length: L + 1 }, (_, k) => re[k] * M * meas); // fft(inverse) divided by M
+  const tau = Float64Array.from({ length: L + 1 }, (_, k) => k * dt);
+  return {
+    prPhiIid: (cp0 * cp0) / psiP,
+    prXIid: (cx0 * cx0) / psiX,
+    kPhi: (cp0 * cp0) / dP,
+    kX: (cx0 * cx0) / dX,
+    psiPhi00Iid: psiP,
+    psiX00Iid: psiX,
+    collective: { tau, psiPhi: psiTau, psiPhiNormalized: psiTau.map((v) => v / psiTau[0]) },
+  };
+}
+
+/** 1/PR = 1/PR_iid + 1/(K alpha PR^D) */
+export function harmonicPr(prIid: number, k: number, effectiveRank: number): number {
+  return 1 / (1 / prIid + (Number.isFinite(effectiveRank) ? 1 / (k * effectiveRank) : 0));
+}
+
+/** The three gain observables of THEORY §4.6 from PR^phi_iid, K^phi, alpha PR^D and PR^G. */
+export function gainDimensions(prIid: number, k: number, effectiveRank: number, prG: number) {
+  const invR = Number.isFinite(effectiveRank) ? 1 / effectiveRank : 0;
+  return {
+    prPhiUnnormalized: 1 / (1 / (prG * prIid) + invR / k),
+    prPhiNormalized: 1 / (1 / prIid + (invR + 1 / prG - 1) / k),
+    prPhiReadout: 1 / ((1 / prG - 1) * (1 + 1 / k) + 1 / prIid + invR / k),
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * Dynamical mean-field theory of dx/dt = -x + J phi(x) with i.i.d.-like couplings (THEORY §3): the single
+ * site (1 + d/dt) x = eta, eta Gaussian with covariance g^2 C^phi (g = g_eff for the random-mode model and
+ * with gains, §3.2). x is Gaussian with variance q = C^x(0) and autocovariance c = C^x(tau).
+ *
+ *   C^phi(tau) = F(C^x(tau); q),  F(c; q) = E[phi(x) phi(y)], (x, y) Gaussian, var q, cov c
+ *   (1 - d^2/dtau^2) C^x = g^2 C^phi                      (square the single-site equation)
+ *   energy condition: q^2 / 2 = g^2 Var[Phi(x)],  Phi' = phi,  x ~ N(0, q)   (V(q; q) = V(0; q), §3.3-3.4)
+ *   <phi'> = E[phi'(x)],  nu = g^2 <phi'>^2
+ *
+ * Numerics (§3.3, the Newtonian-particle route with caution (a)): q from the energy condition by bisection
+ * (1-D quadratures only); then C'' = C - g^2 F(C; q) integrated from (q, 0) by RK4 (step 0.005) with F at
+ * the fixed variance q. The decaying solution is a separatrix: errors grow like exp(kappa tau),
+ * kappa = sqrt(1 - nu), so the integration stops once C < 1e-3 q (or turns) and the tail is continued as
+ * the linearised solution C(tau_s) exp(-kappa (tau - tau_s)). The lag functions are then sampled on a
+ * periodic grid (for the frequency-space formulas of src/theory/dimension.ts). Gaussian averages
+ * use a uniform trapezoid grid in the standard-normal variable on [-10, 10] (Gauss–Hermite is inaccurate at
+ * large q for tanh, whose poles sit at distance pi / (2 sqrt q)). F(c; q) for tanh needs a 2-D integral: it is
+ * tabulated once per q on a c-grid (F(c) = E_z[h_c(z) h_{±c}(z)] with 1-D inner averages h) and
+ * interpolated by cubic Hermite splines; for erf(sqrt(pi) x / 2) it is the closed form (M1),
+ * F = (2/pi) arcsin(c / (q + 2/pi)), and <phi'> = 1/sqrt(1 + pi q / 2).
+ * g <= 1: the quiescent solution (q = 0) is returned explicitly. tanh is supported up to g = 40 (beyond,
+ * the 2-D table's grid no longer resolves tanh's transition at the typical |x| ~ sqrt q); erf, whose
+ * F is closed-form, has no such limit (its g -> infinity limit equals tanh's, §1.2).
+ */
+import { ConvergenceError, checkFinite, checkOneOf, invalid } from "../errors.ts";
+
+export type TheoryPhi = "tanh" | "erf";
+
+export { ConvergenceError };
+
+const SQRT_PI_2 = Math.sqrt(Math.PI) / 2;
+/** standard-normal trapezoid grid */
+const Z_MAX = 10, DZ = 0.02;
+const ZS = Float64Array.from({ length: Math.round((2 * Z_MAX) / DZ) + 1 }, (_, k) => -Z_MAX + k * DZ);
+const WZ = ZS.map((z) => (DZ * Math.exp(-z * z / 2)) / Math.sqrt(2 * Math.PI));
+
+function erf(y: number): number {
+  // the positive-series form (no cancellation), fine for |y| <= 6; |erf| = 1 beyond to 2e-17
+  const a = Math.abs(y);
+  if (a > 6) return Math.sign(y);
+  let term = a, sum = a;
+  for (let n = 1; n < 500; n++) {
+    term *= (2 * a * a) / (2 * n + 1);
+    sum += term;
+    if (term < 1e-17 * sum) break;
+  }
+  return Math.sign(y) * (2 / Math.sqrt(Math.PI)) * Math.exp(-a * a) * sum;
+}
+
+export function phiOf(kind: TheoryPhi): (x: number) => number {
+  return kind === "tanh" ? Math.tanh : (x) => erf(SQRT_PI_2 * x);
+}
+function dphiOf(kind: TheoryPhi): (x: number) => number {
+  return kind === "tanh" ? (x) => 1 / Math.cosh(x) ** 2 : (x) => Math.exp((-Math.PI / 4) * x * x);
+}
+/** Phi with Phi' = phi: log cosh x (computed without overflow), or x erf(a x) + exp(-a^2 x^2)/(a sqrt pi). */
+function bigPhiOf(kind: TheoryPhi): (x: number) => number {
+  if (kind === "tanh") return (x) => Math.abs(x) + Math.log1p(Math.exp(-2 * Math.abs(x))) - Math.LN2;
+  return (x) => x * erf(SQRT_PI_2 * x) + (2 / Math.PI) * Math.exp((-Math.PI / 4) * x * x);
+}
+
+/** E[f(sqrt(q) z)], z ~ N(0, 1), trapezoid on [-10, 10]; with `scale`, the grid step in x = sqrt(q) z is
+ *  capped at 0.02 / scale, for integrands (sech^2) narrower than the Gaussian at large q. */
+export function gaussianAverage(f: (x: number) => number, q: number, scale = 0): number {
+  const s = Math.sqrt(Math.max(q, 0));
+  if (scale > 0 && s * DZ > 0.02 / scale) {
+    const h = 0.02 / scale / s; // step in z
+    const K = Math.ceil(Z_MAX / h);
+    let acc = 0;
+    for (let k = -K; k <= K; k++) {
+      const z = k * h;
+      acc += Math.exp(-z * z / 2) * f(s * z);
+    }
+    return (acc * h) / Math.sqrt(2 * Math.PI);
+  }
+  let acc = 0;
+  for (let k = 0; k < ZS.length; k++) acc += WZ[k] * f(s * ZS[k]);
+  return acc;
+}
+
+/** The nonzero root q of q^2/2 = g^2 Var[Phi(sqrt(q) z)] (g > 1), by bisection on a bracket. */
+export function varianceFromEnergy(g: number, kind: TheoryPhi): number {
+  if (g <= 1) return 0;
+  const P = bigPhiOf(kind);
+  const f = (q: number) => {
+    const m = gaussianAverage(P, q), m2 = gaussianAverage((x) => P(x) ** 2, q);
+    return (q * q) / 2 - g * g * (m2 - m * m);
+  };
+  let lo = 1e-8, hi = 1;
+  while (f(hi) < 0) hi *= 2;
+  for (let it = 0; it < 200 && hi - lo > 1e-14 * hi; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (f(mid) < 0) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/** F(c; q) = E[phi(x) phi(y)] as a function of c in [-q, q]. */
+export function phiCovariance(kind: TheoryPhi, q: number): (c: number) => number {
+  if (kind === "erf") return (c) => (2 / Math.PI) * Math.asin(Math.max(-1, Math.min(1, c / (q + 2 / Math.PI))));
+  // tanh: tabulate F on a c-grid, F(c) = E_z[h(z) h(s z)], h(z) = E_x[tanh(sqrt(q - |c|) x + sqrt|c| z)];
+  // F is odd in c (tanh odd), so only c >= 0 is computed. Grid dz = 0.04 on [-10, 10] (the authors' choice).
+  const P = 200;
+  const zs = Float64Array.from({ length: 501 }, (_, k) => -10 + k * 0.04);
+  const wz = zs.map((z) => (0.04 * Math.exp(-z * z / 2)) / Math.sqrt(2 * Math.PI));
+  const Fs = new Float64Array(2 * P + 1);
+  const h = new Float64Array(zs.length);
+  for (let k = 0; k <= P; k++) {
+    const c = (k / P) * q, a = Math.sqrt(Math.max(q - c, 0)), b = Math.sqrt(c);
+    for (let j = 0; j < zs.length; j++) {
+      let acc = 0;
+      const y = b * zs[j];
+      for (let i = 0; i < zs.length; i++) acc += wz[i] * Math.tanh(a * zs[i] + y);
+      h[j] = acc;
+    }
+    let acc = 0;
+    for (let j = 0; j < zs.length; j++) acc += wz[j] * h[j] * h[j];
+    Fs[P + k] = acc;
+    Fs[P - k] = -acc;
+  }
+  // cubic Hermite interpolation with finite-difference slopes
+  const dc = q / P;
+  const slope = Float64Array.from(Fs, (_, k) => (k === 0 ? (Fs[1] - Fs[0]) / dc : k === Fs.length - 1 ? (Fs[k] - Fs[k - 1]) / dc : (Fs[k + 1] - Fs[k - 1]) / (2 * dc)));
+  return (c: number) => {
+    const u = Math.max(0, Math.min(2 * P - 1e-9, (c / q) * P + P));
+    const k = Math.floor(u), t = u - k;
+    const t2 = t * t, t3 = t2 * t;
+    return (2 * t3 - 3 * t2 + 1) * Fs[k] + (t3 - 2 * t2 + t) * dc * slope[k] + (-2 * t3 + 3 * t2) * Fs[k + 1] + (t3 - t2) * dc * slope[k + 1];
+  };
+}
+
+export interface DmftOptions {
+  /** lag step of the periodic grid (default 0.1) */
+  dt?: number;
+  /** grid points, a power of two (default: the smallest of 4096 ... 32768 whose frequency step
+   *  2 pi / (points dt) resolves the width 1 - nu of the near-critical factor 1/|X - nu|^2 by 1.5 bins) */
+  points?: number;
+}
+
+export interface DmftSolution {
+  g: number;
+  phi: TheoryPhi;
+  /** C^x(0) = q from the energy condition */
+  q: number;
+  qEnergy: number;
+  /** lags 0, dt, 2 dt, ... (half the periodic grid) */
+  tau: Float64Array;
+  cX: Float64Array;
+  cPhi: Float64Array;
+  meanPhiPrime: number;
+  nu: number;
+  quiescent: boolean;
+  /** where the integration handed over to the exponential tail, and the tail's rate sqrt(1 - nu) */
+  tauSwitch: number;
+  kappa: number;
+  params: { dt: number; points: number; quadrature: string };
+}
+
+/** Solve the single-site DMFT for C^x(tau), C^phi(tau), <phi'> (see the module comment). */
+export function solveDmft(g: number, phi: TheoryPhi = "tanh", opts: DmftOptions = {}): DmftSolution {
+  checkFinite("g", g, { min: 0 });
+  checkOneOf("phi", phi, ["tanh", "erf"] as const);
+  const dt = checkFinite("dt", opts.dt ?? 0.1, { positive: true });
+  if (opts.points !== undefined && (!Number.isInteger(opts.points) || opts.points < 64 || (opts.points & (opts.points - 1)) !== 0)) {
+    throw invalid("points", "must be a power of two >= 64", opts.points);
+  }
+  let M = opts.points ?? 4096;
+  const gridFor = (m: number) => {
+    const half = m / 2;
+    return { half, tau: Float64Array.from({ length: half + 1 }, (_, k) => k * dt), params: { dt, points: m, quadrature: `trapezoid z in [-${Z_MAX}, ${Z_MAX}], dz = ${DZ}` } };
+  };
+  let { half, tau, params } = gridFor(M);
+  if (phi === "tanh" && g > 40) throw invalid("g", "must be <= 40 for phi = tanh (use phi = erf for larger g; both share the g -> infinity limit)", g);
+  if (g <= 1) {
+    // quiescent: x = 0, <phi'> = phi'(0) = 1 for both nonlinearities
+    return { g, phi, q: 0, qEnergy: 0, tau, cX: new Float64Array(half + 1), cPhi: new Float64Array(half + 1), meanPhiPrime: 1, nu: g * g, quiescent: true, tauSwitch: 0, kappa: Math.sqrt(Math.max(0, 1 - g * g)), params };
+  }
+  const qEnergy = varianceFromEnergy(g, phi);
+  const q = qEnergy;
+  const F = phiCovariance(phi, q);
+  const meanPhiPrime0 = phi === "erf" ? 1 / Math.sqrt(1 + (Math.PI * q) / 2) : gaussianAverage(dphiOf(phi), q, 1);
+  const nu0 = g * g * meanPhiPrime0 ** 2;
+  if (!(nu0 < 1)) throw new ConvergenceError(`nu = g^2 <phi'>^2 = ${nu0} >= 1 at g = ${g}: no decaying solution (quadrature failure?)`, { nu: nu0 });
+  const kappa = Math.sqrt(1 - nu0);
+  if (opts.points === undefined) {
+    const need = (1.5 * 2 * Math.PI) / ((1 - nu0) * dt);
+    while (M < need && M < 32768) M *= 2;
+    if (M < need) {
+      throw invalid("g", `is too close to the transition for the frequency grid (1 - nu = ${(1 - nu0).toExponential(2)} needs ${2 ** Math.ceil(Math.log2(need))} points; at most 32768 are used) — near g = 1, PR ~ (g - 1)^3 / 4.27 (tanh, THEORY §4.5)`, g);
+    }
+    ({ half, tau, params } = gridFor(M));
+  }
+  // RK4 on (C, C'), C'' = C - g^2 F(C)
+  const h = 0.005;
+  const acc = (cv: number) => cv - g * g * F(cv);
+  const sub = Math.round(dt / h);
+  const cX = new Float64Array(half + 1);
+  let C = q, V = 0, k = 0, stopped = -1;
+  cX[0] = q;
+  for (k = 1; k <= half; k++) {
+    for (let s2 = 0; s2 < sub; s2++) {
+      const k1c = V, k1v = acc(C);
+      const k2c = V + 0.5 * h * k1v, k2v = acc(C + 0.5 * h * k1c);
+      const k3c = V + 0.5 * h * k2v, k3v = acc(C + 0.5 * h * k2c);
+      const k4c = V + h * k3v, k4v = acc(C + h * k3c);
+      C += (h / 6) * (k1c + 2 * k2c + 2 * k3c + k4c);
+      V += (h / 6) * (k1v + 2 * k2v + 2 * k3v + k4v);
+    }
+    cX[k] = C;
+    if (C < 1e-3 * q || V >= 0) {
+      stopped = k;
+      break;
+    }
+  }
+  if (stopped < 0) throw new ConvergenceError(`C^x(tau) had not decayed by tau = ${half * dt} at g = ${g}: increase points`, { tauMax: half * dt });
+  for (let j = stopped + 1; j <= half; j++) cX[j] = cX[stopped] * Math.exp(-kappa * (j - stopped) * dt);
+  const cPhi = cX.map((v) => F(v));
+  return { g, phi, q, qEnergy, tau, cX, cPhi, meanPhiPrime: meanPhiPrime0, nu: nu0, quiescent: false, tauSwitch: stopped * dt, kappa, params };
+}

@@ -1,0 +1,77 @@
+/**
+ * theory(g, options): the paper's predictions for one parameter set — DMFT two-point functions
+ * (src/theory/dmft.ts) and the dimension and collective correlations (src/theory/dimension.ts) for i.i.d.
+ * couplings, the random-mode model (through alpha PR^D; THEORY §4.4) and single-neuron gains (§4.6).
+ * Only g_eff, alpha PR^D and PR^G enter (N is not needed). Partial symmetry and structured overlaps need
+ * the sampling single-site solver (issue 6) and are refused here.
+ */
+import { checkFinite, invalid } from "../errors.ts";
+import { solveDmft, type DmftOptions, type DmftSolution, type TheoryPhi } from "./dmft.ts";
+import { dimensionTheory, gainDimensions, harmonicPr } from "./dimension.ts";
+
+export interface TheoryOptions extends DmftOptions {
+  phi?: TheoryPhi;
+  /** alpha PR^D (default Infinity: i.i.d. couplings) */
+  effectiveRank?: number;
+  /** PR^G of the gains (default 1: none) */
+  prG?: number;
+  /** lags (in dt steps of the lag grid) reported for Psi^phi(tau, 0) */
+  collectiveLags?: number;
+}
+
+export interface TheoryResult {
+  params: { g: number; phi: TheoryPhi; effectiveRank: number | null; prG: number | null; dt: number; points: number; quadrature: string };
+  results: {
+    quiescent: boolean;
+    prPhi: number | null;
+    prX: number | null;
+    prPhiIid: number | null;
+    prXIid: number | null;
+    kPhi: number | null;
+    kX: number | null;
+    cPhi0: number;
+    cX0: number;
+    meanPhiPrime: number;
+    nu: number;
+    /** Psi^phi(0, 0) at this effective rank (with diagonal) */
+    psiPhi00: number;
+    autocorrelation: { tau: number[]; cPhi: number[]; cX: number[] };
+    collective: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[] };
+    gains?: { prPhiUnnormalized: number; prPhiNormalized: number; prPhiReadout: number };
+  };
+  dmft: DmftSolution;
+}
+
+export function theory(g: number, opts: TheoryOptions = {}): TheoryResult {
+  const phi = opts.phi ?? "tanh";
+  const er = opts.effectiveRank ?? Infinity;
+  if (!(er > 0)) throw invalid("effectiveRank", "must be a positive number (Infinity for i.i.d. couplings)", er);
+  const prG = checkFinite("prG", opts.prG ?? 1, { positive: true, max: 1 });
+  const sol = solveDmft(g, phi, opts);
+  const lagsOut = Math.min(sol.tau.length - 1, Math.round(40 / sol.params.dt));
+  const params = { g, phi, effectiveRank: Number.isFinite(er) ? er : null, prG: opts.prG ?? null, ...sol.params };
+  const ac = { tau: Array.from(sol.tau.subarray(0, lagsOut + 1)), cPhi: Array.from(sol.cPhi.subarray(0, lagsOut + 1)), cX: Array.from(sol.cX.subarray(0, lagsOut + 1)) };
+  if (sol.quiescent) {
+    return {
+      params, dmft: sol,
+      results: { quiescent: true, prPhi: null, prX: null, prPhiIid: null, prXIid: null, kPhi: null, kX: null, cPhi0: 0, cX0: 0, meanPhiPrime: sol.meanPhiPrime, nu: sol.nu, psiPhi00: 0, autocorrelation: ac, collective: { tau: [], psiPhi: [], psiPhiNormalized: [] } },
+    };
+  }
+  const d = dimensionTheory(sol, er, opts.collectiveLags ?? lagsOut);
+  const prPhi = harmonicPr(d.prPhiIid, d.kPhi, er);
+  return {
+    params, dmft: sol,
+    results: {
+      quiescent: false,
+      prPhi, prX: harmonicPr(d.prXIid, d.kX, er), prPhiIid: d.prPhiIid, prXIid: d.prXIid, kPhi: d.kPhi, kX: d.kX,
+      cPhi0: sol.cPhi[0], cX0: sol.cX[0], meanPhiPrime: sol.meanPhiPrime, nu: sol.nu,
+      psiPhi00: d.collective.psiPhi[0],
+      autocorrelation: ac,
+      collective: { tau: Array.from(d.collective.tau), psiPhi: Array.from(d.collective.psiPhi), psiPhiNormalized: Array.from(d.collective.psiPhiNormalized) },
+      ...(opts.prG !== undefined ? { gains: gainDimensions(d.prPhiIid, d.kPhi, er, prG) } : {}),
+    },
+  };
+}
+
+export { solveDmft, type DmftSolution, type TheoryPhi } from "./dmft.ts";
+export { dimensionTheory, harmonicPr, gainDimensions } from "./dimension.ts";
