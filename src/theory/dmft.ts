@@ -101,10 +101,14 @@ export function varianceFromEnergy(g: number, kind: TheoryPhi): number {
 export function phiCovariance(kind: TheoryPhi, q: number): (c: number) => number {
   if (kind === "erf") return (c) => (2 / Math.PI) * Math.asin(Math.max(-1, Math.min(1, c / (q + 2 / Math.PI))));
   // tanh: tabulate F on a c-grid, F(c) = E_z[h(z) h(s z)], h(z) = E_x[tanh(sqrt(q - |c|) x + sqrt|c| z)];
-  // F is odd in c (tanh odd), so only c >= 0 is computed. Grid dz = 0.04 on [-10, 10] (the authors' choice).
+  // F is odd in c (tanh odd), so only c >= 0 is computed. Grid on [-10, 10] with dz = 0.04 (the authors'
+  // choice), refined to 0.25 / sqrt(q) at large q so that tanh's transition (width ~ 1/sqrt q in z) keeps
+  // several points.
   const P = 200;
-  const zs = Float64Array.from({ length: 501 }, (_, k) => -10 + k * 0.04);
-  const wz = zs.map((z) => (0.04 * Math.exp(-z * z / 2)) / Math.sqrt(2 * Math.PI));
+  const dz = Math.min(0.04, 0.25 / Math.sqrt(q));
+  const nz = 2 * Math.ceil(10 / dz) + 1;
+  const zs = Float64Array.from({ length: nz }, (_, k) => -10 + k * (20 / (nz - 1)));
+  const wz = zs.map((z) => ((20 / (nz - 1)) * Math.exp(-z * z / 2)) / Math.sqrt(2 * Math.PI));
   const Fs = new Float64Array(2 * P + 1);
   const h = new Float64Array(zs.length);
   for (let k = 0; k <= P; k++) {
