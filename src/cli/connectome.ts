@@ -148,7 +148,8 @@ export async function connectomeCommand(argv: string[]): Promise<number> {
         ]
       : ["  eigenvalues        not computed (--vectors yes to force; slow above N ~ 1000)"]),
   ];
-  console.log(lines.join("\n"));
+  // with --json - the JSON owns stdout, so the summary goes to stderr
+  (values.json === "-" ? console.error : console.log)(lines.join("\n"));
   if (values.json !== undefined) {
     const doc = { params, provenance: provenance(be, { argv: ["connectome", ...argv] }), results };
     await writeFileAtomic(values.json, JSON.stringify(doc, null, 2) + "\n");

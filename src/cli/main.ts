@@ -13,6 +13,8 @@ import { UsageError } from "./args.ts";
 import { connectomeCommand } from "./connectome.ts";
 import { networkCommand } from "./network.ts";
 import { simulateCommand } from "./simulate.ts";
+import { theoryCommand } from "./theory.ts";
+import { ConvergenceError } from "../errors.ts";
 import { SimulationError } from "../simulate/simulate.ts";
 import { ConnectomeFormatError } from "../network/connectome.ts";
 
@@ -27,13 +29,14 @@ Commands:
   connectome   load a connectome file and measure its structure (PR^S, effective rank, g_eff)
   network      draw a coupling matrix (i.i.d., random-mode model, gains, overlaps) and report its structure
   simulate     simulate the network and measure PR^phi, PR^x, C(tau), Psi(tau, 0) with streaming statistics
+  theory       the mean-field (DMFT) predictions for the same quantities
   help         show this help
 
 Options:
   -h, --help     show help (also: strand <command> --help)
   -v, --version  print the version
 
-More commands (theory, sweep, figures, demo) arrive with their issues.
+More commands (sweep, figures, demo) arrive with their issues.
 Each command has --help.`;
 
 const BENCH_HELP = `strand bench — kernel benchmarks (single-threaded, benchmark.js)
@@ -150,9 +153,10 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === "connectome") return await connectomeCommand(rest);
     if (cmd === "network") return await networkCommand(rest);
     if (cmd === "simulate") return await simulateCommand(rest);
+    if (cmd === "theory") return await theoryCommand(rest);
     throw new UsageError(`unknown command \`${cmd}\`; run \`strand --help\` for the list`);
   } catch (err) {
-    if (err instanceof ConnectomeFormatError || err instanceof SimulationError) {
+    if (err instanceof ConnectomeFormatError || err instanceof SimulationError || err instanceof ConvergenceError) {
       console.error(`strand: ${err.message}`);
       return 1;
     }

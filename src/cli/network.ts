@@ -55,7 +55,8 @@ export async function networkCommand(argv: string[]): Promise<number> {
     `  structure          PR^S ${f(structure.prS)}${net.coupling.kind === "lowrank" ? ` (large-N theory alpha PR^D / (1 + 2 alpha PR^D) = ${f(prSTheory(s.effectiveRank))})` : ""}, effective rank of J ${f(structure.effectiveRankS)}`,
     ...(svd ? [`  singular values    ${Array.from(svd.subarray(0, 6), f).join(", ")}, …, ${f(svd[svd.length - 1])}`] : []),
   ];
-  console.log(lines.join("\n"));
+  // with --json - the JSON owns stdout, so the summary goes to stderr
+  (values.json === "-" ? console.error : console.log)(lines.join("\n"));
   if (values.json !== undefined) {
     const results = { summary: s, structure, singularValues: svd ? Array.from(svd) : null, strengths: net.strengths ? Array.from(net.strengths) : null, rho: net.rho ? Array.from(net.rho) : null };
     await writeFileAtomic(values.json, JSON.stringify({ params: choiceOf, provenance: provenance(be, { argv: ["network", ...argv] }), results }, null, 2) + "\n");

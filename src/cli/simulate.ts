@@ -125,7 +125,8 @@ export async function simulateCommand(argv: string[]): Promise<number> {
           ...(R.nonStationary ? [`  warning            block variances differ by ${R.blockVarianceRatio.toFixed(1)}x: not stationary (lengthen --burn-in)`] : []),
         ]),
   ];
-  console.log(lines.join("\n"));
+  // with --json - the JSON owns stdout, so the summary goes to stderr
+  (values.json === "-" ? console.error : console.log)(lines.join("\n"));
   if (values["save-trajectory"] && r.trajectory) await writeFileAtomic(values["save-trajectory"], writeNpy(r.trajectory.x, [r.trajectory.samples, r.trajectory.n], "float32"));
   if (values["save-covariance"]) await writeFileAtomic(values["save-covariance"], writeNpy(r.covariancePhi, [s.n, s.n]));
   if (values.json !== undefined) {

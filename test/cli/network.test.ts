@@ -13,9 +13,9 @@ describe("strand network", () => {
   it("draws a random-mode network from the paper's knobs and reports targets and realised structure", () => {
     const r = strand("network", "--coupling", "rmm", "--n", "400", "--g", "3", "--effective-rank", "0.3", "--pr-g", "0.5", "--json", "-");
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/PR\^D 0\.3000, effective rank alpha PR\^D 0\.3000/);
-    expect(r.stdout).toMatch(/gains\s+PR\^G 0\.5000/);
-    const doc = JSON.parse(r.stdout.slice(r.stdout.indexOf("{")));
+    expect(r.stderr).toMatch(/PR\^D 0\.3000, effective rank alpha PR\^D 0\.3000/);
+    expect(r.stderr).toMatch(/gains\s+PR\^G 0\.5000/);
+    const doc = JSON.parse(r.stdout); // stdout holds only the JSON
     expect(doc.params.spec).toMatchObject({ coupling: "rmm", n: 400, g: 3, effectiveRank: 0.3, seed: 1 });
     expect(doc.results.summary.prD).toBeCloseTo(0.3, 10);
     expect(doc.results.structure.prS).toBeGreaterThan(0.15);
@@ -25,8 +25,8 @@ describe("strand network", () => {
   it("gives the same network for the same seed and refuses flags that do not apply", () => {
     const a = strand("network", "--coupling", "iid", "--n", "50", "--g", "2", "--seed", "3", "--json", "-");
     const b = strand("network", "--coupling", "iid", "--n", "50", "--g", "2", "--seed", "3", "--json", "-");
-    const sa = JSON.parse(a.stdout.slice(a.stdout.indexOf("{"))).results.structure;
-    const sb = JSON.parse(b.stdout.slice(b.stdout.indexOf("{"))).results.structure;
+    const sa = JSON.parse(a.stdout).results.structure;
+    const sb = JSON.parse(b.stdout).results.structure;
     expect(sa).toEqual(sb);
     const bad = strand("network", "--coupling", "iid", "--pr-d", "0.5");
     expect(bad.status).toBe(2);
