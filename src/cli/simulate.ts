@@ -10,6 +10,7 @@ import { writeNpy } from "../io/npy.ts";
 import { workerExecutor } from "../io/parallel.ts";
 import os from "node:os";
 import { METHODS, simulate } from "../simulate/simulate.ts";
+import { theory } from "../theory/index.ts";
 import { describe } from "../errors.ts";
 import { UsageError, choice, integer } from "./args.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
@@ -38,6 +39,8 @@ Simulation:
                       as --workers 1                                        (default: the number of cores)
 
 Output:
+  --theory            also compute the mean-field prediction (strand theory) and print both side by side
+                      with the relative difference in units of the simulation's standard error
   --json FILE         write { params, provenance, results } to FILE ("-" for stdout)
   --save-trajectory F trial 0's sampled x as a (samples x N) float32 .npy
   --save-covariance F the equal-time covariance of phi as an (N x N) float64 .npy
@@ -49,7 +52,7 @@ const SIM_FLAGS = {
   method: { type: "string" }, dt: { type: "string" }, "burn-in": { type: "string" }, duration: { type: "string" },
   "sample-every": { type: "string" }, trials: { type: "string" }, lags: { type: "string" }, blocks: { type: "string" },
   phi: { type: "string" }, dtype: { type: "string" }, sigma: { type: "string" }, input: { type: "string" }, backend: { type: "string" },
-  workers: { type: "string" }, json: { type: "string" }, "save-trajectory": { type: "string" }, "save-covariance": { type: "string" },
+  workers: { type: "string" }, theory: { type: "boolean", default: false }, json: { type: "string" }, "save-trajectory": { type: "string" }, "save-covariance": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -125,12 +128,34 @@ export async function simulateCommand(argv: string[]): Promise<number> {
           ...(R.nonStationary ? [`  warning            block variances differ by ${R.blockVarianceRatio.toFixed(1)}x: not stationary (lengthen --burn-in)`] : []),
         ]),
   ];
+  let comparison: Record<string, { simulation: number | null; error: number | null; theory: number | null }> | null = null;
+  if (values.theory) {
+    const spec = choiceOf.kind === "spec" ? choiceOf.spec : null;
+    if (!spec || (spec.coupling === "iid" && spec.symmetry) || (spec.coupling === "rmm" && spec.overlap)) {
+      lines.push("  theory             not available for this coupling (connectome files, partial symmetry and overlaps need the sampling single-site solver)");
+    } else {
+      const er = spec.coupling === "rmm" ? network.summary.effectiveRank : Infinity;
+      const th = theory(spec.g, { phi: options.phi, effectiveRank: er, prG: spec.gains && !(spec.gains instanceof Float64Array) ? spec.gains.prG : undefined }).results;
+      comparison = {
+        prPhi: { simulation: R.prPhi, error: R.prPhiError, theory: th.prPhi },
+        prX: { simulation: R.prX, error: R.prXError, theory: th.prX },
+        cX0: { simulation: R.cX0, error: null, theory: th.cX0 },
+        cPhi0: { simulation: R.cPhi0, error: null, theory: th.cPhi0 },
+      };
+      lines.push("  theory (N -> inf)  quantity   simulation          theory     difference");
+      for (const [k, v] of Object.entries(comparison)) {
+        const d = v.simulation !== null && v.theory !== null ? v.simulation - v.theory : null;
+        const inSe = d !== null && v.error ? ` = ${(d / v.error).toFixed(1)} se` : "";
+        lines.push(`                     ${k.padEnd(9)}  ${f(v.simulation)}${v.error ? ` ± ${f(v.error, 2)}` : ""}`.padEnd(52) + `${f(v.theory)}`.padEnd(11) + (d !== null ? `${((100 * d) / v.theory!).toFixed(1)} %${inSe}` : "-"));
+      }
+    }
+  }
   // with --json - the JSON owns stdout, so the summary goes to stderr
   (values.json === "-" ? console.error : console.log)(lines.join("\n"));
   if (values["save-trajectory"] && r.trajectory) await writeFileAtomic(values["save-trajectory"], writeNpy(r.trajectory.x, [r.trajectory.samples, r.trajectory.n], "float32"));
   if (values["save-covariance"]) await writeFileAtomic(values["save-covariance"], writeNpy(r.covariancePhi, [s.n, s.n]));
   if (values.json !== undefined) {
-    const doc = { params: { ...r.params, network: choiceOf.kind === "spec" ? choiceOf.spec : { file: choiceOf.file } }, provenance: { ...r.provenance, argv: ["simulate", ...argv] }, results: R };
+    const doc = { params: { ...r.params, network: choiceOf.kind === "spec" ? choiceOf.spec : { file: choiceOf.file } }, provenance: { ...r.provenance, argv: ["simulate", ...argv] }, results: R, ...(comparison ? { theory: comparison } : {}) };
     await writeFileAtomic(values.json, JSON.stringify(doc, null, 2) + "\n");
   }
   return 0;

@@ -34,6 +34,15 @@ describe("strand simulate", () => {
     expect(readNpy(new Uint8Array(readFileSync(path.join(dir, "c.npy")))).shape).toEqual([60, 60]);
   });
 
+  it("puts the mean-field prediction beside the simulation with --theory", () => {
+    const r = strand("simulate", "--coupling", "iid", "--g", "3", ...quick, "--theory", "--json", "-");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/theory \(N -> inf\)/);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.theory.prPhi.theory).toBeCloseTo(0.04465, 4); // THEORY §5.4, g = 3
+    expect(doc.theory.prPhi.simulation).toBe(doc.results.prPhi);
+  });
+
   it("refuses bad flags with one line and a non-zero exit, leaving no output file", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
     const out = path.join(dir, "r.json");
