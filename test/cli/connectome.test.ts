@@ -2,16 +2,13 @@
  * `strand connectome` as a user runs it: a readable summary, JSON written only on success, one error line
  * and a non-zero exit for a malformed file.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { strand } from "./run.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const strand = (...args: string[]) => spawnSync(process.execPath, [path.join(root, "bin/strand.js"), ...args], { encoding: "utf8", cwd: root });
 
 describe("strand connectome", () => {
   it("prints a summary and writes JSON with params, provenance and results", async () => {

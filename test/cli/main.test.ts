@@ -2,14 +2,12 @@
  * The strand command as a user runs it (node bin/strand.js): help, version, usage errors with exit code 2,
  * and a short JSON benchmark whose output carries params, provenance and results.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { root, strand } from "./run.ts";
 import { VERSION } from "../../src/version.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const strand = (...args: string[]) => spawnSync(process.execPath, [path.join(root, "bin/strand.js"), ...args], { encoding: "utf8", cwd: root });
 
 describe("the strand command", () => {
   it("prints help listing the bench command, and the version", () => {

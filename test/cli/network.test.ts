@@ -1,13 +1,9 @@
 /**
  * `strand network`: the connectivity flags as a user types them, the printed report, JSON, and usage errors.
  */
-import { spawnSync } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { strand } from "./run.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const strand = (...args: string[]) => spawnSync(process.execPath, [path.join(root, "bin/strand.js"), ...args], { encoding: "utf8", cwd: root });
 
 describe("strand network", () => {
   it("draws a random-mode network from the paper's knobs and reports targets and realised structure", () => {

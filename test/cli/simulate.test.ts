@@ -2,17 +2,14 @@
  * `strand simulate` as a user runs it: summary, JSON with the documented result fields, .npy outputs,
  * and one clear error line (no partial output) for bad flags.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { strand } from "./run.ts";
 import { readNpy } from "../../src/io/npy.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const strand = (...args: string[]) => spawnSync(process.execPath, [path.join(root, "bin/strand.js"), ...args], { encoding: "utf8", cwd: root });
 const quick = ["--n", "60", "--duration", "40", "--burn-in", "10", "--trials", "2", "--lags", "4", "--blocks", "4"];
 
 describe("strand simulate", () => {

@@ -1,13 +1,9 @@
 /**
  * `strand theory` as a user runs it: the summary, the JSON fields the issue lists, and refusals.
  */
-import { spawnSync } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { strand } from "./run.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const strand = (...args: string[]) => spawnSync(process.execPath, [path.join(root, "bin/strand.js"), ...args], { encoding: "utf8", cwd: root });
 
 describe("strand theory", () => {
   it("prints the predictions and writes JSON with the documented fields", () => {
