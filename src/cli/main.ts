@@ -30,6 +30,7 @@ Commands:
   network      draw a coupling matrix (i.i.d., random-mode model, gains, overlaps) and report its structure
   simulate     simulate the network and measure PR^phi, PR^x, C(tau), Psi(tau, 0) with streaming statistics
   theory       the mean-field (DMFT) predictions for the same quantities
+  compare      simulate and theory side by side (= strand simulate --theory)
   help         show this help
 
 Options:
@@ -154,6 +155,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === "network") return await networkCommand(rest);
     if (cmd === "simulate") return await simulateCommand(rest);
     if (cmd === "theory") return await theoryCommand(rest);
+    if (cmd === "compare") return await simulateCommand([...rest, "--theory"]);
     throw new UsageError(`unknown command \`${cmd}\`; run \`strand --help\` for the list`);
   } catch (err) {
     if (err instanceof ConnectomeFormatError || err instanceof SimulationError || err instanceof ConvergenceError) {
