@@ -10,7 +10,8 @@
  *   so 1/PR^a = 1/PR^a_iid + 1/(K^a alpha PR^D)  (the harmonic form, exact given (38)) (§4.4-4.5)
  *   gains (§4.6, [derived] forms): PR^{G phi} = [1/(PR^G PR_iid) + 1/(alpha PR^D K)]^-1,
  *   z-scored: [1/PR_iid + (1/(alpha PR^D) + 1/PR^G - 1)/K]^-1, readout: [(1/PR^G - 1)(1 + 1/K) + 1/PR_iid + 1/(alpha PR^D K)]^-1
- *   Psi^phi(tau, 0) = inverse transform in w1 of the row sums over w2.
+ *   Psi^phi(tau, 0) = inverse transform in w1 of the row sums over w2; Psi^phi(tau, tau) = inverse transform in
+ *   Omega of the sums along anti-diagonals w1 + w2 = Omega (indices added modulo M on the periodic grid).
  *
  * Numerics: C(w_k) = dt Re FFT of the two-sided even lag array on M points (§4.2), measure 1/(M dt); the
  * double sums run over the M^2 grid (M = 4096: 1.7e7 terms, well under a second).
@@ -28,6 +29,8 @@ export interface DimensionTheory {
   psiX00Iid: number;
   /** normalised Psi^phi(tau, 0) / Psi^phi(0, 0) at the given effective rank (Infinity = i.i.d.) */
   collective: { tau: Float64Array; psiPhi: Float64Array; psiPhiNormalized: Float64Array };
+  /** Psi^phi(tau, tau) / Psi^phi(0, 0): the slow diagonal (PRL: timescale ~ 1/eps^2 near g = 1) */
+  diagonal: { tau: Float64Array; psiPhi: Float64Array; psiPhiNormalized: Float64Array };
 }
 
 function spectrum(c: Float64Array, M: number, dt: number): Float64Array {
@@ -48,6 +51,7 @@ export function dimensionTheory(sol: DmftSolution, effectiveRank = Infinity, col
   const inv = Number.isFinite(effectiveRank) ? 1 / effectiveRank : 0;
   let psiP = 0, psiX = 0, dP = 0, dX = 0;
   const rowP = new Float64Array(M);
+  const antiP = new Float64Array(M);
   for (let a = 0; a < M; a++) {
     const w1 = w[a], A1 = 1 + w1 * w1;
     let sp = 0, sx = 0, sdp = 0, sdx = 0;
@@ -57,6 +61,7 @@ export function dimensionTheory(sol: DmftSolution, effectiveRank = Infinity, col
       const re = 1 - w1 * w2 - nu, im = w1 + w2;
       const den = re * re + im * im;
       const cp = Cp[b] / den, cx = Cx[b] / den;
+      antiP[(a + b) & (M - 1)] += Cp[a] * cp * (X2 + nu * nu * inv);
       sp += cp * X2;
       sdp += cp;
       sx += cx * (2 * X2 - nu * nu);
@@ -80,7 +85,11 @@ export function dimensionTheory(sol: DmftSolution, effectiveRank = Infinity, col
   const L = Math.min(collectiveLags, M / 2);
   const psiTau = Float64Array.from({ length: L + 1 }, (_, k) => re[k] * M * meas); // fft(inverse) divided by M
   const tau = Float64Array.from({ length: L + 1 }, (_, k) => k * dt);
+  const are = antiP.map((v) => v * m2), aim = new Float64Array(M);
+  fft(are, aim, true);
+  const psiDiag = Float64Array.from({ length: L + 1 }, (_, k) => are[k] * M);
   return {
+    diagonal: { tau, psiPhi: psiDiag, psiPhiNormalized: psiDiag.map((v) => v / psiDiag[0]) },
     prPhiIid: (cp0 * cp0) / psiP,
     prXIid: (cx0 * cx0) / psiX,
     kPhi: (cp0 * cp0) / dP,

@@ -37,6 +37,8 @@ export interface TheoryResult {
     psiPhi00: number;
     autocorrelation: { tau: number[]; cPhi: number[]; cX: number[] };
     collective: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[] };
+    /** Psi^phi(tau, tau), the slow diagonal of the four-point function */
+    diagonal: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[] };
     gains?: { prPhiUnnormalized: number; prPhiNormalized: number; prPhiReadout: number };
   };
   dmft: DmftSolution;
@@ -54,7 +56,7 @@ export function theory(g: number, opts: TheoryOptions = {}): TheoryResult {
   if (sol.quiescent) {
     return {
       params, dmft: sol,
-      results: { quiescent: true, prPhi: null, prX: null, prPhiIid: null, prXIid: null, kPhi: null, kX: null, cPhi0: 0, cX0: 0, meanPhiPrime: sol.meanPhiPrime, nu: sol.nu, psiPhi00: 0, autocorrelation: ac, collective: { tau: [], psiPhi: [], psiPhiNormalized: [] } },
+      results: { quiescent: true, prPhi: null, prX: null, prPhiIid: null, prXIid: null, kPhi: null, kX: null, cPhi0: 0, cX0: 0, meanPhiPrime: sol.meanPhiPrime, nu: sol.nu, psiPhi00: 0, autocorrelation: ac, collective: { tau: [], psiPhi: [], psiPhiNormalized: [] }, diagonal: { tau: [], psiPhi: [], psiPhiNormalized: [] } },
     };
   }
   const d = dimensionTheory(sol, er, opts.collectiveLags ?? lagsOut);
@@ -68,6 +70,7 @@ export function theory(g: number, opts: TheoryOptions = {}): TheoryResult {
       psiPhi00: d.collective.psiPhi[0],
       autocorrelation: ac,
       collective: { tau: Array.from(d.collective.tau), psiPhi: Array.from(d.collective.psiPhi), psiPhiNormalized: Array.from(d.collective.psiPhiNormalized) },
+      diagonal: { tau: Array.from(d.diagonal.tau), psiPhi: Array.from(d.diagonal.psiPhi), psiPhiNormalized: Array.from(d.diagonal.psiPhiNormalized) },
       ...(opts.prG !== undefined ? { gains: gainDimensions(d.prPhiIid, d.kPhi, er, prG) } : {}),
     },
   };

@@ -102,6 +102,13 @@ describe("random-mode model and gains", () => {
     expect(rel(low.prPhi!, low.kPhi! * 1e-4)).toBeLessThan(1e-3);
   });
 
+  it("gives Psi^phi(tau, tau) and Psi^phi(tau, 0) the same value at 0, with the diagonal the slower (PRL)", () => {
+    const r = theory(2).results;
+    expect(r.diagonal.psiPhi[0]).toBeCloseTo(r.collective.psiPhi[0], 10);
+    // at g = 2 (near-ish criticality) the tau1 = tau2 direction decays more slowly than tau2 = 0
+    for (const k of [20, 50, 100]) expect(r.diagonal.psiPhiNormalized[k]).toBeGreaterThan(r.collective.psiPhiNormalized[k]);
+  });
+
   it("orders the gain observables normalised > random readout > unnormalised, all 1 at PR^G = 1", () => {
     const r = theory(10, { phi: "erf", effectiveRank: 1, prG: 0.1 }).results.gains!;
     expect(r.prPhiNormalized).toBeGreaterThan(r.prPhiReadout);
