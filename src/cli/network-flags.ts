@@ -4,7 +4,8 @@
  * --effective-rank, --pr-g, --overlap-gamma, --overlap-beta, --seed, --file. Values are parsed here and
  * validated by makeNetwork, whose errors name the library argument.
  */
-import { UsageError, choice, integer } from "./args.ts";
+import { UsageError, choice, integer, regex } from "./args.ts";
+import { applySigns, normalizeBalanced } from "../network/connectome.ts";
 import { describe } from "../errors.ts";
 import { makeNetwork, type Network, type NetworkSpec } from "../network/ensembles.ts";
 import { readConnectome } from "../io/connectome-file.ts";
@@ -15,6 +16,7 @@ export const NETWORK_FLAG_OPTIONS = {
   alpha: { type: "string" }, spectrum: { type: "string" }, "pr-d": { type: "string" }, "beta-d": { type: "string" },
   gamma: { type: "string" }, "effective-rank": { type: "string" }, "pr-g": { type: "string" },
   "overlap-gamma": { type: "string" }, "overlap-beta": { type: "string" }, seed: { type: "string" }, file: { type: "string" },
+  layer: { type: "string" }, include: { type: "string" }, signs: { type: "string" }, normalize: { type: "string" },
 } as const;
 
 export const NETWORK_FLAGS_HELP = `Connectivity:
@@ -34,8 +36,9 @@ export const NETWORK_FLAGS_HELP = `Connectivity:
                       (write negative values with '=': --overlap-gamma=-0.3)
   --overlap-beta B    rmm: the profile's steepness beta_rho                  (default: 16)
   --seed S            random seed (every draw is seeded; independent streams per object)  (default: 1)
-  --file F            --coupling file: a connectome file (see strand connectome --help), used as J as it is
-                      (raw weights; normalise with strand connectome first for the paper's scaling)`;
+  --file F            --coupling file: a connectome file (see strand connectome --help), with
+  --layer L, --include RE, --signs none|column, --normalize none|balanced as in strand connectome
+                      (default: raw weights, no signs)`;
 
 function num(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -44,14 +47,25 @@ function num(flag: string, v: string | undefined): number | undefined {
   return x;
 }
 
-export type NetworkChoice = { kind: "spec"; spec: NetworkSpec } | { kind: "file"; file: string; seed: number };
+export type NetworkChoice =
+  | { kind: "spec"; spec: NetworkSpec }
+  | { kind: "file"; file: string; seed: number; layer: "chemical" | "electrical" | "all"; include?: string; signs: "none" | "column"; normalize: "none" | "balanced" };
 
 export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPTIONS, string>>): NetworkChoice {
   const coupling = choice("--coupling", v.coupling, ["iid", "rmm", "file"] as const, "rmm");
   const seed = integer("--seed", v.seed, 1);
   if (coupling === "file") {
     if (!v.file) throw new UsageError("invalid argument: `--file` is needed with --coupling file; got `undefined`");
-    return { kind: "file", file: v.file, seed };
+    regex("--include", v.include);
+    return {
+      kind: "file", file: v.file, seed, include: v.include,
+      layer: choice("--layer", v.layer, ["chemical", "electrical", "all"] as const, "chemical"),
+      signs: choice("--signs", v.signs, ["none", "column"] as const, "none"),
+      normalize: choice("--normalize", v.normalize, ["none", "balanced"] as const, "none"),
+    };
+  }
+  for (const k of ["layer", "include", "signs", "normalize"] as const) {
+    if (v[k] !== undefined) throw new UsageError(`invalid argument: \`--${k}\` applies to --coupling file only; got ${describe(v[k])}`);
   }
   const n = integer("--n", v.n, 1000, 2);
   const g = num("--g", v.g) ?? 6;
@@ -82,9 +96,15 @@ export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPT
 /** The network the flags describe: drawn from its ensemble, or a connectome file as a dense coupling. */
 export async function loadNetwork(choice: NetworkChoice): Promise<Network> {
   if (choice.kind === "spec") return makeNetwork(choice.spec);
-  const c = await readConnectome(choice.file);
+  const c = await readConnectome(choice.file, { layer: choice.layer, include: regex("--include", choice.include) });
+  let J = c.J;
+  if (choice.signs === "column") {
+    if (!c.transmitters) throw new UsageError(`invalid argument: \`--signs column\` needs a neurotransmitter column in ${choice.file}`);
+    J = applySigns(c, c.transmitters).J;
+  }
+  if (choice.normalize === "balanced") J = normalizeBalanced(J, c.n).J;
   return {
-    spec: { coupling: "iid", n: c.n, g: NaN, seed: choice.seed }, coupling: { kind: "dense", n: c.n, J: c.J }, gains: null, strengths: null, rho: null,
+    spec: { coupling: "iid", n: c.n, g: NaN, seed: choice.seed }, coupling: { kind: "dense", n: c.n, J }, gains: null, strengths: null, rho: null,
     summary: { n: c.n, modes: c.n, alpha: 1, r2: NaN, r4: NaN, prD: NaN, effectiveRank: NaN, g: NaN, q2: 1, q4: 1, prG: 1 },
   };
 }
