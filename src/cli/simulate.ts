@@ -155,7 +155,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   if (values["save-trajectory"] && r.trajectory) await writeFileAtomic(values["save-trajectory"], writeNpy(r.trajectory.x, [r.trajectory.samples, r.trajectory.n], "float32"));
   if (values["save-covariance"]) await writeFileAtomic(values["save-covariance"], writeNpy(r.covariancePhi, [s.n, s.n]));
   if (values.json !== undefined) {
-    const doc = { params: { ...r.params, network: choiceOf.kind === "spec" ? choiceOf.spec : { file: choiceOf.file } }, provenance: { ...r.provenance, argv: ["simulate", ...argv] }, results: R, ...(comparison ? { theory: comparison } : {}) };
+    const doc = { params: { ...r.params, network: choiceOf.kind === "spec" ? choiceOf.spec : choiceOf }, provenance: { ...r.provenance, argv: ["simulate", ...argv] }, results: R, ...(comparison ? { theory: comparison } : {}) };
     await writeFileAtomic(values.json, JSON.stringify(doc, null, 2) + "\n");
   }
   return 0;

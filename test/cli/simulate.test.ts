@@ -2,7 +2,7 @@
  * `strand simulate` as a user runs it: summary, JSON with the documented result fields, .npy outputs,
  * and one clear error line (no partial output) for bad flags.
  */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -38,6 +38,20 @@ describe("strand simulate", () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.theory.prPhi.theory).toBeCloseTo(0.04465, 4); // THEORY §5.4, g = 3
     expect(doc.theory.prPhi.simulation).toBe(doc.results.prPhi);
+  });
+
+  it("simulates a connectome file with signs and balanced normalisation", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
+    const f = path.join(dir, "edges.csv");
+    const rows = ["pre,post,weight,neurotransmitter"];
+    for (let i = 0; i < 30; i++) for (const d of [1, 7, 11]) rows.push(`n${i},n${(i + d) % 30},${1 + ((i * d) % 5)},${i % 3 === 0 ? "GABA" : "acetylcholine"}`);
+    writeFileSync(f, rows.join("\n") + "\n");
+    const r = strand("simulate", "--coupling", "file", "--file", f, "--signs", "column", "--normalize", "balanced", "--duration", "40", "--burn-in", "10", "--lags", "4", "--blocks", "4", "--json", "-");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/edges\.csv: N = 30, dense/);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.params.network).toMatchObject({ file: f });
+    expect(typeof doc.results.quiescent).toBe("boolean");
   });
 
   it("refuses bad flags with one line and a non-zero exit, leaving no output file", async () => {
