@@ -24,6 +24,7 @@
  * F is closed-form, has no such limit (its g -> infinity limit equals tanh's, §1.2).
  */
 import { ConvergenceError, checkFinite, checkOneOf, invalid } from "../errors.ts";
+import { erf } from "../backend/special.ts";
 
 export type TheoryPhi = "tanh" | "erf";
 
@@ -35,22 +36,6 @@ const Z_MAX = 10, DZ = 0.02;
 const ZS = Float64Array.from({ length: Math.round((2 * Z_MAX) / DZ) + 1 }, (_, k) => -Z_MAX + k * DZ);
 const WZ = ZS.map((z) => (DZ * Math.exp(-z * z / 2)) / Math.sqrt(2 * Math.PI));
 
-function erf(y: number): number {
-  // the positive-series form (no cancellation), fine for |y| <= 6; |erf| = 1 beyond to 2e-17
-  const a = Math.abs(y);
-  if (a > 6) return Math.sign(y);
-  let term = a, sum = a;
-  for (let n = 1; n < 500; n++) {
-    term *= (2 * a * a) / (2 * n + 1);
-    sum += term;
-    if (term < 1e-17 * sum) break;
-  }
-  return Math.sign(y) * (2 / Math.sqrt(Math.PI)) * Math.exp(-a * a) * sum;
-}
-
-export function phiOf(kind: TheoryPhi): (x: number) => number {
-  return kind === "tanh" ? Math.tanh : (x) => erf(SQRT_PI_2 * x);
-}
 function dphiOf(kind: TheoryPhi): (x: number) => number {
   return kind === "tanh" ? (x) => 1 / Math.cosh(x) ** 2 : (x) => Math.exp((-Math.PI / 4) * x * x);
 }
