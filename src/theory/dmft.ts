@@ -98,11 +98,14 @@ export function phiCovariance(kind: TheoryPhi, q: number): (c: number) => number
   const h = new Float64Array(zs.length);
   for (let k = 0; k <= P; k++) {
     const c = (k / P) * q, a = Math.sqrt(Math.max(q - c, 0)), b = Math.sqrt(c);
-    for (let j = 0; j < zs.length; j++) {
+    // h is odd in z (tanh odd, the x-grid symmetric): compute z >= 0 and mirror
+    const mid = (zs.length - 1) / 2;
+    for (let j = mid; j < zs.length; j++) {
       let acc = 0;
       const y = b * zs[j];
       for (let i = 0; i < zs.length; i++) acc += wz[i] * Math.tanh(a * zs[i] + y);
       h[j] = acc;
+      h[2 * mid - j] = -acc;
     }
     let acc = 0;
     for (let j = 0; j < zs.length; j++) acc += wz[j] * h[j] * h[j];
