@@ -24,3 +24,10 @@ export function regex(flag: string, value: string | undefined): RegExp | undefin
     throw new UsageError(`invalid argument: \`${flag}\` must be a regular expression; got ${describe(value)}`);
   }
 }
+
+/** A number for a summary line: `digits` significant digits, exponential below 1e-3 or from 1e4 on, "-" for
+ *  null or non-finite values. */
+export function formatNumber(v: number | null, digits = 4): string {
+  if (v === null || !Number.isFinite(v)) return "-";
+  return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(digits - 1) : v.toPrecision(digits);
+}

@@ -12,7 +12,7 @@ import { singularValues } from "../linalg/svd.ts";
 import { eigenvalues, modeOverlaps, singularVectors } from "../linalg/dense.ts";
 import { createBackend, BACKEND_CHOICES } from "../backend/select.ts";
 import { provenance } from "../provenance.ts";
-import { UsageError, choice, integer, regex } from "./args.ts";
+import { UsageError, choice, integer, regex, formatNumber } from "./args.ts";
 
 export const CONNECTOME_HELP = `strand connectome — load a connectome and measure its structure
 
@@ -130,7 +130,7 @@ export async function connectomeCommand(argv: string[]): Promise<number> {
     overlaps: overlaps ? { diagonal: Array.from(overlaps.diagonal), k: overlaps.k, block: Array.from(overlaps.block), band: overlaps.band, outsideBand: overlaps.outsideBand } : null,
     names: c.names,
   };
-  const fmt = (v: number, d = 4) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(d - 1) : v.toPrecision(d));
+  const fmt = (v: number | null, d = 4) => formatNumber(v, d);
   const lines = [
     `${file}${c.source.entry ? ` [${c.source.entry}]` : c.source.sheet ? ` [${c.source.sheet}]` : ""} (${c.source.format}${c.source.layer ? `, ${c.source.layer}` : ""})`,
     `  neurons N          ${c.n}`,

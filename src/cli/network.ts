@@ -10,7 +10,7 @@ import { singularValues } from "../linalg/svd.ts";
 import { denseJ } from "../network/ensembles.ts";
 import { couplingStructure, prSTheory } from "../network/structure.ts";
 import { provenance } from "../provenance.ts";
-import { UsageError, choice } from "./args.ts";
+import { UsageError, choice, formatNumber } from "./args.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
 
 export const NETWORK_HELP = `strand network — draw a coupling matrix and report its structure
@@ -43,7 +43,7 @@ export async function networkCommand(argv: string[]): Promise<number> {
   const structure = couplingStructure(net, be);
   const svd = values.svd ? singularValues(net.coupling.n, denseJ(net), be) : null;
   const s = net.summary;
-  const f = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(4)) : "-");
+  const f = (v: number | null, d = 4) => formatNumber(v, d);
   const lines = [
     `${choiceOf.kind === "file" ? choiceOf.file : `${net.spec.coupling} network`}: N = ${s.n}${net.coupling.kind === "lowrank" ? `, M = ${s.modes} modes (${net.coupling.m} nonzero), alpha = ${f(s.alpha)}` : ""}`,
     `  target             g_eff ${f(s.g)}${net.coupling.kind === "lowrank" ? `, r_2 ${f(s.r2)}, r_4 ${f(s.r4)}, PR^D ${f(s.prD)}, effective rank alpha PR^D ${f(s.effectiveRank)}` : ""}${s.symmetry ? `, symmetry ${f(s.symmetry)}` : ""}`,

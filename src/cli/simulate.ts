@@ -12,7 +12,7 @@ import os from "node:os";
 import { METHODS, simulate } from "../simulate/simulate.ts";
 import { theory } from "../theory/index.ts";
 import { describe } from "../errors.ts";
-import { UsageError, choice, integer } from "./args.ts";
+import { UsageError, choice, integer, formatNumber } from "./args.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
 
 export const SIMULATE_HELP = `strand simulate — simulate dx/dt = -x + J (G ⊙ phi(x)) and measure its dimension
@@ -111,7 +111,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     ...(workers > 1 && options.trials > 1 ? { executor: workerExecutor(workers) } : {}),
   });
   const R = r.results;
-  const f = (v: number | null, d = 4) => (v === null ? "-" : Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(d - 1) : v.toPrecision(d));
+  const f = (v: number | null, d = 4) => formatNumber(v, d);
   const s = network.summary;
   const lines = [
     `${choiceOf.kind === "file" ? choiceOf.file : `${network.spec.coupling} network`}: N = ${s.n}, ${r.params.coupling}${Number.isFinite(s.g) ? `, g_eff ${f(s.g)}` : ""}${Number.isFinite(s.effectiveRank) && network.coupling.kind === "lowrank" ? `, effective rank ${f(s.effectiveRank)}` : ""}, phi = ${options.phi}`,

@@ -7,7 +7,7 @@ import { writeFileAtomic } from "../io/atomic.ts";
 import { makeNetwork } from "../network/ensembles.ts";
 import { provenance } from "../provenance.ts";
 import { theory } from "../theory/index.ts";
-import { UsageError, choice } from "./args.ts";
+import { UsageError, choice, formatNumber } from "./args.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, networkFromFlags } from "./network-flags.ts";
 
 export const THEORY_HELP = `strand theory — DMFT predictions: C(tau), <phi'>, PR^phi, PR^x, Psi^phi(tau, 0)
@@ -49,7 +49,7 @@ export async function theoryCommand(argv: string[]): Promise<number> {
   if (spec.gains && !(spec.gains instanceof Float64Array)) prG = spec.gains.prG;
   const r = theory(spec.g, { phi, effectiveRank, prG });
   const R = r.results;
-  const f = (v: number | null, d = 5) => (v === null ? "-" : Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(d - 1) : v.toPrecision(d));
+  const f = (v: number | null, d = 5) => formatNumber(v, d);
   const lines = [
     `theory: g_eff ${spec.g}, phi = ${phi}, ${Number.isFinite(effectiveRank) ? `effective rank alpha PR^D ${f(effectiveRank, 4)}` : "i.i.d. couplings"}${prG !== undefined ? `, PR^G ${prG}` : ""}`,
     ...(R.quiescent
