@@ -77,9 +77,8 @@ export class CovarianceAccumulator {
   private readonly blockS: Float64Array[]; // B x n^2 (time blocks)
   private readonly blockBufs: Buf[] | null; // B x n^2 in the backend (trial blocks)
   private readonly blockCount: number[];
-  private snapshot: Float64Array;
+  private snapshot: Float64Array; // pooled S_0 at the last time-block boundary (time blocks only)
   private samplesPerTrial = 0;
-  private readonly sumBuf: Buf;
 
   constructor(
     private readonly be: Backend,
@@ -97,12 +96,11 @@ export class CovarianceAccumulator {
     this.pending = new Array(trials).fill(0);
     this.pooled = be.alloc("float64", (fullLags + 1) * n * n);
     this.diag = new Float64Array(lags + 1);
-    this.sumBuf = be.alloc("float64", n);
     this.sum = new Float64Array(n);
     this.blockS = Array.from({ length: blocks }, () => new Float64Array(blockOfTrial ? 0 : n * n));
     this.blockBufs = blockOfTrial ? Array.from({ length: blocks }, () => be.alloc("float64", n * n)) : null;
     this.blockCount = new Array(blocks).fill(0);
-    this.snapshot = new Float64Array(n * n);
+    this.snapshot = new Float64Array(blockOfTrial ? 0 : n * n);
   }
 
   /** Bytes of backend memory this accumulator needs (for a memory check before allocating). */
@@ -137,6 +135,7 @@ export class CovarianceAccumulator {
     const h = this.be.view(this.hist[k]);
     for (let s = 0; s < f; s++) {
       const a = (L + s) * n;
+      for (let i = 0; i < n; i++) this.sum[i] += h[a + i];
       for (let l = 0; l <= L; l++) {
         const b = (L + s - l) * n;
         let acc = 0;
@@ -144,10 +143,6 @@ export class CovarianceAccumulator {
         this.diag[l] += acc;
       }
     }
-    this.be.fill(this.sumBuf, 0);
-    this.be.rowSumAccum(n, f, this.be.sub(this.hist[k], L * n, f * n), this.sumBuf);
-    const add = this.be.view(this.sumBuf);
-    for (let i = 0; i < n; i++) this.sum[i] += add[i];
     this.be.copyWithin(this.hist[k], 0, f * n, (f + L) * n);
     this.be.fill(this.be.sub(this.hist[k], L * n, FLUSH * n), 0);
     this.pending[k] = 0;
@@ -173,7 +168,6 @@ export class CovarianceAccumulator {
     for (const h of this.hist) this.be.free(h);
     for (const b of this.blockBufs ?? []) this.be.free(b);
     this.be.free(this.pooled);
-    this.be.free(this.sumBuf);
   }
 
   /** A copy of the raw sums. */
