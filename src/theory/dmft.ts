@@ -31,6 +31,9 @@ export type TheoryPhi = "tanh" | "erf";
 export { ConvergenceError };
 
 const SQRT_PI_2 = Math.sqrt(Math.PI) / 2;
+/** largest automatic lag step near g = 1, in units of 1/kappa: pi / dt >= 17.6 kappa */
+const DT_KAPPA_MAX = Math.PI / 17.6;
+const formatShort = (v: number) => Number(v.toPrecision(3)).toString();
 /** standard-normal trapezoid grid */
 const Z_MAX = 10, DZ = 0.02;
 const ZS = Float64Array.from({ length: Math.round((2 * Z_MAX) / DZ) + 1 }, (_, k) => -Z_MAX + k * DZ);
@@ -126,8 +129,10 @@ export function phiCovariance(kind: TheoryPhi, q: number): (c: number) => number
 export interface DmftOptions {
   /** lag step of the periodic grid (default 0.1) */
   dt?: number;
-  /** grid points, a power of two (default: the smallest of 4096 ... 32768 whose frequency step
-   *  2 pi / (points dt) resolves the width 1 - nu of the near-critical factor 1/|X - nu|^2 by 1.5 bins) */
+  /** grid points, a power of two (default: the smallest of 4096 ... 8192 whose frequency step
+   *  2 pi / (points dt) resolves the width 1 - nu of the near-critical factor 1/|X - nu|^2 by 1.5 bins;
+   *  closer to g = 1, when dt is not given, the lag step grows instead (up to pi / (17.6 kappa), where the
+   *  band-limited spectra are below 1e-12), and then the grid, up to 32768 points) */
   points?: number;
 }
 
@@ -154,7 +159,7 @@ export interface DmftSolution {
 export function solveDmft(g: number, phi: TheoryPhi = "tanh", opts: DmftOptions = {}): DmftSolution {
   checkFinite("g", g, { min: 0 });
   checkOneOf("phi", phi, ["tanh", "erf"] as const);
-  const dt = checkFinite("dt", opts.dt ?? 0.1, { positive: true });
+  let dt = checkFinite("dt", opts.dt ?? 0.1, { positive: true });
   if (opts.points !== undefined && (!Number.isInteger(opts.points) || opts.points < 64 || (opts.points & (opts.points - 1)) !== 0)) {
     throw invalid("points", "must be a power of two >= 64", opts.points);
   }
@@ -177,17 +182,23 @@ export function solveDmft(g: number, phi: TheoryPhi = "tanh", opts: DmftOptions 
   if (!(nu0 < 1)) throw new ConvergenceError(`nu = g^2 <phi'>^2 = ${nu0} >= 1 at g = ${g}: no decaying solution (quadrature failure?)`, { nu: nu0 });
   const kappa = Math.sqrt(1 - nu0);
   if (opts.points === undefined) {
-    const need = (1.5 * 2 * Math.PI) / ((1 - nu0) * dt);
-    while (M < need && M < 32768) M *= 2;
-    if (M < need) {
-      throw invalid("g", `is too close to the transition for the frequency grid (1 - nu = ${(1 - nu0).toExponential(2)} needs ${2 ** Math.ceil(Math.log2(need))} points; at most 32768 are used) — near g = 1, PR ~ (g - 1)^3 / 4.27 (tanh, THEORY §4.5)`, g);
+    // the frequency step 2 pi / (M dt) must resolve the ridge of 1/|X - nu|^2 (width 1 - nu) by 1.5 bins
+    const span = (1.5 * 2 * Math.PI) / (1 - nu0);
+    while (M * dt < span && M < 8192) M *= 2;
+    if (M * dt < span && opts.dt === undefined) {
+      // near g = 1 the functions are slow and band-limited (C^x ~ sech(kappa tau), spectrum ~ exp(-pi w / (2 kappa)))
+      // so the lag step can grow: keep the Nyquist frequency pi / dt above 17.6 kappa (spectrum < 1e-12 there).
+      dt = Math.min(span / M, DT_KAPPA_MAX / kappa);
+    }
+    while (M * dt < span && M < 32768) M *= 2;
+    if (M * dt < span) {
+      throw invalid("g", `is too close to the transition for the frequency grid (1 - nu = ${(1 - nu0).toExponential(2)} needs ${2 ** Math.ceil(Math.log2(span / dt))} points at dt = ${formatShort(dt)}; at most 32768 are used) — near g = 1, PR ~ (g - 1)^3 / 4.27 (tanh, THEORY §4.5)`, g);
     }
     ({ half, tau, params } = gridFor(M));
   }
   // RK4 on (C, C'), C'' = C - g^2 F(C)
-  const h = 0.005;
+  const sub = Math.max(1, Math.ceil(dt / 0.005 - 1e-9)), h = dt / sub; // RK4 step <= 0.005, an exact divisor of dt
   const acc = (cv: number) => cv - g * g * F(cv);
-  const sub = Math.round(dt / h);
   const cX = new Float64Array(half + 1);
   let C = q, V = 0, k = 0, stopped = -1;
   cX[0] = q;

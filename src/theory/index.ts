@@ -50,7 +50,9 @@ export function theory(g: number, opts: TheoryOptions = {}): TheoryResult {
   if (!(er > 0)) throw invalid("effectiveRank", "must be a positive number (Infinity for i.i.d. couplings)", er);
   const prG = checkFinite("prG", opts.prG ?? 1, { positive: true, max: 1 });
   const sol = solveDmft(g, phi, opts);
-  const lagsOut = Math.min(sol.tau.length - 1, Math.round(40 / sol.params.dt));
+  // lags reported: tau <= 40, or five correlation times 1/kappa when longer (near g = 1)
+  const tauOut = Math.max(40, sol.kappa > 0 ? 5 / sol.kappa : 0);
+  const lagsOut = Math.min(sol.tau.length - 1, Math.round(tauOut / sol.params.dt));
   const params = { g, phi, effectiveRank: Number.isFinite(er) ? er : null, prG: opts.prG ?? null, ...sol.params };
   const ac = { tau: Array.from(sol.tau.subarray(0, lagsOut + 1)), cPhi: Array.from(sol.cPhi.subarray(0, lagsOut + 1)), cX: Array.from(sol.cX.subarray(0, lagsOut + 1)) };
   if (sol.quiescent) {

@@ -26,6 +26,37 @@ describe("i.i.d. tanh theory", () => {
     expect(Math.abs(r.prXIid! - prX)).toBeLessThan(0.5e-5 + num * prX);
   });
 
+  it("approaches the near-critical law PR^a = eps^3 / 4.27, C^x(0) = eps, 1 - nu = eps^2 / 3 as g -> 1+ (PRL)", () => {
+    // The law is leading order in eps = g - 1, so at g = 1.05 ... 1.2 the ratio PR / (eps^3 / 4.27) is still
+    // 0.79 ... 0.46 (it must rise monotonically toward 1). The limit itself: the ratios r(eps) = 1 + a eps +
+    // b eps^2 + O(eps^3) at eps = 0.02, 0.03, 0.04, extrapolated to 0 by the quadratic through them
+    // (Lagrange weights 6, -8, 3). The O(eps^3) remainder is ~ 1e-3 (the spread between this and the
+    // extrapolation from 0.01-0.03, 0.9973 vs 0.9980); 4.27 is given to 3 digits (1.2e-3): tolerance 5e-3
+    // for PR, 2e-3 for the exact limits of C^x(0)/eps and 3 (1 - nu)/eps^2.
+    const ratios = (g: number) => {
+      const r = theory(g).results, e = g - 1;
+      return [(4.27 * r.prPhiIid!) / e ** 3, (4.27 * r.prXIid!) / e ** 3, r.cX0 / e, (3 * (1 - r.nu)) / e ** 2];
+    };
+    const coarse = [1.2, 1.1, 1.05].map((g) => ratios(g)[0]);
+    expect(coarse[0]).toBeLessThan(coarse[1]);
+    expect(coarse[1]).toBeLessThan(coarse[2]);
+    const [a, b, c] = [1.02, 1.03, 1.04].map(ratios);
+    expect(c[0]).toBeLessThan(1);
+    expect(coarse[2]).toBeLessThan(c[0]);
+    const limit = a.map((_, i) => 6 * a[i] - 8 * b[i] + 3 * c[i]);
+    expect(Math.abs(limit[0] - 1)).toBeLessThan(5e-3);
+    expect(Math.abs(limit[1] - 1)).toBeLessThan(5e-3);
+    expect(Math.abs(limit[2] - 1)).toBeLessThan(2e-3);
+    expect(Math.abs(limit[3] - 1)).toBeLessThan(2e-3);
+  });
+
+  it("is converged near g = 1 when the automatic lag step grows (g = 1.1: grid 8192 -> 16384, dt 0.474 -> 0.25)", () => {
+    const a = theory(1.1), b = theory(1.1, { dt: 0.25, points: 16384 });
+    expect(a.params.dt).toBeGreaterThan(0.1);
+    expect(rel(a.results.prPhiIid!, b.results.prPhiIid!)).toBeLessThan(2e-4);
+    expect(rel(a.results.prXIid!, b.results.prXIid!)).toBeLessThan(2e-4);
+  });
+
   it("is converged in the lag step and grid size (g = 10: dt 0.1 -> 0.05, 4096 -> 8192 points)", () => {
     const a = theory(10).results, b = theory(10, { dt: 0.05, points: 8192 }).results;
     expect(rel(a.prPhiIid!, b.prPhiIid!)).toBeLessThan(1e-5);
@@ -123,7 +154,8 @@ describe("random-mode model and gains", () => {
     const q = theory(0.9).results;
     expect(q.quiescent).toBe(true);
     expect(q.prPhi).toBeNull();
-    expect(() => theory(1.01)).toThrow(/`g` is too close to the transition/);
+    expect(() => theory(1.0001)).toThrow(/`g` is too close to the transition/);
+    expect(() => theory(1.01, { dt: 0.1 })).toThrow(/`g` is too close to the transition/);
     expect(() => theory(50)).toThrow(/`g` must be <= 40 for phi = tanh/);
     expect(() => theory(2, { effectiveRank: 0 })).toThrow(/`effectiveRank` must be a positive number/);
     expect(() => theory(Number.NaN)).toThrow(/`g` must be a finite number/);
