@@ -148,3 +148,79 @@ export function bidiag_f64(n: i32, a: usize, d: usize, e: usize, w: usize): void
     wnext = t;
   }
 }
+
+// The orthogonal factors of A = U B V^T from the reflectors bidiag_f64 leaves in a (LAPACK's layout):
+// left reflector k is v = (a[k][k] - d_k, a[k+1][k], ..., a[n-1][k]) with H_k = I - 2 v v^T / |v|^2 on
+// indices k..n-1 (at k = n-1 it is the sign flip that gives d_{n-1} its sign); right reflector k is
+// u = a[k][k+1..n-1] (its first entry already stored as y_0 - e_k) on indices k+1..n-1.
+// U = H_0 H_1 ... H_{n-1}, so U^T = H_{n-1} ... H_0 is formed as ((I H_{n-1}) H_{n-2}) ... H_0: each step
+// right-multiplies rows k..n-1 (the only rows with entries in columns >= k) as row -= (2 row.v / |v|^2) v,
+// a dot and an axpy along the row, 4 (n - k)^2 flops; likewise V^T = G_{n-2} ... G_0. Output: ut and vt
+// (n x n, row-major), row a = the a-th left / right singular vector of B's basis. w: n float64 of scratch.
+export function bidiag_vectors_f64(n: i32, a: usize, d: usize, ut: usize, vt: usize, w: usize): void {
+  let row = <usize>n << 3;
+  for (let pass = 0; pass < 2; pass++) {
+    let out = pass == 0 ? ut : vt;
+    memory.fill(out, 0, <usize>n * row);
+    for (let i = 0; i < n; i++) store<f64>(out + <usize>i * row + (<usize>i << 3), 1.0);
+    for (let k = n - 1; k >= 0; k--) {
+      let start = pass == 0 ? k : k + 1; // first index the reflector acts on
+      if (start >= n) continue;
+      let len = n - start;
+      let so = <usize>start << 3;
+      let vv = 0.0;
+      if (pass == 0) {
+        for (let i = 0; i < len; i++) {
+          let x = load<f64>(a + <usize>(start + i) * row + (<usize>k << 3));
+          if (i == 0) x -= load<f64>(d + (<usize>k << 3));
+          store<f64>(w + (<usize>i << 3), x);
+          vv += x * x;
+        }
+      } else {
+        memory.copy(w, a + <usize>k * row + so, <usize>len << 3);
+        vv = __dot(len, w, w);
+      }
+      if (vv == 0) continue;
+      let scale = -2.0 / vv;
+      for (let r = start; r < n; r++) {
+        let rr = out + <usize>r * row + so;
+        __axpy(len, scale * __dot(len, rr, w), w, rr);
+      }
+    }
+  }
+}
+
+// A sequence of plane rotations of adjacent rows of x (n columns): for j = 0..count-1, rows
+// (first + j, first + j + 1) <- (c r1 + s r2, c r2 - s r1) with c = cs[j], s = sn[j] (BLAS drot), in order.
+// Applies one QR sweep of the bidiagonal SVD to the accumulated singular vectors (rows contiguous).
+export function rot_seq_f64(n: i32, x: usize, first: i32, count: i32, cs: usize, sn: usize): void {
+  let row = <usize>n << 3;
+  for (let j = 0; j < count; j++) {
+    let r1 = x + <usize>(first + j) * row;
+    __rot(n, r1, r1 + row, load<f64>(cs + (<usize>j << 3)), load<f64>(sn + (<usize>j << 3)));
+  }
+}
+
+// One plane rotation of rows r1, r2 of x (n columns), as rot_seq_f64.
+export function rot_pair_f64(n: i32, x: usize, r1: i32, r2: i32, c: f64, s: f64): void {
+  let row = <usize>n << 3;
+  __rot(n, x + <usize>r1 * row, x + <usize>r2 * row, c, s);
+}
+
+// @ts-ignore: decorator
+@inline function __rot(len: i32, p: usize, q: usize, c: f64, s: f64): void {
+  let vc = f64x2.splat(c), vs = f64x2.splat(s);
+  let j = 0;
+  for (; j + 2 <= len; j += 2) {
+    let o = <usize>j << 3;
+    let a = v128.load(p + o), b = v128.load(q + o);
+    v128.store(p + o, __madd<f64>(f64x2.mul(vc, a), vs, b));
+    v128.store(q + o, f64x2.sub(f64x2.mul(vc, b), f64x2.mul(vs, a)));
+  }
+  for (; j < len; j++) {
+    let o = <usize>j << 3;
+    let a = load<f64>(p + o), b = load<f64>(q + o);
+    store<f64>(p + o, c * a + s * b);
+    store<f64>(q + o, c * b - s * a);
+  }
+}

@@ -5,6 +5,7 @@
  * to float32 only when stored), so for float32 it is the more accurate of the two backends.
  * Integration follows assembly/ode.ts stage by stage (same tableau, same stored intermediates).
  */
+import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import type { DType, FloatArray } from "../errors.ts";
 import type { Backend, Buf, Coupling, EulerScratch, PhiKind, Rk4Scratch, Rng } from "./types.ts";
 import { phiScalar, dphiScalar } from "./special.ts";
@@ -244,6 +245,53 @@ export class JsBackend implements Backend {
       } else E[k] = 0;
     }
   }
+  bidiagVectors(n: number, a: Buf, d: Buf, ut: Buf, vt: Buf, w: Buf): void {
+    const A = this.d(a), D = this.d(d), W = this.d(w);
+    for (const [pass, out] of [[0, this.d(ut)], [1, this.d(vt)]] as const) {
+      out.fill(0);
+      for (let i = 0; i < n; i++) out[i * n + i] = 1;
+      for (let k = n - 1; k >= 0; k--) {
+        const start = pass === 0 ? k : k + 1;
+        if (start >= n) continue;
+        let vv = 0;
+        for (let i = start; i < n; i++) {
+          W[i] = pass === 0 ? A[i * n + k] - (i === k ? D[k] : 0) : A[k * n + i];
+          vv += W[i] * W[i];
+        }
+        if (vv === 0) continue;
+        for (let r = start; r < n; r++) {
+          let dot = 0;
+          for (let j = start; j < n; j++) dot += out[r * n + j] * W[j];
+          const c = (-2 * dot) / vv;
+          for (let j = start; j < n; j++) out[r * n + j] += c * W[j];
+        }
+      }
+    }
+  }
+
+  eig(n: number, a: Buf, wr: Buf, wi: Buf): number {
+    if (n === 0) return 0;
+    const A = this.d(a);
+    const evd = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(A.subarray(i * n, i * n + n)))), { assumeSymmetric: false });
+    this.d(wr).set(evd.realEigenvalues);
+    this.d(wi).set(evd.imaginaryEigenvalues);
+    return 0;
+  }
+
+  rotSeq(n: number, x: Buf, first: number, count: number, cs: Buf, sn: Buf): void {
+    const C = this.d(cs), S = this.d(sn);
+    for (let j = 0; j < count; j++) this.rotPair(n, x, first + j, first + j + 1, C[j], S[j]);
+  }
+
+  rotPair(n: number, x: Buf, r1: number, r2: number, c: number, s: number): void {
+    const X = this.d(x);
+    for (let j = 0; j < n; j++) {
+      const p = X[r1 * n + j], q = X[r2 * n + j];
+      X[r1 * n + j] = c * p + s * q;
+      X[r2 * n + j] = c * q - s * p;
+    }
+  }
+
 
   rngCreate(state: Uint32Array): Rng {
     return new JsRng(Uint32Array.from(state));

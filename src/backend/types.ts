@@ -12,7 +12,10 @@
  *   euler/rk4: one step of dx/dt = -x + J (g ⊙ phi(x)) + input for k trajectories, x updated in place
  *   covLagAccum: C_l += sum_s a(t_s) a(t_s - l)^T for l = 0..lags, history (lags + k) x n, acc (lags+1) n x n f64
  *   rng: xoshiro128** + polar Box–Muller, bit-identical on both backends.
- *   bidiag: A = U B V^T, B upper bidiagonal (Householder, Golub–Kahan), the O(n^3) stage of the SVD.
+ *   bidiag: A = U B V^T, B upper bidiagonal (Householder, Golub–Kahan), the O(n^3) stage of the SVD;
+ *   bidiagVectors forms U^T, V^T from its reflectors; rotSeq / rotPair apply the QR stage's plane rotations.
+ *   eig: Householder Hessenberg reduction + Francis double-shift QR, eigenvalues only (the js backend
+ *   delegates to ml-matrix's JAMA port, an independent implementation to check the kernel against).
  */
 import type { DType, FloatArray } from "../errors.ts";
 
@@ -91,6 +94,14 @@ export interface Backend {
   // dense linear algebra (float64)
   /** Householder bidiagonalisation of the n x n matrix a (destroyed): diagonal d, superdiagonal e (n each, e[n-1] = 0); scratch w (2n). */
   bidiag(n: number, a: Buf, d: Buf, e: Buf, w: Buf): void;
+  /** U^T and V^T (n x n; row a = basis vector a) from the reflectors bidiag left in a and its d; scratch w (n). */
+  bidiagVectors(n: number, a: Buf, d: Buf, ut: Buf, vt: Buf, w: Buf): void;
+  /** for j < count: rows (first + j, first + j + 1) of x (n columns) <- (c r1 + s r2, c r2 - s r1), c = cs[j], s = sn[j] */
+  rotSeq(n: number, x: Buf, first: number, count: number, cs: Buf, sn: Buf): void;
+  /** eigenvalues (wr + i wi, unordered) of the n x n matrix a (destroyed); scratch w (2n). 0, or -1 if the QR iteration did not converge */
+  eig(n: number, a: Buf, wr: Buf, wi: Buf, w: Buf): number;
+  /** one rotation of rows r1, r2 of x (n columns), as rotSeq */
+  rotPair(n: number, x: Buf, r1: number, r2: number, c: number, s: number): void;
 
   // random numbers
   rngCreate(state: Uint32Array): Rng;

@@ -45,6 +45,11 @@ interface Exports {
   rng_normal_f64(n: number, state: number, mean: number, std: number, out: number): void;
   rng_uniform_f64(n: number, state: number, out: number): void;
   bidiag_f64(n: number, a: number, d: number, e: number, w: number): void;
+  bidiag_vectors_f64(n: number, a: number, d: number, ut: number, vt: number, w: number): void;
+  rot_seq_f64(n: number, x: number, first: number, count: number, cs: number, sn: number): void;
+  rot_pair_f64(n: number, x: number, r1: number, r2: number, c: number, s: number): void;
+  hessenberg_f64(n: number, a: number, w: number): void;
+  hqr_f64(n: number, a: number, wr: number, wi: number): number;
 }
 
 const PAGE = 65536;
@@ -256,6 +261,20 @@ export class WasmBackend implements Backend {
 
   bidiag(n: number, a: Buf, d: Buf, e: Buf, w: Buf): void {
     this.ex.bidiag_f64(n, this.p(a), this.p(d), this.p(e), this.p(w));
+  }
+  bidiagVectors(n: number, a: Buf, d: Buf, ut: Buf, vt: Buf, w: Buf): void {
+    this.ex.bidiag_vectors_f64(n, this.p(a), this.p(d), this.p(ut), this.p(vt), this.p(w));
+  }
+  rotSeq(n: number, x: Buf, first: number, count: number, cs: Buf, sn: Buf): void {
+    this.ex.rot_seq_f64(n, this.p(x), first, count, this.p(cs), this.p(sn));
+  }
+  rotPair(n: number, x: Buf, r1: number, r2: number, c: number, s: number): void {
+    this.ex.rot_pair_f64(n, this.p(x), r1, r2, c, s);
+  }
+  eig(n: number, a: Buf, wr: Buf, wi: Buf, w: Buf): number {
+    if (n === 0) return 0;
+    this.ex.hessenberg_f64(n, this.p(a), this.p(w));
+    return this.ex.hqr_f64(n, this.p(a), this.p(wr), this.p(wi));
   }
 
   rngCreate(state: Uint32Array): Rng {

@@ -121,8 +121,8 @@ export async function connectomeCommand(argv: string[]): Promise<number> {
   // numpy.linalg.matrix_rank's threshold: S_max * N * eps
   const numericalRank = svd ? svd.filter((v) => v > svd[0] * c.n * 2 ** -52).length : null;
   const vectors = params.vectors === "yes" || (params.vectors === "auto" && c.n <= 600);
-  const eig = vectors ? eigenvalues(c.n, J, { maxN: Infinity }) : null;
-  const overlaps = vectors ? modeOverlaps(c.n, singularVectors(c.n, J, { maxN: Infinity })) : null;
+  const eig = vectors ? eigenvalues(c.n, J, be) : null;
+  const overlaps = vectors ? modeOverlaps(c.n, singularVectors(c.n, J, be)) : null;
   const strongest = overlaps ? Array.from(overlaps.diagonal, (v, a) => [a, v] as const).sort((x, y) => Math.abs(y[1]) - Math.abs(x[1])).slice(0, 5) : [];
   const results = {
     n: c.n, stats: c.stats, source: c.source, signs, normalization, structure, numericalRank, singularValues: svd ? Array.from(svd) : null,

@@ -4,26 +4,14 @@
  * matrix O_ab = u_a . v_b, whose diagonal is compared with the random band +/- 2.5/sqrt(N) (for random
  * modes, u_a . v_b ~ N(0, 1/N)).
  *
- * These use ml-matrix (JAMA's Hessenberg/Francis QR and Golub–Kahan SVD in plain JavaScript): correct and
- * well kept, but O(N^3) in scalar JS, ~1 s at N = 300 and ~30 s at N = 1000, so calls above `maxN`
- * (default 1200) are refused with a message rather than left running for many minutes. The singular
- * *values* alone have a fast path (src/linalg/svd.ts, wasm).
+ * Both run on a Backend. Singular vectors: src/linalg/svd.ts (Householder bidiagonalisation, reflectors
+ * accumulated into U^T and V^T, Golub–Kahan QR rotations applied to their rows). Eigenvalues: Householder
+ * reduction to Hessenberg form and the Francis double-shift QR iteration, values only (assembly/eig.ts);
+ * the js backend delegates to ml-matrix (JAMA), an independent implementation the tests compare against.
  */
-import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from "ml-matrix";
-import { checkArray, checkSize, invalid } from "../errors.ts";
-
-function toMatrix(n: number, A: Float64Array): Matrix {
-  const M = new Matrix(n, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) M.set(i, j, A[i * n + j]);
-  return M;
-}
-
-function checkInput(n: number, A: Float64Array, maxN: number, what: string) {
-  checkSize("n", n);
-  checkArray("A", A, n * n, "float64");
-  if (n > maxN) throw invalid("n", `is above the ${what} limit maxN = ${maxN} (the dense JS solver is O(N^3): ~30 s at N = 1000); raise maxN to proceed`, n);
-  for (let k = 0; k < A.length; k++) if (!Number.isFinite(A[k])) throw invalid("A", `must hold finite values (index ${k})`, A[k]);
-}
+import type { Backend } from "../backend/types.ts";
+import { ConvergenceError, checkArray, checkSize, invalid } from "../errors.ts";
+import { svd } from "./svd.ts";
 
 export interface Eigenvalues {
   re: Float64Array;
@@ -32,35 +20,42 @@ export interface Eigenvalues {
   spectralRadius: number;
 }
 
-/** All (complex) eigenvalues of the n x n row-major matrix A, in decreasing order of modulus. */
-export function eigenvalues(n: number, A: Float64Array, opts: { maxN?: number } = {}): Eigenvalues {
-  checkInput(n, A, opts.maxN ?? 1200, "eigenvalue");
-  if (n === 0) return { re: new Float64Array(0), im: new Float64Array(0), spectralRadius: 0 };
-  const evd = new EigenvalueDecomposition(toMatrix(n, A));
-  const order = evd.realEigenvalues.map((r, k) => [r, evd.imaginaryEigenvalues[k]] as const).sort((a, b) => Math.hypot(b[0], b[1]) - Math.hypot(a[0], a[1]));
+/** All (complex) eigenvalues of the n x n row-major matrix A, in decreasing order of modulus, on the backend
+ *  (wasm: Hessenberg + Francis QR kernels; js: ml-matrix). */
+export function eigenvalues(n: number, A: Float64Array, be: Backend): Eigenvalues {
+  checkSize("n", n);
+  checkArray("A", A, n * n, "float64");
+  for (let k = 0; k < A.length; k++) if (!Number.isFinite(A[k])) throw invalid("A", `must hold finite values (index ${k})`, A[k]);
+  const a = be.alloc("float64", n * n), wr = be.alloc("float64", n), wi = be.alloc("float64", n), w = be.alloc("float64", 2 * n);
+  let re: Float64Array, im: Float64Array;
+  try {
+    be.write(a, A);
+    if (be.eig(n, a, wr, wi, w) !== 0) throw new ConvergenceError(`the QR iteration for the eigenvalues did not converge (n = ${n})`, { n });
+    re = be.read(wr) as Float64Array;
+    im = be.read(wi) as Float64Array;
+  } finally {
+    for (const b of [a, wr, wi, w]) be.free(b);
+  }
+  const order = Array.from({ length: n }, (_, k) => k).sort((x, y) => Math.hypot(re[y], im[y]) - Math.hypot(re[x], im[x]) || re[y] - re[x] || im[y] - im[x]);
   return {
-    re: Float64Array.from(order, (p) => p[0]),
-    im: Float64Array.from(order, (p) => p[1]),
-    spectralRadius: Math.hypot(order[0][0], order[0][1]),
+    re: Float64Array.from(order, (k) => re[k]),
+    im: Float64Array.from(order, (k) => im[k]),
+    spectralRadius: n ? Math.hypot(re[order[0]], im[order[0]]) : 0,
   };
 }
 
 export interface SingularVectors {
   /** singular values, decreasing */
   s: Float64Array;
-  /** n x n row-major; column a is the left singular vector u_a */
-  U: Float64Array;
-  /** n x n row-major; column a is the right singular vector v_a */
-  V: Float64Array;
+  /** n x n row-major; row a is the left singular vector u_a (U^T) */
+  ut: Float64Array;
+  /** n x n row-major; row a is the right singular vector v_a (V^T) */
+  vt: Float64Array;
 }
 
-/** Full SVD A = U diag(s) V^T. */
-export function singularVectors(n: number, A: Float64Array, opts: { maxN?: number } = {}): SingularVectors {
-  checkInput(n, A, opts.maxN ?? 1200, "SVD");
-  if (n === 0) return { s: new Float64Array(0), U: new Float64Array(0), V: new Float64Array(0) };
-  const svd = new SingularValueDecomposition(toMatrix(n, A), { autoTranspose: false });
-  const U = svd.leftSingularVectors, V = svd.rightSingularVectors;
-  return { s: Float64Array.from(svd.diagonal), U: Float64Array.from(U.to1DArray()), V: Float64Array.from(V.to1DArray()) };
+/** Full SVD A = U diag(s) V^T on the backend (src/linalg/svd.ts: wasm Householder + QR with vectors). */
+export function singularVectors(n: number, A: Float64Array, be: Backend): SingularVectors {
+  return svd(n, A, be);
 }
 
 export interface ModeOverlaps {
@@ -77,10 +72,10 @@ export interface ModeOverlaps {
 
 /** Left/right singular-vector overlaps (THEORY §6, PRX Fig. 6). */
 export function modeOverlaps(n: number, sv: SingularVectors, k = Math.min(n, 50)): ModeOverlaps {
-  const { U, V } = sv;
+  const { ut, vt } = sv;
   const dot = (a: number, b: number) => {
     let s = 0;
-    for (let i = 0; i < n; i++) s += U[i * n + a] * V[i * n + b];
+    for (let i = 0; i < n; i++) s += ut[a * n + i] * vt[b * n + i];
     return s;
   };
   const diagonal = Float64Array.from({ length: n }, (_, a) => dot(a, a));
