@@ -1,9 +1,10 @@
 /**
- * Singular values (values only) of a dense float64 matrix: strand (wasm bidiagonalisation + Golub–Kahan QR)
- * vs numpy.linalg.svd(compute_uv=False) (LAPACK dgesdd via OpenBLAS, both cores) on the same matrices, in
- * the same run: N = 1000 Gaussian, and the 2952 x 2952 larval Drosophila matrix from ../shared/data when
- * present. numpy runs only when python3 with numpy is installed (skipped with a message otherwise).
- * Run: npx tsx bench/svd.bench.ts
+ * Dense float64 linear algebra for connectome structure, strand (wasm kernels) vs numpy (LAPACK via
+ * OpenBLAS, both cores) on the same matrices in the same run: singular values only (numpy.linalg.svd
+ * compute_uv=False), the full SVD with the left/right overlaps u_a.v_a (numpy.linalg.svd), and the complex
+ * eigenvalues (numpy.linalg.eigvals). Matrices: N = 1000 Gaussian, and the 2952 x 2952 larval Drosophila
+ * matrix from ../shared/data when present. numpy runs only when python3 with numpy is installed.
+ * Run: npx tsx bench/svd.bench.ts [values|vectors|eig ...]   (default: all three)
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -14,7 +15,8 @@ import { createBackend } from "../src/backend/select.ts";
 import { fillNormal, seedState } from "../src/backend/rng.ts";
 import { readConnectome } from "../src/io/connectome-file.ts";
 import { writeNpy } from "../src/io/npy.ts";
-import { singularValues } from "../src/linalg/svd.ts";
+import { eigenvalues } from "../src/linalg/dense.ts";
+import { singularValues, svd } from "../src/linalg/svd.ts";
 import { machine } from "../src/cli/bench.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -40,21 +42,51 @@ try {
   console.log("python3 with numpy not found: numpy timings skipped");
 }
 const m = machine();
-console.log(`singular values, values only — ${m.cpu}, ${m.cores} cores, ${m.node}`);
-console.log("case              N     strand s    numpy s   strand/numpy   max |S_strand - S_numpy| / S_1");
-for (const c of cases) {
-  const t = performance.now();
-  const s = singularValues(c.n, c.A, be);
-  const ts = (performance.now() - t) / 1000;
-  let line = `${c.name.padEnd(14)} ${String(c.n).padStart(5)}  ${ts.toFixed(2).padStart(10)}`;
-  if (python) {
-    const f = path.join(tmp, "a.npy");
-    writeFileSync(f, writeNpy(c.A, [c.n, c.n]));
-    const out = execFileSync("python3", [path.join(here, "numpy_svd.py"), f], { encoding: "utf8", maxBuffer: 1 << 28 });
-    const { seconds, s: sn } = JSON.parse(out) as { seconds: number; s: number[] };
-    let diff = 0;
-    for (let k = 0; k < c.n; k++) diff = Math.max(diff, Math.abs(s[k] - sn[k]));
-    line += `  ${seconds.toFixed(2).padStart(9)}  ${(ts / seconds).toFixed(2).padStart(13)}   ${(diff / s[0]).toExponential(1)}`;
+const modes = process.argv.slice(2).length ? process.argv.slice(2) : ["values", "vectors", "eig"];
+console.log(`${m.cpu}, ${m.cores} cores, ${m.node}; float64`);
+console.log("task      case              N     strand s    numpy s   strand/numpy   agreement");
+for (const mode of modes) {
+  for (const c of cases) {
+    const t = performance.now();
+    let ours: { s?: Float64Array; overlaps?: Float64Array; re?: Float64Array; im?: Float64Array };
+    if (mode === "values") ours = { s: singularValues(c.n, c.A, be) };
+    else if (mode === "vectors") {
+      const r = svd(c.n, c.A, be);
+      ours = { s: r.s, overlaps: Float64Array.from({ length: c.n }, (_, a) => {
+        let d = 0;
+        for (let i = 0; i < c.n; i++) d += r.ut[a * c.n + i] * r.vt[a * c.n + i];
+        return d;
+      }) };
+    } else ours = eigenvalues(c.n, c.A, be);
+    const ts = (performance.now() - t) / 1000;
+    let line = `${mode.padEnd(9)} ${c.name.padEnd(14)} ${String(c.n).padStart(5)}  ${ts.toFixed(2).padStart(10)}`;
+    if (python) {
+      const f = path.join(tmp, "a.npy");
+      writeFileSync(f, writeNpy(c.A, [c.n, c.n]));
+      const out = JSON.parse(execFileSync("python3", [path.join(here, "numpy_svd.py"), f, mode], { encoding: "utf8", maxBuffer: 1 << 30 }));
+      let agreement: string;
+      if (mode === "eig") {
+        // eigenvalues as sets: for the 100 largest of ours, the distance to the nearest of numpy's, / |lambda_1|
+        let worst = 0;
+        for (let k = 0; k < Math.min(100, c.n); k++) {
+          let best = Infinity;
+          for (let j = 0; j < c.n; j++) best = Math.min(best, Math.hypot(ours.re![k] - out.re[j], ours.im![k] - out.im[j]));
+          worst = Math.max(worst, best);
+        }
+        agreement = `leading 100 eigenvalues within ${(worst / Math.hypot(out.re[0], out.im[0])).toExponential(1)} |lambda_1|`;
+      } else {
+        let diff = 0;
+        for (let k = 0; k < c.n; k++) diff = Math.max(diff, Math.abs(ours.s![k] - out.s[k]));
+        agreement = `max |dS| / S_1 ${(diff / ours.s![0]).toExponential(1)}`;
+        if (mode === "vectors") {
+          // overlaps of simple singular values are sign-invariant; compare the modes above 1e-8 S_1
+          let dd = 0;
+          for (let a = 0; a < c.n; a++) if (out.s[a] > 1e-8 * out.s[0]) dd = Math.max(dd, Math.abs(ours.overlaps![a] - out.overlaps[a]));
+          agreement += `, max |d(u_a.v_a)| ${dd.toExponential(1)}`;
+        }
+      }
+      line += `  ${out.seconds.toFixed(2).padStart(9)}  ${(ts / out.seconds).toFixed(2).padStart(13)}   ${agreement}`;
+    }
+    console.log(line);
   }
-  console.log(line);
 }

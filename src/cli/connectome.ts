@@ -39,8 +39,8 @@ Options:
   --svd S             auto | yes | no: compute all singular values (O(N^3): ~1 s at N = 1000, ~13 s at
                       N = 2952 on one core); auto = yes up to N = 3000            (default: auto)
   --vectors V         auto | yes | no: eigenvalues of J (spectral radius) and the left/right singular-vector
-                      overlaps u_a . v_a with the random band 2.5/sqrt(N); dense JS solver, ~1 s at N = 300,
-                      ~30 s at N = 1000; auto = yes up to N = 600                 (default: auto)
+                      overlaps u_a . v_a with the random band 2.5/sqrt(N) (wasm kernels, O(N^3): ~10 s at
+                      N = 1000, a few minutes at N = 2952); auto = yes up to N = 1500   (default: auto)
   --backend B         auto | wasm | js                                      (default: auto)
   --json FILE         also write { params, provenance, results } to FILE ("-" for stdout)
 
@@ -120,7 +120,7 @@ export async function connectomeCommand(argv: string[]): Promise<number> {
   const svd = params.svd === "yes" || (params.svd === "auto" && c.n <= 3000) ? singularValues(c.n, J, be) : null;
   // numpy.linalg.matrix_rank's threshold: S_max * N * eps
   const numericalRank = svd ? svd.filter((v) => v > svd[0] * c.n * 2 ** -52).length : null;
-  const vectors = params.vectors === "yes" || (params.vectors === "auto" && c.n <= 600);
+  const vectors = params.vectors === "yes" || (params.vectors === "auto" && c.n <= 1500);
   const eig = vectors ? eigenvalues(c.n, J, be) : null;
   const overlaps = vectors ? modeOverlaps(c.n, singularVectors(c.n, J, be)) : null;
   const strongest = overlaps ? Array.from(overlaps.diagonal, (v, a) => [a, v] as const).sort((x, y) => Math.abs(y[1]) - Math.abs(x[1])).slice(0, 5) : [];
@@ -146,7 +146,7 @@ export async function connectomeCommand(argv: string[]): Promise<number> {
           `  spectral radius    ${fmt(eig.spectralRadius)};  leading eigenvalues ${Array.from({ length: Math.min(3, c.n) }, (_, k) => `${fmt(eig.re[k])}${eig.im[k] ? `${eig.im[k] > 0 ? "+" : "-"}${fmt(Math.abs(eig.im[k]))}i` : ""}`).join(", ")}`,
           `  mode overlaps      u_a.v_a outside the random band ±${fmt(overlaps.band, 3)}: ${overlaps.outsideBand} of ${c.n};  strongest ${strongest.map(([a, v]) => `a=${a + 1}: ${fmt(v, 3)}`).join(", ")}`,
         ]
-      : ["  eigenvalues        not computed (--vectors yes to force; slow above N ~ 1000)"]),
+      : ["  eigenvalues        not computed (--vectors yes to force; minutes above N ~ 2000)"]),
   ];
   // with --json - the JSON owns stdout, so the summary goes to stderr
   (values.json === "-" ? console.error : console.log)(lines.join("\n"));

@@ -7,15 +7,18 @@
 import { UsageError, choice, integer, regex } from "./args.ts";
 import { applySigns, normalizeBalanced } from "../network/connectome.ts";
 import { describe } from "../errors.ts";
-import { makeNetwork, type Network, type NetworkSpec } from "../network/ensembles.ts";
+import { makeNetwork, standInNetwork, type Network, type NetworkSpec } from "../network/ensembles.ts";
 import { readConnectome } from "../io/connectome-file.ts";
+import { createBackend } from "../backend/select.ts";
+import { modeOverlaps } from "../linalg/dense.ts";
+import { singularValues, svd } from "../linalg/svd.ts";
 import { SPECTRUM_KINDS } from "../network/spectra.ts";
 
 export const NETWORK_FLAG_OPTIONS = {
   coupling: { type: "string" }, n: { type: "string" }, g: { type: "string" }, symmetry: { type: "string" },
   alpha: { type: "string" }, spectrum: { type: "string" }, "pr-d": { type: "string" }, "beta-d": { type: "string" },
   gamma: { type: "string" }, "effective-rank": { type: "string" }, "pr-g": { type: "string" },
-  "overlap-gamma": { type: "string" }, "overlap-beta": { type: "string" }, seed: { type: "string" }, file: { type: "string" },
+  "overlap-gamma": { type: "string" }, "overlap-beta": { type: "string" }, seed: { type: "string" }, file: { type: "string" }, "stand-in": { type: "string" },
   layer: { type: "string" }, include: { type: "string" }, signs: { type: "string" }, normalize: { type: "string" },
 } as const;
 
@@ -38,7 +41,10 @@ export const NETWORK_FLAGS_HELP = `Connectivity:
   --seed S            random seed (every draw is seeded; independent streams per object)  (default: 1)
   --file F            --coupling file: a connectome file (see strand connectome --help), with
   --layer L, --include RE, --signs none|column, --normalize none|balanced as in strand connectome
-                      (default: raw weights, no signs)`;
+                      (default: raw weights, no signs)
+  --stand-in S        --coupling file: none | random | overlaps — replace the connectome by its random-mode
+                      stand-in: D_a = its singular values, random modes (random), or random modes with the
+                      measured diagonal overlaps u_a.v_a as rho_a (overlaps; THEORY §6)   (default: none)`;
 
 function num(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -49,7 +55,7 @@ function num(flag: string, v: string | undefined): number | undefined {
 
 export type NetworkChoice =
   | { kind: "spec"; spec: NetworkSpec }
-  | { kind: "file"; file: string; seed: number; layer: "chemical" | "electrical" | "all"; include?: string; signs: "none" | "column"; normalize: "none" | "balanced" };
+  | { kind: "file"; file: string; seed: number; layer: "chemical" | "electrical" | "all"; include?: string; signs: "none" | "column"; normalize: "none" | "balanced"; standIn: "none" | "random" | "overlaps" };
 
 export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPTIONS, string>>): NetworkChoice {
   const coupling = choice("--coupling", v.coupling, ["iid", "rmm", "file"] as const, "rmm");
@@ -62,9 +68,10 @@ export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPT
       layer: choice("--layer", v.layer, ["chemical", "electrical", "all"] as const, "chemical"),
       signs: choice("--signs", v.signs, ["none", "column"] as const, "none"),
       normalize: choice("--normalize", v.normalize, ["none", "balanced"] as const, "none"),
+      standIn: choice("--stand-in", v["stand-in"], ["none", "random", "overlaps"] as const, "none"),
     };
   }
-  for (const k of ["layer", "include", "signs", "normalize"] as const) {
+  for (const k of ["layer", "include", "signs", "normalize", "stand-in"] as const) {
     if (v[k] !== undefined) throw new UsageError(`invalid argument: \`--${k}\` applies to --coupling file only; got ${describe(v[k])}`);
   }
   const n = integer("--n", v.n, 1000, 2);
@@ -93,7 +100,8 @@ export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPT
   };
 }
 
-/** The network the flags describe: drawn from its ensemble, or a connectome file as a dense coupling. */
+/** The network the flags describe: drawn from its ensemble, a connectome file as a dense coupling, or the
+ *  file's random-mode stand-in (--stand-in). */
 export async function loadNetwork(choice: NetworkChoice): Promise<Network> {
   if (choice.kind === "spec") return makeNetwork(choice.spec);
   const c = await readConnectome(choice.file, { layer: choice.layer, include: regex("--include", choice.include) });
@@ -103,6 +111,12 @@ export async function loadNetwork(choice: NetworkChoice): Promise<Network> {
     J = applySigns(c, c.transmitters).J;
   }
   if (choice.normalize === "balanced") J = normalizeBalanced(J, c.n).J;
+  if (choice.standIn !== "none") {
+    const be = await createBackend();
+    if (choice.standIn === "random") return standInNetwork(singularValues(c.n, J, be), choice.seed);
+    const sv = svd(c.n, J, be);
+    return standInNetwork(sv.s, choice.seed, modeOverlaps(c.n, sv).diagonal);
+  }
   return {
     spec: { coupling: "iid", n: c.n, g: NaN, seed: choice.seed }, coupling: { kind: "dense", n: c.n, J }, gains: null, strengths: null, rho: null,
     summary: { n: c.n, modes: c.n, alpha: 1, r2: NaN, r4: NaN, prD: NaN, effectiveRank: NaN, g: NaN, q2: 1, q4: 1, prG: 1 },

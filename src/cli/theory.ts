@@ -8,7 +8,7 @@ import { makeNetwork } from "../network/ensembles.ts";
 import { provenance } from "../provenance.ts";
 import { theory } from "../theory/index.ts";
 import { UsageError, choice, formatNumber } from "./args.ts";
-import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, networkFromFlags } from "./network-flags.ts";
+import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
 
 export const THEORY_HELP = `strand theory — DMFT predictions: C(tau), <phi'>, PR^phi, PR^x, Psi^phi(tau, 0)
 
@@ -38,8 +38,11 @@ export async function theoryCommand(argv: string[]): Promise<number> {
   if (positionals.length) throw new UsageError(`strand theory takes no positional arguments; got ${JSON.stringify(positionals)}`);
   const phi = choice("--phi", values.phi, ["tanh", "erf"] as const, "tanh");
   const net = networkFromFlags(values);
-  if (net.kind === "file") throw new UsageError("invalid argument: `--coupling file` has no mean-field theory; use --coupling iid or rmm");
-  const spec = net.spec;
+  if (net.kind === "file" && net.standIn !== "random") {
+    throw new UsageError(`invalid argument: \`--coupling file\` has a mean-field theory only through its random-mode stand-in (--stand-in random; with measured overlaps it needs the sampling single-site solver); got --stand-in ${net.standIn}`);
+  }
+  // a connectome's stand-in: g_eff and alpha PR^D from its singular values
+  const spec = net.kind === "file" ? (await loadNetwork(net)).spec : net.spec;
   if (spec.coupling === "iid" && spec.symmetry) throw new UsageError(`invalid argument: \`--symmetry\` needs the sampling single-site solver (not built yet); got \`${spec.symmetry}\``);
   if (spec.coupling === "rmm" && spec.overlap) throw new UsageError("invalid argument: `--overlap-gamma` needs the sampling single-site solver (not built yet)");
   let effectiveRank = Infinity;
@@ -67,7 +70,8 @@ export async function theoryCommand(argv: string[]): Promise<number> {
   // with --json - the JSON owns stdout, so the summary goes to stderr
   (values.json === "-" ? console.error : console.log)(lines.join("\n"));
   if (values.json !== undefined) {
-    const doc = { params: { ...r.params, network: spec }, provenance: provenance(undefined, { argv: ["theory", ...argv] }), results: R };
+    const network = net.kind === "file" ? { coupling: "file", file: net.file, layer: net.layer, include: net.include ?? null, signs: net.signs, normalize: net.normalize, standIn: net.standIn, n: spec.n, g: spec.g } : spec;
+    const doc = { params: { ...r.params, network }, provenance: provenance(undefined, { argv: ["theory", ...argv] }), results: R };
     await writeFileAtomic(values.json, JSON.stringify(doc, (_k, v) => (v === Infinity ? null : v), 2) + "\n");
   }
   return 0;

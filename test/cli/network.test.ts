@@ -1,11 +1,33 @@
 /**
  * `strand network`: the connectivity flags as a user types them, the printed report, JSON, and usage errors.
  */
+import { writeFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { strand } from "./run.ts";
 
 
 describe("strand network", () => {
+  it("builds a connectome's random-mode stand-in with its singular values as D_a and its measured overlaps as rho_a", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
+    const f = path.join(dir, "sym.csv");
+    // a symmetric matrix with positive entries (J_ij = J_ji = 1 + ij mod 5, no self edges): its Perron
+    // eigenvalue is the largest in modulus and simple, so the leading singular vectors satisfy u_1 = v_1 and
+    // the measured overlap rho_1 is +1
+    const n = 24, rows = ["pre,post,weight"];
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) rows.push(`n${i},n${j},${1 + ((i * j) % 5)}`);
+    writeFileSync(f, rows.join("\n") + "\n");
+    const r = strand("network", "--coupling", "file", "--file", f, "--stand-in", "overlaps", "--json", "-");
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.params).toMatchObject({ kind: "file", standIn: "overlaps" });
+    expect(doc.results.strengths).toHaveLength(n);
+    expect(doc.results.rho[0]).toBeCloseTo(1, 9);
+    for (let a = 1; a < n; a++) expect(doc.results.strengths[a]).toBeLessThanOrEqual(doc.results.strengths[a - 1]);
+  });
+
   it("draws a random-mode network from the paper's knobs and reports targets and realised structure", () => {
     const r = strand("network", "--coupling", "rmm", "--n", "400", "--g", "3", "--effective-rank", "0.3", "--pr-g", "0.5", "--json", "-");
     expect(r.status, r.stderr).toBe(0);

@@ -1,7 +1,12 @@
 /**
  * `strand theory` as a user runs it: the summary, the JSON fields the issue lists, and refusals.
  */
+import { writeFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { theory } from "../../src/theory/index.ts";
 import { strand } from "./run.ts";
 
 
@@ -18,11 +23,39 @@ describe("strand theory", () => {
     expect(doc.params).toMatchObject({ g: 6, phi: "erf", effectiveRank: 0.5 });
   });
 
+  it("predicts a connectome's random-mode stand-in from its g_eff^2 = sum J^2 / N and alpha PR^D = (sum S^2)^2 / (N sum S^4)", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
+    const f = path.join(dir, "edges.csv");
+    const n = 40, J = new Float64Array(n * n), rows = ["pre,post,weight"];
+    for (let i = 0; i < n; i++) for (const d of [1, 5, 9, 13]) {
+      const w = 0.1 * (1 + ((i * d) % 7));
+      rows.push(`n${i},n${(i + d) % n},${w}`);
+      J[((i + d) % n) * n + i] = w; // J_post,pre
+    }
+    writeFileSync(f, rows.join("\n") + "\n");
+    const r = strand("theory", "--coupling", "file", "--file", f, "--stand-in", "random", "--phi", "erf", "--json", "-");
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    // independent route: traces. sum S^2 = ||J||_F^2, sum S^4 = ||J J^T||_F^2
+    let s2 = 0, s4 = 0;
+    for (const v of J) s2 += v * v;
+    for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) {
+      let v = 0;
+      for (let j = 0; j < n; j++) v += J[i * n + j] * J[k * n + j];
+      s4 += v * v;
+    }
+    const g = Math.sqrt(s2 / n), er = (s2 * s2) / (n * s4);
+    expect(doc.params.network).toMatchObject({ coupling: "file", standIn: "random", n });
+    expect(doc.params.g).toBeCloseTo(g, 10);
+    expect(doc.params.effectiveRank).toBeCloseTo(er, 10);
+    expect(doc.results.prPhi).toBeCloseTo(theory(g, { phi: "erf", effectiveRank: er }).results.prPhi!, 12);
+  });
+
   it("refuses what it cannot compute with one line and exit code 2", () => {
     for (const [args, msg] of [
       [["--coupling", "iid", "--symmetry", "0.3"], /`--symmetry` needs the sampling single-site solver/],
-      [["--coupling", "file", "--file", "x.csv"], /`--coupling file` has no mean-field theory/],
-      [["--g", "1.01"], /`g` is too close to the transition/],
+      [["--coupling", "file", "--file", "x.csv"], /`--coupling file` has a mean-field theory only through its random-mode stand-in/],
+      [["--g", "1.0001"], /`g` is too close to the transition/],
     ] as const) {
       const r = strand("theory", ...args);
       expect(r.status).toBe(2);
