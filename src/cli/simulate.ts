@@ -141,6 +141,8 @@ export async function simulateCommand(argv: string[]): Promise<number> {
         prX: { simulation: R.prX, error: R.prXError, theory: th.prX },
         cX0: { simulation: R.cX0, error: null, theory: th.cX0 },
         cPhi0: { simulation: R.cPhi0, error: null, theory: th.cPhi0 },
+        tauCPhi: { simulation: R.timescales.cPhi, error: null, theory: th.timescales.cPhi },
+        tauPsiPhi: { simulation: R.timescales.psiPhi, error: null, theory: th.timescales.psiPhi },
       };
       lines.push("  theory (N -> inf)  quantity   simulation          theory     difference");
       for (const [k, v] of Object.entries(comparison)) {

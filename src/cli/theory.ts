@@ -65,6 +65,7 @@ export async function theoryCommand(argv: string[]): Promise<number> {
           `  C^x(0), C^phi(0)   ${f(R.cX0)}, ${f(R.cPhi0)};  <phi'> ${f(R.meanPhiPrime)}, nu ${f(R.nu)}`,
           `  C^phi(tau)/C(0)    ${[0, 1, 2, 3, 4, 5].map((t) => `${t}: ${(R.autocorrelation.cPhi[t * 10] / R.cPhi0).toFixed(3)}`).join("  ")}`,
           `  Psi^phi(tau,0)/(0) ${[0, 1, 2, 3, 4, 5].map((t) => `${t}: ${R.collective.psiPhiNormalized[t * 10].toFixed(3)}`).join("  ")}`,
+          `  PC timescales      1/e time of C^phi ${f(R.timescales.cPhi, 4)}, of Psi^phi(tau,0) (leading PCs) ${f(R.timescales.psiPhi, 4)}`,
         ]),
   ];
   // with --json - the JSON owns stdout, so the summary goes to stderr

@@ -30,6 +30,7 @@ import { checkDType, checkFinite, checkOneOf, checkSize, invalid, type DType } f
 import { STREAMS, type DenseCoupling, type LowRankCoupling, type Network } from "../network/ensembles.ts";
 import { provenance, type Provenance } from "../provenance.ts";
 import { CovarianceAccumulator, crossBlock, summarize, type AccumulatorState, type CovarianceSummary } from "./stats.ts";
+import { pcTimescales, type PcTimescales } from "../theory/timescales.ts";
 
 export const METHODS = ["rk4", "euler"] as const;
 export type Method = (typeof METHODS)[number];
@@ -247,6 +248,8 @@ export interface SimulationResult {
     cX0: number;
     autocorrelation: { tau: number[]; cPhi: number[]; cX: number[] };
     collective: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[]; psiX00: number };
+    /** 1/e times of C^phi(tau) and Psi^phi(tau, 0) over the sampled lags (null if not reached) */
+    timescales: PcTimescales;
     gains?: { prPhiUnnormalized: number | null; prPhiNormalized: number | null; prPhiReadout: number | null };
     samples: number;
     seconds: number;
@@ -421,6 +424,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
       cPhi0: op.c0, cX0: ox.c0,
       autocorrelation: { tau, cPhi: op.autocovariance, cX: ox.autocovariance },
       collective: { tau, psiPhi: op.psi, psiPhiNormalized: op.psiNormalized, psiX00: ox.psi[0] },
+      timescales: quiescent ? { cPhi: null, psiPhi: null } : pcTimescales(tau, op.autocovariance, tau, op.psi),
       ...(gainsResults ? { gains: gainsResults } : {}),
       samples: samples * trials,
       seconds: (performance.now() - t0) / 1000,

@@ -8,6 +8,7 @@
 import { checkFinite, invalid } from "../errors.ts";
 import { solveDmft, type DmftOptions, type DmftSolution, type TheoryPhi } from "./dmft.ts";
 import { dimensionTheory, gainDimensions, harmonicPr } from "./dimension.ts";
+import { pcTimescales, type PcTimescales } from "./timescales.ts";
 
 export interface TheoryOptions extends DmftOptions {
   phi?: TheoryPhi;
@@ -40,6 +41,8 @@ export interface TheoryResult {
     /** Psi^phi(tau, tau), the slow diagonal of the four-point function */
     diagonal: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[] };
     gains?: { prPhiUnnormalized: number; prPhiNormalized: number; prPhiReadout: number };
+    /** 1/e times of C^phi(tau) and Psi^phi(tau, 0) (PC-timescale summaries, src/theory/timescales.ts) */
+    timescales: PcTimescales;
   };
   dmft: DmftSolution;
 }
@@ -58,7 +61,7 @@ export function theory(g: number, opts: TheoryOptions = {}): TheoryResult {
   if (sol.quiescent) {
     return {
       params, dmft: sol,
-      results: { quiescent: true, prPhi: null, prX: null, prPhiIid: null, prXIid: null, kPhi: null, kX: null, cPhi0: 0, cX0: 0, meanPhiPrime: sol.meanPhiPrime, nu: sol.nu, psiPhi00: 0, autocorrelation: ac, collective: { tau: [], psiPhi: [], psiPhiNormalized: [] }, diagonal: { tau: [], psiPhi: [], psiPhiNormalized: [] } },
+      results: { quiescent: true, prPhi: null, prX: null, prPhiIid: null, prXIid: null, kPhi: null, kX: null, cPhi0: 0, cX0: 0, meanPhiPrime: sol.meanPhiPrime, nu: sol.nu, psiPhi00: 0, autocorrelation: ac, collective: { tau: [], psiPhi: [], psiPhiNormalized: [] }, diagonal: { tau: [], psiPhi: [], psiPhiNormalized: [] }, timescales: { cPhi: null, psiPhi: null } },
     };
   }
   const d = dimensionTheory(sol, er, opts.collectiveLags ?? lagsOut);
@@ -74,9 +77,11 @@ export function theory(g: number, opts: TheoryOptions = {}): TheoryResult {
       collective: { tau: Array.from(d.collective.tau), psiPhi: Array.from(d.collective.psiPhi), psiPhiNormalized: Array.from(d.collective.psiPhiNormalized) },
       diagonal: { tau: Array.from(d.diagonal.tau), psiPhi: Array.from(d.diagonal.psiPhi), psiPhiNormalized: Array.from(d.diagonal.psiPhiNormalized) },
       ...(opts.prG !== undefined ? { gains: gainDimensions(d.prPhiIid, d.kPhi, er, prG) } : {}),
+      timescales: pcTimescales(sol.tau, sol.cPhi, d.collective.tau, d.collective.psiPhi),
     },
   };
 }
 
 export { solveDmft, type DmftSolution, type TheoryPhi } from "./dmft.ts";
 export { dimensionTheory, harmonicPr, gainDimensions } from "./dimension.ts";
+export { decayTime, pcTimescales, type PcTimescales } from "./timescales.ts";
