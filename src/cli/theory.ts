@@ -21,7 +21,7 @@ ${NETWORK_FLAGS_HELP}
 
 Only g_eff, alpha PR^D (the effective rank) and PR^G enter (N -> infinity). Partial symmetry (--symmetry)
 and structured overlaps (--overlap-gamma) need the sampling single-site solver, which is not built yet.
-tanh is supported for 1 < g <= 40 (erf for any g > 1). Near g = 1 the lag step grows automatically (the
+Any g > 1 for both nonlinearities. Near g = 1 the lag step grows automatically (the
 functions are slow there); below g ~ 1.003 the grid would need more than 32768 points and the run is refused
 with the near-critical law PR ~ (g - 1)^3 / 4.27 instead.`;
 

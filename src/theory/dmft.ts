@@ -17,11 +17,10 @@
  * use a uniform trapezoid grid in the standard-normal variable on [-10, 10] (Gauss–Hermite is inaccurate at
  * large q for tanh, whose poles sit at distance pi / (2 sqrt q)). F(c; q) for tanh needs a 2-D integral: it is
  * tabulated once per q on a c-grid (F(c) = E_z[h_c(z) h_{±c}(z)] with 1-D inner averages h) and
- * interpolated by cubic Hermite splines; for erf(sqrt(pi) x / 2) it is the closed form (M1),
- * F = (2/pi) arcsin(c / (q + 2/pi)), and <phi'> = 1/sqrt(1 + pi q / 2).
- * g <= 1: the quiescent solution (q = 0) is returned explicitly. tanh is supported up to g = 40 (beyond,
- * the 2-D table's grid no longer resolves tanh's transition at the typical |x| ~ sqrt q); erf, whose
- * F is closed-form, has no such limit (its g -> infinity limit equals tanh's, §1.2).
+ * interpolated by cubic Hermite splines (q < 10); for q >= 10 as the exact arcsin of the sign function plus a
+ * tabulated O(1/sqrt q) correction (tanhCovarianceLargeQ), which keeps any g accurate. For erf(sqrt(pi) x / 2)
+ * F is the closed form (M1), F = (2/pi) arcsin(c / (q + 2/pi)), and <phi'> = 1/sqrt(1 + pi q / 2).
+ * g <= 1: the quiescent solution (q = 0) is returned explicitly.
  */
 import { ConvergenceError, checkFinite, checkOneOf, invalid } from "../errors.ts";
 import { erf } from "../backend/special.ts";
@@ -85,9 +84,100 @@ export function varianceFromEnergy(g: number, kind: TheoryPhi): number {
   return 0.5 * (lo + hi);
 }
 
+/** From this variance on (g >~ 3.9), tanh's F(c; q) comes from tanhCovarianceLargeQ, more accurate there
+ *  than the uniform 2-D table (3e-8 vs 4e-4 at q = 71); below, the 2-D table (5e-7 vs 1.5e-6 at q = 1). */
+const LARGE_Q = 10;
+/** Gauss–Legendre nodes and weights on [0, 16] (96 points; by Golub–Welsch-free Newton iteration on P_n) */
+const GL = (() => {
+  const n = 96, L = 16, x = new Float64Array(n), w = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let t = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5)), dp = 0;
+    for (let it = 0; it < 100; it++) {
+      let p0 = 1, p1 = t;
+      for (let k = 2; k <= n; k++) [p0, p1] = [p1, ((2 * k - 1) * t * p1 - (k - 1) * p0) / k];
+      dp = (n * (t * p1 - p0)) / (t * t - 1);
+      const dt = p1 / dp;
+      t -= dt;
+      if (Math.abs(dt) < 1e-16) break;
+    }
+    x[i] = (L * (1 - t)) / 2;
+    w[i] = L / (1 - t * t) / (dp * dp);
+  }
+  return { x, w };
+})();
+/** rho(u) = tanh u - sgn u for u > 0, i.e. -2 / (e^{2u} + 1): tanh's distance from the sign function */
+const rhoPos = (u: number) => -2 / (Math.exp(2 * u) + 1);
+
+/** int_a^b f by 96-point Gauss–Legendre */
+function gl(a: number, b: number, f: (x: number) => number): number {
+  let acc = 0;
+  const h = (b - a) / 16;
+  for (let i = 0; i < GL.x.length; i++) acc += GL.w[i] * f(a + h * GL.x[i]);
+  return acc * h;
+}
+
+/**
+ * G(c; q) = F(c; q) - (2/pi) arcsin(c / q) for tanh, c in [0, q] (see tanhCovarianceLargeQ). When the
+ * conditional spread s of y given x is below 2, the integrals are split where they are steep: the x-range at
+ * the point where erf(mu / (s sqrt 2)) reaches 1, and R(mu) is integrated in z = (y - mu) / s on [-9, 9],
+ * split at the jump of rho at y = 0.
+ */
+export function tanhCorrection(c: number, q: number): number {
+  const s2 = Math.max(q - (c * c) / q, 0), s = Math.sqrt(s2);
+  const nq = (x: number) => Math.exp((-x * x) / (2 * q)) / Math.sqrt(2 * Math.PI * q);
+  const rho = (u: number) => (u > 0 ? rhoPos(u) : u < 0 ? -rhoPos(-u) : 0);
+  if (s === 0) return 2 * (2 * gl(0, 16, (x) => nq(x) * rhoPos(x)) + gl(0, 16, (x) => nq(x) * rhoPos(x) ** 2));
+  const R = (mu: number) => {
+    if (s >= 2) return gl(0, 16, (y) => rhoPos(y) * (Math.exp(-((y - mu) ** 2) / (2 * s2)) - Math.exp(-((y + mu) ** 2) / (2 * s2)))) / Math.sqrt(2 * Math.PI * s2);
+    const f = (z: number) => (Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI)) * rho(mu + s * z);
+    const z0 = -mu / s;
+    return z0 > -9 && z0 < 9 ? gl(-9, z0, f) + gl(z0, 9, f) : gl(-9, 9, f);
+  };
+  const integrand = (x: number) => {
+    const mu = (c * x) / q;
+    return nq(x) * rhoPos(x) * (2 * erf(mu / (s * Math.SQRT2)) + R(mu));
+  };
+  // erf(mu / (s sqrt 2)) = 1 to double precision once mu > 8.5 s, i.e. x > 8.5 s q / c
+  const knee = c > 0 ? (8.5 * s * q) / c : Infinity;
+  return 2 * (knee < 16 ? gl(0, knee, integrand) + gl(knee, 16, integrand) : gl(0, 16, integrand));
+}
+
+/**
+ * tanh's F(c; q) = E[tanh x tanh y] for large q (x, y Gaussian, variance q, covariance c), from
+ * tanh = sgn + rho with rho(u) = tanh u - sgn u odd and localised (|rho| < 1e-13 beyond |u| = 16):
+ *   F = (2/pi) arcsin(c / q) + G,   G = 2 E[rho(x) sgn y] + E[rho(x) rho(y)],
+ *   E[rho(x) sgn y] = 2 int_0^16 N(x; q) rho(x) erf(mu / (s sqrt 2)) dx,
+ *   E[rho(x) rho(y)] = 2 int_0^16 N(x; q) rho(x) R(mu) dx,  R(mu) = int_0^16 [N(y - mu; s^2) - N(y + mu; s^2)] rho(y) dy,
+ * with y | x ~ N(mu = c x / q, s^2 = q - c^2 / q). The arcsin (the g -> infinity sign limit, with its infinite
+ * slope at c = q) is exact; only the O(1/sqrt q) correction G is tabulated, on c = q cos theta with
+ * theta = (pi/2) t^2, t uniform on [0, 1]: G varies on the scale theta ~ 1/sqrt q near c = q (where s ~ 1),
+ * which this grid resolves for any q; G is odd in c. Each integrand is smooth on [0, 16] (rho is analytic in
+ * |Im u| < pi/2) while s >~ 1, true on the grid except at c = q (s = 0, y = x): 96-point Gauss–Legendre.
+ * Used for q >= 10 (LARGE_Q).
+ */
+export function tanhCovarianceLargeQ(q: number): (c: number) => number {
+  const P = 200;
+  const G = new Float64Array(P + 1); // G at t_k = k / P, c_k = q cos((pi/2) t_k^2)
+  for (let k = 0; k <= P; k++) G[k] = tanhCorrection(k === 0 ? q : q * Math.cos((Math.PI / 2) * (k / P) ** 2), q);
+  // slopes in t by central differences; G is even in t at t = 0 (it depends on theta = (pi/2) t^2), and at
+  // t = 1 (c = 0, G odd in c, c linear in t there) the one-sided difference is used
+  const slope = Float64Array.from(G, (_, k) => (k === 0 ? 0 : k === P ? G[P] - G[P - 1] : (G[k + 1] - G[k - 1]) / 2) * P);
+  const dt = 1 / P;
+  return (c: number) => {
+    const sign = c < 0 ? -1 : 1;
+    const r = Math.min(1, Math.abs(c) / q);
+    const t = Math.sqrt(Math.acos(r) / (Math.PI / 2));
+    const u = Math.min(P - 1e-9, t * P), k = Math.floor(u), h = u - k;
+    const h2 = h * h, h3 = h2 * h;
+    const g = (2 * h3 - 3 * h2 + 1) * G[k] + (h3 - 2 * h2 + h) * dt * slope[k] + (-2 * h3 + 3 * h2) * G[k + 1] + (h3 - h2) * dt * slope[k + 1];
+    return sign * ((2 / Math.PI) * Math.asin(r) + g);
+  };
+}
+
 /** F(c; q) = E[phi(x) phi(y)] as a function of c in [-q, q]. */
 export function phiCovariance(kind: TheoryPhi, q: number): (c: number) => number {
   if (kind === "erf") return (c) => (2 / Math.PI) * Math.asin(Math.max(-1, Math.min(1, c / (q + 2 / Math.PI))));
+  if (q >= LARGE_Q) return tanhCovarianceLargeQ(q);
   // tanh: tabulate F on a c-grid, F(c) = E_z[h(z) h(s z)], h(z) = E_x[tanh(sqrt(q - |c|) x + sqrt|c| z)];
   // F is odd in c (tanh odd), so only c >= 0 is computed. Grid on [-10, 10] with dz = 0.04 (the authors'
   // choice), refined to 0.25 / sqrt(q) at large q so that tanh's transition (width ~ 1/sqrt q in z) keeps
@@ -115,7 +205,12 @@ export function phiCovariance(kind: TheoryPhi, q: number): (c: number) => number
     Fs[P + k] = acc;
     Fs[P - k] = -acc;
   }
-  // cubic Hermite interpolation with finite-difference slopes
+  return hermite(Fs, q);
+}
+
+/** Cubic Hermite interpolation (finite-difference slopes) of F tabulated at c = (k / P - 1) q, k = 0..2P. */
+function hermite(Fs: Float64Array, q: number): (c: number) => number {
+  const P = (Fs.length - 1) / 2;
   const dc = q / P;
   const slope = Float64Array.from(Fs, (_, k) => (k === 0 ? (Fs[1] - Fs[0]) / dc : k === Fs.length - 1 ? (Fs[k] - Fs[k - 1]) / dc : (Fs[k + 1] - Fs[k - 1]) / (2 * dc)));
   return (c: number) => {
@@ -169,7 +264,6 @@ export function solveDmft(g: number, phi: TheoryPhi = "tanh", opts: DmftOptions 
     return { half, tau: Float64Array.from({ length: half + 1 }, (_, k) => k * dt), params: { dt, points: m, quadrature: `trapezoid z in [-${Z_MAX}, ${Z_MAX}], dz = ${DZ}` } };
   };
   let { half, tau, params } = gridFor(M);
-  if (phi === "tanh" && g > 40) throw invalid("g", "must be <= 40 for phi = tanh (use phi = erf for larger g; both share the g -> infinity limit)", g);
   if (g <= 1) {
     // quiescent: x = 0, <phi'> = phi'(0) = 1 for both nonlinearities
     return { g, phi, q: 0, qEnergy: 0, tau, cX: new Float64Array(half + 1), cPhi: new Float64Array(half + 1), meanPhiPrime: 1, nu: g * g, quiescent: true, tauSwitch: 0, kappa: Math.sqrt(Math.max(0, 1 - g * g)), params };
