@@ -14,6 +14,7 @@ import { connectomeCommand } from "./connectome.ts";
 import { networkCommand } from "./network.ts";
 import { simulateCommand } from "./simulate.ts";
 import { theoryCommand } from "./theory.ts";
+import { serveCommand } from "./serve.ts";
 import { ConvergenceError } from "../errors.ts";
 import { SimulationError } from "../simulate/simulate.ts";
 import { ConnectomeFormatError } from "../network/connectome.ts";
@@ -31,6 +32,7 @@ Commands:
   simulate     simulate the network and measure PR^phi, PR^x, C(tau), Psi(tau, 0) with streaming statistics
   theory       the mean-field (DMFT) predictions for the same quantities
   compare      simulate and theory side by side (= strand simulate --theory)
+  serve        the live page (theory beside a simulation in your browser) and a JSON API, on 127.0.0.1
   help         show this help
 
 Options:
@@ -155,6 +157,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === "network") return await networkCommand(rest);
     if (cmd === "simulate") return await simulateCommand(rest);
     if (cmd === "theory") return await theoryCommand(rest);
+    if (cmd === "serve") return await serveCommand(rest);
     if (cmd === "compare") return await simulateCommand([...rest, "--theory"]);
     throw new UsageError(`unknown command \`${cmd}\`; run \`strand --help\` for the list`);
   } catch (err) {

@@ -1,0 +1,179 @@
+/**
+ * A live run for the browser page, the Web Worker and the serverless handler: theory and a simulation of
+ * one network, the simulation in independent rounds so that estimates can be shown as they converge.
+ *
+ * Each round simulates `trialsPerRound` trials (fresh initial conditions, noise-free, seed = seed * 1000 +
+ * round) of the same network and estimates PR^phi, PR^x (cross-block over its trials, THEORY §5.1), the
+ * single-unit autocorrelation C^phi(tau)/C^phi(0) and the collective Psi^phi(tau, 0)/Psi^phi(0, 0). The
+ * running estimate after k rounds is the mean of the k round estimates with standard error sd/sqrt(k) —
+ * the spread of independent replicates, nothing assumed. Same parameters and seed give the same numbers on
+ * every platform running the same wasm (no Node-only imports here: this module is part of the core).
+ */
+import type { Backend } from "../backend/types.ts";
+import { createBackend } from "../backend/select.ts";
+import { checkFinite, checkOneOf, checkSize, invalid } from "../errors.ts";
+import { makeNetwork } from "../network/ensembles.ts";
+import { simulate } from "../simulate/simulate.ts";
+import { theory } from "../theory/index.ts";
+import { VERSION } from "../version.ts";
+
+export interface LiveParams {
+  n: number;
+  /** g_eff */
+  g: number;
+  /** alpha PR^D of a random-mode network; null: i.i.d. couplings */
+  effectiveRank: number | null;
+  phi: "tanh" | "erf";
+  seed: number;
+  rounds: number;
+  trialsPerRound: number;
+  /** sampled time units per trial */
+  duration: number;
+  burnIn: number;
+  dt: number;
+  /** lags (time units) of C^phi(tau) and Psi^phi(tau, 0) */
+  lags: number;
+}
+
+export const LIVE_DEFAULTS: LiveParams = { n: 300, g: 3, effectiveRank: null, phi: "tanh", seed: 1, rounds: 8, trialsPerRound: 2, duration: 100, burnIn: 50, dt: 0.1, lags: 20 };
+
+/** Upper bounds a caller may impose (the handler does); the page uses the defaults' generous ones. */
+export interface LiveLimits {
+  maxN: number;
+  /** n^2 x trials x (burn-in + duration) / dt over all rounds: the number of coupling multiply-adds */
+  maxWork: number;
+}
+
+export class WorkTooLargeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WorkTooLargeError";
+  }
+}
+
+/** Validate and complete parameters (unknown keys refused, every value named in its error). */
+export function liveParams(input: unknown, limits: LiveLimits = { maxN: 4000, maxWork: 1e13 }): LiveParams {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) throw invalid("params", "must be a JSON object", input, TypeError);
+  const raw = input as Record<string, unknown>;
+  for (const k of Object.keys(raw)) if (!(k in LIVE_DEFAULTS)) throw invalid(k, `is not a parameter (known: ${Object.keys(LIVE_DEFAULTS).join(", ")})`, raw[k]);
+  const p = { ...LIVE_DEFAULTS, ...raw } as LiveParams;
+  checkSize("n", p.n);
+  if (p.n < 2) throw invalid("n", "must be an integer >= 2", p.n);
+  checkFinite("g", p.g, { min: 0 });
+  if (p.effectiveRank !== null) checkFinite("effectiveRank", p.effectiveRank, { positive: true });
+  checkOneOf("phi", p.phi, ["tanh", "erf"] as const);
+  checkSize("seed", p.seed, Number.MAX_SAFE_INTEGER);
+  for (const k of ["rounds", "trialsPerRound"] as const) {
+    checkSize(k, p[k]);
+    if (p[k] < 1) throw invalid(k, "must be an integer >= 1", p[k]);
+  }
+  checkFinite("duration", p.duration, { positive: true });
+  checkFinite("burnIn", p.burnIn, { min: 0 });
+  checkFinite("dt", p.dt, { positive: true, max: 1 });
+  checkSize("lags", p.lags);
+  if (p.lags < 1 || p.lags >= p.duration) throw invalid("lags", `must be an integer in [1, duration = ${p.duration})`, p.lags);
+  if (p.n > limits.maxN) throw new WorkTooLargeError(`n = ${p.n} is above this server's limit of ${limits.maxN} neurons`);
+  const work = p.n * p.n * p.rounds * p.trialsPerRound * ((p.burnIn + p.duration) / p.dt);
+  if (work > limits.maxWork) throw new WorkTooLargeError(`the run needs ${work.toExponential(2)} coupling multiply-adds (n^2 x trials x steps); this server's limit is ${limits.maxWork.toExponential(2)} — lower n, rounds, trialsPerRound or duration`);
+  return p;
+}
+
+export interface LiveTheory {
+  prPhi: number | null;
+  prX: number | null;
+  cPhi0: number;
+  /** integer lags 0..lags */
+  tau: number[];
+  cPhiNormalized: number[];
+  psiPhiNormalized: number[];
+}
+
+export interface LiveEstimate {
+  rounds: number;
+  prPhi: { mean: number; se: number | null };
+  prX: { mean: number; se: number | null };
+  tau: number[];
+  cPhiNormalized: { mean: number[]; se: number[] | null };
+  psiPhiNormalized: { mean: number[]; se: number[] | null };
+  /** the rounds' own estimates, in order */
+  perRound: { prPhi: number; prX: number }[];
+  quiescent: boolean;
+}
+
+export interface LiveResult {
+  params: LiveParams;
+  provenance: { package: string; version: string; backend: string; dtype: string };
+  theory: LiveTheory | null;
+  simulation: LiveEstimate;
+}
+
+function liveTheory(p: LiveParams): LiveTheory | null {
+  if (p.g <= 1) return null;
+  const r = theory(p.g, { phi: p.phi, effectiveRank: p.effectiveRank ?? Infinity }).results;
+  const tau = Array.from({ length: p.lags + 1 }, (_, k) => k);
+  // linear interpolation on the theory's lag grid (dt = 0.1, coarser near g = 1); beyond it, the last value
+  const at = (ts: number[], fs: number[], t: number) => {
+    const j = ts.findIndex((v) => v >= t);
+    if (j < 0) return fs[fs.length - 1];
+    if (j === 0) return fs[0];
+    const u = (t - ts[j - 1]) / (ts[j] - ts[j - 1]);
+    return fs[j - 1] + u * (fs[j] - fs[j - 1]);
+  };
+  return {
+    prPhi: r.prPhi, prX: r.prX, cPhi0: r.cPhi0, tau,
+    cPhiNormalized: tau.map((t) => at(r.autocorrelation.tau, r.autocorrelation.cPhi, t) / r.cPhi0),
+    psiPhiNormalized: tau.map((t) => at(r.collective.tau, r.collective.psiPhiNormalized, t)),
+  };
+}
+
+const meanSe = (rows: number[][]) => {
+  const k = rows.length, len = rows[0].length;
+  const mean = Array.from({ length: len }, (_, j) => rows.reduce((s, r) => s + r[j], 0) / k);
+  const se = k > 1 ? mean.map((m, j) => Math.sqrt(rows.reduce((s, r) => s + (r[j] - m) ** 2, 0) / (k - 1) / k)) : null;
+  return { mean, se };
+};
+
+/**
+ * Run theory and the rounds; `onTheory` and `onRound` see each piece as soon as it exists; `signal` cancels
+ * between and inside rounds (the promise rejects with an AbortError).
+ */
+export async function liveRun(
+  p: LiveParams,
+  hooks: { onTheory?: (t: LiveTheory | null) => void; onRound?: (e: LiveEstimate) => void; signal?: AbortSignal; backend?: Backend } = {},
+): Promise<LiveResult> {
+  const th = liveTheory(p);
+  hooks.onTheory?.(th);
+  const be = hooks.backend ?? (await createBackend("auto"));
+  const net = makeNetwork(p.effectiveRank === null ? { coupling: "iid", n: p.n, g: p.g, seed: p.seed } : { coupling: "rmm", n: p.n, g: p.g, effectiveRank: p.effectiveRank, seed: p.seed });
+  const rows: { prPhi: number; prX: number; c: number[]; psi: number[] }[] = [];
+  let estimate!: LiveEstimate;
+  let quiescent = false;
+  for (let k = 0; k < p.rounds; k++) {
+    if (hooks.signal?.aborted) throw new DOMException("run cancelled", "AbortError");
+    const r = await simulate(net, {
+      phi: p.phi, dt: p.dt, burnIn: p.burnIn, duration: p.duration, trials: p.trialsPerRound, blocks: Math.max(2, p.trialsPerRound),
+      lags: p.lags, seed: p.seed * 1000 + k, backend: be, signal: hooks.signal, groups: 1,
+    });
+    quiescent = r.results.quiescent;
+    const R = r.results;
+    rows.push({
+      prPhi: R.prPhi ?? 0, prX: R.prX ?? 0,
+      c: R.autocorrelation.cPhi.map((v) => (R.cPhi0 > 0 ? v / R.cPhi0 : 0)),
+      psi: R.collective.psiPhiNormalized.map((v) => (Number.isFinite(v) ? v : 0)),
+    });
+    const pp = meanSe(rows.map((x) => [x.prPhi, x.prX]));
+    const cc = meanSe(rows.map((x) => x.c)), ps = meanSe(rows.map((x) => x.psi));
+    estimate = {
+      rounds: rows.length,
+      prPhi: { mean: pp.mean[0], se: pp.se?.[0] ?? null },
+      prX: { mean: pp.mean[1], se: pp.se?.[1] ?? null },
+      tau: R.autocorrelation.tau,
+      cPhiNormalized: cc,
+      psiPhiNormalized: ps,
+      perRound: rows.map((x) => ({ prPhi: x.prPhi, prX: x.prX })),
+      quiescent,
+    };
+    hooks.onRound?.(estimate);
+  }
+  return { params: p, provenance: { package: "strand", version: VERSION, backend: be.name, dtype: "float32" }, theory: th, simulation: estimate };
+}
