@@ -15,6 +15,7 @@ import { networkCommand } from "./network.ts";
 import { simulateCommand } from "./simulate.ts";
 import { theoryCommand } from "./theory.ts";
 import { serveCommand } from "./serve.ts";
+import { sweepCommand } from "./sweep.ts";
 import { ConvergenceError } from "../errors.ts";
 import { SimulationError } from "../simulate/simulate.ts";
 import { ConnectomeFormatError } from "../network/connectome.ts";
@@ -32,6 +33,7 @@ Commands:
   simulate     simulate the network and measure PR^phi, PR^x, C(tau), Psi(tau, 0) with streaming statistics
   theory       the mean-field (DMFT) predictions for the same quantities
   compare      simulate and theory side by side (= strand simulate --theory)
+  sweep        theory and simulation over a parameter grid, appended to a resumable JSON Lines file
   serve        the live page (theory beside a simulation in your browser) and a JSON API, on 127.0.0.1
   help         show this help
 
@@ -39,7 +41,7 @@ Options:
   -h, --help     show help (also: strand <command> --help)
   -v, --version  print the version
 
-More commands (sweep, figures, demo) arrive with their issues.
+More commands (plot, figures, demo) arrive with their issues.
 Each command has --help.`;
 
 const BENCH_HELP = `strand bench — kernel benchmarks (single-threaded, benchmark.js)
@@ -158,6 +160,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === "simulate") return await simulateCommand(rest);
     if (cmd === "theory") return await theoryCommand(rest);
     if (cmd === "serve") return await serveCommand(rest);
+    if (cmd === "sweep") return await sweepCommand(rest);
     if (cmd === "compare") return await simulateCommand([...rest, "--theory"]);
     throw new UsageError(`unknown command \`${cmd}\`; run \`strand --help\` for the list`);
   } catch (err) {
