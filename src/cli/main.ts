@@ -16,6 +16,7 @@ import { simulateCommand } from "./simulate.ts";
 import { theoryCommand } from "./theory.ts";
 import { serveCommand } from "./serve.ts";
 import { sweepCommand } from "./sweep.ts";
+import { plotCommand } from "./plot.ts";
 import { ConvergenceError } from "../errors.ts";
 import { SimulationError } from "../simulate/simulate.ts";
 import { ConnectomeFormatError } from "../network/connectome.ts";
@@ -34,6 +35,7 @@ Commands:
   theory       the mean-field (DMFT) predictions for the same quantities
   compare      simulate and theory side by side (= strand simulate --theory)
   sweep        theory and simulation over a parameter grid, appended to a resumable JSON Lines file
+  plot         draw a sweep's results (SVG + PNG): theory lines, simulation points with error bars
   serve        the live page (theory beside a simulation in your browser) and a JSON API, on 127.0.0.1
   help         show this help
 
@@ -41,7 +43,7 @@ Options:
   -h, --help     show help (also: strand <command> --help)
   -v, --version  print the version
 
-More commands (plot, figures, demo) arrive with their issues.
+More commands (figures, demo) arrive with their issues.
 Each command has --help.`;
 
 const BENCH_HELP = `strand bench — kernel benchmarks (single-threaded, benchmark.js)
@@ -161,6 +163,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === "theory") return await theoryCommand(rest);
     if (cmd === "serve") return await serveCommand(rest);
     if (cmd === "sweep") return await sweepCommand(rest);
+    if (cmd === "plot") return await plotCommand(rest);
     if (cmd === "compare") return await simulateCommand([...rest, "--theory"]);
     throw new UsageError(`unknown command \`${cmd}\`; run \`strand --help\` for the list`);
   } catch (err) {
