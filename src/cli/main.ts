@@ -17,6 +17,7 @@ import { theoryCommand } from "./theory.ts";
 import { serveCommand } from "./serve.ts";
 import { sweepCommand } from "./sweep.ts";
 import { plotCommand } from "./plot.ts";
+import { demoCommand } from "./demo.ts";
 import { ConvergenceError } from "../errors.ts";
 import { SimulationError } from "../simulate/simulate.ts";
 import { ConnectomeFormatError } from "../network/connectome.ts";
@@ -28,6 +29,7 @@ Simulate and explain large nonlinear recurrent networks dx/dt = -x + J phi(x)
 Usage: strand <command> [options]
 
 Commands:
+  demo         one network simulated and predicted, explained, with a figure (about half a minute)
   bench        time every kernel, wasm vs the TypeScript reference, and print a table
   connectome   load a connectome file and measure its structure (PR^S, effective rank, g_eff)
   network      draw a coupling matrix (i.i.d., random-mode model, gains, overlaps) and report its structure
@@ -43,7 +45,7 @@ Options:
   -h, --help     show help (also: strand <command> --help)
   -v, --version  print the version
 
-More commands (figures, demo) arrive with their issues.
+More commands (figures) arrive with their issues.
 Each command has --help.`;
 
 const BENCH_HELP = `strand bench — kernel benchmarks (single-threaded, benchmark.js)
@@ -164,6 +166,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === "serve") return await serveCommand(rest);
     if (cmd === "sweep") return await sweepCommand(rest);
     if (cmd === "plot") return await plotCommand(rest);
+    if (cmd === "demo") return await demoCommand(rest);
     if (cmd === "compare") return await simulateCommand([...rest, "--theory"]);
     throw new UsageError(`unknown command \`${cmd}\`; run \`strand --help\` for the list`);
   } catch (err) {
