@@ -10,21 +10,7 @@
 // at iterations 10 and 30. Returns 0, or -1 if an eigenvalue needed more than 60 iterations.
 // Both unchecked and allocation-free; w is n float64 of scratch.
 
-import { __madd, __dot_f64 as __dot } from "./inline/simd";
-
-// @ts-ignore: decorator
-@inline function __axpy(len: i32, alpha: f64, x: usize, y: usize): void {
-  let va = f64x2.splat(alpha);
-  let j = 0;
-  for (; j + 2 <= len; j += 2) {
-    let o = <usize>j << 3;
-    v128.store(y + o, __madd<f64>(v128.load(y + o), va, v128.load(x + o)));
-  }
-  for (; j < len; j++) {
-    let o = <usize>j << 3;
-    store<f64>(y + o, load<f64>(y + o) + alpha * load<f64>(x + o));
-  }
-}
+import { __axpy_f64 as __axpy, __madd, __dot_f64 as __dot } from "./inline/simd";
 
 export function hessenberg_f64(n: i32, a: usize, w: usize): void {
   let row = <usize>n << 3;

@@ -9,23 +9,7 @@
 // loops run along rows (row-major, unit stride) as f64x2 SIMD with a scalar tail.
 // A (n x n, row-major) is overwritten; w is n float64 of scratch. Unchecked, allocation-free.
 
-import { __madd, __dot_f64 as __dot } from "./inline/simd";
-
-// y[0..len) += alpha x[0..len)
-// @ts-ignore: decorator
-@inline function __axpy(len: i32, alpha: f64, x: usize, y: usize): void {
-  let va = f64x2.splat(alpha);
-  let j = 0;
-  for (; j + 4 <= len; j += 4) {
-    let o = <usize>j << 3;
-    v128.store(y + o, __madd<f64>(v128.load(y + o), va, v128.load(x + o)));
-    v128.store(y + o, __madd<f64>(v128.load(y + o, 16), va, v128.load(x + o, 16)), 16);
-  }
-  for (; j < len; j++) {
-    let o = <usize>j << 3;
-    store<f64>(y + o, load<f64>(y + o) + alpha * load<f64>(x + o));
-  }
-}
+import { __axpy_f64 as __axpy, __madd, __dot_f64 as __dot } from "./inline/simd";
 
 // a += c w, then return sum_j a_j u_j (left update and the right reflector's dot in one sweep)
 // @ts-ignore: decorator

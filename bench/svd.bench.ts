@@ -18,6 +18,7 @@ import { writeNpy } from "../src/io/npy.ts";
 import { eigenvalues } from "../src/linalg/dense.ts";
 import { singularValues, svd } from "../src/linalg/svd.ts";
 import { machine } from "../src/cli/bench.ts";
+import { hasNumpy } from "./python.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const larva = path.resolve(here, "../../shared/data/drosophila-larva-winding2023/Supplementary-Data-S1.zip");
@@ -34,13 +35,7 @@ if (existsSync(larva)) {
   const c = await readConnectome(larva);
   cases.push({ name: "larva all-all", n: c.n, A: c.J });
 }
-let python = true;
-try {
-  execFileSync("python3", ["-c", "import numpy"], { stdio: "ignore" });
-} catch {
-  python = false;
-  console.log("python3 with numpy not found: numpy timings skipped");
-}
+const python = hasNumpy();
 const m = machine();
 const modes = process.argv.slice(2).length ? process.argv.slice(2) : ["values", "vectors", "eig"];
 console.log(`${m.cpu}, ${m.cores} cores, ${m.node}; float64`);

@@ -110,3 +110,19 @@
     return v128.mul<f32>(p, scale);
   }
 }
+
+// y[0..len) += alpha x[0..len), float64 (two v128 per iteration, scalar tail)
+// @ts-ignore: decorator
+@inline export function __axpy_f64(len: i32, alpha: f64, x: usize, y: usize): void {
+  let va = f64x2.splat(alpha);
+  let j = 0;
+  for (; j + 4 <= len; j += 4) {
+    let o = <usize>j << 3;
+    v128.store(y + o, __madd<f64>(v128.load(y + o), va, v128.load(x + o)));
+    v128.store(y + o, __madd<f64>(v128.load(y + o, 16), va, v128.load(x + o, 16)), 16);
+  }
+  for (; j < len; j++) {
+    let o = <usize>j << 3;
+    store<f64>(y + o, load<f64>(y + o) + alpha * load<f64>(x + o));
+  }
+}
