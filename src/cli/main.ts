@@ -18,6 +18,7 @@ import { serveCommand } from "./serve.ts";
 import { sweepCommand } from "./sweep.ts";
 import { plotCommand } from "./plot.ts";
 import { demoCommand } from "./demo.ts";
+import { figuresCommand } from "./figures.ts";
 import { ConvergenceError } from "../errors.ts";
 import { SimulationError } from "../simulate/simulate.ts";
 import { ConnectomeFormatError } from "../network/connectome.ts";
@@ -38,6 +39,7 @@ Commands:
   compare      simulate and theory side by side (= strand simulate --theory)
   sweep        theory and simulation over a parameter grid, appended to a resumable JSON Lines file
   plot         draw a sweep's results (SVG + PNG): theory lines, simulation points with error bars
+  figures      regenerate the paper's figures (SVG + PNG + JSON) and an index
   serve        the live page (theory beside a simulation in your browser) and a JSON API, on 127.0.0.1
   help         show this help
 
@@ -45,7 +47,6 @@ Options:
   -h, --help     show help (also: strand <command> --help)
   -v, --version  print the version
 
-More commands (figures) arrive with their issues.
 Each command has --help.`;
 
 const BENCH_HELP = `strand bench — kernel benchmarks (single-threaded, benchmark.js)
@@ -167,6 +168,7 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === "sweep") return await sweepCommand(rest);
     if (cmd === "plot") return await plotCommand(rest);
     if (cmd === "demo") return await demoCommand(rest);
+    if (cmd === "figures") return await figuresCommand(rest);
     if (cmd === "compare") return await simulateCommand([...rest, "--theory"]);
     throw new UsageError(`unknown command \`${cmd}\`; run \`strand --help\` for the list`);
   } catch (err) {

@@ -1,0 +1,249 @@
+/**
+ * `strand figures`: regenerate the paper's figures that strand can compute today, each as SVG + PNG + the
+ * JSON behind it (parameters, seeds, N, run lengths, theory-simulation differences), and an index.md.
+ * --quick (default) uses small N and short runs; --full the paper's sizes. Figures needing the sampling
+ * single-site theory (PRX Fig. 7, PRL Fig. 6: overlaps, partial symmetry) are listed as not yet available.
+ */
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { createBackend } from "../backend/select.ts";
+import type { Backend } from "../backend/types.ts";
+import { writeFileAtomic } from "../io/atomic.ts";
+import { readConnectome } from "../io/connectome-file.ts";
+import { workerExecutor } from "../io/parallel.ts";
+import { renderSvg, svgToPng } from "../io/render.ts";
+import { eigenvalues, modeOverlaps } from "../linalg/dense.ts";
+import { singularValues, svd } from "../linalg/svd.ts";
+import { denseJ, makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
+import { singularValueEdges } from "../network/structure.ts";
+import { simulate } from "../simulate/simulate.ts";
+import { theory } from "../theory/index.ts";
+import { VERSION } from "../version.ts";
+import { UsageError } from "./args.ts";
+
+export const FIGURES_HELP = `strand figures — regenerate the paper's figures (SVG + PNG + JSON each, and index.md)
+
+Usage: strand figures [--quick | --full] [--out DIR] [--only NAME[,NAME]]
+
+  --quick       small N, short runs (default; a few minutes on 2 cores)
+  --full        the paper's sizes (N = 2500-5000; hours)
+  --out DIR     output folder                                             (default: figures)
+  --only LIST   some of: prx-fig4a, prx-fig8, prl-fig2a, connectomes
+
+Figures: PRX Fig. 4a (PR^phi vs alpha PR^D, g_eff 3/6/10), PRX Fig. 8 (singular values of L R^T with the
+free-probability edges), PRL Fig. 2a (PR^x, PR^phi vs g, tanh, with the g -> infinity limits), and for each
+connectome in ../shared/data: ranked singular values vs an i.i.d. matrix, the left/right overlap diagonal
+with the random band, and the eigenvalues. Not yet: PRX Fig. 4b/5/7/9/10 and PRL Fig. 6 (Fig. 7 and PRL
+Fig. 6 need the sampling single-site theory).`;
+
+interface Figure {
+  name: string;
+  title: string;
+  spec: Record<string, unknown>;
+  data: Record<string, unknown>;
+  /** one line for index.md */
+  summary: string;
+}
+
+interface Mode {
+  full: boolean;
+  be: Backend;
+}
+
+const SIM = (full: boolean) => ({ trials: 8, duration: full ? 500 : 150, burnIn: full ? 200 : 50, dt: 0.05, lags: 1 });
+
+async function simulatePoints(specs: { spec: NetworkSpec; phi: "tanh" | "erf"; seed: number }[], full: boolean) {
+  const executor = workerExecutor(2);
+  const out = [];
+  for (const s of specs) {
+    const r = await simulate(makeNetwork(s.spec), { ...SIM(full), phi: s.phi, seed: s.seed, executor });
+    out.push({ prPhi: r.results.prPhi, prPhiError: r.results.prPhiError, prX: r.results.prX, prXError: r.results.prXError, seconds: r.results.seconds });
+  }
+  return out;
+}
+
+async function fig4a(m: Mode): Promise<Figure> {
+  const gs = [3, 6, 10], ers = [0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 7, 10];
+  const n = m.full ? 5000 : 1000, simEr = [0.3, 1, 10];
+  const theoryRows = gs.flatMap((g) => ers.map((er) => ({ g: `g_eff = ${g}`, er, pr: theory(g, { phi: "erf", effectiveRank: er }).results.prPhi })));
+  const pts = gs.flatMap((g) => simEr.map((er) => ({ g, er })));
+  const sims = await simulatePoints(pts.map((p) => ({ spec: { coupling: "rmm", n, g: p.g, effectiveRank: p.er, seed: 1 }, phi: "erf", seed: 1 })), m.full);
+  const simRows = pts.map((p, k) => {
+    const th = theory(p.g, { phi: "erf", effectiveRank: p.er }).results.prPhi!;
+    return { g: `g_eff = ${p.g}`, er: p.er, pr: sims[k].prPhi, lo: sims[k].prPhi! - sims[k].prPhiError!, hi: sims[k].prPhi! + sims[k].prPhiError!, theory: th, difference: sims[k].prPhi! / th - 1 };
+  });
+  const x = { field: "er", type: "quantitative", title: "effective rank α PR^D", scale: { type: "log" } };
+  const color = { field: "g", type: "nominal", title: null, scale: { domain: gs.map((g) => `g_eff = ${g}`) } };
+  const worst = Math.max(...simRows.map((r) => Math.abs(r.difference)));
+  return {
+    name: "prx-fig4a", title: "PRX Fig. 4a: dimension vs effective rank",
+    summary: `PR^φ vs αPR^D, erf; theory lines, simulation N = ${n} (1 network, 8 trials × ${SIM(m.full).duration}); largest |sim/theory − 1| = ${(100 * worst).toFixed(0)} %`,
+    data: { theory: theoryRows, simulation: simRows, n, run: SIM(m.full), phi: "erf", spectrum: "exponential (α = 1) below αPR^D = 1, flat (α = αPR^D) from 1" },
+    spec: {
+      title: { text: "PR^φ vs effective rank (PRX Fig. 4a)", subtitle: [`lines: theory (N → ∞); points: simulation, N = ${n}, 8 trials × ${SIM(m.full).duration} time units, ± jackknife se`] },
+      width: 460, height: 320, background: "white",
+      layer: [
+        { data: { values: theoryRows }, mark: { type: "line", strokeWidth: 2 }, encoding: { x, y: { field: "pr", type: "quantitative", title: "PR^φ" }, color } },
+        { data: { values: simRows }, mark: "rule", encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
+        { data: { values: simRows }, mark: { type: "point", filled: true, size: 60 }, encoding: { x, y: { field: "pr", type: "quantitative" }, color } },
+      ],
+    },
+  };
+}
+
+async function fig8(m: Mode): Promise<Figure> {
+  const n = m.full ? 2000 : 600;
+  const alphas = [0.05, 0.1, 0.2, 0.4, 0.7, 1];
+  const rows: Record<string, unknown>[] = [], edges: Record<string, unknown>[] = [];
+  for (const alpha of alphas) {
+    const net = makeNetwork({ coupling: "rmm", n, g: Math.sqrt(alpha), alpha, spectrum: "flat", seed: 1 }); // D_a = 1
+    const s = singularValues(n, denseJ(net), m.be).subarray(0, Math.round(alpha * n));
+    for (const v of s) rows.push({ alpha: `α = ${alpha}`, s: v });
+    const e = singularValueEdges(alpha);
+    edges.push({ alpha: `α = ${alpha}`, edge: e.upper }, ...(alpha < 1 ? [{ alpha: `α = ${alpha}`, edge: e.lower }] : []));
+  }
+  return {
+    name: "prx-fig8", title: "PRX Fig. 8: singular values of L Rᵀ",
+    summary: `histograms of the M = αN nonzero singular values of L Rᵀ (D = 1), N = ${n}, with the free-probability edges (PRX (14))`,
+    data: { n, alphas, singularValues: rows, edges },
+    spec: {
+      title: { text: "Singular values of L Rᵀ, D_a = 1 (PRX Fig. 8)", subtitle: `N = ${n}; red: predicted edges S± (PRX (14); the lower edge only for α < 1)` },
+      background: "white",
+      data: { values: [...rows, ...edges] },
+      facet: { field: "alpha", type: "nominal", title: null, sort: alphas.map((a) => `α = ${a}`) },
+      columns: 3,
+      spec: {
+        width: 200, height: 130,
+        layer: [
+          { transform: [{ filter: "isValid(datum.s)" }], mark: "bar", encoding: { x: { field: "s", type: "quantitative", bin: { maxbins: 40 }, title: "singular value" }, y: { aggregate: "count", type: "quantitative", title: "count" } } },
+          { transform: [{ filter: "isValid(datum.edge)" }], mark: { type: "rule", color: "red", strokeWidth: 2 }, encoding: { x: { field: "edge", type: "quantitative" } } },
+        ],
+      },
+      resolve: { scale: { x: "independent", y: "independent" } },
+    },
+  };
+}
+
+async function prlFig2a(m: Mode): Promise<Figure> {
+  const gs = [1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50];
+  const n = m.full ? 2500 : 500;
+  const theoryRows = gs.flatMap((g) => {
+    const r = theory(g).results;
+    return [{ g, pr: r.prPhiIid, which: "PR^φ" }, { g, pr: r.prXIid, which: "PR^x" }];
+  });
+  const simG = [2, 3, 5, 10];
+  const sims = await simulatePoints(simG.map((g) => ({ spec: { coupling: "iid", n, g, seed: 1 }, phi: "tanh", seed: 1 })), m.full);
+  const simRows = simG.flatMap((g, k) => [
+    { g, pr: sims[k].prPhi, lo: sims[k].prPhi! - sims[k].prPhiError!, hi: sims[k].prPhi! + sims[k].prPhiError!, which: "PR^φ", theory: theory(g).results.prPhiIid, difference: sims[k].prPhi! / theory(g).results.prPhiIid! - 1 },
+    { g, pr: sims[k].prX, lo: sims[k].prX! - sims[k].prXError!, hi: sims[k].prX! + sims[k].prXError!, which: "PR^x", theory: theory(g).results.prXIid, difference: sims[k].prX! / theory(g).results.prXIid! - 1 },
+  ]);
+  const limits = [{ which: "PR^φ", pr: 0.126 }, { which: "PR^x", pr: 0.0602 }];
+  const x = { field: "g", type: "quantitative", title: "g", scale: { type: "log" } };
+  const y = { field: "pr", type: "quantitative", title: "participation ratio / N" };
+  const color = { field: "which", type: "nominal", title: null };
+  return {
+    name: "prl-fig2a", title: "PRL Fig. 2a: dimension vs g (i.i.d., tanh)",
+    summary: `PR^φ, PR^x vs g, tanh, i.i.d.; theory lines, dashed g → ∞ limits 12.6 % and 6.02 %; simulation N = ${n}`,
+    data: { theory: theoryRows, simulation: simRows, limits, n, run: SIM(m.full) },
+    spec: {
+      title: { text: "Dimension vs coupling strength, i.i.d. tanh (PRL Fig. 2a)", subtitle: `lines: theory; dashed: g → ∞ limits; points: simulation, N = ${n}, 8 trials × ${SIM(m.full).duration} time units` },
+      width: 460, height: 320, background: "white",
+      layer: [
+        { data: { values: theoryRows }, mark: { type: "line", strokeWidth: 2 }, encoding: { x, y, color } },
+        { data: { values: limits }, mark: { type: "rule", strokeDash: [5, 4] }, encoding: { y: { field: "pr", type: "quantitative" }, color } },
+        { data: { values: simRows }, mark: "rule", encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
+        { data: { values: simRows }, mark: { type: "point", filled: true, size: 60 }, encoding: { x, y, color } },
+      ],
+    },
+  };
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DATA = path.resolve(here, "../../../shared/data");
+
+async function connectomeFigures(m: Mode): Promise<Figure[]> {
+  const sets = [
+    // C. elegans: the 300 neurons (names in capitals; muscles and end organs are lower case), chemical synapses
+    { name: "celegans-chemical", file: path.join(DATA, "celegans-cook2019-herm/herm_full_edgelist.csv"), include: /^[A-Z]/, vectors: true },
+    { name: "drosophila-larva", file: path.join(DATA, "drosophila-larva-winding2023/Supplementary-Data-S1.zip"), include: undefined, vectors: m.full },
+  ].filter((s) => existsSync(s.file));
+  const out: Figure[] = [];
+  for (const set of sets) {
+    const c = await readConnectome(set.file, { include: set.include });
+    const n = c.n, J = c.J;
+    const s = singularValues(n, J, m.be);
+    let s2 = 0;
+    for (const v of J) s2 += v * v;
+    const iid = singularValues(n, denseJ(makeNetwork({ coupling: "iid", n, g: Math.sqrt(s2 / n), seed: 1 })), m.be);
+    const ranked = Array.from(s, (v, k) => ({ rank: k + 1, s: v / s[0], which: set.name })).filter((r) => r.s > 1e-6)
+      .concat(Array.from(iid, (v, k) => ({ rank: k + 1, s: v / s[0], which: "i.i.d., same N and Σ J²" })));
+    const panels: Record<string, unknown>[] = [
+      { title: "ranked singular values / S₁", width: 260, height: 220, data: { values: ranked }, mark: { type: "line" }, encoding: { x: { field: "rank", type: "quantitative", scale: { type: "log" } }, y: { field: "s", type: "quantitative", scale: { type: "log" }, title: "S_a / S_1" }, color: { field: "which", type: "nominal", title: null, legend: { orient: "bottom" } } } },
+    ];
+    let extra = "";
+    if (set.vectors) {
+      const sv = svd(n, J, m.be);
+      const o = modeOverlaps(n, sv);
+      const ev = eigenvalues(n, J, m.be);
+      const diag = Array.from(o.diagonal, (v, a) => ({ a: a + 1, o: v })).filter((_, a) => sv.s[a] > 1e-9 * sv.s[0]);
+      panels.push({ title: `overlap u_a·v_a, band ±2.5/√N`, width: 260, height: 220, layer: [
+        { data: { values: diag }, mark: { type: "point", size: 8, filled: true }, encoding: { x: { field: "a", type: "quantitative", title: "mode a" }, y: { field: "o", type: "quantitative", title: "u_a · v_a" } } },
+        { data: { values: [{ b: o.band }, { b: -o.band }] }, mark: { type: "rule", color: "red" }, encoding: { y: { field: "b", type: "quantitative" } } },
+      ] });
+      panels.push({ title: `eigenvalues of J / S₁`, width: 220, height: 220, data: { values: Array.from(ev.re, (re, k) => ({ re: re / s[0], im: ev.im[k] / s[0] })) }, mark: { type: "point", size: 8, filled: true }, encoding: { x: { field: "re", type: "quantitative", title: "Re λ" }, y: { field: "im", type: "quantitative", title: "Im λ" } } });
+      extra = `; ${o.outsideBand} of ${n} overlaps outside the band; spectral radius ${(ev.spectralRadius / s[0]).toFixed(3)} S₁`;
+    }
+    let s4 = 0, t2 = 0;
+    for (const v of s) {
+      t2 += v * v;
+      s4 += v ** 4;
+    }
+    const er = (t2 * t2) / s4;
+    out.push({
+      name: `connectome-${set.name}`, title: `Connectome: ${set.name}`,
+      summary: `${path.basename(set.file)}: N = ${n}, effective rank ${er.toFixed(2)}, PR^S ${(er / n).toFixed(4)} (i.i.d.: 0.5)${extra}${set.vectors ? "" : " (overlaps and eigenvalues with --full)"}`,
+      data: { file: set.file, n, effectiveRank: er, prS: er / n, singularValues: Array.from(s) },
+      spec: { title: { text: `${set.name}: structure of the raw coupling matrix`, subtitle: `N = ${n}, effective rank ${er.toFixed(2)}, PR^S = ${(er / n).toFixed(3)}` }, background: "white", hconcat: panels },
+    });
+  }
+  return out;
+}
+
+const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = { "prx-fig4a": fig4a, "prx-fig8": fig8, "prl-fig2a": prlFig2a, connectomes: connectomeFigures };
+
+export async function figuresCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { quick: { type: "boolean", default: false }, full: { type: "boolean", default: false }, out: { type: "string" }, only: { type: "string" }, help: { type: "boolean", short: "h", default: false } } });
+  if (values.help) {
+    console.log(FIGURES_HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`strand figures takes no positional arguments; got ${JSON.stringify(positionals)}`);
+  if (values.quick && values.full) throw new UsageError("invalid argument: `--quick` and `--full` exclude each other");
+  const only = values.only ? values.only.split(",").map((s) => s.trim()) : Object.keys(FIGS);
+  for (const k of only) if (!(k in FIGS)) throw new UsageError(`invalid argument: \`--only\` must list figures among ${Object.keys(FIGS).join(", ")}; got \`${k}\``);
+  const dir = values.out ?? "figures";
+  await mkdir(dir, { recursive: true });
+  const mode: Mode = { full: values.full === true, be: await createBackend("auto") };
+  const index: string[] = [`# strand figures (${mode.full ? "--full" : "--quick"}, strand ${VERSION}, ${new Date().toISOString().slice(0, 10)})`, ""];
+  for (const k of only) {
+    const t0 = performance.now();
+    const figs = [await FIGS[k](mode)].flat();
+    for (const f of figs) {
+      const svg = await renderSvg(f.spec);
+      const base = path.join(dir, f.name);
+      await writeFileAtomic(`${base}.svg`, svg);
+      await writeFileAtomic(`${base}.png`, svgToPng(svg));
+      await writeFileAtomic(`${base}.json`, JSON.stringify({ figure: f.name, title: f.title, strand: VERSION, mode: mode.full ? "full" : "quick", data: f.data, spec: f.spec }, null, 1) + "\n");
+      index.push(`## ${f.title}`, "", `![${f.name}](${f.name}.png)`, "", f.summary, "", `Files: ${f.name}.svg, ${f.name}.png, ${f.name}.json`, "");
+      console.log(`strand figures: ${base}.png — ${f.summary}`);
+    }
+    console.error(`  (${k}: ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  index.push("## Not yet", "", "PRX Fig. 4b, 5, 9, 10 (to come), PRX Fig. 7 and PRL Fig. 6 (need the sampling single-site theory, issue 6).", "");
+  await writeFileAtomic(path.join(dir, "index.md"), index.join("\n"));
+  console.log(`strand figures: ${path.join(dir, "index.md")}`);
+  return 0;
+}

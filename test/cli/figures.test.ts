@@ -1,0 +1,34 @@
+/** `strand figures`: one cheap figure end to end (files, index), and its refusals. The figures with
+ *  simulations run in `strand figures --quick` (minutes), not here. */
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { singularValueEdges } from "../../src/network/structure.ts";
+import { strand } from "./run.ts";
+
+describe("strand figures", () => {
+  it("draws PRX Fig. 8 (singular values of L R^T within the predicted edges) with its JSON and an index", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-fig-"));
+    const r = strand("figures", "--only", "prx-fig8", "--out", dir);
+    expect(r.status, r.stderr).toBe(0);
+    for (const ext of ["svg", "png", "json"]) expect(existsSync(path.join(dir, `prx-fig8.${ext}`))).toBe(true);
+    const doc = JSON.parse(readFileSync(path.join(dir, "prx-fig8.json"), "utf8"));
+    expect(doc.data.n).toBe(600);
+    // the histograms' support matches the free-probability edges: at N = 600 the extreme singular values
+    // fluctuate by O(N^(-2/3)) ~ 1.4 % around the edges; 5 % of the upper edge covers it
+    for (const alpha of [0.1, 0.2, 0.4]) {
+      const s = doc.data.singularValues.filter((x: { alpha: string }) => x.alpha === `α = ${alpha}`).map((x: { s: number }) => x.s);
+      const e = singularValueEdges(alpha);
+      expect(Math.max(...s)).toBeLessThan(e.upper * 1.05);
+      expect(Math.min(...s)).toBeGreaterThan(e.lower - 0.05 * e.upper);
+    }
+    expect(readFileSync(path.join(dir, "index.md"), "utf8")).toMatch(/PRX Fig\. 8/);
+  }, 60_000);
+
+  it("refuses unknown figures and contradictory flags", () => {
+    expect(strand("figures", "--only", "fig99").stderr).toMatch(/`--only` must list figures among/);
+    expect(strand("figures", "--quick", "--full").stderr).toMatch(/`--quick` and `--full` exclude each other/);
+  });
+});
