@@ -31,13 +31,13 @@ Usage: strand figures [--quick | --full] [--out DIR] [--only NAME[,NAME]]
   --quick       small N, short runs (default; a few minutes on 2 cores)
   --full        the paper's sizes (N = 2500-5000; hours)
   --out DIR     output folder                                             (default: figures)
-  --only LIST   some of: prx-fig4a, prx-fig8, prl-fig2a, connectomes
+  --only LIST   some of: prx-fig4a, prx-fig4b, prx-fig8, prx-fig10, prl-fig2a, connectomes
 
-Figures: PRX Fig. 4a (PR^phi vs alpha PR^D, g_eff 3/6/10), PRX Fig. 8 (singular values of L R^T with the
-free-probability edges), PRL Fig. 2a (PR^x, PR^phi vs g, tanh, with the g -> infinity limits), and for each
+Figures: PRX Fig. 4a (PR^phi vs alpha PR^D, g_eff 3/6/10), 4b (normalised Psi^phi(tau, 0)), 8 (singular
+values of L R^T with the free-probability edges), 10 (the low-effective-rank limit), PRL Fig. 2a (PR^x, PR^phi vs g, tanh, with the g -> infinity limits), and for each
 connectome in ../shared/data: ranked singular values vs an i.i.d. matrix, the left/right overlap diagonal
-with the random band, and the eigenvalues. Not yet: PRX Fig. 4b/5/7/9/10 and PRL Fig. 6 (Fig. 7 and PRL
-Fig. 6 need the sampling single-site theory).`;
+with the random band, and the eigenvalues. Not yet: PRX Fig. 5, 9, and 7 / PRL Fig. 6 (these two need the
+sampling single-site theory).`;
 
 interface Figure {
   name: string;
@@ -161,6 +161,75 @@ async function prlFig2a(m: Mode): Promise<Figure> {
   };
 }
 
+async function fig4b(m: Mode): Promise<Figure> {
+  const gs = [3, 10, 20], ers = [0.3, 1, 10], n = m.full ? 5000 : 1000, lags = 20;
+  const rows: Record<string, unknown>[] = [];
+  for (const g of gs) for (const er of ers) {
+    const r = theory(g, { phi: "erf", effectiveRank: er }).results;
+    r.collective.tau.forEach((t, k) => {
+      if (t <= lags + 1e-9 && k % 2 === 0) rows.push({ panel: `g_eff = ${g}`, er: `αPR^D = ${er}`, tau: t, psi: r.collective.psiPhiNormalized[k], source: "theory" });
+    });
+  }
+  const executor = workerExecutor(2);
+  const sims: Record<string, unknown>[] = [];
+  for (const g of gs) for (const er of ers) {
+    const r = await simulate(makeNetwork({ coupling: "rmm", n, g, effectiveRank: er, seed: 1 }), { ...SIM(m.full), lags, phi: "erf", seed: 1, executor });
+    r.results.collective.tau.forEach((t, k) => rows.push({ panel: `g_eff = ${g}`, er: `αPR^D = ${er}`, tau: t, psi: r.results.collective.psiPhiNormalized[k], source: "simulation" }));
+    sims.push({ g, er, prPhi: r.results.prPhi, timescales: r.results.timescales, theoryTimescales: theory(g, { phi: "erf", effectiveRank: er }).results.timescales });
+  }
+  const enc = { x: { field: "tau", type: "quantitative", title: "τ" }, y: { field: "psi", type: "quantitative", title: "Ψ^φ(τ, 0) / Ψ^φ(0, 0)" }, color: { field: "er", type: "nominal", title: null, sort: ers.map((e) => `αPR^D = ${e}`) } };
+  return {
+    name: "prx-fig4b", title: "PRX Fig. 4b: collective correlation Ψ^φ(τ, 0)",
+    summary: `normalised Ψ^φ(τ, 0) for g_eff 3/10/20 × αPR^D 0.3/1/10, erf; lines theory, points simulation N = ${n} (lags to ${lags}); THEORY §11.7 flags the theory's tail as lower than small-N simulations`,
+    data: { rows, simulations: sims, n, run: { ...SIM(m.full), lags } },
+    spec: {
+      title: { text: "Collective correlation vs lag (PRX Fig. 4b)", subtitle: `lines: theory (N → ∞); points: simulation, N = ${n}, 8 trials × ${SIM(m.full).duration} time units` },
+      background: "white", data: { values: rows },
+      facet: { column: { field: "panel", type: "nominal", title: null, sort: gs.map((g) => `g_eff = ${g}`) } },
+      spec: { width: 240, height: 200, layer: [
+        { transform: [{ filter: "datum.source == 'theory'" }], mark: { type: "line", strokeWidth: 2 }, encoding: enc },
+        { transform: [{ filter: "datum.source == 'simulation'" }], mark: { type: "point", filled: true, size: 25 }, encoding: enc },
+      ] },
+    },
+  };
+}
+
+async function fig10(m: Mode): Promise<Figure> {
+  const g = 6, n = m.full ? 6500 : 1000;
+  const prDs = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1];
+  const rows: Record<string, unknown>[] = [];
+  for (const prD of prDs) {
+    const r = theory(g, { phi: "erf", effectiveRank: prD }).results;
+    rows.push({ prD, pr: r.prPhi, which: "PR^φ", source: "theory" }, { prD, pr: r.prX, which: "PR^x", source: "theory" });
+    rows.push({ prD, pr: r.kPhi! * prD, which: "PR^φ", source: "asymptote K^φ αPR^D" }, { prD, pr: r.kX! * prD, which: "PR^x", source: "asymptote K^x αPR^D" });
+  }
+  const simPrD = [0.05, 0.2, 0.7];
+  const sims = await simulatePoints(simPrD.map((prD) => ({ spec: { coupling: "rmm", n, g, alpha: 1, spectrum: "step", prD, seed: 1 }, phi: "erf", seed: 1 })), m.full);
+  simPrD.forEach((prD, k) => {
+    const th = theory(g, { phi: "erf", effectiveRank: prD }).results;
+    rows.push({ prD, pr: sims[k].prPhi, which: "PR^φ", source: "simulation", difference: sims[k].prPhi! / th.prPhi! - 1 });
+    rows.push({ prD, pr: sims[k].prX, which: "PR^x", source: "simulation", difference: sims[k].prX! / th.prX! - 1 });
+  });
+  const x = { field: "prD", type: "quantitative", title: "PR^D (step spectrum, α = 1)", scale: { type: "log" } };
+  const y = { field: "pr", type: "quantitative", title: "participation ratio / N", scale: { type: "log" } };
+  const color = { field: "which", type: "nominal", title: null };
+  const ratio = theory(g, { phi: "erf" }).results;
+  return {
+    name: "prx-fig10", title: "PRX Fig. 10: low-effective-rank limit",
+    summary: `PR^φ, PR^x vs PR^D at g_eff = ${g} (erf, step spectrum), with the asymptotes K^a αPR^D (K^φ/PR^φ_iid = ${(ratio.kPhi! / ratio.prPhiIid!).toFixed(3)}); simulation N = ${n}`,
+    data: { rows, n, g, run: SIM(m.full) },
+    spec: {
+      title: { text: `Low effective rank: PR → K αPR^D (PRX Fig. 10), g_eff = ${g}`, subtitle: `lines: theory; dashed: asymptotes; points: simulation, N = ${n}, 8 trials × ${SIM(m.full).duration} time units` },
+      width: 440, height: 320, background: "white", data: { values: rows },
+      layer: [
+        { transform: [{ filter: "datum.source == 'theory'" }], mark: { type: "line", strokeWidth: 2 }, encoding: { x, y, color } },
+        { transform: [{ filter: "indexof(datum.source, 'asymptote') == 0" }], mark: { type: "line", strokeDash: [5, 4] }, encoding: { x, y, color } },
+        { transform: [{ filter: "datum.source == 'simulation'" }], mark: { type: "point", filled: true, size: 60 }, encoding: { x, y, color } },
+      ],
+    },
+  };
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DATA = path.resolve(here, "../../../shared/data");
 
@@ -212,7 +281,7 @@ async function connectomeFigures(m: Mode): Promise<Figure[]> {
   return out;
 }
 
-const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = { "prx-fig4a": fig4a, "prx-fig8": fig8, "prl-fig2a": prlFig2a, connectomes: connectomeFigures };
+const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = { "prx-fig4a": fig4a, "prx-fig4b": fig4b, "prx-fig8": fig8, "prx-fig10": fig10, "prl-fig2a": prlFig2a, connectomes: connectomeFigures };
 
 export async function figuresCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { quick: { type: "boolean", default: false }, full: { type: "boolean", default: false }, out: { type: "string" }, only: { type: "string" }, help: { type: "boolean", short: "h", default: false } } });
@@ -242,7 +311,7 @@ export async function figuresCommand(argv: string[]): Promise<number> {
     }
     console.error(`  (${k}: ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
-  index.push("## Not yet", "", "PRX Fig. 4b, 5, 9, 10 (to come), PRX Fig. 7 and PRL Fig. 6 (need the sampling single-site theory, issue 6).", "");
+  index.push("## Not yet", "", "PRX Fig. 5 and 9 (to come), PRX Fig. 7 and PRL Fig. 6 (need the sampling single-site theory, issue 6).", "");
   await writeFileAtomic(path.join(dir, "index.md"), index.join("\n"));
   console.log(`strand figures: ${path.join(dir, "index.md")}`);
   return 0;
