@@ -31,13 +31,14 @@ Usage: strand figures [--quick | --full] [--out DIR] [--only NAME[,NAME]]
   --quick       small N, short runs (default; a few minutes on 2 cores)
   --full        the paper's sizes (N = 2500-5000; hours)
   --out DIR     output folder                                             (default: figures)
-  --only LIST   some of: prx-fig4a, prx-fig4b, prx-fig8, prx-fig10, prl-fig2a, connectomes
+  --only LIST   some of: prx-fig4a, prx-fig4b, prx-fig5, prx-fig8, prx-fig9, prx-fig10, prl-fig2a, connectomes
 
-Figures: PRX Fig. 4a (PR^phi vs alpha PR^D, g_eff 3/6/10), 4b (normalised Psi^phi(tau, 0)), 8 (singular
-values of L R^T with the free-probability edges), 10 (the low-effective-rank limit), PRL Fig. 2a (PR^x, PR^phi vs g, tanh, with the g -> infinity limits), and for each
+Figures: PRX Fig. 4a (PR^phi vs alpha PR^D, g_eff 3/6/10), 4b (normalised Psi^phi(tau, 0)), 5 (gains and
+z-scoring), 8 (singular values of L R^T with the free-probability edges), 9 (PC timescales), 10 (the
+low-effective-rank limit), PRL Fig. 2a (PR^x, PR^phi vs g, tanh, with the g -> infinity limits), and for each
 connectome in ../shared/data: ranked singular values vs an i.i.d. matrix, the left/right overlap diagonal
-with the random band, and the eigenvalues. Not yet: PRX Fig. 5, 9, and 7 / PRL Fig. 6 (these two need the
-sampling single-site theory).`;
+with the random band, and the eigenvalues. Not yet: PRX Fig. 7 and PRL Fig. 6 (they need the sampling
+single-site theory).`;
 
 interface Figure {
   name: string;
@@ -230,6 +231,83 @@ async function fig10(m: Mode): Promise<Figure> {
   };
 }
 
+async function fig5(m: Mode): Promise<Figure> {
+  const n = m.full ? 4000 : 1000;
+  const prGs = [0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+  const rows: Record<string, unknown>[] = [];
+  for (const er of [10, 1, 0.1]) for (const g of [3, 6, 10]) for (const prG of prGs) {
+    const r = theory(g, { phi: "erf", effectiveRank: er, prG }).results;
+    rows.push({ panel: `(a) z-scored, αPR^D = ${er}`, prG, value: r.gains!.prPhiNormalized, series: `g_eff = ${g}`, source: "theory" });
+    if (g === 10) {
+      rows.push({ panel: `(b) ratios at g_eff = 10, αPR^D = ${er}`, prG, value: r.gains!.prPhiUnnormalized / r.gains!.prPhiNormalized, series: "PR^{Gφ} / PR^φ(z-scored)", source: "theory" });
+      rows.push({ panel: `(b) ratios at g_eff = 10, αPR^D = ${er}`, prG, value: r.gains!.prPhiReadout / r.gains!.prPhiNormalized, series: "PR^{G'φ} / PR^φ(z-scored)", source: "theory" });
+    }
+  }
+  // simulations: g_eff = 6 and 10, alpha PR^D = 1, PR^G = 0.2 and 0.5 (one network each)
+  const executor = workerExecutor(2);
+  const sims: Record<string, unknown>[] = [];
+  for (const g of [6, 10]) for (const prG of [0.2, 0.5]) {
+    const r = await simulate(makeNetwork({ coupling: "rmm", n, g, effectiveRank: 1, gains: { prG }, seed: 1 }), { ...SIM(m.full), phi: "erf", seed: 1, executor });
+    const G = r.results.gains!, th = theory(g, { phi: "erf", effectiveRank: 1, prG }).results;
+    rows.push({ panel: "(a) z-scored, αPR^D = 1", prG, value: G.prPhiNormalized, series: `g_eff = ${g}`, source: "simulation" });
+    if (g === 10) {
+      // the unnormalised and readout observables over the z-scored one, all from the same run
+      rows.push({ panel: "(b) ratios at g_eff = 10, αPR^D = 1", prG, value: G.prPhiUnnormalized! / G.prPhiNormalized!, series: "PR^{Gφ} / PR^φ(z-scored)", source: "simulation" });
+      rows.push({ panel: "(b) ratios at g_eff = 10, αPR^D = 1", prG, value: G.prPhiReadout! / G.prPhiNormalized!, series: "PR^{G'φ} / PR^φ(z-scored)", source: "simulation" });
+    }
+    sims.push({ g, prG, n, simulated: G, theory: th.gains, difference: G.prPhiNormalized! / th.gains!.prPhiNormalized - 1 });
+  }
+  const enc = { x: { field: "prG", type: "quantitative", title: "PR^G" }, y: { field: "value", type: "quantitative", title: null }, color: { field: "series", type: "nominal", title: null } };
+  return {
+    name: "prx-fig5", title: "PRX Fig. 5: gain heterogeneity and z-scoring",
+    summary: `(a) z-scored PR^φ vs PR^G, (b) observable ratios at g_eff = 10; erf; simulation N = ${n} at αPR^D = 1 (finite-N gains effect: ~+30 % at N = 1000, within a few % at N = 2000, docs/VALIDATION.md)`,
+    data: { rows, simulations: sims, run: SIM(m.full) },
+    spec: {
+      title: { text: "Single-neuron gains (PRX Fig. 5)", subtitle: `lines: theory (N → ∞); points: simulation at αPR^D = 1, N = ${n}, 8 trials × ${SIM(m.full).duration} time units` },
+      background: "white", data: { values: rows }, config: { legend: { labelLimit: 400 } },
+      facet: { field: "panel", type: "nominal", title: null }, columns: 3,
+      spec: { width: 220, height: 170, layer: [
+        { transform: [{ filter: "datum.source == 'theory'" }], mark: { type: "line", strokeWidth: 2 }, encoding: enc },
+        { transform: [{ filter: "datum.source == 'simulation'" }], mark: { type: "point", filled: true, size: 50 }, encoding: enc },
+      ] },
+      resolve: { scale: { y: "independent" } },
+    },
+  };
+}
+
+async function fig9(m: Mode): Promise<Figure> {
+  const g = 6, n = m.full ? 4000 : 1000, lags = 25;
+  const th = theory(g).results;
+  const rows: Record<string, unknown>[] = [];
+  th.autocorrelation.tau.forEach((t, k) => {
+    if (t <= lags && k % 2 === 0) {
+      rows.push({ tau: t, value: th.autocorrelation.cPhi[k] / th.cPhi0, series: "λ-weighted PCs = C^φ(τ)/C^φ(0)", source: "theory" });
+      rows.push({ tau: t, value: th.collective.psiPhiNormalized[k], series: "λ²-weighted PCs = Ψ^φ(τ,0)/Ψ^φ(0,0)", source: "theory" });
+    }
+  });
+  const executor = workerExecutor(2);
+  const r = await simulate(makeNetwork({ coupling: "iid", n, g, seed: 1 }), { ...SIM(m.full), lags, phi: "tanh", seed: 1, executor });
+  const R = r.results;
+  R.autocorrelation.tau.forEach((t, k) => {
+    rows.push({ tau: t, value: R.autocorrelation.cPhi[k] / R.cPhi0, series: "λ-weighted PCs = C^φ(τ)/C^φ(0)", source: "simulation" });
+    rows.push({ tau: t, value: R.collective.psiPhiNormalized[k], series: "λ²-weighted PCs = Ψ^φ(τ,0)/Ψ^φ(0,0)", source: "simulation" });
+  });
+  const enc = { x: { field: "tau", type: "quantitative", title: "τ" }, y: { field: "value", type: "quantitative", title: "normalised autocorrelation" }, color: { field: "series", type: "nominal", title: null, legend: { orient: "bottom", labelLimit: 400 } } };
+  return {
+    name: "prx-fig9", title: "PRX Fig. 9: PC timescales",
+    summary: `i.i.d. tanh g = ${g}: 1/e times theory C^φ ${th.timescales.cPhi?.toFixed(2)}, Ψ^φ ${th.timescales.psiPhi?.toFixed(2)}; simulation N = ${n}: ${R.timescales.cPhi?.toFixed(2)}, ${R.timescales.psiPhi?.toFixed(2)}`,
+    data: { rows, n, g, run: { ...SIM(m.full), lags }, timescales: { theory: th.timescales, simulation: R.timescales } },
+    spec: {
+      title: { text: `PC timescales, i.i.d. tanh, g = ${g} (PRX Fig. 9)`, subtitle: `lines: theory; points: simulation, N = ${n}, 8 trials × ${SIM(m.full).duration} time units; the leading PCs (λ² weights) are slower` },
+      width: 460, height: 300, background: "white", data: { values: rows },
+      layer: [
+        { transform: [{ filter: "datum.source == 'theory'" }], mark: { type: "line", strokeWidth: 2 }, encoding: enc },
+        { transform: [{ filter: "datum.source == 'simulation'" }], mark: { type: "point", filled: true, size: 40 }, encoding: enc },
+      ],
+    },
+  };
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DATA = path.resolve(here, "../../../shared/data");
 
@@ -281,7 +359,7 @@ async function connectomeFigures(m: Mode): Promise<Figure[]> {
   return out;
 }
 
-const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = { "prx-fig4a": fig4a, "prx-fig4b": fig4b, "prx-fig8": fig8, "prx-fig10": fig10, "prl-fig2a": prlFig2a, connectomes: connectomeFigures };
+const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = { "prx-fig4a": fig4a, "prx-fig4b": fig4b, "prx-fig5": fig5, "prx-fig8": fig8, "prx-fig9": fig9, "prx-fig10": fig10, "prl-fig2a": prlFig2a, connectomes: connectomeFigures };
 
 export async function figuresCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { quick: { type: "boolean", default: false }, full: { type: "boolean", default: false }, out: { type: "string" }, only: { type: "string" }, help: { type: "boolean", short: "h", default: false } } });
@@ -311,7 +389,7 @@ export async function figuresCommand(argv: string[]): Promise<number> {
     }
     console.error(`  (${k}: ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
-  index.push("## Not yet", "", "PRX Fig. 5 and 9 (to come), PRX Fig. 7 and PRL Fig. 6 (need the sampling single-site theory, issue 6).", "");
+  index.push("## Not yet", "", "PRX Fig. 7 and PRL Fig. 6 (they need the sampling single-site theory, issue 6).", "");
   await writeFileAtomic(path.join(dir, "index.md"), index.join("\n"));
   console.log(`strand figures: ${path.join(dir, "index.md")}`);
   return 0;

@@ -175,6 +175,16 @@ describe("random-mode model and gains", () => {
     for (const k of [20, 50, 100]) expect(r.diagonal.psiPhiNormalized[k]).toBeGreaterThan(r.collective.psiPhiNormalized[k]);
   });
 
+  it("gives PRX Fig. 5b's observable ratios at g_eff = 10, PR^G = 0.1 (plot readings, +-10 %)", () => {
+    // THEORY §7 Fig. 5b: PR^{G phi}/PR^phi ~ 0.72 and PR^{G' phi}/PR^phi ~ 0.88 for alpha PR^D = 10 or 1,
+    // ~0.82 and ~0.92 for 0.1, PR^phi being the z-scored observable; plot readings are +-10 % (THEORY §11.5)
+    for (const [er, a, b] of [[10, 0.72, 0.88], [1, 0.72, 0.88], [0.1, 0.82, 0.92]]) {
+      const g = theory(10, { phi: "erf", effectiveRank: er, prG: 0.1 }).results.gains!;
+      expect(Math.abs(g.prPhiUnnormalized / g.prPhiNormalized / a - 1)).toBeLessThan(0.1);
+      expect(Math.abs(g.prPhiReadout / g.prPhiNormalized / b - 1)).toBeLessThan(0.1);
+    }
+  });
+
   it("orders the gain observables normalised > random readout > unnormalised, all 1 at PR^G = 1", () => {
     const r = theory(10, { phi: "erf", effectiveRank: 1, prG: 0.1 }).results.gains!;
     expect(r.prPhiNormalized).toBeGreaterThan(r.prPhiReadout);
