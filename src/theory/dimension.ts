@@ -52,17 +52,34 @@ function activeFrequencies(Cp: Float64Array, Cx: Float64Array, rel: number): Int
   return Int32Array.from(out);
 }
 
-/** PR_iid, K and Psi(tau, 0) from a DMFT solution; `effectiveRank` sets the collective function's amplitude. */
-export function dimensionTheory(sol: DmftSolution, effectiveRank = Infinity, collectiveLags = 40): DimensionTheory {
+/** The effective-rank-independent pieces of the dimension theory of one DMFT solution: PR_iid, K, and
+ *  Psi^phi(tau, 0), Psi^phi(tau, tau) split as A(tau) + B(tau) / (alpha PR^D) (both are linear in 1/(alpha PR^D)). */
+interface DimensionParts {
+  prPhiIid: number;
+  prXIid: number;
+  kPhi: number;
+  kX: number;
+  psiPhi00Iid: number;
+  psiX00Iid: number;
+  collectiveA: Float64Array;
+  collectiveB: Float64Array;
+  diagonalA: Float64Array;
+  diagonalB: Float64Array;
+}
+
+const partsCache = new WeakMap<DmftSolution, DimensionParts>();
+
+function dimensionParts(sol: DmftSolution): DimensionParts {
+  const cached = partsCache.get(sol);
+  if (cached) return cached;
   const { dt, points: M } = sol.params;
   const nu = sol.nu;
   const Cp = spectrum(sol.cPhi, M, dt), Cx = spectrum(sol.cX, M, dt);
   const w = Float64Array.from({ length: M }, (_, k) => ((2 * Math.PI) / (M * dt)) * (k < M / 2 ? k : k - M));
   const meas = 1 / (M * dt);
-  const inv = Number.isFinite(effectiveRank) ? 1 / effectiveRank : 0;
   let psiP = 0, psiX = 0, dP = 0, dX = 0;
-  const rowP = new Float64Array(M);
-  const antiP = new Float64Array(M);
+  const rowA = new Float64Array(M), rowB = new Float64Array(M);
+  const antiA = new Float64Array(M), antiB = new Float64Array(M);
   // Frequencies where both spectra are below 1e-15 of their peak are skipped: every factor multiplying them is
   // O(1) there except (2|X|^2 - nu^2) <= 2 (1 + (pi/dt)^2)^2, so the neglected part is < 1e-9 relative for
   // dt >= 0.05 — and near g = 1, where the spectra are narrow, most of the grid is skipped.
@@ -76,7 +93,9 @@ export function dimensionTheory(sol: DmftSolution, effectiveRank = Infinity, col
       const re = 1 - w1 * w2 - nu, im = w1 + w2;
       const den = re * re + im * im;
       const cp = Cp[b] / den, cx = Cx[b] / den;
-      antiP[(a + b) & (M - 1)] += Cp[a] * cp * (X2 + nu * nu * inv);
+      const j = (a + b) & (M - 1);
+      antiA[j] += Cp[a] * cp * X2;
+      antiB[j] += Cp[a] * cp * nu * nu;
       sp += cp * X2;
       sdp += cp;
       sx += cx * (2 * X2 - nu * nu);
@@ -86,7 +105,8 @@ export function dimensionTheory(sol: DmftSolution, effectiveRank = Infinity, col
     dP += Cp[a] * sdp;
     psiX += Cx[a] * sx;
     dX += Cx[a] * sdx;
-    rowP[a] = Cp[a] * (sp + nu * nu * inv * sdp) * meas;
+    rowA[a] = Cp[a] * sp * meas;
+    rowB[a] = Cp[a] * nu * nu * sdp * meas;
   }
   const m2 = meas * meas;
   psiP *= m2;
@@ -94,23 +114,40 @@ export function dimensionTheory(sol: DmftSolution, effectiveRank = Infinity, col
   dP *= nu * nu * m2;
   dX *= m2;
   const cp0 = sol.cPhi[0], cx0 = sol.cX[0];
-  // Psi^phi(tau, 0) = sum_w1 meas e^{i w1 tau} rowP(w1)
-  const re = Float64Array.from(rowP), im = new Float64Array(M);
-  fft(re, im, true);
+  // Psi^phi(tau, 0) = sum_w1 meas e^{i w1 tau} row(w1); Psi^phi(tau, tau) = sum_Omega e^{i Omega tau} anti(Omega) m2
+  const inverse = (arr: Float64Array, scale: number) => {
+    const re = Float64Array.from(arr), im = new Float64Array(M);
+    fft(re, im, true);
+    return re.map((v) => v * scale);
+  };
+  const parts: DimensionParts = {
+    prPhiIid: (cp0 * cp0) / psiP, prXIid: (cx0 * cx0) / psiX, kPhi: (cp0 * cp0) / dP, kX: (cx0 * cx0) / dX,
+    psiPhi00Iid: psiP, psiX00Iid: psiX,
+    collectiveA: inverse(rowA, M * meas), collectiveB: inverse(rowB, M * meas),
+    diagonalA: inverse(antiA, M * m2), diagonalB: inverse(antiB, M * m2),
+  };
+  partsCache.set(sol, parts);
+  return parts;
+}
+
+/** PR_iid, K and Psi(tau, 0) from a DMFT solution; `effectiveRank` sets the collective function's amplitude.
+ *  The O(M^2) frequency sums run once per solution (cached); other effective ranks cost O(lags). */
+export function dimensionTheory(sol: DmftSolution, effectiveRank = Infinity, collectiveLags = 40): DimensionTheory {
+  const P = dimensionParts(sol);
+  const { dt, points: M } = sol.params;
+  const inv = Number.isFinite(effectiveRank) ? 1 / effectiveRank : 0;
   const L = Math.min(collectiveLags, M / 2);
-  const psiTau = Float64Array.from({ length: L + 1 }, (_, k) => re[k] * M * meas); // fft(inverse) divided by M
   const tau = Float64Array.from({ length: L + 1 }, (_, k) => k * dt);
-  const are = antiP.map((v) => v * m2), aim = new Float64Array(M);
-  fft(are, aim, true);
-  const psiDiag = Float64Array.from({ length: L + 1 }, (_, k) => are[k] * M);
+  const psiTau = Float64Array.from({ length: L + 1 }, (_, k) => P.collectiveA[k] + inv * P.collectiveB[k]);
+  const psiDiag = Float64Array.from({ length: L + 1 }, (_, k) => P.diagonalA[k] + inv * P.diagonalB[k]);
   return {
     diagonal: { tau, psiPhi: psiDiag, psiPhiNormalized: psiDiag.map((v) => v / psiDiag[0]) },
-    prPhiIid: (cp0 * cp0) / psiP,
-    prXIid: (cx0 * cx0) / psiX,
-    kPhi: (cp0 * cp0) / dP,
-    kX: (cx0 * cx0) / dX,
-    psiPhi00Iid: psiP,
-    psiX00Iid: psiX,
+    prPhiIid: P.prPhiIid,
+    prXIid: P.prXIid,
+    kPhi: P.kPhi,
+    kX: P.kX,
+    psiPhi00Iid: P.psiPhi00Iid,
+    psiX00Iid: P.psiX00Iid,
     collective: { tau, psiPhi: psiTau, psiPhiNormalized: psiTau.map((v) => v / psiTau[0]) },
   };
 }

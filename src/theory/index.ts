@@ -47,12 +47,30 @@ export interface TheoryResult {
   dmft: DmftSolution;
 }
 
+/** The DMFT solutions of the last 64 (g, phi, dt, points): theory() at another effective rank or PR^G for
+ *  the same g reuses the solution and its frequency sums (src/theory/dimension.ts caches those per solution).
+ *  The cached arrays are shared with the returned `dmft` field: treat them as read-only. */
+const dmftCache = new Map<string, DmftSolution>();
+function cachedDmft(g: number, phi: TheoryPhi, opts: DmftOptions): DmftSolution {
+  const key = JSON.stringify([g, phi, opts.dt ?? null, opts.points ?? null]);
+  const hit = dmftCache.get(key);
+  if (hit) {
+    dmftCache.delete(key);
+    dmftCache.set(key, hit); // most recently used last
+    return hit;
+  }
+  const sol = solveDmft(g, phi, opts);
+  dmftCache.set(key, sol);
+  if (dmftCache.size > 64) dmftCache.delete(dmftCache.keys().next().value!);
+  return sol;
+}
+
 export function theory(g: number, opts: TheoryOptions = {}): TheoryResult {
   const phi = opts.phi ?? "tanh";
   const er = opts.effectiveRank ?? Infinity;
   if (!(er > 0)) throw invalid("effectiveRank", "must be a positive number (Infinity for i.i.d. couplings)", er);
   const prG = checkFinite("prG", opts.prG ?? 1, { positive: true, max: 1 });
-  const sol = solveDmft(g, phi, opts);
+  const sol = cachedDmft(g, phi, opts);
   // lags reported: tau <= 40, or five correlation times 1/kappa when longer (near g = 1)
   const tauOut = Math.max(40, sol.kappa > 0 ? 5 / sol.kappa : 0);
   const lagsOut = Math.min(sol.tau.length - 1, Math.round(tauOut / sol.params.dt));
