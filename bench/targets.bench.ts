@@ -1,0 +1,61 @@
+/**
+ * Issue 8's strand-side targets, each a ratio measured in this run (float32, RK4; min of 3 timings):
+ *   lowrank-vs-dense  RK4 per step on a random-mode network with M = N/10 vs strand's dense RK4 at the same N
+ *                     (target >= 0.8 x N / (2M) = 4x)
+ *   cores             a simulation with 8 trials on 2 worker threads vs 1 thread (target >= 1.7x)
+ *   statistics        the same simulation with L = 20 lags vs lags = 0 (the equal-time covariance only; strand
+ *                     has no statistics-free mode) at N = 1000 (target: <= +50 % time)
+ *   theory            one (g, alpha PR^D) point after the first call (target < 50 ms), and 30 values of g
+ *                     (target < 2 s)
+ * Run: npx tsx bench/targets.bench.ts
+ */
+import { createBackend } from "../src/backend/select.ts";
+import { machine } from "../src/cli/bench.ts";
+import { workerExecutor } from "../src/io/parallel.ts";
+import { Kernels } from "../src/kernels.ts";
+import { makeNetwork } from "../src/network/ensembles.ts";
+import { simulate } from "../src/simulate/simulate.ts";
+import { theory } from "../src/theory/index.ts";
+
+const best = async (f: () => unknown | Promise<unknown>, reps = 3) => {
+  let t = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    await f();
+    t = Math.min(t, performance.now() - t0);
+  }
+  return t;
+};
+const m = machine();
+console.log(`issue 8 targets — ${m.cpu}, ${m.cores} cores, ${m.node}; float32`);
+const k = new Kernels(await createBackend("wasm"));
+for (const n of [2000, 4000]) {
+  const M = n / 10;
+  const J = k.normal(n * n, { seed: 1, std: 2 / Math.sqrt(n), dtype: "float32" });
+  const L = k.normal(n * M, { seed: 2, std: 1 / Math.sqrt(n), dtype: "float32" }), R = k.normal(n * M, { seed: 3, std: 1 / Math.sqrt(n), dtype: "float32" });
+  const d = new Float32Array(M).fill(2 / Math.sqrt(0.1));
+  const x = k.normal(n, { seed: 4, dtype: "float32" });
+  const steps = 20;
+  const dense = await best(() => { let y = x; for (let s = 0; s < steps; s++) y = k.rk4Step(y, { kind: "dense", J }, { n, dt: 0.05, phi: "tanh" }); });
+  const low = await best(() => { let y = x; for (let s = 0; s < steps; s++) y = k.rk4Step(y, { kind: "lowrank", L, d, R, m: M }, { n, dt: 0.05, phi: "tanh" }); });
+  console.log(`lowrank-vs-dense  N = ${n}, M = ${M}: dense ${(dense / steps).toFixed(2)} ms/step, low-rank ${(low / steps).toFixed(3)} ms/step, ratio ${(dense / low).toFixed(1)}x (target >= ${(0.8 * n / (2 * M)).toFixed(1)}x)`);
+}
+{
+  const net = makeNetwork({ coupling: "iid", n: 1000, g: 3, seed: 1 });
+  const opts = { trials: 8, duration: 50, burnIn: 10, dt: 0.05, seed: 1 };
+  const one = await best(() => simulate(net, { ...opts, lags: 1 }), 2);
+  const two = await best(() => simulate(net, { ...opts, lags: 1, executor: workerExecutor(2) }), 2);
+  console.log(`cores             N = 1000, 8 trials: 1 thread ${(one / 1000).toFixed(2)} s, 2 workers ${(two / 1000).toFixed(2)} s, speed-up ${(one / two).toFixed(2)}x (target >= 1.7x)`);
+  const none = await best(() => simulate(net, { ...opts, lags: 0, groups: 1 }), 2);
+  const stats = await best(() => simulate(net, { ...opts, lags: 20, groups: 1 }), 2);
+  console.log(`statistics        N = 1000, 20 RK4 steps per sample: lags 0 ${(none / 1000).toFixed(2)} s, lags 20 ${(stats / 1000).toFixed(2)} s, +${(100 * (stats / none - 1)).toFixed(0)} % (target <= +50 %)`);
+}
+{
+  theory(6, { phi: "erf", effectiveRank: 1 });
+  const again = await best(() => theory(6, { phi: "erf", effectiveRank: 0.3 }));
+  const t0 = performance.now();
+  for (let i = 0; i < 30; i++) theory(1.5 + i * 0.5, { phi: "erf" });
+  const curve = performance.now() - t0;
+  console.log(`theory            one point after the first call ${again.toFixed(1)} ms (target < 50 ms); 30 values of g (erf) ${(curve / 1000).toFixed(2)} s (target < 2 s)`);
+}
+process.exit(0);
