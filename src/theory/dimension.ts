@@ -54,13 +54,7 @@ function activeFrequencies(Cp: Float64Array, Cx: Float64Array, rel: number): Int
 
 /** The effective-rank-independent pieces of the dimension theory of one DMFT solution: PR_iid, K, and
  *  Psi^phi(tau, 0), Psi^phi(tau, tau) split as A(tau) + B(tau) / (alpha PR^D) (both are linear in 1/(alpha PR^D)). */
-interface DimensionParts {
-  prPhiIid: number;
-  prXIid: number;
-  kPhi: number;
-  kX: number;
-  psiPhi00Iid: number;
-  psiX00Iid: number;
+interface DimensionParts extends Omit<DimensionTheory, "collective" | "diagonal"> {
   collectiveA: Float64Array;
   collectiveB: Float64Array;
   diagonalA: Float64Array;
@@ -140,14 +134,10 @@ export function dimensionTheory(sol: DmftSolution, effectiveRank = Infinity, col
   const tau = Float64Array.from({ length: L + 1 }, (_, k) => k * dt);
   const psiTau = Float64Array.from({ length: L + 1 }, (_, k) => P.collectiveA[k] + inv * P.collectiveB[k]);
   const psiDiag = Float64Array.from({ length: L + 1 }, (_, k) => P.diagonalA[k] + inv * P.diagonalB[k]);
+  const { prPhiIid, prXIid, kPhi, kX, psiPhi00Iid, psiX00Iid } = P;
   return {
     diagonal: { tau, psiPhi: psiDiag, psiPhiNormalized: psiDiag.map((v) => v / psiDiag[0]) },
-    prPhiIid: P.prPhiIid,
-    prXIid: P.prXIid,
-    kPhi: P.kPhi,
-    kX: P.kX,
-    psiPhi00Iid: P.psiPhi00Iid,
-    psiX00Iid: P.psiX00Iid,
+    prPhiIid, prXIid, kPhi, kX, psiPhi00Iid, psiX00Iid,
     collective: { tau, psiPhi: psiTau, psiPhiNormalized: psiTau.map((v) => v / psiTau[0]) },
   };
 }
