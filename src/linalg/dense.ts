@@ -10,8 +10,8 @@
  * the js backend delegates to ml-matrix (JAMA), an independent implementation the tests compare against.
  */
 import type { Backend } from "../backend/types.ts";
-import { ConvergenceError, checkArray, checkSize, invalid } from "../errors.ts";
-import { svd } from "./svd.ts";
+import { ConvergenceError } from "../errors.ts";
+import { checkSquareMatrix, svd } from "./svd.ts";
 
 export interface Eigenvalues {
   re: Float64Array;
@@ -23,9 +23,7 @@ export interface Eigenvalues {
 /** All (complex) eigenvalues of the n x n row-major matrix A, in decreasing order of modulus, on the backend
  *  (wasm: Hessenberg + Francis QR kernels; js: ml-matrix). */
 export function eigenvalues(n: number, A: Float64Array, be: Backend): Eigenvalues {
-  checkSize("n", n);
-  checkArray("A", A, n * n, "float64");
-  for (let k = 0; k < A.length; k++) if (!Number.isFinite(A[k])) throw invalid("A", `must hold finite values (index ${k})`, A[k]);
+  checkSquareMatrix(n, A);
   const a = be.alloc("float64", n * n), wr = be.alloc("float64", n), wi = be.alloc("float64", n), w = be.alloc("float64", 2 * n);
   let re: Float64Array, im: Float64Array;
   try {

@@ -19,11 +19,16 @@ import { ConvergenceError, checkArray, checkSize } from "../errors.ts";
 
 export { ConvergenceError };
 
-/** Singular values of the n x n row-major matrix A (not modified), sorted in decreasing order. */
-export function singularValues(n: number, A: Float64Array, be: Backend): Float64Array {
+/** The checks every dense decomposition makes: n a size, A an n x n float64 array of finite values. */
+export function checkSquareMatrix(n: number, A: Float64Array): void {
   checkSize("n", n);
   checkArray("A", A, n * n, "float64");
   for (let k = 0; k < A.length; k++) if (!Number.isFinite(A[k])) throw new RangeError(`invalid argument: \`A\` must hold finite values; got \`${A[k]}\` at index ${k}`);
+}
+
+/** Singular values of the n x n row-major matrix A (not modified), sorted in decreasing order. */
+export function singularValues(n: number, A: Float64Array, be: Backend): Float64Array {
+  checkSquareMatrix(n, A);
   const a = be.alloc("float64", n * n), d = be.alloc("float64", n), e = be.alloc("float64", n), w = be.alloc("float64", 2 * n);
   let s: Float64Array, sup: Float64Array;
   try {
@@ -178,9 +183,7 @@ export interface Svd {
 
 /** Full SVD A = U diag(s) V^T of the n x n row-major matrix A (not modified); vectors as rows (see Svd). */
 export function svd(n: number, A: Float64Array, be: Backend): Svd {
-  checkSize("n", n);
-  checkArray("A", A, n * n, "float64");
-  for (let k = 0; k < A.length; k++) if (!Number.isFinite(A[k])) throw new RangeError(`invalid argument: \`A\` must hold finite values; got \`${A[k]}\` at index ${k}`);
+  checkSquareMatrix(n, A);
   const bufs = {
     a: be.alloc("float64", n * n), d: be.alloc("float64", n), e: be.alloc("float64", n), w: be.alloc("float64", 2 * n),
     ut: be.alloc("float64", n * n), vt: be.alloc("float64", n * n), cs: be.alloc("float64", n), sn: be.alloc("float64", n),
