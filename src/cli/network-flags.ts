@@ -7,7 +7,7 @@
 import { UsageError, choice, integer, regex } from "./args.ts";
 import { applySigns, normalizeBalanced } from "../network/connectome.ts";
 import { describe } from "../errors.ts";
-import { makeNetwork, standInNetwork, type Network, type NetworkSpec } from "../network/ensembles.ts";
+import { makeNetwork, standInNetwork, type EnsembleSummary, type Network, type NetworkSpec } from "../network/ensembles.ts";
 import { readConnectome } from "../io/connectome-file.ts";
 import { createBackend } from "../backend/select.ts";
 import { modeOverlaps } from "../linalg/dense.ts";
@@ -98,6 +98,15 @@ export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPT
       overlap: og !== undefined ? { gamma: og, beta: num("--overlap-beta", v["overlap-beta"]) } : undefined,
     },
   };
+}
+
+/** What the mean-field theory needs from a network spec besides g_eff: alpha PR^D (the drawn network's
+ *  realised value when given, else the spec's target, else that of a network drawn from the spec; Infinity
+ *  for i.i.d. couplings) and PR^G of { prG } gains. */
+export function theoryInputs(spec: NetworkSpec, summary?: EnsembleSummary): { effectiveRank: number; prG: number | undefined } {
+  const effectiveRank = spec.coupling === "rmm" ? summary?.effectiveRank ?? spec.effectiveRank ?? makeNetwork({ ...spec, gains: undefined }).summary.effectiveRank : Infinity;
+  const prG = spec.gains && !(spec.gains instanceof Float64Array) ? spec.gains.prG : undefined;
+  return { effectiveRank, prG };
 }
 
 /** The network the flags describe: drawn from its ensemble, a connectome file as a dense coupling, or the

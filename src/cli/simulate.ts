@@ -13,7 +13,7 @@ import { METHODS, simulate } from "../simulate/simulate.ts";
 import { theory } from "../theory/index.ts";
 import { describe } from "../errors.ts";
 import { UsageError, choice, integer, formatNumber } from "./args.ts";
-import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
+import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags, theoryInputs } from "./network-flags.ts";
 
 export const SIMULATE_HELP = `strand simulate — simulate dx/dt = -x + J (G ⊙ phi(x)) and measure its dimension
 
@@ -134,8 +134,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     if (!spec || (spec.coupling === "iid" && spec.symmetry) || (spec.coupling === "rmm" && spec.overlap)) {
       lines.push("  theory             not available for this coupling (connectome files, partial symmetry and overlaps need the sampling single-site solver)");
     } else {
-      const er = spec.coupling === "rmm" ? network.summary.effectiveRank : Infinity;
-      const th = theory(spec.g, { phi: options.phi, effectiveRank: er, prG: spec.gains && !(spec.gains instanceof Float64Array) ? spec.gains.prG : undefined }).results;
+      const th = theory(spec.g, { phi: options.phi, ...theoryInputs(spec, network.summary) }).results;
       comparison = {
         prPhi: { simulation: R.prPhi, error: R.prPhiError, theory: th.prPhi },
         prX: { simulation: R.prX, error: R.prXError, theory: th.prX },

@@ -14,6 +14,7 @@ import { theory } from "../theory/index.ts";
 import { VERSION } from "../version.ts";
 import { SPECTRUM_KINDS } from "../network/spectra.ts";
 import { UsageError, choice, integer } from "./args.ts";
+import { theoryInputs } from "./network-flags.ts";
 
 /** Sweepable parameters: flag -> [numeric, default] */
 const PARAMS: Record<string, [boolean, GridValue]> = {
@@ -68,8 +69,9 @@ async function runTask(t: SweepTask, workers: number): Promise<Record<string, un
   const t0 = performance.now();
   if (t.kind === "theory") {
     const spec = specOf({ n: 1000, ...p }, 1); // n only sets the discrete spectrum when no effective rank is given
-    const er = spec.coupling === "rmm" ? spec.effectiveRank ?? makeNetwork({ ...spec, gains: undefined }).summary.effectiveRank : Infinity;
-    const r = theory(spec.g, { phi, effectiveRank: er, prG: spec.gains && !(spec.gains instanceof Float64Array) ? spec.gains.prG : undefined }).results;
+    const inputs = theoryInputs(spec);
+    const er = inputs.effectiveRank;
+    const r = theory(spec.g, { phi, ...inputs }).results;
     const { autocorrelation: _a, collective: _c, diagonal: _d, ...scalars } = r;
     return { ...scalars, effectiveRank: Number.isFinite(er) ? er : null, seconds: (performance.now() - t0) / 1000 };
   }

@@ -4,11 +4,10 @@
  */
 import { parseArgs } from "node:util";
 import { writeFileAtomic } from "../io/atomic.ts";
-import { makeNetwork } from "../network/ensembles.ts";
 import { provenance } from "../provenance.ts";
 import { theory } from "../theory/index.ts";
 import { UsageError, choice, formatNumber } from "./args.ts";
-import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
+import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags, theoryInputs } from "./network-flags.ts";
 
 export const THEORY_HELP = `strand theory — DMFT predictions: C(tau), <phi'>, PR^phi, PR^x, Psi^phi(tau, 0)
 
@@ -45,12 +44,7 @@ export async function theoryCommand(argv: string[]): Promise<number> {
   const spec = net.kind === "file" ? (await loadNetwork(net)).spec : net.spec;
   if (spec.coupling === "iid" && spec.symmetry) throw new UsageError(`invalid argument: \`--symmetry\` needs the sampling single-site solver (not built yet); got \`${spec.symmetry}\``);
   if (spec.coupling === "rmm" && spec.overlap) throw new UsageError("invalid argument: `--overlap-gamma` needs the sampling single-site solver (not built yet)");
-  let effectiveRank = Infinity;
-  let prG: number | undefined;
-  if (spec.coupling === "rmm") {
-    effectiveRank = spec.effectiveRank ?? makeNetwork({ ...spec, gains: undefined }).summary.effectiveRank;
-  }
-  if (spec.gains && !(spec.gains instanceof Float64Array)) prG = spec.gains.prG;
+  const { effectiveRank, prG } = theoryInputs(spec);
   const r = theory(spec.g, { phi, effectiveRank, prG });
   const R = r.results;
   const f = (v: number | null, d = 5) => formatNumber(v, d);
