@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { renderSvg, svgToPng } from "../io/render.ts";
 import { theory } from "../theory/index.ts";
+import { valueAt } from "../theory/timescales.ts";
 import { UsageError } from "./args.ts";
 import { simulateCommand } from "./simulate.ts";
 
@@ -41,8 +42,6 @@ fill? strand simulates it and computes the N -> infinity theory (DMFT) for the s
   const doc = JSON.parse(readFileSync(json, "utf8"));
   const th = theory(p.g, { phi: p.phi, effectiveRank: p.effectiveRank }).results;
   const R = doc.results;
-  // theory at the simulated lags (integer time units; the theory grid has dt = 0.1)
-  const at = (ts: number[], fs: number[], t: number) => fs[Math.min(fs.length - 1, Math.round(t / (ts[1] - ts[0])))];
   const rows: Record<string, unknown>[] = [];
   for (const [k, t] of (R.autocorrelation.tau as number[]).entries()) {
     rows.push({ panel: "single neurons: C^φ(τ) / C^φ(0)", tau: t, value: R.autocorrelation.cPhi[k] / R.cPhi0, source: `simulation, N = ${p.n}` });
@@ -50,8 +49,8 @@ fill? strand simulates it and computes the N -> infinity theory (DMFT) for the s
   }
   for (let k = 0; k <= 200; k++) {
     const t = k / 10;
-    rows.push({ panel: "single neurons: C^φ(τ) / C^φ(0)", tau: t, value: at(th.autocorrelation.tau, th.autocorrelation.cPhi, t) / th.cPhi0, source: "theory (N → ∞)" });
-    rows.push({ panel: "collective: Ψ^φ(τ, 0) / Ψ^φ(0, 0)", tau: t, value: at(th.collective.tau, th.collective.psiPhiNormalized, t), source: "theory (N → ∞)" });
+    rows.push({ panel: "single neurons: C^φ(τ) / C^φ(0)", tau: t, value: valueAt(th.autocorrelation.tau, th.autocorrelation.cPhi, t) / th.cPhi0, source: "theory (N → ∞)" });
+    rows.push({ panel: "collective: Ψ^φ(τ, 0) / Ψ^φ(0, 0)", tau: t, value: valueAt(th.collective.tau, th.collective.psiPhiNormalized, t), source: "theory (N → ∞)" });
   }
   const enc = { x: { field: "tau", type: "quantitative", title: "τ (units of the neuron time constant)" }, y: { field: "value", type: "quantitative", title: null }, color: { field: "source", type: "nominal", title: null } };
   const spec = {

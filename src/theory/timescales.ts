@@ -28,3 +28,13 @@ export interface PcTimescales {
 export function pcTimescales(tauC: ArrayLike<number>, cPhi: ArrayLike<number>, tauPsi: ArrayLike<number>, psiPhi: ArrayLike<number>): PcTimescales {
   return { cPhi: decayTime(tauC, cPhi), psiPhi: decayTime(tauPsi, psiPhi) };
 }
+
+/** f at lag t by linear interpolation on the lag grid tau (increasing); beyond its end, the last value. */
+export function valueAt(tau: ArrayLike<number>, f: ArrayLike<number>, t: number): number {
+  let j = 0;
+  while (j < tau.length && tau[j] < t) j++;
+  if (j === tau.length) return f[f.length - 1];
+  if (j === 0) return f[0];
+  const u = (t - tau[j - 1]) / (tau[j] - tau[j - 1]);
+  return f[j - 1] + u * (f[j] - f[j - 1]);
+}

@@ -6,7 +6,6 @@
  * gets its own backend (a fresh wasm instance and memory), dropped when the request ends, so nothing one
  * request allocates survives into the next.
  */
-import { createBackend } from "../backend/select.ts";
 import { liveParams, liveRun, WorkTooLargeError, type LiveLimits } from "./live.ts";
 
 /** Default limits: a few seconds of work on one core (N <= 1000; 2e10 multiply-adds). */
@@ -34,7 +33,7 @@ export async function handle(request: Request, limits: LiveLimits = HANDLER_LIMI
     return json(400, { error: (e as Error).message });
   }
   try {
-    const result = await liveRun(params, { backend: await createBackend("auto") });
+    const result = await liveRun(params); // liveRun makes its own backend: a fresh wasm instance per call
     return json(200, result);
   } catch (e) {
     // a diverging simulation or a theory that does not converge: the parameters are at fault

@@ -15,6 +15,7 @@ import { checkFinite, checkOneOf, checkSize, invalid } from "../errors.ts";
 import { makeNetwork } from "../network/ensembles.ts";
 import { simulate } from "../simulate/simulate.ts";
 import { theory } from "../theory/index.ts";
+import { valueAt } from "../theory/timescales.ts";
 import { VERSION } from "../version.ts";
 
 export interface LiveParams {
@@ -111,18 +112,11 @@ function liveTheory(p: LiveParams): LiveTheory | null {
   if (p.g <= 1) return null;
   const r = theory(p.g, { phi: p.phi, effectiveRank: p.effectiveRank ?? Infinity }).results;
   const tau = Array.from({ length: p.lags + 1 }, (_, k) => k);
-  // linear interpolation on the theory's lag grid (dt = 0.1, coarser near g = 1); beyond it, the last value
-  const at = (ts: number[], fs: number[], t: number) => {
-    const j = ts.findIndex((v) => v >= t);
-    if (j < 0) return fs[fs.length - 1];
-    if (j === 0) return fs[0];
-    const u = (t - ts[j - 1]) / (ts[j] - ts[j - 1]);
-    return fs[j - 1] + u * (fs[j] - fs[j - 1]);
-  };
   return {
     prPhi: r.prPhi, prX: r.prX, cPhi0: r.cPhi0, tau,
-    cPhiNormalized: tau.map((t) => at(r.autocorrelation.tau, r.autocorrelation.cPhi, t) / r.cPhi0),
-    psiPhiNormalized: tau.map((t) => at(r.collective.tau, r.collective.psiPhiNormalized, t)),
+    // the theory's lag grid (dt = 0.1, coarser near g = 1) read at integer lags
+    cPhiNormalized: tau.map((t) => valueAt(r.autocorrelation.tau, r.autocorrelation.cPhi, t) / r.cPhi0),
+    psiPhiNormalized: tau.map((t) => valueAt(r.collective.tau, r.collective.psiPhiNormalized, t)),
   };
 }
 

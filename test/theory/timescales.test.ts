@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { decayTime, theory } from "../../src/theory/index.ts";
+import { valueAt } from "../../src/theory/timescales.ts";
 
 describe("decayTime", () => {
   it("finds the 1/e time of an exponential, interpolating linearly between grid points", () => {
@@ -38,5 +39,15 @@ describe("theory PC timescales", () => {
     expect(iid.psiPhi!).toBeGreaterThan(iid.cPhi!);
     expect(low.cPhi).toBe(iid.cPhi); // C^phi does not depend on the effective rank
     expect(low.psiPhi!).toBeGreaterThan(iid.psiPhi!);
+  });
+});
+
+describe("valueAt", () => {
+  it("interpolates linearly between lags and holds the end values outside the grid", () => {
+    const tau = [0, 0.5, 1], f = [1, 0.5, 0.25];
+    expect(valueAt(tau, f, 0.25)).toBeCloseTo(0.75, 15);
+    expect(valueAt(tau, f, 0.5)).toBe(0.5);
+    expect(valueAt(tau, f, 3)).toBe(0.25);
+    expect(valueAt(tau, f, -1)).toBe(1);
   });
 });
