@@ -23,6 +23,13 @@ export interface ResultsFile {
   close(): void;
 }
 
+/** The complete (newline-terminated, non-empty) lines of a results file, and where they end: anything after
+ *  the last newline is a write cut off by a kill. */
+function completeLines(text: string): { lines: string[]; end: number } {
+  const end = text.lastIndexOf("\n") + 1;
+  return { lines: text.slice(0, end).split("\n").filter((l) => l !== ""), end };
+}
+
 function writeAll(fd: number, text: string) {
   const buf = new TextEncoder().encode(text);
   let off = 0;
@@ -37,8 +44,7 @@ export function openResults(file: string, header: Record<string, unknown>, resum
   if (existsSync(file)) {
     if (!resume) throw new ResultsFileError(file, "already exists; refusing to overwrite it (use --resume to continue that sweep, or another --out)");
     const text = readFileSync(file, "utf8");
-    const end = text.lastIndexOf("\n") + 1; // everything after the last newline is an interrupted write
-    const lines = text.slice(0, end).split("\n").filter((l) => l !== "");
+    const { lines, end } = completeLines(text);
     if (lines.length === 0 || lines[0] !== headerLine) {
       let found = "no header";
       try {
@@ -85,7 +91,7 @@ export function openResults(file: string, header: Record<string, unknown>, resum
 /** Read a results file: its header and records (a trailing incomplete line is ignored). */
 export function readResults(file: string): { header: Record<string, unknown>; records: Record<string, unknown>[] } {
   const text = readFileSync(file, "utf8");
-  const lines = text.slice(0, text.lastIndexOf("\n") + 1).split("\n").filter((l) => l !== "");
+  const { lines } = completeLines(text);
   if (!lines.length) throw new ResultsFileError(file, "is empty");
   let first: { header?: Record<string, unknown> };
   try {
