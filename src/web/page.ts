@@ -11,6 +11,8 @@ const status = $("status"), tbody = $("table").querySelector("tbody")!;
 let worker: Worker | null = null;
 let theory: LiveTheory | null = null;
 let estimate: LiveEstimate | null = null;
+/** the parameters of the run on screen (the form may be edited meanwhile) */
+let run: { n: number } = { n: 0 };
 const started = { t: 0 };
 
 function params() {
@@ -65,7 +67,7 @@ function plot(el: HTMLElement, title: string, th: number[] | undefined, sim: { m
     });
   }
   parts.push(`<g font-size="11"><line x1="${W - 150}" x2="${W - 130}" y1="${m.t + 8}" y2="${m.t + 8}" stroke="#1f77b4" stroke-width="2"/><text x="${W - 125}" y="${m.t + 12}">theory (N → ∞)</text>`);
-  parts.push(`<circle cx="${W - 140}" cy="${m.t + 24}" r="3" fill="#d62728"/><text x="${W - 125}" y="${m.t + 28}">simulation, N = ${params().n}</text></g>`);
+  parts.push(`<circle cx="${W - 140}" cy="${m.t + 24}" r="3" fill="#d62728"/><text x="${W - 125}" y="${m.t + 28}">simulation, N = ${run.n}</text></g>`);
   parts.push("</svg>");
   el.innerHTML = parts.join("");
 }
@@ -92,6 +94,7 @@ form.addEventListener("submit", (ev) => {
   estimate = null;
   draw();
   const p = params();
+  run = p;
   started.t = performance.now();
   status.textContent = "computing the theory…";
   status.className = "";
@@ -116,5 +119,6 @@ form.addEventListener("submit", (ev) => {
   worker.postMessage({ type: "run", params: p });
 });
 
+run = params();
 cancelBtn.addEventListener("click", () => worker?.postMessage({ type: "cancel" }));
 draw();
