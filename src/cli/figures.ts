@@ -137,10 +137,13 @@ async function prlFig2a(m: Mode): Promise<Figure> {
   });
   const simG = [2, 3, 5, 10];
   const sims = await simulatePoints(simG.map((g) => ({ spec: { coupling: "iid", n, g, seed: 1 }, phi: "tanh", seed: 1 })), m.full);
-  const simRows = simG.flatMap((g, k) => [
-    { g, pr: sims[k].prPhi, lo: sims[k].prPhi! - sims[k].prPhiError!, hi: sims[k].prPhi! + sims[k].prPhiError!, which: "PR^φ", theory: theory(g).results.prPhiIid, difference: sims[k].prPhi! / theory(g).results.prPhiIid! - 1 },
-    { g, pr: sims[k].prX, lo: sims[k].prX! - sims[k].prXError!, hi: sims[k].prX! + sims[k].prXError!, which: "PR^x", theory: theory(g).results.prXIid, difference: sims[k].prX! / theory(g).results.prXIid! - 1 },
-  ]);
+  const simRows = simG.flatMap((g, k) => {
+    const th = theory(g).results, sim = sims[k];
+    return [
+      { g, pr: sim.prPhi, lo: sim.prPhi! - sim.prPhiError!, hi: sim.prPhi! + sim.prPhiError!, which: "PR^φ", theory: th.prPhiIid, difference: sim.prPhi! / th.prPhiIid! - 1 },
+      { g, pr: sim.prX, lo: sim.prX! - sim.prXError!, hi: sim.prX! + sim.prXError!, which: "PR^x", theory: th.prXIid, difference: sim.prX! / th.prXIid! - 1 },
+    ];
+  });
   const limits = [{ which: "PR^φ", pr: 0.126 }, { which: "PR^x", pr: 0.0602 }];
   const x = { field: "g", type: "quantitative", title: "g", scale: { type: "log" } };
   const y = { field: "pr", type: "quantitative", title: "participation ratio / N" };
