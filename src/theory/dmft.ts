@@ -159,18 +159,14 @@ export function tanhCovarianceLargeQ(q: number): (c: number) => number {
   const P = 200;
   const G = new Float64Array(P + 1); // G at t_k = k / P, c_k = q cos((pi/2) t_k^2)
   for (let k = 0; k <= P; k++) G[k] = tanhCorrection(k === 0 ? q : q * Math.cos((Math.PI / 2) * (k / P) ** 2), q);
-  // slopes in t by central differences; G is even in t at t = 0 (it depends on theta = (pi/2) t^2), and at
-  // t = 1 (c = 0, G odd in c, c linear in t there) the one-sided difference is used
-  const slope = Float64Array.from(G, (_, k) => (k === 0 ? 0 : k === P ? G[P] - G[P - 1] : (G[k + 1] - G[k - 1]) / 2) * P);
-  const dt = 1 / P;
+  // derivatives in t (per grid step) by central differences; G is even in t at t = 0 (it depends on
+  // theta = (pi/2) t^2), and at t = 1 (c = 0, G odd in c, c linear in t there) the one-sided difference is used
+  const D = Float64Array.from(G, (_, k) => (k === 0 ? 0 : k === P ? G[P] - G[P - 1] : (G[k + 1] - G[k - 1]) / 2));
   return (c: number) => {
     const sign = c < 0 ? -1 : 1;
     const r = Math.min(1, Math.abs(c) / q);
     const t = Math.sqrt(Math.acos(r) / (Math.PI / 2));
-    const u = Math.min(P - 1e-9, t * P), k = Math.floor(u), h = u - k;
-    const h2 = h * h, h3 = h2 * h;
-    const g = (2 * h3 - 3 * h2 + 1) * G[k] + (h3 - 2 * h2 + h) * dt * slope[k] + (-2 * h3 + 3 * h2) * G[k + 1] + (h3 - h2) * dt * slope[k + 1];
-    return sign * ((2 / Math.PI) * Math.asin(r) + g);
+    return sign * ((2 / Math.PI) * Math.asin(r) + hermiteAt(G, D, Math.min(P - 1e-9, t * P)));
   };
 }
 
@@ -211,14 +207,16 @@ export function phiCovariance(kind: TheoryPhi, q: number): (c: number) => number
 /** Cubic Hermite interpolation (finite-difference slopes) of F tabulated at c = (k / P - 1) q, k = 0..2P. */
 function hermite(Fs: Float64Array, q: number): (c: number) => number {
   const P = (Fs.length - 1) / 2;
-  const dc = q / P;
-  const slope = Float64Array.from(Fs, (_, k) => (k === 0 ? (Fs[1] - Fs[0]) / dc : k === Fs.length - 1 ? (Fs[k] - Fs[k - 1]) / dc : (Fs[k + 1] - Fs[k - 1]) / (2 * dc)));
-  return (c: number) => {
-    const u = Math.max(0, Math.min(2 * P - 1e-9, (c / q) * P + P));
-    const k = Math.floor(u), t = u - k;
-    const t2 = t * t, t3 = t2 * t;
-    return (2 * t3 - 3 * t2 + 1) * Fs[k] + (t3 - 2 * t2 + t) * dc * slope[k] + (-2 * t3 + 3 * t2) * Fs[k + 1] + (t3 - t2) * dc * slope[k + 1];
-  };
+  const last = Fs.length - 1;
+  const D = Float64Array.from(Fs, (_, k) => (k === 0 ? Fs[1] - Fs[0] : k === last ? Fs[k] - Fs[k - 1] : (Fs[k + 1] - Fs[k - 1]) / 2));
+  return (c: number) => hermiteAt(Fs, D, Math.max(0, Math.min(2 * P - 1e-9, (c / q) * P + P)));
+}
+
+/** Cubic Hermite interpolation of values F with derivatives D (both per grid step) at grid position u. */
+function hermiteAt(F: Float64Array, D: Float64Array, u: number): number {
+  const k = Math.floor(u), t = u - k;
+  const t2 = t * t, t3 = t2 * t;
+  return (2 * t3 - 3 * t2 + 1) * F[k] + (t3 - 2 * t2 + t) * D[k] + (-2 * t3 + 3 * t2) * F[k + 1] + (t3 - t2) * D[k + 1];
 }
 
 export interface DmftOptions {
