@@ -4,6 +4,8 @@
  * error), one colour per value of a chosen parameter. Axis titles use the paper's symbols. Pure data in,
  * a vega-lite spec out (rendering lives in src/io/render.ts).
  */
+import { meanAndSe } from "../simulate/stats.ts";
+
 export interface SweepRecord {
   key: string;
   kind: "theory" | "simulation";
@@ -25,7 +27,6 @@ export interface FigureOptions {
   title?: string;
 }
 
-const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 
 /** Rows for plotting: theory rows {x, y, group} and simulation rows {x, y, lo, hi, group, seeds}. */
 export function figureRows(records: SweepRecord[], o: FigureOptions) {
@@ -42,8 +43,8 @@ export function figureRows(records: SweepRecord[], o: FigureOptions) {
   }
   const simulation = [...groups.values()].map((rs) => {
     const ys = rs.map((r) => r.results[o.y] as number);
-    const m = mean(ys);
-    const se = ys.length > 1 ? Math.sqrt(ys.reduce((s, v) => s + (v - m) ** 2, 0) / (ys.length - 1) / ys.length) : ((rs[0].results[`${o.y}Error`] as number | null) ?? 0);
+    const { mean: m, se: spread } = meanAndSe(ys);
+    const se = spread ?? (rs[0].results[`${o.y}Error`] as number | null) ?? 0;
     return { x: Number(rs[0].point[o.x]), y: m, lo: m - se, hi: m + se, group: label(rs[0].point), seeds: ys.length, n: rs[0].point.n, source: "simulation (mean ± se)" };
   });
   return { theory: theory.sort((a, b) => a.x - b.x), simulation };

@@ -302,3 +302,10 @@ export function jackknife(n: number, trace: Float64Array, pairs: Float64Array): 
   const m = loo.reduce((x, y) => x + y) / B;
   return Math.sqrt(((B - 1) / B) * loo.reduce((x, y) => x + (y - m) ** 2, 0));
 }
+
+/** Mean of independent replicates and its standard error sd / sqrt(k) (null with one replicate). */
+export function meanAndSe(xs: readonly number[]): { mean: number; se: number | null } {
+  const k = xs.length;
+  const mean = xs.reduce((s, v) => s + v, 0) / k;
+  return { mean, se: k > 1 ? Math.sqrt(xs.reduce((s, v) => s + (v - mean) ** 2, 0) / (k - 1) / k) : null };
+}

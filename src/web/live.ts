@@ -14,6 +14,7 @@ import { createBackend } from "../backend/select.ts";
 import { checkFinite, checkOneOf, checkSize, invalid } from "../errors.ts";
 import { makeNetwork } from "../network/ensembles.ts";
 import { simulate } from "../simulate/simulate.ts";
+import { meanAndSe } from "../simulate/stats.ts";
 import { theory } from "../theory/index.ts";
 import { valueAt } from "../theory/timescales.ts";
 import { VERSION } from "../version.ts";
@@ -120,11 +121,10 @@ function liveTheory(p: LiveParams): LiveTheory | null {
   };
 }
 
+/** column-wise mean ± se over the rounds (rows) */
 const meanSe = (rows: number[][]) => {
-  const k = rows.length, len = rows[0].length;
-  const mean = Array.from({ length: len }, (_, j) => rows.reduce((s, r) => s + r[j], 0) / k);
-  const se = k > 1 ? mean.map((m, j) => Math.sqrt(rows.reduce((s, r) => s + (r[j] - m) ** 2, 0) / (k - 1) / k)) : null;
-  return { mean, se };
+  const cols = rows[0].map((_, j) => meanAndSe(rows.map((r) => r[j])));
+  return { mean: cols.map((c) => c.mean), se: rows.length > 1 ? cols.map((c) => c.se!) : null };
 };
 
 /**
