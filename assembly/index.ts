@@ -19,3 +19,4 @@ export function heap_base(): usize {
   return __heap_base;
 }
 export { hessenberg_f64, hqr_f64 } from "./eig";
+export { self_site_f64 } from "./selfsite";

@@ -135,7 +135,7 @@ const PI_OVER_4: f64 = 0.78539816339744830962;
 // Scalar versions for loop tails: the same lane code on a splatted scalar, so a tail element gets exactly
 // the same value as it would inside the SIMD loop.
 // @ts-ignore: decorator
-@inline function __phi_s<T>(kind: i32, x: T): T {
+@inline export function __phi_s<T>(kind: i32, x: T): T {
   return v128.extract_lane<T>(__phi_v<T>(kind, v128.splat<T>(x)), 0);
 }
 // @ts-ignore: decorator

@@ -92,3 +92,32 @@ export function stepRef(p: StepProblem, method: "euler" | "rk4", x: FloatArray):
   }
   return out;
 }
+
+/**
+ * The self-coupled single site (assembly/selfsite.ts) written the plain way: Heun steps of
+ * (1 + d/dt) x = eta + sum_k w_k phi(x_{t-k}) with the whole convolution recomputed at both stages
+ * (no carried partial sums), in float64 with the exact phi.
+ */
+export function selfSiteRef(p: number, steps: number, klen: number, kind: "tanh" | "erf", h: number, eta: FloatArray, w: FloatArray, x0: FloatArray) {
+  const xs = new Float64Array((steps + 1) * p), ph = new Float64Array((steps + 1) * p);
+  for (let i = 0; i < p; i++) {
+    xs[i] = x0[i];
+    ph[i] = phiExact(kind, x0[i]);
+  }
+  const conv = (t: number, i: number, phiNow: number) => {
+    let s = klen > 0 ? w[0] * phiNow : 0;
+    for (let k = 1; k < klen && k <= t; k++) s += w[k] * ph[(t - k) * p + i];
+    return s;
+  };
+  for (let t = 0; t < steps; t++) {
+    for (let i = 0; i < p; i++) {
+      const x = xs[t * p + i];
+      const f0 = eta[t * p + i] - x + conv(t, i, ph[t * p + i]);
+      const xt = x + h * f0;
+      const f1 = eta[(t + 1) * p + i] - xt + conv(t + 1, i, phiExact(kind, xt));
+      xs[(t + 1) * p + i] = x + 0.5 * h * (f0 + f1);
+      ph[(t + 1) * p + i] = phiExact(kind, xs[(t + 1) * p + i]);
+    }
+  }
+  return { xs, ph };
+}

@@ -283,6 +283,30 @@ export class JsBackend implements Backend {
     for (let j = 0; j < count; j++) this.rotPair(n, x, first + j, first + j + 1, C[j], S[j]);
   }
 
+  selfSite(p: number, steps: number, klen: number, kind: PhiKind, h: number, eta: Buf, w: Buf, xs: Buf, ph: Buf, gs: Buf): void {
+    const E = this.d(eta), W = this.d(w), X = this.d(xs), P = this.d(ph), G = this.d(gs);
+    const w0 = klen > 0 ? W[0] : 0;
+    for (let i = 0; i < p; i++) {
+      P[i] = phiScalar(kind, X[i]);
+      G[i] = 0;
+    }
+    for (let t = 0; t < steps; t++) {
+      const r0 = t * p, r1 = r0 + p, kmax = Math.min(klen - 1, t + 1);
+      for (let i = 0; i < p; i++) {
+        let g = 0;
+        for (let k = 1; k <= kmax; k++) g += W[k] * P[(t + 1 - k) * p + i];
+        const x = X[r0 + i];
+        const f0 = E[r0 + i] - x + (G[i] + w0 * P[r0 + i]);
+        const xt = x + h * f0;
+        const f1 = E[r1 + i] - xt + (g + w0 * phiScalar(kind, xt));
+        const xn = x + 0.5 * h * (f0 + f1);
+        X[r1 + i] = xn;
+        P[r1 + i] = phiScalar(kind, xn);
+        G[i] = g;
+      }
+    }
+  }
+
   rotPair(n: number, x: Buf, r1: number, r2: number, c: number, s: number): void {
     const X = this.d(x);
     for (let j = 0; j < n; j++) {

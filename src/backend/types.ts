@@ -14,6 +14,8 @@
  *   rng: xoshiro128** + polar Box–Muller, bit-identical on both backends.
  *   bidiag: A = U B V^T, B upper bidiagonal (Householder, Golub–Kahan), the O(n^3) stage of the SVD;
  *   bidiagVectors forms U^T, V^T from its reflectors; rotSeq / rotPair apply the QR stage's plane rotations.
+ *   selfSite: p self-coupled single-site paths (1 + d/dt) x = eta + w * phi(x), Heun steps of h, causal
+ *   convolution weights w (klen taps); eta, xs, ph: (steps + 1) x p, time-major (assembly/selfsite.ts).
  *   eig: Householder Hessenberg reduction + Francis double-shift QR, eigenvalues only (the js backend
  *   delegates to ml-matrix's JAMA port, an independent implementation to check the kernel against).
  */
@@ -102,6 +104,10 @@ export interface Backend {
   eig(n: number, a: Buf, wr: Buf, wi: Buf, w: Buf): number;
   /** one rotation of rows r1, r2 of x (n columns), as rotSeq */
   rotPair(n: number, x: Buf, r1: number, r2: number, c: number, s: number): void;
+
+  // sampling single-site DMFT (float64)
+  /** integrate p paths for `steps` Heun steps (assembly/selfsite.ts): row 0 of xs holds x_0; fills xs and ph = phi(xs); scratch gs (p) */
+  selfSite(p: number, steps: number, klen: number, kind: PhiKind, h: number, eta: Buf, w: Buf, xs: Buf, ph: Buf, gs: Buf): void;
 
   // random numbers
   rngCreate(state: Uint32Array): Rng;

@@ -50,6 +50,7 @@ interface Exports {
   rot_pair_f64(n: number, x: number, r1: number, r2: number, c: number, s: number): void;
   hessenberg_f64(n: number, a: number, w: number): void;
   hqr_f64(n: number, a: number, wr: number, wi: number): number;
+  self_site_f64(p: number, steps: number, klen: number, kind: number, h: number, eta: number, w: number, xs: number, ph: number, gs: number): void;
 }
 
 const PAGE = 65536;
@@ -275,6 +276,10 @@ export class WasmBackend implements Backend {
     if (n === 0) return 0;
     this.ex.hessenberg_f64(n, this.p(a), this.p(w));
     return this.ex.hqr_f64(n, this.p(a), this.p(wr), this.p(wi));
+  }
+
+  selfSite(p: number, steps: number, klen: number, kind: PhiKind, h: number, eta: Buf, w: Buf, xs: Buf, ph: Buf, gs: Buf): void {
+    this.ex.self_site_f64(p, steps, klen, kind, h, this.p(eta), this.p(w), this.p(xs), this.p(ph), this.p(gs));
   }
 
   rngCreate(state: Uint32Array): Rng {

@@ -9,7 +9,7 @@ import type { Backend, Coupling } from "../../src/backend/types.ts";
 import { PHI_KINDS } from "../../src/backend/types.ts";
 import type { DType, FloatArray } from "../../src/errors.ts";
 import { DTYPES, LENGTHS, PHI_ERROR, UNIT_ROUNDOFF, backends, makeArray, maxAbs, put, randn, sumTol, worst } from "../helpers.ts";
-import { dphiExact, matmatRef, phiExact, stepRef, type StepProblem } from "../reference.ts";
+import { dphiExact, matmatRef, phiExact, selfSiteRef, stepRef, type StepProblem } from "../reference.ts";
 
 let all: Backend[] = [];
 beforeAll(async () => {
@@ -206,6 +206,37 @@ describe.each(NAMES)("the %s backend", (name) => {
       expect(Math.abs(be().dot(n * n, a, b) - dt)).toBeLessThanOrEqual(sumTol("float64", n * n, dtAbs));
       expect(Math.abs(be().traceProd(n, a, b) - tp)).toBeLessThanOrEqual(sumTol("float64", n * n, tpAbs));
     });
+  });
+});
+
+describe.each(NAMES)("the %s backend's self-coupled single site", (name) => {
+  const be = () => all.find((b) => b.name === name)!;
+  // p paths: empty, single, odd, one pair, one block of 8 and one more, blocks + pair + tail; kernels
+  // with no taps, only w_0, and longer than the run (history shorter than the kernel at the start).
+  it.each([0, 1, 2, 3, 5, 8, 9, 19])("integrates p = %i paths like the plain Heun reference", (p) => {
+    for (const kind of ["tanh", "erf"] as const) {
+      for (const klen of [0, 1, 2, 7, 60]) {
+        const steps = 40, h = 0.05;
+        const eta = randn("float64", (steps + 1) * p, 70 + p, 1.5), x0 = randn("float64", p, 71 + p);
+        const w = randn("float64", klen, 72 + klen, 0.3 * h);
+        const xs = be().alloc("float64", (steps + 1) * p), ph = be().alloc("float64", (steps + 1) * p);
+        be().write(xs, x0);
+        be().selfSite(p, steps, klen, PHI_KINDS[kind], h, put(be(), eta), put(be(), w), xs, ph, be().alloc("float64", p));
+        const ref = selfSiteRef(p, steps, klen, kind, h, eta, w, x0);
+        // Tolerance: each step adds at most (klen + 8) rounded operations on values <= scale = max|x| + max|eta|
+        // (plus the phi error), and an error E in x and in the phi history is amplified per step by at most
+        // lip = 1 + a (1 + a/2), a = h (1 + sum|w_k|) (|phi'| <= 1; the predictor's error enters the
+        // corrector once more), so the total stays below steps lip^steps ((klen + 8) u scale + PHI_ERROR)
+        // (~1e-10 here: lip^40 ~ 30).
+        let sw = 0;
+        for (const v of w) sw += Math.abs(v);
+        const a = h * (1 + sw), lip = 1 + a * (1 + a / 2);
+        const scale = maxAbs(ref.xs) + maxAbs(eta) + 1;
+        const tol = steps * lip ** steps * ((klen + 8) * UNIT_ROUNDOFF.float64 * scale + PHI_ERROR.float64);
+        expect(worst(be().read(xs), ref.xs, () => tol)).toBeNull();
+        expect(worst(be().read(ph), ref.ph, () => tol)).toBeNull();
+      }
+    }
   });
 });
 
