@@ -260,7 +260,12 @@ export function solveUFlip(D: Float64Array, n: number, gamma: number, beta: numb
   return 0.5 * (lo + hi);
 }
 
-function makeRmm(spec: RmmSpec): Network {
+/**
+ * The random-mode model's deterministic part: the nonzero mode strengths D_a (scaled to alpha r_2 q_2 =
+ * g^2) and their overlaps rho_a (null without overlaps), without drawing the modes — what the mean-field
+ * theory needs (src/theory/structured.ts).
+ */
+export function rmmModes(spec: RmmSpec) {
   const n = checkN(spec.n);
   const g = checkFinite("g", spec.g, { min: 0 });
   const { D: Dfull, alpha, betaD, gamma } = resolveSpectrum(spec, n);
@@ -291,9 +296,14 @@ function makeRmm(spec: RmmSpec): Network {
   }
   const keep: number[] = [];
   for (let a = 0; a < strengths.length; a++) if (strengths[a] !== 0) keep.push(a);
-  const m = keep.length;
   const D = Float64Array.from(keep, (a) => strengths[a]);
   const rho = rhoFull ? Float64Array.from(keep, (a) => rhoFull![a]) : null;
+  return { n, g, alpha, betaD, gamma, gains, gm, strengths, D, rho, uFlip };
+}
+
+function makeRmm(spec: RmmSpec): Network {
+  const { n, g, alpha, betaD, gamma, gains, gm, strengths, D, rho, uFlip } = rmmModes(spec);
+  const m = D.length;
   const sd = 1 / Math.sqrt(n);
   const X1 = normals(spec.seed, STREAMS.modesL, n * m, sd);
   const X2 = normals(spec.seed, STREAMS.modesR, n * m, sd);

@@ -1,0 +1,459 @@
+/**
+ * The sampling single-site DMFT for couplings with reciprocal structure (THEORY §3.2, §3.5; PRX App. M.1):
+ * partial symmetry and structured left/right mode overlaps give each neuron an O(1) self-coupling, so x is
+ * no longer Gaussian and the closed forms of dmft.ts do not apply. The single site is
+ *
+ *   (1 + d/dt) x(t) = eta(t) + rInst phi(x(t)) + int_0^inf R(u) phi(x(t - u)) du,    eta ~ GP(0, Q),
+ *
+ * with Q(w) and R(w) functionals of C^phi*(w) and S^phi*(w) (the model supplies them, structured.ts):
+ *   partial symmetry  Q = g^2 C^phi,                              R = sigma S^phi,  sigma = rho g^2 (PRX (H16))
+ *   overlaps          Q = alpha <D^2 / |1 - D rho S|^2> C^phi,    R = alpha <D rho / (1 - D rho S)> (PRX (48)-(49))
+ *
+ * One iteration: draw `paths` Gaussian paths eta ~ GP(0, Q) by circulant embedding (spectral synthesis:
+ * eigenvalues of the circulant covariance by FFT, y = FFT(sqrt(lambda / n) z) with complex normal z gives two
+ * independent paths in Re y, Im y), integrate them with the causal convolution (the wasm kernel
+ * assembly/selfsite.ts, Heun steps of h), then estimate on the lag grid (dt, M points; Welch: Hann-windowed
+ * segments of M samples, half overlapping, the segment length = the grid's period)
+ *
+ *   C^phi(w)   = <|Phi(w)|^2> dt / sum(win^2)
+ *   S^phi(w)   = <Phi(w) E(w)^*> / <|E(w)|^2>      (Furutsu–Novikov: C^{phi eta}(w) = S^phi(w) Q(w), with the
+ *                                                  sampled spectrum of eta in the denominator — a regression
+ *                                                  estimate, whose noise comes only from the part of phi not
+ *                                                  linear in eta)
+ *
+ * and update C, S <- (1 - beta) old + beta estimate (beta = 0.8, as the paper). The answer is the mean of the
+ * last `average` iterates; their batch means give the statistical error (structured.ts).
+ *
+ * Kernel in time: S^phi(tau) jumps at tau = 0 from 0 to <phi'> (dx(0+)/dI = 1), which an inverse FFT of a
+ * sampled S(w) would blur (Gibbs). So the jump part is split off analytically: R(w) = c/(1 + i w) + rest(w)
+ * with c = jumpFactor <phi'>, R(tau) = c e^{-tau} + IFFT(rest)(tau) for tau >= 0 (rest is continuous), linearly
+ * interpolated to the integration step h. Beyond the band where the sampled noise spectrum is above 1e-7 of
+ * its peak, S(w) is replaced by its high-frequency form <phi'>/(1 + i w) (the estimate there is leakage).
+ *
+ * Breakdown (PRX Sec. VII: a mode "condenses", or partial symmetry becomes glassy): a path that diverges,
+ * C^phi(tau) that has not decayed to 5 % of C^phi(0) by half the grid period, or a model check (1 - D rho S(0)
+ * <= 0) stops the solver with a ConvergenceError that says which, instead of returning a number.
+ */
+import { ConvergenceError } from "../errors.ts";
+import type { Backend, Buf, PhiKind } from "../backend/types.ts";
+import { seedState } from "../backend/rng.ts";
+import { dphiScalar } from "../backend/special.ts";
+import { fft, fftInterleaved } from "./fft.ts";
+
+/** What the reciprocal structure does to the single site, given S^phi(w) on the frequency grid. */
+export interface SelfCouplingModel {
+  /** the Gaussian (S = 0) noise strength: the starting point is the i.i.d. DMFT at this g */
+  gEff: number;
+  /** instantaneous self-coupling R(w -> infinity) (alpha <D rho> for overlaps; 0 with <D rho> = 0) */
+  rInst: number;
+  /** R(w) - rInst ~ jumpFactor S(w) at high frequency (sigma; alpha <(D rho)^2>) */
+  jumpFactor: number;
+  /** qFactor = Q / C^phi (real) and r = R - rInst (complex) at each frequency, from s = S^phi */
+  apply(sRe: Float64Array, sIm: Float64Array, qFactor: Float64Array, rRe: Float64Array, rIm: Float64Array): void;
+  /** null, or why the model breaks down at this S (checked every iteration) */
+  breakdown(sRe: Float64Array, sIm: Float64Array): string | null;
+}
+
+export interface SamplerOptions {
+  /** paths per iteration (default 64) */
+  paths?: number;
+  /** iterations (default 60) */
+  iterations?: number;
+  /** trailing iterations averaged into the answer (default: half of the iterations) */
+  average?: number;
+  /** integration step (default 0.05) */
+  h?: number;
+  /** lag-grid step (default 0.1, a multiple of h) and points (default 4096): the DMFT grid */
+  dt?: number;
+  points?: number;
+  /** Welch segments per path (default 5: 3 periods of the grid observed after the burn-in) */
+  segments?: number;
+  /** burn-in before observing, time units (default 40) */
+  burn?: number;
+  /** lag window: C^phi(tau) and the rest of S^phi(tau) beyond this are noise (default 60, or 12 / kappa
+   *  of the starting i.i.d. solution when longer; at most half the grid period) */
+  tauCut?: number;
+  /** weight of the new estimate in the damped update (default 0.8) */
+  beta?: number;
+  seed?: number;
+  /** subtract the uncoupled site driven by the same noise and add its exact (Gaussian) statistics
+   *  (default true; variance reduction, unbiased: the added and subtracted terms have the same mean) */
+  controlVariate?: boolean;
+}
+
+export interface SamplerState {
+  /** C^phi(w_k), S^phi(w_k) on the M-point grid (k = 0 .. M-1, w_k = 2 pi k / (M dt), wrapped) */
+  cPhiW: Float64Array;
+  sRe: Float64Array;
+  sIm: Float64Array;
+  /** C^x(w_k) = <|E + R Phi|^2> / (1 + w^2), from the same transforms */
+  cXW: Float64Array;
+  meanPhiPrime: number;
+}
+
+export interface SamplerResult {
+  /** the average of the last `average` iterates, and `batches` sub-averages of them (for the error) */
+  mean: SamplerState;
+  batches: SamplerState[];
+  /** per iteration: relative L2 change of C^phi(w) and of S^phi(w) (estimate vs previous) */
+  residuals: { cPhi: number[]; s: number[] };
+  /** time-domain second moments over all sampled points of the averaged iterations */
+  cPhi0Samples: number;
+  cX0Samples: number;
+  params: Required<Omit<SamplerOptions, "seed">> & { seed: number; kernelTau: number; steps: number };
+  seconds: number;
+}
+
+const BATCHES = 5;
+
+function spectrumOfLag(c: Float64Array, M: number, dt: number): Float64Array {
+  const re = new Float64Array(M), im = new Float64Array(M);
+  for (let k = 0; k < M; k++) re[k] = c[Math.min(k, M - k)];
+  fft(re, im);
+  return re.map((v) => v * dt);
+}
+
+/** f(tau_j) = (1 / (M dt)) sum_k f(w_k) e^{i w_k tau_j}, j = 0 .. M-1 (complex input, real part returned) */
+function lagOfSpectrum(re: Float64Array, im: Float64Array, dt: number): Float64Array {
+  const r = Float64Array.from(re), i = Float64Array.from(im);
+  fft(r, i, true);
+  return r.map((v) => v / dt);
+}
+
+export function freqOf(k: number, M: number, dt: number): number {
+  return ((k <= M / 2 ? k : k - M) * 2 * Math.PI) / (M * dt);
+}
+
+function zeroState(M: number): SamplerState {
+  return { cPhiW: new Float64Array(M), sRe: new Float64Array(M), sIm: new Float64Array(M), cXW: new Float64Array(M), meanPhiPrime: 0 };
+}
+function addScaled(acc: SamplerState, s: SamplerState, w: number): void {
+  for (let k = 0; k < acc.cPhiW.length; k++) {
+    acc.cPhiW[k] += w * s.cPhiW[k];
+    acc.sRe[k] += w * s.sRe[k];
+    acc.sIm[k] += w * s.sIm[k];
+    acc.cXW[k] += w * s.cXW[k];
+  }
+  acc.meanPhiPrime += w * s.meanPhiPrime;
+}
+
+/**
+ * Solve the self-coupled single site by sampling. `init`: C^phi(tau) on lags 0 .. M/2 (dt apart) and <phi'>
+ * of the starting point (the i.i.d. solution at gEff), with S = <phi'>/(1 + i w).
+ */
+export function sampleSingleSite(be: Backend, kind: PhiKind, model: SelfCouplingModel, init: { cPhi: Float64Array; meanPhiPrime: number; kappa: number }, opts: SamplerOptions = {}): SamplerResult {
+  const t0 = performance.now();
+  const P = opts.paths ?? 64, iterations = opts.iterations ?? 60, average = opts.average ?? Math.ceil(iterations / 2);
+  const h = opts.h ?? 0.05, dt = opts.dt ?? 0.1, M = opts.points ?? 4096, nseg = opts.segments ?? 5, burn = opts.burn ?? 40;
+  const beta = opts.beta ?? 0.8, seed = opts.seed ?? 1, cv = opts.controlVariate ?? true;
+  const tauCut = Math.min(opts.tauCut ?? Math.max(60, init.kappa > 0 ? 12 / init.kappa : 0), (M / 2 - 1) * dt);
+  const sub = Math.round(dt / h);
+  const half = M / 2;
+  const burnSteps = Math.ceil(burn / dt) * sub;
+  const obs = ((nseg + 1) / 2) * M; // observed lag-grid samples per path
+  const steps = burnSteps + (obs - 1) * sub;
+  let nEta = M * sub; // the circulant must hold Q(tau) for |tau| < M dt / 2
+  while (nEta < steps + 1) nEta *= 2;
+
+  // current C^phi(w), S(w)
+  const cur = zeroState(M);
+  cur.cPhiW.set(spectrumOfLag(init.cPhi, M, dt));
+  cur.meanPhiPrime = init.meanPhiPrime;
+  for (let k = 0; k < M; k++) {
+    const w = freqOf(k, M, dt), d = 1 + w * w;
+    cur.sRe[k] = init.meanPhiPrime / d;
+    cur.sIm[k] = (-init.meanPhiPrime * w) / d;
+  }
+
+  // the control variate: the uncoupled site driven by noise of the starting i.i.d. spectrum
+  // Q_ref = g_eff^2 C^phi_iid, whose statistics are known exactly (the i.i.d. DMFT solution `init`)
+  const exactRef = zeroState(M);
+  exactRef.cPhiW.set(cur.cPhiW);
+  exactRef.sRe.set(cur.sRe);
+  exactRef.sIm.set(cur.sIm);
+  exactRef.meanPhiPrime = init.meanPhiPrime;
+  for (let k = 0; k < M; k++) exactRef.cXW[k] = (model.gEff ** 2 * cur.cPhiW[k]) / (1 + freqOf(k, M, dt) ** 2);
+  const ampRef = cv ? circulantAmplitudes(Float64Array.from(exactRef.cPhiW, (v) => model.gEff ** 2 * v), M, sub, dt, nEta) : null;
+
+  const qFactor = new Float64Array(M), rRe = new Float64Array(M), rIm = new Float64Array(M);
+  const rng = be.rngCreate(seedState(seed, 9));
+  const chunk = Math.min(P, 32);
+  const bufs = {
+    eta: be.alloc("float64", (steps + 1) * chunk), etaRef: be.alloc("float64", cv ? (steps + 1) * chunk : 0), xs: be.alloc("float64", (steps + 1) * chunk), ph: be.alloc("float64", (steps + 1) * chunk),
+    gs: be.alloc("float64", chunk), z: be.alloc("float64", 2 * nEta), w: null as Buf | null,
+  };
+  const hann = Float64Array.from({ length: M }, (_, j) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (j + 0.5)) / M));
+  let winSq = 0;
+  for (const v of hann) winSq += v * v;
+
+  const residuals = { cPhi: [] as number[], s: [] as number[] };
+  const mean = zeroState(M);
+  const batches = Array.from({ length: BATCHES }, () => zeroState(M));
+  let cPhi0Samples = 0, cX0Samples = 0, kernelTau = 0;
+  try {
+    for (let it = 0; it < iterations; it++) {
+      const why = model.breakdown(cur.sRe, cur.sIm);
+      if (why) throw new ConvergenceError(why, { iteration: it });
+      model.apply(cur.sRe, cur.sIm, qFactor, rRe, rIm);
+
+      // noise: circulant-embedding amplitudes of Q
+      const amp = circulantAmplitudes(Float64Array.from(cur.cPhiW, (v, k) => qFactor[k] * v), M, sub, dt, nEta);
+
+      // causal kernel: c e^{-tau} + rest(tau); rest from the spectrum with the jump's part removed
+      const c1 = model.jumpFactor * cur.meanPhiPrime;
+      const restRe = new Float64Array(M), restIm = new Float64Array(M);
+      for (let k = 0; k < M; k++) {
+        const w = freqOf(k, M, dt), d = 1 + w * w;
+        restRe[k] = rRe[k] - c1 / d;
+        restIm[k] = rIm[k] + (c1 * w) / d;
+      }
+      const rest = lagOfSpectrum(restRe, restIm, dt);
+      const rTau = (tau: number) => {
+        const j = tau / dt, j0 = Math.floor(j), f = j - j0;
+        return c1 * Math.exp(-tau) + (1 - f) * rest[j0] + f * rest[j0 + 1];
+      };
+      // kernel length: until |R| < 1e-6 max |R| for good (at most half the grid period)
+      let rMax = 0, jEnd = 0;
+      const rGrid = Float64Array.from({ length: half }, (_, j) => rTau(j * dt));
+      for (const v of rGrid) rMax = Math.max(rMax, Math.abs(v));
+      for (let j = half - 1; j >= 0; j--) if (Math.abs(rGrid[j]) > 1e-6 * rMax) { jEnd = j + 1; break; }
+      const klen = rMax > 0 ? Math.min(jEnd * sub + 1, (half - 1) * sub) : 1;
+      kernelTau = (klen - 1) * h;
+      const w = new Float64Array(klen);
+      for (let k = 0; k < klen; k++) w[k] = h * rTau(k * h);
+      w[0] = 0.5 * w[0] + model.rInst;
+      if (bufs.w) be.free(bufs.w);
+      bufs.w = be.alloc("float64", klen);
+      be.write(bufs.w, w);
+
+      // sample, integrate, estimate
+      const accC = welchAcc(M), accU = cv ? welchAcc(M) : null;
+      let dphiSum = 0, dphiSumU = 0, dphiCount = 0, phi2 = 0, x2 = 0;
+      for (let p0 = 0; p0 < P; p0 += chunk) {
+        const pc = Math.min(chunk, P - p0);
+        const eta = new Float64Array((steps + 1) * pc), etaRef = cv ? new Float64Array((steps + 1) * pc) : null;
+        for (let i = 0; i < pc; i += 2) {
+          be.rngNormal(rng, 2 * nEta, 0, 1, bufs.z);
+          const z = be.read(bufs.z);
+          synthesize(z, amp, eta, steps, pc, i);
+          if (etaRef && ampRef) synthesize(z, ampRef, etaRef, steps, pc, i); // the same draws: strongly correlated
+        }
+        be.write(bufs.eta, eta);
+        be.fill(bufs.xs, 0);
+        be.selfSite(pc, steps, klen, kind, h, bufs.eta, bufs.w, bufs.xs, bufs.ph, bufs.gs);
+        const xs = be.read(bufs.xs), ph = be.read(bufs.ph);
+        let phU: Float64Array | null = null, xsU: Float64Array | null = null;
+        if (etaRef) {
+          be.write(bufs.etaRef, etaRef);
+          be.fill(bufs.xs, 0);
+          be.selfSite(pc, steps, 0, kind, h, bufs.etaRef, bufs.w, bufs.xs, bufs.ph, bufs.gs);
+          xsU = be.read(bufs.xs) as Float64Array;
+          phU = be.read(bufs.ph) as Float64Array;
+        }
+        const phs = new Float64Array(obs), es = new Float64Array(obs), phsU = new Float64Array(obs), esU = new Float64Array(obs);
+        for (let i = 0; i < pc; i++) {
+          for (let j = 0; j < obs; j++) {
+            const at = (burnSteps + j * sub) * pc + i;
+            const x = xs[at];
+            if (!Number.isFinite(x) || Math.abs(x) > 1e6) throw new ConvergenceError(`a single-site path diverged (x = ${x} at t = ${((burnSteps + j * sub) * h).toFixed(1)}): the self-coupling is too strong for a stationary state`, { iteration: it });
+            phs[j] = ph[at];
+            es[j] = eta[at];
+            dphiSum += dphiScalar(kind, x);
+            phi2 += phs[j] * phs[j];
+            x2 += x * x;
+            if (phU && xsU && etaRef) {
+              phsU[j] = phU[at];
+              esU[j] = etaRef[at];
+              dphiSumU += dphiScalar(kind, xsU[at]);
+            }
+          }
+          dphiCount += obs;
+          welch(phs, es, M, nseg, hann, accC);
+          if (accU) welch(phsU, esU, M, nseg, hann, accU);
+        }
+      }
+      const norm = dt / (winSq * P * nseg);
+      const est = estimate(accC, accC.ee, norm, dphiSum / dphiCount, rRe, rIm, model.rInst, M, dt);
+      if (accU) {
+        // control variate: coupled - reference (same draws) + the reference's exact statistics
+        const u = estimate(accU, accU.ee, norm, dphiSumU / dphiCount, new Float64Array(M), new Float64Array(M), 0, M, dt);
+        addScaled(est, u, -1);
+        addScaled(est, exactRef, 1);
+      }
+      // stationarity: C^phi(tau) must have decayed within half the grid period
+      const cLag = lagOfSpectrum(est.cPhiW, new Float64Array(M), dt);
+      // Lag windows (noise reduction by what is known of the exact functions, not smoothing by choice):
+      // S^phi(tau) is causal and decays, C^phi(tau) decays; beyond tauCut both are noise. S: its jump part
+      // <phi'>/(1 + i w) is exact, the continuous rest is kept on [0, tauCut]; C: kept on |tau| <= tauCut with
+      // a cosine taper over the last half (a sharp cut could make the spectrum negative).
+      lagWindow(est, cLag, M, dt, tauCut);
+      let tailMax = 0;
+      for (let j = Math.floor(0.4 * M); j <= half; j++) tailMax = Math.max(tailMax, Math.abs(cLag[j]));
+      if (tailMax > 0.05 * cLag[0]) {
+        throw new ConvergenceError(`C^phi(tau) does not decay (|C^phi| = ${(tailMax / cLag[0]).toFixed(2)} C^phi(0) at tau >= ${(0.4 * M * dt).toFixed(0)}): the single site is not stationary (a condensed mode or a glassy state)`, { iteration: it });
+      }
+      residuals.cPhi.push(relChange(est.cPhiW, cur.cPhiW));
+      residuals.s.push(relChange2(est.sRe, est.sIm, cur.sRe, cur.sIm));
+      // damped update
+      for (let k = 0; k < M; k++) {
+        cur.cPhiW[k] = (1 - beta) * cur.cPhiW[k] + beta * est.cPhiW[k];
+        cur.sRe[k] = (1 - beta) * cur.sRe[k] + beta * est.sRe[k];
+        cur.sIm[k] = (1 - beta) * cur.sIm[k] + beta * est.sIm[k];
+        cur.cXW[k] = it === 0 ? est.cXW[k] : (1 - beta) * cur.cXW[k] + beta * est.cXW[k];
+      }
+      cur.meanPhiPrime = (1 - beta) * cur.meanPhiPrime + beta * est.meanPhiPrime;
+      const a = it - (iterations - average);
+      if (a >= 0) {
+        addScaled(mean, cur, 1 / average);
+        const b = Math.min(BATCHES - 1, Math.floor((a * BATCHES) / average));
+        const nb = Math.floor(((b + 1) * average) / BATCHES) - Math.floor((b * average) / BATCHES);
+        addScaled(batches[b], cur, 1 / nb);
+        cPhi0Samples += phi2 / dphiCount / average;
+        cX0Samples += x2 / dphiCount / average;
+      }
+    }
+  } finally {
+    for (const b of [bufs.eta, bufs.etaRef, bufs.xs, bufs.ph, bufs.gs, bufs.z]) be.free(b);
+    if (bufs.w) be.free(bufs.w);
+    be.rngFree(rng);
+  }
+  return {
+    mean, batches: average >= BATCHES ? batches : [], residuals, cPhi0Samples, cX0Samples,
+    params: { paths: P, iterations, average, h, dt, points: M, segments: nseg, burn, beta, seed, controlVariate: cv, tauCut, kernelTau, steps },
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** sqrt(lambda / n) for the circulant embedding (n = nEta points of h) of the covariance with spectrum q
+ *  (M-point grid of dt): Q(m h) by band-limited interpolation (the spectrum zero-padded to M sub points),
+ *  kept for |m h| < M dt / 2; negative eigenvalues (truncation) are set to 0. */
+function circulantAmplitudes(q: Float64Array, M: number, sub: number, dt: number, nEta: number): Float64Array {
+  const Mh = M * sub, half = M / 2;
+  const qr = new Float64Array(Mh), qi = new Float64Array(Mh);
+  for (let k = 0; k < M; k++) qr[k <= half ? k : Mh - (M - k)] = Math.max(0, q[k]);
+  fft(qr, qi, true);
+  const cr = new Float64Array(nEta), ci = new Float64Array(nEta);
+  for (let m = 0; m < Mh / 2; m++) {
+    const v = (qr[m] * sub) / dt; // Q(m h) = (1/(M dt)) sum_k q_k e^{i w_k m h} = IFFT_Mh * Mh / (M dt)
+    cr[m] = v;
+    if (m > 0) cr[nEta - m] = v;
+  }
+  fft(cr, ci);
+  return cr.map((v) => Math.sqrt(Math.max(v, 0) / nEta));
+}
+
+/** Two paths (columns i, i + 1 of the time-major eta) from 2 nEta standard normals: y = FFT(amp z). */
+function synthesize(z: ArrayLike<number>, amp: Float64Array, eta: Float64Array, steps: number, pc: number, i: number): void {
+  const n = amp.length;
+  const data = new Float64Array(2 * n), y = new Float64Array(2 * n);
+  for (let k = 0; k < n; k++) {
+    data[2 * k] = amp[k] * z[2 * k];
+    data[2 * k + 1] = amp[k] * z[2 * k + 1];
+  }
+  fftInterleaved(y, data);
+  for (let t = 0; t <= steps; t++) {
+    eta[t * pc + i] = y[2 * t];
+    if (i + 1 < pc) eta[t * pc + i + 1] = y[2 * t + 1];
+  }
+}
+
+interface WelchAcc { pp: Float64Array; peRe: Float64Array; peIm: Float64Array; ee: Float64Array }
+function welchAcc(M: number): WelchAcc {
+  return { pp: new Float64Array(M), peRe: new Float64Array(M), peIm: new Float64Array(M), ee: new Float64Array(M) };
+}
+
+/** Accumulate |Phi|^2, Phi E^*, |E|^2 over nseg half-overlapping Hann segments of M samples (one complex
+ *  FFT per segment: phi in the real part, eta in the imaginary part, separated by symmetry). */
+function welch(phs: Float64Array, es: Float64Array, M: number, nseg: number, hann: Float64Array, acc: WelchAcc): void {
+  const data = new Float64Array(2 * M), z = new Float64Array(2 * M);
+  for (let s = 0; s < nseg; s++) {
+    const o = (s * M) / 2;
+    for (let j = 0; j < M; j++) {
+      data[2 * j] = hann[j] * phs[o + j];
+      data[2 * j + 1] = hann[j] * es[o + j];
+    }
+    fftInterleaved(z, data);
+    for (let k = 0; k < M; k++) {
+      const kc = k === 0 ? 0 : M - k;
+      // Phi = (Z_k + conj Z_{-k}) / 2, E = (Z_k - conj Z_{-k}) / (2i)
+      const zr = z[2 * k], zi = z[2 * k + 1], cr = z[2 * kc], ci = z[2 * kc + 1];
+      const pr = 0.5 * (zr + cr), pi = 0.5 * (zi - ci);
+      const er = 0.5 * (zi + ci), ei = -0.5 * (zr - cr);
+      acc.pp[k] += pr * pr + pi * pi;
+      acc.ee[k] += er * er + ei * ei;
+      acc.peRe[k] += pr * er + pi * ei; // Phi conj(E)
+      acc.peIm[k] += pi * er - pr * ei;
+    }
+  }
+}
+
+/** C^phi(w), S^phi(w) (regression on the sampled eta spectrum `ee`), C^x(w) from one set of sums. */
+function estimate(acc: WelchAcc, ee: Float64Array, norm: number, meanPhiPrime: number, rRe: Float64Array, rIm: Float64Array, rInst: number, M: number, dt: number): SamplerState {
+  const est = zeroState(M);
+  est.meanPhiPrime = meanPhiPrime;
+  let eeMax = 0;
+  for (let k = 0; k < M; k++) eeMax = Math.max(eeMax, ee[k]);
+  for (let k = 0; k < M; k++) {
+    const w = freqOf(k, M, dt), d = 1 + w * w;
+    const ar = rRe[k] + rInst, ai = rIm[k];
+    est.cXW[k] = ((ee[k] + (ar * ar + ai * ai) * acc.pp[k] + 2 * (ar * acc.peRe[k] - ai * acc.peIm[k])) * norm) / d; // <|E + R Phi|^2> / (1 + w^2)
+    est.cPhiW[k] = acc.pp[k] * norm;
+    if (ee[k] > 1e-7 * eeMax) {
+      est.sRe[k] = acc.peRe[k] / ee[k];
+      est.sIm[k] = acc.peIm[k] / ee[k];
+    } else {
+      est.sRe[k] = meanPhiPrime / d;
+      est.sIm[k] = (-meanPhiPrime * w) / d;
+    }
+  }
+  return est;
+}
+
+function lagWindow(est: SamplerState, cLag: Float64Array, M: number, dt: number, tauCut: number): void {
+  const jc = Math.min(M / 2 - 1, Math.round(tauCut / dt));
+  const taper = (j: number) => (j <= jc / 2 ? 1 : j >= jc ? 0 : 0.5 + 0.5 * Math.cos((Math.PI * (j - jc / 2)) / (jc / 2)));
+  const c = new Float64Array(M);
+  for (let j = 0; j <= M / 2; j++) {
+    const v = cLag[j] * taper(j);
+    c[j] = v;
+    if (j > 0 && j < M / 2) c[M - j] = v;
+  }
+  est.cPhiW.set(spectrumOfLag(c, M, dt));
+  for (let k = 0; k < M; k++) est.cPhiW[k] = Math.max(est.cPhiW[k], 0);
+  const a = est.meanPhiPrime;
+  const rr = new Float64Array(M), ri = new Float64Array(M);
+  for (let k = 0; k < M; k++) {
+    const w = freqOf(k, M, dt), d = 1 + w * w;
+    rr[k] = est.sRe[k] - a / d;
+    ri[k] = est.sIm[k] + (a * w) / d;
+  }
+  fft(rr, ri, true); // rest(tau_j) dt
+  for (let j = 0; j < M; j++) {
+    const keep = j === 0 ? 0.5 : j <= jc ? taper(j) : 0;
+    rr[j] *= keep;
+    ri[j] = 0;
+  }
+  fft(rr, ri);
+  for (let k = 0; k < M; k++) {
+    const w = freqOf(k, M, dt), d = 1 + w * w;
+    est.sRe[k] = rr[k] + a / d;
+    est.sIm[k] = ri[k] - (a * w) / d;
+  }
+}
+
+function relChange(a: Float64Array, b: Float64Array): number {
+  let d = 0, s = 0;
+  for (let k = 0; k < a.length; k++) {
+    d += (a[k] - b[k]) ** 2;
+    s += b[k] ** 2;
+  }
+  return Math.sqrt(d / s);
+}
+function relChange2(ar: Float64Array, ai: Float64Array, br: Float64Array, bi: Float64Array): number {
+  let d = 0, s = 0;
+  for (let k = 0; k < ar.length; k++) {
+    d += (ar[k] - br[k]) ** 2 + (ai[k] - bi[k]) ** 2;
+    s += br[k] ** 2 + bi[k] ** 2;
+  }
+  return Math.sqrt(d / s);
+}

@@ -1,0 +1,322 @@
+/**
+ * Theory for couplings with reciprocal structure, on top of the sampling single site (selfcoupled.ts):
+ *
+ * Partially symmetric i.i.d. couplings (THEORY §2.7, §4.3; PRX (H16), (H19), PRL (18)), sigma = rho g^2:
+ *   single site: Q = g^2 C^phi, R = sigma S^phi
+ *   Psi^phi(w1, w2) = C_12 (1 - |sigma S_1^* S_2|^2) / ( |1 - g^2 S_1 S_2|^2 |1 - sigma S_1^* S_2|^2 )
+ *
+ * Random-mode model with diagonal mode overlaps (THEORY §2.6, §3.2, §4.7; PRX (48), (49), (51)):
+ *   single site: Q = alpha <D^2 / |1 - D rho S|^2> C^phi,  R = alpha <D rho / (1 - D rho S)>
+ *   Sigma_k = S_k / (1 - D rho S_k),  U = alpha <D^2 Sigma_1 Sigma_2>,  V = alpha <D^4 |Sigma_1 Sigma_2|^2>,
+ *   W = alpha <D^2 rho^2 Sigma_1^* Sigma_2>,  X_12 = alpha <D^3 rho Sigma_1 |Sigma_2|^2>
+ *   Psi^phi = [ V - 1 + 2 Re{ (1 + X_12)(1 + X_21^*) / (1 - W^*) } ] / |1 - U|^2  C_12
+ *   (rho = 0: Sigma = S, W = X = 0, and this is PRX (38); the tests check that reduction.)
+ *
+ * PR^phi = C^phi(0)^2 / Psi^phi(0, 0), Psi(0,0) = sum over the frequency grid with measure (1/(M dt))^2
+ * (§4.2), restricted to frequencies where the sampled C^phi(w) exceeds 1e-7 of its peak (the rest adds
+ * < 1e-5 relative). The averages over modes are rank-M products over the frequency grid, done as real
+ * matrix products on the backend (src/backend matmat); modes are thinned to at most 256 evenly spaced ones
+ * of the ordered (D_a, rho_a) list (a quadrature of a smooth profile; the paper used every other mode).
+ * Errors: PR^phi of each of 5 batch means of the averaged iterations; se = their standard deviation / sqrt 5.
+ */
+import { checkFinite, invalid } from "../errors.ts";
+import type { Backend } from "../backend/types.ts";
+import { PHI_KINDS } from "../backend/types.ts";
+import { solveDmft, type TheoryPhi } from "./dmft.ts";
+import { freqOf, sampleSingleSite, type SamplerOptions, type SamplerResult, type SamplerState, type SelfCouplingModel } from "./selfcoupled.ts";
+import { fft } from "./fft.ts";
+import { pcTimescales, type PcTimescales } from "./timescales.ts";
+
+const MAX_MODES = 256;
+const ACTIVE_REL = 1e-7;
+
+export type Structure = { kind: "symmetry"; g: number; rho: number } | { kind: "overlaps"; alpha: number; D: Float64Array; rho: Float64Array };
+
+export interface StructuredTheoryOptions extends SamplerOptions {
+  phi?: TheoryPhi;
+  /** lags (dt apart) reported for C(tau) and Psi^phi(tau, 0) (default: tau <= 40) */
+  collectiveLags?: number;
+}
+
+export interface StructuredTheoryResult {
+  params: { structure: Record<string, unknown>; gEff: number; phi: TheoryPhi; sampler: SamplerResult["params"] };
+  results: {
+    quiescent: false;
+    prPhi: number;
+    /** standard error of prPhi from the sampler's batch means */
+    prPhiSe: number;
+    /** PR^x is not given by (H19)/(51): null */
+    prX: null;
+    cPhi0: number;
+    cX0: number;
+    meanPhiPrime: number;
+    psiPhi00: number;
+    autocorrelation: { tau: number[]; cPhi: number[]; cX: number[] };
+    collective: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[] };
+    timescales: PcTimescales;
+    sampler: { seconds: number; residuals: { cPhi: number[]; s: number[] }; kernelTau: number; batchPrPhi: number[]; drift: number; converged: boolean };
+  };
+}
+
+function checkStructure(st: Structure): Structure {
+  if (st.kind === "symmetry") {
+    const g = checkFinite("g", st.g, { positive: true });
+    const rho = checkFinite("symmetry", st.rho, {});
+    if (Math.abs(rho) > 1) throw invalid("symmetry", "must lie in [-1, 1] (the correlation of J_ij and J_ji)", rho);
+    return { kind: "symmetry", g, rho };
+  }
+  checkFinite("alpha", st.alpha, { positive: true });
+  if (!(st.D instanceof Float64Array) || !(st.rho instanceof Float64Array) || st.D.length !== st.rho.length || st.D.length === 0) {
+    throw invalid("D, rho", "must be non-empty Float64Arrays of equal length (one strength and one overlap per mode)", [st.D?.length, st.rho?.length]);
+  }
+  for (const v of st.D) if (!Number.isFinite(v)) throw invalid("D", "must hold finite strengths", v);
+  for (const v of st.rho) if (!(Math.abs(v) <= 1)) throw invalid("rho", "must hold overlaps in [-1, 1]", v);
+  return st;
+}
+
+/** The single-site model of each structure (selfcoupled.ts). */
+export function structureModel(st: Structure): SelfCouplingModel {
+  if (st.kind === "symmetry") {
+    const sigma = st.rho * st.g * st.g, g2 = st.g * st.g;
+    return {
+      gEff: st.g, rInst: 0, jumpFactor: sigma,
+      apply(sRe, sIm, q, rRe, rIm) {
+        q.fill(g2);
+        for (let k = 0; k < sRe.length; k++) {
+          rRe[k] = sigma * sRe[k];
+          rIm[k] = sigma * sIm[k];
+        }
+      },
+      breakdown: () => null,
+    };
+  }
+  const { D, rho } = thinModes(st.D, st.rho);
+  const m = D.length, a = st.alpha / m;
+  let dr = 0, dr2 = 0, d2 = 0;
+  for (let i = 0; i < m; i++) {
+    dr += D[i] * rho[i];
+    dr2 += (D[i] * rho[i]) ** 2;
+    d2 += D[i] * D[i];
+  }
+  const rInst = a * dr;
+  return {
+    gEff: Math.sqrt(a * d2), rInst, jumpFactor: a * dr2,
+    apply(sRe, sIm, q, rRe, rIm) {
+      for (let k = 0; k < sRe.length; k++) {
+        let qf = 0, rr = 0, ri = 0;
+        for (let i = 0; i < m; i++) {
+          const p = D[i] * rho[i];
+          const dre = 1 - p * sRe[k], dim = -p * sIm[k], den = dre * dre + dim * dim;
+          qf += (D[i] * D[i]) / den;
+          rr += (p * dre) / den; // p / (dre + i dim) = p (dre - i dim) / den
+          ri -= (p * dim) / den;
+        }
+        q[k] = a * qf;
+        rRe[k] = a * rr - rInst;
+        rIm[k] = a * ri;
+      }
+    },
+    breakdown(sRe) {
+      // a mode with D rho S(0) >= 1 has no stable linear response: it condenses (PRX Sec. VII)
+      for (let i = 0; i < m; i++) {
+        const p = D[i] * rho[i] * sRe[0];
+        if (p >= 1) return `mode ${i + 1} of ${m} (D ${D[i].toPrecision(3)}, rho ${rho[i].toPrecision(3)}) condenses: D rho S^phi(0) = ${p.toFixed(3)} >= 1, no stationary single site without an O(1) overlap of activity and mode`;
+      }
+      return null;
+    },
+  };
+}
+
+/** at most MAX_MODES evenly spaced modes of the list (the whole list when shorter) */
+function thinModes(D: Float64Array, rho: Float64Array): { D: Float64Array; rho: Float64Array } {
+  if (D.length <= MAX_MODES) return { D, rho };
+  const idx = Array.from({ length: MAX_MODES }, (_, i) => Math.floor(((i + 0.5) * D.length) / MAX_MODES));
+  return { D: Float64Array.from(idx, (i) => D[i]), rho: Float64Array.from(idx, (i) => rho[i]) };
+}
+
+/** Y = F H^T for complex n x m matrices (row-major re/im parts), as two real products of width 2m on the backend. */
+function complexProduct(be: Backend, n: number, m: number, Fr: Float64Array, Fi: Float64Array, Hr: Float64Array, Hi: Float64Array): { re: Float64Array; im: Float64Array } {
+  // Re = [Fr, -Fi] [Hr, Hi]^T, Im = [Fr, Fi] [Hi, Hr]^T
+  const A1 = new Float64Array(n * 2 * m), A2 = new Float64Array(n * 2 * m), B1 = new Float64Array(n * 2 * m), B2 = new Float64Array(n * 2 * m);
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < m; c++) {
+      const o = r * 2 * m;
+      A1[o + c] = Fr[r * m + c]; A1[o + m + c] = -Fi[r * m + c];
+      A2[o + c] = Fr[r * m + c]; A2[o + m + c] = Fi[r * m + c];
+      B1[o + c] = Hr[r * m + c]; B1[o + m + c] = Hi[r * m + c];
+      B2[o + c] = Hi[r * m + c]; B2[o + m + c] = Hr[r * m + c];
+    }
+  }
+  const prod = (A: Float64Array, B: Float64Array) => {
+    // matmat: Y(k x mm) = X(k x nn) A^T with A = B (n x 2m), X = A (n x 2m) -> Y = A B^T
+    const a = be.alloc("float64", n * 2 * m), x = be.alloc("float64", n * 2 * m), y = be.alloc("float64", n * n);
+    try {
+      be.write(a, B);
+      be.write(x, A);
+      be.matmat(n, 2 * m, n, a, x, y);
+      return be.read(y) as Float64Array;
+    } finally {
+      be.free(a);
+      be.free(x);
+      be.free(y);
+    }
+  };
+  return { re: prod(A1, B1), im: prod(A2, B2) };
+}
+
+interface Psi {
+  /** Psi(0, 0) and the row sums over w2 (for Psi(tau, 0)), on the active frequencies */
+  psi00: number;
+  rows: Float64Array;
+  rowsIm: Float64Array;
+  active: Int32Array;
+  c0: number;
+}
+
+/** Psi^phi on the active frequencies of one sampler state. */
+function psiOf(be: Backend, st: Structure, s: SamplerState, M: number, dt: number): Psi {
+  let cmax = 0;
+  for (const v of s.cPhiW) cmax = Math.max(cmax, v);
+  const act: number[] = [];
+  for (let k = 0; k < M; k++) if (s.cPhiW[k] > ACTIVE_REL * cmax) act.push(k);
+  const active = Int32Array.from(act), n = active.length;
+  let c0 = 0;
+  for (let k = 0; k < M; k++) c0 += s.cPhiW[k];
+  c0 /= M * dt;
+  const C = Float64Array.from(active, (k) => s.cPhiW[k]), Sr = Float64Array.from(active, (k) => s.sRe[k]), Si = Float64Array.from(active, (k) => s.sIm[k]);
+  const rows = new Float64Array(n), rowsIm = new Float64Array(n);
+  const meas = 1 / (M * dt) ** 2;
+  let psi00 = 0;
+  if (st.kind === "symmetry") {
+    const g2 = st.g * st.g, sigma = st.rho * g2;
+    for (let i = 0; i < n; i++) {
+      let row = 0;
+      for (let j = 0; j < n; j++) {
+        // S1 S2 and S1^* S2
+        const pr = Sr[i] * Sr[j] - Si[i] * Si[j], pi = Sr[i] * Si[j] + Si[i] * Sr[j];
+        const cr = Sr[i] * Sr[j] + Si[i] * Si[j], ci = Sr[i] * Si[j] - Si[i] * Sr[j];
+        const a2 = (1 - g2 * pr) ** 2 + (g2 * pi) ** 2;
+        const b2 = (1 - sigma * cr) ** 2 + (sigma * ci) ** 2;
+        const num = 1 - sigma * sigma * (cr * cr + ci * ci);
+        row += (C[i] * C[j] * num) / (a2 * b2);
+      }
+      rows[i] = row * meas * M * dt; // (1/(M dt)) sum over w2
+      psi00 += row * meas;
+    }
+  } else {
+    const { D, rho } = thinModes(st.D, st.rho);
+    const m = D.length, a = st.alpha / m;
+    // per mode and frequency: Sigma = S / (1 - D rho S)
+    const Zr = new Float64Array(n * m), Zi = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) {
+      for (let q = 0; q < m; q++) {
+        const p = D[q] * rho[q], dre = 1 - p * Sr[i], dim = -p * Si[i], den = dre * dre + dim * dim;
+        Zr[i * m + q] = (Sr[i] * dre + Si[i] * dim) / den;
+        Zi[i * m + q] = (Si[i] * dre - Sr[i] * dim) / den;
+      }
+    }
+    const col = (f: (q: number, zr: number, zi: number) => [number, number]) => {
+      const R = new Float64Array(n * m), I = new Float64Array(n * m);
+      for (let i = 0; i < n; i++) for (let q = 0; q < m; q++) [R[i * m + q], I[i * m + q]] = f(q, Zr[i * m + q], Zi[i * m + q]);
+      return [R, I] as const;
+    };
+    const ab2 = (zr: number, zi: number) => zr * zr + zi * zi;
+    // U = a sum D^2 Z1 Z2;  V = a sum D^4 |Z1|^2 |Z2|^2;  W = a sum D^2 rho^2 Z1^* Z2;  X12 = a sum D^3 rho Z1 |Z2|^2
+    const [uLr, uLi] = col((q, zr, zi) => [a * D[q] ** 2 * zr, a * D[q] ** 2 * zi]);
+    const [vLr, vLi] = col((q, zr, zi) => [a * D[q] ** 4 * ab2(zr, zi), 0]);
+    const [vRr, vRi] = col((_q, zr, zi) => [ab2(zr, zi), 0]);
+    const [wLr, wLi] = col((q, zr, zi) => [a * (D[q] * rho[q]) ** 2 * zr, -a * (D[q] * rho[q]) ** 2 * zi]);
+    const [xLr, xLi] = col((q, zr, zi) => [a * D[q] ** 3 * rho[q] * zr, a * D[q] ** 3 * rho[q] * zi]);
+    const U = complexProduct(be, n, m, uLr, uLi, Zr, Zi);
+    const V = complexProduct(be, n, m, vLr, vLi, vRr, vRi);
+    const W = complexProduct(be, n, m, wLr, wLi, Zr, Zi);
+    const X = complexProduct(be, n, m, xLr, xLi, vRr, vRi); // X[i][j] = X_12 at (w_i, w_j)
+    for (let i = 0; i < n; i++) {
+      let row = 0, rowI = 0;
+      for (let j = 0; j < n; j++) {
+        const ij = i * n + j, ji = j * n + i;
+        // (1 + X_12)(1 + X_21^*) / (1 - W^*)
+        const ar = 1 + X.re[ij], ai = X.im[ij];
+        const br = 1 + X.re[ji], bi = -X.im[ji];
+        const pr = ar * br - ai * bi, pi = ar * bi + ai * br;
+        const wr = 1 - W.re[ij], wi = W.im[ij]; // 1 - W^*
+        const wd = wr * wr + wi * wi;
+        const qr = (pr * wr + pi * wi) / wd;
+        const u2 = (1 - U.re[ij]) ** 2 + U.im[ij] ** 2;
+        const val = ((V.re[ij] - 1 + 2 * qr) / u2) * C[i] * C[j];
+        row += val;
+        rowI += 0;
+      }
+      rows[i] = row * meas * M * dt;
+      rowsIm[i] = rowI;
+      psi00 += row * meas;
+    }
+  }
+  return { psi00, rows, rowsIm, active, c0 };
+}
+
+/** Psi(tau_l, 0) = (1/(M dt)) sum_{w1} e^{i w1 tau_l} row(w1), l = 0 .. lags */
+function collectiveOf(p: Psi, M: number, dt: number, lags: number): Float64Array {
+  const out = new Float64Array(lags + 1);
+  for (let l = 0; l <= lags; l++) {
+    let s = 0;
+    for (let i = 0; i < p.active.length; i++) {
+      const w = freqOf(p.active[i], M, dt);
+      s += p.rows[i] * Math.cos(w * l * dt) - p.rowsIm[i] * Math.sin(w * l * dt);
+    }
+    out[l] = s / (M * dt);
+  }
+  return out;
+}
+
+function lagsOf(w: Float64Array, M: number, dt: number, lags: number): number[] {
+  const re = Float64Array.from(w), im = new Float64Array(M);
+  fft(re, im, true);
+  return Array.from({ length: lags + 1 }, (_, j) => re[j] / dt);
+}
+
+/**
+ * PR^phi (and C, Psi(tau, 0)) for partially symmetric couplings or diagonal mode overlaps, by the sampling
+ * single-site DMFT on backend `be` (the wasm kernels where available). Throws ConvergenceError when the
+ * single site has no stationary state (a condensed mode, a glassy phase) instead of returning a number.
+ */
+export function structuredTheory(be: Backend, structure: Structure, opts: StructuredTheoryOptions = {}): StructuredTheoryResult {
+  const st = checkStructure(structure);
+  const phi = opts.phi ?? "tanh";
+  if (phi !== "tanh" && phi !== "erf") throw invalid("phi", "must be tanh or erf", phi);
+  const model = structureModel(st);
+  if (!(model.gEff > 1)) throw invalid("g", "must exceed 1 (g_eff <= 1 is quiescent; with reciprocal structure the theory here is for the chaotic state)", model.gEff);
+  for (const [name, v, min] of [["paths", opts.paths, 2], ["iterations", opts.iterations, 5]] as const) {
+    if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= 1e6)) throw invalid(name, `must be an integer >= ${min}`, v);
+  }
+  const dt = opts.dt ?? 0.1, M = opts.points ?? 4096;
+  const sol = solveDmft(model.gEff, phi, { dt, points: M });
+  const r = sampleSingleSite(be, PHI_KINDS[phi], model, { cPhi: sol.cPhi, meanPhiPrime: sol.meanPhiPrime, kappa: sol.kappa }, { ...opts, dt, points: M });
+  const p = psiOf(be, st, r.mean, M, dt);
+  const prPhi = (p.c0 * p.c0) / p.psi00;
+  const batchPrPhi = r.batches.map((b) => {
+    const q = psiOf(be, st, b, M, dt);
+    return (q.c0 * q.c0) / q.psi00;
+  });
+  const B = batchPrPhi.length;
+  const bm = batchPrPhi.reduce((s, v) => s + v, 0) / Math.max(1, B);
+  const prPhiSe = B > 1 ? Math.sqrt(batchPrPhi.reduce((s, v) => s + (v - bm) ** 2, 0) / (B - 1) / B) : NaN;
+  // drift: first vs last batch, in units of the batch scatter (a still-moving iteration shows as a trend)
+  const drift = B > 1 ? (batchPrPhi[B - 1] - batchPrPhi[0]) / (prPhiSe * Math.sqrt(B) * Math.SQRT2) : 0;
+  const lags = opts.collectiveLags ?? Math.round(40 / dt);
+  const coll = collectiveOf(p, M, dt, lags);
+  const tau = Array.from({ length: lags + 1 }, (_, j) => j * dt);
+  const cPhi = lagsOf(r.mean.cPhiW, M, dt, lags), cX = lagsOf(r.mean.cXW, M, dt, lags);
+  const structureOut = st.kind === "symmetry" ? { kind: "symmetry", g: st.g, rho: st.rho, sigma: st.rho * st.g * st.g } : { kind: "overlaps", alpha: st.alpha, modes: st.D.length, modesUsed: Math.min(MAX_MODES, st.D.length) };
+  return {
+    params: { structure: structureOut, gEff: model.gEff, phi, sampler: r.params },
+    results: {
+      quiescent: false, prPhi, prPhiSe, prX: null,
+      cPhi0: p.c0, cX0: cX[0], meanPhiPrime: r.mean.meanPhiPrime, psiPhi00: p.psi00,
+      autocorrelation: { tau, cPhi, cX },
+      collective: { tau, psiPhi: Array.from(coll), psiPhiNormalized: Array.from(coll, (v) => v / coll[0]) },
+      timescales: pcTimescales(tau, cPhi, tau, Array.from(coll)),
+      sampler: { seconds: r.seconds, residuals: r.residuals, kernelTau: r.params.kernelTau, batchPrPhi, drift, converged: Math.abs(drift) < 3 },
+    },
+  };
+}
