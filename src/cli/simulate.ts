@@ -4,13 +4,14 @@
  * A progress bar goes to stderr on a TTY only.
  */
 import { parseArgs } from "node:util";
-import { BACKEND_CHOICES } from "../backend/select.ts";
+import { BACKEND_CHOICES, createBackend } from "../backend/select.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { writeNpy } from "../io/npy.ts";
 import { workerExecutor } from "../io/parallel.ts";
 import os from "node:os";
 import { METHODS, simulate } from "../simulate/simulate.ts";
 import { theory } from "../theory/index.ts";
+import { structureOf, structuredTheory } from "../theory/structured.ts";
 import { describe } from "../errors.ts";
 import { UsageError, choice, integer, formatNumber } from "./args.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags, theoryInputs } from "./network-flags.ts";
@@ -131,8 +132,21 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   let comparison: Record<string, { simulation: number | null; error: number | null; theory: number | null }> | null = null;
   if (values.theory) {
     const spec = choiceOf.kind === "spec" ? choiceOf.spec : null;
-    if (!spec || (spec.coupling === "iid" && spec.symmetry) || (spec.coupling === "rmm" && spec.overlap)) {
-      lines.push("  theory             not available for this coupling (connectome files, partial symmetry and overlaps need the sampling single-site solver)");
+    const structure = spec ? structureOf(spec) : null;
+    if (!spec || (structure && spec.gains)) {
+      lines.push("  theory             not available for this coupling (connectome files; gains together with partial symmetry or overlaps)");
+    } else if (structure) {
+      // partial symmetry / overlaps: the sampling single site (default settings, the run's seed)
+      const be = await createBackend(options.backend);
+      const th = structuredTheory(be, structure, { phi: options.phi, seed: spec.seed }).results;
+      const error = Math.hypot(R.prPhiError ?? 0, th.prPhiSe);
+      comparison = {
+        prPhi: { simulation: R.prPhi, error, theory: th.prPhi },
+        cX0: { simulation: R.cX0, error: null, theory: th.cX0 },
+        cPhi0: { simulation: R.cPhi0, error: null, theory: th.cPhi0 },
+        tauCPhi: { simulation: R.timescales.cPhi, error: null, theory: th.timescales.cPhi },
+      };
+      lines.push(`  theory (N -> inf)  sampling single site, PR^phi ${f(th.prPhi)} ± ${f(th.prPhiSe, 2)}; the difference below is in units of both errors combined`);
     } else {
       const th = theory(spec.g, { phi: options.phi, ...theoryInputs(spec, network.summary) }).results;
       comparison = {
@@ -143,6 +157,8 @@ export async function simulateCommand(argv: string[]): Promise<number> {
         tauCPhi: { simulation: R.timescales.cPhi, error: null, theory: th.timescales.cPhi },
         tauPsiPhi: { simulation: R.timescales.psiPhi, error: null, theory: th.timescales.psiPhi },
       };
+    }
+    if (comparison) {
       lines.push("  theory (N -> inf)  quantity   simulation          theory     difference");
       for (const [k, v] of Object.entries(comparison)) {
         const d = v.simulation !== null && v.theory !== null ? v.simulation - v.theory : null;

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { provenance } from "../provenance.ts";
 import { theory } from "../theory/index.ts";
-import { structuredTheory, type Structure } from "../theory/structured.ts";
+import { structureOf, structuredTheory } from "../theory/structured.ts";
 import { rmmModes } from "../network/ensembles.ts";
 import { createBackend, BACKEND_CHOICES } from "../backend/select.ts";
 import { UsageError, choice, formatNumber, integer } from "./args.ts";
@@ -24,7 +24,7 @@ ${NETWORK_FLAGS_HELP}
 Reciprocal structure — partial symmetry (--coupling iid --symmetry RHO) and diagonal mode overlaps
 (--coupling rmm --overlap-gamma G) — is solved by the sampling single-site DMFT (Monte-Carlo paths with the
 self-coupling, THEORY §3.5), seeded by --seed:
-  --paths P           single-site paths per iteration                       (default: 64)
+  --paths P           single-site paths per iteration                       (default: 32)
   --iterations K      damped iterations; the last half are averaged          (default: 40)
   --backend B         auto | wasm | js                                      (default: auto)
   The defaults take ~1 minute on one core (wasm). PR^phi comes with its standard error (5 batch means of
@@ -60,7 +60,8 @@ export async function theoryCommand(argv: string[]): Promise<number> {
   }
   // a connectome's stand-in: g_eff and alpha PR^D from its singular values
   const spec = net.kind === "file" ? (await loadNetwork(net)).spec : net.spec;
-  const structured = (spec.coupling === "iid" && !!spec.symmetry) || (spec.coupling === "rmm" && !!spec.overlap);
+  // gamma_rho = 0 has no overlaps: the Gaussian RMM theory below
+  const structured = structureOf(spec) !== null;
   if (!structured) {
     for (const f of ["paths", "iterations", "backend"] as const) {
       if (values[f] !== undefined) throw new UsageError(`invalid argument: \`--${f}\` applies to the sampling solver (--symmetry, --overlap-gamma) only; got ${JSON.stringify(values[f])}`);
@@ -100,21 +101,19 @@ async function structuredCommand(
   spec: import("../network/ensembles.ts").NetworkSpec, phi: "tanh" | "erf", values: Record<string, string | boolean | undefined>, argv: string[], file: unknown,
 ): Promise<number> {
   if (spec.gains) throw new UsageError("invalid argument: `--pr-g` with reciprocal structure has no theory here (the sampling solver has no gains)");
-  let structure: Structure;
+  const structure = structureOf(spec);
+  if (!structure) throw new Error("internal: structuredCommand without reciprocal structure");
   let described: string;
   if (spec.coupling === "iid") {
-    structure = { kind: "symmetry", g: spec.g, rho: spec.symmetry ?? 0 };
     described = `partially symmetric i.i.d. couplings, g ${spec.g}, rho ${spec.symmetry} (sigma = rho g^2 = ${formatNumber((spec.symmetry ?? 0) * spec.g ** 2)})`;
   } else {
     const modes = rmmModes(spec);
-    if (!modes.rho) throw new UsageError("invalid argument: `--overlap-gamma 0` has no overlaps: drop the flag for the RMM theory");
-    structure = { kind: "overlaps", alpha: modes.D.length / modes.n, D: modes.D, rho: modes.rho };
     const o = spec.overlap as { gamma: number; beta?: number };
     described = `random-mode model with diagonal overlaps, g_eff ${spec.g}, N ${modes.n}, alpha ${formatNumber(modes.alpha)}, gamma_rho ${o.gamma}, beta_rho ${o.beta ?? 16}, u_flip ${formatNumber(modes.uFlip ?? NaN)}`;
   }
   const be = await createBackend(choice("--backend", values.backend as string | undefined, BACKEND_CHOICES, "auto"));
   const r = structuredTheory(be, structure, {
-    phi, seed: spec.seed, paths: integer("--paths", values.paths as string | undefined, 64, 2), iterations: integer("--iterations", values.iterations as string | undefined, 40, 5),
+    phi, seed: spec.seed, paths: integer("--paths", values.paths as string | undefined, 32, 2), iterations: integer("--iterations", values.iterations as string | undefined, 40, 5),
   });
   const R = r.results;
   const f = (v: number | null, d = 5) => formatNumber(v, d);

@@ -314,3 +314,16 @@ export function solveDmft(g: number, phi: TheoryPhi = "tanh", opts: DmftOptions 
   const cPhi = cX.map((v) => F(v));
   return { g, phi, q, qEnergy, tau, cX, cPhi, meanPhiPrime: meanPhiPrime0, nu: nu0, quiescent: false, tauSwitch: stopped * dt, kappa, params };
 }
+
+/**
+ * The phi statistics of a Gaussian x with autocovariance cX (lags 0, dt, ...): C^phi(tau) = F(C^x(tau); q),
+ * q = C^x(0), and <phi'>. The sampling solver's control variate (selfcoupled.ts) uses it for the exact
+ * statistics of the uncoupled site under the current noise.
+ */
+export function gaussianPhiStats(kind: TheoryPhi, cX: Float64Array): { cPhi: Float64Array; meanPhiPrime: number } {
+  const q = cX[0];
+  const F = phiCovariance(kind, q);
+  const cPhi = cX.map((c) => F(Math.max(-q, Math.min(q, c))));
+  const meanPhiPrime = kind === "erf" ? 1 / Math.sqrt(1 + (Math.PI * q) / 2) : gaussianAverage(dphiOf(kind), q, 1);
+  return { cPhi, meanPhiPrime };
+}

@@ -95,8 +95,9 @@ export interface SamplerResult {
   /** the average of the last `average` iterates, and `batches` sub-averages of them (for the error) */
   mean: SamplerState;
   batches: SamplerState[];
-  /** per iteration: relative L2 change of C^phi(w) and of S^phi(w) (estimate vs previous) */
-  residuals: { cPhi: number[]; s: number[] };
+  /** per iteration: relative L2 change of C^phi(w) and of S^phi(w) (estimate vs previous), and the
+   *  estimate's 1/e time of C^phi and S^phi(w = 0) (their trends show whether the iteration has settled) */
+  residuals: { cPhi: number[]; s: number[]; decay: number[]; s0: number[] };
   /** time-domain second moments over all sampled points of the averaged iterations */
   cPhi0Samples: number;
   cX0Samples: number;
@@ -141,12 +142,16 @@ function addScaled(acc: SamplerState, s: SamplerState, w: number): void {
  * Solve the self-coupled single site by sampling. `init`: C^phi(tau) on lags 0 .. M/2 (dt apart) and <phi'>
  * of the starting point (the i.i.d. solution at gEff), with S = <phi'>/(1 + i w).
  */
-export function sampleSingleSite(be: Backend, kind: PhiKind, model: SelfCouplingModel, init: { cPhi: Float64Array; meanPhiPrime: number; kappa: number }, opts: SamplerOptions = {}): SamplerResult {
+export function sampleSingleSite(
+  be: Backend, kind: PhiKind, model: SelfCouplingModel, init: { cPhi: Float64Array; meanPhiPrime: number; kappa: number },
+  gaussian: (cX: Float64Array) => { cPhi: Float64Array; meanPhiPrime: number }, opts: SamplerOptions = {},
+): SamplerResult {
   const t0 = performance.now();
   const P = opts.paths ?? 64, iterations = opts.iterations ?? 60, average = opts.average ?? Math.ceil(iterations / 2);
   const h = opts.h ?? 0.05, dt = opts.dt ?? 0.1, M = opts.points ?? 4096, nseg = opts.segments ?? 5, burn = opts.burn ?? 40;
   const beta = opts.beta ?? 0.8, seed = opts.seed ?? 1, cv = opts.controlVariate ?? true;
-  const tauCut = Math.min(opts.tauCut ?? Math.max(60, init.kappa > 0 ? 12 / init.kappa : 0), (M / 2 - 1) * dt);
+  const tauCutMax = 0.45 * M * dt;
+  let tauCut = Math.min(opts.tauCut ?? Math.max(40, init.kappa > 0 ? 12 / init.kappa : 0), tauCutMax);
   const sub = Math.round(dt / h);
   const half = M / 2;
   const burnSteps = Math.ceil(burn / dt) * sub;
@@ -165,28 +170,18 @@ export function sampleSingleSite(be: Backend, kind: PhiKind, model: SelfCoupling
     cur.sIm[k] = (-init.meanPhiPrime * w) / d;
   }
 
-  // the control variate: the uncoupled site driven by noise of the starting i.i.d. spectrum
-  // Q_ref = g_eff^2 C^phi_iid, whose statistics are known exactly (the i.i.d. DMFT solution `init`)
-  const exactRef = zeroState(M);
-  exactRef.cPhiW.set(cur.cPhiW);
-  exactRef.sRe.set(cur.sRe);
-  exactRef.sIm.set(cur.sIm);
-  exactRef.meanPhiPrime = init.meanPhiPrime;
-  for (let k = 0; k < M; k++) exactRef.cXW[k] = (model.gEff ** 2 * cur.cPhiW[k]) / (1 + freqOf(k, M, dt) ** 2);
-  const ampRef = cv ? circulantAmplitudes(Float64Array.from(exactRef.cPhiW, (v) => model.gEff ** 2 * v), M, sub, dt, nEta) : null;
-
   const qFactor = new Float64Array(M), rRe = new Float64Array(M), rIm = new Float64Array(M);
   const rng = be.rngCreate(seedState(seed, 9));
   const chunk = Math.min(P, 32);
   const bufs = {
-    eta: be.alloc("float64", (steps + 1) * chunk), etaRef: be.alloc("float64", cv ? (steps + 1) * chunk : 0), xs: be.alloc("float64", (steps + 1) * chunk), ph: be.alloc("float64", (steps + 1) * chunk),
+    eta: be.alloc("float64", (steps + 1) * chunk), xs: be.alloc("float64", (steps + 1) * chunk), ph: be.alloc("float64", (steps + 1) * chunk),
     gs: be.alloc("float64", chunk), z: be.alloc("float64", 2 * nEta), w: null as Buf | null,
   };
   const hann = Float64Array.from({ length: M }, (_, j) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (j + 0.5)) / M));
   let winSq = 0;
   for (const v of hann) winSq += v * v;
 
-  const residuals = { cPhi: [] as number[], s: [] as number[] };
+  const residuals = { cPhi: [] as number[], s: [] as number[], decay: [] as number[], s0: [] as number[] };
   const mean = zeroState(M);
   const batches = Array.from({ length: BATCHES }, () => zeroState(M));
   let cPhi0Samples = 0, cX0Samples = 0, kernelTau = 0;
@@ -226,31 +221,46 @@ export function sampleSingleSite(be: Backend, kind: PhiKind, model: SelfCoupling
       bufs.w = be.alloc("float64", klen);
       be.write(bufs.w, w);
 
+      // the control variate's exact answer: the uncoupled (Gaussian) site under the same noise Q
+      let exactU: SamplerState | null = null;
+      if (cv) {
+        exactU = zeroState(M);
+        const xr = new Float64Array(M), xi = new Float64Array(M);
+        for (let k = 0; k < M; k++) xr[k] = exactU.cXW[k] = Math.max(0, qFactor[k] * cur.cPhiW[k]) / (1 + freqOf(k, M, dt) ** 2);
+        fft(xr, xi, true);
+        const gs = gaussian(Float64Array.from({ length: half + 1 }, (_, j) => xr[j] / dt));
+        exactU.cPhiW.set(spectrumOfLag(gs.cPhi, M, dt));
+        exactU.meanPhiPrime = gs.meanPhiPrime;
+        for (let k = 0; k < M; k++) {
+          const w = freqOf(k, M, dt), d = 1 + w * w;
+          exactU.sRe[k] = gs.meanPhiPrime / d;
+          exactU.sIm[k] = (-gs.meanPhiPrime * w) / d;
+        }
+      }
+
       // sample, integrate, estimate
       const accC = welchAcc(M), accU = cv ? welchAcc(M) : null;
       let dphiSum = 0, dphiSumU = 0, dphiCount = 0, phi2 = 0, x2 = 0;
       for (let p0 = 0; p0 < P; p0 += chunk) {
         const pc = Math.min(chunk, P - p0);
-        const eta = new Float64Array((steps + 1) * pc), etaRef = cv ? new Float64Array((steps + 1) * pc) : null;
+        const eta = new Float64Array((steps + 1) * pc);
         for (let i = 0; i < pc; i += 2) {
           be.rngNormal(rng, 2 * nEta, 0, 1, bufs.z);
-          const z = be.read(bufs.z);
-          synthesize(z, amp, eta, steps, pc, i);
-          if (etaRef && ampRef) synthesize(z, ampRef, etaRef, steps, pc, i); // the same draws: strongly correlated
+          synthesize(be.read(bufs.z), amp, eta, steps, pc, i);
         }
         be.write(bufs.eta, eta);
         be.fill(bufs.xs, 0);
         be.selfSite(pc, steps, klen, kind, h, bufs.eta, bufs.w, bufs.xs, bufs.ph, bufs.gs);
         const xs = be.read(bufs.xs), ph = be.read(bufs.ph);
         let phU: Float64Array | null = null, xsU: Float64Array | null = null;
-        if (etaRef) {
-          be.write(bufs.etaRef, etaRef);
+        if (cv) {
+          // the reference: the same noise, no self-coupling
           be.fill(bufs.xs, 0);
-          be.selfSite(pc, steps, 0, kind, h, bufs.etaRef, bufs.w, bufs.xs, bufs.ph, bufs.gs);
+          be.selfSite(pc, steps, 0, kind, h, bufs.eta, bufs.w, bufs.xs, bufs.ph, bufs.gs);
           xsU = be.read(bufs.xs) as Float64Array;
           phU = be.read(bufs.ph) as Float64Array;
         }
-        const phs = new Float64Array(obs), es = new Float64Array(obs), phsU = new Float64Array(obs), esU = new Float64Array(obs);
+        const phs = new Float64Array(obs), es = new Float64Array(obs), phsU = new Float64Array(obs);
         for (let i = 0; i < pc; i++) {
           for (let j = 0; j < obs; j++) {
             const at = (burnSteps + j * sub) * pc + i;
@@ -261,24 +271,23 @@ export function sampleSingleSite(be: Backend, kind: PhiKind, model: SelfCoupling
             dphiSum += dphiScalar(kind, x);
             phi2 += phs[j] * phs[j];
             x2 += x * x;
-            if (phU && xsU && etaRef) {
+            if (phU && xsU) {
               phsU[j] = phU[at];
-              esU[j] = etaRef[at];
               dphiSumU += dphiScalar(kind, xsU[at]);
             }
           }
           dphiCount += obs;
           welch(phs, es, M, nseg, hann, accC);
-          if (accU) welch(phsU, esU, M, nseg, hann, accU);
+          if (accU) welch(phsU, es, M, nseg, hann, accU);
         }
       }
       const norm = dt / (winSq * P * nseg);
       const est = estimate(accC, accC.ee, norm, dphiSum / dphiCount, rRe, rIm, model.rInst, M, dt);
-      if (accU) {
-        // control variate: coupled - reference (same draws) + the reference's exact statistics
-        const u = estimate(accU, accU.ee, norm, dphiSumU / dphiCount, new Float64Array(M), new Float64Array(M), 0, M, dt);
+      if (accU && exactU) {
+        // control variate: coupled - reference (same noise) + the reference's exact statistics
+        const u = estimate(accU, accC.ee, norm, dphiSumU / dphiCount, new Float64Array(M), new Float64Array(M), 0, M, dt);
         addScaled(est, u, -1);
-        addScaled(est, exactRef, 1);
+        addScaled(est, exactU, 1);
       }
       // stationarity: C^phi(tau) must have decayed within half the grid period
       const cLag = lagOfSpectrum(est.cPhiW, new Float64Array(M), dt);
@@ -286,6 +295,12 @@ export function sampleSingleSite(be: Backend, kind: PhiKind, model: SelfCoupling
       // S^phi(tau) is causal and decays, C^phi(tau) decays; beyond tauCut both are noise. S: its jump part
       // <phi'>/(1 + i w) is exact, the continuous rest is kept on [0, tauCut]; C: kept on |tau| <= tauCut with
       // a cosine taper over the last half (a sharp cut could make the spectrum negative).
+      // the window follows the correlation time: 8 1/e times of C^phi (at least 40), unless given
+      const te = decayTime(cLag.subarray(0, half + 1), dt);
+      if (te === null || te > (M * dt) / GRID_PER_DECAY) {
+        throw new GridTooShortError(`the single site's correlation time (${te === null ? "no decay" : te.toFixed(1)}) is too long for the lag grid of ${M} x ${dt} (at most ${((M * dt) / GRID_PER_DECAY).toFixed(1)})`, te ?? Infinity);
+      }
+      if (opts.tauCut === undefined) tauCut = Math.min(tauCutMax, Math.max(40, 8 * te));
       lagWindow(est, cLag, M, dt, tauCut);
       let tailMax = 0;
       for (let j = Math.floor(0.4 * M); j <= half; j++) tailMax = Math.max(tailMax, Math.abs(cLag[j]));
@@ -294,6 +309,8 @@ export function sampleSingleSite(be: Backend, kind: PhiKind, model: SelfCoupling
       }
       residuals.cPhi.push(relChange(est.cPhiW, cur.cPhiW));
       residuals.s.push(relChange2(est.sRe, est.sIm, cur.sRe, cur.sIm));
+      residuals.decay.push(te);
+      residuals.s0.push(est.sRe[0]);
       // damped update
       for (let k = 0; k < M; k++) {
         cur.cPhiW[k] = (1 - beta) * cur.cPhiW[k] + beta * est.cPhiW[k];
@@ -313,7 +330,7 @@ export function sampleSingleSite(be: Backend, kind: PhiKind, model: SelfCoupling
       }
     }
   } finally {
-    for (const b of [bufs.eta, bufs.etaRef, bufs.xs, bufs.ph, bufs.gs, bufs.z]) be.free(b);
+    for (const b of [bufs.eta, bufs.xs, bufs.ph, bufs.gs, bufs.z]) be.free(b);
     if (bufs.w) be.free(bufs.w);
     be.rngFree(rng);
   }
@@ -355,6 +372,24 @@ function synthesize(z: ArrayLike<number>, amp: Float64Array, eta: Float64Array, 
     eta[t * pc + i] = y[2 * t];
     if (i + 1 < pc) eta[t * pc + i + 1] = y[2 * t + 1];
   }
+}
+
+/** the grid period must hold this many 1/e times of C^phi (Welch bias and the lag windows) */
+export const GRID_PER_DECAY = 25;
+
+/** The single site decorrelates too slowly for the lag grid: retry with more points (structured.ts does). */
+export class GridTooShortError extends ConvergenceError {
+  constructor(message: string, readonly decay: number) {
+    super(message, { decay });
+    this.name = "GridTooShortError";
+  }
+}
+
+/** first lag (units of dt) where c falls below c(0)/e, linearly interpolated; null if it never does */
+function decayTime(c: Float64Array, dt: number): number | null {
+  const level = c[0] / Math.E;
+  for (let j = 1; j < c.length; j++) if (c[j] <= level) return (j - 1 + (c[j - 1] - level) / (c[j - 1] - c[j])) * dt;
+  return null;
 }
 
 interface WelchAcc { pp: Float64Array; peRe: Float64Array; peIm: Float64Array; ee: Float64Array }

@@ -13,22 +13,23 @@
  *   (rho = 0: Sigma = S, W = X = 0, and this is PRX (38); the tests check that reduction.)
  *
  * PR^phi = C^phi(0)^2 / Psi^phi(0, 0), Psi(0,0) = sum over the frequency grid with measure (1/(M dt))^2
- * (§4.2), restricted to frequencies where the sampled C^phi(w) exceeds 1e-7 of its peak (the rest adds
- * < 1e-5 relative). The averages over modes are rank-M products over the frequency grid, done as real
- * matrix products on the backend (src/backend matmat); modes are thinned to at most 256 evenly spaced ones
+ * (§4.2), restricted to the largest C^phi(w) bins that hold all but 1e-4 of sum C^phi (the rest, the
+ * sampler's noise floor and the 1/w^2 tail, changes Psi(0,0) by at most 2e-4 relative: Psi <= C_1 C_2 O(1)). The averages over modes are rank-M products over the frequency grid, done as real
+ * matrix products on the backend (src/backend matmat); modes are thinned to at most 128 evenly spaced ones
  * of the ordered (D_a, rho_a) list (a quadrature of a smooth profile; the paper used every other mode).
  * Errors: PR^phi of each of 5 batch means of the averaged iterations; se = their standard deviation / sqrt 5.
  */
 import { checkFinite, invalid } from "../errors.ts";
 import type { Backend } from "../backend/types.ts";
 import { PHI_KINDS } from "../backend/types.ts";
-import { solveDmft, type TheoryPhi } from "./dmft.ts";
-import { freqOf, sampleSingleSite, type SamplerOptions, type SamplerResult, type SamplerState, type SelfCouplingModel } from "./selfcoupled.ts";
+import { gaussianPhiStats, solveDmft, type TheoryPhi } from "./dmft.ts";
+import { GRID_PER_DECAY, GridTooShortError, freqOf, sampleSingleSite, type SamplerOptions, type SamplerResult, type SamplerState, type SelfCouplingModel } from "./selfcoupled.ts";
 import { fft } from "./fft.ts";
+import { rmmModes, type NetworkSpec } from "../network/ensembles.ts";
 import { pcTimescales, type PcTimescales } from "./timescales.ts";
 
-const MAX_MODES = 256;
-const ACTIVE_REL = 1e-7;
+const MAX_MODES = 128;
+const ACTIVE_REL = 1e-4;
 
 export type Structure = { kind: "symmetry"; g: number; rho: number } | { kind: "overlaps"; alpha: number; D: Float64Array; rho: Float64Array };
 
@@ -54,8 +55,17 @@ export interface StructuredTheoryResult {
     autocorrelation: { tau: number[]; cPhi: number[]; cX: number[] };
     collective: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[] };
     timescales: PcTimescales;
-    sampler: { seconds: number; residuals: { cPhi: number[]; s: number[] }; kernelTau: number; batchPrPhi: number[]; drift: number; converged: boolean };
+    sampler: { seconds: number; residuals: SamplerResult["residuals"]; kernelTau: number; batchPrPhi: number[]; drift: number; converged: boolean };
   };
+}
+
+/** The reciprocal structure of a network spec (partial symmetry, or the RMM's mode list with overlaps), or
+ *  null when it has none (then src/theory/index.ts's Gaussian theory applies). */
+export function structureOf(spec: NetworkSpec): Structure | null {
+  if (spec.coupling === "iid") return spec.symmetry ? { kind: "symmetry", g: spec.g, rho: spec.symmetry } : null;
+  if (!spec.overlap) return null;
+  const m = rmmModes(spec);
+  return m.rho ? { kind: "overlaps", alpha: m.D.length / m.n, D: m.D, rho: m.rho } : null;
 }
 
 function checkStructure(st: Structure): Structure {
@@ -134,26 +144,16 @@ function thinModes(D: Float64Array, rho: Float64Array): { D: Float64Array; rho: 
   return { D: Float64Array.from(idx, (i) => D[i]), rho: Float64Array.from(idx, (i) => rho[i]) };
 }
 
-/** Y = F H^T for complex n x m matrices (row-major re/im parts), as two real products of width 2m on the backend. */
-function complexProduct(be: Backend, n: number, m: number, Fr: Float64Array, Fi: Float64Array, Hr: Float64Array, Hi: Float64Array): { re: Float64Array; im: Float64Array } {
-  // Re = [Fr, -Fi] [Hr, Hi]^T, Im = [Fr, Fi] [Hi, Hr]^T
-  const A1 = new Float64Array(n * 2 * m), A2 = new Float64Array(n * 2 * m), B1 = new Float64Array(n * 2 * m), B2 = new Float64Array(n * 2 * m);
-  for (let r = 0; r < n; r++) {
-    for (let c = 0; c < m; c++) {
-      const o = r * 2 * m;
-      A1[o + c] = Fr[r * m + c]; A1[o + m + c] = -Fi[r * m + c];
-      A2[o + c] = Fr[r * m + c]; A2[o + m + c] = Fi[r * m + c];
-      B1[o + c] = Hr[r * m + c]; B1[o + m + c] = Hi[r * m + c];
-      B2[o + c] = Hi[r * m + c]; B2[o + m + c] = Hr[r * m + c];
-    }
-  }
-  const prod = (A: Float64Array, B: Float64Array) => {
-    // matmat: Y(k x mm) = X(k x nn) A^T with A = B (n x 2m), X = A (n x 2m) -> Y = A B^T
-    const a = be.alloc("float64", n * 2 * m), x = be.alloc("float64", n * 2 * m), y = be.alloc("float64", n * n);
+/** Y = L R^T (nl x nr) for L (nl x m), R (nr x m), row-major, each real (imaginary part null) or complex:
+ *  real products on the backend (matmat: Y = X A^T), two of width 2m for complex x complex
+ *  (Re = [Lr, -Li][Rr, Ri]^T, Im = [Lr, Li][Ri, Rr]^T), two of width m for complex x real. */
+function product(be: Backend, nl: number, nr: number, m: number, Lr: Float64Array, Li: Float64Array | null, Rr: Float64Array, Ri: Float64Array | null): { re: Float64Array; im: Float64Array } {
+  const real = (X: Float64Array, A: Float64Array, w: number) => {
+    const a = be.alloc("float64", nr * w), x = be.alloc("float64", nl * w), y = be.alloc("float64", nl * nr);
     try {
-      be.write(a, B);
-      be.write(x, A);
-      be.matmat(n, 2 * m, n, a, x, y);
+      be.write(a, A);
+      be.write(x, X);
+      be.matmat(nr, w, nl, a, x, y);
       return be.read(y) as Float64Array;
     } finally {
       be.free(a);
@@ -161,7 +161,20 @@ function complexProduct(be: Backend, n: number, m: number, Fr: Float64Array, Fi:
       be.free(y);
     }
   };
-  return { re: prod(A1, B1), im: prod(A2, B2) };
+  const cat = (n: number, P: Float64Array, Q: Float64Array, sq: number) => {
+    const out = new Float64Array(n * 2 * m);
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < m; c++) {
+        out[r * 2 * m + c] = P[r * m + c];
+        out[r * 2 * m + m + c] = sq * Q[r * m + c];
+      }
+    }
+    return out;
+  };
+  if (Li && Ri) return { re: real(cat(nl, Lr, Li, -1), cat(nr, Rr, Ri, 1), 2 * m), im: real(cat(nl, Lr, Li, 1), cat(nr, Ri, Rr, 1), 2 * m) };
+  if (Li) return { re: real(Lr, Rr, m), im: real(Li, Rr, m) };
+  if (Ri) return { re: real(Lr, Rr, m), im: real(Lr, Ri, m) };
+  return { re: real(Lr, Rr, m), im: new Float64Array(nl * nr) };
 }
 
 interface Psi {
@@ -175,21 +188,34 @@ interface Psi {
 
 /** Psi^phi on the active frequencies of one sampler state. */
 function psiOf(be: Backend, st: Structure, s: SamplerState, M: number, dt: number): Psi {
-  let cmax = 0;
-  for (const v of s.cPhiW) cmax = Math.max(cmax, v);
+  // active frequencies: the largest C^phi(w) holding all but ACTIVE_REL of sum C^phi (the dropped bins are
+  // the sampler's noise floor; they change Psi(0,0) by < ACTIVE_REL relative, as Psi <= C_1 C_2 x O(1))
+  const order = Array.from({ length: M }, (_, k) => k).sort((a, b) => s.cPhiW[b] - s.cPhiW[a]);
+  let total = 0;
+  for (const v of s.cPhiW) total += Math.max(v, 0);
   const act: number[] = [];
-  for (let k = 0; k < M; k++) if (s.cPhiW[k] > ACTIVE_REL * cmax) act.push(k);
-  const active = Int32Array.from(act), n = active.length;
+  for (let i = 0, acc = 0; i < M && acc < (1 - ACTIVE_REL) * total; i++) {
+    act.push(order[i]);
+    acc += Math.max(s.cPhiW[order[i]], 0);
+  }
+  const sym = new Set(act);
+  for (const k of act) sym.add(k === 0 ? 0 : M - k);
+  const active = Int32Array.from([...sym].sort((a, b) => a - b)), n = active.length;
+  if (process.env.STRAND_DEBUG) console.error("active", n, M);
   let c0 = 0;
   for (let k = 0; k < M; k++) c0 += s.cPhiW[k];
   c0 /= M * dt;
   const C = Float64Array.from(active, (k) => s.cPhiW[k]), Sr = Float64Array.from(active, (k) => s.sRe[k]), Si = Float64Array.from(active, (k) => s.sIm[k]);
-  const rows = new Float64Array(n), rowsIm = new Float64Array(n);
+  // Psi(w1, w2) is real and Psi(-w1, -w2) = Psi(w1, w2) (C even, S(-w) = S(w)^*): rows with w1 >= 0 only,
+  // counted twice except w1 = 0 and the Nyquist frequency (the active set is closed under w -> -w)
+  const half = Int32Array.from(Array.from(active.keys()).filter((i) => active[i] <= M / 2));
+  const nh = half.length;
+  const rowsHalf = new Float64Array(nh);
   const meas = 1 / (M * dt) ** 2;
-  let psi00 = 0;
   if (st.kind === "symmetry") {
     const g2 = st.g * st.g, sigma = st.rho * g2;
-    for (let i = 0; i < n; i++) {
+    for (let h = 0; h < nh; h++) {
+      const i = half[h];
       let row = 0;
       for (let j = 0; j < n; j++) {
         // S1 S2 and S1^* S2
@@ -200,8 +226,7 @@ function psiOf(be: Backend, st: Structure, s: SamplerState, M: number, dt: numbe
         const num = 1 - sigma * sigma * (cr * cr + ci * ci);
         row += (C[i] * C[j] * num) / (a2 * b2);
       }
-      rows[i] = row * meas * M * dt; // (1/(M dt)) sum over w2
-      psi00 += row * meas;
+      rowsHalf[h] = row;
     }
   } else {
     const { D, rho } = thinModes(st.D, st.rho);
@@ -215,42 +240,59 @@ function psiOf(be: Backend, st: Structure, s: SamplerState, M: number, dt: numbe
         Zi[i * m + q] = (Si[i] * dre - Sr[i] * dim) / den;
       }
     }
-    const col = (f: (q: number, zr: number, zi: number) => [number, number]) => {
-      const R = new Float64Array(n * m), I = new Float64Array(n * m);
-      for (let i = 0; i < n; i++) for (let q = 0; q < m; q++) [R[i * m + q], I[i * m + q]] = f(q, Zr[i * m + q], Zi[i * m + q]);
+    // left factors on the half rows, right factors on all active frequencies
+    const left = (f: (q: number, zr: number, zi: number) => number, imag: ((q: number, zr: number, zi: number) => number) | null) => {
+      const R = new Float64Array(nh * m), I = imag ? new Float64Array(nh * m) : null;
+      for (let h = 0; h < nh; h++) {
+        for (let q = 0; q < m; q++) {
+          const at = half[h] * m + q;
+          R[h * m + q] = f(q, Zr[at], Zi[at]);
+          if (I && imag) I[h * m + q] = imag(q, Zr[at], Zi[at]);
+        }
+      }
       return [R, I] as const;
     };
-    const ab2 = (zr: number, zi: number) => zr * zr + zi * zi;
-    // U = a sum D^2 Z1 Z2;  V = a sum D^4 |Z1|^2 |Z2|^2;  W = a sum D^2 rho^2 Z1^* Z2;  X12 = a sum D^3 rho Z1 |Z2|^2
-    const [uLr, uLi] = col((q, zr, zi) => [a * D[q] ** 2 * zr, a * D[q] ** 2 * zi]);
-    const [vLr, vLi] = col((q, zr, zi) => [a * D[q] ** 4 * ab2(zr, zi), 0]);
-    const [vRr, vRi] = col((_q, zr, zi) => [ab2(zr, zi), 0]);
-    const [wLr, wLi] = col((q, zr, zi) => [a * (D[q] * rho[q]) ** 2 * zr, -a * (D[q] * rho[q]) ** 2 * zi]);
-    const [xLr, xLi] = col((q, zr, zi) => [a * D[q] ** 3 * rho[q] * zr, a * D[q] ** 3 * rho[q] * zi]);
-    const U = complexProduct(be, n, m, uLr, uLi, Zr, Zi);
-    const V = complexProduct(be, n, m, vLr, vLi, vRr, vRi);
-    const W = complexProduct(be, n, m, wLr, wLi, Zr, Zi);
-    const X = complexProduct(be, n, m, xLr, xLi, vRr, vRi); // X[i][j] = X_12 at (w_i, w_j)
-    for (let i = 0; i < n; i++) {
-      let row = 0, rowI = 0;
+    const Z2 = Float64Array.from(Zr, (v, k) => v * v + Zi[k] * Zi[k]); // |Sigma|^2, all rows
+    const xR = Float64Array.from(Zr, (v, k) => a * D[k % m] ** 3 * rho[k % m] * v), xI = Float64Array.from(Zi, (v, k) => a * D[k % m] ** 3 * rho[k % m] * v);
+    // U = a <D^2 Z1 Z2>;  V = a <D^4 |Z1|^2 |Z2|^2>;  W = a <D^2 rho^2 Z1^* Z2>;  X12 = a <D^3 rho Z1 |Z2|^2>, X21 = a <D^3 rho Z2 |Z1|^2>
+    const [uR, uI] = left((q, zr) => a * D[q] ** 2 * zr, (q, _zr, zi) => a * D[q] ** 2 * zi);
+    const [vR] = left((q, zr, zi) => a * D[q] ** 4 * (zr * zr + zi * zi), null);
+    const [wR, wI] = left((q, zr) => a * (D[q] * rho[q]) ** 2 * zr, (q, _zr, zi) => -a * (D[q] * rho[q]) ** 2 * zi);
+    const [xLR, xLI] = left((q, zr) => a * D[q] ** 3 * rho[q] * zr, (q, _zr, zi) => a * D[q] ** 3 * rho[q] * zi);
+    const [z2L] = left((_q, zr, zi) => zr * zr + zi * zi, null);
+    const U = product(be, nh, n, m, uR, uI, Zr, Zi);
+    const V = product(be, nh, n, m, vR, null, Z2, null);
+    const W = product(be, nh, n, m, wR, wI, Zr, Zi);
+    const X12 = product(be, nh, n, m, xLR, xLI, Z2, null);
+    const X21 = product(be, nh, n, m, z2L, null, xR, xI);
+    for (let h = 0; h < nh; h++) {
+      const i = half[h];
+      let row = 0;
       for (let j = 0; j < n; j++) {
-        const ij = i * n + j, ji = j * n + i;
+        const hj = h * n + j;
         // (1 + X_12)(1 + X_21^*) / (1 - W^*)
-        const ar = 1 + X.re[ij], ai = X.im[ij];
-        const br = 1 + X.re[ji], bi = -X.im[ji];
+        const ar = 1 + X12.re[hj], ai = X12.im[hj];
+        const br = 1 + X21.re[hj], bi = -X21.im[hj];
         const pr = ar * br - ai * bi, pi = ar * bi + ai * br;
-        const wr = 1 - W.re[ij], wi = W.im[ij]; // 1 - W^*
-        const wd = wr * wr + wi * wi;
-        const qr = (pr * wr + pi * wi) / wd;
-        const u2 = (1 - U.re[ij]) ** 2 + U.im[ij] ** 2;
-        const val = ((V.re[ij] - 1 + 2 * qr) / u2) * C[i] * C[j];
-        row += val;
-        rowI += 0;
+        const wr = 1 - W.re[hj], wi = W.im[hj]; // 1 - W^*
+        const qr = (pr * wr + pi * wi) / (wr * wr + wi * wi);
+        const u2 = (1 - U.re[hj]) ** 2 + U.im[hj] ** 2;
+        row += ((V.re[hj] - 1 + 2 * qr) / u2) * C[i] * C[j];
       }
-      rows[i] = row * meas * M * dt;
-      rowsIm[i] = rowI;
-      psi00 += row * meas;
+      rowsHalf[h] = row;
     }
+  }
+  // mirror the rows to all active frequencies; Psi(0, 0) and the row sums (1/(M dt)) sum over w2
+  const rows = new Float64Array(n), rowsIm = new Float64Array(n);
+  const rowOf = new Map<number, number>();
+  for (let h = 0; h < nh; h++) rowOf.set(active[half[h]], rowsHalf[h]);
+  let psi00 = 0;
+  for (let i = 0; i < n; i++) {
+    const k = active[i];
+    const row = rowOf.get(k) ?? rowOf.get(M - k);
+    if (row === undefined) throw new Error(`internal: active frequencies not symmetric at bin ${k}`);
+    rows[i] = row / (M * dt);
+    psi00 += row * meas;
   }
   return { psi00, rows, rowsIm, active, c0 };
 }
@@ -289,9 +331,20 @@ export function structuredTheory(be: Backend, structure: Structure, opts: Struct
   for (const [name, v, min] of [["paths", opts.paths, 2], ["iterations", opts.iterations, 5]] as const) {
     if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= 1e6)) throw invalid(name, `must be an integer >= ${min}`, v);
   }
-  const dt = opts.dt ?? 0.1, M = opts.points ?? 4096;
-  const sol = solveDmft(model.gEff, phi, { dt, points: M });
-  const r = sampleSingleSite(be, PHI_KINDS[phi], model, { cPhi: sol.cPhi, meanPhiPrime: sol.meanPhiPrime, kappa: sol.kappa }, { ...opts, dt, points: M });
+  const dt = opts.dt ?? 0.1;
+  // the grid grows with the single site's correlation time (slow dynamics at strong symmetry), from 4096
+  // points (410 time units) up to 32768; on the longer grids the integration step is the lag step 0.1
+  let M = opts.points ?? 4096, r: SamplerResult;
+  for (;;) {
+    const sol = solveDmft(model.gEff, phi, { dt, points: M });
+    try {
+      r = sampleSingleSite(be, PHI_KINDS[phi], model, { cPhi: sol.cPhi, meanPhiPrime: sol.meanPhiPrime, kappa: sol.kappa }, (cX) => gaussianPhiStats(phi, cX), { h: M > 4096 ? dt : 0.05, ...opts, dt, points: M });
+      break;
+    } catch (e) {
+      if (!(e instanceof GridTooShortError) || opts.points !== undefined || M >= 32768) throw e;
+      while (M < 32768 && M * dt < GRID_PER_DECAY * e.decay * 1.5) M *= 2;
+    }
+  }
   const p = psiOf(be, st, r.mean, M, dt);
   const prPhi = (p.c0 * p.c0) / p.psi00;
   const batchPrPhi = r.batches.map((b) => {
@@ -303,7 +356,11 @@ export function structuredTheory(be: Backend, structure: Structure, opts: Struct
   const prPhiSe = B > 1 ? Math.sqrt(batchPrPhi.reduce((s, v) => s + (v - bm) ** 2, 0) / (B - 1) / B) : NaN;
   // drift: first vs last batch, in units of the batch scatter (a still-moving iteration shows as a trend)
   const drift = B > 1 ? (batchPrPhi[B - 1] - batchPrPhi[0]) / (prPhiSe * Math.sqrt(B) * Math.SQRT2) : 0;
-  const lags = opts.collectiveLags ?? Math.round(40 / dt);
+  // lags reported: tau <= 40, or five 1/e times of C^phi when longer (slow dynamics at strong symmetry)
+  const cLagAll = lagsOf(r.mean.cPhiW, M, dt, M / 2);
+  let te = 0;
+  while (te < M / 2 && cLagAll[te] > cLagAll[0] / Math.E) te++;
+  const lags = opts.collectiveLags ?? Math.min(M / 2, Math.max(Math.round(40 / dt), 5 * te));
   const coll = collectiveOf(p, M, dt, lags);
   const tau = Array.from({ length: lags + 1 }, (_, j) => j * dt);
   const cPhi = lagsOf(r.mean.cPhiW, M, dt, lags), cX = lagsOf(r.mean.cXW, M, dt, lags);

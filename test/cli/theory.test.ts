@@ -53,7 +53,9 @@ describe("strand theory", () => {
 
   it("refuses what it cannot compute with one line and exit code 2", () => {
     for (const [args, msg] of [
-      [["--coupling", "iid", "--symmetry", "0.3"], /`--symmetry` needs the sampling single-site solver/],
+      [["--coupling", "iid", "--symmetry", "1.5"], /`symmetry` must lie in \[-1, 1\].*1\.5/],
+      [["--coupling", "iid", "--g", "3", "--paths", "8"], /`--paths` applies to the sampling solver/],
+      [["--coupling", "iid", "--symmetry", "0.3", "--paths", "1"], /`--paths` must be an integer >= 2/],
       [["--coupling", "file", "--file", "x.csv"], /`--coupling file` has a mean-field theory only through its random-mode stand-in/],
       [["--g", "1.0001"], /`g` is too close to the transition/],
     ] as const) {
@@ -61,5 +63,20 @@ describe("strand theory", () => {
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(msg);
     }
+  });
+
+  it("solves partial symmetry by the sampling single site, with the sampler's error and parameters in the JSON", () => {
+    const r = strand("theory", "--coupling", "iid", "--g", "3", "--symmetry", "0.2", "--paths", "8", "--iterations", "6", "--seed", "5", "--json", "-");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/sampling single site/);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.params.structure).toMatchObject({ kind: "symmetry", g: 3, rho: 0.2 });
+    expect(doc.params.sampler).toMatchObject({ paths: 8, iterations: 6, seed: 5, controlVariate: true });
+    expect(doc.provenance).toMatchObject({ backend: "wasm", seed: 5 });
+    for (const k of ["prPhi", "prPhiSe", "cPhi0", "cX0", "meanPhiPrime", "psiPhi00"]) expect(typeof doc.results[k], k).toBe("number");
+    expect(doc.results.prX).toBeNull();
+    expect(doc.results.prPhi).toBeGreaterThan(0);
+    expect(doc.results.collective.psiPhiNormalized[0]).toBeCloseTo(1, 12);
+    expect(doc.results.sampler.residuals.cPhi.length).toBe(6);
   });
 });
