@@ -8,6 +8,7 @@ import { BACKEND_CHOICES, createBackend } from "../backend/select.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { writeNpy } from "../io/npy.ts";
 import { workerExecutor } from "../io/parallel.ts";
+import { samplerPool } from "../io/sampler-pool.ts";
 import os from "node:os";
 import { METHODS, simulate } from "../simulate/simulate.ts";
 import { theory } from "../theory/index.ts";
@@ -138,7 +139,13 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     } else if (structure) {
       // partial symmetry / overlaps: the sampling single site (default settings, the run's seed)
       const be = await createBackend(options.backend);
-      const th = structuredTheory(be, structure, { phi: options.phi, seed: spec.seed }).results;
+      const pool = workers > 1 ? await samplerPool(workers, be.name) : null;
+      let th: Awaited<ReturnType<typeof structuredTheory>>["results"];
+      try {
+        th = (await structuredTheory(be, structure, { phi: options.phi, seed: spec.seed, executor: pool?.executor })).results;
+      } finally {
+        await pool?.close();
+      }
       const error = Math.hypot(R.prPhiError ?? 0, th.prPhiSe);
       comparison = {
         prPhi: { simulation: R.prPhi, error, theory: th.prPhi },

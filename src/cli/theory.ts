@@ -2,7 +2,9 @@
  * `strand theory`: the DMFT predictions for the connectivity the flags describe (same flags as simulate;
  * N only matters when the spectrum is given by beta_D or gamma, through the discrete PR^D).
  */
+import os from "node:os";
 import { parseArgs } from "node:util";
+import { samplerPool } from "../io/sampler-pool.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { provenance } from "../provenance.ts";
 import { theory } from "../theory/index.ts";
@@ -27,7 +29,8 @@ self-coupling, THEORY §3.5), seeded by --seed:
   --paths P           single-site paths per iteration                       (default: 32)
   --iterations K      damped iterations; the last half are averaged          (default: 40)
   --backend B         auto | wasm | js                                      (default: auto)
-  The defaults take ~1 minute on one core (wasm). PR^phi comes with its standard error (5 batch means of
+  --threads T         worker threads for the paths; same numbers for any T   (default: the number of cores)
+  The defaults take about a minute on 2 cores (wasm; longer for slow dynamics, where the lag grid grows). PR^phi comes with its standard error (5 batch means of
   the averaged iterations) — with the defaults ~1-3 % at g 2-4, rho 0.6; it falls like 1/sqrt(paths x
   iterations). An uncoupled reference site driven by the same draws is subtracted and its exact statistics
   added (a control variate), so rho = 0 / gamma_rho = 0 reproduce the i.i.d. / RMM numbers exactly. PR^x is
@@ -44,7 +47,7 @@ export async function theoryCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      ...NETWORK_FLAG_OPTIONS, phi: { type: "string" }, json: { type: "string" }, paths: { type: "string" }, iterations: { type: "string" }, backend: { type: "string" },
+      ...NETWORK_FLAG_OPTIONS, phi: { type: "string" }, json: { type: "string" }, paths: { type: "string" }, iterations: { type: "string" }, backend: { type: "string" }, threads: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -63,7 +66,7 @@ export async function theoryCommand(argv: string[]): Promise<number> {
   // gamma_rho = 0 has no overlaps: the Gaussian RMM theory below
   const structured = structureOf(spec) !== null;
   if (!structured) {
-    for (const f of ["paths", "iterations", "backend"] as const) {
+    for (const f of ["paths", "iterations", "backend", "threads"] as const) {
       if (values[f] !== undefined) throw new UsageError(`invalid argument: \`--${f}\` applies to the sampling solver (--symmetry, --overlap-gamma) only; got ${JSON.stringify(values[f])}`);
     }
   } else {
@@ -112,9 +115,17 @@ async function structuredCommand(
     described = `random-mode model with diagonal overlaps, g_eff ${spec.g}, N ${modes.n}, alpha ${formatNumber(modes.alpha)}, gamma_rho ${o.gamma}, beta_rho ${o.beta ?? 16}, u_flip ${formatNumber(modes.uFlip ?? NaN)}`;
   }
   const be = await createBackend(choice("--backend", values.backend as string | undefined, BACKEND_CHOICES, "auto"));
-  const r = structuredTheory(be, structure, {
-    phi, seed: spec.seed, paths: integer("--paths", values.paths as string | undefined, 32, 2), iterations: integer("--iterations", values.iterations as string | undefined, 40, 5),
-  });
+  const threads = integer("--threads", values.threads as string | undefined, os.availableParallelism?.() ?? os.cpus().length, 1);
+  const pool = threads > 1 ? await samplerPool(threads, be.name) : null;
+  let r: Awaited<ReturnType<typeof structuredTheory>>;
+  try {
+    r = await structuredTheory(be, structure, {
+      phi, seed: spec.seed, paths: integer("--paths", values.paths as string | undefined, 32, 2), iterations: integer("--iterations", values.iterations as string | undefined, 40, 5),
+      executor: pool?.executor,
+    });
+  } finally {
+    await pool?.close();
+  }
   const R = r.results;
   const f = (v: number | null, d = 5) => formatNumber(v, d);
   const lines = [
@@ -124,7 +135,7 @@ async function structuredCommand(
     `  C^phi(tau)/C(0)    ${[0, 1, 2, 3, 4, 5].map((t) => `${t}: ${(R.autocorrelation.cPhi[t * 10] / R.cPhi0).toFixed(3)}`).join("  ")}`,
     `  Psi^phi(tau,0)/(0) ${[0, 1, 2, 3, 4, 5].map((t) => `${t}: ${R.collective.psiPhiNormalized[t * 10].toFixed(3)}`).join("  ")}`,
     `  PC timescales      1/e time of C^phi ${f(R.timescales.cPhi, 4)}, of Psi^phi(tau,0) (leading PCs) ${f(R.timescales.psiPhi, 4)}`,
-    `  sampler            ${r.params.sampler.paths} paths x ${r.params.sampler.iterations} iterations (last ${r.params.sampler.average} averaged), ${be.name}, seed ${r.params.sampler.seed}, ${R.sampler.seconds.toFixed(1)} s; ` +
+    `  sampler            ${r.params.sampler.paths} paths x ${r.params.sampler.iterations} iterations (last ${r.params.sampler.average} averaged), ${be.name}, ${threads} thread${threads > 1 ? "s" : ""}, seed ${r.params.sampler.seed}, ${R.sampler.seconds.toFixed(1)} s; ` +
       `batch PRs ${R.sampler.batchPrPhi.map((v) => f(v, 4)).join(" ")}${R.sampler.converged ? "" : " — WARNING: the batches drift, run more iterations"}`,
   ];
   (values.json === "-" ? console.error : console.log)(lines.join("\n"));

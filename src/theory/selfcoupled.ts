@@ -35,7 +35,7 @@
  * <= 0) stops the solver with a ConvergenceError that says which, instead of returning a number.
  */
 import { ConvergenceError } from "../errors.ts";
-import type { Backend, Buf, PhiKind } from "../backend/types.ts";
+import type { Backend, PhiKind } from "../backend/types.ts";
 import { seedState } from "../backend/rng.ts";
 import { dphiScalar } from "../backend/special.ts";
 import { fft, fftInterleaved } from "./fft.ts";
@@ -79,7 +79,44 @@ export interface SamplerOptions {
   /** subtract the uncoupled site driven by the same noise and add its exact (Gaussian) statistics
    *  (default true; variance reduction, unbiased: the added and subtracted terms have the same mean) */
   controlVariate?: boolean;
+  /** runs the chunks of one iteration (default: one after another on `be`; src/io/sampler-pool.ts runs them
+   *  on worker threads, with identical results) */
+  executor?: ChunkExecutor;
 }
+
+/** One chunk of paths of one iteration: everything a thread needs to sample, integrate and estimate them. */
+export interface ChunkTask {
+  kind: PhiKind;
+  paths: number;
+  steps: number;
+  klen: number;
+  h: number;
+  /** convolution weights (klen) and circulant amplitudes (nEta) */
+  w: Float64Array;
+  amp: Float64Array;
+  burnSteps: number;
+  sub: number;
+  obs: number;
+  M: number;
+  nseg: number;
+  cv: boolean;
+  seed: number;
+  stream: number;
+  iteration: number;
+}
+export interface ChunkResult {
+  accC: WelchAcc;
+  accU: WelchAcc | null;
+  dphiSum: number;
+  dphiSumU: number;
+  count: number;
+  phi2: number;
+  x2: number;
+}
+export type ChunkExecutor = (tasks: ChunkTask[]) => Promise<ChunkResult[]>;
+
+/** paths per chunk (one 8-lane block of the kernel); fixed, so results do not depend on the thread count */
+const CHUNK = 8;
 
 export interface SamplerState {
   /** C^phi(w_k), S^phi(w_k) on the M-point grid (k = 0 .. M-1, w_k = 2 pi k / (M dt), wrapped) */
@@ -101,7 +138,7 @@ export interface SamplerResult {
   /** time-domain second moments over all sampled points of the averaged iterations */
   cPhi0Samples: number;
   cX0Samples: number;
-  params: Required<Omit<SamplerOptions, "seed">> & { seed: number; kernelTau: number; steps: number };
+  params: Required<Omit<SamplerOptions, "seed" | "executor">> & { seed: number; kernelTau: number; steps: number };
   seconds: number;
 }
 
@@ -142,10 +179,10 @@ function addScaled(acc: SamplerState, s: SamplerState, w: number): void {
  * Solve the self-coupled single site by sampling. `init`: C^phi(tau) on lags 0 .. M/2 (dt apart) and <phi'>
  * of the starting point (the i.i.d. solution at gEff), with S = <phi'>/(1 + i w).
  */
-export function sampleSingleSite(
+export async function sampleSingleSite(
   be: Backend, kind: PhiKind, model: SelfCouplingModel, init: { cPhi: Float64Array; meanPhiPrime: number; kappa: number },
   gaussian: (cX: Float64Array) => { cPhi: Float64Array; meanPhiPrime: number }, opts: SamplerOptions = {},
-): SamplerResult {
+): Promise<SamplerResult> {
   const t0 = performance.now();
   const P = opts.paths ?? 64, iterations = opts.iterations ?? 60, average = opts.average ?? Math.ceil(iterations / 2);
   const h = opts.h ?? 0.05, dt = opts.dt ?? 0.1, M = opts.points ?? 4096, nseg = opts.segments ?? 5, burn = opts.burn ?? 40;
@@ -171,21 +208,15 @@ export function sampleSingleSite(
   }
 
   const qFactor = new Float64Array(M), rRe = new Float64Array(M), rIm = new Float64Array(M);
-  const rng = be.rngCreate(seedState(seed, 9));
-  const chunk = Math.min(P, 32);
-  const bufs = {
-    eta: be.alloc("float64", (steps + 1) * chunk), xs: be.alloc("float64", (steps + 1) * chunk), ph: be.alloc("float64", (steps + 1) * chunk),
-    gs: be.alloc("float64", chunk), z: be.alloc("float64", 2 * nEta), w: null as Buf | null,
-  };
-  const hann = Float64Array.from({ length: M }, (_, j) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (j + 0.5)) / M));
+  const run = opts.executor ?? ((tasks: ChunkTask[]) => Promise.resolve(tasks.map((t) => runChunk(be, t))));
   let winSq = 0;
-  for (const v of hann) winSq += v * v;
+  for (const v of hannWindow(M)) winSq += v * v;
 
   const residuals = { cPhi: [] as number[], s: [] as number[], decay: [] as number[], s0: [] as number[] };
   const mean = zeroState(M);
   const batches = Array.from({ length: BATCHES }, () => zeroState(M));
   let cPhi0Samples = 0, cX0Samples = 0, kernelTau = 0;
-  try {
+  {
     for (let it = 0; it < iterations; it++) {
       const why = model.breakdown(cur.sRe, cur.sIm);
       if (why) throw new ConvergenceError(why, { iteration: it });
@@ -217,9 +248,6 @@ export function sampleSingleSite(
       const w = new Float64Array(klen);
       for (let k = 0; k < klen; k++) w[k] = h * rTau(k * h);
       w[0] = 0.5 * w[0] + model.rInst;
-      if (bufs.w) be.free(bufs.w);
-      bufs.w = be.alloc("float64", klen);
-      be.write(bufs.w, w);
 
       // the control variate's exact answer: the uncoupled (Gaussian) site under the same noise Q
       let exactU: SamplerState | null = null;
@@ -238,48 +266,23 @@ export function sampleSingleSite(
         }
       }
 
-      // sample, integrate, estimate
+      // sample, integrate, estimate: chunks of CHUNK paths, each with its own random stream (so the numbers do
+      // not depend on how many threads run the chunks)
+      const tasks: ChunkTask[] = [];
+      for (let c = 0; c * CHUNK < P; c++) {
+        tasks.push({ kind, paths: Math.min(CHUNK, P - c * CHUNK), steps, klen, h, w, amp, burnSteps, sub, obs, M, nseg, cv, seed, stream: 16 + it * 4096 + c, iteration: it });
+      }
+      const parts = await run(tasks);
       const accC = welchAcc(M), accU = cv ? welchAcc(M) : null;
       let dphiSum = 0, dphiSumU = 0, dphiCount = 0, phi2 = 0, x2 = 0;
-      for (let p0 = 0; p0 < P; p0 += chunk) {
-        const pc = Math.min(chunk, P - p0);
-        const eta = new Float64Array((steps + 1) * pc);
-        for (let i = 0; i < pc; i += 2) {
-          be.rngNormal(rng, 2 * nEta, 0, 1, bufs.z);
-          synthesize(be.read(bufs.z), amp, eta, steps, pc, i);
-        }
-        be.write(bufs.eta, eta);
-        be.fill(bufs.xs, 0);
-        be.selfSite(pc, steps, klen, kind, h, bufs.eta, bufs.w, bufs.xs, bufs.ph, bufs.gs);
-        const xs = be.read(bufs.xs), ph = be.read(bufs.ph);
-        let phU: Float64Array | null = null, xsU: Float64Array | null = null;
-        if (cv) {
-          // the reference: the same noise, no self-coupling
-          be.fill(bufs.xs, 0);
-          be.selfSite(pc, steps, 0, kind, h, bufs.eta, bufs.w, bufs.xs, bufs.ph, bufs.gs);
-          xsU = be.read(bufs.xs) as Float64Array;
-          phU = be.read(bufs.ph) as Float64Array;
-        }
-        const phs = new Float64Array(obs), es = new Float64Array(obs), phsU = new Float64Array(obs);
-        for (let i = 0; i < pc; i++) {
-          for (let j = 0; j < obs; j++) {
-            const at = (burnSteps + j * sub) * pc + i;
-            const x = xs[at];
-            if (!Number.isFinite(x) || Math.abs(x) > 1e6) throw new ConvergenceError(`a single-site path diverged (x = ${x} at t = ${((burnSteps + j * sub) * h).toFixed(1)}): the self-coupling is too strong for a stationary state`, { iteration: it });
-            phs[j] = ph[at];
-            es[j] = eta[at];
-            dphiSum += dphiScalar(kind, x);
-            phi2 += phs[j] * phs[j];
-            x2 += x * x;
-            if (phU && xsU) {
-              phsU[j] = phU[at];
-              dphiSumU += dphiScalar(kind, xsU[at]);
-            }
-          }
-          dphiCount += obs;
-          welch(phs, es, M, nseg, hann, accC);
-          if (accU) welch(phsU, es, M, nseg, hann, accU);
-        }
+      for (const r of parts) {
+        addAcc(accC, r.accC);
+        if (accU && r.accU) addAcc(accU, r.accU);
+        dphiSum += r.dphiSum;
+        dphiSumU += r.dphiSumU;
+        dphiCount += r.count;
+        phi2 += r.phi2;
+        x2 += r.x2;
       }
       const norm = dt / (winSq * P * nseg);
       const est = estimate(accC, accC.ee, norm, dphiSum / dphiCount, rRe, rIm, model.rInst, M, dt);
@@ -329,10 +332,6 @@ export function sampleSingleSite(
         cX0Samples += x2 / dphiCount / average;
       }
     }
-  } finally {
-    for (const b of [bufs.eta, bufs.xs, bufs.ph, bufs.gs, bufs.z]) be.free(b);
-    if (bufs.w) be.free(bufs.w);
-    be.rngFree(rng);
   }
   return {
     mean, batches: average >= BATCHES ? batches : [], residuals, cPhi0Samples, cX0Samples,
@@ -392,7 +391,83 @@ function decayTime(c: Float64Array, dt: number): number | null {
   return null;
 }
 
-interface WelchAcc { pp: Float64Array; peRe: Float64Array; peIm: Float64Array; ee: Float64Array }
+const hannCache = new Map<number, Float64Array>();
+function hannWindow(M: number): Float64Array {
+  let w = hannCache.get(M);
+  if (!w) {
+    w = Float64Array.from({ length: M }, (_, j) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (j + 0.5)) / M));
+    hannCache.set(M, w);
+  }
+  return w;
+}
+
+/** Sample, integrate and estimate one chunk of paths on backend `be` (any thread). */
+export function runChunk(be: Backend, t: ChunkTask): ChunkResult {
+  const { paths: pc, steps, M, obs, sub, burnSteps, kind } = t;
+  const nEta = t.amp.length;
+  const hann = hannWindow(M);
+  const rng = be.rngCreate(seedState(t.seed, t.stream));
+  const eta = new Float64Array((steps + 1) * pc);
+  const bufs = {
+    z: be.alloc("float64", 2 * nEta), eta: be.alloc("float64", (steps + 1) * pc), xs: be.alloc("float64", (steps + 1) * pc),
+    ph: be.alloc("float64", (steps + 1) * pc), gs: be.alloc("float64", pc), w: be.alloc("float64", Math.max(1, t.klen)),
+  };
+  try {
+    for (let i = 0; i < pc; i += 2) {
+      be.rngNormal(rng, 2 * nEta, 0, 1, bufs.z);
+      synthesize(be.read(bufs.z), t.amp, eta, steps, pc, i);
+    }
+    be.write(bufs.eta, eta);
+    be.write(bufs.w, t.w);
+    be.fill(bufs.xs, 0);
+    be.selfSite(pc, steps, t.klen, kind, t.h, bufs.eta, bufs.w, bufs.xs, bufs.ph, bufs.gs);
+    const xs = be.read(bufs.xs), ph = be.read(bufs.ph);
+    let phU: Float64Array | null = null, xsU: Float64Array | null = null;
+    if (t.cv) {
+      // the reference: the same noise, no self-coupling
+      be.fill(bufs.xs, 0);
+      be.selfSite(pc, steps, 0, kind, t.h, bufs.eta, bufs.w, bufs.xs, bufs.ph, bufs.gs);
+      xsU = be.read(bufs.xs) as Float64Array;
+      phU = be.read(bufs.ph) as Float64Array;
+    }
+    const out: ChunkResult = { accC: welchAcc(M), accU: t.cv ? welchAcc(M) : null, dphiSum: 0, dphiSumU: 0, count: 0, phi2: 0, x2: 0 };
+    const phs = new Float64Array(obs), es = new Float64Array(obs), phsU = new Float64Array(obs);
+    for (let i = 0; i < pc; i++) {
+      for (let j = 0; j < obs; j++) {
+        const at = (burnSteps + j * sub) * pc + i;
+        const x = xs[at];
+        if (!Number.isFinite(x) || Math.abs(x) > 1e6) throw new ConvergenceError(`a single-site path diverged (x = ${x} at t = ${((burnSteps + j * sub) * t.h).toFixed(1)}): the self-coupling is too strong for a stationary state`, { iteration: t.iteration });
+        phs[j] = ph[at];
+        es[j] = eta[at];
+        out.dphiSum += dphiScalar(kind, x);
+        out.phi2 += phs[j] * phs[j];
+        out.x2 += x * x;
+        if (phU && xsU) {
+          phsU[j] = phU[at];
+          out.dphiSumU += dphiScalar(kind, xsU[at]);
+        }
+      }
+      out.count += obs;
+      welch(phs, es, M, t.nseg, hann, out.accC);
+      if (out.accU) welch(phsU, es, M, t.nseg, hann, out.accU);
+    }
+    return out;
+  } finally {
+    for (const b of Object.values(bufs)) be.free(b);
+    be.rngFree(rng);
+  }
+}
+
+function addAcc(a: WelchAcc, b: WelchAcc): void {
+  for (let k = 0; k < a.pp.length; k++) {
+    a.pp[k] += b.pp[k];
+    a.peRe[k] += b.peRe[k];
+    a.peIm[k] += b.peIm[k];
+    a.ee[k] += b.ee[k];
+  }
+}
+
+export interface WelchAcc { pp: Float64Array; peRe: Float64Array; peIm: Float64Array; ee: Float64Array }
 function welchAcc(M: number): WelchAcc {
   return { pp: new Float64Array(M), peRe: new Float64Array(M), peIm: new Float64Array(M), ee: new Float64Array(M) };
 }

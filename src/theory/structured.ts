@@ -322,7 +322,7 @@ function lagsOf(w: Float64Array, M: number, dt: number, lags: number): number[] 
  * single-site DMFT on backend `be` (the wasm kernels where available). Throws ConvergenceError when the
  * single site has no stationary state (a condensed mode, a glassy phase) instead of returning a number.
  */
-export function structuredTheory(be: Backend, structure: Structure, opts: StructuredTheoryOptions = {}): StructuredTheoryResult {
+export async function structuredTheory(be: Backend, structure: Structure, opts: StructuredTheoryOptions = {}): Promise<StructuredTheoryResult> {
   const st = checkStructure(structure);
   const phi = opts.phi ?? "tanh";
   if (phi !== "tanh" && phi !== "erf") throw invalid("phi", "must be tanh or erf", phi);
@@ -338,7 +338,7 @@ export function structuredTheory(be: Backend, structure: Structure, opts: Struct
   for (;;) {
     const sol = solveDmft(model.gEff, phi, { dt, points: M });
     try {
-      r = sampleSingleSite(be, PHI_KINDS[phi], model, { cPhi: sol.cPhi, meanPhiPrime: sol.meanPhiPrime, kappa: sol.kappa }, (cX) => gaussianPhiStats(phi, cX), { h: M > 4096 ? dt : 0.05, ...opts, dt, points: M });
+      r = await sampleSingleSite(be, PHI_KINDS[phi], model, { cPhi: sol.cPhi, meanPhiPrime: sol.meanPhiPrime, kappa: sol.kappa }, (cX) => gaussianPhiStats(phi, cX), { h: M > 4096 ? dt : 0.05, ...opts, dt, points: M });
       break;
     } catch (e) {
       if (!(e instanceof GridTooShortError) || opts.points !== undefined || M >= 32768) throw e;

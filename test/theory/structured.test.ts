@@ -19,12 +19,12 @@ beforeAll(async () => {
 const rel = (a: number, b: number) => Math.abs(a / b - 1);
 
 describe("the sampling single site", () => {
-  it("reproduces the i.i.d. theory at rho = 0 (the control variate makes the sampler exact there)", () => {
+  it("reproduces the i.i.d. theory at rho = 0 (the control variate makes the sampler exact there)", async () => {
     // At sigma = 0 the coupled site and the reference site see the same draws, so every estimate equals the
     // reference's exact i.i.d. statistics except where the noise spectrum moves off Q_ref: the lag window
     // tapers C^phi from tau = 20 to 40, where C^phi / C^phi(0) < 1e-3 at g = 3 (so < 1e-3 relative in Q;
     // the PR moves by at most ~2e-3 through the 1/(1 - nu) sensitivity); tolerance 2e-3.
-    const r = structuredTheory(be, { kind: "symmetry", g: 3, rho: 0 }, { paths: 8, iterations: 6, seed: 3 }).results;
+    const r = (await structuredTheory(be, { kind: "symmetry", g: 3, rho: 0 }, { paths: 8, iterations: 6, seed: 3 })).results;
     const t = theory(3).results;
     expect(rel(r.prPhi, t.prPhi!)).toBeLessThan(2e-3);
     expect(rel(r.cPhi0, t.cPhi0)).toBeLessThan(2e-3);
@@ -32,11 +32,11 @@ describe("the sampling single site", () => {
     expect(rel(r.meanPhiPrime, t.meanPhiPrime)).toBeLessThan(2e-3);
   });
 
-  it("agrees with the i.i.d. theory within its own standard error when the control variate is off", () => {
+  it("agrees with the i.i.d. theory within its own standard error when the control variate is off", async () => {
     // The raw Monte-Carlo estimate: its se comes from 5 batch means of the averaged iterations, so
     // (PR - exact) / se follows a t distribution with 4 degrees of freedom: |t| < 4.6 holds with 99 %.
     // (The batch PRs are nonlinear in the averaged C, S: their small bias is inside that.)
-    const r = structuredTheory(be, { kind: "symmetry", g: 3, rho: 0 }, { paths: 16, iterations: 10, seed: 4, controlVariate: false }).results;
+    const r = (await structuredTheory(be, { kind: "symmetry", g: 3, rho: 0 }, { paths: 16, iterations: 10, seed: 4, controlVariate: false })).results;
     const exact = theory(3).results.prPhi!;
     expect(r.prPhiSe).toBeGreaterThan(0);
     expect(Math.abs(r.prPhi - exact) / r.prPhiSe).toBeLessThan(4.6);
@@ -44,7 +44,7 @@ describe("the sampling single site", () => {
     expect(r.prPhiSe / exact).toBeLessThan(0.15);
   });
 
-  it("reduces PRX (51) with all overlaps zero to the random-mode result (38) at the list's alpha PR^D", () => {
+  it("reduces PRX (51) with all overlaps zero to the random-mode result (38) at the list's alpha PR^D", async () => {
     // 100 modes (none thinned): alpha PR^D from the list's own r_2, r_4; the sampler is exact here as above,
     // and (51) at rho = 0 is algebraically (38), so the only difference left is the lag window (2e-3).
     const m = rmmModes({ coupling: "rmm", n: 100, g: 6, alpha: 1, prD: 0.5, seed: 1 });
@@ -54,44 +54,45 @@ describe("the sampling single site", () => {
       r4 += d ** 4;
     }
     const alpha = m.D.length / m.n, er = (alpha * r2 * r2) / (m.D.length * r4);
-    const r = structuredTheory(be, { kind: "overlaps", alpha, D: m.D, rho: new Float64Array(m.D.length) }, { phi: "erf", paths: 8, iterations: 6 }).results;
+    const r = (await structuredTheory(be, { kind: "overlaps", alpha, D: m.D, rho: new Float64Array(m.D.length) }, { phi: "erf", paths: 8, iterations: 6 })).results;
     const t = theory(6, { phi: "erf", effectiveRank: er }).results;
     expect(er).toBeLessThan(1); // a low-rank case, where the 1/(alpha PR^D) term matters
     expect(rel(r.prPhi, t.prPhi!)).toBeLessThan(2e-3);
   });
 
-  it("lowers PR^phi below the random-mode value when strong overlaps of either sign are added (PRX Fig. 7)", () => {
+  it("lowers PR^phi below the random-mode value when strong overlaps of either sign are added (PRX Fig. 7)", async () => {
     // The issue's setting, gamma_rho = +-0.6 vs 0, N = 2000 profile: the sampler's se at these settings is
     // ~1 %; the effect in the paper is ~20-40 %, so a 10 % margin cannot come from noise.
-    const pr = (gamma: number) => {
+    const pr = async (gamma: number) => {
       const m = rmmModes({ coupling: "rmm", n: 2000, g: 6, alpha: 1, prD: 0.8, overlap: gamma ? { gamma } : undefined, seed: 1 });
-      return structuredTheory(be, { kind: "overlaps", alpha: m.D.length / m.n, D: m.D, rho: m.rho ?? new Float64Array(m.D.length) }, { phi: "erf", paths: 16, iterations: 10 }).results.prPhi;
+      return (await structuredTheory(be, { kind: "overlaps", alpha: m.D.length / m.n, D: m.D, rho: m.rho ?? new Float64Array(m.D.length) }, { phi: "erf", paths: 8, iterations: 8 })).results.prPhi;
     };
-    const p0 = pr(0);
-    expect(pr(0.6)).toBeLessThan(0.9 * p0);
-    expect(pr(-0.6)).toBeLessThan(0.9 * p0);
+    const p0 = await pr(0);
+    expect(await pr(0.6)).toBeLessThan(0.9 * p0);
+    expect(await pr(-0.6)).toBeLessThan(0.9 * p0);
   });
 
-  it("reports a condensing mode as an error, not a number", () => {
+  it("reports a condensing mode as an error, not a number", async () => {
     // one mode with D rho S^phi(0) > 1 (D = 60, rho = 1; S^phi(0) = <phi'> ~ 0.12 at g_eff ~ 6)
     const D = new Float64Array(50).fill(5.9);
     D[0] = 60;
     const rho = new Float64Array(50);
     rho[0] = 1;
-    expect(() => structuredTheory(be, { kind: "overlaps", alpha: 1, D, rho }, { phi: "erf", paths: 4, iterations: 5 })).toThrow(ConvergenceError);
-    expect(() => structuredTheory(be, { kind: "overlaps", alpha: 1, D, rho }, { phi: "erf", paths: 4, iterations: 5 })).toThrow(/mode 1 of 50 .* condenses/);
+    const run = structuredTheory(be, { kind: "overlaps", alpha: 1, D, rho }, { phi: "erf", paths: 4, iterations: 5 });
+    await expect(run).rejects.toThrow(ConvergenceError);
+    await expect(run).rejects.toThrow(/mode 1 of 50 .* condenses/);
   });
 
-  it("refuses symmetry outside [-1, 1], naming the argument and the value", () => {
-    expect(() => structuredTheory(be, { kind: "symmetry", g: 2, rho: 1.2 })).toThrow(/`symmetry` must lie in \[-1, 1\].*1\.2/);
-    expect(() => structuredTheory(be, { kind: "symmetry", g: 0.8, rho: 0.3 })).toThrow(/`g` must exceed 1/);
-    expect(() => structuredTheory(be, { kind: "symmetry", g: 2, rho: 0.3 }, { paths: 1 })).toThrow(/`paths`/);
+  it("refuses symmetry outside [-1, 1], naming the argument and the value", async () => {
+    await expect(structuredTheory(be, { kind: "symmetry", g: 2, rho: 1.2 })).rejects.toThrow(/`symmetry` must lie in \[-1, 1\].*1\.2/);
+    await expect(structuredTheory(be, { kind: "symmetry", g: 0.8, rho: 0.3 })).rejects.toThrow(/`g` must exceed 1/);
+    await expect(structuredTheory(be, { kind: "symmetry", g: 2, rho: 0.3 }, { paths: 1 })).rejects.toThrow(/`paths`/);
   });
 
-  it("gives the same numbers for the same seed and different ones for another seed", () => {
-    const run = (seed: number) => structuredTheory(be, { kind: "symmetry", g: 3, rho: 0.3 }, { paths: 4, iterations: 5, seed }).results.prPhi;
-    const a = run(7);
-    expect(run(7)).toBe(a);
-    expect(run(8)).not.toBe(a);
+  it("gives the same numbers for the same seed and different ones for another seed", async () => {
+    const run = async (seed: number) => (await structuredTheory(be, { kind: "symmetry", g: 3, rho: 0.3 }, { paths: 4, iterations: 5, seed })).results.prPhi;
+    const a = await run(7);
+    expect(await run(7)).toBe(a);
+    expect(await run(8)).not.toBe(a);
   });
 });
