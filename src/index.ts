@@ -27,4 +27,6 @@ export { eigenvalues, singularVectors, modeOverlaps, type Eigenvalues, type Sing
 export { simulate, SimulationError, METHODS, METHOD_ORDER, type SimulateOptions, type SimulationResult, type Method } from "./simulate/simulate.ts";
 export { CovarianceAccumulator, crossBlock, jackknife, type CovarianceSummary } from "./simulate/stats.ts";
 export { theory, solveDmft, dimensionTheory, harmonicPr, gainDimensions, type TheoryOptions, type TheoryResult, type DmftSolution, type TheoryPhi } from "./theory/index.ts";
+export { structuredTheory, structureOf, structureModel, type Structure, type StructuredTheoryOptions, type StructuredTheoryResult } from "./theory/structured.ts";
+export { sampleSingleSite, runChunk, GridTooShortError, type SamplerOptions, type SamplerResult, type SelfCouplingModel, type ChunkExecutor, type ChunkTask, type ChunkResult } from "./theory/selfcoupled.ts";
 export { ConvergenceError } from "./errors.ts";

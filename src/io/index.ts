@@ -3,3 +3,4 @@ export { readConnectome, CONNECTOME_FORMATS, type ReadOptions, type ConnectomeFo
 export { readNpy, writeNpy, NpyFormatError } from "./npy.ts";
 export { writeFileAtomic } from "./atomic.ts";
 export { workerExecutor } from "./parallel.ts";
+export { samplerPool, type SamplerPool } from "./sampler-pool.ts";

@@ -201,7 +201,6 @@ function psiOf(be: Backend, st: Structure, s: SamplerState, M: number, dt: numbe
   const sym = new Set(act);
   for (const k of act) sym.add(k === 0 ? 0 : M - k);
   const active = Int32Array.from([...sym].sort((a, b) => a - b)), n = active.length;
-  if (process.env.STRAND_DEBUG) console.error("active", n, M);
   let c0 = 0;
   for (let k = 0; k < M; k++) c0 += s.cPhiW[k];
   c0 /= M * dt;
