@@ -66,17 +66,18 @@ describe("strand theory", () => {
   });
 
   it("solves partial symmetry by the sampling single site, with the sampler's error and parameters in the JSON", () => {
-    const r = strand("theory", "--coupling", "iid", "--g", "3", "--symmetry", "0.2", "--paths", "8", "--iterations", "6", "--seed", "5", "--json", "-");
+    const r = strand("theory", "--coupling", "iid", "--g", "3", "--symmetry", "0.2", "--paths", "8", "--iterations", "10", "--seed", "5", "--json", "-");
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/sampling single site/);
     const doc = JSON.parse(r.stdout);
     expect(doc.params.structure).toMatchObject({ kind: "symmetry", g: 3, rho: 0.2 });
-    expect(doc.params.sampler).toMatchObject({ paths: 8, iterations: 6, seed: 5, controlVariate: true });
+    expect(doc.params.sampler).toMatchObject({ paths: 8, iterations: 10, average: 5, seed: 5, controlVariate: true });
     expect(doc.provenance).toMatchObject({ backend: "wasm", seed: 5 });
     for (const k of ["prPhi", "prPhiSe", "cPhi0", "cX0", "meanPhiPrime", "psiPhi00"]) expect(typeof doc.results[k], k).toBe("number");
     expect(doc.results.prX).toBeNull();
     expect(doc.results.prPhi).toBeGreaterThan(0);
     expect(doc.results.collective.psiPhiNormalized[0]).toBeCloseTo(1, 12);
-    expect(doc.results.sampler.residuals.cPhi.length).toBe(6);
+    expect(doc.results.sampler.residuals.cPhi.length).toBe(10);
+    expect(doc.results.sampler.batchPrPhi.length).toBe(5);
   });
 });
