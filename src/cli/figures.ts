@@ -1,8 +1,8 @@
 /**
  * `strand figures`: regenerate the paper's figures that strand can compute today, each as SVG + PNG + the
  * JSON behind it (parameters, seeds, N, run lengths, theory-simulation differences), and an index.md.
- * --quick (default) uses small N and short runs; --full the paper's sizes. Figures needing the sampling
- * single-site theory (PRX Fig. 7, PRL Fig. 6: overlaps, partial symmetry) are listed as not yet available.
+ * --quick (default) uses small N and short runs; --full the paper's sizes. PRX Fig. 7 and PRL Fig. 6 use the
+ * sampling single-site theory (src/theory/structured.ts) on two worker threads.
  */
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -21,6 +21,8 @@ import { denseJ, makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
 import { singularValueEdges } from "../network/structure.ts";
 import { simulate } from "../simulate/simulate.ts";
 import { theory } from "../theory/index.ts";
+import { structureOf, structuredTheory, type Structure } from "../theory/structured.ts";
+import { samplerPool } from "../io/sampler-pool.ts";
 import { VERSION } from "../version.ts";
 import { UsageError } from "./args.ts";
 
@@ -31,14 +33,15 @@ Usage: strand figures [--quick | --full] [--out DIR] [--only NAME[,NAME]]
   --quick       small N, short runs (default; a few minutes on 2 cores)
   --full        the paper's sizes (N = 2500-5000; hours)
   --out DIR     output folder                                             (default: figures)
-  --only LIST   some of: prx-fig4a, prx-fig4b, prx-fig5, prx-fig8, prx-fig9, prx-fig10, prl-fig2a, connectomes
+  --only LIST   some of: prx-fig4a, prx-fig4b, prx-fig5, prx-fig7, prx-fig8, prx-fig9, prx-fig10, prl-fig2a,
+                prl-fig6, connectomes
 
 Figures: PRX Fig. 4a (PR^phi vs alpha PR^D, g_eff 3/6/10), 4b (normalised Psi^phi(tau, 0)), 5 (gains and
 z-scoring), 8 (singular values of L R^T with the free-probability edges), 9 (PC timescales), 10 (the
-low-effective-rank limit), PRL Fig. 2a (PR^x, PR^phi vs g, tanh, with the g -> infinity limits), and for each
-connectome in ../shared/data: ranked singular values vs an i.i.d. matrix, the left/right overlap diagonal
-with the random band, and the eigenvalues. Not yet: PRX Fig. 7 and PRL Fig. 6 (they need the sampling
-single-site theory).`;
+low-effective-rank limit), PRX Fig. 7 (PR^phi vs left/right mode overlaps gamma_rho) and PRL Fig. 6 (PR^phi vs
+partial symmetry rho) from the sampling single-site theory, PRL Fig. 2a (PR^x, PR^phi vs g, tanh, with the
+g -> infinity limits), and for each connectome in ../shared/data: ranked singular values vs an i.i.d.
+matrix, the left/right overlap diagonal with the random band, and the eigenvalues.`;
 
 interface Figure {
   name: string;
@@ -362,7 +365,97 @@ async function connectomeFigures(m: Mode): Promise<Figure[]> {
   return out;
 }
 
-const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = { "prx-fig4a": fig4a, "prx-fig4b": fig4b, "prx-fig5": fig5, "prx-fig8": fig8, "prx-fig9": fig9, "prx-fig10": fig10, "prl-fig2a": prlFig2a, connectomes: connectomeFigures };
+/** The sampling single-site theory of one structure, on 2 worker threads; quick mode uses fewer paths. */
+async function sampled(st: Structure, phi: "tanh" | "erf", full: boolean) {
+  const pool = await samplerPool(2);
+  try {
+    return (await structuredTheory(await createBackend("auto"), st, { phi, seed: 1, executor: pool.executor, ...(full ? {} : { paths: 16, iterations: 24 }) })).results;
+  } finally {
+    await pool.close();
+  }
+}
+
+async function prxFig7(m: Mode): Promise<Figure> {
+  // PRX Fig. 7: PR^phi vs the overlap amplitude gamma_rho (alpha = 1, PR^D = 0.8, beta_rho = 16), erf
+  const gs = m.full ? [3, 6, 10] : [6];
+  const gammas = m.full ? [-0.6, -0.45, -0.3, -0.15, 0, 0.15, 0.3, 0.45, 0.6] : [-0.6, -0.3, -0.15, 0, 0.3, 0.6];
+  const n = m.full ? 5000 : 1000, simGammas = [-0.6, 0, 0.6];
+  const spec = (g: number, gamma: number, seed: number): NetworkSpec => ({ coupling: "rmm", n, g, alpha: 1, prD: 0.8, overlap: gamma ? { gamma } : undefined, seed });
+  const theoryRows: Record<string, unknown>[] = [];
+  for (const g of gs) {
+    for (const gamma of gammas) {
+      const st = structureOf(spec(g, gamma, 1));
+      const r = st ? await sampled(st, "erf", m.full) : null;
+      const pr = r ? r.prPhi : theory(g, { phi: "erf", effectiveRank: 0.8 }).results.prPhi!;
+      theoryRows.push({ g: `g_eff = ${g}`, gamma, pr, lo: pr - 2 * (r?.prPhiSe ?? 0), hi: pr + 2 * (r?.prPhiSe ?? 0) });
+    }
+  }
+  const sims = await simulatePoints(simGammas.map((gamma) => ({ spec: spec(6, gamma, 1), phi: "erf" as const, seed: 1 })), m.full);
+  const simRows = simGammas.map((gamma, k) => {
+    const th = theoryRows.find((r) => r.g === "g_eff = 6" && r.gamma === gamma)!.pr as number;
+    return { g: "g_eff = 6", gamma, pr: sims[k].prPhi, lo: sims[k].prPhi! - sims[k].prPhiError!, hi: sims[k].prPhi! + sims[k].prPhiError!, theory: th, difference: sims[k].prPhi! / th - 1 };
+  });
+  const best = theoryRows.filter((r) => r.g === "g_eff = 6").reduce((a, b) => ((b.pr as number) > (a.pr as number) ? b : a));
+  const x = { field: "gamma", type: "quantitative", title: "overlap amplitude γ_ρ" };
+  const color = { field: "g", type: "nominal", title: null };
+  return {
+    name: "prx-fig7", title: "PRX Fig. 7: dimension vs left/right mode overlaps",
+    summary: `PR^φ vs γ_ρ (α = 1, PR^D = 0.8, erf), sampling single-site theory (±2 sampler se) and simulation N = ${n}; the theory's maximum at γ_ρ = ${best.gamma} (g_eff 6)`,
+    data: { theory: theoryRows, simulation: simRows, n, run: SIM(m.full), phi: "erf", alpha: 1, prD: 0.8, betaRho: 16 },
+    spec: {
+      title: { text: "PR^φ vs mode overlaps (PRX Fig. 7)", subtitle: [`lines: sampling single-site theory (band ±2 se); points: simulation, N = ${n}, 8 trials × ${SIM(m.full).duration} time units`] },
+      width: 460, height: 320, background: "white",
+      layer: [
+        { data: { values: theoryRows }, mark: { type: "area", opacity: 0.25 }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
+        { data: { values: theoryRows }, mark: { type: "line", strokeWidth: 2, point: true }, encoding: { x, y: { field: "pr", type: "quantitative", title: "PR^φ" }, color } },
+        { data: { values: simRows }, mark: "rule", encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
+        { data: { values: simRows }, mark: { type: "point", filled: true, size: 60, shape: "square" }, encoding: { x, y: { field: "pr", type: "quantitative" }, color } },
+      ],
+    },
+  };
+}
+
+async function prlFig6(m: Mode): Promise<Figure> {
+  // PRL Fig. 6: PR^phi vs the symmetry rho of i.i.d. couplings, tanh, g in {2, 3, 4}
+  const gs = [2, 3, 4], rhos = m.full ? [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6] : [0, 0.3, 0.6];
+  const n = m.full ? 2500 : 1000;
+  const theoryRows: Record<string, unknown>[] = [];
+  for (const g of gs) {
+    for (const rho of rhos) {
+      const r = rho ? await sampled({ kind: "symmetry", g, rho }, "tanh", m.full) : null;
+      const pr = r ? r.prPhi : theory(g).results.prPhi!;
+      theoryRows.push({ g: `g = ${g}`, rho, pr, lo: pr - 2 * (r?.prPhiSe ?? 0), hi: pr + 2 * (r?.prPhiSe ?? 0) });
+    }
+  }
+  const simPts = gs.map((g) => ({ g, rho: 0.6 }));
+  const sims = await simulatePoints(simPts.map((p) => ({ spec: { coupling: "iid", n, g: p.g, symmetry: p.rho, seed: 1 }, phi: "tanh" as const, seed: 1 })), m.full);
+  const simRows = simPts.map((p, k) => {
+    const th = theoryRows.find((r) => r.g === `g = ${p.g}` && r.rho === p.rho)!.pr as number;
+    return { g: `g = ${p.g}`, rho: p.rho, pr: sims[k].prPhi, lo: sims[k].prPhi! - sims[k].prPhiError!, hi: sims[k].prPhi! + sims[k].prPhiError!, theory: th, difference: sims[k].prPhi! / th - 1 };
+  });
+  const x = { field: "rho", type: "quantitative", title: "symmetry ρ = corr(J_ij, J_ji)" };
+  const color = { field: "g", type: "nominal", title: null };
+  return {
+    name: "prl-fig6", title: "PRL Fig. 6: dimension vs partial symmetry",
+    summary: `PR^φ vs ρ (tanh, g 2/3/4), sampling single-site theory (±2 sampler se) and simulation N = ${n} at ρ = 0.6 (slow dynamics there: the short quick runs are noisy)`,
+    data: { theory: theoryRows, simulation: simRows, n, run: SIM(m.full), phi: "tanh" },
+    spec: {
+      title: { text: "PR^φ vs partial symmetry (PRL Fig. 6)", subtitle: [`lines: theory (ρ = 0 closed form, else sampling single site, band ±2 se); points: simulation, N = ${n}`] },
+      width: 460, height: 320, background: "white",
+      layer: [
+        { data: { values: theoryRows }, mark: { type: "area", opacity: 0.25 }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
+        { data: { values: theoryRows }, mark: { type: "line", strokeWidth: 2, point: true }, encoding: { x, y: { field: "pr", type: "quantitative", title: "PR^φ" }, color } },
+        { data: { values: simRows }, mark: "rule", encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
+        { data: { values: simRows }, mark: { type: "point", filled: true, size: 60, shape: "square" }, encoding: { x, y: { field: "pr", type: "quantitative" }, color } },
+      ],
+    },
+  };
+}
+
+const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = {
+  "prx-fig4a": fig4a, "prx-fig4b": fig4b, "prx-fig5": fig5, "prx-fig7": prxFig7, "prx-fig8": fig8, "prx-fig9": fig9, "prx-fig10": fig10,
+  "prl-fig2a": prlFig2a, "prl-fig6": prlFig6, connectomes: connectomeFigures,
+};
 
 export async function figuresCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { quick: { type: "boolean", default: false }, full: { type: "boolean", default: false }, out: { type: "string" }, only: { type: "string" }, help: { type: "boolean", short: "h", default: false } } });
@@ -392,7 +485,6 @@ export async function figuresCommand(argv: string[]): Promise<number> {
     }
     console.error(`  (${k}: ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
-  index.push("## Not yet", "", "PRX Fig. 7 and PRL Fig. 6 (they need the sampling single-site theory, issue 6).", "");
   await writeFileAtomic(path.join(dir, "index.md"), index.join("\n"));
   console.log(`strand figures: ${path.join(dir, "index.md")}`);
   return 0;
