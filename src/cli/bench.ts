@@ -5,7 +5,7 @@
  * error settles or maxTime runs out) and reports the mean time per call, a rate, and the wasm/js speed
  * ratio measured in the same run. Rates: GFLOP/s for products (2 flops per multiply-add: matvec 2 N^2,
  * batched matmat 2 N^2 K, low-rank 4 N M per trajectory, Euler ~2 N^2, RK4 ~8 N^2 for dense J, lagged
- * covariance 2 (L+1) k N^2 per flush, sum of squares 2 N^2), million elements per second for element-wise
+ * covariance 2 (L+1) k N^2 per flush, sum of squares 2 N^2, the self-coupled single site 2 p steps klen), million elements per second for element-wise
  * kernels (phi, phi') and million numbers per second for the RNG. Single-threaded: one kernel call on one
  * core. Inputs are seeded; every call writes its result to backend memory, which no engine can elide.
  */
@@ -118,6 +118,18 @@ export function caseSpecs(sizes: number[], opts: { batchN: number[]; covN: numbe
         return { run: () => void be.sumsq(n * n, a), bufs: [a] };
       },
     });
+    {
+      // the sampling single site: p = 32 paths, 100 Heun steps, a causal kernel of klen = n / 4 taps (f64)
+      const p = 32, steps = 100, klen = Math.max(1, n >> 2);
+      specs.push({
+        kernel: "selfSite", n, extra: { p, steps, klen }, work: 2 * p * steps * klen, unit: "GFLOP/s",
+        setup: (be) => {
+          const eta = randomBuf(be, "float64", (steps + 1) * p, 1), w = randomBuf(be, "float64", klen, 2, 0.01 / klen);
+          const xs = be.alloc("float64", (steps + 1) * p), ph = be.alloc("float64", (steps + 1) * p), gs = be.alloc("float64", p);
+          return { run: () => be.selfSite(p, steps, klen, 0, 0.05, eta, w, xs, ph, gs), bufs: [eta, w, xs, ph, gs] };
+        },
+      });
+    }
     specs.push({
       kernel: "rng:normal", n, extra: {}, work: n, unit: "Melem/s",
       setup: (be, dt) => {
@@ -161,7 +173,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchCase[]> {
   for (const spec of caseSpecs(opts.sizes, opts)) {
     if (opts.filter && !opts.filter.test(spec.kernel)) continue;
     for (const dtype of opts.dtypes) {
-      if (spec.kernel === "sumsq" && dtype === "float32") continue; // float64-only kernel
+      if ((spec.kernel === "sumsq" || spec.kernel === "selfSite") && dtype === "float32") continue; // float64-only kernels
       const row: Record<string, BenchCase> = {};
       for (const [name, be] of bes) {
         if (name === "js" && spec.work > opts.jsMaxWork) continue;
