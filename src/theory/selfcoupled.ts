@@ -48,8 +48,9 @@ export interface SelfCouplingModel {
   rInst: number;
   /** R(w) - rInst ~ jumpFactor S(w) at high frequency (sigma; alpha <(D rho)^2>) */
   jumpFactor: number;
-  /** qFactor = Q / C^phi (real) and r = R - rInst (complex) at each frequency, from s = S^phi */
-  apply(sRe: Float64Array, sIm: Float64Array, qFactor: Float64Array, rRe: Float64Array, rIm: Float64Array): void;
+  /** the noise spectrum q = Q(w) (real) and r = R(w) - rInst (complex) at each frequency, from the current
+   *  S^phi(w) and C^phi(w) */
+  apply(sRe: Float64Array, sIm: Float64Array, cPhiW: Float64Array, q: Float64Array, rRe: Float64Array, rIm: Float64Array): void;
   /** null, or why the model breaks down at this S (checked every iteration) */
   breakdown(sRe: Float64Array, sIm: Float64Array): string | null;
 }
@@ -207,7 +208,7 @@ export async function sampleSingleSite(
     cur.sIm[k] = (-init.meanPhiPrime * w) / d;
   }
 
-  const qFactor = new Float64Array(M), rRe = new Float64Array(M), rIm = new Float64Array(M);
+  const qW = new Float64Array(M), rRe = new Float64Array(M), rIm = new Float64Array(M);
   const run = opts.executor ?? ((tasks: ChunkTask[]) => Promise.resolve(tasks.map((t) => runChunk(be, t))));
   let winSq = 0;
   for (const v of hannWindow(M)) winSq += v * v;
@@ -220,10 +221,10 @@ export async function sampleSingleSite(
     for (let it = 0; it < iterations; it++) {
       const why = model.breakdown(cur.sRe, cur.sIm);
       if (why) throw new ConvergenceError(why, { iteration: it });
-      model.apply(cur.sRe, cur.sIm, qFactor, rRe, rIm);
+      model.apply(cur.sRe, cur.sIm, cur.cPhiW, qW, rRe, rIm);
 
       // noise: circulant-embedding amplitudes of Q
-      const amp = circulantAmplitudes(Float64Array.from(cur.cPhiW, (v, k) => qFactor[k] * v), M, sub, dt, nEta);
+      const amp = circulantAmplitudes(qW, M, sub, dt, nEta);
 
       // causal kernel: c e^{-tau} + rest(tau); rest from the spectrum with the jump's part removed
       const c1 = model.jumpFactor * cur.meanPhiPrime;
@@ -254,7 +255,7 @@ export async function sampleSingleSite(
       if (cv) {
         exactU = zeroState(M);
         const xr = new Float64Array(M), xi = new Float64Array(M);
-        for (let k = 0; k < M; k++) xr[k] = exactU.cXW[k] = Math.max(0, qFactor[k] * cur.cPhiW[k]) / (1 + freqOf(k, M, dt) ** 2);
+        for (let k = 0; k < M; k++) xr[k] = exactU.cXW[k] = Math.max(0, qW[k]) / (1 + freqOf(k, M, dt) ** 2);
         fft(xr, xi, true);
         const gs = gaussian(Float64Array.from({ length: half + 1 }, (_, j) => xr[j] / dt));
         exactU.cPhiW.set(spectrumOfLag(gs.cPhi, M, dt));

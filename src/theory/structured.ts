@@ -90,9 +90,9 @@ export function structureModel(st: Structure): SelfCouplingModel {
     const sigma = st.rho * st.g * st.g, g2 = st.g * st.g;
     return {
       gEff: st.g, rInst: 0, jumpFactor: sigma,
-      apply(sRe, sIm, q, rRe, rIm) {
-        q.fill(g2);
+      apply(sRe, sIm, cPhiW, q, rRe, rIm) {
         for (let k = 0; k < sRe.length; k++) {
+          q[k] = g2 * cPhiW[k];
           rRe[k] = sigma * sRe[k];
           rIm[k] = sigma * sIm[k];
         }
@@ -111,7 +111,7 @@ export function structureModel(st: Structure): SelfCouplingModel {
   const rInst = a * dr;
   return {
     gEff: Math.sqrt(a * d2), rInst, jumpFactor: a * dr2,
-    apply(sRe, sIm, q, rRe, rIm) {
+    apply(sRe, sIm, cPhiW, q, rRe, rIm) {
       for (let k = 0; k < sRe.length; k++) {
         let qf = 0, rr = 0, ri = 0;
         for (let i = 0; i < m; i++) {
@@ -121,7 +121,7 @@ export function structureModel(st: Structure): SelfCouplingModel {
           rr += (p * dre) / den; // p / (dre + i dim) = p (dre - i dim) / den
           ri -= (p * dim) / den;
         }
-        q[k] = a * qf;
+        q[k] = a * qf * cPhiW[k];
         rRe[k] = a * rr - rInst;
         rIm[k] = a * ri;
       }
