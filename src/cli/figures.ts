@@ -375,6 +375,16 @@ async function sampled(st: Structure, phi: "tanh" | "erf", full: boolean) {
   }
 }
 
+/** theory line with a ±2 se band, simulation points with ± se rules */
+function bandLayers(theoryRows: unknown[], simRows: unknown[], x: Record<string, unknown>, color: Record<string, unknown>) {
+  return [
+    { data: { values: theoryRows }, mark: { type: "area", opacity: 0.25 }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
+    { data: { values: theoryRows }, mark: { type: "line", strokeWidth: 2, point: true }, encoding: { x, y: { field: "pr", type: "quantitative", title: "PR^φ" }, color } },
+    { data: { values: simRows }, mark: "rule", encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
+    { data: { values: simRows }, mark: { type: "point", filled: true, size: 60, shape: "square" }, encoding: { x, y: { field: "pr", type: "quantitative" }, color } },
+  ];
+}
+
 async function prxFig7(m: Mode): Promise<Figure> {
   // PRX Fig. 7: PR^phi vs the overlap amplitude gamma_rho (alpha = 1, PR^D = 0.8, beta_rho = 16), erf
   const gs = m.full ? [3, 6, 10] : [6];
@@ -405,12 +415,7 @@ async function prxFig7(m: Mode): Promise<Figure> {
     spec: {
       title: { text: "PR^φ vs mode overlaps (PRX Fig. 7)", subtitle: [`lines: sampling single-site theory (band ±2 se); points: simulation, N = ${n}, 8 trials × ${SIM(m.full).duration} time units`] },
       width: 460, height: 320, background: "white",
-      layer: [
-        { data: { values: theoryRows }, mark: { type: "area", opacity: 0.25 }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
-        { data: { values: theoryRows }, mark: { type: "line", strokeWidth: 2, point: true }, encoding: { x, y: { field: "pr", type: "quantitative", title: "PR^φ" }, color } },
-        { data: { values: simRows }, mark: "rule", encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
-        { data: { values: simRows }, mark: { type: "point", filled: true, size: 60, shape: "square" }, encoding: { x, y: { field: "pr", type: "quantitative" }, color } },
-      ],
+      layer: bandLayers(theoryRows, simRows, x, color),
     },
   };
 }
@@ -442,12 +447,7 @@ async function prlFig6(m: Mode): Promise<Figure> {
     spec: {
       title: { text: "PR^φ vs partial symmetry (PRL Fig. 6)", subtitle: [`lines: theory (ρ = 0 closed form, else sampling single site, band ±2 se); points: simulation, N = ${n}`] },
       width: 460, height: 320, background: "white",
-      layer: [
-        { data: { values: theoryRows }, mark: { type: "area", opacity: 0.25 }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
-        { data: { values: theoryRows }, mark: { type: "line", strokeWidth: 2, point: true }, encoding: { x, y: { field: "pr", type: "quantitative", title: "PR^φ" }, color } },
-        { data: { values: simRows }, mark: "rule", encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
-        { data: { values: simRows }, mark: { type: "point", filled: true, size: 60, shape: "square" }, encoding: { x, y: { field: "pr", type: "quantitative" }, color } },
-      ],
+      layer: bandLayers(theoryRows, simRows, x, color),
     },
   };
 }

@@ -163,6 +163,19 @@ export function freqOf(k: number, M: number, dt: number): number {
   return ((k <= M / 2 ? k : k - M) * 2 * Math.PI) / (M * dt);
 }
 
+/** The Gaussian (uncoupled) site's state: C^phi(w) from its lags (0 .. M/2), S^phi = <phi'>/(1 + i w). */
+function gaussianState(cPhiLag: Float64Array, meanPhiPrime: number, M: number, dt: number): SamplerState {
+  const st = zeroState(M);
+  st.cPhiW.set(spectrumOfLag(cPhiLag, M, dt));
+  st.meanPhiPrime = meanPhiPrime;
+  for (let k = 0; k < M; k++) {
+    const w = freqOf(k, M, dt), d = 1 + w * w;
+    st.sRe[k] = meanPhiPrime / d;
+    st.sIm[k] = (-meanPhiPrime * w) / d;
+  }
+  return st;
+}
+
 function zeroState(M: number): SamplerState {
   return { cPhiW: new Float64Array(M), sRe: new Float64Array(M), sIm: new Float64Array(M), cXW: new Float64Array(M), meanPhiPrime: 0 };
 }
@@ -199,14 +212,7 @@ export async function sampleSingleSite(
   while (nEta < steps + 1) nEta *= 2;
 
   // current C^phi(w), S(w)
-  const cur = zeroState(M);
-  cur.cPhiW.set(spectrumOfLag(init.cPhi, M, dt));
-  cur.meanPhiPrime = init.meanPhiPrime;
-  for (let k = 0; k < M; k++) {
-    const w = freqOf(k, M, dt), d = 1 + w * w;
-    cur.sRe[k] = init.meanPhiPrime / d;
-    cur.sIm[k] = (-init.meanPhiPrime * w) / d;
-  }
+  const cur = gaussianState(init.cPhi, init.meanPhiPrime, M, dt);
 
   const qW = new Float64Array(M), rRe = new Float64Array(M), rIm = new Float64Array(M);
   const run = opts.executor ?? ((tasks: ChunkTask[]) => Promise.resolve(tasks.map((t) => runChunk(be, t))));
@@ -253,18 +259,10 @@ export async function sampleSingleSite(
       // the control variate's exact answer: the uncoupled (Gaussian) site under the same noise Q
       let exactU: SamplerState | null = null;
       if (cv) {
-        exactU = zeroState(M);
-        const xr = new Float64Array(M), xi = new Float64Array(M);
-        for (let k = 0; k < M; k++) xr[k] = exactU.cXW[k] = Math.max(0, qW[k]) / (1 + freqOf(k, M, dt) ** 2);
-        fft(xr, xi, true);
-        const gs = gaussian(Float64Array.from({ length: half + 1 }, (_, j) => xr[j] / dt));
-        exactU.cPhiW.set(spectrumOfLag(gs.cPhi, M, dt));
-        exactU.meanPhiPrime = gs.meanPhiPrime;
-        for (let k = 0; k < M; k++) {
-          const w = freqOf(k, M, dt), d = 1 + w * w;
-          exactU.sRe[k] = gs.meanPhiPrime / d;
-          exactU.sIm[k] = (-gs.meanPhiPrime * w) / d;
-        }
+        const cX = Float64Array.from(qW, (q, k) => Math.max(0, q) / (1 + freqOf(k, M, dt) ** 2));
+        const gs = gaussian(lagOfSpectrum(cX, new Float64Array(M), dt).subarray(0, half + 1));
+        exactU = gaussianState(gs.cPhi, gs.meanPhiPrime, M, dt);
+        exactU.cXW.set(cX);
       }
 
       // sample, integrate, estimate: chunks of CHUNK paths, each with its own random stream (so the numbers do
