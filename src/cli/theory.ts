@@ -30,10 +30,12 @@ self-coupling, THEORY §3.5), seeded by --seed:
   --iterations K      damped iterations; the last half are averaged          (default: 40)
   --backend B         auto | wasm | js                                      (default: auto)
   --threads T         worker threads for the paths; same numbers for any T   (default: the number of cores)
-  The defaults take about a minute on 2 cores (wasm; longer for slow dynamics, where the lag grid grows). PR^phi comes with its standard error (5 batch means of
-  the averaged iterations) — with the defaults ~1-3 % at g 2-4, rho 0.6; it falls like 1/sqrt(paths x
-  iterations). An uncoupled reference site driven by the same draws is subtracted and its exact statistics
-  added (a control variate), so rho = 0 / gamma_rho = 0 reproduce the i.i.d. / RMM numbers exactly. PR^x is
+  The defaults take about a minute on 2 cores (wasm; longer for slow dynamics, where the lag grid grows
+  up to 32768 points). PR^phi comes with its standard error (5 batch means of the 20 averaged iterations):
+  with the defaults 0.1-0.5 % for weak structure (|gamma_rho| <= 0.3), 2-4 % for strong structure
+  (rho = 0.6, |gamma_rho| = 0.6); it falls like 1/sqrt(paths x iterations). The uncoupled site driven by
+  the same noise is subtracted and its exact Gaussian statistics added (a control variate), so rho = 0 /
+  gamma_rho = 0 reproduce the i.i.d. / RMM numbers to 2e-3 (the lag window). PR^x is
   not given by the theory for these couplings. A single site without a stationary state (a mode that
   condenses, a glassy phase at strong symmetry) is reported as an error, not as a number.
 
