@@ -1,17 +1,17 @@
 /**
  * Long scientific check of the sampling single-site theory (issue: reciprocal structure; not part of
- * `npm test`; `npm run test:science`, ~2.5 h on one core): the N -> infinity predictions of
+ * `npm test`; `npm run test:science`, ~4 h on one core): the N -> infinity predictions of
  * src/theory/structured.ts against `simulate` on N = 2000 networks, exactly as `strand simulate` / `strand
  * theory` run them with their defaults (docs/VALIDATION.md has the numbers):
  *
  *  - partial symmetry, tanh: g in {2, 3, 4} x rho in {0.2, 0.4, 0.6}; RK4, dt 0.05, 8 trials x 1000 time units
  *    after 100 of burn-in, seed 11 (the slow dynamics at strong symmetry need the long runs);
  *  - diagonal overlaps, erf, alpha = 1, PR^D = 0.8, g_eff = 6: gamma_rho in {-0.6, -0.3, 0, 0.3, 0.6}; 8 trials
- *    x 500 time units, seed 21; and the theory's curve over gamma_rho in steps of 0.15, whose maximum must sit at
+ *    x 500 time units, three networks each (seeds 21, 22, 23); and the theory's curve over gamma_rho in steps of 0.15, whose maximum must sit at
  *    a slightly negative gamma_rho (PRX Fig. 7).
  *
- * Each point: |simulation - theory| < 3 sqrt(se_sim^2 + se_theory^2) (jackknife error of the cross-block PR
- * and the sampler's batch error; 3 combined errors: a 0.3 % chance per point for Gaussian errors, so ~4 %
+ * Each point: |simulation - theory| < 3 sqrt(se_sim^2 + se_theory^2) (the jackknife error of the cross-block PR
+ * for one network, the standard error over networks for several, and the sampler's batch error; 3 combined errors: a 0.3 % chance per point for Gaussian errors, so ~4 %
  * that one of the 14 fails by chance; finite-N effects at N = 2000 are within 1-3 % for i.i.d. couplings).
  */
 import { describe, expect, it } from "vitest";
@@ -24,29 +24,40 @@ import { structureOf, structuredTheory } from "../../src/theory/structured.ts";
 const RUN = !!process.env.STRAND_SCIENCE;
 const rows: string[] = [];
 
-async function compare(label: string, spec: NetworkSpec, phi: "tanh" | "erf", duration: number) {
+/** Simulate `seeds.length` networks (each its own seed) and compare their mean PR^phi with the theory. */
+async function compare(label: string, spec: NetworkSpec, phi: "tanh" | "erf", duration: number, seeds: number[]) {
   const be = await createWasmBackend();
-  const net = makeNetwork(spec);
-  const sim = (await simulate(net, { phi, method: "rk4", dt: 0.05, trials: 8, duration, burnIn: 100, lags: 0, seed: spec.seed, backend: be })).results;
-  const structure = structureOf(spec);
+  const values: number[] = [], errors: number[] = [];
+  for (const seed of seeds) {
+    const sim = (await simulate(makeNetwork({ ...spec, seed }), { phi, method: "rk4", dt: 0.05, trials: 8, duration, burnIn: 100, lags: 0, seed, backend: be })).results;
+    expect(sim.nonStationary).toBe(false);
+    values.push(sim.prPhi!);
+    errors.push(sim.prPhiError!);
+  }
+  const n = values.length, mean = values.reduce((a, b) => a + b, 0) / n;
+  // one network: its jackknife error; several: the standard error of the mean over networks (their spread
+  // includes each run's noise and the network-to-network variation, large near a collective instability)
+  const se = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1) / n) : errors[0];
+  const structure = structureOf({ ...spec, seed: seeds[0] });
   const th = structure
-    ? (await structuredTheory(be, structure, { phi, seed: spec.seed })).results
-    : { prPhi: theory(spec.g, { phi, effectiveRank: net.summary.effectiveRank }).results.prPhi!, prPhiSe: 0 };
-  const err = Math.hypot(sim.prPhiError!, th.prPhiSe);
-  const z = (sim.prPhi! - th.prPhi) / err;
-  rows.push(`| ${label} | ${sim.prPhi!.toFixed(4)} ± ${sim.prPhiError!.toFixed(4)} | ${th.prPhi.toFixed(4)} ± ${th.prPhiSe.toFixed(4)} | ${(100 * (sim.prPhi! / th.prPhi - 1)).toFixed(1)} % | ${z.toFixed(1)} |`);
+    ? (await structuredTheory(be, structure, { phi, seed: seeds[0] })).results
+    : { prPhi: theory(spec.g, { phi, effectiveRank: makeNetwork({ ...spec, seed: seeds[0] }).summary.effectiveRank }).results.prPhi!, prPhiSe: 0 };
+  const err = Math.hypot(se, th.prPhiSe);
+  const z = (mean - th.prPhi) / err;
+  rows.push(`| ${label} | ${values.map((v) => v.toFixed(4)).join(", ")} | ${mean.toFixed(4)} ± ${se.toFixed(4)} | ${th.prPhi.toFixed(4)} ± ${th.prPhiSe.toFixed(4)} | ${(100 * (mean / th.prPhi - 1)).toFixed(1)} % | ${z.toFixed(1)} |`);
   console.log(rows.at(-1));
-  expect(sim.nonStationary).toBe(false);
   expect(Math.abs(z), label).toBeLessThan(3);
 }
 
 describe.skipIf(!RUN)("the sampling single-site theory vs N = 2000 simulations (STRAND_SCIENCE=1)", () => {
   it.each([2, 3, 4].flatMap((g) => [0.2, 0.4, 0.6].map((rho) => [g, rho])))("partial symmetry g = %s, rho = %s", { timeout: 3600_000 }, async (g, rho) => {
-    await compare(`symmetry g ${g} rho ${rho}`, { coupling: "iid", n: 2000, g, symmetry: rho, seed: 11 }, "tanh", 1000);
+    await compare(`symmetry g ${g} rho ${rho}`, { coupling: "iid", n: 2000, g, symmetry: rho, seed: 11 }, "tanh", 1000, [11]);
   });
 
   it.each([-0.6, -0.3, 0, 0.3, 0.6])("overlaps gamma_rho = %s", { timeout: 3600_000 }, async (gamma) => {
-    await compare(`overlaps gamma ${gamma}`, { coupling: "rmm", n: 2000, g: 6, alpha: 1, prD: 0.8, overlap: gamma ? { gamma } : undefined, seed: 21 }, "erf", 500);
+    // three networks: near the collective instability (gamma_rho = 0.6: U(0, 0) ~ 0.9) single N = 2000
+    // networks scatter by tens of percent (docs/VALIDATION.md)
+    await compare(`overlaps gamma ${gamma}`, { coupling: "rmm", n: 2000, g: 6, alpha: 1, prD: 0.8, overlap: gamma ? { gamma } : undefined, seed: 21 }, "erf", 500, [21, 22, 23]);
   });
 
   it("puts the maximum of PR^phi(gamma_rho) at a slightly negative gamma_rho (PRX Fig. 7)", { timeout: 3600_000 }, async () => {
@@ -64,6 +75,6 @@ describe.skipIf(!RUN)("the sampling single-site theory vs N = 2000 simulations (
   });
 
   it("prints the table", () => {
-    console.log(["| point | simulation PR^phi | theory PR^phi | difference | z |", "|---|---|---|---|---|", ...rows].join("\n"));
+    console.log(["| point | per network | simulation PR^phi | theory PR^phi | difference | z |", "|---|---|---|---|---|---|", ...rows].join("\n"));
   });
 });
