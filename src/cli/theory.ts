@@ -31,8 +31,8 @@ self-coupling, THEORY §3.5), seeded by --seed:
   --backend B         auto | wasm | js                                      (default: auto)
   --threads T         worker threads for the paths; same numbers for any T   (default: the number of cores)
   The defaults take about a minute on 2 cores (wasm; longer for slow dynamics, where the lag grid grows
-  up to 32768 points). PR^phi comes with its standard error (5 batch means of the 20 averaged iterations):
-  with the defaults 0.1-0.5 % for weak structure (|gamma_rho| <= 0.3), 2-4 % for strong structure
+  up to 32768 points). PR^phi comes with its standard error (delete-one-batch jackknife, 5 batches of the
+  20 averaged iterations): with the defaults 0.1-0.5 % for weak structure (|gamma_rho| <= 0.3), 2-4 % for strong structure
   (rho = 0.6, |gamma_rho| = 0.6); it falls like 1/sqrt(paths x iterations). The uncoupled site driven by
   the same noise is subtracted and its exact Gaussian statistics added (a control variate), so rho = 0 /
   gamma_rho = 0 reproduce the i.i.d. / RMM numbers to 2e-3 (the lag window). PR^x is
@@ -138,7 +138,7 @@ async function structuredCommand(
     `  Psi^phi(tau,0)/(0) ${[0, 1, 2, 3, 4, 5].map((t) => `${t}: ${R.collective.psiPhiNormalized[t * 10].toFixed(3)}`).join("  ")}`,
     `  PC timescales      1/e time of C^phi ${f(R.timescales.cPhi, 4)}, of Psi^phi(tau,0) (leading PCs) ${f(R.timescales.psiPhi, 4)}`,
     `  sampler            ${r.params.sampler.paths} paths x ${r.params.sampler.iterations} iterations (last ${r.params.sampler.average} averaged), ${be.name}, ${threads} thread${threads > 1 ? "s" : ""}, seed ${r.params.sampler.seed}, ${R.sampler.seconds.toFixed(1)} s; ` +
-      `batch PRs ${R.sampler.batchPrPhi.map((v) => f(v, 4)).join(" ")}${R.sampler.converged ? "" : " — WARNING: the batches drift, run more iterations"}`,
+      `batch pseudo-values ${R.sampler.batchPrPhi.map((v) => f(v, 4)).join(" ")}${R.sampler.converged ? "" : " — WARNING: the batches drift, run more iterations"}`,
   ];
   (values.json === "-" ? console.error : console.log)(lines.join("\n"));
   if (values.json !== undefined) {

@@ -324,9 +324,8 @@ export async function sampleSingleSite(
       const a = it - (iterations - average);
       if (a >= 0) {
         addScaled(mean, cur, 1 / average);
-        const b = Math.min(BATCHES - 1, Math.floor((a * BATCHES) / average));
-        const nb = Math.floor(((b + 1) * average) / BATCHES) - Math.floor((b * average) / BATCHES);
-        addScaled(batches[b], cur, 1 / nb);
+        const b = batchOf(a, average);
+        addScaled(batches[b], cur, 1 / batchSizes(average)[b]);
         cPhi0Samples += phi2 / dphiCount / average;
         cX0Samples += x2 / dphiCount / average;
       }
@@ -388,6 +387,17 @@ function decayTime(c: Float64Array, dt: number): number | null {
   const level = c[0] / Math.E;
   for (let j = 1; j < c.length; j++) if (c[j] <= level) return (j - 1 + (c[j - 1] - level) / (c[j - 1] - c[j])) * dt;
   return null;
+}
+
+/** averaged iteration a (0 .. average-1) belongs to batch floor(a B / average) */
+function batchOf(a: number, average: number): number {
+  return Math.min(BATCHES - 1, Math.floor((a * BATCHES) / average));
+}
+/** how many of `average` averaged iterations each of the BATCHES batches holds */
+export function batchSizes(average: number): number[] {
+  const n = new Array<number>(BATCHES).fill(0);
+  for (let a = 0; a < average; a++) n[batchOf(a, average)]++;
+  return n;
 }
 
 const hannCache = new Map<number, Float64Array>();

@@ -35,9 +35,9 @@ describe("the sampling single site", () => {
   });
 
   it("agrees with the i.i.d. theory within its own standard error when the control variate is off", async () => {
-    // The raw Monte-Carlo estimate: its se comes from 5 batch means of the averaged iterations, so
-    // (PR - exact) / se follows a t distribution with 4 degrees of freedom: |t| < 4.6 holds with 99 %.
-    // (The batch PRs are nonlinear in the averaged C, S: their small bias is inside that.)
+    // The raw Monte-Carlo estimate: its se is the delete-one-batch jackknife over 5 batches of the averaged
+    // iterations, so (PR - exact) / se follows (approximately) a t distribution with 4 degrees of freedom:
+    // |t| < 4.6 holds with 99 %.
     const r = (await structuredTheory(be, { kind: "symmetry", g: 3, rho: 0 }, { paths: 16, iterations: 10, seed: 4, controlVariate: false })).results;
     const exact = theory(3).results.prPhi!;
     expect(r.prPhiSe).toBeGreaterThan(0);
