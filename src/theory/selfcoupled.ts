@@ -22,7 +22,14 @@
  *                                                  linear in eta)
  *
  * and update C, S <- (1 - beta) old + beta estimate (beta = 0.8, as the paper). The answer is the mean of the
- * last `average` iterates; their batch means give the statistical error (structured.ts).
+ * last `average` iterates; 5 batch means of them give the statistical error (a jackknife, structured.ts).
+ *
+ * Variance reduction (control variate): the uncoupled site driven by the same eta is integrated too; its
+ * estimates are subtracted and its exact Gaussian statistics (C^x = Q / (1 + w^2), C^phi = F(C^x), <phi'>,
+ * dmft.ts) added. Both added terms have the same mean, so nothing is biased; what is left is the noise of the
+ * self-coupling's effect alone (at rho = 0 the estimate is exact). Lag windows: S^phi(tau) is causal and
+ * C^phi(tau) decays, so beyond 8 1/e times of C^phi both are noise and are cut (C with a cosine taper).
+ * The grid period must hold 25 such times (GridTooShortError otherwise; structured.ts then doubles it).
  *
  * Kernel in time: S^phi(tau) jumps at tau = 0 from 0 to <phi'> (dx(0+)/dI = 1), which an inverse FFT of a
  * sampled S(w) would blur (Gibbs). So the jump part is split off analytically: R(w) = c/(1 + i w) + rest(w)
