@@ -12,7 +12,7 @@ import { structuredTheory } from "../../src/theory/structured.ts";
 describe("the sampler on worker threads", () => {
   it("gives results identical to the single-threaded run", async () => {
     const be = await createWasmBackend();
-    const opts = { paths: 12, iterations: 5, seed: 2 }; // 2 chunks: 8 + 4 paths
+    const opts = { phi: "erf" as const, paths: 12, iterations: 5, seed: 2 }; // 2 chunks: 8 + 4 paths
     const a = (await structuredTheory(be, { kind: "symmetry", g: 3, rho: 0.2 }, opts)).results;
     const pool = await samplerPool(2);
     try {
