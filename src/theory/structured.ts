@@ -182,7 +182,6 @@ interface Psi {
   /** Psi(0, 0) and the row sums over w2 (for Psi(tau, 0)), on the active frequencies */
   psi00: number;
   rows: Float64Array;
-  rowsIm: Float64Array;
   active: Int32Array;
   c0: number;
 }
@@ -283,7 +282,7 @@ function psiOf(be: Backend, st: Structure, s: SamplerState, M: number, dt: numbe
     }
   }
   // mirror the rows to all active frequencies; Psi(0, 0) and the row sums (1/(M dt)) sum over w2
-  const rows = new Float64Array(n), rowsIm = new Float64Array(n);
+  const rows = new Float64Array(n);
   const rowOf = new Map<number, number>();
   for (let h = 0; h < nh; h++) rowOf.set(active[half[h]], rowsHalf[h]);
   let psi00 = 0;
@@ -294,17 +293,17 @@ function psiOf(be: Backend, st: Structure, s: SamplerState, M: number, dt: numbe
     rows[i] = row / (M * dt);
     psi00 += row * meas;
   }
-  return { psi00, rows, rowsIm, active, c0 };
+  return { psi00, rows, active, c0 };
 }
 
-/** Psi(tau_l, 0) = (1/(M dt)) sum_{w1} e^{i w1 tau_l} row(w1), l = 0 .. lags */
+/** Psi(tau_l, 0) = (1/(M dt)) sum_{w1} e^{i w1 tau_l} row(w1), l = 0 .. lags (row real and even: a cosine sum) */
 function collectiveOf(p: Psi, M: number, dt: number, lags: number): Float64Array {
   const out = new Float64Array(lags + 1);
   for (let l = 0; l <= lags; l++) {
     let s = 0;
     for (let i = 0; i < p.active.length; i++) {
       const w = freqOf(p.active[i], M, dt);
-      s += p.rows[i] * Math.cos(w * l * dt) - p.rowsIm[i] * Math.sin(w * l * dt);
+      s += p.rows[i] * Math.cos(w * l * dt); // rows are real and even in w1
     }
     out[l] = s / (M * dt);
   }

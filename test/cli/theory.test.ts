@@ -66,7 +66,7 @@ describe("strand theory", () => {
   });
 
   it("solves partial symmetry by the sampling single site, with the sampler's error and parameters in the JSON", () => {
-    const r = strand("theory", "--coupling", "iid", "--g", "3", "--symmetry", "0.2", "--paths", "8", "--iterations", "10", "--seed", "5", "--json", "-");
+    const r = strand("theory", "--coupling", "iid", "--g", "3", "--symmetry", "0.2", "--phi", "erf", "--paths", "8", "--iterations", "10", "--seed", "5", "--json", "-");
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/sampling single site/);
     const doc = JSON.parse(r.stdout);
