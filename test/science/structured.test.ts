@@ -1,11 +1,12 @@
 /**
  * Long scientific check of the sampling single-site theory (issue: reciprocal structure; not part of
- * `npm test`; `npm run test:science`, ~4 h on one core): the N -> infinity predictions of
+ * `npm test`; `npm run test:science`, ~7 h on one core): the N -> infinity predictions of
  * src/theory/structured.ts against `simulate` on N = 2000 networks, exactly as `strand simulate` / `strand
  * theory` run them with their defaults (docs/VALIDATION.md has the numbers):
  *
  *  - partial symmetry, tanh: g in {2, 3, 4} x rho in {0.2, 0.4, 0.6}; RK4, dt 0.05, 8 trials x 1000 time units
- *    after 100 of burn-in, seed 11 (the slow dynamics at strong symmetry need the long runs);
+ *    after 100 of burn-in (the slow dynamics at strong symmetry need the long runs), three networks each
+ *    (seeds 11, 12, 13);
  *  - diagonal overlaps, erf, alpha = 1, PR^D = 0.8, g_eff = 6: gamma_rho in {-0.6, -0.3, 0, 0.3, 0.6}; 8 trials
  *    x 500 time units, three networks each (seeds 21, 22, 23); and the theory's curve over gamma_rho in steps of 0.15, whose maximum must sit at
  *    a slightly negative gamma_rho (PRX Fig. 7).
@@ -51,7 +52,8 @@ async function compare(label: string, spec: NetworkSpec, phi: "tanh" | "erf", du
 
 describe.skipIf(!RUN)("the sampling single-site theory vs N = 2000 simulations (STRAND_SCIENCE=1)", () => {
   it.each([2, 3, 4].flatMap((g) => [0.2, 0.4, 0.6].map((rho) => [g, rho])))("partial symmetry g = %s, rho = %s", { timeout: 3600_000 }, async (g, rho) => {
-    await compare(`symmetry g ${g} rho ${rho}`, { coupling: "iid", n: 2000, g, symmetry: rho, seed: 11 }, "tanh", 1000, [11]);
+    // three networks: single N = 2000 networks scatter by ~10 % (docs/VALIDATION.md: g 3, rho 0.2, seeds 11, 12)
+    await compare(`symmetry g ${g} rho ${rho}`, { coupling: "iid", n: 2000, g, symmetry: rho, seed: 11 }, "tanh", 1000, [11, 12, 13]);
   });
 
   it.each([-0.6, -0.3, 0, 0.3, 0.6])("overlaps gamma_rho = %s", { timeout: 3600_000 }, async (gamma) => {
