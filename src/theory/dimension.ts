@@ -16,7 +16,7 @@
  * Numerics: C(w_k) = dt Re FFT of the two-sided even lag array on M points (§4.2), measure 1/(M dt); the
  * double sums run over the M^2 grid (M = 4096: 1.7e7 terms, well under a second).
  */
-import { fft } from "./fft.ts";
+import { evenSpectrum as spectrum, fft } from "./fft.ts";
 import type { DmftSolution } from "./dmft.ts";
 
 export interface DimensionTheory {
@@ -33,13 +33,6 @@ export interface DimensionTheory {
   diagonal: { tau: Float64Array; psiPhi: Float64Array; psiPhiNormalized: Float64Array };
 }
 
-function spectrum(c: Float64Array, M: number, dt: number): Float64Array {
-  const re = new Float64Array(M), im = new Float64Array(M);
-  const half = M / 2;
-  for (let k = 0; k < M; k++) re[k] = c[Math.min(k, M - k, half)];
-  fft(re, im);
-  return re.map((v) => v * dt);
-}
 
 function activeFrequencies(Cp: Float64Array, Cx: Float64Array, rel: number): Int32Array {
   let mp = 0, mx = 0;

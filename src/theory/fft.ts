@@ -43,3 +43,19 @@ export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
     im[k] = out[2 * k + 1];
   }
 }
+
+/** C(w_k) = dt Re FFT of the even periodic extension of lags c[0 .. M/2] (the PRX convention on an M-point
+ *  grid of step dt, THEORY §4.2). */
+export function evenSpectrum(c: ArrayLike<number>, M: number, dt: number): Float64Array {
+  const re = new Float64Array(M), im = new Float64Array(M);
+  for (let k = 0; k < M; k++) re[k] = c[Math.min(k, M - k)];
+  fft(re, im);
+  return re.map((v) => v * dt);
+}
+
+/** f(tau_j) = (1 / (M dt)) sum_k f(w_k) e^{i w_k tau_j}, j = 0 .. M-1: the inverse of the above (real part). */
+export function lagsOfSpectrum(re: Float64Array, im: Float64Array, dt: number): Float64Array {
+  const r = Float64Array.from(re), i = Float64Array.from(im);
+  fft(r, i, true);
+  return r.map((v) => v / dt);
+}

@@ -45,7 +45,8 @@ import { ConvergenceError } from "../errors.ts";
 import type { Backend, PhiKind } from "../backend/types.ts";
 import { seedState } from "../backend/rng.ts";
 import { dphiScalar } from "../backend/special.ts";
-import { fft, fftInterleaved } from "./fft.ts";
+import { evenSpectrum, fft, fftInterleaved, lagsOfSpectrum } from "./fft.ts";
+import { decayTime } from "./timescales.ts";
 
 /** What the reciprocal structure does to the single site, given S^phi(w) on the frequency grid. */
 export interface SelfCouplingModel {
@@ -118,8 +119,6 @@ export interface ChunkResult {
   dphiSum: number;
   dphiSumU: number;
   count: number;
-  phi2: number;
-  x2: number;
 }
 export type ChunkExecutor = (tasks: ChunkTask[]) => Promise<ChunkResult[]>;
 
@@ -143,28 +142,11 @@ export interface SamplerResult {
   /** per iteration: relative L2 change of C^phi(w) and of S^phi(w) (estimate vs previous), and the
    *  estimate's 1/e time of C^phi and S^phi(w = 0) (their trends show whether the iteration has settled) */
   residuals: { cPhi: number[]; s: number[]; decay: number[]; s0: number[] };
-  /** time-domain second moments over all sampled points of the averaged iterations */
-  cPhi0Samples: number;
-  cX0Samples: number;
   params: Required<Omit<SamplerOptions, "seed" | "executor">> & { seed: number; kernelTau: number; steps: number };
   seconds: number;
 }
 
 const BATCHES = 5;
-
-function spectrumOfLag(c: Float64Array, M: number, dt: number): Float64Array {
-  const re = new Float64Array(M), im = new Float64Array(M);
-  for (let k = 0; k < M; k++) re[k] = c[Math.min(k, M - k)];
-  fft(re, im);
-  return re.map((v) => v * dt);
-}
-
-/** f(tau_j) = (1 / (M dt)) sum_k f(w_k) e^{i w_k tau_j}, j = 0 .. M-1 (complex input, real part returned) */
-function lagOfSpectrum(re: Float64Array, im: Float64Array, dt: number): Float64Array {
-  const r = Float64Array.from(re), i = Float64Array.from(im);
-  fft(r, i, true);
-  return r.map((v) => v / dt);
-}
 
 export function freqOf(k: number, M: number, dt: number): number {
   return ((k <= M / 2 ? k : k - M) * 2 * Math.PI) / (M * dt);
@@ -173,7 +155,7 @@ export function freqOf(k: number, M: number, dt: number): number {
 /** The Gaussian (uncoupled) site's state: C^phi(w) from its lags (0 .. M/2), S^phi = <phi'>/(1 + i w). */
 function gaussianState(cPhiLag: Float64Array, meanPhiPrime: number, M: number, dt: number): SamplerState {
   const st = zeroState(M);
-  st.cPhiW.set(spectrumOfLag(cPhiLag, M, dt));
+  st.cPhiW.set(evenSpectrum(cPhiLag, M, dt));
   st.meanPhiPrime = meanPhiPrime;
   for (let k = 0; k < M; k++) {
     const w = freqOf(k, M, dt), d = 1 + w * w;
@@ -218,6 +200,7 @@ export async function sampleSingleSite(
   let nEta = M * sub; // the circulant must hold Q(tau) for |tau| < M dt / 2
   while (nEta < steps + 1) nEta *= 2;
 
+  const tauGrid = Float64Array.from({ length: half + 1 }, (_, j) => j * dt);
   // current C^phi(w), S(w)
   const cur = gaussianState(init.cPhi, init.meanPhiPrime, M, dt);
 
@@ -229,117 +212,111 @@ export async function sampleSingleSite(
   const residuals = { cPhi: [] as number[], s: [] as number[], decay: [] as number[], s0: [] as number[] };
   const mean = zeroState(M);
   const batches = Array.from({ length: BATCHES }, () => zeroState(M));
-  let cPhi0Samples = 0, cX0Samples = 0, kernelTau = 0;
-  {
-    for (let it = 0; it < iterations; it++) {
-      const why = model.breakdown(cur.sRe, cur.sIm);
-      if (why) throw new ConvergenceError(why, { iteration: it });
-      model.apply(cur.sRe, cur.sIm, cur.cPhiW, qW, rRe, rIm);
+  let kernelTau = 0;
+  for (let it = 0; it < iterations; it++) {
+    const why = model.breakdown(cur.sRe, cur.sIm);
+    if (why) throw new ConvergenceError(why, { iteration: it });
+    model.apply(cur.sRe, cur.sIm, cur.cPhiW, qW, rRe, rIm);
 
-      // noise: circulant-embedding amplitudes of Q
-      const amp = circulantAmplitudes(qW, M, sub, dt, nEta);
+    // noise: circulant-embedding amplitudes of Q
+    const amp = circulantAmplitudes(qW, M, sub, dt, nEta);
 
-      // causal kernel: c e^{-tau} + rest(tau); rest from the spectrum with the jump's part removed
-      const c1 = model.jumpFactor * cur.meanPhiPrime;
-      const restRe = new Float64Array(M), restIm = new Float64Array(M);
-      for (let k = 0; k < M; k++) {
-        const w = freqOf(k, M, dt), d = 1 + w * w;
-        restRe[k] = rRe[k] - c1 / d;
-        restIm[k] = rIm[k] + (c1 * w) / d;
-      }
-      const rest = lagOfSpectrum(restRe, restIm, dt);
-      const rTau = (tau: number) => {
-        const j = tau / dt, j0 = Math.floor(j), f = j - j0;
-        return c1 * Math.exp(-tau) + (1 - f) * rest[j0] + f * rest[j0 + 1];
-      };
-      // kernel length: until |R| < 1e-6 max |R| for good (at most half the grid period)
-      let rMax = 0, jEnd = 0;
-      const rGrid = Float64Array.from({ length: half }, (_, j) => rTau(j * dt));
-      for (const v of rGrid) rMax = Math.max(rMax, Math.abs(v));
-      for (let j = half - 1; j >= 0; j--) if (Math.abs(rGrid[j]) > 1e-6 * rMax) { jEnd = j + 1; break; }
-      const klen = rMax > 0 ? Math.min(jEnd * sub + 1, (half - 1) * sub) : 1;
-      kernelTau = (klen - 1) * h;
-      const w = new Float64Array(klen);
-      for (let k = 0; k < klen; k++) w[k] = h * rTau(k * h);
-      w[0] = 0.5 * w[0] + model.rInst;
+    // causal kernel: c e^{-tau} + rest(tau); rest from the spectrum with the jump's part removed
+    const c1 = model.jumpFactor * cur.meanPhiPrime;
+    const restRe = new Float64Array(M), restIm = new Float64Array(M);
+    for (let k = 0; k < M; k++) {
+      const w = freqOf(k, M, dt), d = 1 + w * w;
+      restRe[k] = rRe[k] - c1 / d;
+      restIm[k] = rIm[k] + (c1 * w) / d;
+    }
+    const rest = lagsOfSpectrum(restRe, restIm, dt);
+    const rTau = (tau: number) => {
+      const j = tau / dt, j0 = Math.floor(j), f = j - j0;
+      return c1 * Math.exp(-tau) + (1 - f) * rest[j0] + f * rest[j0 + 1];
+    };
+    // kernel length: until |R| < 1e-6 max |R| for good (at most half the grid period)
+    let rMax = 0, jEnd = 0;
+    const rGrid = Float64Array.from({ length: half }, (_, j) => rTau(j * dt));
+    for (const v of rGrid) rMax = Math.max(rMax, Math.abs(v));
+    for (let j = half - 1; j >= 0; j--) if (Math.abs(rGrid[j]) > 1e-6 * rMax) { jEnd = j + 1; break; }
+    const klen = rMax > 0 ? Math.min(jEnd * sub + 1, (half - 1) * sub) : 1;
+    kernelTau = (klen - 1) * h;
+    const w = new Float64Array(klen);
+    for (let k = 0; k < klen; k++) w[k] = h * rTau(k * h);
+    w[0] = 0.5 * w[0] + model.rInst;
 
-      // the control variate's exact answer: the uncoupled (Gaussian) site under the same noise Q
-      let exactU: SamplerState | null = null;
-      if (cv) {
-        const cX = Float64Array.from(qW, (q, k) => Math.max(0, q) / (1 + freqOf(k, M, dt) ** 2));
-        const gs = gaussian(lagOfSpectrum(cX, new Float64Array(M), dt).subarray(0, half + 1));
-        exactU = gaussianState(gs.cPhi, gs.meanPhiPrime, M, dt);
-        exactU.cXW.set(cX);
-      }
+    // the control variate's exact answer: the uncoupled (Gaussian) site under the same noise Q
+    let exactU: SamplerState | null = null;
+    if (cv) {
+      const cX = Float64Array.from(qW, (q, k) => Math.max(0, q) / (1 + freqOf(k, M, dt) ** 2));
+      const gs = gaussian(lagsOfSpectrum(cX, new Float64Array(M), dt).subarray(0, half + 1));
+      exactU = gaussianState(gs.cPhi, gs.meanPhiPrime, M, dt);
+      exactU.cXW.set(cX);
+    }
 
-      // sample, integrate, estimate: chunks of CHUNK paths, each with its own random stream (so the numbers do
-      // not depend on how many threads run the chunks)
-      const tasks: ChunkTask[] = [];
-      for (let c = 0; c * CHUNK < P; c++) {
-        tasks.push({ kind, paths: Math.min(CHUNK, P - c * CHUNK), steps, klen, h, w, amp, burnSteps, sub, obs, M, nseg, cv, seed, stream: 16 + it * 4096 + c, iteration: it });
-      }
-      const parts = await run(tasks);
-      const accC = welchAcc(M), accU = cv ? welchAcc(M) : null;
-      let dphiSum = 0, dphiSumU = 0, dphiCount = 0, phi2 = 0, x2 = 0;
-      for (const r of parts) {
-        addAcc(accC, r.accC);
-        if (accU && r.accU) addAcc(accU, r.accU);
-        dphiSum += r.dphiSum;
-        dphiSumU += r.dphiSumU;
-        dphiCount += r.count;
-        phi2 += r.phi2;
-        x2 += r.x2;
-      }
-      const norm = dt / (winSq * P * nseg);
-      const est = estimate(accC, accC.ee, norm, dphiSum / dphiCount, rRe, rIm, model.rInst, M, dt);
-      if (accU && exactU) {
-        // control variate: coupled - reference (same noise) + the reference's exact statistics
-        const u = estimate(accU, accC.ee, norm, dphiSumU / dphiCount, new Float64Array(M), new Float64Array(M), 0, M, dt);
-        addScaled(est, u, -1);
-        addScaled(est, exactU, 1);
-      }
-      // stationarity: C^phi(tau) must have decayed within half the grid period
-      const cLag = lagOfSpectrum(est.cPhiW, new Float64Array(M), dt);
-      // Lag windows (noise reduction by what is known of the exact functions, not smoothing by choice):
-      // S^phi(tau) is causal and decays, C^phi(tau) decays; beyond tauCut both are noise. S: its jump part
-      // <phi'>/(1 + i w) is exact, the continuous rest is kept on [0, tauCut]; C: kept on |tau| <= tauCut with
-      // a cosine taper over the last half (a sharp cut could make the spectrum negative).
-      // the window follows the correlation time: 8 1/e times of C^phi (at least 40), unless given
-      const te = decayTime(cLag.subarray(0, half + 1), dt);
-      if (te === null || te > (M * dt) / GRID_PER_DECAY) {
-        throw new GridTooShortError(`the single site's correlation time (${te === null ? "no decay" : te.toFixed(1)}) is too long for the lag grid of ${M} x ${dt} (at most ${((M * dt) / GRID_PER_DECAY).toFixed(1)})`, te ?? Infinity);
-      }
-      if (opts.tauCut === undefined) tauCut = Math.min(tauCutMax, Math.max(40, 8 * te));
-      lagWindow(est, cLag, M, dt, tauCut);
-      let tailMax = 0;
-      for (let j = Math.floor(0.4 * M); j <= half; j++) tailMax = Math.max(tailMax, Math.abs(cLag[j]));
-      if (tailMax > 0.05 * cLag[0]) {
-        throw new ConvergenceError(`C^phi(tau) does not decay (|C^phi| = ${(tailMax / cLag[0]).toFixed(2)} C^phi(0) at tau >= ${(0.4 * M * dt).toFixed(0)}): the single site is not stationary (a condensed mode or a glassy state)`, { iteration: it });
-      }
-      residuals.cPhi.push(relChange(est.cPhiW, cur.cPhiW));
-      residuals.s.push(relChange2(est.sRe, est.sIm, cur.sRe, cur.sIm));
-      residuals.decay.push(te);
-      residuals.s0.push(est.sRe[0]);
-      // damped update
-      for (let k = 0; k < M; k++) {
-        cur.cPhiW[k] = (1 - beta) * cur.cPhiW[k] + beta * est.cPhiW[k];
-        cur.sRe[k] = (1 - beta) * cur.sRe[k] + beta * est.sRe[k];
-        cur.sIm[k] = (1 - beta) * cur.sIm[k] + beta * est.sIm[k];
-        cur.cXW[k] = it === 0 ? est.cXW[k] : (1 - beta) * cur.cXW[k] + beta * est.cXW[k];
-      }
-      cur.meanPhiPrime = (1 - beta) * cur.meanPhiPrime + beta * est.meanPhiPrime;
-      const a = it - (iterations - average);
-      if (a >= 0) {
-        addScaled(mean, cur, 1 / average);
-        const b = batchOf(a, average);
-        addScaled(batches[b], cur, 1 / batchSizes(average)[b]);
-        cPhi0Samples += phi2 / dphiCount / average;
-        cX0Samples += x2 / dphiCount / average;
-      }
+    // sample, integrate, estimate: chunks of CHUNK paths, each with its own random stream (so the numbers do
+    // not depend on how many threads run the chunks)
+    const tasks: ChunkTask[] = [];
+    for (let c = 0; c * CHUNK < P; c++) {
+      tasks.push({ kind, paths: Math.min(CHUNK, P - c * CHUNK), steps, klen, h, w, amp, burnSteps, sub, obs, M, nseg, cv, seed, stream: 16 + it * 4096 + c, iteration: it });
+    }
+    const parts = await run(tasks);
+    const accC = welchAcc(M), accU = cv ? welchAcc(M) : null;
+    let dphiSum = 0, dphiSumU = 0, dphiCount = 0;
+    for (const r of parts) {
+      addAcc(accC, r.accC);
+      if (accU && r.accU) addAcc(accU, r.accU);
+      dphiSum += r.dphiSum;
+      dphiSumU += r.dphiSumU;
+      dphiCount += r.count;
+    }
+    const norm = dt / (winSq * P * nseg);
+    const est = estimate(accC, accC.ee, norm, dphiSum / dphiCount, rRe, rIm, model.rInst, M, dt);
+    if (accU && exactU) {
+      // control variate: coupled - reference (same noise) + the reference's exact statistics
+      const u = estimate(accU, accC.ee, norm, dphiSumU / dphiCount, new Float64Array(M), new Float64Array(M), 0, M, dt);
+      addScaled(est, u, -1);
+      addScaled(est, exactU, 1);
+    }
+    // stationarity: C^phi(tau) must have decayed within half the grid period
+    const cLag = lagsOfSpectrum(est.cPhiW, new Float64Array(M), dt);
+    // Lag windows (noise reduction by what is known of the exact functions, not smoothing by choice):
+    // S^phi(tau) is causal and decays, C^phi(tau) decays; beyond tauCut both are noise. S: its jump part
+    // <phi'>/(1 + i w) is exact, the continuous rest is kept on [0, tauCut]; C: kept on |tau| <= tauCut with
+    // a cosine taper over the last half (a sharp cut could make the spectrum negative).
+    // the window follows the correlation time: 8 1/e times of C^phi (at least 40), unless given
+    const te = decayTime(tauGrid, cLag.subarray(0, half + 1));
+    if (te === null || te > (M * dt) / GRID_PER_DECAY) {
+      throw new GridTooShortError(`the single site's correlation time (${te === null ? "no decay" : te.toFixed(1)}) is too long for the lag grid of ${M} x ${dt} (at most ${((M * dt) / GRID_PER_DECAY).toFixed(1)})`, te ?? Infinity);
+    }
+    if (opts.tauCut === undefined) tauCut = Math.min(tauCutMax, Math.max(40, 8 * te));
+    lagWindow(est, cLag, M, dt, tauCut);
+    let tailMax = 0;
+    for (let j = Math.floor(0.4 * M); j <= half; j++) tailMax = Math.max(tailMax, Math.abs(cLag[j]));
+    if (tailMax > 0.05 * cLag[0]) {
+      throw new ConvergenceError(`C^phi(tau) does not decay (|C^phi| = ${(tailMax / cLag[0]).toFixed(2)} C^phi(0) at tau >= ${(0.4 * M * dt).toFixed(0)}): the single site is not stationary (a condensed mode or a glassy state)`, { iteration: it });
+    }
+    residuals.cPhi.push(relChange(est.cPhiW, cur.cPhiW));
+    residuals.s.push(relChange2(est.sRe, est.sIm, cur.sRe, cur.sIm));
+    residuals.decay.push(te);
+    residuals.s0.push(est.sRe[0]);
+    // damped update
+    for (let k = 0; k < M; k++) {
+      cur.cPhiW[k] = (1 - beta) * cur.cPhiW[k] + beta * est.cPhiW[k];
+      cur.sRe[k] = (1 - beta) * cur.sRe[k] + beta * est.sRe[k];
+      cur.sIm[k] = (1 - beta) * cur.sIm[k] + beta * est.sIm[k];
+      cur.cXW[k] = it === 0 ? est.cXW[k] : (1 - beta) * cur.cXW[k] + beta * est.cXW[k];
+    }
+    cur.meanPhiPrime = (1 - beta) * cur.meanPhiPrime + beta * est.meanPhiPrime;
+    const a = it - (iterations - average);
+    if (a >= 0) {
+      addScaled(mean, cur, 1 / average);
+      const b = batchOf(a, average);
+      addScaled(batches[b], cur, 1 / batchSizes(average)[b]);
     }
   }
   return {
-    mean, batches: average >= BATCHES ? batches : [], residuals, cPhi0Samples, cX0Samples,
+    mean, batches: average >= BATCHES ? batches : [], residuals,
     params: { paths: P, iterations, average, h, dt, points: M, segments: nseg, burn, beta, seed, controlVariate: cv, tauCut, kernelTau, steps },
     seconds: (performance.now() - t0) / 1000,
   };
@@ -389,12 +366,6 @@ export class GridTooShortError extends ConvergenceError {
   }
 }
 
-/** first lag (units of dt) where c falls below c(0)/e, linearly interpolated; null if it never does */
-function decayTime(c: Float64Array, dt: number): number | null {
-  const level = c[0] / Math.E;
-  for (let j = 1; j < c.length; j++) if (c[j] <= level) return (j - 1 + (c[j - 1] - level) / (c[j - 1] - c[j])) * dt;
-  return null;
-}
 
 /** averaged iteration a (0 .. average-1) belongs to batch floor(a B / average) */
 function batchOf(a: number, average: number): number {
@@ -446,7 +417,7 @@ export function runChunk(be: Backend, t: ChunkTask): ChunkResult {
       xsU = be.read(bufs.xs) as Float64Array;
       phU = be.read(bufs.ph) as Float64Array;
     }
-    const out: ChunkResult = { accC: welchAcc(M), accU: t.cv ? welchAcc(M) : null, dphiSum: 0, dphiSumU: 0, count: 0, phi2: 0, x2: 0 };
+    const out: ChunkResult = { accC: welchAcc(M), accU: t.cv ? welchAcc(M) : null, dphiSum: 0, dphiSumU: 0, count: 0 };
     const phs = new Float64Array(obs), es = new Float64Array(obs), phsU = new Float64Array(obs);
     for (let i = 0; i < pc; i++) {
       for (let j = 0; j < obs; j++) {
@@ -456,8 +427,6 @@ export function runChunk(be: Backend, t: ChunkTask): ChunkResult {
         phs[j] = ph[at];
         es[j] = eta[at];
         out.dphiSum += dphiScalar(kind, x);
-        out.phi2 += phs[j] * phs[j];
-        out.x2 += x * x;
         if (phU && xsU) {
           phsU[j] = phU[at];
           out.dphiSumU += dphiScalar(kind, xsU[at]);
@@ -544,7 +513,7 @@ function lagWindow(est: SamplerState, cLag: Float64Array, M: number, dt: number,
     c[j] = v;
     if (j > 0 && j < M / 2) c[M - j] = v;
   }
-  est.cPhiW.set(spectrumOfLag(c, M, dt));
+  est.cPhiW.set(evenSpectrum(c, M, dt));
   for (let k = 0; k < M; k++) est.cPhiW[k] = Math.max(est.cPhiW[k], 0);
   const a = est.meanPhiPrime;
   const rr = new Float64Array(M), ri = new Float64Array(M);

@@ -25,9 +25,9 @@ import type { Backend } from "../backend/types.ts";
 import { PHI_KINDS } from "../backend/types.ts";
 import { gaussianPhiStats, solveDmft, type TheoryPhi } from "./dmft.ts";
 import { GRID_PER_DECAY, GridTooShortError, batchSizes, freqOf, sampleSingleSite, type SamplerOptions, type SamplerResult, type SamplerState, type SelfCouplingModel } from "./selfcoupled.ts";
-import { fft } from "./fft.ts";
+import { lagsOfSpectrum } from "./fft.ts";
 import { rmmModes, type NetworkSpec } from "../network/ensembles.ts";
-import { pcTimescales, type PcTimescales } from "./timescales.ts";
+import { decayTime, pcTimescales, type PcTimescales } from "./timescales.ts";
 
 const MAX_MODES = 128;
 const ACTIVE_REL = 1e-4;
@@ -310,11 +310,6 @@ function collectiveOf(p: Psi, M: number, dt: number, lags: number): Float64Array
   return out;
 }
 
-function lagsOf(w: Float64Array, M: number, dt: number, lags: number): number[] {
-  const re = Float64Array.from(w), im = new Float64Array(M);
-  fft(re, im, true);
-  return Array.from({ length: lags + 1 }, (_, j) => re[j] / dt);
-}
 
 /**
  * PR^phi (and C, Psi(tau, 0)) for partially symmetric couplings or diagonal mode overlaps, by the sampling
@@ -362,13 +357,12 @@ export async function structuredTheory(be: Backend, structure: Structure, opts: 
   const batchPrPhi = jack.map((v) => B * prPhi - (B - 1) * v);
   const drift = B > 1 ? (batchPrPhi[B - 1] - batchPrPhi[0]) / (prPhiSe * Math.sqrt(B) * Math.SQRT2) : 0;
   // lags reported: tau <= 40, or five 1/e times of C^phi when longer (slow dynamics at strong symmetry)
-  const cLagAll = lagsOf(r.mean.cPhiW, M, dt, M / 2);
-  let te = 0;
-  while (te < M / 2 && cLagAll[te] > cLagAll[0] / Math.E) te++;
-  const lags = opts.collectiveLags ?? Math.min(M / 2, Math.max(Math.round(40 / dt), 5 * te));
+  const cLagAll = lagsOfSpectrum(r.mean.cPhiW, new Float64Array(M), dt);
+  const te = decayTime(cLagAll.map((_, j) => j * dt).subarray(0, M / 2 + 1), cLagAll.subarray(0, M / 2 + 1)) ?? (M / 2) * dt;
+  const lags = opts.collectiveLags ?? Math.min(M / 2, Math.max(Math.round(40 / dt), Math.ceil((5 * te) / dt)));
   const coll = collectiveOf(p, M, dt, lags);
   const tau = Array.from({ length: lags + 1 }, (_, j) => j * dt);
-  const cPhi = lagsOf(r.mean.cPhiW, M, dt, lags), cX = lagsOf(r.mean.cXW, M, dt, lags);
+  const cPhi = Array.from(cLagAll.subarray(0, lags + 1)), cX = Array.from(lagsOfSpectrum(r.mean.cXW, new Float64Array(M), dt).subarray(0, lags + 1));
   const structureOut = st.kind === "symmetry" ? { kind: "symmetry", g: st.g, rho: st.rho, sigma: st.rho * st.g * st.g } : { kind: "overlaps", alpha: st.alpha, modes: st.D.length, modesUsed: Math.min(MAX_MODES, st.D.length) };
   return {
     params: { structure: structureOut, gEff: model.gEff, phi, sampler: r.params },
