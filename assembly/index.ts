@@ -20,3 +20,4 @@ export function heap_base(): usize {
 }
 export { hessenberg_f64, hqr_f64 } from "./eig";
 export { self_site_f64 } from "./selfsite";
+export { psi_sums_f64 } from "./psi";

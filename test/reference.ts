@@ -121,3 +121,27 @@ export function selfSiteRef(p: number, steps: number, klen: number, kind: "tanh"
   }
   return { xs, ph };
 }
+
+/** The dimension theory's frequency double sums (assembly/psi.ts), written from the complex form: X = (1 + i w_a)(1 + i w_b),
+ *  terms C_b |X|^2 / |X - nu|^2 etc. Returns the sums and the sums of absolute terms (for the tolerance). */
+export function psiSumsRef(m: number, a0: number, a1: number, nu: number, w: FloatArray, cp: FloatArray, cx: FloatArray, sa: FloatArray, anti0: FloatArray) {
+  const rows = new Float64Array(4 * m), rowsAbs = new Float64Array(4 * m);
+  const anti = Float64Array.from(anti0), antiAbs = Float64Array.from(anti0, Math.abs);
+  for (let a = a0; a < a1; a++) {
+    for (let b = 0; b < m; b++) {
+      const xr = 1 - w[a] * w[b], xi = w[a] + w[b]; // X = (1 + i wa)(1 + i wb)
+      const absX2 = xr * xr + xi * xi, den = (xr - nu) ** 2 + xi * xi;
+      const terms = [cp[b] * absX2 / den, cp[b] / den, cx[b] * (2 * absX2 - nu * nu) / den, cx[b] * absX2 / den];
+      terms.forEach((t, k) => {
+        rows[k * m + a] += t;
+        rowsAbs[k * m + a] += Math.abs(t);
+      });
+      const j = (a + b) % m;
+      for (const [k, t] of [[0, sa[a] * terms[0]], [1, sa[a] * terms[1]]]) {
+        anti[k * m + j] += t;
+        antiAbs[k * m + j] += Math.abs(t);
+      }
+    }
+  }
+  return { rows, rowsAbs, anti, antiAbs };
+}

@@ -283,6 +283,30 @@ export class JsBackend implements Backend {
     for (let j = 0; j < count; j++) this.rotPair(n, x, first + j, first + j + 1, C[j], S[j]);
   }
 
+  psiSums(m: number, a0: number, a1: number, nu: number, w: Buf, cp: Buf, cx: Buf, xb: Buf, sa: Buf, rows: Buf, anti: Buf): void {
+    const W = this.d(w), CP = this.d(cp), CX = this.d(cx), XB = this.d(xb), SA = this.d(sa), R = this.d(rows), A = this.d(anti);
+    for (let a = a0; a < a1; a++) {
+      const wa = W[a], xa = XB[a], s = SA[a];
+      let sp = 0, sdp = 0, sx = 0, sdx = 0;
+      for (let b = 0; b < m; b++) {
+        const re = 1 - nu - wa * W[b], im = wa + W[b];
+        const inv = 1 / (re * re + im * im);
+        const x2 = xa * XB[b], p = CP[b] * inv, q = CX[b] * inv;
+        sp += p * x2;
+        sdp += p;
+        sx += q * (2 * x2 - nu * nu);
+        sdx += q * x2;
+        const j = a + b < m ? a + b : a + b - m;
+        A[j] += s * p * x2;
+        A[m + j] += s * p;
+      }
+      R[a] = sp;
+      R[m + a] = sdp;
+      R[2 * m + a] = sx;
+      R[3 * m + a] = sdx;
+    }
+  }
+
   selfSite(p: number, steps: number, klen: number, kind: PhiKind, h: number, eta: Buf, w: Buf, xs: Buf, ph: Buf, gs: Buf): void {
     const E = this.d(eta), W = this.d(w), X = this.d(xs), P = this.d(ph), G = this.d(gs);
     const w0 = klen > 0 ? W[0] : 0;

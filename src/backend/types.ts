@@ -16,6 +16,8 @@
  *   bidiagVectors forms U^T, V^T from its reflectors; rotSeq / rotPair apply the QR stage's plane rotations.
  *   selfSite: p self-coupled single-site paths (1 + d/dt) x = eta + w * phi(x), Heun steps of h, causal
  *   convolution weights w (klen taps); eta, xs, ph: (steps + 1) x p, time-major (assembly/selfsite.ts).
+ *   psiSums: the dimension theory's frequency double sums (row sums and anti-diagonal sums of the four-point
+ *   function's integrands on an m-point periodic grid; assembly/psi.ts).
  *   eig: Householder Hessenberg reduction + Francis double-shift QR, eigenvalues only (the js backend
  *   delegates to ml-matrix's JAMA port, an independent implementation to check the kernel against).
  */
@@ -108,6 +110,11 @@ export interface Backend {
   // sampling single-site DMFT (float64)
   /** integrate p paths for `steps` Heun steps (assembly/selfsite.ts): row 0 of xs holds x_0; fills xs and ph = phi(xs); scratch gs (p) */
   selfSite(p: number, steps: number, klen: number, kind: PhiKind, h: number, eta: Buf, w: Buf, xs: Buf, ph: Buf, gs: Buf): void;
+
+  // dimension theory (float64)
+  /** the frequency double sums of assembly/psi.ts for rows a0..a1-1 of an m-point grid: rows (4 m) written,
+   *  anti (2 m) accumulated */
+  psiSums(m: number, a0: number, a1: number, nu: number, w: Buf, cp: Buf, cx: Buf, xb: Buf, sa: Buf, rows: Buf, anti: Buf): void;
 
   // random numbers
   rngCreate(state: Uint32Array): Rng;

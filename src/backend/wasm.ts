@@ -51,6 +51,7 @@ interface Exports {
   hessenberg_f64(n: number, a: number, w: number): void;
   hqr_f64(n: number, a: number, wr: number, wi: number): number;
   self_site_f64(p: number, steps: number, klen: number, kind: number, h: number, eta: number, w: number, xs: number, ph: number, gs: number): void;
+  psi_sums_f64(m: number, a0: number, a1: number, nu: number, w: number, cp: number, cx: number, xb: number, sa: number, rows: number, anti: number): void;
 }
 
 const PAGE = 65536;
@@ -280,6 +281,10 @@ export class WasmBackend implements Backend {
 
   selfSite(p: number, steps: number, klen: number, kind: PhiKind, h: number, eta: Buf, w: Buf, xs: Buf, ph: Buf, gs: Buf): void {
     this.ex.self_site_f64(p, steps, klen, kind, h, this.p(eta), this.p(w), this.p(xs), this.p(ph), this.p(gs));
+  }
+
+  psiSums(m: number, a0: number, a1: number, nu: number, w: Buf, cp: Buf, cx: Buf, xb: Buf, sa: Buf, rows: Buf, anti: Buf): void {
+    this.ex.psi_sums_f64(m, a0, a1, nu, this.p(w), this.p(cp), this.p(cx), this.p(xb), this.p(sa), this.p(rows), this.p(anti));
   }
 
   rngCreate(state: Uint32Array): Rng {

@@ -72,11 +72,11 @@ async function simulatePoints(specs: { spec: NetworkSpec; phi: "tanh" | "erf"; s
 async function fig4a(m: Mode): Promise<Figure> {
   const gs = [3, 6, 10], ers = [0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 7, 10];
   const n = m.full ? 5000 : 1000, simEr = [0.3, 1, 10];
-  const theoryRows = gs.flatMap((g) => ers.map((er) => ({ g: `g_eff = ${g}`, er, pr: theory(g, { phi: "erf", effectiveRank: er }).results.prPhi })));
+  const theoryRows = gs.flatMap((g) => ers.map((er) => ({ g: `g_eff = ${g}`, er, pr: theory(g, { backend: m.be, phi: "erf", effectiveRank: er }).results.prPhi })));
   const pts = gs.flatMap((g) => simEr.map((er) => ({ g, er })));
   const sims = await simulatePoints(pts.map((p) => ({ spec: { coupling: "rmm", n, g: p.g, effectiveRank: p.er, seed: 1 }, phi: "erf", seed: 1 })), m.full);
   const simRows = pts.map((p, k) => {
-    const th = theory(p.g, { phi: "erf", effectiveRank: p.er }).results.prPhi!;
+    const th = theory(p.g, { backend: m.be, phi: "erf", effectiveRank: p.er }).results.prPhi!;
     return { g: `g_eff = ${p.g}`, er: p.er, pr: sims[k].prPhi, lo: sims[k].prPhi! - sims[k].prPhiError!, hi: sims[k].prPhi! + sims[k].prPhiError!, theory: th, difference: sims[k].prPhi! / th - 1 };
   });
   const x = { field: "er", type: "quantitative", title: "effective rank α PR^D", scale: { type: "log" } };
@@ -135,13 +135,13 @@ async function prlFig2a(m: Mode): Promise<Figure> {
   const gs = [1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50];
   const n = m.full ? 2500 : 500;
   const theoryRows = gs.flatMap((g) => {
-    const r = theory(g).results;
+    const r = theory(g, { backend: m.be }).results;
     return [{ g, pr: r.prPhiIid, which: "PR^φ" }, { g, pr: r.prXIid, which: "PR^x" }];
   });
   const simG = [2, 3, 5, 10];
   const sims = await simulatePoints(simG.map((g) => ({ spec: { coupling: "iid", n, g, seed: 1 }, phi: "tanh", seed: 1 })), m.full);
   const simRows = simG.flatMap((g, k) => {
-    const th = theory(g).results, sim = sims[k];
+    const th = theory(g, { backend: m.be }).results, sim = sims[k];
     return [
       { g, pr: sim.prPhi, lo: sim.prPhi! - sim.prPhiError!, hi: sim.prPhi! + sim.prPhiError!, which: "PR^φ", theory: th.prPhiIid, difference: sim.prPhi! / th.prPhiIid! - 1 },
       { g, pr: sim.prX, lo: sim.prX! - sim.prXError!, hi: sim.prX! + sim.prXError!, which: "PR^x", theory: th.prXIid, difference: sim.prX! / th.prXIid! - 1 },
@@ -172,7 +172,7 @@ async function fig4b(m: Mode): Promise<Figure> {
   const gs = [3, 10, 20], ers = [0.3, 1, 10], n = m.full ? 5000 : 1000, lags = 20;
   const rows: Record<string, unknown>[] = [];
   for (const g of gs) for (const er of ers) {
-    const r = theory(g, { phi: "erf", effectiveRank: er }).results;
+    const r = theory(g, { backend: m.be, phi: "erf", effectiveRank: er }).results;
     r.collective.tau.forEach((t, k) => {
       if (t <= lags + 1e-9 && k % 2 === 0) rows.push({ panel: `g_eff = ${g}`, er: `αPR^D = ${er}`, tau: t, psi: r.collective.psiPhiNormalized[k], source: "theory" });
     });
@@ -182,7 +182,7 @@ async function fig4b(m: Mode): Promise<Figure> {
   for (const g of gs) for (const er of ers) {
     const r = await simulate(makeNetwork({ coupling: "rmm", n, g, effectiveRank: er, seed: 1 }), { ...SIM(m.full), lags, phi: "erf", seed: 1, executor });
     r.results.collective.tau.forEach((t, k) => rows.push({ panel: `g_eff = ${g}`, er: `αPR^D = ${er}`, tau: t, psi: r.results.collective.psiPhiNormalized[k], source: "simulation" }));
-    sims.push({ g, er, prPhi: r.results.prPhi, timescales: r.results.timescales, theoryTimescales: theory(g, { phi: "erf", effectiveRank: er }).results.timescales });
+    sims.push({ g, er, prPhi: r.results.prPhi, timescales: r.results.timescales, theoryTimescales: theory(g, { backend: m.be, phi: "erf", effectiveRank: er }).results.timescales });
   }
   const enc = { x: { field: "tau", type: "quantitative", title: "τ" }, y: { field: "psi", type: "quantitative", title: "Ψ^φ(τ, 0) / Ψ^φ(0, 0)" }, color: { field: "er", type: "nominal", title: null, sort: ers.map((e) => `αPR^D = ${e}`) } };
   return {
@@ -206,21 +206,21 @@ async function fig10(m: Mode): Promise<Figure> {
   const prDs = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1];
   const rows: Record<string, unknown>[] = [];
   for (const prD of prDs) {
-    const r = theory(g, { phi: "erf", effectiveRank: prD }).results;
+    const r = theory(g, { backend: m.be, phi: "erf", effectiveRank: prD }).results;
     rows.push({ prD, pr: r.prPhi, which: "PR^φ", source: "theory" }, { prD, pr: r.prX, which: "PR^x", source: "theory" });
     rows.push({ prD, pr: r.kPhi! * prD, which: "PR^φ", source: "asymptote K^φ αPR^D" }, { prD, pr: r.kX! * prD, which: "PR^x", source: "asymptote K^x αPR^D" });
   }
   const simPrD = [0.05, 0.2, 0.7];
   const sims = await simulatePoints(simPrD.map((prD) => ({ spec: { coupling: "rmm", n, g, alpha: 1, spectrum: "step", prD, seed: 1 }, phi: "erf", seed: 1 })), m.full);
   simPrD.forEach((prD, k) => {
-    const th = theory(g, { phi: "erf", effectiveRank: prD }).results;
+    const th = theory(g, { backend: m.be, phi: "erf", effectiveRank: prD }).results;
     rows.push({ prD, pr: sims[k].prPhi, which: "PR^φ", source: "simulation", difference: sims[k].prPhi! / th.prPhi! - 1 });
     rows.push({ prD, pr: sims[k].prX, which: "PR^x", source: "simulation", difference: sims[k].prX! / th.prX! - 1 });
   });
   const x = { field: "prD", type: "quantitative", title: "PR^D (step spectrum, α = 1)", scale: { type: "log" } };
   const y = { field: "pr", type: "quantitative", title: "participation ratio / N", scale: { type: "log" } };
   const color = { field: "which", type: "nominal", title: null };
-  const ratio = theory(g, { phi: "erf" }).results;
+  const ratio = theory(g, { backend: m.be, phi: "erf" }).results;
   return {
     name: "prx-fig10", title: "PRX Fig. 10: low-effective-rank limit",
     summary: `PR^φ, PR^x vs PR^D at g_eff = ${g} (erf, step spectrum), with the asymptotes K^a αPR^D (K^φ/PR^φ_iid = ${(ratio.kPhi! / ratio.prPhiIid!).toFixed(3)}); simulation N = ${n}`,
@@ -242,7 +242,7 @@ async function fig5(m: Mode): Promise<Figure> {
   const prGs = [0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
   const rows: Record<string, unknown>[] = [];
   for (const er of [10, 1, 0.1]) for (const g of [3, 6, 10]) for (const prG of prGs) {
-    const r = theory(g, { phi: "erf", effectiveRank: er, prG }).results;
+    const r = theory(g, { backend: m.be, phi: "erf", effectiveRank: er, prG }).results;
     rows.push({ panel: `(a) z-scored, αPR^D = ${er}`, prG, value: r.gains!.prPhiNormalized, series: `g_eff = ${g}`, source: "theory" });
     if (g === 10) {
       rows.push({ panel: `(b) ratios at g_eff = 10, αPR^D = ${er}`, prG, value: r.gains!.prPhiUnnormalized / r.gains!.prPhiNormalized, series: "PR^{Gφ} / PR^φ(z-scored)", source: "theory" });
@@ -254,7 +254,7 @@ async function fig5(m: Mode): Promise<Figure> {
   const sims: Record<string, unknown>[] = [];
   for (const g of [6, 10]) for (const prG of [0.2, 0.5]) {
     const r = await simulate(makeNetwork({ coupling: "rmm", n, g, effectiveRank: 1, gains: { prG }, seed: 1 }), { ...SIM(m.full), phi: "erf", seed: 1, executor });
-    const G = r.results.gains!, th = theory(g, { phi: "erf", effectiveRank: 1, prG }).results;
+    const G = r.results.gains!, th = theory(g, { backend: m.be, phi: "erf", effectiveRank: 1, prG }).results;
     rows.push({ panel: "(a) z-scored, αPR^D = 1", prG, value: G.prPhiNormalized, series: `g_eff = ${g}`, source: "simulation" });
     if (g === 10) {
       // the unnormalised and readout observables over the z-scored one, all from the same run
@@ -283,7 +283,7 @@ async function fig5(m: Mode): Promise<Figure> {
 
 async function fig9(m: Mode): Promise<Figure> {
   const g = 6, n = m.full ? 4000 : 1000, lags = 25;
-  const th = theory(g).results;
+  const th = theory(g, { backend: m.be }).results;
   const rows: Record<string, unknown>[] = [];
   th.autocorrelation.tau.forEach((t, k) => {
     if (t <= lags && k % 2 === 0) {
@@ -397,7 +397,7 @@ async function prxFig7(m: Mode): Promise<Figure> {
     for (const gamma of gammas) {
       const st = structureOf(spec(g, gamma, 1));
       const r = st ? await sampled(st, "erf", m.full) : null;
-      const pr = r ? r.prPhi : theory(g, { phi: "erf", effectiveRank: 0.8 }).results.prPhi!;
+      const pr = r ? r.prPhi : theory(g, { backend: m.be, phi: "erf", effectiveRank: 0.8 }).results.prPhi!;
       theoryRows.push({ g: `g_eff = ${g}`, gamma, pr, lo: pr - 2 * (r?.prPhiSe ?? 0), hi: pr + 2 * (r?.prPhiSe ?? 0) });
     }
   }
@@ -429,7 +429,7 @@ async function prlFig6(m: Mode): Promise<Figure> {
   for (const g of gs) {
     for (const rho of rhos) {
       const r = rho ? await sampled({ kind: "symmetry", g, rho }, "tanh", m.full) : null;
-      const pr = r ? r.prPhi : theory(g).results.prPhi!;
+      const pr = r ? r.prPhi : theory(g, { backend: m.be }).results.prPhi!;
       theoryRows.push({ g: `g = ${g}`, rho, pr, lo: pr - 2 * (r?.prPhiSe ?? 0), hi: pr + 2 * (r?.prPhiSe ?? 0) });
     }
   }

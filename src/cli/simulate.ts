@@ -155,7 +155,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       };
       lines.push(`  theory (N -> inf)  sampling single site, PR^phi ${f(th.prPhi)} ± ${f(th.prPhiSe, 2)}; the difference below is in units of both errors combined`);
     } else {
-      const th = theory(spec.g, { phi: options.phi, ...theoryInputs(spec, network.summary) }).results;
+      const th = theory(spec.g, { phi: options.phi, ...theoryInputs(spec, network.summary), backend: await createBackend(options.backend) }).results;
       comparison = {
         prPhi: { simulation: R.prPhi, error: R.prPhiError, theory: th.prPhi },
         prX: { simulation: R.prX, error: R.prXError, theory: th.prX },

@@ -4,6 +4,8 @@
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
+import { createBackend } from "../backend/select.ts";
+import type { Backend } from "../backend/types.ts";
 import { describe } from "../errors.ts";
 import { openResults, ResultsFileError } from "../io/jsonl.ts";
 import { workerExecutor } from "../io/parallel.ts";
@@ -63,6 +65,10 @@ function specOf(p: Record<string, GridValue>, seed: number): NetworkSpec {
   };
 }
 
+let backendPromise: Promise<Backend> | undefined;
+/** one wasm (or, without SIMD, js) backend for the theory points of a sweep */
+const theoryBackend = () => (backendPromise ??= createBackend("auto"));
+
 async function runTask(t: SweepTask, workers: number): Promise<Record<string, unknown>> {
   const p = t.point;
   const phi = p.phi as "tanh" | "erf";
@@ -71,7 +77,7 @@ async function runTask(t: SweepTask, workers: number): Promise<Record<string, un
     const spec = specOf({ n: 1000, ...p }, 1); // n only sets the discrete spectrum when no effective rank is given
     const inputs = theoryInputs(spec);
     const er = inputs.effectiveRank;
-    const r = theory(spec.g, { phi, ...inputs }).results;
+    const r = theory(spec.g, { phi, ...inputs, backend: await theoryBackend() }).results;
     const { autocorrelation: _a, collective: _c, diagonal: _d, ...scalars } = r;
     return { ...scalars, effectiveRank: Number.isFinite(er) ? er : null, seconds: (performance.now() - t0) / 1000 };
   }

@@ -21,6 +21,8 @@ Usage: strand theory [connectivity flags] [--phi tanh|erf] [--json FILE|-]
 ${NETWORK_FLAGS_HELP}
 
   --phi F             tanh | erf                                            (default: tanh)
+  --backend B         auto | wasm | js: the kernels for the frequency double sums and the sampling solver
+                      (default: auto)
   --json FILE         write { params, provenance, results } to FILE ("-" for stdout)
 
 Reciprocal structure — partial symmetry (--coupling iid --symmetry RHO) and diagonal mode overlaps
@@ -28,7 +30,6 @@ Reciprocal structure — partial symmetry (--coupling iid --symmetry RHO) and di
 self-coupling, THEORY §3.5), seeded by --seed:
   --paths P           single-site paths per iteration                       (default: 32)
   --iterations K      damped iterations; the last half are averaged          (default: 40)
-  --backend B         auto | wasm | js                                      (default: auto)
   --threads T         worker threads for the paths; same numbers for any T   (default: the number of cores)
   The defaults take about a minute on 2 cores (wasm; longer for slow dynamics, where the lag grid grows
   up to 32768 points). PR^phi comes with its standard error (delete-one-batch jackknife, 5 batches of the
@@ -68,14 +69,15 @@ export async function theoryCommand(argv: string[]): Promise<number> {
   // gamma_rho = 0 has no overlaps: the Gaussian RMM theory below
   const structured = structureOf(spec) !== null;
   if (!structured) {
-    for (const f of ["paths", "iterations", "backend", "threads"] as const) {
+    for (const f of ["paths", "iterations", "threads"] as const) {
       if (values[f] !== undefined) throw new UsageError(`invalid argument: \`--${f}\` applies to the sampling solver (--symmetry, --overlap-gamma) only; got ${JSON.stringify(values[f])}`);
     }
   } else {
     return structuredCommand(spec, phi, values, argv, net.kind === "file" ? net : null);
   }
   const { effectiveRank, prG } = theoryInputs(spec);
-  const r = theory(spec.g, { phi, effectiveRank, prG });
+  const be = await createBackend(choice("--backend", values.backend as string | undefined, BACKEND_CHOICES, "auto"));
+  const r = theory(spec.g, { phi, effectiveRank, prG, backend: be });
   const R = r.results;
   const f = (v: number | null, d = 5) => formatNumber(v, d);
   const lines = [

@@ -5,6 +5,7 @@
  * Only g_eff, alpha PR^D and PR^G enter (N is not needed). Partial symmetry and structured overlaps need
  * the sampling single-site solver (issue 6) and are refused here.
  */
+import type { Backend } from "../backend/types.ts";
 import { checkFinite, invalid } from "../errors.ts";
 import { solveDmft, type DmftOptions, type DmftSolution, type TheoryPhi } from "./dmft.ts";
 import { dimensionTheory, gainDimensions, harmonicPr } from "./dimension.ts";
@@ -18,6 +19,8 @@ export interface TheoryOptions extends DmftOptions {
   prG?: number;
   /** lags (in dt steps of the lag grid) reported for Psi^phi(tau, 0) */
   collectiveLags?: number;
+  /** backend for the frequency double sums (default: the js backend; the wasm one is ~Nx faster) */
+  backend?: Backend;
 }
 
 export interface TheoryResult {
@@ -82,7 +85,7 @@ export function theory(g: number, opts: TheoryOptions = {}): TheoryResult {
       results: { quiescent: true, prPhi: null, prX: null, prPhiIid: null, prXIid: null, kPhi: null, kX: null, cPhi0: 0, cX0: 0, meanPhiPrime: sol.meanPhiPrime, nu: sol.nu, psiPhi00: 0, autocorrelation: ac, collective: { tau: [], psiPhi: [], psiPhiNormalized: [] }, diagonal: { tau: [], psiPhi: [], psiPhiNormalized: [] }, timescales: { cPhi: null, psiPhi: null } },
     };
   }
-  const d = dimensionTheory(sol, er, opts.collectiveLags ?? lagsOut);
+  const d = dimensionTheory(sol, er, opts.collectiveLags ?? lagsOut, opts.backend);
   const prPhi = harmonicPr(d.prPhiIid, d.kPhi, er);
   return {
     params, dmft: sol,

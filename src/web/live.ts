@@ -109,9 +109,9 @@ export interface LiveResult {
   simulation: LiveEstimate;
 }
 
-function liveTheory(p: LiveParams): LiveTheory | null {
+function liveTheory(p: LiveParams, be: Backend): LiveTheory | null {
   if (p.g <= 1) return null;
-  const r = theory(p.g, { phi: p.phi, effectiveRank: p.effectiveRank ?? Infinity }).results;
+  const r = theory(p.g, { phi: p.phi, effectiveRank: p.effectiveRank ?? Infinity, backend: be }).results;
   const tau = Array.from({ length: p.lags + 1 }, (_, k) => k);
   return {
     prPhi: r.prPhi, prX: r.prX, cPhi0: r.cPhi0, tau,
@@ -135,9 +135,9 @@ export async function liveRun(
   p: LiveParams,
   hooks: { onTheory?: (t: LiveTheory | null) => void; onRound?: (e: LiveEstimate) => void; signal?: AbortSignal; backend?: Backend } = {},
 ): Promise<LiveResult> {
-  const th = liveTheory(p);
-  hooks.onTheory?.(th);
   const be = hooks.backend ?? (await createBackend("auto"));
+  const th = liveTheory(p, be);
+  hooks.onTheory?.(th);
   const net = makeNetwork(p.effectiveRank === null ? { coupling: "iid", n: p.n, g: p.g, seed: p.seed } : { coupling: "rmm", n: p.n, g: p.g, effectiveRank: p.effectiveRank, seed: p.seed });
   const rows: { prPhi: number; prX: number; c: number[]; psi: number[] }[] = [];
   let estimate!: LiveEstimate;

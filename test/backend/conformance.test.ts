@@ -9,7 +9,7 @@ import type { Backend, Coupling } from "../../src/backend/types.ts";
 import { PHI_KINDS } from "../../src/backend/types.ts";
 import type { DType, FloatArray } from "../../src/errors.ts";
 import { DTYPES, LENGTHS, PHI_ERROR, UNIT_ROUNDOFF, backends, makeArray, maxAbs, put, randn, sumTol, worst } from "../helpers.ts";
-import { dphiExact, matmatRef, phiExact, selfSiteRef, stepRef, type StepProblem } from "../reference.ts";
+import { dphiExact, matmatRef, phiExact, psiSumsRef, selfSiteRef, stepRef, type StepProblem } from "../reference.ts";
 
 let all: Backend[] = [];
 beforeAll(async () => {
@@ -236,6 +236,27 @@ describe.each(NAMES)("the %s backend's self-coupled single site", (name) => {
         expect(worst(be().read(xs), ref.xs, () => tol)).toBeNull();
         expect(worst(be().read(ph), ref.ph, () => tol)).toBeNull();
       }
+    }
+  });
+});
+
+describe.each(NAMES)("the %s backend's frequency double sums", (name) => {
+  const be = () => all.find((b) => b.name === name)!;
+  // grids of every parity around the f64x2 width; row ranges that start at 0, in the middle, and cover the
+  // wrap of the anti-diagonal index (a + b >= m) at every offset
+  it.each([1, 2, 3, 4, 5, 17, 64])("match the complex-form reference on an m = %i grid", (m) => {
+    for (const [a0, a1] of [[0, m], [Math.floor(m / 3), Math.ceil((2 * m) / 3)], [m - 1, m], [0, 0]]) {
+      const w = randn("float64", m, 80 + m, 3), cp = randn("float64", m, 81 + m), cx = randn("float64", m, 82 + m);
+      const sa = randn("float64", m, 83 + m), anti0 = randn("float64", 2 * m, 84 + m), nu = 0.9;
+      const rows = be().alloc("float64", 4 * m), anti = put(be(), anti0);
+      be().fill(rows, 0);
+      be().psiSums(m, a0, a1, nu, put(be(), w), put(be(), cp), put(be(), cx), put(be(), Float64Array.from(w, (v) => 1 + v * v)), put(be(), sa), rows, anti);
+      const ref = psiSumsRef(m, a0, a1, nu, w, cp, cx, sa, anti0);
+      // Tolerance: each term takes <= 10 rounded operations (relative error <= 10 u) and a row sums m of them
+      // ((m + 2) u of the absolute sum, test/helpers.ts): (m + 12) u times the sum of absolute terms. An
+      // anti-diagonal entry adds one term per row to its initial value: (rows + 12) u likewise.
+      expect(worst(be().read(rows), ref.rows, (i) => (m + 12) * UNIT_ROUNDOFF.float64 * ref.rowsAbs[i])).toBeNull();
+      expect(worst(be().read(anti), ref.anti, (i) => (a1 - a0 + 12) * UNIT_ROUNDOFF.float64 * ref.antiAbs[i])).toBeNull();
     }
   });
 });
