@@ -10,8 +10,9 @@
 // lags+s-l. The caller shifts the last lags rows to the front afterwards (a ring buffer of lags+1 samples,
 // flushed k samples at a time). Accumulating k samples per pass makes each C_l update a rank-k product:
 // every accumulator element is loaded and stored once per k samples instead of once per sample, so the
-// cost is arithmetic, not memory traffic. The tile is 2 rows x 8 columns (8 f64x2 accumulators). float32
-// samples are promoted to float64 before multiplying; all sums are float64.
+// cost is arithmetic, not memory traffic. float64 samples: a 2 rows x 8 columns tile (8 f64x2 accumulators),
+// all sums float64. float32 samples (cov_lag_accum_f32): the batch's products and partial sums in float32
+// (f32x4: twice the lanes), added to the float64 accumulator once per batch.
 
 import { __shift, __madd, __dot_f64 } from "./inline/simd";
 
@@ -118,9 +119,88 @@ import { __shift, __madd, __dot_f64 } from "./inline/simd";
   }
 }
 
-/** C_l += sum_s a(t_s) a(t_s - l)^T, l = 0..lags; history (lags + k) x n float32, acc (lags + 1) n x n float64. */
+// C[j..j+3] (float64) += the four float32 lanes of v
+// @ts-ignore: decorator
+@inline function __add4(c: usize, v: v128): void {
+  v128.store(c, f64x2.add(v128.load(c), f64x2.promote_low_f32x4(v)));
+  v128.store(c, f64x2.add(v128.load(c, 16), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1))), 16);
+}
+
+/** C_l += sum_s a(t_s) a(t_s - l)^T, l = 0..lags; history (lags + k) x n float32, acc (lags + 1) n x n float64.
+ *  float32 samples: the k products and their partial sum are float32 (f32x4, twice the lanes of f64x2; the
+ *  samples themselves carry float32 rounding, and a batch of k <= 16 terms adds at most (k + 1) u_32 of its
+ *  absolute sum), added to the float64 accumulator once per batch, where the long sums over time happen.
+ *  Tile: 2 rows x 16 columns (8 f32x4 accumulators), then 2 x 4, then a scalar tail. */
 export function cov_lag_accum_f32(n: i32, k: i32, lags: i32, hist: usize, acc: usize): void {
-  __cov_lag_accum<f32>(n, k, lags, hist, acc);
+  let rowT = <usize>n << 2;
+  let rowC = <usize>n << 3;
+  let n16 = n & ~15;
+  let n4 = n & ~3;
+  for (let l = 0; l <= lags; l++) {
+    let c = acc + <usize>l * <usize>n * rowC;
+    let aBase = hist + <usize>lags * rowT;
+    let bBase = hist + <usize>(lags - l) * rowT;
+    for (let i = 0; i < n; i += 2) {
+      let two = i + 1 < n;
+      let c0 = c + <usize>i * rowC;
+      let c1 = c0 + rowC;
+      let ai = aBase + (<usize>i << 2);
+      let j = 0;
+      for (; j < n16; j += 16) {
+        let p0 = f32x4.splat(0), p1 = f32x4.splat(0), p2 = f32x4.splat(0), p3 = f32x4.splat(0);
+        let q0 = f32x4.splat(0), q1 = f32x4.splat(0), q2 = f32x4.splat(0), q3 = f32x4.splat(0);
+        let bj = bBase + (<usize>j << 2);
+        if (two) {
+          for (let s = 0; s < k; s++) {
+            let as = <usize>s * rowT;
+            let b0 = v128.load(bj + as), b1 = v128.load(bj + as, 16), b2 = v128.load(bj + as, 32), b3 = v128.load(bj + as, 48);
+            let a0 = f32x4.splat(load<f32>(ai + as)), a1 = f32x4.splat(load<f32>(ai + as, 4));
+            p0 = __madd<f32>(p0, a0, b0); p1 = __madd<f32>(p1, a0, b1); p2 = __madd<f32>(p2, a0, b2); p3 = __madd<f32>(p3, a0, b3);
+            q0 = __madd<f32>(q0, a1, b0); q1 = __madd<f32>(q1, a1, b1); q2 = __madd<f32>(q2, a1, b2); q3 = __madd<f32>(q3, a1, b3);
+          }
+        } else {
+          for (let s = 0; s < k; s++) {
+            let as = <usize>s * rowT;
+            let a0 = f32x4.splat(load<f32>(ai + as));
+            p0 = __madd<f32>(p0, a0, v128.load(bj + as)); p1 = __madd<f32>(p1, a0, v128.load(bj + as, 16));
+            p2 = __madd<f32>(p2, a0, v128.load(bj + as, 32)); p3 = __madd<f32>(p3, a0, v128.load(bj + as, 48));
+          }
+        }
+        let cj0 = c0 + (<usize>j << 3);
+        __add4(cj0, p0); __add4(cj0 + 32, p1); __add4(cj0 + 64, p2); __add4(cj0 + 96, p3);
+        if (two) {
+          let cj1 = c1 + (<usize>j << 3);
+          __add4(cj1, q0); __add4(cj1 + 32, q1); __add4(cj1 + 64, q2); __add4(cj1 + 96, q3);
+        }
+      }
+      for (; j < n4; j += 4) {
+        let p0 = f32x4.splat(0), q0 = f32x4.splat(0);
+        let bj = bBase + (<usize>j << 2);
+        for (let s = 0; s < k; s++) {
+          let as = <usize>s * rowT;
+          let b0 = v128.load(bj + as);
+          p0 = __madd<f32>(p0, f32x4.splat(load<f32>(ai + as)), b0);
+          if (two) q0 = __madd<f32>(q0, f32x4.splat(load<f32>(ai + as, 4)), b0);
+        }
+        __add4(c0 + (<usize>j << 3), p0);
+        if (two) __add4(c1 + (<usize>j << 3), q0);
+      }
+      for (; j < n; j++) {
+        let cj0 = c0 + (<usize>j << 3);
+        let cj1 = c1 + (<usize>j << 3);
+        let p0: f32 = 0, q0: f32 = 0;
+        let bj = bBase + (<usize>j << 2);
+        for (let s = 0; s < k; s++) {
+          let as = <usize>s * rowT;
+          let b0 = load<f32>(bj + as);
+          p0 += load<f32>(ai + as) * b0;
+          if (two) q0 += load<f32>(ai + as, 4) * b0;
+        }
+        store<f64>(cj0, load<f64>(cj0) + <f64>p0);
+        if (two) store<f64>(cj1, load<f64>(cj1) + <f64>q0);
+      }
+    }
+  }
 }
 /** float64-history version of cov_lag_accum_f32. */
 export function cov_lag_accum_f64(n: i32, k: i32, lags: i32, hist: usize, acc: usize): void {
