@@ -1,49 +1,103 @@
 /**
- * Node worker-thread executor for simulate(): each group of trials runs on its own worker (own wasm
+ * Node worker-thread executor for simulate(): each group of trials runs on a worker thread (its own wasm
  * instance and memory), at most `workers` at a time. The groups' sums come back and are added in group
  * order by simulate(), so the result is identical to the single-threaded run (same seed, same backend).
- * Workers start from simulate-worker.mjs, which registers tsx and loads the TypeScript worker, like the CLI. Aborting terminates the workers.
+ *
+ * The workers persist between simulate() calls of one executor (a sweep, a figure, a benchmark pays the
+ * thread start-up — ~0.3-0.5 s each, mostly loading the TypeScript sources through tsx — once, not per
+ * call). Each task gets a fresh backend inside its worker, so a large task's wasm memory is released when it
+ * ends. Idle workers are unref'd (they never keep the process alive); a worker is terminated and replaced
+ * when its task is aborted or the thread dies. Workers start from simulate-worker.mjs, which registers tsx
+ * and loads the TypeScript worker, like the CLI.
  */
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { SimulationError, type GroupExecutor, type GroupResult, type GroupTask } from "../simulate/simulate.ts";
 
-function runInWorker(task: GroupTask, onProgress: (f: number) => void, signal?: AbortSignal): Promise<GroupResult> {
+/** workers that were terminated or died: never handed out again */
+const gone = new WeakSet<Worker>();
+
+interface Reply { id: number; type: string; fraction?: number; result?: GroupResult; name?: string; message?: string }
+
+function startWorker(): Promise<Worker> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./simulate-worker.mjs", import.meta.url), { workerData: task });
-    const abort = () => {
-      void worker.terminate();
-      reject(signal?.reason instanceof Error ? signal.reason : new DOMException("simulation aborted", "AbortError"));
-    };
-    signal?.addEventListener("abort", abort, { once: true });
-    worker.on("message", (m: { type: string; fraction?: number; result?: GroupResult; name?: string; message?: string }) => {
-      if (m.type === "progress") onProgress(m.fraction!);
-      else if (m.type === "done") {
-        signal?.removeEventListener("abort", abort);
-        void worker.terminate();
-        resolve(m.result!);
-      } else if (m.type === "error") {
-        signal?.removeEventListener("abort", abort);
-        void worker.terminate();
-        reject(m.name === "SimulationError" ? new SimulationError(m.message!) : new Error(m.message));
-      }
+    const w = new Worker(new URL("./simulate-worker.mjs", import.meta.url));
+    const onError = (err: Error) => reject(err);
+    w.once("error", onError);
+    w.once("message", () => {
+      w.off("error", onError);
+      w.unref();
+      resolve(w);
     });
-    worker.on("error", (err) => reject(err));
   });
 }
 
-/** An executor running up to `workers` groups at once on worker threads (default: the machine's cores). */
-export function workerExecutor(workers = os.availableParallelism?.() ?? os.cpus().length): GroupExecutor {
-  return async (tasks, onProgress, signal) => {
+function runOn(w: Worker, id: number, task: GroupTask, onProgress: (f: number) => void, signal?: AbortSignal): Promise<GroupResult> {
+  return new Promise((resolve, reject) => {
+    const finish = () => {
+      w.off("message", onMessage);
+      w.off("error", onError);
+      w.off("exit", onExit);
+      signal?.removeEventListener("abort", abort);
+      w.unref();
+    };
+    const abort = () => {
+      finish();
+      gone.add(w);
+      void w.terminate();
+      reject(signal?.reason instanceof Error ? signal.reason : new DOMException("simulation aborted", "AbortError"));
+    };
+    const onMessage = (m: Reply) => {
+      if (m.id !== id) return;
+      if (m.type === "progress") return onProgress(m.fraction!);
+      finish();
+      if (m.type === "done") resolve(m.result!);
+      else reject(m.name === "SimulationError" ? new SimulationError(m.message!) : new Error(m.message));
+    };
+    const onError = (err: Error) => {
+      finish();
+      gone.add(w);
+      void w.terminate();
+      reject(err);
+    };
+    const onExit = (code: number) => {
+      finish();
+      gone.add(w);
+      reject(new Error(`simulation worker exited (code ${code}) before finishing its group`));
+    };
+    if (signal?.aborted) return abort();
+    signal?.addEventListener("abort", abort, { once: true });
+    w.on("message", onMessage);
+    w.on("error", onError);
+    w.on("exit", onExit);
+    w.ref(); // a task in flight keeps the process alive
+    w.postMessage({ id, task });
+  });
+}
+
+/** An executor running up to `workers` groups at once on persistent worker threads (default: the machine's cores). */
+export function workerExecutor(workers = os.availableParallelism?.() ?? os.cpus().length): GroupExecutor & { threadsStarted(): number } {
+  const idle: Worker[] = [];
+  let nextId = 0, started = 0;
+  const acquire = async () => idle.pop() ?? (started++, await startWorker());
+  const executor: GroupExecutor = async (tasks, onProgress, signal) => {
     const results: GroupResult[] = new Array(tasks.length);
     let next = 0;
     const lane = async () => {
-      while (next < tasks.length) {
+      while (next < tasks.length && !signal?.aborted) {
         const g = next++;
-        results[g] = await runInWorker(tasks[g], (f) => onProgress(g, f), signal);
+        const w = await acquire();
+        try {
+          results[g] = await runOn(w, nextId++, tasks[g], (f) => onProgress(g, f), signal);
+        } finally {
+          // an aborted or dead worker is gone; one whose group reported an error is still good
+          if (!gone.has(w)) idle.push(w);
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, tasks.length)) }, lane));
+    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException("simulation aborted", "AbortError");
     return results;
   };
+  return Object.assign(executor, { threadsStarted: () => started });
 }
