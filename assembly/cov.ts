@@ -1,6 +1,6 @@
 // Streaming (lagged) covariance accumulation and the matrix reductions that turn it into dimensions.
 //
-//   cov_lag_accum:  C_l += sum_{s<k} a(t_s) a(t_s - l)^T   for l = 0..lags     (C_l: n x n, float64)
+//   cov_lag_accum:  C_l += sum_{s<k} a(t_s) a(t_s - l)^T   for l = l0..lags    (C_l: n x n, float64)
 //   row_sum_accum:  mu  += sum_{s<k} a(t_s)                                     (mu: n, float64)
 //   trace:          tr C;   sumsq: ||C||_F^2 = sum C_ij^2;   dot: sum A_ij B_ij = tr(A B^T);
 //   trace_prod:     tr(A B) = sum_ij A_ij B_ji   (the cross-block estimator's tr(C_a C_b))
@@ -24,14 +24,14 @@ import { __shift, __madd, __dot_f64 } from "./inline/simd";
 }
 
 // @ts-ignore: decorator
-@inline function __cov_lag_accum<T>(n: i32, k: i32, lags: i32, hist: usize, acc: usize): void {
+@inline function __cov_lag_accum<T>(n: i32, k: i32, l0: i32, lags: i32, hist: usize, acc: usize): void {
   const S = __shift<T>();
   let rowT = <usize>n << S; // bytes per sample row
   let rowC = <usize>n << 3; // bytes per accumulator row
   let n8 = n & ~7;
   let n2 = n & ~1;
-  for (let l = 0; l <= lags; l++) {
-    let c = acc + <usize>l * <usize>n * rowC;
+  for (let l = l0; l <= lags; l++) {
+    let c = acc + <usize>(l - l0) * <usize>n * rowC;
     let aBase = hist + <usize>lags * rowT; // row of a(t_0)
     let bBase = hist + <usize>(lags - l) * rowT; // row of a(t_0 - l)
     let i = 0;
@@ -126,18 +126,19 @@ import { __shift, __madd, __dot_f64 } from "./inline/simd";
   v128.store(c, f64x2.add(v128.load(c, 16), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1))), 16);
 }
 
-/** C_l += sum_s a(t_s) a(t_s - l)^T, l = 0..lags; history (lags + k) x n float32, acc (lags + 1) n x n float64.
+/** C_l += sum_s a(t_s) a(t_s - l)^T, l = l0..lags; history (lags + k) x n float32, acc (lags - l0 + 1) n x n float64
+ *  (acc starts at C_l0: a caller that keeps lag 0 elsewhere passes l0 = 1).
  *  float32 samples: the k products and their partial sum are float32 (f32x4, twice the lanes of f64x2; the
  *  samples themselves carry float32 rounding, and a batch of k <= 16 terms adds at most (k + 1) u_32 of its
  *  absolute sum), added to the float64 accumulator once per batch, where the long sums over time happen.
  *  Tile: 2 rows x 16 columns (8 f32x4 accumulators), then 2 x 4, then a scalar tail. */
-export function cov_lag_accum_f32(n: i32, k: i32, lags: i32, hist: usize, acc: usize): void {
+export function cov_lag_accum_f32(n: i32, k: i32, l0: i32, lags: i32, hist: usize, acc: usize): void {
   let rowT = <usize>n << 2;
   let rowC = <usize>n << 3;
   let n16 = n & ~15;
   let n4 = n & ~3;
-  for (let l = 0; l <= lags; l++) {
-    let c = acc + <usize>l * <usize>n * rowC;
+  for (let l = l0; l <= lags; l++) {
+    let c = acc + <usize>(l - l0) * <usize>n * rowC;
     let aBase = hist + <usize>lags * rowT;
     let bBase = hist + <usize>(lags - l) * rowT;
     for (let i = 0; i < n; i += 2) {
@@ -203,8 +204,8 @@ export function cov_lag_accum_f32(n: i32, k: i32, lags: i32, hist: usize, acc: u
   }
 }
 /** float64-history version of cov_lag_accum_f32. */
-export function cov_lag_accum_f64(n: i32, k: i32, lags: i32, hist: usize, acc: usize): void {
-  __cov_lag_accum<f64>(n, k, lags, hist, acc);
+export function cov_lag_accum_f64(n: i32, k: i32, l0: i32, lags: i32, hist: usize, acc: usize): void {
+  __cov_lag_accum<f64>(n, k, l0, lags, hist, acc);
 }
 /** sum[j] += sum_{s<k} x[s, j]; x k x n float32, sum n float64. */
 export function row_sum_accum_f32(n: i32, k: i32, x: usize, sum: usize): void {

@@ -162,10 +162,10 @@ export class JsBackend implements Backend {
     }
   }
 
-  covLagAccum(n: number, k: number, lags: number, hist: Buf, acc: Buf): void {
+  covLagAccum(n: number, k: number, lags: number, hist: Buf, acc: Buf, firstLag = 0): void {
     const H = this.d(hist), C = this.d(acc);
-    for (let l = 0; l <= lags; l++) {
-      const co = l * n * n;
+    for (let l = firstLag; l <= lags; l++) {
+      const co = (l - firstLag) * n * n;
       for (let s = 0; s < k; s++) {
         const ao = (lags + s) * n, bo = (lags + s - l) * n;
         for (let i = 0; i < n; i++) {

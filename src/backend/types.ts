@@ -10,7 +10,8 @@
  *   lowrank: Y[b] = L diag(d) R^T V[b], L, R n x m, scratch Z k x m
  *   phi:     out = g ⊙ phi(x) over k blocks of n (g optional)     dphi: out = phi'(x), elementwise
  *   euler/rk4: one step of dx/dt = -x + J (g ⊙ phi(x)) + input for k trajectories, x updated in place
- *   covLagAccum: C_l += sum_s a(t_s) a(t_s - l)^T for l = 0..lags, history (lags + k) x n, acc (lags+1) n x n f64
+ *   covLagAccum: C_l += sum_s a(t_s) a(t_s - l)^T for l = firstLag..lags, history (lags + k) x n, acc holds
+ *   C_firstLag..C_lags (n x n f64 each)
  *   rng: xoshiro128** + polar Box–Muller, bit-identical on both backends.
  *   bidiag: A = U B V^T, B upper bidiagonal (Householder, Golub–Kahan), the O(n^3) stage of the SVD;
  *   bidiagVectors forms U^T, V^T from its reflectors; rotSeq / rotPair apply the QR stage's plane rotations.
@@ -88,7 +89,7 @@ export interface Backend {
   rk4(n: number, k: number, kind: PhiKind, dt: number, coupling: Coupling, x: Buf, g: Buf | null, input: Buf | null, scratch: Rk4Scratch): void;
 
   // streaming statistics (accumulators are float64)
-  covLagAccum(n: number, k: number, lags: number, hist: Buf, acc: Buf): void;
+  covLagAccum(n: number, k: number, lags: number, hist: Buf, acc: Buf, firstLag?: number): void;
   rowSumAccum(n: number, k: number, x: Buf, sum: Buf): void;
   trace(n: number, a: Buf): number;
   dot(len: number, a: Buf, b: Buf): number;

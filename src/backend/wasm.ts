@@ -33,8 +33,8 @@ interface Exports {
   rk4_dense_f64(n: number, k: number, kind: number, dt: number, j: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number): void;
   rk4_lowrank_f32(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, r: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number, z: number): void;
   rk4_lowrank_f64(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, r: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number, z: number): void;
-  cov_lag_accum_f32(n: number, k: number, lags: number, hist: number, acc: number): void;
-  cov_lag_accum_f64(n: number, k: number, lags: number, hist: number, acc: number): void;
+  cov_lag_accum_f32(n: number, k: number, l0: number, lags: number, hist: number, acc: number): void;
+  cov_lag_accum_f64(n: number, k: number, l0: number, lags: number, hist: number, acc: number): void;
   row_sum_accum_f32(n: number, k: number, x: number, sum: number): void;
   row_sum_accum_f64(n: number, k: number, x: number, sum: number): void;
   trace_f64(n: number, a: number): number;
@@ -242,8 +242,8 @@ export class WasmBackend implements Backend {
       );
     }
   }
-  covLagAccum(n: number, k: number, lags: number, hist: Buf, acc: Buf): void {
-    (hist.dtype === "float32" ? this.ex.cov_lag_accum_f32 : this.ex.cov_lag_accum_f64)(n, k, lags, this.p(hist), this.p(acc));
+  covLagAccum(n: number, k: number, lags: number, hist: Buf, acc: Buf, firstLag = 0): void {
+    (hist.dtype === "float32" ? this.ex.cov_lag_accum_f32 : this.ex.cov_lag_accum_f64)(n, k, firstLag, lags, this.p(hist), this.p(acc));
   }
   rowSumAccum(n: number, k: number, x: Buf, sum: Buf): void {
     (x.dtype === "float32" ? this.ex.row_sum_accum_f32 : this.ex.row_sum_accum_f64)(n, k, this.p(x), this.p(sum));

@@ -21,8 +21,9 @@
  * at each block boundary) one covLagAccum call adds the new samples' outer products with lags 0..Lf as a
  * rank-F update.
  * History rows before the first sample are zero, so early pairs with t - l < 0 contribute nothing and
- * n_l counts only real pairs. Trial blocks get their own lag-0 rank-F update at each flush; time-block sums
- * are differences of the pooled S_0 taken at block boundaries.
+ * n_l counts only real pairs. Trial blocks get their own lag-0 rank-F update at each flush (and the pooled
+ * S_0 is the sum of the blocks, so no product is computed twice); time-block sums are differences of the
+ * pooled S_0 taken at block boundaries.
  */
 import type { Backend, Buf } from "../backend/types.ts";
 import type { DType } from "../errors.ts";
@@ -71,7 +72,7 @@ export interface AccumulatorState {
 export class CovarianceAccumulator {
   readonly hist: Buf[];
   private readonly pending: number[];
-  private readonly pooled: Buf; // (Lf+1) n^2 float64
+  private readonly pooled: Buf; // S_0..S_Lf, n^2 float64 each (trial blocks: S_1..S_Lf, S_0 = the sum of the blocks)
   private readonly diag: Float64Array; // sum_i a_i(t) a_i(t - l), l = 0..L
   private readonly sum: Float64Array;
   private readonly blockS: Float64Array[]; // B x n^2 (time blocks)
@@ -94,7 +95,7 @@ export class CovarianceAccumulator {
     if (fullLags > lags) throw new RangeError(`invalid argument: \`fullLags\` must be <= lags = ${lags}; got \`${fullLags}\``);
     this.hist = Array.from({ length: trials }, () => be.alloc(dtype, (lags + FLUSH) * n));
     this.pending = new Array(trials).fill(0);
-    this.pooled = be.alloc("float64", (fullLags + 1) * n * n);
+    this.pooled = be.alloc("float64", (blockOfTrial ? fullLags : fullLags + 1) * n * n);
     this.diag = new Float64Array(lags + 1);
     this.sum = new Float64Array(n);
     this.blockS = Array.from({ length: blocks }, () => new Float64Array(blockOfTrial ? 0 : n * n));
@@ -126,11 +127,15 @@ export class CovarianceAccumulator {
     const f = this.pending[k];
     if (f === 0) return;
     const n = this.n, L = this.lags, Lf = this.fullLags;
-    this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.pooled);
     if (this.blockBufs && this.blockOfTrial) {
+      // trial blocks: lag 0 goes to the trial's block only (the pooled S_0 is their sum, formed in state()),
+      // lags 1..Lf to the pooled sums — each product is computed once
       const b = this.blockOfTrial[k];
       this.be.covLagAccum(n, f, 0, this.be.sub(this.hist[k], L * n, f * n), this.blockBufs[b]);
       this.blockCount[b] += f;
+      if (Lf > 0) this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.pooled, 1);
+    } else {
+      this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.pooled);
     }
     const h = this.be.view(this.hist[k]);
     for (let s = 0; s < f; s++) {
@@ -172,10 +177,19 @@ export class CovarianceAccumulator {
 
   /** A copy of the raw sums. */
   state(): AccumulatorState {
+    const blockS = this.blockBufs ? this.blockBufs.map((b) => this.be.read(b) as Float64Array) : this.blockS.map((b) => Float64Array.from(b));
+    let pooled = this.be.read(this.pooled) as Float64Array;
+    if (this.blockBufs) {
+      // trial blocks: S_0 = the blocks' lag-0 sums added in block order, then S_1..S_Lf
+      const nn = this.n * this.n, full = new Float64Array((this.fullLags + 1) * nn);
+      for (const b of blockS) for (let i = 0; i < nn; i++) full[i] += b[i];
+      full.set(pooled, nn);
+      pooled = full;
+    }
     return {
       n: this.n, lags: this.lags, fullLags: this.fullLags, blocks: this.blocks, trials: this.trials, samplesPerTrial: this.samplesPerTrial,
-      pooled: this.be.read(this.pooled) as Float64Array, diag: Float64Array.from(this.diag), sum: Float64Array.from(this.sum),
-      blockS: this.blockBufs ? this.blockBufs.map((b) => this.be.read(b) as Float64Array) : this.blockS.map((b) => Float64Array.from(b)),
+      pooled, diag: Float64Array.from(this.diag), sum: Float64Array.from(this.sum),
+      blockS,
       blockCount: [...this.blockCount],
     };
   }
