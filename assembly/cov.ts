@@ -129,7 +129,7 @@ import { __shift, __madd, __dot_f64 } from "./inline/simd";
 /** C_l += sum_s a(t_s) a(t_s - l)^T, l = l0..lags; history (lags + k) x n float32, acc (lags - l0 + 1) n x n float64
  *  (acc starts at C_l0: a caller that keeps lag 0 elsewhere passes l0 = 1).
  *  float32 samples: the k products and their partial sum are float32 (f32x4, twice the lanes of f64x2; the
- *  samples themselves carry float32 rounding, and a batch of k <= 16 terms adds at most (k + 1) u_32 of its
+ *  samples themselves carry float32 rounding, and a batch of k <= 32 terms (FLUSH) adds at most (k + 2) u_32 of its
  *  absolute sum), added to the float64 accumulator once per batch, where the long sums over time happen.
  *  Tile: 2 rows x 16 columns (8 f32x4 accumulators), then 2 x 4, then a scalar tail. */
 export function cov_lag_accum_f32(n: i32, k: i32, l0: i32, lags: i32, hist: usize, acc: usize): void {

@@ -28,7 +28,9 @@
 import type { Backend, Buf } from "../backend/types.ts";
 import type { DType } from "../errors.ts";
 
-export const FLUSH = 16;
+// samples per rank-k update: each accumulator element is loaded and stored once per FLUSH samples (32 measured ~1.7x
+// faster than 16 at N = 1000, where the f64 accumulators stream from memory)
+export const FLUSH = 32;
 
 export interface CovarianceSummary {
   n: number;
