@@ -29,7 +29,7 @@ import { seedState } from "../backend/rng.ts";
 import { checkDType, checkFinite, checkOneOf, checkSize, invalid, type DType } from "../errors.ts";
 import { STREAMS, type DenseCoupling, type LowRankCoupling, type Network } from "../network/ensembles.ts";
 import { provenance, type Provenance } from "../provenance.ts";
-import { CovarianceAccumulator, crossBlock, summarize, type AccumulatorState, type CovarianceSummary } from "./stats.ts";
+import { CovarianceAccumulator, blockCovariances, crossBlock, summarize, type AccumulatorState, type CovarianceSummary } from "./stats.ts";
 import { pcTimescales, type PcTimescales } from "../theory/timescales.ts";
 
 export const METHODS = ["rk4", "euler"] as const;
@@ -287,7 +287,7 @@ function observable(s: CovarianceSummary, quiescent: boolean): ObservableResults
 
 /** PR of the reweighted covariance diag(w) C diag(w), cross-block. */
 function weightedPr(n: number, s: CovarianceSummary, w: Float64Array): number {
-  const { trace, cross } = crossBlock(n, s.blockCov, w);
+  const { trace, cross } = crossBlock(n, blockCovariances(s), w);
   let mt = 0;
   for (const t of trace) mt += t / trace.length;
   return (mt * mt) / (n * cross);

@@ -51,8 +51,9 @@ export interface CovarianceSummary {
   /** tr C^(b) per block and tr(C^(a) C^(b)) averaged over a != b */
   blockTrace: Float64Array;
   crossBlockTrace2: number;
-  /** mean-subtracted block covariances (for estimators with reweighting, e.g. gains) */
-  blockCov: Float64Array[];
+  /** raw lag-0 sums and sample counts of the blocks (blockCovariances() gives the mean-subtracted C^(b)) */
+  blockS: Float64Array[];
+  blockCount: number[];
 }
 
 /** The raw sums of one accumulator (one group of trials), plain arrays: transferable between threads and
@@ -184,7 +185,9 @@ export class CovarianceAccumulator {
     if (this.blockBufs) {
       // trial blocks: S_0 = the blocks' lag-0 sums added in block order, then S_1..S_Lf
       const nn = this.n * this.n, full = new Float64Array((this.fullLags + 1) * nn);
-      for (const b of blockS) for (let i = 0; i < nn; i++) full[i] += b[i];
+      blockS.forEach((b, k) => {
+        if (this.blockCount[k] > 0) for (let i = 0; i < nn; i++) full[i] += b[i];
+      });
       full.set(pooled, nn);
       pooled = full;
     }
@@ -204,68 +207,117 @@ export class CovarianceAccumulator {
 /** Add the groups' sums (in the given order) and derive the statistics (see the module comment). */
 export function summarize(groups: AccumulatorState[]): CovarianceSummary {
   const g0 = groups[0];
-  const n = g0.n, L = g0.lags, Lf = g0.fullLags, T = g0.samplesPerTrial;
+  const n = g0.n, L = g0.lags, Lf = g0.fullLags, T = g0.samplesPerTrial, nn = n * n;
   const K = groups.reduce((a, g) => a + g.trials, 0);
-  const pooled = Float64Array.from(g0.pooled), diag = Float64Array.from(g0.diag), sum = Float64Array.from(g0.sum);
-  const blockS = g0.blockS.map((b) => Float64Array.from(b));
-  const blockCount = [...g0.blockCount];
-  for (const g of groups.slice(1)) {
+  for (const g of groups) {
     if (g.samplesPerTrial !== T || g.n !== n || g.lags !== L || g.fullLags !== Lf) throw new Error("summarize: groups of different shape");
-    for (let i = 0; i < pooled.length; i++) pooled[i] += g.pooled[i];
-    for (let i = 0; i <= L; i++) diag[i] += g.diag[i];
-    for (let i = 0; i < n; i++) sum[i] += g.sum[i];
-    g.blockS.forEach((b, k) => {
-      for (let i = 0; i < b.length; i++) blockS[k][i] += b[i];
-      blockCount[k] += g.blockCount[k];
-    });
   }
-  {
-    const pairs = Float64Array.from({ length: L + 1 }, (_, l) => K * Math.max(0, T - l));
-    const total = K * T;
-    const mean = sum.map((v) => v / total);
-    const B = g0.blocks;
-    const C = (l: number) => {
-      const out = new Float64Array(n * n);
-      const o = l * n * n, np = pairs[l];
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = pooled[o + i * n + j] / np - mean[i] * mean[j];
-      return out;
-    };
-    const c0 = C(0);
-    let tr0 = 0, fro = 0;
-    for (let i = 0; i < n; i++) tr0 += c0[i * n + i];
-    for (let i = 0; i < n * n; i++) fro += c0[i] * c0[i];
-    let mu2 = 0;
-    for (const v of mean) mu2 += v * v;
-    const autocovariance = Float64Array.from({ length: L + 1 }, (_, l) => (diag[l] / pairs[l] - mu2) / n);
-    const psi = new Float64Array(Lf + 1);
-    psi[0] = fro / n;
-    for (let l = 1; l <= Lf; l++) {
-      const cl = C(l);
-      let dot = 0;
-      for (let i = 0; i < n * n; i++) dot += cl[i] * c0[i];
-      psi[l] = dot / n;
+  // Sums over groups, in group order; an array only one group contributes to is used as it is (no copy; the
+  // inputs are never modified). A block with no samples in a group (trial blocks live in one group) has
+  // all-zero sums there and is skipped.
+  const addUp = (arrays: Float64Array[]) => {
+    if (arrays.length === 1) return arrays[0];
+    const out = Float64Array.from(arrays[0]);
+    for (const a of arrays.slice(1)) for (let i = 0; i < out.length; i++) out[i] += a[i];
+    return out;
+  };
+  const pooled = addUp(groups.map((g) => g.pooled)), diag = addUp(groups.map((g) => g.diag)), sum = addUp(groups.map((g) => g.sum));
+  const blockS = g0.blockS.map((_, k) => {
+    const parts = groups.filter((g) => g.blockCount[k] > 0).map((g) => g.blockS[k]);
+    return parts.length ? addUp(parts) : new Float64Array(g0.blockS[k].length);
+  });
+  const blockCount = g0.blockCount.map((_, k) => groups.reduce((a, g) => a + g.blockCount[k], 0));
+  const pairs = Float64Array.from({ length: L + 1 }, (_, l) => K * Math.max(0, T - l));
+  const total = K * T;
+  const mean = sum.map((v) => v / total);
+  let mu2 = 0;
+  for (const v of mean) mu2 += v * v;
+  const c0 = new Float64Array(nn);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) c0[i * n + j] = pooled[i * n + j] / pairs[0] - mean[i] * mean[j];
+  let tr0 = 0, fro = 0;
+  for (let i = 0; i < n; i++) tr0 += c0[i * n + i];
+  for (let i = 0; i < nn; i++) fro += c0[i] * c0[i];
+  const autocovariance = Float64Array.from({ length: L + 1 }, (_, l) => (diag[l] / pairs[l] - mu2) / n);
+  // Psi(tau_l, 0) = (1/N) sum_ij C_l,ij C_0,ij without forming C_l
+  const psi = new Float64Array(Lf + 1);
+  psi[0] = fro / n;
+  for (let l = 1; l <= Lf; l++) {
+    const o = l * nn, np = pairs[l];
+    let dot = 0;
+    for (let i = 0; i < n; i++) {
+      const mi = mean[i], r = i * n;
+      for (let j = 0; j < n; j++) dot += (pooled[o + r + j] / np - mi * mean[j]) * c0[r + j];
     }
-    // cross-block estimator. Each block's covariance is taken about the pooled mean, not the block's own:
-    // subtracting block means would remove the variance of collective modes slower than a block
-    // (leading-PC timescales can be long, PRL Fig. 4) and bias PR upwards.
-    const blockCov = blockS.map((S, b) => {
-      const nb = blockCount[b];
-      const out = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = S[i * n + j] / nb - mean[i] * mean[j];
-      return out;
-    });
-    const { trace: blockTrace, cross, pairs: pairTraces } = crossBlock(n, blockCov);
-    let mt = 0;
-    for (const t of blockTrace) mt += t / blockTrace.length;
-    const prCrossBlockSE = jackknife(n, blockTrace, pairTraces);
-    return {
-      n, lags: L, blocks: B, samples: total, c0, mean, autocovariance, psi,
-      prPlugin: (tr0 * tr0) / (n * fro),
-      prCrossBlock: (mt * mt) / (n * cross),
-      prCrossBlockSE,
-      blockTrace, crossBlockTrace2: cross, blockCov,
-    };
+    psi[l] = dot / n;
   }
+  // cross-block estimator. Each block's covariance is taken about the pooled mean, not the block's own:
+  // subtracting block means would remove the variance of collective modes slower than a block
+  // (leading-PC timescales can be long, PRL Fig. 4) and bias PR upwards. With C^(b) = S_b / n_b - mu mu^T,
+  //   tr C^(b) = tr S_b / n_b - |mu|^2,
+  //   sum_ij C^(a)_ij C^(b)_ij = G_ab / (n_a n_b) - mu^T S_a mu / n_a - mu^T S_b mu / n_b + |mu|^4,
+  // with the Gram matrix G_ab = sum_ij S_a,ij S_b,ij: no block covariance is formed, and G is one pass over
+  // the block sums (in cache-sized chunks, every pair at once).
+  const B = blockS.length;
+  const blockTrace = Float64Array.from(blockS, (S, b) => {
+    let t = 0;
+    for (let i = 0; i < n; i++) t += S[i * n + i];
+    return t / blockCount[b] - mu2;
+  });
+  const quad = Float64Array.from(blockS, (S) => {
+    let q = 0;
+    for (let i = 0; i < n; i++) {
+      let r = 0;
+      for (let j = 0; j < n; j++) r += S[i * n + j] * mean[j];
+      q += mean[i] * r;
+    }
+    return q;
+  });
+  const gram = new Float64Array(B * B);
+  const CHUNK = 2048;
+  for (let c = 0; c < nn; c += CHUNK) {
+    const e = Math.min(nn, c + CHUNK);
+    for (let a = 0; a < B; a++) {
+      const A = blockS[a];
+      for (let b = a + 1; b < B; b++) {
+        const Bm = blockS[b];
+        let s = 0;
+        for (let i = c; i < e; i++) s += A[i] * Bm[i];
+        gram[a * B + b] += s;
+      }
+    }
+  }
+  const pairTraces = new Float64Array(B * B);
+  let cross = 0, count = 0;
+  for (let a = 0; a < B; a++)
+    for (let b = a + 1; b < B; b++) {
+      const na = blockCount[a], nb = blockCount[b];
+      const v = gram[a * B + b] / (na * nb) - quad[a] / na - quad[b] / nb + mu2 * mu2;
+      pairTraces[a * B + b] = pairTraces[b * B + a] = v;
+      cross += v;
+      count++;
+    }
+  cross = count ? cross / count : NaN;
+  let mt = 0;
+  for (const t of blockTrace) mt += t / blockTrace.length;
+  const prCrossBlockSE = jackknife(n, blockTrace, pairTraces);
+  return {
+    n, lags: L, blocks: B, samples: total, c0, mean, autocovariance, psi,
+    prPlugin: (tr0 * tr0) / (n * fro),
+    prCrossBlock: (mt * mt) / (n * cross),
+    prCrossBlockSE,
+    blockTrace, crossBlockTrace2: cross, blockS, blockCount,
+  };
+}
+
+/** The blocks' mean-subtracted covariances C^(b) = S_b / n_b - mu mu^T (for reweighted estimators, e.g. gains). */
+export function blockCovariances(s: CovarianceSummary): Float64Array[] {
+  const n = s.n, mean = s.mean;
+  return s.blockS.map((S, b) => {
+    const nb = s.blockCount[b];
+    const out = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = S[i * n + j] / nb - mean[i] * mean[j];
+    return out;
+  });
 }
 
 /** tr C^(b) and the mean over a != b of tr(C^(a) C^(b)) = sum_ij C^(a)_ij C^(b)_ij (symmetric blocks), with optional weights w_i w_j on entry ij. */

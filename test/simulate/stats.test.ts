@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createBackend } from "../../src/backend/select.ts";
 import { fillNormal, seedState } from "../../src/backend/rng.ts";
 import type { Backend } from "../../src/backend/types.ts";
-import { CovarianceAccumulator } from "../../src/simulate/stats.ts";
+import { blockCovariances, CovarianceAccumulator, crossBlock } from "../../src/simulate/stats.ts";
 
 let be: Backend;
 beforeAll(async () => {
@@ -87,9 +87,14 @@ describe("the streaming covariance accumulator", () => {
         for (let j = 0; j < n; j++) {
           let sum = 0;
           for (const v of data) for (const t of [2 * b, 2 * b + 1]) sum += v[t * n + i] * v[t * n + j];
-          expect(s.blockCov[b][i * n + j]).toBeCloseTo(sum / (2 * samples) - mean[i] * mean[j], 12);
+          expect(blockCovariances(s)[b][i * n + j]).toBeCloseTo(sum / (2 * samples) - mean[i] * mean[j], 12);
         }
     }
+    // the estimator's traces and cross products (from the blocks' Gram matrix, no covariance formed) equal the
+    // direct sums over the formed covariances, nonzero mean (0.2) included; 1e-12 relative covers the reordering
+    const direct = crossBlock(n, blockCovariances(s));
+    expect(Math.abs(s.crossBlockTrace2 - direct.cross)).toBeLessThan(1e-12 * Math.abs(direct.cross));
+    direct.trace.forEach((t, b) => expect(Math.abs(s.blockTrace[b] - t)).toBeLessThan(1e-12 * Math.abs(t)));
   });
 
   it("gives an unbiased cross-block PR and a plug-in PR biased low when samples are few (known spectrum)", () => {
