@@ -256,33 +256,35 @@ export function summarize(groups: AccumulatorState[]): CovarianceSummary {
   //   tr C^(b) = tr S_b / n_b - |mu|^2,
   //   sum_ij C^(a)_ij C^(b)_ij = G_ab / (n_a n_b) - mu^T S_a mu / n_a - mu^T S_b mu / n_b + |mu|^4,
   // with the Gram matrix G_ab = sum_ij S_a,ij S_b,ij: no block covariance is formed, and G is one pass over
-  // the block sums (in cache-sized chunks, every pair at once).
+  // the block sums (row by row, every pair at once, so each row stays in cache).
   const B = blockS.length;
   const blockTrace = Float64Array.from(blockS, (S, b) => {
     let t = 0;
     for (let i = 0; i < n; i++) t += S[i * n + i];
     return t / blockCount[b] - mu2;
   });
+  // The lag-0 sums are symmetric (the kernel forms S_ij and S_ji from the same products in the same order), so
+  // mu^T S mu and the Gram matrix are sums over the upper triangle: twice the off-diagonal part plus the diagonal.
   const quad = Float64Array.from(blockS, (S) => {
     let q = 0;
     for (let i = 0; i < n; i++) {
-      let r = 0;
-      for (let j = 0; j < n; j++) r += S[i * n + j] * mean[j];
-      q += mean[i] * r;
+      const r = i * n;
+      let off = 0;
+      for (let j = i + 1; j < n; j++) off += S[r + j] * mean[j];
+      q += mean[i] * (S[r + i] * mean[i] + 2 * off);
     }
     return q;
   });
   const gram = new Float64Array(B * B);
-  const CHUNK = 2048;
-  for (let c = 0; c < nn; c += CHUNK) {
-    const e = Math.min(nn, c + CHUNK);
+  for (let i = 0; i < n; i++) {
+    const r = i * n;
     for (let a = 0; a < B; a++) {
       const A = blockS[a];
       for (let b = a + 1; b < B; b++) {
         const Bm = blockS[b];
-        let s = 0;
-        for (let i = c; i < e; i++) s += A[i] * Bm[i];
-        gram[a * B + b] += s;
+        let off = 0;
+        for (let j = r + i + 1; j < r + n; j++) off += A[j] * Bm[j];
+        gram[a * B + b] += A[r + i] * Bm[r + i] + 2 * off;
       }
     }
   }
