@@ -1,5 +1,6 @@
 /**
  * Issue 8's strand-side targets, each a ratio measured in this run (float32, RK4; min of 3 timings):
+ *   single trajectory dense float32 RK4 at N = 1000, strand on one core vs NumPy (bench/numpy_step.py; target >= 0.6x)
  *   lowrank-vs-dense  RK4 per step on a random-mode network with M = N/10 vs strand's dense RK4 at the same N
  *                     (target >= 0.8 x N / (2M) = 4x)
  *   cores             a simulation with 8 trials on 2 worker threads vs 1 thread (target >= 1.7x)
@@ -9,13 +10,20 @@
  *                     (target < 2 s)
  * Run: npx tsx bench/targets.bench.ts
  */
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { createBackend } from "../src/backend/select.ts";
+import type { Coupling } from "../src/backend/types.ts";
 import { machine } from "../src/cli/bench.ts";
 import { workerExecutor } from "../src/io/parallel.ts";
 import { Kernels } from "../src/kernels.ts";
 import { makeNetwork } from "../src/network/ensembles.ts";
 import { simulate } from "../src/simulate/simulate.ts";
 import { theory } from "../src/theory/index.ts";
+import { hasNumpy } from "./python.ts";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 const best = async (f: () => unknown | Promise<unknown>, reps = 3) => {
   let t = Infinity;
@@ -29,16 +37,44 @@ const best = async (f: () => unknown | Promise<unknown>, reps = 3) => {
 const m = machine();
 console.log(`issue 8 targets — ${m.cpu}, ${m.cores} cores, ${m.node}; float32`);
 const k = new Kernels(await createBackend("wasm"));
+const be = k.backend;
+/** ms per RK4 step of one trajectory on the backend, the coupling already in wasm memory (no copies per step) */
+async function rk4Ms(n: number, c: Coupling, m = 0): Promise<number> {
+  const x = be.alloc("float32", n);
+  be.write(x, k.normal(n, { seed: 4, dtype: "float32" }));
+  const s = { p: be.alloc("float32", n), h: be.alloc("float32", n), xs: be.alloc("float32", n), acc: be.alloc("float32", n), z: be.alloc("float32", Math.max(1, m)) };
+  const steps = Math.max(20, Math.round(2e9 / (8 * n * (m ? 2 * m : n))));
+  const t = await best(() => { for (let i = 0; i < steps; i++) be.rk4(n, 1, 0, 0.05, c, x, null, null, s); });
+  for (const b of [x, ...Object.values(s)]) be.free(b);
+  return t / steps;
+}
+const put = (a: Float32Array) => {
+  const b = be.alloc("float32", a.length);
+  be.write(b, a);
+  return b;
+};
 for (const n of [2000, 4000]) {
   const M = n / 10;
-  const J = k.normal(n * n, { seed: 1, std: 2 / Math.sqrt(n), dtype: "float32" });
-  const L = k.normal(n * M, { seed: 2, std: 1 / Math.sqrt(n), dtype: "float32" }), R = k.normal(n * M, { seed: 3, std: 1 / Math.sqrt(n), dtype: "float32" });
-  const d = new Float32Array(M).fill(2 / Math.sqrt(0.1));
-  const x = k.normal(n, { seed: 4, dtype: "float32" });
-  const steps = 20;
-  const dense = await best(() => { let y = x; for (let s = 0; s < steps; s++) y = k.rk4Step(y, { kind: "dense", J }, { n, dt: 0.05, phi: "tanh" }); });
-  const low = await best(() => { let y = x; for (let s = 0; s < steps; s++) y = k.rk4Step(y, { kind: "lowrank", L, d, R, m: M }, { n, dt: 0.05, phi: "tanh" }); });
-  console.log(`lowrank-vs-dense  N = ${n}, M = ${M}: dense ${(dense / steps).toFixed(2)} ms/step, low-rank ${(low / steps).toFixed(3)} ms/step, ratio ${(dense / low).toFixed(1)}x (target >= ${(0.8 * n / (2 * M)).toFixed(1)}x)`);
+  const J = put(k.normal(n * n, { seed: 1, std: 2 / Math.sqrt(n), dtype: "float32" }) as Float32Array);
+  const L = put(k.normal(n * M, { seed: 2, std: 1 / Math.sqrt(n), dtype: "float32" }) as Float32Array), R = put(k.normal(n * M, { seed: 3, std: 1 / Math.sqrt(n), dtype: "float32" }) as Float32Array);
+  const d = put(new Float32Array(M).fill(2 / Math.sqrt(0.1)));
+  const dense = await rk4Ms(n, { kind: "dense", j: J });
+  const low = await rk4Ms(n, { kind: "lowrank", m: M, l: L, d, r: R }, M);
+  for (const b of [J, L, R, d]) be.free(b);
+  console.log(`lowrank-vs-dense  N = ${n}, M = ${M}: dense ${dense.toFixed(2)} ms/step, low-rank ${low.toFixed(3)} ms/step, ratio ${(dense / low).toFixed(1)}x (target >= ${(0.8 * n / (2 * M)).toFixed(1)}x)`);
+}
+{
+  // one trajectory, dense float32 RK4, N = 1000: strand on one core vs NumPy (OpenBLAS on every core)
+  const n = 1000;
+  const J = put(k.normal(n * n, { seed: 1, std: 3 / Math.sqrt(n), dtype: "float32" }) as Float32Array);
+  const ms = await rk4Ms(n, { kind: "dense", j: J });
+  be.free(J);
+  let line = `single trajectory N = ${n}, dense f32 RK4: strand ${ms.toFixed(3)} ms/step (one core)`;
+  if (hasNumpy()) {
+    const py = JSON.parse(execFileSync("python3", [path.join(here, "numpy_step.py"), String(n), "3", "0.05", "float32", "2000"], { encoding: "utf8" }));
+    line += `, NumPy ${py.msPerStep.toFixed(3)} ms/step (both cores): strand/NumPy throughput ${(py.msPerStep / ms).toFixed(2)}x (target >= 0.6x)`;
+  }
+  console.log(line);
 }
 {
   const net = makeNetwork({ coupling: "iid", n: 1000, g: 3, seed: 1 });
