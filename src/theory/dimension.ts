@@ -18,7 +18,7 @@
  * M = 4096: 8.4e6 terms) in the backend kernel assembly/psi.ts — one reciprocal per term, f64x2 — about
  * 25 ms with the wasm backend, ~3x that with the js one (the default when no backend is passed).
  */
-import { evenSpectrum as spectrum, fft } from "./fft.ts";
+import { evenSpectrum as spectrum, lagsOfSpectrum } from "./fft.ts";
 import type { DmftSolution } from "./dmft.ts";
 import { JsBackend } from "../backend/js.ts";
 import type { Backend } from "../backend/types.ts";
@@ -63,7 +63,8 @@ function dimensionParts(sol: DmftSolution, be: Backend): DimensionParts {
   // result is that half plus its mirror: rows and anti-diagonals are even in their frequency, and the
   // scalar sums are twice the half. The M x (M/2 + 1) terms run in the backend (assembly/psi.ts).
   const half = M / 2;
-  const sa = Float64Array.from(Cp, (c, a) => (a === 0 || a === half ? 0.5 * c : a < half ? c : 0));
+  const weight = (a: number) => (a === 0 || a === half ? 0.5 : 1);
+  const sa = Float64Array.from(Cp, (c, a) => weight(a) * c); // rows a <= M/2 only are read
   const bufs = [w, Cp, Cx, w.map((v) => 1 + v * v), sa].map((arr) => {
     const b = be.alloc("float64", M);
     be.write(b, arr);
@@ -82,7 +83,7 @@ function dimensionParts(sol: DmftSolution, be: Backend): DimensionParts {
   let psiP = 0, psiX = 0, dP = 0, dX = 0;
   const rowA = new Float64Array(M), rowB = new Float64Array(M);
   for (let a = 0; a <= half; a++) {
-    const cpa = sa[a], cxa = a === 0 || a === half ? 0.5 * Cx[a] : Cx[a];
+    const cpa = sa[a], cxa = weight(a) * Cx[a];
     psiP += cpa * rows[a];
     dP += cpa * rows[M + a];
     psiX += cxa * rows[2 * M + a];
@@ -108,17 +109,14 @@ function dimensionParts(sol: DmftSolution, be: Backend): DimensionParts {
   dP *= nu * nu * m2;
   dX *= m2;
   const cp0 = sol.cPhi[0], cx0 = sol.cX[0];
-  // Psi^phi(tau, 0) = sum_w1 meas e^{i w1 tau} row(w1); Psi^phi(tau, tau) = sum_Omega e^{i Omega tau} anti(Omega) m2
-  const inverse = (arr: Float64Array, scale: number) => {
-    const re = Float64Array.from(arr), im = new Float64Array(M);
-    fft(re, im, true);
-    return re.map((v) => v * scale);
-  };
+  // Psi^phi(tau, 0) = sum_w1 meas e^{i w1 tau} row(w1) (rows already carry meas: the lags of a spectrum);
+  // Psi^phi(tau, tau) = sum_Omega e^{i Omega tau} anti(Omega) m2, i.e. the lags of anti with step dt / meas
+  const zero = new Float64Array(M);
   const parts: DimensionParts = {
     prPhiIid: (cp0 * cp0) / psiP, prXIid: (cx0 * cx0) / psiX, kPhi: (cp0 * cp0) / dP, kX: (cx0 * cx0) / dX,
     psiPhi00Iid: psiP, psiX00Iid: psiX,
-    collectiveA: inverse(rowA, M * meas), collectiveB: inverse(rowB, M * meas),
-    diagonalA: inverse(antiA, M * m2), diagonalB: inverse(antiB, M * m2),
+    collectiveA: lagsOfSpectrum(rowA, zero, dt), collectiveB: lagsOfSpectrum(rowB, zero, dt),
+    diagonalA: lagsOfSpectrum(antiA, zero, dt / meas), diagonalB: lagsOfSpectrum(antiB, zero, dt / meas),
   };
   if (!partsCache.has(sol)) partsCache.set(sol, new Map());
   partsCache.get(sol)!.set(be.name, parts);

@@ -19,7 +19,7 @@ export interface TheoryOptions extends DmftOptions {
   prG?: number;
   /** lags (in dt steps of the lag grid) reported for Psi^phi(tau, 0) */
   collectiveLags?: number;
-  /** backend for the frequency double sums (default: the js backend; the wasm one is ~Nx faster) */
+  /** backend for the frequency double sums (default: the js backend; the wasm one is ~3x faster on them) */
   backend?: Backend;
 }
 
