@@ -11,6 +11,7 @@ import { theory } from "../theory/index.ts";
 import { structureOf, structuredTheory } from "../theory/structured.ts";
 import { rmmModes } from "../network/ensembles.ts";
 import { createBackend, BACKEND_CHOICES } from "../backend/select.ts";
+import type { Backend } from "../backend/types.ts";
 import { UsageError, choice, formatNumber, integer } from "./args.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags, theoryInputs } from "./network-flags.ts";
 
@@ -68,15 +69,16 @@ export async function theoryCommand(argv: string[]): Promise<number> {
   const spec = net.kind === "file" ? (await loadNetwork(net)).spec : net.spec;
   // gamma_rho = 0 has no overlaps: the Gaussian RMM theory below
   const structured = structureOf(spec) !== null;
+  // one backend for either solver: the frequency double sums or the sampling single site
+  const be = await createBackend(choice("--backend", values.backend as string | undefined, BACKEND_CHOICES, "auto"));
   if (!structured) {
     for (const f of ["paths", "iterations", "threads"] as const) {
       if (values[f] !== undefined) throw new UsageError(`invalid argument: \`--${f}\` applies to the sampling solver (--symmetry, --overlap-gamma) only; got ${JSON.stringify(values[f])}`);
     }
   } else {
-    return structuredCommand(spec, phi, values, argv, net.kind === "file" ? net : null);
+    return structuredCommand(spec, phi, values, argv, net.kind === "file" ? net : null, be);
   }
   const { effectiveRank, prG } = theoryInputs(spec);
-  const be = await createBackend(choice("--backend", values.backend as string | undefined, BACKEND_CHOICES, "auto"));
   const r = theory(spec.g, { phi, effectiveRank, prG, backend: be });
   const R = r.results;
   const f = (v: number | null, d = 5) => formatNumber(v, d);
@@ -105,7 +107,7 @@ export async function theoryCommand(argv: string[]): Promise<number> {
 }
 
 async function structuredCommand(
-  spec: import("../network/ensembles.ts").NetworkSpec, phi: "tanh" | "erf", values: Record<string, string | boolean | undefined>, argv: string[], file: unknown,
+  spec: import("../network/ensembles.ts").NetworkSpec, phi: "tanh" | "erf", values: Record<string, string | boolean | undefined>, argv: string[], file: unknown, be: Backend,
 ): Promise<number> {
   if (spec.gains) throw new UsageError("invalid argument: `--pr-g` with reciprocal structure has no theory here (the sampling solver has no gains)");
   const structure = structureOf(spec);
@@ -118,7 +120,6 @@ async function structuredCommand(
     const o = spec.overlap as { gamma: number; beta?: number };
     described = `random-mode model with diagonal overlaps, g_eff ${spec.g}, N ${modes.n}, alpha ${formatNumber(modes.alpha)}, gamma_rho ${o.gamma}, beta_rho ${o.beta ?? 16}, u_flip ${formatNumber(modes.uFlip ?? NaN)}`;
   }
-  const be = await createBackend(choice("--backend", values.backend as string | undefined, BACKEND_CHOICES, "auto"));
   const threads = integer("--threads", values.threads as string | undefined, os.availableParallelism?.() ?? os.cpus().length, 1);
   const pool = threads > 1 ? await samplerPool(threads, be.name) : null;
   let r: Awaited<ReturnType<typeof structuredTheory>>;
