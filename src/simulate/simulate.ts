@@ -285,9 +285,9 @@ function observable(s: CovarianceSummary, quiescent: boolean): ObservableResults
   };
 }
 
-/** PR of the reweighted covariance diag(w) C diag(w), cross-block. */
-function weightedPr(n: number, s: CovarianceSummary, w: Float64Array): number {
-  const { trace, cross } = crossBlock(n, blockCovariances(s), w);
+/** PR of the reweighted covariance diag(w) C diag(w), cross-block, from the blocks' covariances. */
+function weightedPr(n: number, blockCov: Float64Array[], w: Float64Array): number {
+  const { trace, cross } = crossBlock(n, blockCov, w);
   let mt = 0;
   for (const t of trace) mt += t / trace.length;
   return (mt * mt) / (n * cross);
@@ -403,9 +403,10 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     be.rngFree(r);
     perm.sort((a, b) => uv[a] - uv[b]);
     const readout = Float64Array.from(perm, (i) => G[i]);
+    const blockCov = quiescent ? [] : blockCovariances(sp); // formed once for the three reweightings
     gainsResults = quiescent
       ? { prPhiUnnormalized: null, prPhiNormalized: null, prPhiReadout: null }
-      : { prPhiUnnormalized: weightedPr(n, sp, G), prPhiNormalized: weightedPr(n, sp, sd), prPhiReadout: weightedPr(n, sp, readout) };
+      : { prPhiUnnormalized: weightedPr(n, blockCov, G), prPhiNormalized: weightedPr(n, blockCov, sd), prPhiReadout: weightedPr(n, blockCov, readout) };
   }
   const trajectory = groupResults[0].trajectory;
   return {

@@ -232,8 +232,7 @@ export function summarize(groups: AccumulatorState[]): CovarianceSummary {
   const mean = sum.map((v) => v / total);
   let mu2 = 0;
   for (const v of mean) mu2 += v * v;
-  const c0 = new Float64Array(nn);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) c0[i * n + j] = pooled[i * n + j] / pairs[0] - mean[i] * mean[j];
+  const c0 = centred(pooled, pairs[0], mean);
   let tr0 = 0, fro = 0;
   for (let i = 0; i < n; i++) tr0 += c0[i * n + i];
   for (let i = 0; i < nn; i++) fro += c0[i] * c0[i];
@@ -313,13 +312,14 @@ export function summarize(groups: AccumulatorState[]): CovarianceSummary {
 
 /** The blocks' mean-subtracted covariances C^(b) = S_b / n_b - mu mu^T (for reweighted estimators, e.g. gains). */
 export function blockCovariances(s: CovarianceSummary): Float64Array[] {
-  const n = s.n, mean = s.mean;
-  return s.blockS.map((S, b) => {
-    const nb = s.blockCount[b];
-    const out = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = S[i * n + j] / nb - mean[i] * mean[j];
-    return out;
-  });
+  return s.blockS.map((S, b) => centred(S, s.blockCount[b], s.mean));
+}
+
+/** C = S / count - mu mu^T from the first n^2 entries of S (a lag-0 sum). */
+function centred(S: Float64Array, count: number, mean: Float64Array): Float64Array {
+  const n = mean.length, out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = S[i * n + j] / count - mean[i] * mean[j];
+  return out;
 }
 
 /** tr C^(b) and the mean over a != b of tr(C^(a) C^(b)) = sum_ij C^(a)_ij C^(b)_ij (symmetric blocks), with optional weights w_i w_j on entry ij. */
