@@ -19,7 +19,7 @@ import { eigenvalues, modeOverlaps } from "../linalg/dense.ts";
 import { singularValues, svd } from "../linalg/svd.ts";
 import { denseJ, makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
 import { singularValueEdges } from "../network/structure.ts";
-import { simulate } from "../simulate/simulate.ts";
+import { simulate, type GroupExecutor } from "../simulate/simulate.ts";
 import { theory } from "../theory/index.ts";
 import { structureOf, structuredTheory, type Structure } from "../theory/structured.ts";
 import { samplerPool } from "../io/sampler-pool.ts";
@@ -55,15 +55,16 @@ interface Figure {
 interface Mode {
   full: boolean;
   be: Backend;
+  /** one set of simulation worker threads for the whole run (they persist between simulate() calls) */
+  executor: GroupExecutor;
 }
 
 const SIM = (full: boolean) => ({ trials: 8, duration: full ? 500 : 150, burnIn: full ? 200 : 50, dt: 0.05, lags: 1 });
 
-async function simulatePoints(specs: { spec: NetworkSpec; phi: "tanh" | "erf"; seed: number }[], full: boolean, run = SIM(full)) {
-  const executor = workerExecutor(2);
+async function simulatePoints(m: Mode, specs: { spec: NetworkSpec; phi: "tanh" | "erf"; seed: number }[], run = SIM(m.full)) {
   const out = [];
   for (const s of specs) {
-    const r = await simulate(makeNetwork(s.spec), { ...run, phi: s.phi, seed: s.seed, executor });
+    const r = await simulate(makeNetwork(s.spec), { ...run, phi: s.phi, seed: s.seed, executor: m.executor });
     out.push({ prPhi: r.results.prPhi, prPhiError: r.results.prPhiError, prX: r.results.prX, prXError: r.results.prXError, seconds: r.results.seconds });
   }
   return out;
@@ -74,7 +75,7 @@ async function fig4a(m: Mode): Promise<Figure> {
   const n = m.full ? 5000 : 1000, simEr = [0.3, 1, 10];
   const theoryRows = gs.flatMap((g) => ers.map((er) => ({ g: `g_eff = ${g}`, er, pr: theory(g, { backend: m.be, phi: "erf", effectiveRank: er }).results.prPhi })));
   const pts = gs.flatMap((g) => simEr.map((er) => ({ g, er })));
-  const sims = await simulatePoints(pts.map((p) => ({ spec: { coupling: "rmm", n, g: p.g, effectiveRank: p.er, seed: 1 }, phi: "erf", seed: 1 })), m.full);
+  const sims = await simulatePoints(m, pts.map((p) => ({ spec: { coupling: "rmm", n, g: p.g, effectiveRank: p.er, seed: 1 }, phi: "erf", seed: 1 })));
   const simRows = pts.map((p, k) => {
     const th = theory(p.g, { backend: m.be, phi: "erf", effectiveRank: p.er }).results.prPhi!;
     return { g: `g_eff = ${p.g}`, er: p.er, pr: sims[k].prPhi, lo: sims[k].prPhi! - sims[k].prPhiError!, hi: sims[k].prPhi! + sims[k].prPhiError!, theory: th, difference: sims[k].prPhi! / th - 1 };
@@ -142,7 +143,7 @@ async function prlFig2a(m: Mode): Promise<Figure> {
     return [{ g, pr: r.prPhiIid, which: "PR^φ" }, { g, pr: r.prXIid, which: "PR^x" }];
   });
   const simG = [2, 3, 5, 10];
-  const sims = await simulatePoints(simG.map((g) => ({ spec: { coupling: "iid", n, g, seed: 1 }, phi: "tanh", seed: 1 })), m.full);
+  const sims = await simulatePoints(m, simG.map((g) => ({ spec: { coupling: "iid", n, g, seed: 1 }, phi: "tanh", seed: 1 })));
   const simRows = simG.flatMap((g, k) => {
     const th = theory(g, { backend: m.be }).results, sim = sims[k];
     return [
@@ -183,10 +184,9 @@ async function fig4b(m: Mode): Promise<Figure> {
       if (t <= lags + 1e-9 && k % 2 === 0) rows.push({ panel: `g_eff = ${g}`, er: `αPR^D = ${er}`, tau: t, psi: r.collective.psiPhiNormalized[k], source: "theory" });
     });
   }
-  const executor = workerExecutor(2);
   const sims: Record<string, unknown>[] = [];
   for (const g of gs) for (const er of ers) {
-    const r = await simulate(makeNetwork({ coupling: "rmm", n, g, effectiveRank: er, seed: 1 }), { ...SIM(m.full), lags, phi: "erf", seed: 1, executor });
+    const r = await simulate(makeNetwork({ coupling: "rmm", n, g, effectiveRank: er, seed: 1 }), { ...SIM(m.full), lags, phi: "erf", seed: 1, executor: m.executor });
     r.results.collective.tau.forEach((t, k) => rows.push({ panel: `g_eff = ${g}`, er: `αPR^D = ${er}`, tau: t, psi: r.results.collective.psiPhiNormalized[k], source: "simulation" }));
     sims.push({ g, er, prPhi: r.results.prPhi, timescales: r.results.timescales, theoryTimescales: theory(g, { backend: m.be, phi: "erf", effectiveRank: er }).results.timescales });
   }
@@ -217,7 +217,7 @@ async function fig10(m: Mode): Promise<Figure> {
     rows.push({ prD, pr: r.kPhi! * prD, which: "PR^φ", source: "asymptote K^φ αPR^D" }, { prD, pr: r.kX! * prD, which: "PR^x", source: "asymptote K^x αPR^D" });
   }
   const simPrD = [0.05, 0.2, 0.7];
-  const sims = await simulatePoints(simPrD.map((prD) => ({ spec: { coupling: "rmm", n, g, alpha: 1, spectrum: "step", prD, seed: 1 }, phi: "erf", seed: 1 })), m.full);
+  const sims = await simulatePoints(m, simPrD.map((prD) => ({ spec: { coupling: "rmm", n, g, alpha: 1, spectrum: "step", prD, seed: 1 }, phi: "erf", seed: 1 })));
   simPrD.forEach((prD, k) => {
     const th = theory(g, { backend: m.be, phi: "erf", effectiveRank: prD }).results;
     rows.push({ prD, pr: sims[k].prPhi, which: "PR^φ", source: "simulation", difference: sims[k].prPhi! / th.prPhi! - 1 });
@@ -259,10 +259,9 @@ async function fig5(m: Mode): Promise<Figure> {
     }
   }
   // simulations: g_eff = 6 and 10, alpha PR^D = 1, PR^G = 0.2 and 0.5 (one network each)
-  const executor = workerExecutor(2);
   const sims: Record<string, unknown>[] = [];
   for (const g of [6, 10]) for (const prG of [0.2, 0.5]) {
-    const r = await simulate(makeNetwork({ coupling: "rmm", n, g, effectiveRank: 1, gains: { prG }, seed: 1 }), { ...SIM(m.full), phi: "erf", seed: 1, executor });
+    const r = await simulate(makeNetwork({ coupling: "rmm", n, g, effectiveRank: 1, gains: { prG }, seed: 1 }), { ...SIM(m.full), phi: "erf", seed: 1, executor: m.executor });
     const G = r.results.gains!, th = theory(g, { backend: m.be, phi: "erf", effectiveRank: 1, prG }).results;
     rows.push({ panel: "(a) z-scored, αPR^D = 1", prG, value: G.prPhiNormalized, series: `g_eff = ${g}`, source: "simulation" });
     if (g === 10) {
@@ -300,8 +299,7 @@ async function fig9(m: Mode): Promise<Figure> {
       rows.push({ tau: t, value: th.collective.psiPhiNormalized[k], series: "λ²-weighted PCs = Ψ^φ(τ,0)/Ψ^φ(0,0)", source: "theory" });
     }
   });
-  const executor = workerExecutor(2);
-  const r = await simulate(makeNetwork({ coupling: "iid", n, g, seed: 1 }), { ...SIM(m.full), lags, phi: "tanh", seed: 1, executor });
+  const r = await simulate(makeNetwork({ coupling: "iid", n, g, seed: 1 }), { ...SIM(m.full), lags, phi: "tanh", seed: 1, executor: m.executor });
   const R = r.results;
   R.autocorrelation.tau.forEach((t, k) => {
     rows.push({ tau: t, value: R.autocorrelation.cPhi[k] / R.cPhi0, series: "λ-weighted PCs = C^φ(τ)/C^φ(0)", source: "simulation" });
@@ -376,10 +374,10 @@ async function connectomeFigures(m: Mode): Promise<Figure[]> {
 
 /** The sampling single-site theory of one structure, on 2 worker threads; quick mode uses fewer paths but
  *  all 40 iterations (at rho 0.6 the iteration still creeps at 24: PR^phi 14 % low there). */
-async function sampled(st: Structure, phi: "tanh" | "erf", full: boolean) {
+async function sampled(st: Structure, phi: "tanh" | "erf", m: Mode) {
   const pool = await samplerPool(2);
   try {
-    return (await structuredTheory(await createBackend("auto"), st, { phi, seed: 1, executor: pool.executor, ...(full ? {} : { paths: 16 }) })).results;
+    return (await structuredTheory(m.be, st, { phi, seed: 1, executor: pool.executor, ...(m.full ? {} : { paths: 16 }) })).results;
   } finally {
     await pool.close();
   }
@@ -417,12 +415,12 @@ async function prxFig7(m: Mode): Promise<Figure> {
   for (const g of gs) {
     for (const gamma of gammas) {
       const st = structureOf(spec(g, gamma, 1));
-      const r = st ? await sampled(st, "erf", m.full) : null;
+      const r = st ? await sampled(st, "erf", m) : null;
       const pr = r ? r.prPhi : theory(g, { backend: m.be, phi: "erf", effectiveRank: 0.8 }).results.prPhi!;
       theoryRows.push({ g: `g_eff = ${g}`, gamma, pr, lo: pr - 2 * (r?.prPhiSe ?? 0), hi: pr + 2 * (r?.prPhiSe ?? 0) });
     }
   }
-  const sims = await simulatePoints(simGammas.map((gamma) => ({ spec: spec(6, gamma, 1), phi: "erf" as const, seed: 1 })), m.full);
+  const sims = await simulatePoints(m, simGammas.map((gamma) => ({ spec: spec(6, gamma, 1), phi: "erf" as const, seed: 1 })));
   const simRows = simGammas.map((gamma, k) => {
     const th = theoryRows.find((r) => r.g === "g_eff = 6" && r.gamma === gamma)!.pr as number;
     return { g: "g_eff = 6", gamma, pr: sims[k].prPhi, lo: sims[k].prPhi! - sims[k].prPhiError!, hi: sims[k].prPhi! + sims[k].prPhiError!, theory: th, difference: sims[k].prPhi! / th - 1 };
@@ -452,7 +450,7 @@ async function prlFig6(m: Mode): Promise<Figure> {
   const theoryRows: Record<string, unknown>[] = [];
   for (const g of gs) {
     for (const rho of rhos) {
-      const r = rho ? await sampled({ kind: "symmetry", g, rho }, "tanh", m.full) : null;
+      const r = rho ? await sampled({ kind: "symmetry", g, rho }, "tanh", m) : null;
       const pr = r ? r.prPhi : theory(g, { backend: m.be }).results.prPhi!;
       theoryRows.push({ g: `g = ${g}`, rho, pr, lo: pr - 2 * (r?.prPhiSe ?? 0), hi: pr + 2 * (r?.prPhiSe ?? 0) });
     }
@@ -461,7 +459,7 @@ async function prlFig6(m: Mode): Promise<Figure> {
   // quick mode — 8 trials x 500 time units at rho 0.3 (quick), x 1000 at rho 0.6 (full)
   const simRho = m.full ? 0.6 : 0.3, run = { ...SIM(m.full), duration: m.full ? 1000 : 500, burnIn: 100 };
   const simPts = gs.map((g) => ({ g, rho: simRho }));
-  const sims = await simulatePoints(simPts.map((p) => ({ spec: { coupling: "iid", n, g: p.g, symmetry: p.rho, seed: 1 }, phi: "tanh" as const, seed: 1 })), m.full, run);
+  const sims = await simulatePoints(m, simPts.map((p) => ({ spec: { coupling: "iid", n, g: p.g, symmetry: p.rho, seed: 1 }, phi: "tanh" as const, seed: 1 })), run);
   const simRows = simPts.map((p, k) => {
     const th = theoryRows.find((r) => r.g === `g = ${p.g}` && r.rho === p.rho)!.pr as number;
     return { g: `g = ${p.g}`, rho: p.rho, pr: sims[k].prPhi, lo: sims[k].prPhi! - sims[k].prPhiError!, hi: sims[k].prPhi! + sims[k].prPhiError!, theory: th, difference: sims[k].prPhi! / th - 1 };
@@ -500,7 +498,7 @@ export async function figuresCommand(argv: string[]): Promise<number> {
   for (const k of only) if (!(k in FIGS)) throw new UsageError(`invalid argument: \`--only\` must list figures among ${Object.keys(FIGS).join(", ")}; got \`${k}\``);
   const dir = values.out ?? "figures";
   await mkdir(dir, { recursive: true });
-  const mode: Mode = { full: values.full === true, be: await createBackend("auto") };
+  const mode: Mode = { full: values.full === true, be: await createBackend("auto"), executor: workerExecutor(2) };
   const index: string[] = [`# strand figures (${mode.full ? "--full" : "--quick"}, strand ${VERSION}, ${new Date().toISOString().slice(0, 10)})`, ""];
   for (const k of only) {
     const t0 = performance.now();
@@ -511,8 +509,8 @@ export async function figuresCommand(argv: string[]): Promise<number> {
       await writeFileAtomic(`${base}.svg`, svg);
       await writeFileAtomic(`${base}.png`, svgToPng(svg));
       await writeFileAtomic(`${base}.json`, JSON.stringify({ figure: f.name, title: f.title, strand: VERSION, mode: mode.full ? "full" : "quick", data: f.data, spec: f.spec }, null, 1) + "\n");
-      const fs = (f.data as { finiteSize?: ReturnType<typeof finiteSize> }).finiteSize;
-      const gap = fs && fs.largestRelativeDifference !== null ? [`Finite N = ${fs.n}: largest |simulation/theory − 1| ${(100 * fs.largestRelativeDifference).toFixed(0)} %, mean ${(100 * fs.meanRelativeDifference!).toFixed(0)} %. ${fs.note}.`, ""] : [];
+      const fin = (f.data as { finiteSize?: ReturnType<typeof finiteSize> }).finiteSize;
+      const gap = fin && fin.largestRelativeDifference !== null ? [`Finite N = ${fin.n}: largest |simulation/theory − 1| ${(100 * fin.largestRelativeDifference).toFixed(0)} %, mean ${(100 * fin.meanRelativeDifference!).toFixed(0)} %. ${fin.note}.`, ""] : [];
       index.push(`## ${f.title}`, "", `![${f.name}](${f.name}.png)`, "", f.summary, "", ...gap, `Files: ${f.name}.svg, ${f.name}.png, ${f.name}.json`, "");
       console.log(`strand figures: ${base}.png — ${f.summary}`);
     }
