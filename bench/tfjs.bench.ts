@@ -11,20 +11,14 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { createBackend } from "../src/backend/select.ts";
 import type { Backend } from "../src/backend/types.ts";
-import { seedState } from "../src/backend/rng.ts";
-import { machine } from "../src/cli/bench.ts";
+import { caseSpecs, machine } from "../src/cli/bench.ts";
 
 export interface PeerRow { n: number; wasmUs: number; jsUs: number; tfjsUs: number }
 
-function strandStep(be: Backend, n: number) {
-  const j = be.alloc("float32", n * n), x = be.alloc("float32", n);
-  const rng = be.rngCreate(seedState(1, 7));
-  be.rngNormal(rng, n * n, 0, 3 / Math.sqrt(n), j);
-  be.rngNormal(rng, n, 0, 1, x);
-  be.rngFree(rng);
-  const s = { p: be.alloc("float32", n), h: be.alloc("float32", n), xs: be.alloc("float32", n), acc: be.alloc("float32", n) };
-  const c = { kind: "dense" as const, j };
-  return () => be.euler(n, 1, 0, 0.05, c, x, null, null, s);
+/** strand's Euler step: the euler:dense case of the kernel benchmark (src/cli/bench.ts), buffers in backend memory */
+function strandStep(be: Backend, n: number): () => void {
+  const spec = caseSpecs([n], { batchN: [], covN: [], k: 1 }).find((c) => c.kernel === "euler:dense")!;
+  return spec.setup(be, "float32").run;
 }
 
 function usPerStep(step: () => void, reps: number): number {
