@@ -22,16 +22,18 @@ import { singularValueEdges } from "../network/structure.ts";
 import { simulate, type GroupExecutor } from "../simulate/simulate.ts";
 import { theory } from "../theory/index.ts";
 import { structureOf, structuredTheory, type Structure } from "../theory/structured.ts";
-import { samplerPool } from "../io/sampler-pool.ts";
+import { samplerPool, type SamplerPool } from "../io/sampler-pool.ts";
 import { VERSION } from "../version.ts";
 import { UsageError } from "./args.ts";
 
 export const FIGURES_HELP = `strand figures — regenerate the paper's figures (SVG + PNG + JSON each, and index.md)
 
-Usage: strand figures [--quick | --full] [--out DIR] [--only NAME[,NAME]]
+Usage: strand figures [--quick | --full] [--n N] [--out DIR] [--only NAME[,NAME]]
 
-  --quick       small N, short runs (default; a few minutes on 2 cores)
-  --full        the paper's sizes (N = 2500-5000; hours)
+  --quick       small N, short runs (default; ~13 minutes on 2 cores)
+  --full        the paper's sizes (N = 2500-6500) and longer runs (hours)
+  --n N         every model figure at network size N, with the mode's run lengths (e.g. --quick --n 2500:
+                whether a figure's finite-N gap closes; the connectome figures keep their data's N)
   --out DIR     output folder                                             (default: figures)
   --only LIST   some of: prx-fig4a, prx-fig4b, prx-fig5, prx-fig7, prx-fig8, prx-fig9, prx-fig10, prl-fig2a,
                 prl-fig6, connectomes
@@ -54,17 +56,42 @@ interface Figure {
 
 interface Mode {
   full: boolean;
+  /** --n: the network size of every model figure, instead of the mode's */
+  n?: number;
   be: Backend;
   /** one set of simulation worker threads for the whole run (they persist between simulate() calls) */
   executor: GroupExecutor;
+  /** simulations already run in this invocation, by network spec, phi, seed and run (PRX Fig. 4a and 4b
+   *  share their g_eff = 3 and 10 networks: 4a simulates them with 4b's lags) */
+  simulations: Map<string, Promise<Awaited<ReturnType<typeof simulate>>>>;
+  /** the sampling theory's 2 worker threads, started by the first figure that needs them */
+  sampler: () => Promise<SamplerPool>;
 }
 
+/** a figure's network size: --n if given, else its quick or full size */
+const sizeOf = (m: Mode, quick: number, full: number) => m.n ?? (m.full ? full : quick);
+
 const SIM = (full: boolean) => ({ trials: 8, duration: full ? 500 : 150, burnIn: full ? 200 : 50, dt: 0.05, lags: 1 });
+/** Fig. 4b's lags, also used by Fig. 4a's simulations so that 4b can reuse them */
+const LAGS_4B = 20;
+
+type Run = ReturnType<typeof SIM>;
+
+/** simulate(), once per (network spec, phi, seed, run) in one `strand figures` invocation */
+function simulateOnce(m: Mode, spec: NetworkSpec, phi: "tanh" | "erf", seed: number, run: Run) {
+  const key = JSON.stringify({ spec, phi, seed, run });
+  let r = m.simulations.get(key);
+  if (!r) {
+    r = simulate(makeNetwork(spec), { ...run, phi, seed, executor: m.executor });
+    m.simulations.set(key, r);
+  }
+  return r;
+}
 
 async function simulatePoints(m: Mode, specs: { spec: NetworkSpec; phi: "tanh" | "erf"; seed: number }[], run = SIM(m.full)) {
   const out = [];
   for (const s of specs) {
-    const r = await simulate(makeNetwork(s.spec), { ...run, phi: s.phi, seed: s.seed, executor: m.executor });
+    const r = await simulateOnce(m, s.spec, s.phi, s.seed, run);
     out.push({ prPhi: r.results.prPhi, prPhiError: r.results.prPhiError, prX: r.results.prX, prXError: r.results.prXError, seconds: r.results.seconds });
   }
   return out;
@@ -72,10 +99,11 @@ async function simulatePoints(m: Mode, specs: { spec: NetworkSpec; phi: "tanh" |
 
 async function fig4a(m: Mode): Promise<Figure> {
   const gs = [3, 6, 10], ers = [0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 7, 10];
-  const n = m.full ? 5000 : 1000, simEr = [0.3, 1, 10];
+  const n = sizeOf(m, 1000, 5000), simEr = [0.3, 1, 10];
   const theoryRows = gs.flatMap((g) => ers.map((er) => ({ g: `g_eff = ${g}`, er, pr: theory(g, { backend: m.be, phi: "erf", effectiveRank: er }).results.prPhi })));
   const pts = gs.flatMap((g) => simEr.map((er) => ({ g, er })));
-  const sims = await simulatePoints(m, pts.map((p) => ({ spec: { coupling: "rmm", n, g: p.g, effectiveRank: p.er, seed: 1 }, phi: "erf", seed: 1 })));
+  const run = { ...SIM(m.full), lags: LAGS_4B };
+  const sims = await simulatePoints(m, pts.map((p) => ({ spec: { coupling: "rmm", n, g: p.g, effectiveRank: p.er, seed: 1 }, phi: "erf", seed: 1 })), run);
   const simRows = pts.map((p, k) => {
     const th = theory(p.g, { backend: m.be, phi: "erf", effectiveRank: p.er }).results.prPhi!;
     return { g: `g_eff = ${p.g}`, er: p.er, pr: sims[k].prPhi, lo: sims[k].prPhi! - sims[k].prPhiError!, hi: sims[k].prPhi! + sims[k].prPhiError!, theory: th, difference: sims[k].prPhi! / th - 1 };
@@ -87,7 +115,7 @@ async function fig4a(m: Mode): Promise<Figure> {
     name: "prx-fig4a", title: "PRX Fig. 4a: dimension vs effective rank",
     summary: `PR^φ vs αPR^D, erf; theory lines, simulation N = ${n} (1 network, 8 trials × ${SIM(m.full).duration}); largest |sim/theory − 1| = ${(100 * worst).toFixed(0)} %`,
     data: {
-      theory: theoryRows, simulation: simRows, n, run: SIM(m.full), phi: "erf", spectrum: "exponential (α = 1) below αPR^D = 1, flat (α = αPR^D) from 1",
+      theory: theoryRows, simulation: simRows, n, run, phi: "erf", spectrum: "exponential (α = 1) below αPR^D = 1, flat (α = αPR^D) from 1",
       finiteSize: finiteSize(n, simRows.map((r) => r.difference), "low effective rank converges slowly in N: at αPR^D = 0.3 N = 1000 networks sit +20 to +45 % above the N → ∞ theory; the mean over networks reaches it by N = 2000, but single networks scatter by 14-21 % (sd) up to N = 4000. Near i.i.d. (αPR^D = 10) N = 1000 is ~+10 %, N = 4000 within ~2 %. --full uses N = 5000 (the paper's), one network per point"),
     },
     spec: {
@@ -103,7 +131,7 @@ async function fig4a(m: Mode): Promise<Figure> {
 }
 
 async function fig8(m: Mode): Promise<Figure> {
-  const n = m.full ? 2000 : 600;
+  const n = sizeOf(m, 600, 2000);
   const alphas = [0.05, 0.1, 0.2, 0.4, 0.7, 1];
   const rows: Record<string, unknown>[] = [], edges: Record<string, unknown>[] = [];
   for (const alpha of alphas) {
@@ -137,7 +165,7 @@ async function fig8(m: Mode): Promise<Figure> {
 
 async function prlFig2a(m: Mode): Promise<Figure> {
   const gs = [1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50];
-  const n = m.full ? 2500 : 500;
+  const n = sizeOf(m, 500, 2500);
   const theoryRows = gs.flatMap((g) => {
     const r = theory(g, { backend: m.be }).results;
     return [{ g, pr: r.prPhiIid, which: "PR^φ" }, { g, pr: r.prXIid, which: "PR^x" }];
@@ -176,7 +204,7 @@ async function prlFig2a(m: Mode): Promise<Figure> {
 }
 
 async function fig4b(m: Mode): Promise<Figure> {
-  const gs = [3, 10, 20], ers = [0.3, 1, 10], n = m.full ? 5000 : 1000, lags = 20;
+  const gs = [3, 10, 20], ers = [0.3, 1, 10], n = sizeOf(m, 1000, 5000), lags = LAGS_4B;
   const rows: Record<string, unknown>[] = [];
   for (const g of gs) for (const er of ers) {
     const r = theory(g, { backend: m.be, phi: "erf", effectiveRank: er }).results;
@@ -186,7 +214,7 @@ async function fig4b(m: Mode): Promise<Figure> {
   }
   const sims: Record<string, unknown>[] = [];
   for (const g of gs) for (const er of ers) {
-    const r = await simulate(makeNetwork({ coupling: "rmm", n, g, effectiveRank: er, seed: 1 }), { ...SIM(m.full), lags, phi: "erf", seed: 1, executor: m.executor });
+    const r = await simulateOnce(m, { coupling: "rmm", n, g, effectiveRank: er, seed: 1 }, "erf", 1, { ...SIM(m.full), lags });
     r.results.collective.tau.forEach((t, k) => rows.push({ panel: `g_eff = ${g}`, er: `αPR^D = ${er}`, tau: t, psi: r.results.collective.psiPhiNormalized[k], source: "simulation" }));
     sims.push({ g, er, prPhi: r.results.prPhi, timescales: r.results.timescales, theoryTimescales: theory(g, { backend: m.be, phi: "erf", effectiveRank: er }).results.timescales });
   }
@@ -208,7 +236,7 @@ async function fig4b(m: Mode): Promise<Figure> {
 }
 
 async function fig10(m: Mode): Promise<Figure> {
-  const g = 6, n = m.full ? 6500 : 1000;
+  const g = 6, n = sizeOf(m, 1000, 6500);
   const prDs = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1];
   const rows: Record<string, unknown>[] = [];
   for (const prD of prDs) {
@@ -247,7 +275,7 @@ async function fig10(m: Mode): Promise<Figure> {
 }
 
 async function fig5(m: Mode): Promise<Figure> {
-  const n = m.full ? 4000 : 1000;
+  const n = sizeOf(m, 1000, 4000);
   const prGs = [0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
   const rows: Record<string, unknown>[] = [];
   for (const er of [10, 1, 0.1]) for (const g of [3, 6, 10]) for (const prG of prGs) {
@@ -275,7 +303,10 @@ async function fig5(m: Mode): Promise<Figure> {
   return {
     name: "prx-fig5", title: "PRX Fig. 5: gain heterogeneity and z-scoring",
     summary: `(a) z-scored PR^φ vs PR^G, (b) observable ratios at g_eff = 10; erf; simulation N = ${n} at αPR^D = 1 (finite-N gains effect: ~+30 % at N = 1000, within a few % at N = 2000, docs/VALIDATION.md)`,
-    data: { rows, simulations: sims, run: SIM(m.full) },
+    data: {
+      rows, simulations: sims, n, run: SIM(m.full),
+      finiteSize: finiteSize(n, sims.map((r) => r.difference as number), "gain heterogeneity converges slowly in N: the z-scored PR^φ at PR^G 0.2-0.5 is ~+30 % above the N → ∞ theory at N = 1000 and within a few % at N = 2000 (docs/VALIDATION.md); --full uses N = 4000"),
+    },
     spec: {
       title: { text: "Single-neuron gains (PRX Fig. 5)", subtitle: `lines: theory (N → ∞); points: simulation at αPR^D = 1, N = ${n}, 8 trials × ${SIM(m.full).duration} time units` },
       background: "white", data: { values: rows }, config: { legend: { labelLimit: 400 } },
@@ -290,7 +321,7 @@ async function fig5(m: Mode): Promise<Figure> {
 }
 
 async function fig9(m: Mode): Promise<Figure> {
-  const g = 6, n = m.full ? 4000 : 1000, lags = 25;
+  const g = 6, n = sizeOf(m, 1000, 4000), lags = 25;
   const th = theory(g, { backend: m.be }).results;
   const rows: Record<string, unknown>[] = [];
   th.autocorrelation.tau.forEach((t, k) => {
@@ -309,7 +340,10 @@ async function fig9(m: Mode): Promise<Figure> {
   return {
     name: "prx-fig9", title: "PRX Fig. 9: PC timescales",
     summary: `i.i.d. tanh g = ${g}: 1/e times theory C^φ ${th.timescales.cPhi?.toFixed(2)}, Ψ^φ ${th.timescales.psiPhi?.toFixed(2)}; simulation N = ${n}: ${R.timescales.cPhi?.toFixed(2)}, ${R.timescales.psiPhi?.toFixed(2)}`,
-    data: { rows, n, g, run: { ...SIM(m.full), lags }, timescales: { theory: th.timescales, simulation: R.timescales } },
+    data: {
+      rows, n, g, run: { ...SIM(m.full), lags }, timescales: { theory: th.timescales, simulation: R.timescales },
+      finiteSize: finiteSize(n, [R.timescales.cPhi! / th.timescales.cPhi! - 1, R.timescales.psiPhi! / th.timescales.psiPhi! - 1], "differences of the 1/e times of C^φ and Ψ^φ(τ, 0); the collective (λ²-weighted) time is the slow one to converge: one network, 8 trials, and the leading PCs' slow modes are the least averaged; --full uses N = 4000 and 500 time units"),
+    },
     spec: {
       title: { text: `PC timescales, i.i.d. tanh, g = ${g} (PRX Fig. 9)`, subtitle: `lines: theory; points: simulation, N = ${n}, 8 trials × ${SIM(m.full).duration} time units; the leading PCs (λ² weights) are slower` },
       width: 460, height: 300, background: "white", data: { values: rows },
@@ -372,15 +406,11 @@ async function connectomeFigures(m: Mode): Promise<Figure[]> {
   return out;
 }
 
-/** The sampling single-site theory of one structure, on 2 worker threads; quick mode uses fewer paths but
- *  all 40 iterations (at rho 0.6 the iteration still creeps at 24: PR^phi 14 % low there). */
+/** The sampling single-site theory of one structure, on the run's 2 sampler threads; quick mode uses fewer
+ *  paths but all 60 iterations (at rho 0.6 the iteration still creeps at 24: PR^phi 14 % low there). */
 async function sampled(st: Structure, phi: "tanh" | "erf", m: Mode) {
-  const pool = await samplerPool(2);
-  try {
-    return (await structuredTheory(m.be, st, { phi, seed: 1, executor: pool.executor, ...(m.full ? {} : { paths: 16 }) })).results;
-  } finally {
-    await pool.close();
-  }
+  const pool = await m.sampler();
+  return (await structuredTheory(m.be, st, { phi, seed: 1, executor: pool.executor, ...(m.full ? {} : { paths: 16 }) })).results;
 }
 
 /** theory line with a ±2 se band, simulation points with ± se rules */
@@ -409,7 +439,7 @@ async function prxFig7(m: Mode): Promise<Figure> {
   // PRX Fig. 7: PR^phi vs the overlap amplitude gamma_rho (alpha = 1, PR^D = 0.8, beta_rho = 16), erf
   const gs = m.full ? [3, 6, 10] : [6];
   const gammas = m.full ? [-0.6, -0.45, -0.3, -0.15, 0, 0.15, 0.3, 0.45, 0.6] : [-0.6, -0.3, -0.15, 0, 0.3, 0.6];
-  const n = m.full ? 5000 : 1000, simGammas = [-0.6, 0, 0.6];
+  const n = sizeOf(m, 1000, 5000), simGammas = [-0.6, 0, 0.6];
   const spec = (g: number, gamma: number, seed: number): NetworkSpec => ({ coupling: "rmm", n, g, alpha: 1, prD: 0.8, overlap: gamma ? { gamma } : undefined, seed });
   const theoryRows: Record<string, unknown>[] = [];
   for (const g of gs) {
@@ -446,7 +476,7 @@ async function prxFig7(m: Mode): Promise<Figure> {
 async function prlFig6(m: Mode): Promise<Figure> {
   // PRL Fig. 6: PR^phi vs the symmetry rho of i.i.d. couplings, tanh, g in {2, 3, 4}
   const gs = [2, 3, 4], rhos = m.full ? [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6] : [0, 0.3, 0.6];
-  const n = m.full ? 2500 : 1000;
+  const n = sizeOf(m, 1000, 2500);
   const theoryRows: Record<string, unknown>[] = [];
   for (const g of gs) {
     for (const rho of rhos) {
@@ -487,7 +517,7 @@ const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = {
 };
 
 export async function figuresCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { quick: { type: "boolean", default: false }, full: { type: "boolean", default: false }, out: { type: "string" }, only: { type: "string" }, help: { type: "boolean", short: "h", default: false } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { quick: { type: "boolean", default: false }, n: { type: "string" }, full: { type: "boolean", default: false }, out: { type: "string" }, only: { type: "string" }, help: { type: "boolean", short: "h", default: false } } });
   if (values.help) {
     console.log(FIGURES_HELP);
     return 0;
@@ -496,10 +526,24 @@ export async function figuresCommand(argv: string[]): Promise<number> {
   if (values.quick && values.full) throw new UsageError("invalid argument: `--quick` and `--full` exclude each other");
   const only = values.only ? values.only.split(",").map((s) => s.trim()) : Object.keys(FIGS);
   for (const k of only) if (!(k in FIGS)) throw new UsageError(`invalid argument: \`--only\` must list figures among ${Object.keys(FIGS).join(", ")}; got \`${k}\``);
+  let n: number | undefined;
+  if (values.n !== undefined) {
+    n = Number(values.n);
+    if (!(Number.isInteger(n) && n >= 50 && n <= 20000)) throw new UsageError(`invalid argument: \`--n\` must be an integer in [50, 20000]; got \`${values.n}\``);
+  }
   const dir = values.out ?? "figures";
   await mkdir(dir, { recursive: true });
-  const mode: Mode = { full: values.full === true, be: await createBackend("auto"), executor: workerExecutor(2) };
-  const index: string[] = [`# strand figures (${mode.full ? "--full" : "--quick"}, strand ${VERSION}, ${new Date().toISOString().slice(0, 10)})`, ""];
+  let pool: Promise<SamplerPool> | undefined;
+  const mode: Mode = { full: values.full === true, n, be: await createBackend("auto"), executor: workerExecutor(2), simulations: new Map(), sampler: () => (pool ??= samplerPool(2)) };
+  try {
+    return await writeFigures(mode, only, dir);
+  } finally {
+    if (pool) await (await pool).close();
+  }
+}
+
+async function writeFigures(mode: Mode, only: string[], dir: string): Promise<number> {
+  const index: string[] = [`# strand figures (${mode.full ? "--full" : "--quick"}${mode.n ? ` --n ${mode.n}` : ""}, strand ${VERSION}, ${new Date().toISOString().slice(0, 10)})`, ""];
   for (const k of only) {
     const t0 = performance.now();
     const figs = [await FIGS[k](mode)].flat();

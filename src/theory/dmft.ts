@@ -175,11 +175,14 @@ export function phiCovariance(kind: TheoryPhi, q: number): (c: number) => number
   if (kind === "erf") return (c) => (2 / Math.PI) * Math.asin(Math.max(-1, Math.min(1, c / (q + 2 / Math.PI))));
   if (q >= LARGE_Q) return tanhCovarianceLargeQ(q);
   // tanh: tabulate F on a c-grid, F(c) = E_z[h(z) h(s z)], h(z) = E_x[tanh(sqrt(q - |c|) x + sqrt|c| z)];
-  // F is odd in c (tanh odd), so only c >= 0 is computed. Grid on [-10, 10] with dz = 0.04 (the authors'
-  // choice), refined to 0.25 / sqrt(q) at large q so that tanh's transition (width ~ 1/sqrt q in z) keeps
-  // several points.
+  // F is odd in c (tanh odd), so only c >= 0 is computed. Trapezoid rule on [-10, 10] with dz =
+  // 0.25 / sqrt(max(q, 1)): for an integrand analytic in the strip |Im z| < d against the Gaussian weight the
+  // trapezoid error is ~exp(-2 pi d / dz), and tanh(a z + y) has its poles at d = pi / (2a), a <= sqrt q, so
+  // this step leaves ~exp(-40). The authors' fixed dz = 0.04 agrees with it to 3e-15 for q in [0.05, 10]
+  // (measured, all 201 c-points) at 1/4 to 1/40 of the cost, which matters to the sampler's control variate
+  // (one table per iteration, selfcoupled.ts).
   const P = 200;
-  const dz = Math.min(0.04, 0.25 / Math.sqrt(q));
+  const dz = 0.25 / Math.sqrt(Math.max(q, 1));
   const nz = 2 * Math.ceil(10 / dz) + 1;
   const zs = Float64Array.from({ length: nz }, (_, k) => -10 + k * (20 / (nz - 1)));
   const wz = zs.map((z) => ((20 / (nz - 1)) * Math.exp(-z * z / 2)) / Math.sqrt(2 * Math.PI));

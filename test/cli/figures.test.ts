@@ -27,8 +27,17 @@ describe("strand figures", () => {
     expect(readFileSync(path.join(dir, "index.md"), "utf8")).toMatch(/PRX Fig\. 8/);
   }, 60_000);
 
-  it("refuses unknown figures and contradictory flags", () => {
+  it("draws a model figure at the network size --n gives, and says so in the index", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-fig-"));
+    const r = strand("figures", "--only", "prx-fig8", "--n", "300", "--out", dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(dir, "prx-fig8.json"), "utf8")).data.n).toBe(300);
+    expect(readFileSync(path.join(dir, "index.md"), "utf8")).toMatch(/^# strand figures \(--quick --n 300,/);
+  }, 60_000);
+
+  it("refuses unknown figures, contradictory flags and a network size that is not an integer in range", () => {
     expect(strand("figures", "--only", "fig99").stderr).toMatch(/`--only` must list figures among/);
     expect(strand("figures", "--quick", "--full").stderr).toMatch(/`--quick` and `--full` exclude each other/);
+    for (const bad of ["2.5", "30000"]) expect(strand("figures", "--n", bad).stderr).toContain(`\`--n\` must be an integer in [50, 20000]; got \`${bad}\``);
   });
 });
