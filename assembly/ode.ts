@@ -4,7 +4,8 @@
 //   RK4:    k1 = f(x), k2 = f(x + dt/2 k1), k3 = f(x + dt/2 k2), k4 = f(x + dt k3)
 //           x <- x + dt (k1/6 + k2/3 + k3/3 + k4/6)          (classical tableau, RK4_NODE / RK4_WEIGHT)
 //
-// J is dense (n x n row-major) or low-rank J = L diag(d) R^T (L, R n x m; O(n m) per product). G (gains, n
+// J is dense (n x n row-major) or low-rank J = L diag(d) R^T (L n x m, R stored
+// transposed, m x n; O(n m) per product). G (gains, n
 // values) and I (constant input, n values, shared by all trajectories) are optional: pointer 0 means G = 1,
 // I = 0. The state x holds k trajectories of n values each (trajectory-major) and is updated in place.
 // Scratch (all k x n unless noted): p = G ⊙ phi(state), h = J p, and for RK4 xs (stage state) and acc (the
@@ -21,8 +22,8 @@ const RK4_WEIGHT: StaticArray<f64> = [1.0 / 6.0, 1.0 / 3.0, 1.0 / 3.0, 1.0 / 6.0
 
 // h = J p for the dense (lowrank = false) or factored coupling
 // @ts-ignore: decorator
-@inline function __coupling<T>(lowrank: bool, n: i32, m: i32, k: i32, j: usize, d: usize, r: usize, p: usize, z: usize, h: usize): void {
-  if (lowrank) __lowrank<T>(n, m, k, j, d, r, p, z, h);
+@inline function __coupling<T>(lowrank: bool, n: i32, m: i32, k: i32, j: usize, d: usize, rt: usize, p: usize, z: usize, h: usize): void {
+  if (lowrank) __lowrank<T>(n, m, k, j, d, rt, p, z, h);
   else __matmat<T>(n, n, k, j, p, h);
 }
 
@@ -111,20 +112,20 @@ const RK4_WEIGHT: StaticArray<f64> = [1.0 / 6.0, 1.0 / 3.0, 1.0 / 3.0, 1.0 / 6.0
 }
 
 // @ts-ignore: decorator
-@inline function __euler<T>(lowrank: bool, n: i32, m: i32, k: i32, kind: i32, dt: T, j: usize, d: usize, r: usize,
+@inline function __euler<T>(lowrank: bool, n: i32, m: i32, k: i32, kind: i32, dt: T, j: usize, d: usize, rt: usize,
                             x: usize, g: usize, inp: usize, p: usize, h: usize, z: usize): void {
   __phi_gain<T>(kind, n, k, x, g, p);
-  __coupling<T>(lowrank, n, m, k, j, d, r, p, z, h);
+  __coupling<T>(lowrank, n, m, k, j, d, rt, p, z, h);
   __euler_update<T>(n, k, dt, x, h, inp);
 }
 
 // @ts-ignore: decorator
-@inline function __rk4<T>(lowrank: bool, n: i32, m: i32, k: i32, kind: i32, dt: T, j: usize, d: usize, r: usize,
+@inline function __rk4<T>(lowrank: bool, n: i32, m: i32, k: i32, kind: i32, dt: T, j: usize, d: usize, rt: usize,
                           x: usize, g: usize, inp: usize, p: usize, h: usize, xs: usize, acc: usize, z: usize): void {
   for (let s = 0; s < 4; s++) {
     let xin = s == 0 ? x : xs;
     __phi_gain<T>(kind, n, k, xin, g, p);
-    __coupling<T>(lowrank, n, m, k, j, d, r, p, z, h);
+    __coupling<T>(lowrank, n, m, k, j, d, rt, p, z, h);
     __rk4_combine<T>(s, n, k, dt, x, xin, h, inp, acc, xs);
   }
 }
@@ -138,14 +139,14 @@ export function euler_dense_f64(n: i32, k: i32, kind: i32, dt: f64, j: usize, x:
   __euler<f64>(false, n, 0, k, kind, dt, j, 0, 0, x, g, inp, p, h, 0);
 }
 /** One Euler step, J = L diag(d) R^T (L, R n x m), float32. Scratch p, h: k x n; z: k x m. */
-export function euler_lowrank_f32(n: i32, m: i32, k: i32, kind: i32, dt: f32, l: usize, d: usize, r: usize,
+export function euler_lowrank_f32(n: i32, m: i32, k: i32, kind: i32, dt: f32, l: usize, d: usize, rt: usize,
                                   x: usize, g: usize, inp: usize, p: usize, h: usize, z: usize): void {
-  __euler<f32>(true, n, m, k, kind, dt, l, d, r, x, g, inp, p, h, z);
+  __euler<f32>(true, n, m, k, kind, dt, l, d, rt, x, g, inp, p, h, z);
 }
 /** float64 version of euler_lowrank_f32. */
-export function euler_lowrank_f64(n: i32, m: i32, k: i32, kind: i32, dt: f64, l: usize, d: usize, r: usize,
+export function euler_lowrank_f64(n: i32, m: i32, k: i32, kind: i32, dt: f64, l: usize, d: usize, rt: usize,
                                   x: usize, g: usize, inp: usize, p: usize, h: usize, z: usize): void {
-  __euler<f64>(true, n, m, k, kind, dt, l, d, r, x, g, inp, p, h, z);
+  __euler<f64>(true, n, m, k, kind, dt, l, d, rt, x, g, inp, p, h, z);
 }
 /** One RK4 step (four stages), dense J, float32. Scratch p, h, xs, acc: k x n each. */
 export function rk4_dense_f32(n: i32, k: i32, kind: i32, dt: f32, j: usize, x: usize, g: usize, inp: usize,
@@ -158,12 +159,12 @@ export function rk4_dense_f64(n: i32, k: i32, kind: i32, dt: f64, j: usize, x: u
   __rk4<f64>(false, n, 0, k, kind, dt, j, 0, 0, x, g, inp, p, h, xs, acc, 0);
 }
 /** One RK4 step, J = L diag(d) R^T, float32. Scratch p, h, xs, acc: k x n; z: k x m. */
-export function rk4_lowrank_f32(n: i32, m: i32, k: i32, kind: i32, dt: f32, l: usize, d: usize, r: usize, x: usize, g: usize,
+export function rk4_lowrank_f32(n: i32, m: i32, k: i32, kind: i32, dt: f32, l: usize, d: usize, rt: usize, x: usize, g: usize,
                                 inp: usize, p: usize, h: usize, xs: usize, acc: usize, z: usize): void {
-  __rk4<f32>(true, n, m, k, kind, dt, l, d, r, x, g, inp, p, h, xs, acc, z);
+  __rk4<f32>(true, n, m, k, kind, dt, l, d, rt, x, g, inp, p, h, xs, acc, z);
 }
 /** float64 version of rk4_lowrank_f32. */
-export function rk4_lowrank_f64(n: i32, m: i32, k: i32, kind: i32, dt: f64, l: usize, d: usize, r: usize, x: usize, g: usize,
+export function rk4_lowrank_f64(n: i32, m: i32, k: i32, kind: i32, dt: f64, l: usize, d: usize, rt: usize, x: usize, g: usize,
                                 inp: usize, p: usize, h: usize, xs: usize, acc: usize, z: usize): void {
-  __rk4<f64>(true, n, m, k, kind, dt, l, d, r, x, g, inp, p, h, xs, acc, z);
+  __rk4<f64>(true, n, m, k, kind, dt, l, d, rt, x, g, inp, p, h, xs, acc, z);
 }

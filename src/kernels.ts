@@ -25,6 +25,14 @@ import { PHI_KINDS, type Backend, type Buf, type Coupling, type PhiName } from "
 export type { FloatArray, DType };
 export const PHI_NAMES = Object.keys(PHI_KINDS) as PhiName[];
 
+/** The transpose (cols x rows) of a row-major rows x cols array, in the same float type. The backends take the
+ *  low-rank coupling's R transposed (m x n), so that R^T v is a product over contiguous rows. */
+export function transposed<T extends FloatArray>(a: T, rows: number, cols: number): T {
+  const out = new (a.constructor as new (length: number) => T)(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
+  return out;
+}
+
 /** A coupling matrix given as arrays: dense J (n x n) or J = L diag(d) R^T with L, R n x m. */
 export type CouplingArrays = { kind: "dense"; J: FloatArray } | { kind: "lowrank"; L: FloatArray; d: FloatArray; R: FloatArray; m: number };
 
@@ -106,11 +114,11 @@ export class Kernels {
     checkArray("d", d, m, dtype);
     checkArray("R", R, n * m, dtype);
     checkArray("V", V, k * n, dtype);
-    return this.run([L, d, R, V], ([l, db, r, v]) => {
+    return this.run([L, d, transposed(R, n, m), V], ([l, db, rt, v]) => {
       const z = this.backend.alloc(dtype, k * m);
       const y = this.backend.alloc(dtype, k * n);
       try {
-        this.backend.lowrank(n, m, k, l!, db!, r!, v!, z, y);
+        this.backend.lowrank(n, m, k, l!, db!, rt!, v!, z, y);
         return this.backend.read(y);
       } finally {
         this.backend.free(z);
@@ -157,11 +165,11 @@ export class Kernels {
       arrays.push(checkArray("coupling.J", coupling.J, n * n, dtype));
     } else {
       m = checkSize("coupling.m", coupling.m);
-      arrays.push(checkArray("coupling.L", coupling.L, n * m, dtype), checkArray("coupling.d", coupling.d, m, dtype), checkArray("coupling.R", coupling.R, n * m, dtype));
+      arrays.push(checkArray("coupling.L", coupling.L, n * m, dtype), checkArray("coupling.d", coupling.d, m, dtype), transposed(checkArray("coupling.R", coupling.R, n * m, dtype), n, m));
     }
     const be = this.backend;
     return this.run([x, opts.gains ?? null, opts.input ?? null, ...arrays], ([xb, gb, ib, ...cb]) => {
-      const c: Coupling = coupling.kind === "dense" ? { kind: "dense", j: cb[0]! } : { kind: "lowrank", m, l: cb[0]!, d: cb[1]!, r: cb[2]! };
+      const c: Coupling = coupling.kind === "dense" ? { kind: "dense", j: cb[0]! } : { kind: "lowrank", m, l: cb[0]!, d: cb[1]!, rt: cb[2]! };
       const scratch = { p: be.alloc(dtype, k * n), h: be.alloc(dtype, k * n), xs: be.alloc(dtype, k * n), acc: be.alloc(dtype, k * n), z: be.alloc(dtype, k * m) };
       try {
         if (method === "euler") be.euler(n, k, kind, opts.dt, c, xb!, gb, ib, scratch);

@@ -89,17 +89,10 @@ export class JsBackend implements Backend {
     }
   }
 
-  lowrank(n: number, m: number, k: number, l: Buf, d: Buf, r: Buf, v: Buf, z: Buf, y: Buf): void {
-    const R = this.d(r), D = this.d(d), V = this.d(v), Z = this.d(z);
-    Z.fill(0, 0, k * m);
-    for (let b = 0; b < k; b++) {
-      for (let i = 0; i < n; i++) {
-        const vi = V[b * n + i];
-        const ro = i * m, zo = b * m;
-        for (let a = 0; a < m; a++) Z[zo + a] += vi * R[ro + a];
-      }
-      for (let a = 0; a < m; a++) Z[b * m + a] *= D[a];
-    }
+  lowrank(n: number, m: number, k: number, l: Buf, d: Buf, rt: Buf, v: Buf, z: Buf, y: Buf): void {
+    this.matmat(m, n, k, rt, v, z);
+    const D = this.d(d), Z = this.d(z);
+    for (let b = 0; b < k; b++) for (let a = 0; a < m; a++) Z[b * m + a] *= D[a];
     this.matmat(n, m, k, l, z, y);
   }
 
@@ -119,7 +112,7 @@ export class JsBackend implements Backend {
 
   private coupling(n: number, k: number, c: Coupling, p: Buf, h: Buf, z: Buf | undefined): void {
     if (c.kind === "dense") this.matmat(n, n, k, c.j, p, h);
-    else this.lowrank(n, c.m, k, c.l, c.d, c.r, p, z as Buf, h);
+    else this.lowrank(n, c.m, k, c.l, c.d, c.rt, p, z as Buf, h);
   }
 
   euler(n: number, k: number, kind: PhiKind, dt: number, c: Coupling, x: Buf, g: Buf | null, input: Buf | null, s: EulerScratch): void {

@@ -7,7 +7,7 @@
  *
  * Layouts (all row-major; "k x n" = k trajectories of n values each, trajectory-major):
  *   matvec:  y(m) = A(m x n) x(n)                     matmat: Y(k x m) = X(k x n) A^T, i.e. Y[b] = A X[b]
- *   lowrank: Y[b] = L diag(d) R^T V[b], L, R n x m, scratch Z k x m
+ *   lowrank: Y[b] = L diag(d) R^T V[b], L n x m, R stored transposed (rt: m x n), scratch Z k x m
  *   phi:     out = g ⊙ phi(x) over k blocks of n (g optional)     dphi: out = phi'(x), elementwise
  *   euler/rk4: one step of dx/dt = -x + J (g ⊙ phi(x)) + input for k trajectories, x updated in place
  *   covLagAccum: C_l += sum_s a(t_s) a(t_s - l)^T for l = firstLag..lags, history (lags + k) x n, acc holds
@@ -54,7 +54,7 @@ export interface Rk4Scratch extends EulerScratch {
 }
 
 /** Dense J (n x n) or factored J = L diag(d) R^T (L, R: n x m). */
-export type Coupling = { kind: "dense"; j: Buf } | { kind: "lowrank"; m: number; l: Buf; d: Buf; r: Buf };
+export type Coupling = { kind: "dense"; j: Buf } | { kind: "lowrank"; m: number; l: Buf; d: Buf; rt: Buf };
 
 export interface Backend {
   readonly name: BackendName;
@@ -78,7 +78,7 @@ export interface Backend {
   // dense and low-rank products
   matvec(m: number, n: number, a: Buf, x: Buf, y: Buf): void;
   matmat(m: number, n: number, k: number, a: Buf, x: Buf, y: Buf): void;
-  lowrank(n: number, m: number, k: number, l: Buf, d: Buf, r: Buf, v: Buf, z: Buf, y: Buf): void;
+  lowrank(n: number, m: number, k: number, l: Buf, d: Buf, rt: Buf, v: Buf, z: Buf, y: Buf): void;
 
   // nonlinearity
   phi(kind: PhiKind, n: number, k: number, x: Buf, g: Buf | null, out: Buf): void;

@@ -19,20 +19,20 @@ interface Exports {
   matvec_f64(m: number, n: number, a: number, x: number, y: number): void;
   matmat_f32(m: number, n: number, k: number, a: number, x: number, y: number): void;
   matmat_f64(m: number, n: number, k: number, a: number, x: number, y: number): void;
-  lowrank_f32(n: number, m: number, k: number, l: number, d: number, r: number, v: number, z: number, y: number): void;
-  lowrank_f64(n: number, m: number, k: number, l: number, d: number, r: number, v: number, z: number, y: number): void;
+  lowrank_f32(n: number, m: number, k: number, l: number, d: number, rt: number, v: number, z: number, y: number): void;
+  lowrank_f64(n: number, m: number, k: number, l: number, d: number, rt: number, v: number, z: number, y: number): void;
   phi_f32(kind: number, n: number, k: number, x: number, g: number, out: number): void;
   phi_f64(kind: number, n: number, k: number, x: number, g: number, out: number): void;
   dphi_f32(kind: number, len: number, x: number, out: number): void;
   dphi_f64(kind: number, len: number, x: number, out: number): void;
   euler_dense_f32(n: number, k: number, kind: number, dt: number, j: number, x: number, g: number, inp: number, p: number, h: number): void;
   euler_dense_f64(n: number, k: number, kind: number, dt: number, j: number, x: number, g: number, inp: number, p: number, h: number): void;
-  euler_lowrank_f32(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, r: number, x: number, g: number, inp: number, p: number, h: number, z: number): void;
-  euler_lowrank_f64(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, r: number, x: number, g: number, inp: number, p: number, h: number, z: number): void;
+  euler_lowrank_f32(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, rt: number, x: number, g: number, inp: number, p: number, h: number, z: number): void;
+  euler_lowrank_f64(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, rt: number, x: number, g: number, inp: number, p: number, h: number, z: number): void;
   rk4_dense_f32(n: number, k: number, kind: number, dt: number, j: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number): void;
   rk4_dense_f64(n: number, k: number, kind: number, dt: number, j: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number): void;
-  rk4_lowrank_f32(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, r: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number, z: number): void;
-  rk4_lowrank_f64(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, r: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number, z: number): void;
+  rk4_lowrank_f32(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, rt: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number, z: number): void;
+  rk4_lowrank_f64(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, rt: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number, z: number): void;
   cov_lag_accum_f32(n: number, k: number, l0: number, lags: number, hist: number, acc: number): void;
   cov_lag_accum_f64(n: number, k: number, l0: number, lags: number, hist: number, acc: number): void;
   row_sum_accum_f32(n: number, k: number, x: number, sum: number): void;
@@ -210,8 +210,8 @@ export class WasmBackend implements Backend {
   matmat(m: number, n: number, k: number, a: Buf, x: Buf, y: Buf): void {
     (a.dtype === "float32" ? this.ex.matmat_f32 : this.ex.matmat_f64)(m, n, k, this.p(a), this.p(x), this.p(y));
   }
-  lowrank(n: number, m: number, k: number, l: Buf, d: Buf, r: Buf, v: Buf, z: Buf, y: Buf): void {
-    (l.dtype === "float32" ? this.ex.lowrank_f32 : this.ex.lowrank_f64)(n, m, k, this.p(l), this.p(d), this.p(r), this.p(v), this.p(z), this.p(y));
+  lowrank(n: number, m: number, k: number, l: Buf, d: Buf, rt: Buf, v: Buf, z: Buf, y: Buf): void {
+    (l.dtype === "float32" ? this.ex.lowrank_f32 : this.ex.lowrank_f64)(n, m, k, this.p(l), this.p(d), this.p(rt), this.p(v), this.p(z), this.p(y));
   }
   phi(kind: PhiKind, n: number, k: number, x: Buf, g: Buf | null, out: Buf): void {
     (x.dtype === "float32" ? this.ex.phi_f32 : this.ex.phi_f64)(kind, n, k, this.p(x), this.p(g), this.p(out));
@@ -225,7 +225,7 @@ export class WasmBackend implements Backend {
       (f32 ? this.ex.euler_dense_f32 : this.ex.euler_dense_f64)(n, k, kind, dt, this.p(c.j), this.p(x), this.p(g), this.p(input), this.p(s.p), this.p(s.h));
     } else {
       (f32 ? this.ex.euler_lowrank_f32 : this.ex.euler_lowrank_f64)(
-        n, c.m, k, kind, dt, this.p(c.l), this.p(c.d), this.p(c.r), this.p(x), this.p(g), this.p(input), this.p(s.p), this.p(s.h), this.p(s.z),
+        n, c.m, k, kind, dt, this.p(c.l), this.p(c.d), this.p(c.rt), this.p(x), this.p(g), this.p(input), this.p(s.p), this.p(s.h), this.p(s.z),
       );
     }
   }
@@ -237,7 +237,7 @@ export class WasmBackend implements Backend {
       );
     } else {
       (f32 ? this.ex.rk4_lowrank_f32 : this.ex.rk4_lowrank_f64)(
-        n, c.m, k, kind, dt, this.p(c.l), this.p(c.d), this.p(c.r), this.p(x), this.p(g), this.p(input),
+        n, c.m, k, kind, dt, this.p(c.l), this.p(c.d), this.p(c.rt), this.p(x), this.p(g), this.p(input),
         this.p(s.p), this.p(s.h), this.p(s.xs), this.p(s.acc), this.p(s.z),
       );
     }

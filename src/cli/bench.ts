@@ -78,9 +78,10 @@ export function caseSpecs(sizes: number[], opts: { batchN: number[]; covN: numbe
     specs.push({
       kernel: "lowrank", n, extra: { m }, work: 4 * n * m, unit: "GFLOP/s",
       setup: (be, dt) => {
-        const l = randomBuf(be, dt, n * m, 1), d = randomBuf(be, dt, m, 2), r = randomBuf(be, dt, n * m, 3);
+        // L (n x m) and R^T (m x n, the backends' layout), i.i.d. entries
+        const l = randomBuf(be, dt, n * m, 1), d = randomBuf(be, dt, m, 2), rt = randomBuf(be, dt, n * m, 3);
         const v = randomBuf(be, dt, n, 4), z = be.alloc(dt, m), y = be.alloc(dt, n);
-        return { run: () => be.lowrank(n, m, 1, l, d, r, v, z, y), bufs: [l, d, r, v, z, y] };
+        return { run: () => be.lowrank(n, m, 1, l, d, rt, v, z, y), bufs: [l, d, rt, v, z, y] };
       },
     });
     for (const [name, kind] of [["phi:tanh", 0], ["phi:erf", 1]] as const) {

@@ -30,6 +30,7 @@ import { checkDType, checkFinite, checkOneOf, checkSize, invalid, type DType } f
 import { STREAMS, type DenseCoupling, type LowRankCoupling, type Network } from "../network/ensembles.ts";
 import { provenance, type Provenance } from "../provenance.ts";
 import { CovarianceAccumulator, blockCovariances, crossBlock, summarize, type AccumulatorState, type CovarianceSummary } from "./stats.ts";
+import { transposed } from "../kernels.ts";
 import { pcTimescales, type PcTimescales } from "../theory/timescales.ts";
 
 export const METHODS = ["rk4", "euler"] as const;
@@ -132,7 +133,7 @@ export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fract
   const accPhi = new CovarianceAccumulator(be, n, K, task.lags, task.lags, task.blocks, dtype, blockOfTrial);
   const rngs: ReturnType<Backend["rngCreate"]>[] = [];
   try {
-    const coupling: Coupling = c.kind === "dense" ? { kind: "dense", j: put(c.J) } : { kind: "lowrank", m: c.m, l: put(c.L), d: put(c.D), r: put(c.R) };
+    const coupling: Coupling = c.kind === "dense" ? { kind: "dense", j: put(c.J) } : { kind: "lowrank", m: c.m, l: put(c.L), d: put(c.D), rt: put(transposed(c.R, n, c.m)) };
     const m = c.kind === "lowrank" ? c.m : 0;
     const gains = task.gains ? put(task.gains) : null;
     const input = task.input ? put(task.input) : null;

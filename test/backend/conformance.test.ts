@@ -10,6 +10,7 @@ import { PHI_KINDS } from "../../src/backend/types.ts";
 import type { DType, FloatArray } from "../../src/errors.ts";
 import { DTYPES, LENGTHS, PHI_ERROR, UNIT_ROUNDOFF, backends, makeArray, maxAbs, put, randn, sumTol, worst } from "../helpers.ts";
 import { dphiExact, matmatRef, phiExact, psiSumsRef, selfSiteRef, stepRef, type StepProblem } from "../reference.ts";
+import { transposed } from "../../src/kernels.ts";
 
 let all: Backend[] = [];
 beforeAll(async () => {
@@ -44,11 +45,11 @@ describe.each(NAMES)("the %s backend", (name) => {
       }
     });
 
-    it.each(LENGTHS)("applies a low-rank coupling L diag(d) R^T in O(n m) at n = %i", (n) => {
+    it.each(LENGTHS)("applies a low-rank coupling L diag(d) R^T in O(n m) at n = %i (R given transposed, m x n)", (n) => {
       for (const [m, k] of [[0, 1], [1, 1], [3, 2], [7, 5], [n === 1000 ? 100 : 17, 4]]) {
         const L = randn(dtype, n * m, 5), d = randn(dtype, m, 6), R = randn(dtype, n * m, 7), V = randn(dtype, k * n, 8);
         const y = be().alloc(dtype, k * n), z = be().alloc(dtype, k * m);
-        be().lowrank(n, m, k, put(be(), L), put(be(), d), put(be(), R), put(be(), V), z, y);
+        be().lowrank(n, m, k, put(be(), L), put(be(), d), put(be(), transposed(R, n, m)), put(be(), V), z, y);
         // oracle: z_a = sum_j R_ja v_j, y_i = sum_a L_ia d_a z_a; the scale bounds both stages, since
         // |z_a| <= zabs_a = sum_j |R_ja v_j|: |error| <= (n + m + 4) u sum_a |L_ia d_a| zabs_a
         const got = be().read(y);
@@ -135,7 +136,7 @@ describe.each(NAMES)("the %s backend", (name) => {
                 }
                 rowAbs[i] = s;
               }
-              coupling = { kind: "lowrank", m, l: put(be(), L), d: put(be(), d), r: put(be(), R) };
+              coupling = { kind: "lowrank", m, l: put(be(), L), d: put(be(), d), rt: put(be(), transposed(R, n, m)) };
             }
             const maxRow = maxAbs(rowAbs);
             const dtUse = Math.min(dt, 0.5 / Math.max(maxRow, 1e-12));
