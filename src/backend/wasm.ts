@@ -80,6 +80,9 @@ class WasmRng implements Rng {
 /** The memory owner: a first-fit allocator over the module's linear memory. */
 class Heap {
   private top: number;
+  /** memory at and above this address has never been handed out: zero since instantiation or memory.grow,
+   *  so alloc need not clear it (a fresh instance per worker task clears nothing) */
+  private clean: number;
   private readonly freeList: { ptr: number; size: number }[] = [];
   private readonly sizes = new Map<number, number>();
   constructor(
@@ -87,6 +90,16 @@ class Heap {
     base: number,
   ) {
     this.top = Math.ceil(base / ALIGN) * ALIGN;
+    this.clean = this.top;
+  }
+
+  /** A block of at least `bytes`, all zero. */
+  calloc(bytes: number): number {
+    const clean = this.clean;
+    const ptr = this.malloc(bytes);
+    const end = Math.min(ptr + bytes, clean);
+    if (end > ptr) new Uint8Array(this.memory.buffer, ptr, end - ptr).fill(0);
+    return ptr;
   }
 
   malloc(bytes: number): number {
@@ -101,6 +114,7 @@ class Heap {
           blk.size -= size;
         }
         this.sizes.set(ptr, size);
+        this.clean = Math.max(this.clean, ptr + size);
         return ptr;
       }
     }
@@ -110,6 +124,7 @@ class Heap {
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
     this.top = end;
+    this.clean = Math.max(this.clean, end);
     this.sizes.set(ptr, size);
     return ptr;
   }
@@ -170,8 +185,7 @@ export class WasmBackend implements Backend {
 
   alloc(dtype: DType, length: number): Buf {
     const bytes = length * (dtype === "float32" ? 4 : 8);
-    const ptr = this.heap.malloc(bytes);
-    new Uint8Array(this.ex.memory.buffer, ptr, bytes).fill(0);
+    const ptr = this.heap.calloc(bytes);
     return new WasmBuf(this, dtype, length, ptr, null);
   }
   sub(buf: Buf, offset: number, length: number): Buf {

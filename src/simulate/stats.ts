@@ -75,7 +75,7 @@ export interface AccumulatorState {
 export class CovarianceAccumulator {
   readonly hist: Buf[];
   private readonly pending: number[];
-  private readonly pooled: Buf; // S_0..S_Lf, n^2 float64 each (trial blocks: S_1..S_Lf, S_0 = the sum of the blocks)
+  private readonly pooled: Buf; // S_0..S_Lf, n^2 float64 each (trial blocks: S_0 is the sum of the blocks, formed in state())
   private readonly diag: Float64Array; // sum_i a_i(t) a_i(t - l), l = 0..L
   private readonly sum: Float64Array;
   private readonly blockS: Float64Array[]; // B x n^2 (time blocks)
@@ -98,7 +98,7 @@ export class CovarianceAccumulator {
     if (fullLags > lags) throw new RangeError(`invalid argument: \`fullLags\` must be <= lags = ${lags}; got \`${fullLags}\``);
     this.hist = Array.from({ length: trials }, () => be.alloc(dtype, (lags + FLUSH) * n));
     this.pending = new Array(trials).fill(0);
-    this.pooled = be.alloc("float64", (blockOfTrial ? fullLags : fullLags + 1) * n * n);
+    this.pooled = be.alloc("float64", (fullLags + 1) * n * n);
     this.diag = new Float64Array(lags + 1);
     this.sum = new Float64Array(n);
     this.blockS = Array.from({ length: blocks }, () => new Float64Array(blockOfTrial ? 0 : n * n));
@@ -136,7 +136,7 @@ export class CovarianceAccumulator {
       const b = this.blockOfTrial[k];
       this.be.covLagAccum(n, f, 0, this.be.sub(this.hist[k], L * n, f * n), this.blockBufs[b]);
       this.blockCount[b] += f;
-      if (Lf > 0) this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.pooled, 1);
+      if (Lf > 0) this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.be.sub(this.pooled, n * n, Lf * n * n), 1);
     } else {
       this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.pooled);
     }
@@ -181,16 +181,16 @@ export class CovarianceAccumulator {
   /** A copy of the raw sums. */
   state(): AccumulatorState {
     const blockS = this.blockBufs ? this.blockBufs.map((b) => this.be.read(b) as Float64Array) : this.blockS.map((b) => Float64Array.from(b));
-    let pooled = this.be.read(this.pooled) as Float64Array;
     if (this.blockBufs) {
-      // trial blocks: S_0 = the blocks' lag-0 sums added in block order, then S_1..S_Lf
-      const nn = this.n * this.n, full = new Float64Array((this.fullLags + 1) * nn);
+      // trial blocks: S_0 = the blocks' lag-0 sums added in block order, formed in its slot of the pooled sums
+      // (in place: the lags' sums are read out once, not copied twice)
+      const nn = this.n * this.n, s0 = this.be.view(this.be.sub(this.pooled, 0, nn));
+      s0.fill(0);
       blockS.forEach((b, k) => {
-        if (this.blockCount[k] > 0) for (let i = 0; i < nn; i++) full[i] += b[i];
+        if (this.blockCount[k] > 0) for (let i = 0; i < nn; i++) s0[i] += b[i];
       });
-      full.set(pooled, nn);
-      pooled = full;
     }
+    const pooled = this.be.read(this.pooled) as Float64Array;
     return {
       n: this.n, lags: this.lags, fullLags: this.fullLags, blocks: this.blocks, trials: this.trials, samplesPerTrial: this.samplesPerTrial,
       pooled, diag: Float64Array.from(this.diag), sum: Float64Array.from(this.sum),

@@ -21,6 +21,19 @@ describe("the wasm backend's memory", () => {
     expect(() => be.free(c)).toThrow(/double free/);
   });
 
+  it("clears memory handed out before also when it is reused at the top of the heap (only never-used memory is left as it is)", async () => {
+    const be = await createWasmBackend();
+    const a = be.alloc("float64", 1000);
+    be.fill(a, 7);
+    be.free(a); // the heap's top falls back below a
+    const b = be.alloc("float64", 2000); // a's bytes, then memory never handed out
+    expect(Array.from(be.read(b)).every((v) => v === 0)).toBe(true);
+    be.free(b);
+    const rng = be.rngCreate(new Uint32Array([1, 2, 3, 4])); // 16 bytes written without alloc's clearing
+    be.rngFree(rng);
+    expect(Array.from(be.read(be.alloc("float32", 4))).every((v) => v === 0)).toBe(true);
+  });
+
   it("keeps data and re-makes views after the memory grows", async () => {
     const be = await createWasmBackend();
     const a = be.alloc("float32", 1000);
