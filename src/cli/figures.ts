@@ -19,7 +19,7 @@ import { eigenvalues, modeOverlaps } from "../linalg/dense.ts";
 import { singularValues, svd } from "../linalg/svd.ts";
 import { denseJ, makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
 import { singularValueEdges } from "../network/structure.ts";
-import { simulate, type GroupExecutor } from "../simulate/simulate.ts";
+import { accumulatorBytes, simulate, type GroupExecutor } from "../simulate/simulate.ts";
 import { theory } from "../theory/index.ts";
 import { structureOf, structuredTheory, type Structure } from "../theory/structured.ts";
 import { samplerPool, type SamplerPool } from "../io/sampler-pool.ts";
@@ -72,10 +72,32 @@ interface Mode {
 const sizeOf = (m: Mode, quick: number, full: number) => m.n ?? (m.full ? full : quick);
 
 const SIM = (full: boolean) => ({ trials: 8, duration: full ? 500 : 150, burnIn: full ? 200 : 50, dt: 0.05, lags: 1 });
-/** Fig. 4b's lags, also used by Fig. 4a's simulations so that 4b can reuse them */
-const LAGS_4B = 20;
+/** Fig. 4b's longest lag (time units), also simulated by Fig. 4a so that 4b can reuse its runs */
+const TAU_4B = 20;
 
-type Run = ReturnType<typeof SIM>;
+type Run = ReturnType<typeof SIM> & { sampleEvery?: number; groups?: number; maxBytes?: number };
+
+/** memory the figures' simulations may take in all (covariance sums of every trial group) and per wasm instance
+ *  (one group at a time on each thread; wasm32 memory ends at 4 GiB) */
+const FIG_MAX_BYTES = 12 * 2 ** 30, GROUP_MAX_BYTES = 3 * 2 ** 30;
+
+/** A figure's run at network size n, with lagged covariances up to maxTau (0: the equal-time ones). At large N
+ *  (--full, --n) the lags are sampled every 2, 4, 8 time units until each of the 2 trial groups' sums fit one
+ *  wasm instance, and then the trials are split into 4 or 8 groups (each holds only its trials' block sums,
+ *  but every group its own lag sums). */
+function fitRun(m: Mode, n: number, maxTau = 0): Run & { lags: number } {
+  const run = SIM(m.full);
+  for (const groups of [2, 4, 8]) {
+    for (let sampleEvery = 1; sampleEvery <= (maxTau ? 8 : 1); sampleEvery *= 2) {
+      const lags = maxTau ? Math.ceil(maxTau / sampleEvery) : run.lags;
+      const total = accumulatorBytes(n, run.trials, groups, lags, 8, "float32");
+      if (total / groups <= GROUP_MAX_BYTES && total <= FIG_MAX_BYTES) {
+        return { ...run, lags, ...(sampleEvery > 1 ? { sampleEvery } : {}), ...(groups > 2 ? { groups } : {}), maxBytes: FIG_MAX_BYTES };
+      }
+    }
+  }
+  throw new UsageError(`invalid argument: N = ${n} is too large for the figures' simulations (their covariance sums exceed ${FIG_MAX_BYTES / 2 ** 30} GiB); use a smaller \`--n\``);
+}
 
 /** simulate(), once per (network spec, phi, seed, run) in one `strand figures` invocation */
 function simulateOnce(m: Mode, spec: NetworkSpec, phi: "tanh" | "erf", seed: number, run: Run) {
@@ -88,7 +110,7 @@ function simulateOnce(m: Mode, spec: NetworkSpec, phi: "tanh" | "erf", seed: num
   return r;
 }
 
-async function simulatePoints(m: Mode, specs: { spec: NetworkSpec; phi: "tanh" | "erf"; seed: number }[], run = SIM(m.full)) {
+async function simulatePoints(m: Mode, specs: { spec: NetworkSpec; phi: "tanh" | "erf"; seed: number }[], run: Run) {
   const out = [];
   for (const s of specs) {
     const r = await simulateOnce(m, s.spec, s.phi, s.seed, run);
@@ -102,7 +124,7 @@ async function fig4a(m: Mode): Promise<Figure> {
   const n = sizeOf(m, 1000, 5000), simEr = [0.3, 1, 10];
   const theoryRows = gs.flatMap((g) => ers.map((er) => ({ g: `g_eff = ${g}`, er, pr: theory(g, { backend: m.be, phi: "erf", effectiveRank: er }).results.prPhi })));
   const pts = gs.flatMap((g) => simEr.map((er) => ({ g, er })));
-  const run = { ...SIM(m.full), lags: LAGS_4B };
+  const run = fitRun(m, n, TAU_4B);
   const sims = await simulatePoints(m, pts.map((p) => ({ spec: { coupling: "rmm", n, g: p.g, effectiveRank: p.er, seed: 1 }, phi: "erf", seed: 1 })), run);
   const simRows = pts.map((p, k) => {
     const th = theory(p.g, { backend: m.be, phi: "erf", effectiveRank: p.er }).results.prPhi!;
@@ -171,7 +193,8 @@ async function prlFig2a(m: Mode): Promise<Figure> {
     return [{ g, pr: r.prPhiIid, which: "PR^φ" }, { g, pr: r.prXIid, which: "PR^x" }];
   });
   const simG = [2, 3, 5, 10];
-  const sims = await simulatePoints(m, simG.map((g) => ({ spec: { coupling: "iid", n, g, seed: 1 }, phi: "tanh", seed: 1 })));
+  const run = fitRun(m, n);
+  const sims = await simulatePoints(m, simG.map((g) => ({ spec: { coupling: "iid", n, g, seed: 1 }, phi: "tanh", seed: 1 })), run);
   const simRows = simG.flatMap((g, k) => {
     const th = theory(g, { backend: m.be }).results, sim = sims[k];
     return [
@@ -187,7 +210,7 @@ async function prlFig2a(m: Mode): Promise<Figure> {
     name: "prl-fig2a", title: "PRL Fig. 2a: dimension vs g (i.i.d., tanh)",
     summary: `PR^φ, PR^x vs g, tanh, i.i.d.; theory lines, dashed g → ∞ limits 12.6 % and 6.02 %; simulation N = ${n}`,
     data: {
-      theory: theoryRows, simulation: simRows, limits, n, run: SIM(m.full),
+      theory: theoryRows, simulation: simRows, limits, n, run,
       finiteSize: finiteSize(n, simRows.map((r) => r.difference), "i.i.d. tanh: the simulated PR approaches the theory from above as N grows (docs/VALIDATION.md: ~+10 % at N = 500-1000, a few % at N = 2000); --full uses N = 2500 (the paper's)"),
     },
     spec: {
@@ -204,25 +227,25 @@ async function prlFig2a(m: Mode): Promise<Figure> {
 }
 
 async function fig4b(m: Mode): Promise<Figure> {
-  const gs = [3, 10, 20], ers = [0.3, 1, 10], n = sizeOf(m, 1000, 5000), lags = LAGS_4B;
+  const gs = [3, 10, 20], ers = [0.3, 1, 10], n = sizeOf(m, 1000, 5000), run = fitRun(m, n, TAU_4B);
   const rows: Record<string, unknown>[] = [];
   for (const g of gs) for (const er of ers) {
     const r = theory(g, { backend: m.be, phi: "erf", effectiveRank: er }).results;
     r.collective.tau.forEach((t, k) => {
-      if (t <= lags + 1e-9 && k % 2 === 0) rows.push({ panel: `g_eff = ${g}`, er: `αPR^D = ${er}`, tau: t, psi: r.collective.psiPhiNormalized[k], source: "theory" });
+      if (t <= TAU_4B + 1e-9 && k % 2 === 0) rows.push({ panel: `g_eff = ${g}`, er: `αPR^D = ${er}`, tau: t, psi: r.collective.psiPhiNormalized[k], source: "theory" });
     });
   }
   const sims: Record<string, unknown>[] = [];
   for (const g of gs) for (const er of ers) {
-    const r = await simulateOnce(m, { coupling: "rmm", n, g, effectiveRank: er, seed: 1 }, "erf", 1, { ...SIM(m.full), lags });
+    const r = await simulateOnce(m, { coupling: "rmm", n, g, effectiveRank: er, seed: 1 }, "erf", 1, run);
     r.results.collective.tau.forEach((t, k) => rows.push({ panel: `g_eff = ${g}`, er: `αPR^D = ${er}`, tau: t, psi: r.results.collective.psiPhiNormalized[k], source: "simulation" }));
     sims.push({ g, er, prPhi: r.results.prPhi, timescales: r.results.timescales, theoryTimescales: theory(g, { backend: m.be, phi: "erf", effectiveRank: er }).results.timescales });
   }
   const enc = { x: { field: "tau", type: "quantitative", title: "τ" }, y: { field: "psi", type: "quantitative", title: "Ψ^φ(τ, 0) / Ψ^φ(0, 0)" }, color: { field: "er", type: "nominal", title: null, sort: ers.map((e) => `αPR^D = ${e}`) } };
   return {
     name: "prx-fig4b", title: "PRX Fig. 4b: collective correlation Ψ^φ(τ, 0)",
-    summary: `normalised Ψ^φ(τ, 0) for g_eff 3/10/20 × αPR^D 0.3/1/10, erf; lines theory, points simulation N = ${n} (lags to ${lags}); THEORY §11.7 flags the theory's tail as lower than small-N simulations`,
-    data: { rows, simulations: sims, n, run: { ...SIM(m.full), lags } },
+    summary: `normalised Ψ^φ(τ, 0) for g_eff 3/10/20 × αPR^D 0.3/1/10, erf; lines theory, points simulation N = ${n} (lags to ${TAU_4B}, every ${run.sampleEvery ?? 1}); THEORY §11.7 flags the theory's tail as lower than small-N simulations`,
+    data: { rows, simulations: sims, n, run },
     spec: {
       title: { text: "Collective correlation vs lag (PRX Fig. 4b)", subtitle: `lines: theory (N → ∞); points: simulation, N = ${n}, 8 trials × ${SIM(m.full).duration} time units` },
       background: "white", data: { values: rows },
@@ -245,7 +268,8 @@ async function fig10(m: Mode): Promise<Figure> {
     rows.push({ prD, pr: r.kPhi! * prD, which: "PR^φ", source: "asymptote K^φ αPR^D" }, { prD, pr: r.kX! * prD, which: "PR^x", source: "asymptote K^x αPR^D" });
   }
   const simPrD = [0.05, 0.2, 0.7];
-  const sims = await simulatePoints(m, simPrD.map((prD) => ({ spec: { coupling: "rmm", n, g, alpha: 1, spectrum: "step", prD, seed: 1 }, phi: "erf", seed: 1 })));
+  const run = fitRun(m, n);
+  const sims = await simulatePoints(m, simPrD.map((prD) => ({ spec: { coupling: "rmm", n, g, alpha: 1, spectrum: "step", prD, seed: 1 }, phi: "erf", seed: 1 })), run);
   simPrD.forEach((prD, k) => {
     const th = theory(g, { backend: m.be, phi: "erf", effectiveRank: prD }).results;
     rows.push({ prD, pr: sims[k].prPhi, which: "PR^φ", source: "simulation", difference: sims[k].prPhi! / th.prPhi! - 1 });
@@ -259,7 +283,7 @@ async function fig10(m: Mode): Promise<Figure> {
     name: "prx-fig10", title: "PRX Fig. 10: low-effective-rank limit",
     summary: `PR^φ, PR^x vs PR^D at g_eff = ${g} (erf, step spectrum), with the asymptotes K^a αPR^D (K^φ/PR^φ_iid = ${(ratio.kPhi! / ratio.prPhiIid!).toFixed(3)}); simulation N = ${n}`,
     data: {
-      rows, n, g, run: SIM(m.full),
+      rows, n, g, run,
       finiteSize: finiteSize(n, rows.filter((r) => r.source === "simulation").map((r) => r.difference as number), "the low-effective-rank limit is where finite N matters most: few strong modes (N αPR^D of them), an excess of +20 to +45 % at N = 1000 and a network-to-network spread of 14-21 % at N = 2000-4000 at αPR^D = 0.3 (docs/VALIDATION.md); --full uses N = 6500 (the paper's)"),
     },
     spec: {
@@ -275,7 +299,7 @@ async function fig10(m: Mode): Promise<Figure> {
 }
 
 async function fig5(m: Mode): Promise<Figure> {
-  const n = sizeOf(m, 1000, 4000);
+  const n = sizeOf(m, 1000, 4000), run = fitRun(m, n);
   const prGs = [0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
   const rows: Record<string, unknown>[] = [];
   for (const er of [10, 1, 0.1]) for (const g of [3, 6, 10]) for (const prG of prGs) {
@@ -289,7 +313,7 @@ async function fig5(m: Mode): Promise<Figure> {
   // simulations: g_eff = 6 and 10, alpha PR^D = 1, PR^G = 0.2 and 0.5 (one network each)
   const sims: Record<string, unknown>[] = [];
   for (const g of [6, 10]) for (const prG of [0.2, 0.5]) {
-    const r = await simulate(makeNetwork({ coupling: "rmm", n, g, effectiveRank: 1, gains: { prG }, seed: 1 }), { ...SIM(m.full), phi: "erf", seed: 1, executor: m.executor });
+    const r = await simulateOnce(m, { coupling: "rmm", n, g, effectiveRank: 1, gains: { prG }, seed: 1 }, "erf", 1, run);
     const G = r.results.gains!, th = theory(g, { backend: m.be, phi: "erf", effectiveRank: 1, prG }).results;
     rows.push({ panel: "(a) z-scored, αPR^D = 1", prG, value: G.prPhiNormalized, series: `g_eff = ${g}`, source: "simulation" });
     if (g === 10) {
@@ -304,7 +328,7 @@ async function fig5(m: Mode): Promise<Figure> {
     name: "prx-fig5", title: "PRX Fig. 5: gain heterogeneity and z-scoring",
     summary: `(a) z-scored PR^φ vs PR^G, (b) observable ratios at g_eff = 10; erf; simulation N = ${n} at αPR^D = 1 (finite-N gains effect: ~+30 % at N = 1000, within a few % at N = 2000, docs/VALIDATION.md)`,
     data: {
-      rows, simulations: sims, n, run: SIM(m.full),
+      rows, simulations: sims, n, run,
       finiteSize: finiteSize(n, sims.map((r) => r.difference as number), "gain heterogeneity converges slowly in N: the z-scored PR^φ at PR^G 0.2-0.5 is ~+30 % above the N → ∞ theory at N = 1000 and within a few % at N = 2000 (docs/VALIDATION.md); --full uses N = 4000"),
     },
     spec: {
@@ -321,16 +345,16 @@ async function fig5(m: Mode): Promise<Figure> {
 }
 
 async function fig9(m: Mode): Promise<Figure> {
-  const g = 6, n = sizeOf(m, 1000, 4000), lags = 25;
+  const g = 6, n = sizeOf(m, 1000, 4000), maxTau = 25, run = fitRun(m, n, maxTau);
   const th = theory(g, { backend: m.be }).results;
   const rows: Record<string, unknown>[] = [];
   th.autocorrelation.tau.forEach((t, k) => {
-    if (t <= lags && k % 2 === 0) {
+    if (t <= maxTau && k % 2 === 0) {
       rows.push({ tau: t, value: th.autocorrelation.cPhi[k] / th.cPhi0, series: "λ-weighted PCs = C^φ(τ)/C^φ(0)", source: "theory" });
       rows.push({ tau: t, value: th.collective.psiPhiNormalized[k], series: "λ²-weighted PCs = Ψ^φ(τ,0)/Ψ^φ(0,0)", source: "theory" });
     }
   });
-  const r = await simulate(makeNetwork({ coupling: "iid", n, g, seed: 1 }), { ...SIM(m.full), lags, phi: "tanh", seed: 1, executor: m.executor });
+  const r = await simulateOnce(m, { coupling: "iid", n, g, seed: 1 }, "tanh", 1, run);
   const R = r.results;
   R.autocorrelation.tau.forEach((t, k) => {
     rows.push({ tau: t, value: R.autocorrelation.cPhi[k] / R.cPhi0, series: "λ-weighted PCs = C^φ(τ)/C^φ(0)", source: "simulation" });
@@ -341,7 +365,7 @@ async function fig9(m: Mode): Promise<Figure> {
     name: "prx-fig9", title: "PRX Fig. 9: PC timescales",
     summary: `i.i.d. tanh g = ${g}: 1/e times theory C^φ ${th.timescales.cPhi?.toFixed(2)}, Ψ^φ ${th.timescales.psiPhi?.toFixed(2)}; simulation N = ${n}: ${R.timescales.cPhi?.toFixed(2)}, ${R.timescales.psiPhi?.toFixed(2)}`,
     data: {
-      rows, n, g, run: { ...SIM(m.full), lags }, timescales: { theory: th.timescales, simulation: R.timescales },
+      rows, n, g, run, timescales: { theory: th.timescales, simulation: R.timescales },
       finiteSize: finiteSize(n, [R.timescales.cPhi! / th.timescales.cPhi! - 1, R.timescales.psiPhi! / th.timescales.psiPhi! - 1], "differences of the 1/e times of C^φ and Ψ^φ(τ, 0); the collective (λ²-weighted) time is the slow one to converge: one network, 8 trials, and the leading PCs' slow modes are the least averaged; --full uses N = 4000 and 500 time units"),
     },
     spec: {
@@ -450,7 +474,8 @@ async function prxFig7(m: Mode): Promise<Figure> {
       theoryRows.push({ g: `g_eff = ${g}`, gamma, pr, lo: pr - 2 * (r?.prPhiSe ?? 0), hi: pr + 2 * (r?.prPhiSe ?? 0) });
     }
   }
-  const sims = await simulatePoints(m, simGammas.map((gamma) => ({ spec: spec(6, gamma, 1), phi: "erf" as const, seed: 1 })));
+  const run = fitRun(m, n);
+  const sims = await simulatePoints(m, simGammas.map((gamma) => ({ spec: spec(6, gamma, 1), phi: "erf" as const, seed: 1 })), run);
   const simRows = simGammas.map((gamma, k) => {
     const th = theoryRows.find((r) => r.g === "g_eff = 6" && r.gamma === gamma)!.pr as number;
     return { g: "g_eff = 6", gamma, pr: sims[k].prPhi, lo: sims[k].prPhi! - sims[k].prPhiError!, hi: sims[k].prPhi! + sims[k].prPhiError!, theory: th, difference: sims[k].prPhi! / th - 1 };
@@ -462,7 +487,7 @@ async function prxFig7(m: Mode): Promise<Figure> {
     name: "prx-fig7", title: "PRX Fig. 7: dimension vs left/right mode overlaps",
     summary: `PR^φ vs γ_ρ (α = 1, PR^D = 0.8, erf), sampling single-site theory (±2 sampler se) and simulation N = ${n}; the theory's maximum at γ_ρ = ${best.gamma} (g_eff 6)`,
     data: {
-      theory: theoryRows, simulation: simRows, n, run: SIM(m.full), phi: "erf", alpha: 1, prD: 0.8, betaRho: 16,
+      theory: theoryRows, simulation: simRows, n, run, phi: "erf", alpha: 1, prD: 0.8, betaRho: 16,
       finiteSize: finiteSize(n, simRows.map((r) => r.difference), "overlaps at N = 2000 (one network per γ_ρ): −13 … +54 %; the plain random-mode model (γ_ρ = 0) is itself ~+17 % above its N → ∞ value there, and γ_ρ = 0.6 sits near a collective instability (single-network PR^φ 0.013-0.026 at N = 1000). Not closed by N = 2000; --full uses N = 5000"),
     },
     spec: {
@@ -487,7 +512,7 @@ async function prlFig6(m: Mode): Promise<Figure> {
   }
   // symmetry slows the dynamics (1/e time of C^phi ~10 at rho 0.3, ~50 at 0.6): the runs must be long even in
   // quick mode — 8 trials x 500 time units at rho 0.3 (quick), x 1000 at rho 0.6 (full)
-  const simRho = m.full ? 0.6 : 0.3, run = { ...SIM(m.full), duration: m.full ? 1000 : 500, burnIn: 100 };
+  const simRho = m.full ? 0.6 : 0.3, run = { ...fitRun(m, n), duration: m.full ? 1000 : 500, burnIn: 100 };
   const simPts = gs.map((g) => ({ g, rho: simRho }));
   const sims = await simulatePoints(m, simPts.map((p) => ({ spec: { coupling: "iid", n, g: p.g, symmetry: p.rho, seed: 1 }, phi: "tanh" as const, seed: 1 })), run);
   const simRows = simPts.map((p, k) => {

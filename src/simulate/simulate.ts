@@ -207,6 +207,28 @@ export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fract
   }
 }
 
+/** The trials of each group: group g runs trials start .. start + count - 1 (the first trials % groups groups
+ *  one more). */
+function groupTrials(trials: number, groups: number): { start: number; count: number }[] {
+  const out = [];
+  for (let g = 0, start = 0; g < groups; g++) {
+    const count = Math.floor(trials / groups) + (g < trials % groups ? 1 : 0);
+    out.push({ start, count });
+    start += count;
+  }
+  return out;
+}
+
+/** Bytes of covariance accumulators (x and phi, every group) a simulation with these settings allocates: what
+ *  simulate() checks against `maxBytes`. With trial blocks (trials >= blocks) a group holds only the block
+ *  sums of its own trials. */
+export function accumulatorBytes(n: number, trials: number, groups: number, lags: number, blocks: number, dtype: DType): number {
+  return groupTrials(trials, Math.min(trials, groups)).reduce((sum, { start, count }) => {
+    const held = trials >= blocks ? new Set(Array.from({ length: count }, (_, k) => Math.floor(((start + k) * blocks) / trials))).size : blocks;
+    return sum + CovarianceAccumulator.bytes(n, count, lags, 0, held, dtype) + CovarianceAccumulator.bytes(n, count, lags, lags, held, dtype);
+  }, 0);
+}
+
 /** The default executor: the groups one after another on one backend. */
 export const sequentialExecutor: GroupExecutor = async (tasks, onProgress, signal, backend) => {
   const out: GroupResult[] = [];
@@ -345,8 +367,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     } else throw invalid("input", `must be a finite number or a Float64Array of length n = ${n}`, options.input, TypeError);
   }
   const maxBytes = options.maxBytes ?? 3 * 2 ** 30;
-  const perGroup = Math.ceil(trials / groups);
-  const need = groups * (CovarianceAccumulator.bytes(n, perGroup, lags, 0, blocks, dtype) + CovarianceAccumulator.bytes(n, perGroup, lags, lags, blocks, dtype));
+  const need = accumulatorBytes(n, trials, groups, lags, blocks, dtype);
   if (need > maxBytes) throw invalid("lags", `with blocks = ${blocks}, ${groups} groups and N = ${n} needs ${(need / 2 ** 30).toFixed(2)} GiB of covariance accumulators (limit ${(maxBytes / 2 ** 30).toFixed(1)} GiB); lower lags or blocks`, lags);
 
   const backendArg = typeof options.backend === "object" && options.backend !== null ? options.backend : undefined;
@@ -365,15 +386,13 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     be.rngFree(init);
   }
   const tasks: GroupTask[] = [];
-  for (let g = 0, start = 0; g < groups; g++) {
-    const count = Math.floor(trials / groups) + (g < trials % groups ? 1 : 0);
+  for (const [g, { start, count }] of groupTrials(trials, groups).entries()) {
     tasks.push({
       coupling, gains: network.gains, input: inputArr, method, dt, phi, dtype, backend: be.name, burnSteps, stepsPerSample, samples, lags, blocks,
       seed, sigma, g: network.summary.g, trialStart: start, trialCount: count, trialsTotal: trials, trialBlocks: trials >= blocks,
       x0: x0.slice(start * n, (start + count) * n),
       keepTrajectory: !!options.keepTrajectory && g === 0,
     });
-    start += count;
   }
   const fractions = new Array(groups).fill(0);
   const totalTime = burnIn + samples * sampleEvery;

@@ -79,7 +79,7 @@ export class CovarianceAccumulator {
   private readonly diag: Float64Array; // sum_i a_i(t) a_i(t - l), l = 0..L
   private readonly sum: Float64Array;
   private readonly blockS: Float64Array[]; // B x n^2 (time blocks)
-  private readonly blockBufs: Buf[] | null; // B x n^2 in the backend (trial blocks)
+  private readonly blockBufs: (Buf | null)[] | null; // B x n^2 in the backend (trial blocks; only this accumulator's trials' blocks)
   private readonly blockCount: number[];
   private snapshot: Float64Array; // pooled S_0 at the last time-block boundary (time blocks only)
   private samplesPerTrial = 0;
@@ -102,12 +102,13 @@ export class CovarianceAccumulator {
     this.diag = new Float64Array(lags + 1);
     this.sum = new Float64Array(n);
     this.blockS = Array.from({ length: blocks }, () => new Float64Array(blockOfTrial ? 0 : n * n));
-    this.blockBufs = blockOfTrial ? Array.from({ length: blocks }, () => be.alloc("float64", n * n)) : null;
+    this.blockBufs = blockOfTrial ? Array.from({ length: blocks }, (_, b) => (blockOfTrial.includes(b) ? be.alloc("float64", n * n) : null)) : null;
     this.blockCount = new Array(blocks).fill(0);
     this.snapshot = new Float64Array(blockOfTrial ? 0 : n * n);
   }
 
-  /** Bytes of backend memory this accumulator needs (for a memory check before allocating). */
+  /** Bytes of memory this accumulator needs (for a memory check before allocating); `blocks`: the block sums
+   *  it holds (all of them with time blocks, those of its own trials with trial blocks). */
   static bytes(n: number, trials: number, lags: number, fullLags: number, blocks: number, dtype: DType): number {
     const s = dtype === "float32" ? 4 : 8;
     return trials * (lags + FLUSH) * n * s + (fullLags + 1) * n * n * 8 + blocks * n * n * 8;
@@ -134,7 +135,7 @@ export class CovarianceAccumulator {
       // trial blocks: lag 0 goes to the trial's block only (the pooled S_0 is their sum, formed in state()),
       // lags 1..Lf to the pooled sums — each product is computed once
       const b = this.blockOfTrial[k];
-      this.be.covLagAccum(n, f, 0, this.be.sub(this.hist[k], L * n, f * n), this.blockBufs[b]);
+      this.be.covLagAccum(n, f, 0, this.be.sub(this.hist[k], L * n, f * n), this.blockBufs[b]!);
       this.blockCount[b] += f;
       if (Lf > 0) this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.be.sub(this.pooled, n * n, Lf * n * n), 1);
     } else {
@@ -174,13 +175,14 @@ export class CovarianceAccumulator {
 
   free(): void {
     for (const h of this.hist) this.be.free(h);
-    for (const b of this.blockBufs ?? []) this.be.free(b);
+    for (const b of this.blockBufs ?? []) if (b) this.be.free(b);
     this.be.free(this.pooled);
   }
 
   /** A copy of the raw sums. */
   state(): AccumulatorState {
-    const blockS = this.blockBufs ? this.blockBufs.map((b) => this.be.read(b) as Float64Array) : this.blockS.map((b) => Float64Array.from(b));
+    // trial blocks: a block none of this accumulator's trials belongs to has no sums (count 0, an empty array)
+    const blockS = this.blockBufs ? this.blockBufs.map((b) => (b ? (this.be.read(b) as Float64Array) : new Float64Array(0))) : this.blockS.map((b) => Float64Array.from(b));
     if (this.blockBufs) {
       // trial blocks: S_0 = the blocks' lag-0 sums added in block order, formed in its slot of the pooled sums
       // (in place: the lags' sums are read out once, not copied twice)
@@ -224,7 +226,7 @@ export function summarize(groups: AccumulatorState[]): CovarianceSummary {
   const pooled = addUp(groups.map((g) => g.pooled)), diag = addUp(groups.map((g) => g.diag)), sum = addUp(groups.map((g) => g.sum));
   const blockS = g0.blockS.map((_, k) => {
     const parts = groups.filter((g) => g.blockCount[k] > 0).map((g) => g.blockS[k]);
-    return parts.length ? addUp(parts) : new Float64Array(g0.blockS[k].length);
+    return parts.length ? addUp(parts) : new Float64Array(nn);
   });
   const blockCount = g0.blockCount.map((_, k) => groups.reduce((a, g) => a + g.blockCount[k], 0));
   const pairs = Float64Array.from({ length: L + 1 }, (_, l) => K * Math.max(0, T - l));

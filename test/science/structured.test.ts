@@ -1,6 +1,6 @@
 /**
  * Long scientific check of the sampling single-site theory (issue: reciprocal structure; not part of
- * `npm test`; `npm run test:science`, ~7 h on one core): the N -> infinity predictions of
+ * `npm test`; `npm run test:science`; the simulations on 2 worker threads and the sampler on 2 more, ~4 h on 2 cores): the N -> infinity predictions of
  * src/theory/structured.ts against `simulate` on N = 2000 networks, exactly as `strand simulate` / `strand
  * theory` run them with their defaults (docs/VALIDATION.md has the numbers):
  *
@@ -15,8 +15,10 @@
  * for one network, the standard error over networks for several, and the sampler's batch error; 3 combined errors: a 0.3 % chance per point for Gaussian errors, so ~4 %
  * that one of the 14 fails by chance; finite-N effects at N = 2000 are within 1-3 % for i.i.d. couplings).
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createWasmBackend } from "../../src/backend/wasm.ts";
+import { workerExecutor } from "../../src/io/parallel.ts";
+import { samplerPool, type SamplerPool } from "../../src/io/sampler-pool.ts";
 import { makeNetwork, type NetworkSpec } from "../../src/network/ensembles.ts";
 import { simulate } from "../../src/simulate/simulate.ts";
 import { theory } from "../../src/theory/index.ts";
@@ -24,13 +26,18 @@ import { structureOf, structuredTheory } from "../../src/theory/structured.ts";
 
 const RUN = !!process.env.STRAND_SCIENCE;
 const rows: string[] = [];
+// the same numbers as one thread (simulate's groups and the sampler's chunks are summed in a fixed order)
+const executor = workerExecutor(2);
+let pool: SamplerPool | undefined;
+const sampler = async () => (pool ??= await samplerPool(2));
+afterAll(async () => pool?.close());
 
 /** Simulate `seeds.length` networks (each its own seed) and compare their mean PR^phi with the theory. */
 async function compare(label: string, spec: NetworkSpec, phi: "tanh" | "erf", duration: number, seeds: number[]) {
   const be = await createWasmBackend();
   const values: number[] = [], errors: number[] = [];
   for (const seed of seeds) {
-    const sim = (await simulate(makeNetwork({ ...spec, seed }), { phi, method: "rk4", dt: 0.05, trials: 8, duration, burnIn: 100, lags: 0, seed, backend: be })).results;
+    const sim = (await simulate(makeNetwork({ ...spec, seed }), { phi, method: "rk4", dt: 0.05, trials: 8, duration, burnIn: 100, lags: 0, seed, backend: be, executor })).results;
     expect(sim.nonStationary).toBe(false);
     values.push(sim.prPhi!);
     errors.push(sim.prPhiError!);
@@ -41,7 +48,7 @@ async function compare(label: string, spec: NetworkSpec, phi: "tanh" | "erf", du
   const se = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1) / n) : errors[0];
   const structure = structureOf({ ...spec, seed: seeds[0] });
   const th = structure
-    ? (await structuredTheory(be, structure, { phi, seed: seeds[0] })).results
+    ? (await structuredTheory(be, structure, { phi, seed: seeds[0], executor: (await sampler()).executor })).results
     : { prPhi: theory(spec.g, { phi, effectiveRank: makeNetwork({ ...spec, seed: seeds[0] }).summary.effectiveRank }).results.prPhi!, prPhiSe: 0 };
   const err = Math.hypot(se, th.prPhiSe);
   const z = (mean - th.prPhi) / err;
@@ -68,7 +75,7 @@ describe.skipIf(!RUN)("the sampling single-site theory vs N = 2000 simulations (
     const pr: number[] = [];
     for (const gamma of gammas) {
       const st = structureOf({ coupling: "rmm", n: 2000, g: 6, alpha: 1, prD: 0.8, overlap: gamma ? { gamma } : undefined, seed: 21 });
-      pr.push(st ? (await structuredTheory(be, st, { phi: "erf", seed: 21 })).results.prPhi : theory(6, { phi: "erf", effectiveRank: 0.8 }).results.prPhi!);
+      pr.push(st ? (await structuredTheory(be, st, { phi: "erf", seed: 21, executor: (await sampler()).executor })).results.prPhi : theory(6, { phi: "erf", effectiveRank: 0.8 }).results.prPhi!);
     }
     console.log(gammas.map((g, i) => `gamma ${g}: ${pr[i].toFixed(4)}`).join(", "));
     const best = gammas[pr.indexOf(Math.max(...pr))];

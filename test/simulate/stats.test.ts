@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createBackend } from "../../src/backend/select.ts";
 import { fillNormal, seedState } from "../../src/backend/rng.ts";
 import type { Backend } from "../../src/backend/types.ts";
-import { blockCovariances, CovarianceAccumulator, crossBlock } from "../../src/simulate/stats.ts";
+import { createWasmBackend } from "../../src/backend/wasm.ts";
+import { blockCovariances, CovarianceAccumulator, crossBlock, FLUSH, summarize } from "../../src/simulate/stats.ts";
 
 let be: Backend;
 beforeAll(async () => {
@@ -95,6 +96,39 @@ describe("the streaming covariance accumulator", () => {
     const direct = crossBlock(n, blockCovariances(s));
     expect(Math.abs(s.crossBlockTrace2 - direct.cross)).toBeLessThan(1e-12 * Math.abs(direct.cross));
     direct.trace.forEach((t, b) => expect(Math.abs(s.blockTrace[b] - t)).toBeLessThan(1e-12 * Math.abs(t)));
+  });
+
+  it("holds in a trial group only its own trials' block sums, and two groups summarise to the one-group statistics", async () => {
+    const n = 6, samples = 40, blocks = 4, lags = 2;
+    const wasm = await createWasmBackend();
+    const feed = (acc: CovarianceAccumulator, trials: number[]) => {
+      const buf = wasm.alloc("float64", trials.length * n), z = new Float64Array(4 * n);
+      const st = seedState(9, 3);
+      for (let k = 0; k < samples; k++) {
+        fillNormal(st, 4 * n, 0.1, 1, z); // the same 4 trials' samples for every grouping
+        wasm.write(buf, z.subarray(trials[0] * n, (trials.at(-1)! + 1) * n));
+        acc.push(buf);
+      }
+      wasm.free(buf);
+      acc.endBlock();
+    };
+    const before = wasm.bytesInUse;
+    const first = new CovarianceAccumulator(wasm, n, 2, lags, lags, blocks, "float64", [0, 1]);
+    // history, the lags' sums and 2 of the 4 block sums (allocations round up to 16 bytes)
+    expect(wasm.bytesInUse - before).toBe(2 * (lags + FLUSH) * n * 8 + (lags + 1) * n * n * 8 + 2 * (n * n * 8 + 16 - ((n * n * 8) % 16 || 16)));
+    expect(wasm.bytesInUse - before).toBeLessThanOrEqual(CovarianceAccumulator.bytes(n, 2, lags, lags, 2, "float64") + 64);
+    const second = new CovarianceAccumulator(wasm, n, 2, lags, lags, blocks, "float64", [2, 3]);
+    const whole = new CovarianceAccumulator(wasm, n, 4, lags, lags, blocks, "float64", [0, 1, 2, 3]);
+    feed(first, [0, 1]);
+    feed(second, [2, 3]);
+    feed(whole, [0, 1, 2, 3]);
+    const split = summarize([first.state(), second.state()]), one = whole.summary();
+    for (const acc of [first, second, whole]) acc.free();
+    expect(wasm.bytesInUse).toBe(before);
+    // the same sums added in another grouping: equal to rounding (1e-12 relative)
+    for (const key of ["prCrossBlock", "prPlugin", "crossBlockTrace2"] as const) expect(Math.abs(split[key] / one[key] - 1)).toBeLessThan(1e-12);
+    split.psi.forEach((v, l) => expect(Math.abs(v / one.psi[l] - 1)).toBeLessThan(1e-12));
+    blockCovariances(split).forEach((c, b) => c.forEach((v, q) => expect(v).toBeCloseTo(blockCovariances(one)[b][q], 12)));
   });
 
   it("gives an unbiased cross-block PR and a plug-in PR biased low when samples are few (known spectrum)", () => {
