@@ -53,7 +53,7 @@ export interface Rk4Scratch extends EulerScratch {
   acc: Buf;
 }
 
-/** Dense J (n x n) or factored J = L diag(d) R^T (L, R: n x m). */
+/** Dense J (n x n) or factored J = L diag(d) R^T (L: n x m; R stored transposed, rt: m x n). */
 export type Coupling = { kind: "dense"; j: Buf } | { kind: "lowrank"; m: number; l: Buf; d: Buf; rt: Buf };
 
 export interface Backend {
