@@ -138,7 +138,7 @@ export function euler_dense_f32(n: i32, k: i32, kind: i32, dt: f32, j: usize, x:
 export function euler_dense_f64(n: i32, k: i32, kind: i32, dt: f64, j: usize, x: usize, g: usize, inp: usize, p: usize, h: usize): void {
   __euler<f64>(false, n, 0, k, kind, dt, j, 0, 0, x, g, inp, p, h, 0);
 }
-/** One Euler step, J = L diag(d) R^T (L, R n x m), float32. Scratch p, h: k x n; z: k x m. */
+/** One Euler step, J = L diag(d) R^T (L n x m, R^T given as rt: m x n), float32. Scratch p, h: k x n; z: k x m. */
 export function euler_lowrank_f32(n: i32, m: i32, k: i32, kind: i32, dt: f32, l: usize, d: usize, rt: usize,
                                   x: usize, g: usize, inp: usize, p: usize, h: usize, z: usize): void {
   __euler<f32>(true, n, m, k, kind, dt, l, d, rt, x, g, inp, p, h, z);
