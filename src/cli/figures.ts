@@ -72,7 +72,7 @@ interface Mode {
 /** a figure's network size: --n if given, else its quick or full size */
 const sizeOf = (m: Mode, quick: number, full: number) => m.n ?? (m.full ? full : quick);
 
-const SIM = (full: boolean) => ({ trials: 8, duration: full ? 500 : 150, burnIn: full ? 200 : 50, dt: 0.05, lags: 1 });
+const SIM = (full: boolean) => ({ trials: 8, duration: full ? 500 : 150, burnIn: full ? 200 : 50, dt: 0.05, lags: 1, blocks: 8, dtype: "float32" as const });
 /** Fig. 4b's longest lag (time units), also simulated by Fig. 4a so that 4b can reuse its runs */
 const TAU_4B = 20;
 
@@ -91,7 +91,7 @@ function fitRun(m: Mode, n: number, maxTau = 0): Run & { lags: number } {
   for (const groups of [2, 4, 8]) {
     for (let sampleEvery = 1; sampleEvery <= (maxTau ? 8 : 1); sampleEvery *= 2) {
       const lags = maxTau ? Math.ceil(maxTau / sampleEvery) : run.lags;
-      const total = accumulatorBytes(n, run.trials, groups, lags, 8, "float32");
+      const total = accumulatorBytes(n, run.trials, groups, lags, run.blocks, run.dtype);
       if (total / groups <= GROUP_MAX_BYTES && total <= FIG_MAX_BYTES) {
         return { ...run, lags, ...(sampleEvery > 1 ? { sampleEvery } : {}), ...(groups > 2 ? { groups } : {}), maxBytes: FIG_MAX_BYTES };
       }
@@ -248,10 +248,7 @@ async function fig4b(m: Mode): Promise<Figure> {
     summary: `normalised Ψ^φ(τ, 0) for g_eff 3/10/20 × αPR^D 0.3/1/10, erf; lines theory, points simulation N = ${n} (lags to ${TAU_4B}, every ${run.sampleEvery ?? 1}); THEORY §11.7 flags the theory's tail as lower than small-N simulations`,
     data: {
       rows, simulations: sims, n, run,
-      finiteSize: finiteSize(n, sims.map((r) => {
-        const sim = (r.timescales as PcTimescales).psiPhi, th = (r.theoryTimescales as PcTimescales).psiPhi;
-        return sim !== null && th !== null ? sim / th - 1 : NaN;
-      }), "differences of the 1/e time of Ψ^φ(τ, 0); at low effective rank (αPR^D = 0.3) N = 1000 networks' collective correlation decays up to twice as slowly as the N → ∞ theory (THEORY §11.7), at N = 2500 within 10 % of it, every point within 17 % (docs/VALIDATION.md); --full uses N = 5000"),
+      finiteSize: finiteSize(n, sims.map((r) => timeGap((r.timescales as PcTimescales).psiPhi, (r.theoryTimescales as PcTimescales).psiPhi)), "differences of the 1/e time of Ψ^φ(τ, 0); at low effective rank (αPR^D = 0.3) N = 1000 networks' collective correlation decays up to twice as slowly as the N → ∞ theory (THEORY §11.7), at N = 2500 within 10 % of it, every point within 17 % (docs/VALIDATION.md); --full uses N = 5000"),
     },
     spec: {
       title: { text: "Collective correlation vs lag (PRX Fig. 4b)", subtitle: `lines: theory (N → ∞); points: simulation, N = ${n}, 8 trials × ${SIM(m.full).duration} time units` },
@@ -373,7 +370,7 @@ async function fig9(m: Mode): Promise<Figure> {
     summary: `i.i.d. tanh g = ${g}: 1/e times theory C^φ ${th.timescales.cPhi?.toFixed(2)}, Ψ^φ ${th.timescales.psiPhi?.toFixed(2)}; simulation N = ${n}: ${R.timescales.cPhi?.toFixed(2)}, ${R.timescales.psiPhi?.toFixed(2)}`,
     data: {
       rows, n, g, run, timescales: { theory: th.timescales, simulation: R.timescales },
-      finiteSize: finiteSize(n, [R.timescales.cPhi! / th.timescales.cPhi! - 1, R.timescales.psiPhi! / th.timescales.psiPhi! - 1], "differences of the 1/e times of C^φ and Ψ^φ(τ, 0); the collective (λ²-weighted) time is the slow one to converge: one network, 8 trials, and the leading PCs' slow modes are the least averaged; --full uses N = 4000 and 500 time units"),
+      finiteSize: finiteSize(n, [timeGap(R.timescales.cPhi, th.timescales.cPhi), timeGap(R.timescales.psiPhi, th.timescales.psiPhi)], "differences of the 1/e times of C^φ and Ψ^φ(τ, 0); the collective (λ²-weighted) time is the slow one to converge: one network, 8 trials, and the leading PCs' slow modes are the least averaged; --full uses N = 4000 and 500 time units"),
     },
     spec: {
       title: { text: `PC timescales, i.i.d. tanh, g = ${g} (PRX Fig. 9)`, subtitle: `lines: theory; points: simulation, N = ${n}, 8 trials × ${SIM(m.full).duration} time units; the leading PCs (λ² weights) are slower` },
@@ -453,6 +450,9 @@ function bandLayers(theoryRows: unknown[], simRows: unknown[], x: Record<string,
     { data: { values: simRows }, mark: { type: "point", filled: true, size: 60, shape: "square" }, encoding: { x, y: { field: "pr", type: "quantitative" }, color } },
   ];
 }
+
+/** simulated / theoretical 1/e time − 1; NaN (left out of the gap) when either never decays to 1/e */
+const timeGap = (sim: number | null, th: number | null) => (sim !== null && th !== null ? sim / th - 1 : NaN);
 
 /** What a figure's simulation points show of the finite-N gap, and what the validation runs know about it
  *  (docs/VALIDATION.md): recorded in each figure's JSON next to the per-point differences. */
