@@ -128,7 +128,7 @@ export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fract
     be.write(b, data);
     return b;
   };
-  const blockOfTrial = task.trialBlocks ? Array.from({ length: K }, (_, k) => Math.floor(((task.trialStart + k) * task.blocks) / task.trialsTotal)) : null;
+  const blockOfTrial = task.trialBlocks ? Array.from({ length: K }, (_, k) => trialBlock(task.trialStart + k, task.blocks, task.trialsTotal)) : null;
   const accX = new CovarianceAccumulator(be, n, K, task.lags, 0, task.blocks, dtype, blockOfTrial);
   const accPhi = new CovarianceAccumulator(be, n, K, task.lags, task.lags, task.blocks, dtype, blockOfTrial);
   const rngs: ReturnType<Backend["rngCreate"]>[] = [];
@@ -219,12 +219,18 @@ function groupTrials(trials: number, groups: number): { start: number; count: nu
   return out;
 }
 
+/** The block of trial t when whole trials form the blocks (trials >= blocks): consecutive trials, as evenly as
+ *  they divide. */
+function trialBlock(t: number, blocks: number, trials: number): number {
+  return Math.floor((t * blocks) / trials);
+}
+
 /** Bytes of covariance accumulators (x and phi, every group) a simulation with these settings allocates: what
  *  simulate() checks against `maxBytes`. With trial blocks (trials >= blocks) a group holds only the block
  *  sums of its own trials. */
 export function accumulatorBytes(n: number, trials: number, groups: number, lags: number, blocks: number, dtype: DType): number {
   return groupTrials(trials, Math.min(trials, groups)).reduce((sum, { start, count }) => {
-    const held = trials >= blocks ? new Set(Array.from({ length: count }, (_, k) => Math.floor(((start + k) * blocks) / trials))).size : blocks;
+    const held = trials >= blocks ? new Set(Array.from({ length: count }, (_, k) => trialBlock(start + k, blocks, trials))).size : blocks;
     return sum + CovarianceAccumulator.bytes(n, count, lags, 0, held, dtype) + CovarianceAccumulator.bytes(n, count, lags, lags, held, dtype);
   }, 0);
 }
