@@ -69,15 +69,14 @@ export async function theoryCommand(argv: string[]): Promise<number> {
   const spec = net.kind === "file" ? (await loadNetwork(net)).spec : net.spec;
   // gamma_rho = 0 has no overlaps: the Gaussian RMM theory below
   const structured = structureOf(spec) !== null;
-  // one backend for either solver: the frequency double sums or the sampling single site
-  const be = await createBackend(choice("--backend", values.backend as string | undefined, BACKEND_CHOICES, "auto"));
   if (!structured) {
     for (const f of ["paths", "iterations", "threads"] as const) {
       if (values[f] !== undefined) throw new UsageError(`invalid argument: \`--${f}\` applies to the sampling solver (--symmetry, --overlap-gamma) only; got ${JSON.stringify(values[f])}`);
     }
-  } else {
-    return structuredCommand(spec, phi, values, argv, net.kind === "file" ? net : null, be);
   }
+  // one backend for either solver: the frequency double sums or the sampling single site
+  const be = await createBackend(choice("--backend", values.backend as string | undefined, BACKEND_CHOICES, "auto"));
+  if (structured) return structuredCommand(spec, phi, values, argv, net.kind === "file" ? net : null, be);
   const { effectiveRank, prG } = theoryInputs(spec);
   const r = theory(spec.g, { phi, effectiveRank, prG, backend: be });
   const R = r.results;
