@@ -29,12 +29,15 @@ import { UsageError } from "./args.ts";
 
 export const FIGURES_HELP = `strand figures — regenerate the paper's figures (SVG + PNG + JSON each, and index.md)
 
-Usage: strand figures [--quick | --full] [--n N] [--out DIR] [--only NAME[,NAME]]
+Usage: strand figures [--quick | --full] [--n N] [--networks K] [--out DIR] [--only NAME[,NAME]]
 
   --quick       small N, short runs (default; ~13 minutes on 2 cores)
   --full        the paper's sizes (N = 2500-6500) and longer runs (hours)
   --n N         every model figure at network size N, with the mode's run lengths (e.g. --quick --n 2500:
                 whether a figure's finite-N gap closes; the connectome figures keep their data's N)
+  --networks K  simulate each PR^phi / PR^x point of PRX Figs. 4a, 7, 10 and PRL Figs. 2a, 6 on K networks
+                (seeds 1..K) and plot their mean ± the standard error over networks, which includes
+                the network-to-network scatter one run's jackknife error cannot see    (default: 1)
   --out DIR     output folder                                             (default: figures)
   --only LIST   some of: prx-fig4a, prx-fig4b, prx-fig5, prx-fig7, prx-fig8, prx-fig9, prx-fig10, prl-fig2a,
                 prl-fig6, connectomes
@@ -65,6 +68,8 @@ interface Mode {
   /** simulations already run in this invocation, by network spec, phi, seed and run (PRX Fig. 4a and 4b
    *  share their g_eff = 3 and 10 networks: 4a simulates them with 4b's lags) */
   simulations: Map<string, Promise<Awaited<ReturnType<typeof simulate>>>>;
+  /** --networks: networks per simulated PR point (mean ± se over them) */
+  networks: number;
   /** the sampling theory's 2 worker threads, started by the first figure that needs them */
   sampler: () => Promise<SamplerPool>;
 }
@@ -100,6 +105,10 @@ function fitRun(m: Mode, n: number, maxTau = 0): Run & { lags: number } {
   throw new UsageError(`invalid argument: N = ${n} is too large for the figures' simulations (their covariance sums exceed ${FIG_MAX_BYTES / 2 ** 30} GiB); use a smaller \`--n\``);
 }
 
+/** a simulated point's legend: size, networks, run length and what its error bar is */
+const simLabel = (m: Mode, n: number, duration: number) =>
+  m.networks > 1 ? `N = ${n}, ${m.networks} networks × 8 trials × ${duration} time units, ± se over networks` : `N = ${n}, 1 network, 8 trials × ${duration} time units, ± jackknife se`;
+
 /** simulate(), once per (network spec, phi, seed, run) in one `strand figures` invocation */
 function simulateOnce(m: Mode, spec: NetworkSpec, phi: "tanh" | "erf", seed: number, run: Run) {
   const key = JSON.stringify({ spec, phi, seed, run });
@@ -111,13 +120,42 @@ function simulateOnce(m: Mode, spec: NetworkSpec, phi: "tanh" | "erf", seed: num
   return r;
 }
 
+/** Mean and spread of one simulated observable over a point's networks: one network gives its own jackknife
+ *  error; several give the standard error of their mean, sd/sqrt(K), which also holds the network-to-network
+ *  scatter that one run's jackknife cannot see (large at low effective rank and near a collective instability). */
+function overNetworks(values: number[], errors: number[]) {
+  const k = values.length, mean = values.reduce((a, b) => a + b, 0) / k;
+  const se = k > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (k - 1) / k) : errors[0];
+  return { mean, se };
+}
+
+/** Each point simulated on m.networks networks (seeds seed, seed + 1, ...; network 1 is the run other figures
+ *  share), PR^phi and PR^x as mean ± se over them, with the per-network values. */
 async function simulatePoints(m: Mode, specs: { spec: NetworkSpec; phi: "tanh" | "erf"; seed: number }[], run: Run) {
   const out = [];
   for (const s of specs) {
-    const r = await simulateOnce(m, s.spec, s.phi, s.seed, run);
-    out.push({ prPhi: r.results.prPhi, prPhiError: r.results.prPhiError, prX: r.results.prX, prXError: r.results.prXError, seconds: r.results.seconds });
+    const rs = [];
+    for (let k = 0; k < m.networks; k++) rs.push((await simulateOnce(m, { ...s.spec, seed: s.spec.seed + k }, s.phi, s.seed + k, run)).results);
+    const phi = overNetworks(rs.map((r) => r.prPhi!), rs.map((r) => r.prPhiError!));
+    const x = overNetworks(rs.map((r) => r.prX!), rs.map((r) => r.prXError!));
+    out.push({
+      prPhi: phi.mean, prPhiError: phi.se, prX: x.mean, prXError: x.se, seconds: rs.reduce((a, r) => a + r.seconds, 0),
+      ...(m.networks > 1 ? { networks: rs.map((r) => ({ prPhi: r.prPhi, prPhiError: r.prPhiError, prX: r.prX, prXError: r.prXError })) } : {}),
+    });
   }
   return out;
+}
+
+type SimPoint = Awaited<ReturnType<typeof simulatePoints>>[number];
+
+/** One simulated point beside its theory value (thSe: the sampler's error; 0 for a closed form): the value with
+ *  its ± se rule, the relative difference, z = difference / combined error, and the per-network values. */
+function simPoint(sim: SimPoint, which: "prPhi" | "prX", th: number, thSe = 0) {
+  const pr = sim[which]!, se = sim[which === "prPhi" ? "prPhiError" : "prXError"]!;
+  return {
+    pr, lo: pr - se, hi: pr + se, theory: th, difference: pr / th - 1, z: (pr - th) / Math.hypot(se, thSe),
+    ...(sim.networks ? { networks: sim.networks.map((r) => r[which]) } : {}),
+  };
 }
 
 async function fig4a(m: Mode): Promise<Figure> {
@@ -129,20 +167,20 @@ async function fig4a(m: Mode): Promise<Figure> {
   const sims = await simulatePoints(m, pts.map((p) => ({ spec: { coupling: "rmm", n, g: p.g, effectiveRank: p.er, seed: 1 }, phi: "erf", seed: 1 })), run);
   const simRows = pts.map((p, k) => {
     const th = theory(p.g, { backend: m.be, phi: "erf", effectiveRank: p.er }).results.prPhi!;
-    return { g: `g_eff = ${p.g}`, er: p.er, pr: sims[k].prPhi, lo: sims[k].prPhi! - sims[k].prPhiError!, hi: sims[k].prPhi! + sims[k].prPhiError!, theory: th, difference: sims[k].prPhi! / th - 1 };
+    return { g: `g_eff = ${p.g}`, er: p.er, ...simPoint(sims[k], "prPhi", th) };
   });
   const x = { field: "er", type: "quantitative", title: "effective rank α PR^D", scale: { type: "log" } };
   const color = { field: "g", type: "nominal", title: null, scale: { domain: gs.map((g) => `g_eff = ${g}`) } };
   const worst = Math.max(...simRows.map((r) => Math.abs(r.difference)));
   return {
     name: "prx-fig4a", title: "PRX Fig. 4a: dimension vs effective rank",
-    summary: `PR^φ vs αPR^D, erf; theory lines, simulation N = ${n} (1 network, 8 trials × ${SIM(m.full).duration}); largest |sim/theory − 1| = ${(100 * worst).toFixed(0)} %`,
+    summary: `PR^φ vs αPR^D, erf; theory lines, simulation (${simLabel(m, n, SIM(m.full).duration)}); largest |sim/theory − 1| = ${(100 * worst).toFixed(0)} %`,
     data: {
       theory: theoryRows, simulation: simRows, n, run, phi: "erf", spectrum: "exponential (α = 1) below αPR^D = 1, flat (α = αPR^D) from 1",
-      finiteSize: finiteSize(n, simRows.map((r) => r.difference), "low effective rank converges slowly in N: at αPR^D = 0.3 N = 1000 networks sit +20 to +45 % above the N → ∞ theory; the mean over networks reaches it by N = 2000, but single networks scatter by 14-21 % (sd) up to N = 4000. Near i.i.d. (αPR^D = 10) N = 1000 is ~+10 %, N = 4000 within ~2 %. --full uses N = 5000 (the paper's), one network per point"),
+      finiteSize: finiteSize(n, simRows.map((r) => r.difference), "low effective rank converges slowly in N: at αPR^D = 0.3 N = 1000 networks sit +20 to +45 % above the N → ∞ theory; the mean over networks reaches it by N = 2000, but single networks scatter by 14-21 % (sd) up to N = 4000. Near i.i.d. (αPR^D = 10) N = 1000 is ~+10 %, N = 4000 within ~2 %. --full uses N = 5000 (the paper's), one network per point", { networks: m.networks, z: simRows.map((r) => r.z) }),
     },
     spec: {
-      title: { text: "PR^φ vs effective rank (PRX Fig. 4a)", subtitle: [`lines: theory (N → ∞); points: simulation, N = ${n}, 8 trials × ${SIM(m.full).duration} time units, ± jackknife se`] },
+      title: { text: "PR^φ vs effective rank (PRX Fig. 4a)", subtitle: [`lines: theory (N → ∞); points: simulation, ${simLabel(m, n, SIM(m.full).duration)}`] },
       width: 460, height: 320, background: "white",
       layer: [
         { data: { values: theoryRows }, mark: { type: "line", strokeWidth: 2 }, encoding: { x, y: { field: "pr", type: "quantitative", title: "PR^φ" }, color } },
@@ -199,8 +237,8 @@ async function prlFig2a(m: Mode): Promise<Figure> {
   const simRows = simG.flatMap((g, k) => {
     const th = theory(g, { backend: m.be }).results, sim = sims[k];
     return [
-      { g, pr: sim.prPhi, lo: sim.prPhi! - sim.prPhiError!, hi: sim.prPhi! + sim.prPhiError!, which: "PR^φ", theory: th.prPhiIid, difference: sim.prPhi! / th.prPhiIid! - 1 },
-      { g, pr: sim.prX, lo: sim.prX! - sim.prXError!, hi: sim.prX! + sim.prXError!, which: "PR^x", theory: th.prXIid, difference: sim.prX! / th.prXIid! - 1 },
+      { g, which: "PR^φ", ...simPoint(sim, "prPhi", th.prPhiIid!) },
+      { g, which: "PR^x", ...simPoint(sim, "prX", th.prXIid!) },
     ];
   });
   const limits = [{ which: "PR^φ", pr: 0.126 }, { which: "PR^x", pr: 0.0602 }];
@@ -212,10 +250,10 @@ async function prlFig2a(m: Mode): Promise<Figure> {
     summary: `PR^φ, PR^x vs g, tanh, i.i.d.; theory lines, dashed g → ∞ limits 12.6 % and 6.02 %; simulation N = ${n}`,
     data: {
       theory: theoryRows, simulation: simRows, limits, n, run,
-      finiteSize: finiteSize(n, simRows.map((r) => r.difference), "i.i.d. tanh: the simulated PR approaches the theory from above as N grows (docs/VALIDATION.md: ~+10 % at N = 500-1000, a few % at N = 2000); --full uses N = 2500 (the paper's)"),
+      finiteSize: finiteSize(n, simRows.map((r) => r.difference), "i.i.d. tanh: the simulated PR approaches the theory from above as N grows (docs/VALIDATION.md: ~+10 % at N = 500-1000, a few % at N = 2000); --full uses N = 2500 (the paper's)", { networks: m.networks, z: simRows.map((r) => r.z) }),
     },
     spec: {
-      title: { text: "Dimension vs coupling strength, i.i.d. tanh (PRL Fig. 2a)", subtitle: `lines: theory; dashed: g → ∞ limits; points: simulation, N = ${n}, 8 trials × ${SIM(m.full).duration} time units` },
+      title: { text: "Dimension vs coupling strength, i.i.d. tanh (PRL Fig. 2a)", subtitle: `lines: theory; dashed: g → ∞ limits; points: simulation, ${simLabel(m, n, SIM(m.full).duration)}` },
       width: 460, height: 320, background: "white",
       layer: [
         { data: { values: theoryRows }, mark: { type: "line", strokeWidth: 2 }, encoding: { x, y, color } },
@@ -276,8 +314,8 @@ async function fig10(m: Mode): Promise<Figure> {
   const sims = await simulatePoints(m, simPrD.map((prD) => ({ spec: { coupling: "rmm", n, g, alpha: 1, spectrum: "step", prD, seed: 1 }, phi: "erf", seed: 1 })), run);
   simPrD.forEach((prD, k) => {
     const th = theory(g, { backend: m.be, phi: "erf", effectiveRank: prD }).results;
-    rows.push({ prD, pr: sims[k].prPhi, which: "PR^φ", source: "simulation", difference: sims[k].prPhi! / th.prPhi! - 1 });
-    rows.push({ prD, pr: sims[k].prX, which: "PR^x", source: "simulation", difference: sims[k].prX! / th.prX! - 1 });
+    rows.push({ prD, which: "PR^φ", source: "simulation", ...simPoint(sims[k], "prPhi", th.prPhi!) });
+    rows.push({ prD, which: "PR^x", source: "simulation", ...simPoint(sims[k], "prX", th.prX!) });
   });
   const x = { field: "prD", type: "quantitative", title: "PR^D (step spectrum, α = 1)", scale: { type: "log" } };
   const y = { field: "pr", type: "quantitative", title: "participation ratio / N", scale: { type: "log" } };
@@ -288,10 +326,10 @@ async function fig10(m: Mode): Promise<Figure> {
     summary: `PR^φ, PR^x vs PR^D at g_eff = ${g} (erf, step spectrum), with the asymptotes K^a αPR^D (K^φ/PR^φ_iid = ${(ratio.kPhi! / ratio.prPhiIid!).toFixed(3)}); simulation N = ${n}`,
     data: {
       rows, n, g, run,
-      finiteSize: finiteSize(n, rows.filter((r) => r.source === "simulation").map((r) => r.difference as number), "the low-effective-rank limit is where finite N matters most: few strong modes (N αPR^D of them), an excess of +20 to +45 % at N = 1000 and a network-to-network spread of 14-21 % at N = 2000-4000 at αPR^D = 0.3 (docs/VALIDATION.md); --full uses N = 6500 (the paper's)"),
+      finiteSize: finiteSize(n, rows.filter((r) => r.source === "simulation").map((r) => r.difference as number), "the low-effective-rank limit is where finite N matters most: few strong modes (N αPR^D of them), an excess of +20 to +45 % at N = 1000 and a network-to-network spread of 14-21 % at N = 2000-4000 at αPR^D = 0.3 (docs/VALIDATION.md); --full uses N = 6500 (the paper's)", { networks: m.networks, z: rows.filter((r) => r.source === "simulation").map((r) => r.z as number) }),
     },
     spec: {
-      title: { text: `Low effective rank: PR → K αPR^D (PRX Fig. 10), g_eff = ${g}`, subtitle: `lines: theory; dashed: asymptotes; points: simulation, N = ${n}, 8 trials × ${SIM(m.full).duration} time units` },
+      title: { text: `Low effective rank: PR → K αPR^D (PRX Fig. 10), g_eff = ${g}`, subtitle: `lines: theory; dashed: asymptotes; points: simulation, ${simLabel(m, n, SIM(m.full).duration)}` },
       width: 440, height: 320, background: "white", data: { values: rows },
       layer: [
         { transform: [{ filter: "datum.source == 'theory'" }], mark: { type: "line", strokeWidth: 2 }, encoding: { x, y, color } },
@@ -456,12 +494,15 @@ const timeGap = (sim: number | null, th: number | null) => (sim !== null && th !
 
 /** What a figure's simulation points show of the finite-N gap, and what the validation runs know about it
  *  (docs/VALIDATION.md): recorded in each figure's JSON next to the per-point differences. */
-function finiteSize(n: number, differences: number[], note: string) {
+function finiteSize(n: number, differences: number[], note: string, errors?: { networks: number; z: number[] }) {
   const d = differences.filter(Number.isFinite);
   return {
     n,
     largestRelativeDifference: d.length ? Math.max(...d.map(Math.abs)) : null,
     meanRelativeDifference: d.length ? d.reduce((a, b) => a + b, 0) / d.length : null,
+    // with the points' errors (jackknife for one network, over networks for several; plus the sampler's):
+    // how many differences are within 3 combined errors
+    ...(errors ? { networks: errors.networks, points: errors.z.length, withinThreeErrors: errors.z.filter((z) => Math.abs(z) < 3).length } : {}),
     note,
   };
 }
@@ -478,14 +519,14 @@ async function prxFig7(m: Mode): Promise<Figure> {
       const st = structureOf(spec(g, gamma, 1));
       const r = st ? await sampled(st, "erf", m) : null;
       const pr = r ? r.prPhi : theory(g, { backend: m.be, phi: "erf", effectiveRank: 0.8 }).results.prPhi!;
-      theoryRows.push({ g: `g_eff = ${g}`, gamma, pr, lo: pr - 2 * (r?.prPhiSe ?? 0), hi: pr + 2 * (r?.prPhiSe ?? 0) });
+      theoryRows.push({ g: `g_eff = ${g}`, gamma, pr, se: r?.prPhiSe ?? 0, lo: pr - 2 * (r?.prPhiSe ?? 0), hi: pr + 2 * (r?.prPhiSe ?? 0) });
     }
   }
   const run = fitRun(m, n);
   const sims = await simulatePoints(m, simGammas.map((gamma) => ({ spec: spec(6, gamma, 1), phi: "erf" as const, seed: 1 })), run);
   const simRows = simGammas.map((gamma, k) => {
-    const th = theoryRows.find((r) => r.g === "g_eff = 6" && r.gamma === gamma)!.pr as number;
-    return { g: "g_eff = 6", gamma, pr: sims[k].prPhi, lo: sims[k].prPhi! - sims[k].prPhiError!, hi: sims[k].prPhi! + sims[k].prPhiError!, theory: th, difference: sims[k].prPhi! / th - 1 };
+    const th = theoryRows.find((r) => r.g === "g_eff = 6" && r.gamma === gamma) as { pr: number; se: number };
+    return { g: "g_eff = 6", gamma, ...simPoint(sims[k], "prPhi", th.pr, th.se) };
   });
   const best = theoryRows.filter((r) => r.g === "g_eff = 6").reduce((a, b) => ((b.pr as number) > (a.pr as number) ? b : a));
   const x = { field: "gamma", type: "quantitative", title: "overlap amplitude γ_ρ" };
@@ -495,10 +536,10 @@ async function prxFig7(m: Mode): Promise<Figure> {
     summary: `PR^φ vs γ_ρ (α = 1, PR^D = 0.8, erf), sampling single-site theory (±2 sampler se) and simulation N = ${n}; the theory's maximum at γ_ρ = ${best.gamma} (g_eff 6)`,
     data: {
       theory: theoryRows, simulation: simRows, n, run, phi: "erf", alpha: 1, prD: 0.8, betaRho: 16,
-      finiteSize: finiteSize(n, simRows.map((r) => r.difference), "overlaps at N = 2000 (one network per γ_ρ): −13 … +54 %; the plain random-mode model (γ_ρ = 0) is itself ~+17 % above its N → ∞ value there, and γ_ρ = 0.6 sits near a collective instability (single-network PR^φ 0.013-0.026 at N = 1000). Not closed by N = 2000; --full uses N = 5000"),
+      finiteSize: finiteSize(n, simRows.map((r) => r.difference), "overlaps at N = 2000 (one network per γ_ρ): −13 … +54 %; the plain random-mode model (γ_ρ = 0) is itself ~+17 % above its N → ∞ value there, and γ_ρ = 0.6 sits near a collective instability (single-network PR^φ 0.013-0.026 at N = 1000). Not closed by N = 2000; --full uses N = 5000", { networks: m.networks, z: simRows.map((r) => r.z) }),
     },
     spec: {
-      title: { text: "PR^φ vs mode overlaps (PRX Fig. 7)", subtitle: [`lines: sampling single-site theory (band ±2 se); points: simulation, N = ${n}, 8 trials × ${SIM(m.full).duration} time units`] },
+      title: { text: "PR^φ vs mode overlaps (PRX Fig. 7)", subtitle: [`lines: sampling single-site theory (band ±2 se); points: simulation, ${simLabel(m, n, SIM(m.full).duration)}`] },
       width: 460, height: 320, background: "white",
       layer: bandLayers(theoryRows, simRows, x, color),
     },
@@ -514,7 +555,7 @@ async function prlFig6(m: Mode): Promise<Figure> {
     for (const rho of rhos) {
       const r = rho ? await sampled({ kind: "symmetry", g, rho }, "tanh", m) : null;
       const pr = r ? r.prPhi : theory(g, { backend: m.be }).results.prPhi!;
-      theoryRows.push({ g: `g = ${g}`, rho, pr, lo: pr - 2 * (r?.prPhiSe ?? 0), hi: pr + 2 * (r?.prPhiSe ?? 0) });
+      theoryRows.push({ g: `g = ${g}`, rho, pr, se: r?.prPhiSe ?? 0, lo: pr - 2 * (r?.prPhiSe ?? 0), hi: pr + 2 * (r?.prPhiSe ?? 0) });
     }
   }
   // symmetry slows the dynamics (1/e time of C^phi ~10 at rho 0.3, ~50 at 0.6): the runs must be long even in
@@ -523,20 +564,20 @@ async function prlFig6(m: Mode): Promise<Figure> {
   const simPts = gs.map((g) => ({ g, rho: simRho }));
   const sims = await simulatePoints(m, simPts.map((p) => ({ spec: { coupling: "iid", n, g: p.g, symmetry: p.rho, seed: 1 }, phi: "tanh" as const, seed: 1 })), run);
   const simRows = simPts.map((p, k) => {
-    const th = theoryRows.find((r) => r.g === `g = ${p.g}` && r.rho === p.rho)!.pr as number;
-    return { g: `g = ${p.g}`, rho: p.rho, pr: sims[k].prPhi, lo: sims[k].prPhi! - sims[k].prPhiError!, hi: sims[k].prPhi! + sims[k].prPhiError!, theory: th, difference: sims[k].prPhi! / th - 1 };
+    const th = theoryRows.find((r) => r.g === `g = ${p.g}` && r.rho === p.rho) as { pr: number; se: number };
+    return { g: `g = ${p.g}`, rho: p.rho, ...simPoint(sims[k], "prPhi", th.pr, th.se) };
   });
   const x = { field: "rho", type: "quantitative", title: "symmetry ρ = corr(J_ij, J_ji)" };
   const color = { field: "g", type: "nominal", title: null };
   return {
     name: "prl-fig6", title: "PRL Fig. 6: dimension vs partial symmetry",
-    summary: `PR^φ vs ρ (tanh, g 2/3/4), sampling single-site theory (±2 sampler se) and simulation N = ${n} at ρ = ${simRho}, 8 trials × ${run.duration} time units`,
+    summary: `PR^φ vs ρ (tanh, g 2/3/4), sampling single-site theory (±2 sampler se) and simulation at ρ = ${simRho}, ${simLabel(m, n, run.duration)}`,
     data: {
       theory: theoryRows, simulation: simRows, n, run, phi: "tanh",
-      finiteSize: finiteSize(n, simRows.map((r) => r.difference), "partial symmetry at N = 2000 (8 trials × 1000 time units): 7 of 9 (g, ρ) points within 3 combined errors of the theory, single networks scattering by ~±10 %; --full uses N = 2500 at ρ = 0.6 (the paper's N = 7500 is beyond a quick run)"),
+      finiteSize: finiteSize(n, simRows.map((r) => r.difference), "partial symmetry at N = 2000 (8 trials × 1000 time units): 7 of 9 (g, ρ) points within 3 combined errors of the theory, single networks scattering by ~±10 %; --full uses N = 2500 at ρ = 0.6 (the paper's N = 7500 is beyond a quick run)", { networks: m.networks, z: simRows.map((r) => r.z) }),
     },
     spec: {
-      title: { text: "PR^φ vs partial symmetry (PRL Fig. 6)", subtitle: [`lines: theory (ρ = 0 closed form, else sampling single site, band ±2 se); points: simulation, N = ${n}, 8 trials × ${run.duration} time units`] },
+      title: { text: "PR^φ vs partial symmetry (PRL Fig. 6)", subtitle: [`lines: theory (ρ = 0 closed form, else sampling single site, band ±2 se); points: simulation, ${simLabel(m, n, run.duration)}`] },
       width: 460, height: 320, background: "white",
       layer: bandLayers(theoryRows, simRows, x, color),
     },
@@ -549,7 +590,7 @@ const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = {
 };
 
 export async function figuresCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { quick: { type: "boolean", default: false }, n: { type: "string" }, full: { type: "boolean", default: false }, out: { type: "string" }, only: { type: "string" }, help: { type: "boolean", short: "h", default: false } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { quick: { type: "boolean", default: false }, n: { type: "string" }, full: { type: "boolean", default: false }, out: { type: "string" }, only: { type: "string" }, networks: { type: "string" }, help: { type: "boolean", short: "h", default: false } } });
   if (values.help) {
     console.log(FIGURES_HELP);
     return 0;
@@ -563,10 +604,12 @@ export async function figuresCommand(argv: string[]): Promise<number> {
     n = Number(values.n);
     if (!(Number.isInteger(n) && n >= 50 && n <= 20000)) throw new UsageError(`invalid argument: \`--n\` must be an integer in [50, 20000]; got \`${values.n}\``);
   }
+  const networks = values.networks === undefined ? 1 : Number(values.networks);
+  if (!(Number.isInteger(networks) && networks >= 1 && networks <= 50)) throw new UsageError(`invalid argument: \`--networks\` must be an integer in [1, 50]; got \`${values.networks}\``);
   const dir = values.out ?? "figures";
   await mkdir(dir, { recursive: true });
   let pool: Promise<SamplerPool> | undefined;
-  const mode: Mode = { full: values.full === true, n, be: await createBackend("auto"), executor: workerExecutor(2), simulations: new Map(), sampler: () => (pool ??= samplerPool(2)) };
+  const mode: Mode = { full: values.full === true, n, networks, be: await createBackend("auto"), executor: workerExecutor(2), simulations: new Map(), sampler: () => (pool ??= samplerPool(2)) };
   try {
     return await writeFigures(mode, only, dir);
   } finally {
@@ -575,7 +618,7 @@ export async function figuresCommand(argv: string[]): Promise<number> {
 }
 
 async function writeFigures(mode: Mode, only: string[], dir: string): Promise<number> {
-  const index: string[] = [`# strand figures (${mode.full ? "--full" : "--quick"}${mode.n ? ` --n ${mode.n}` : ""}, strand ${VERSION}, ${new Date().toISOString().slice(0, 10)})`, ""];
+  const index: string[] = [`# strand figures (${mode.full ? "--full" : "--quick"}${mode.n ? ` --n ${mode.n}` : ""}${mode.networks > 1 ? ` --networks ${mode.networks}` : ""}, strand ${VERSION}, ${new Date().toISOString().slice(0, 10)})`, ""];
   for (const k of only) {
     const t0 = performance.now();
     const figs = [await FIGS[k](mode)].flat();
@@ -586,7 +629,8 @@ async function writeFigures(mode: Mode, only: string[], dir: string): Promise<nu
       await writeFileAtomic(`${base}.png`, svgToPng(svg));
       await writeFileAtomic(`${base}.json`, JSON.stringify({ figure: f.name, title: f.title, strand: VERSION, mode: mode.full ? "full" : "quick", data: f.data, spec: f.spec }, null, 1) + "\n");
       const fin = (f.data as { finiteSize?: ReturnType<typeof finiteSize> }).finiteSize;
-      const gap = fin && fin.largestRelativeDifference !== null ? [`Finite N = ${fin.n}: largest |simulation/theory − 1| ${(100 * fin.largestRelativeDifference).toFixed(0)} %, mean ${(100 * fin.meanRelativeDifference!).toFixed(0)} %. ${fin.note}.`, ""] : [];
+      const within = fin?.points ? ` ${fin.withinThreeErrors} of ${fin.points} points within 3 errors (${fin.networks === 1 ? "one network's jackknife" : `se over ${fin.networks} networks`}).` : "";
+      const gap = fin && fin.largestRelativeDifference !== null ? [`Finite N = ${fin.n}: largest |simulation/theory − 1| ${(100 * fin.largestRelativeDifference).toFixed(0)} %, mean ${(100 * fin.meanRelativeDifference!).toFixed(0)} %.${within} ${fin.note}.`, ""] : [];
       index.push(`## ${f.title}`, "", `![${f.name}](${f.name}.png)`, "", f.summary, "", ...gap, `Files: ${f.name}.svg, ${f.name}.png, ${f.name}.json`, "");
       console.log(`strand figures: ${base}.png — ${f.summary}`);
     }

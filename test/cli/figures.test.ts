@@ -35,9 +35,27 @@ describe("strand figures", () => {
     expect(readFileSync(path.join(dir, "index.md"), "utf8")).toMatch(/^# strand figures \(--quick --n 300,/);
   }, 60_000);
 
+  it("simulates each point on --networks networks and plots their mean with the standard error over them", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-fig-"));
+    const r = strand("figures", "--only", "prl-fig2a", "--n", "100", "--networks", "2", "--out", dir);
+    expect(r.status, r.stderr).toBe(0);
+    const data = JSON.parse(readFileSync(path.join(dir, "prl-fig2a.json"), "utf8")).data;
+    for (const row of data.simulation) {
+      const [a, b] = row.networks;
+      expect(a).not.toBe(b); // two networks (seeds 1, 2), not one run twice
+      expect(row.pr).toBeCloseTo((a + b) / 2, 12);
+      // sd / sqrt(K) for K = 2 is |a - b| / 2
+      expect(row.hi - row.pr).toBeCloseTo(Math.abs(a - b) / 2, 12);
+      expect(row.z).toBeCloseTo((row.pr - row.theory) / (row.hi - row.pr), 9);
+    }
+    expect(data.finiteSize).toMatchObject({ n: 100, networks: 2, points: data.simulation.length });
+    expect(readFileSync(path.join(dir, "index.md"), "utf8")).toMatch(/^# strand figures \(--quick --n 100 --networks 2,[^]*points within 3 errors \(se over 2 networks\)/);
+  }, 120_000);
+
   it("refuses unknown figures, contradictory flags and a network size that is not an integer in range", () => {
     expect(strand("figures", "--only", "fig99").stderr).toMatch(/`--only` must list figures among/);
     expect(strand("figures", "--quick", "--full").stderr).toMatch(/`--quick` and `--full` exclude each other/);
     for (const bad of ["2.5", "30000"]) expect(strand("figures", "--n", bad).stderr).toContain(`\`--n\` must be an integer in [50, 20000]; got \`${bad}\``);
+    for (const bad of ["0", "1.5", "x"]) expect(strand("figures", "--networks", bad).stderr).toContain(`\`--networks\` must be an integer in [1, 50]; got \`${bad}\``);
   });
 });
