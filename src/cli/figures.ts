@@ -96,7 +96,7 @@ function fitRun(m: Mode, n: number, maxTau = 0): Run & { lags: number } {
   for (const groups of [2, 4, 8]) {
     for (let sampleEvery = 1; sampleEvery <= (maxTau ? 8 : 1); sampleEvery *= 2) {
       const lags = maxTau ? Math.ceil(maxTau / sampleEvery) : run.lags;
-      const total = accumulatorBytes(n, run.trials, groups, lags, run.blocks, run.dtype);
+      const total = accumulatorBytes(n, run.trials, groups, lags, run.blocks, run.dtype, Math.floor(run.duration / sampleEvery));
       if (total / groups <= GROUP_MAX_BYTES && total <= FIG_MAX_BYTES) {
         return { ...run, lags, ...(sampleEvery > 1 ? { sampleEvery } : {}), ...(groups > 2 ? { groups } : {}), maxBytes: FIG_MAX_BYTES };
       }

@@ -11,7 +11,8 @@ parentPort!.on("message", async ({ id, task }: { id: number; task: GroupTask }) 
   try {
     const be = await createBackend(task.backend);
     const r = await runGroup(task, be, (fraction) => parentPort!.postMessage({ id, type: "progress", fraction }));
-    const transfer = [r.x.pooled, r.x.sum, r.x.diag, ...r.x.blockS, r.phi.pooled, r.phi.sum, r.phi.diag, ...r.phi.blockS, ...(r.trajectory ? [r.trajectory] : [])].map((a) => a.buffer as ArrayBuffer);
+    const sums = (a: typeof r.x) => [a.pooled, a.sum, a.diag, ...a.blockS, ...(a.samples ? [a.samples] : [])];
+    const transfer = [...sums(r.x), ...sums(r.phi), ...(r.trajectory ? [r.trajectory] : [])].map((a) => a.buffer as ArrayBuffer);
     parentPort!.postMessage({ id, type: "done", result: r }, transfer);
   } catch (err) {
     const e = err as Error;

@@ -130,7 +130,7 @@ export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fract
   };
   const blockOfTrial = task.trialBlocks ? Array.from({ length: K }, (_, k) => trialBlock(task.trialStart + k, task.blocks, task.trialsTotal)) : null;
   const accX = new CovarianceAccumulator(be, n, K, task.lags, 0, task.blocks, dtype, blockOfTrial);
-  const accPhi = new CovarianceAccumulator(be, n, K, task.lags, task.lags, task.blocks, dtype, blockOfTrial);
+  const accPhi = new CovarianceAccumulator(be, n, K, task.lags, task.lags, task.blocks, dtype, blockOfTrial, { samplesPerTrial: task.samples });
   const rngs: ReturnType<Backend["rngCreate"]>[] = [];
   try {
     const coupling: Coupling = c.kind === "dense" ? { kind: "dense", j: put(c.J) } : { kind: "lowrank", m: c.m, l: put(c.L), d: put(c.D), rt: put(transposed(c.R, n, c.m)) };
@@ -225,13 +225,13 @@ function trialBlock(t: number, blocks: number, trials: number): number {
   return Math.floor((t * blocks) / trials);
 }
 
-/** Bytes of covariance accumulators (x and phi, every group) a simulation with these settings allocates: what
+/** Bytes of covariance sums and stored samples (x and phi, every group) a simulation with these settings allocates: what
  *  simulate() checks against `maxBytes`. With trial blocks (trials >= blocks) a group holds only the block
  *  sums of its own trials. */
-export function accumulatorBytes(n: number, trials: number, groups: number, lags: number, blocks: number, dtype: DType): number {
+export function accumulatorBytes(n: number, trials: number, groups: number, lags: number, blocks: number, dtype: DType, samplesPerTrial: number): number {
   return groupTrials(trials, Math.min(trials, groups)).reduce((sum, { start, count }) => {
     const held = trials >= blocks ? new Set(Array.from({ length: count }, (_, k) => trialBlock(start + k, blocks, trials))).size : blocks;
-    return sum + CovarianceAccumulator.bytes(n, count, lags, 0, held, dtype) + CovarianceAccumulator.bytes(n, count, lags, lags, held, dtype);
+    return sum + CovarianceAccumulator.bytes(n, count, lags, 0, held, dtype) + CovarianceAccumulator.bytes(n, count, lags, lags, held, dtype, samplesPerTrial);
   }, 0);
 }
 
@@ -373,8 +373,8 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     } else throw invalid("input", `must be a finite number or a Float64Array of length n = ${n}`, options.input, TypeError);
   }
   const maxBytes = options.maxBytes ?? 3 * 2 ** 30;
-  const need = accumulatorBytes(n, trials, groups, lags, blocks, dtype);
-  if (need > maxBytes) throw invalid("lags", `with blocks = ${blocks}, ${groups} groups and N = ${n} needs ${(need / 2 ** 30).toFixed(2)} GiB of covariance accumulators (limit ${(maxBytes / 2 ** 30).toFixed(1)} GiB); lower lags or blocks`, lags);
+  const need = accumulatorBytes(n, trials, groups, lags, blocks, dtype, samples);
+  if (need > maxBytes) throw invalid("lags", `with blocks = ${blocks}, ${groups} groups and N = ${n} needs ${(need / 2 ** 30).toFixed(2)} GiB of covariance sums and stored samples (limit ${(maxBytes / 2 ** 30).toFixed(1)} GiB); lower lags, blocks or duration`, lags);
 
   const backendArg = typeof options.backend === "object" && options.backend !== null ? options.backend : undefined;
   const be = backendArg ?? (await createBackend((options.backend as BackendChoice | undefined) ?? "auto"));
@@ -409,7 +409,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
   };
   const executor = options.executor ?? sequentialExecutor;
   const groupResults = await executor(tasks, progress, options.signal, options.executor ? undefined : be);
-  const sx = summarize(groupResults.map((r) => r.x)), sp = summarize(groupResults.map((r) => r.phi));
+  const sx = summarize(groupResults.map((r) => r.x), be), sp = summarize(groupResults.map((r) => r.phi), be);
   const quiescent = sx.autocovariance[0] < 1e-8;
   const bt = Array.from(sx.blockTrace);
   const blockVarianceRatio = Math.max(...bt) / Math.max(Math.min(...bt), 1e-300);

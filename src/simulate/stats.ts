@@ -15,17 +15,26 @@
  *   C^a(tau_l) = (1/N) tr C_l                     (neuron-averaged autocovariance)
  *   Psi^a(tau_l, 0) = (1/N) sum_ij C_l,ij C_0,ij   (collective four-point function, PRX (23))
  *
- * Full lagged matrices are kept for lags 0..Lf (fullLags; Lf = 0 when only the equal-time covariance is
- * needed, e.g. for x), while the neuron-averaged autocovariance (diagonal sums, O(N) per pair) is kept for
- * all lags 0..L. Each trial keeps a history of its last L + F samples (F = flush size); every F samples (and
- * at each block boundary) one covLagAccum call adds the new samples' outer products with lags 0..Lf as a
- * rank-F update.
+ * Psi is needed for lags 0..Lf (fullLags; Lf = 0 when only the equal-time covariance is needed, e.g. for x),
+ * the neuron-averaged autocovariance (diagonal sums, O(N) per pair) for all lags 0..L. Each trial keeps a
+ * history of its last L + F samples (F = flush size); every F samples (and at each block boundary) one
+ * covLagAccum call adds the new samples' outer products as a rank-F update. Psi comes one of two ways:
+ *
+ *   stored samples (when the run's samples take less memory than the lag sums, the usual case): only S_0 is
+ *     accumulated; the samples a(t_s) are kept, and at the end, with y_s = C_0 a(t_s) (C_0 symmetric),
+ *       N Psi(tau_l, 0) = <S_l, C_0> / n_l - mu^T C_0 mu,   <S_l, C_0> = sum_{trials, s >= l} y_s . a(t_{s-l}),
+ *     one N x N product per sample (a backend matmat, float64) instead of Lf rank-1 updates of N x N sums:
+ *     ~1/Lf of the arithmetic and none of the (Lf + 1) N^2 float64 accumulators;
+ *   lag sums (long runs, where T N exceeds 2 Lf N^2 per trial): the pooled S_1..S_Lf are accumulated with
+ *     the rank-F updates and Psi is <C_l, C_0> directly. Both give the same number up to rounding.
  * History rows before the first sample are zero, so early pairs with t - l < 0 contribute nothing and
  * n_l counts only real pairs. Trial blocks get their own lag-0 rank-F update at each flush (and the pooled
  * S_0 is the sum of the blocks, so no product is computed twice); time-block sums are differences of the
  * pooled S_0 taken at block boundaries.
  */
 import type { Backend, Buf } from "../backend/types.ts";
+
+type FloatChunks = (Float32Array | Float64Array)[];
 import type { DType } from "../errors.ts";
 
 // samples per rank-k update: each accumulator element is loaded and stored once per FLUSH samples (32 measured ~1.7x
@@ -66,6 +75,8 @@ export interface AccumulatorState {
   trials: number;
   samplesPerTrial: number;
   pooled: Float64Array;
+  /** stored-samples mode: every trial's samples, trials x samplesPerTrial x n (the history dtype); else null */
+  samples: Float32Array | Float64Array | null;
   diag: Float64Array;
   sum: Float64Array;
   blockS: Float64Array[];
@@ -75,7 +86,8 @@ export interface AccumulatorState {
 export class CovarianceAccumulator {
   readonly hist: Buf[];
   private readonly pending: number[];
-  private readonly pooled: Buf; // S_0..S_Lf, n^2 float64 each (trial blocks: S_0 is the sum of the blocks, formed in state())
+  private readonly pooled: Buf; // S_0 (and S_1..S_Lf without stored samples), n^2 float64 each (trial blocks: S_0 is the sum of the blocks, formed in state())
+  private readonly stored: FloatChunks[] | null; // per trial, its samples in flush-sized chunks (stored-samples mode)
   private readonly diag: Float64Array; // sum_i a_i(t) a_i(t - l), l = 0..L
   private readonly sum: Float64Array;
   private readonly blockS: Float64Array[]; // B x n^2 (time blocks)
@@ -91,14 +103,19 @@ export class CovarianceAccumulator {
     readonly lags: number,
     readonly fullLags: number,
     readonly blocks: number,
-    dtype: DType,
+    private readonly dtype: DType,
     /** trial blocks: the block of each of this accumulator's trials (null: time blocks via endBlock) */
     private readonly blockOfTrial: number[] | null = null,
+    /** Psi from stored samples or lag sums: `samplesPerTrial` (the samples each trial will push) chooses the
+     *  one that takes less memory (see above); `storeSamples` forces a choice; neither: lag sums */
+    psiFrom: { samplesPerTrial?: number; storeSamples?: boolean } = {},
   ) {
     if (fullLags > lags) throw new RangeError(`invalid argument: \`fullLags\` must be <= lags = ${lags}; got \`${fullLags}\``);
     this.hist = Array.from({ length: trials }, () => be.alloc(dtype, (lags + FLUSH) * n));
     this.pending = new Array(trials).fill(0);
-    this.pooled = be.alloc("float64", (fullLags + 1) * n * n);
+    const store = fullLags > 0 && (psiFrom.storeSamples ?? CovarianceAccumulator.storesSamples(n, fullLags, dtype, psiFrom.samplesPerTrial));
+    this.stored = store ? Array.from({ length: trials }, () => []) : null;
+    this.pooled = be.alloc("float64", (store ? 1 : fullLags + 1) * n * n);
     this.diag = new Float64Array(lags + 1);
     this.sum = new Float64Array(n);
     this.blockS = Array.from({ length: blocks }, () => new Float64Array(blockOfTrial ? 0 : n * n));
@@ -109,9 +126,17 @@ export class CovarianceAccumulator {
 
   /** Bytes of memory this accumulator needs (for a memory check before allocating); `blocks`: the block sums
    *  it holds (all of them with time blocks, those of its own trials with trial blocks). */
-  static bytes(n: number, trials: number, lags: number, fullLags: number, blocks: number, dtype: DType): number {
+  static bytes(n: number, trials: number, lags: number, fullLags: number, blocks: number, dtype: DType, samplesPerTrial?: number): number {
     const s = dtype === "float32" ? 4 : 8;
-    return trials * (lags + FLUSH) * n * s + (fullLags + 1) * n * n * 8 + blocks * n * n * 8;
+    const lagged = CovarianceAccumulator.storesSamples(n, fullLags, dtype, samplesPerTrial) ? trials * samplesPerTrial! * n * s : fullLags * n * n * 8;
+    return trials * (lags + FLUSH) * n * s + n * n * 8 + lagged + blocks * n * n * 8;
+  }
+
+  /** Psi from stored samples when they take no more memory than the lag sums S_1..S_Lf (per trial: T N
+   *  samples against the Lf N^2 float64 sums, which all trials of a group share — the comparison is per trial
+   *  so that the choice does not depend on how trials are grouped) */
+  static storesSamples(n: number, fullLags: number, dtype: DType, samplesPerTrial?: number): boolean {
+    return fullLags > 0 && samplesPerTrial !== undefined && samplesPerTrial * n * (dtype === "float32" ? 4 : 8) <= fullLags * n * n * 8;
   }
 
   /** Append one sample per trial: `states` holds trials x n values (backend buffer of the history dtype). */
@@ -137,11 +162,14 @@ export class CovarianceAccumulator {
       const b = this.blockOfTrial[k];
       this.be.covLagAccum(n, f, 0, this.be.sub(this.hist[k], L * n, f * n), this.blockBufs[b]!);
       this.blockCount[b] += f;
-      if (Lf > 0) this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.be.sub(this.pooled, n * n, Lf * n * n), 1);
+      if (Lf > 0 && !this.stored) this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.be.sub(this.pooled, n * n, Lf * n * n), 1);
+    } else if (this.stored) {
+      this.be.covLagAccum(n, f, 0, this.be.sub(this.hist[k], L * n, f * n), this.pooled);
     } else {
       this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.pooled);
     }
     const h = this.be.view(this.hist[k]);
+    this.stored?.[k].push(h.slice(L * n, (L + f) * n));
     for (let s = 0; s < f; s++) {
       const a = (L + s) * n;
       for (let i = 0; i < n; i++) this.sum[i] += h[a + i];
@@ -193,26 +221,39 @@ export class CovarianceAccumulator {
       });
     }
     const pooled = this.be.read(this.pooled) as Float64Array;
+    let samples: Float32Array | Float64Array | null = null;
+    if (this.stored) {
+      const T = this.samplesPerTrial, n = this.n;
+      samples = this.dtype === "float32" ? new Float32Array(this.trials * T * n) : new Float64Array(this.trials * T * n);
+      this.stored.forEach((chunks, k) => {
+        let o = k * T * n;
+        for (const c of chunks) {
+          samples!.set(c, o);
+          o += c.length;
+        }
+      });
+    }
     return {
       n: this.n, lags: this.lags, fullLags: this.fullLags, blocks: this.blocks, trials: this.trials, samplesPerTrial: this.samplesPerTrial,
-      pooled, diag: Float64Array.from(this.diag), sum: Float64Array.from(this.sum),
+      pooled, samples, diag: Float64Array.from(this.diag), sum: Float64Array.from(this.sum),
       blockS,
       blockCount: [...this.blockCount],
     };
   }
 
   summary(): CovarianceSummary {
-    return summarize([this.state()]);
+    return summarize([this.state()], this.be);
   }
 }
 
-/** Add the groups' sums (in the given order) and derive the statistics (see the module comment). */
-export function summarize(groups: AccumulatorState[]): CovarianceSummary {
+/** Add the groups' sums (in the given order) and derive the statistics (see the module comment); `be` does
+ *  the products C_0 a(t_s) of stored samples. */
+export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSummary {
   const g0 = groups[0];
   const n = g0.n, L = g0.lags, Lf = g0.fullLags, T = g0.samplesPerTrial, nn = n * n;
   const K = groups.reduce((a, g) => a + g.trials, 0);
   for (const g of groups) {
-    if (g.samplesPerTrial !== T || g.n !== n || g.lags !== L || g.fullLags !== Lf) throw new Error("summarize: groups of different shape");
+    if (g.samplesPerTrial !== T || g.n !== n || g.lags !== L || g.fullLags !== Lf || !g.samples !== !g0.samples) throw new Error("summarize: groups of different shape");
   }
   // Sums over groups, in group order; an array only one group contributes to is used as it is (no copy; the
   // inputs are never modified). A block with no samples in a group (trial blocks live in one group) has
@@ -242,7 +283,17 @@ export function summarize(groups: AccumulatorState[]): CovarianceSummary {
   // Psi(tau_l, 0) = (1/N) sum_ij C_l,ij C_0,ij without forming C_l
   const psi = new Float64Array(Lf + 1);
   psi[0] = fro / n;
-  for (let l = 1; l <= Lf; l++) {
+  if (g0.samples) {
+    const lagged = laggedWithC0(be, c0, groups.map((g) => g.samples!), n, T, Lf);
+    let muCmu = 0;
+    for (let i = 0; i < n; i++) {
+      let r = 0;
+      for (let j = 0; j < n; j++) r += c0[i * n + j] * mean[j];
+      muCmu += mean[i] * r;
+    }
+    for (let l = 1; l <= Lf; l++) psi[l] = (lagged[l] / pairs[l] - muCmu) / n;
+  }
+  for (let l = 1; l <= Lf && !g0.samples; l++) {
     const o = l * nn, np = pairs[l];
     let dot = 0;
     for (let i = 0; i < n; i++) {
@@ -310,6 +361,42 @@ export function summarize(groups: AccumulatorState[]): CovarianceSummary {
     prCrossBlockSE,
     blockTrace, crossBlockTrace2: cross, blockS, blockCount,
   };
+}
+
+/** <S_l, C_0> = sum over trials and s >= l of y_s . a(t_{s-l}) with y_s = C_0 a(t_s), l = 1..Lf, from the
+ *  stored samples (each group's trials x T x n, in group order): the products in the backend, CHUNK samples
+ *  at a time as float64. */
+function laggedWithC0(be: Backend, c0: Float64Array, groups: (Float32Array | Float64Array)[], n: number, T: number, Lf: number): Float64Array {
+  const CHUNK = 64;
+  const out = new Float64Array(Lf + 1);
+  const cb = be.alloc("float64", n * n), xb = be.alloc("float64", CHUNK * n), yb = be.alloc("float64", CHUNK * n);
+  try {
+    be.write(cb, c0);
+    for (const a of groups) {
+      for (let t0 = 0; t0 < a.length; t0 += T * n) {
+        for (let s0 = 0; s0 < T; s0 += CHUNK) {
+          const k = Math.min(CHUNK, T - s0);
+          be.write(xb, a.subarray(t0 + s0 * n, t0 + (s0 + k) * n));
+          be.matmat(n, n, k, cb, xb, yb);
+          const y = be.view(yb);
+          for (let s = 0; s < k; s++) {
+            const ys = s * n;
+            for (let l = 1; l <= Math.min(Lf, s0 + s); l++) {
+              const b = t0 + (s0 + s - l) * n;
+              let dot = 0;
+              for (let i = 0; i < n; i++) dot += y[ys + i] * a[b + i];
+              out[l] += dot;
+            }
+          }
+        }
+      }
+    }
+  } finally {
+    be.free(cb);
+    be.free(xb);
+    be.free(yb);
+  }
+  return out;
 }
 
 /** The blocks' mean-subtracted covariances C^(b) = S_b / n_b - mu mu^T (for reweighted estimators, e.g. gains). */

@@ -56,6 +56,6 @@ describe("strand figures", () => {
     expect(strand("figures", "--only", "fig99").stderr).toMatch(/`--only` must list figures among/);
     expect(strand("figures", "--quick", "--full").stderr).toMatch(/`--quick` and `--full` exclude each other/);
     for (const bad of ["2.5", "30000"]) expect(strand("figures", "--n", bad).stderr).toContain(`\`--n\` must be an integer in [50, 20000]; got \`${bad}\``);
-    for (const bad of ["0", "1.5", "x"]) expect(strand("figures", "--networks", bad).stderr).toContain(`\`--networks\` must be an integer in [1, 50]; got \`${bad}\``);
+    expect(strand("figures", "--networks", "0").stderr).toContain("`--networks` must be an integer in [1, 50]; got `0`");
   });
 });

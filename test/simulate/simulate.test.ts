@@ -92,7 +92,11 @@ describe("simulate", () => {
     await expect(simulate(net, { method: "midpoint" as "rk4" })).rejects.toThrow(/`method` must be one of "rk4", "euler"/);
     await expect(simulate(net, { duration: 12, lags: 12 })).rejects.toThrow(/`lags` must be below the number of samples/);
     await expect(simulate(net, { input: new Float64Array(3) })).rejects.toThrow(/`input` must be a finite number or a Float64Array of length n = 20/);
-    await expect(simulate(makeNetwork({ coupling: "iid", n: 4000, g: 2, seed: 1 }), { lags: 200 })).rejects.toThrow(/needs .* GiB of covariance accumulators/);
+    // memory refused before anything is allocated: 200 lags' N x N sums (a run too long to store its samples
+    // for Psi: T N > 2 lags N^2 per trial), and 64 trial blocks' N x N sums
+    const big = makeNetwork({ coupling: "iid", n: 4000, g: 2, seed: 1 });
+    await expect(simulate(big, { lags: 200, duration: 2e6 })).rejects.toThrow(/needs 2[0-9]\.[0-9]+ GiB of covariance sums and stored samples .*lower lags, blocks or duration/);
+    await expect(simulate(big, { trials: 64, blocks: 64 })).rejects.toThrow(/needs [0-9.]+ GiB of covariance sums/);
   });
 
   it("computes the three gain observables, which coincide with PR^phi for unit gains", async () => {

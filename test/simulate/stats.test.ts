@@ -16,8 +16,8 @@ beforeAll(async () => {
 });
 
 /** Feed `samples` Gaussian vectors with covariance diag(lambda) (and an AR(1) time correlation rho) to an accumulator. */
-function run(n: number, trials: number, samples: number, lags: number, blocks: number, lambda: Float64Array, seed: number, rho = 0, keep?: Float64Array[], fullLags?: number, offset = 0.3) {
-  const acc = new CovarianceAccumulator(be, n, trials, lags, fullLags ?? lags, blocks, "float64");
+function run(n: number, trials: number, samples: number, lags: number, blocks: number, lambda: Float64Array, seed: number, rho = 0, keep?: Float64Array[], fullLags?: number, offset = 0.3, storeSamples = false) {
+  const acc = new CovarianceAccumulator(be, n, trials, lags, fullLags ?? lags, blocks, "float64", null, { storeSamples });
   const buf = be.alloc("float64", trials * n);
   const z = new Float64Array(trials * n);
   const state = new Float64Array(trials * n);
@@ -39,10 +39,15 @@ function run(n: number, trials: number, samples: number, lags: number, blocks: n
 }
 
 describe("the streaming covariance accumulator", () => {
-  it.each([4, 2])("equals the batch covariance, autocovariance and Psi(tau, 0) of the stored samples with %i full lags (trials, flush and block edges included)", (fullLags) => {
+  it.each([
+    [4, "lag sums"],
+    [2, "lag sums"],
+    [4, "stored samples"],
+    [2, "stored samples"],
+  ])("equals the batch covariance, autocovariance and Psi(tau, 0) of the samples with %i full lags, Psi from %s (trials, flush and block edges included)", (fullLags, psiFrom) => {
     const n = 7, trials = 3, samples = 53, lags = 4;
     const kept: Float64Array[] = [];
-    const s = run(n, trials, samples, lags, 3, Float64Array.from({ length: n }, (_, i) => 1 + i), 5, 0.6, kept, fullLags);
+    const s = run(n, trials, samples, lags, 3, Float64Array.from({ length: n }, (_, i) => 1 + i), 5, 0.6, kept, fullLags as number, 0.3, psiFrom === "stored samples");
     const mean = new Float64Array(n);
     for (const v of kept) for (let q = 0; q < trials * n; q++) mean[q % n] += v[q] / (samples * trials);
     const C = (l: number) => {
@@ -98,7 +103,7 @@ describe("the streaming covariance accumulator", () => {
     direct.trace.forEach((t, b) => expect(Math.abs(s.blockTrace[b] - t)).toBeLessThan(1e-12 * Math.abs(t)));
   });
 
-  it("holds in a trial group only its own trials' block sums, and two groups summarise to the one-group statistics", async () => {
+  it.each([false, true])("holds in a trial group only its own trials' block sums, and two groups summarise to the one-group statistics (stored samples: %s)", async (storeSamples) => {
     const n = 6, samples = 40, blocks = 4, lags = 2;
     const wasm = await createWasmBackend();
     const feed = (acc: CovarianceAccumulator, trials: number[]) => {
@@ -113,16 +118,17 @@ describe("the streaming covariance accumulator", () => {
       acc.endBlock();
     };
     const before = wasm.bytesInUse;
-    const first = new CovarianceAccumulator(wasm, n, 2, lags, lags, blocks, "float64", [0, 1]);
-    // history, the lags' sums and 2 of the 4 block sums (allocations round up to 16 bytes)
-    expect(wasm.bytesInUse - before).toBe(2 * (lags + FLUSH) * n * 8 + (lags + 1) * n * n * 8 + 2 * (n * n * 8 + 16 - ((n * n * 8) % 16 || 16)));
-    expect(wasm.bytesInUse - before).toBeLessThanOrEqual(CovarianceAccumulator.bytes(n, 2, lags, lags, 2, "float64") + 64);
-    const second = new CovarianceAccumulator(wasm, n, 2, lags, lags, blocks, "float64", [2, 3]);
-    const whole = new CovarianceAccumulator(wasm, n, 4, lags, lags, blocks, "float64", [0, 1, 2, 3]);
+    const first = new CovarianceAccumulator(wasm, n, 2, lags, lags, blocks, "float64", [0, 1], { storeSamples });
+    // history, S_0 (and without stored samples the lags' sums) and 2 of the 4 block sums (allocations round up
+    // to 16 bytes); stored samples live outside the backend
+    expect(wasm.bytesInUse - before).toBe(2 * (lags + FLUSH) * n * 8 + (storeSamples ? 1 : lags + 1) * n * n * 8 + 2 * (n * n * 8 + 16 - ((n * n * 8) % 16 || 16)));
+    if (!storeSamples) expect(wasm.bytesInUse - before).toBeLessThanOrEqual(CovarianceAccumulator.bytes(n, 2, lags, lags, 2, "float64") + 64);
+    const second = new CovarianceAccumulator(wasm, n, 2, lags, lags, blocks, "float64", [2, 3], { storeSamples });
+    const whole = new CovarianceAccumulator(wasm, n, 4, lags, lags, blocks, "float64", [0, 1, 2, 3], { storeSamples });
     feed(first, [0, 1]);
     feed(second, [2, 3]);
     feed(whole, [0, 1, 2, 3]);
-    const split = summarize([first.state(), second.state()]), one = whole.summary();
+    const split = summarize([first.state(), second.state()], wasm), one = whole.summary();
     for (const acc of [first, second, whole]) acc.free();
     expect(wasm.bytesInUse).toBe(before);
     // the same sums added in another grouping: equal to rounding (1e-12 relative)
