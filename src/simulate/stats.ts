@@ -25,7 +25,7 @@
  *       N Psi(tau_l, 0) = <S_l, C_0> / n_l - mu^T C_0 mu,   <S_l, C_0> = sum_{trials, s >= l} y_s . a(t_{s-l}),
  *     one N x N product per sample (a backend matmat, float64) instead of Lf rank-1 updates of N x N sums:
  *     ~1/Lf of the arithmetic and none of the (Lf + 1) N^2 float64 accumulators;
- *   lag sums (long runs, where T N exceeds 2 Lf N^2 per trial): the pooled S_1..S_Lf are accumulated with
+ *   lag sums (long runs: more than 2 Lf N float32 samples per trial, Lf N float64): the pooled S_1..S_Lf are accumulated with
  *     the rank-F updates and Psi is <C_l, C_0> directly. Both give the same number up to rounding.
  * History rows before the first sample are zero, so early pairs with t - l < 0 contribute nothing and
  * n_l counts only real pairs. Trial blocks get their own lag-0 rank-F update at each flush (and the pooled
@@ -33,9 +33,9 @@
  * pooled S_0 taken at block boundaries.
  */
 import type { Backend, Buf } from "../backend/types.ts";
+import type { DType } from "../errors.ts";
 
 type FloatChunks = (Float32Array | Float64Array)[];
-import type { DType } from "../errors.ts";
 
 // samples per rank-k update: each accumulator element is loaded and stored once per FLUSH samples (32 measured ~1.7x
 // faster than 16 at N = 1000, where the f64 accumulators stream from memory)
@@ -132,9 +132,9 @@ export class CovarianceAccumulator {
     return trials * (lags + FLUSH) * n * s + n * n * 8 + lagged + blocks * n * n * 8;
   }
 
-  /** Psi from stored samples when they take no more memory than the lag sums S_1..S_Lf (per trial: T N
-   *  samples against the Lf N^2 float64 sums, which all trials of a group share — the comparison is per trial
-   *  so that the choice does not depend on how trials are grouped) */
+  /** Psi from stored samples when one trial's T N samples take no more memory than the Lf N^2 float64 lag
+   *  sums (which all of a group's trials share; comparing per trial makes the choice independent of how the
+   *  trials are grouped, so a run gives the same numbers on any number of threads) */
   static storesSamples(n: number, fullLags: number, dtype: DType, samplesPerTrial?: number): boolean {
     return fullLags > 0 && samplesPerTrial !== undefined && samplesPerTrial * n * (dtype === "float32" ? 4 : 8) <= fullLags * n * n * 8;
   }
