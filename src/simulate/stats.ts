@@ -20,12 +20,12 @@
  * history of its last L + F samples (F = flush size); every F samples (and at each block boundary) one
  * covLagAccum call adds the new samples' outer products as a rank-F update. Psi comes one of two ways:
  *
- *   stored samples (when the run's samples take less memory than the lag sums, the usual case): only S_0 is
+ *   stored samples (4 or more lags and the run's samples take less memory than the lag sums): only S_0 is
  *     accumulated; the samples a(t_s) are kept, and at the end, with y_s = C_0 a(t_s) (C_0 symmetric),
  *       N Psi(tau_l, 0) = <S_l, C_0> / n_l - mu^T C_0 mu,   <S_l, C_0> = sum_{trials, s >= l} y_s . a(t_{s-l}),
  *     one N x N product per sample (a backend matmat, float64) instead of Lf rank-1 updates of N x N sums:
  *     ~1/Lf of the arithmetic and none of the (Lf + 1) N^2 float64 accumulators;
- *   lag sums (long runs: more than 2 Lf N float32 samples per trial, Lf N float64): the pooled S_1..S_Lf are accumulated with
+ *   lag sums (1-3 lags, or long runs: more than 2 Lf N float32 samples per trial, Lf N float64): the pooled S_1..S_Lf are accumulated with
  *     the rank-F updates and Psi is <C_l, C_0> directly. Both give the same number up to rounding.
  * History rows before the first sample are zero, so early pairs with t - l < 0 contribute nothing and
  * n_l counts only real pairs. Trial blocks get their own lag-0 rank-F update at each flush (and the pooled
@@ -40,6 +40,11 @@ type FloatChunks = (Float32Array | Float64Array)[];
 // samples per rank-k update: each accumulator element is loaded and stored once per FLUSH samples (32 measured ~1.7x
 // faster than 16 at N = 1000, where the f64 accumulators stream from memory)
 export const FLUSH = 32;
+
+// fewest lags for which Psi comes from stored samples: their cost is one float64 N x N product per sample on the
+// summarising thread, about as much as 2-4 lags' float32 rank-k updates spread over the trial groups' threads
+// (at lags = 1 the dense benchmark job's 1000 samples at N = 1000 would add 1e9 serial float64 multiply-adds)
+const STORE_MIN_LAGS = 4;
 
 export interface CovarianceSummary {
   n: number;
@@ -132,11 +137,12 @@ export class CovarianceAccumulator {
     return trials * (lags + FLUSH) * n * s + n * n * 8 + lagged + blocks * n * n * 8;
   }
 
-  /** Psi from stored samples when one trial's T N samples take no more memory than the Lf N^2 float64 lag
-   *  sums (which all of a group's trials share; comparing per trial makes the choice independent of how the
-   *  trials are grouped, so a run gives the same numbers on any number of threads) */
+  /** Psi from stored samples when there are at least STORE_MIN_LAGS lags and one trial's T N samples take no
+   *  more memory than the Lf N^2 float64 lag sums (which all of a group's trials share; comparing per trial
+   *  makes the choice independent of how the trials are grouped, so a run gives the same numbers on any number
+   *  of threads). */
   static storesSamples(n: number, fullLags: number, dtype: DType, samplesPerTrial?: number): boolean {
-    return fullLags > 0 && samplesPerTrial !== undefined && samplesPerTrial * n * (dtype === "float32" ? 4 : 8) <= fullLags * n * n * 8;
+    return fullLags >= STORE_MIN_LAGS && samplesPerTrial !== undefined && samplesPerTrial * n * (dtype === "float32" ? 4 : 8) <= fullLags * n * n * 8;
   }
 
   /** Append one sample per trial: `states` holds trials x n values (backend buffer of the history dtype). */
