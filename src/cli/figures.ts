@@ -334,6 +334,7 @@ async function fig10(m: Mode): Promise<Figure> {
       layer: [
         { transform: [{ filter: "datum.source == 'theory'" }], mark: { type: "line", strokeWidth: 2 }, encoding: { x, y, color } },
         { transform: [{ filter: "indexof(datum.source, 'asymptote') == 0" }], mark: { type: "line", strokeDash: [5, 4] }, encoding: { x, y, color } },
+        { transform: [{ filter: "datum.source == 'simulation'" }], mark: "rule", encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
         { transform: [{ filter: "datum.source == 'simulation'" }], mark: { type: "point", filled: true, size: 60 }, encoding: { x, y, color } },
       ],
     },
