@@ -20,6 +20,7 @@ import { singularValues, svd } from "../linalg/svd.ts";
 import { denseJ, makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
 import { singularValueEdges } from "../network/structure.ts";
 import { accumulatorBytes, simulate, type GroupExecutor } from "../simulate/simulate.ts";
+import { meanAndSe } from "../simulate/stats.ts";
 import { theory } from "../theory/index.ts";
 import { structureOf, structuredTheory, type Structure } from "../theory/structured.ts";
 import type { PcTimescales } from "../theory/timescales.ts";
@@ -124,9 +125,8 @@ function simulateOnce(m: Mode, spec: NetworkSpec, phi: "tanh" | "erf", seed: num
  *  error; several give the standard error of their mean, sd/sqrt(K), which also holds the network-to-network
  *  scatter that one run's jackknife cannot see (large at low effective rank and near a collective instability). */
 function overNetworks(values: number[], errors: number[]) {
-  const k = values.length, mean = values.reduce((a, b) => a + b, 0) / k;
-  const se = k > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (k - 1) / k) : errors[0];
-  return { mean, se };
+  const { mean, se } = meanAndSe(values);
+  return { mean, se: se ?? errors[0] };
 }
 
 /** Each point simulated on m.networks networks (seeds seed, seed + 1, ...; network 1 is the run other figures
@@ -139,7 +139,7 @@ async function simulatePoints(m: Mode, specs: { spec: NetworkSpec; phi: "tanh" |
     const phi = overNetworks(rs.map((r) => r.prPhi!), rs.map((r) => r.prPhiError!));
     const x = overNetworks(rs.map((r) => r.prX!), rs.map((r) => r.prXError!));
     out.push({
-      prPhi: phi.mean, prPhiError: phi.se, prX: x.mean, prXError: x.se, seconds: rs.reduce((a, r) => a + r.seconds, 0),
+      prPhi: phi.mean, prPhiError: phi.se, prX: x.mean, prXError: x.se,
       ...(m.networks > 1 ? { networks: rs.map((r) => ({ prPhi: r.prPhi, prPhiError: r.prPhiError, prX: r.prX, prXError: r.prXError })) } : {}),
     });
   }
@@ -312,11 +312,14 @@ async function fig10(m: Mode): Promise<Figure> {
   const simPrD = [0.05, 0.2, 0.7];
   const run = fitRun(m, n);
   const sims = await simulatePoints(m, simPrD.map((prD) => ({ spec: { coupling: "rmm", n, g, alpha: 1, spectrum: "step", prD, seed: 1 }, phi: "erf", seed: 1 })), run);
-  simPrD.forEach((prD, k) => {
+  const simRows = simPrD.flatMap((prD, k) => {
     const th = theory(g, { backend: m.be, phi: "erf", effectiveRank: prD }).results;
-    rows.push({ prD, which: "PR^φ", source: "simulation", ...simPoint(sims[k], "prPhi", th.prPhi!) });
-    rows.push({ prD, which: "PR^x", source: "simulation", ...simPoint(sims[k], "prX", th.prX!) });
+    return [
+      { prD, which: "PR^φ", source: "simulation", ...simPoint(sims[k], "prPhi", th.prPhi!) },
+      { prD, which: "PR^x", source: "simulation", ...simPoint(sims[k], "prX", th.prX!) },
+    ];
   });
+  rows.push(...simRows);
   const x = { field: "prD", type: "quantitative", title: "PR^D (step spectrum, α = 1)", scale: { type: "log" } };
   const y = { field: "pr", type: "quantitative", title: "participation ratio / N", scale: { type: "log" } };
   const color = { field: "which", type: "nominal", title: null };
@@ -326,7 +329,7 @@ async function fig10(m: Mode): Promise<Figure> {
     summary: `PR^φ, PR^x vs PR^D at g_eff = ${g} (erf, step spectrum), with the asymptotes K^a αPR^D (K^φ/PR^φ_iid = ${(ratio.kPhi! / ratio.prPhiIid!).toFixed(3)}); simulation N = ${n}`,
     data: {
       rows, n, g, run,
-      finiteSize: finiteSize(n, rows.filter((r) => r.source === "simulation").map((r) => r.difference as number), "the low-effective-rank limit is where finite N matters most: few strong modes (N αPR^D of them), an excess of +20 to +45 % at N = 1000 and a network-to-network spread of 14-21 % at N = 2000-4000 at αPR^D = 0.3 (docs/VALIDATION.md); --full uses N = 6500 (the paper's)", { networks: m.networks, z: rows.filter((r) => r.source === "simulation").map((r) => r.z as number) }),
+      finiteSize: finiteSize(n, simRows.map((r) => r.difference), "the low-effective-rank limit is where finite N matters most: few strong modes (N αPR^D of them), an excess of +20 to +45 % at N = 1000 and a network-to-network spread of 14-21 % at N = 2000-4000 at αPR^D = 0.3 (docs/VALIDATION.md); --full uses N = 6500 (the paper's)", { networks: m.networks, z: simRows.map((r) => r.z) }),
     },
     spec: {
       title: { text: `Low effective rank: PR → K αPR^D (PRX Fig. 10), g_eff = ${g}`, subtitle: `lines: theory; dashed: asymptotes; points: simulation, ${simLabel(m, n, SIM(m.full).duration)}` },

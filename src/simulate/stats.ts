@@ -298,8 +298,7 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
       muCmu += mean[i] * r;
     }
     for (let l = 1; l <= Lf; l++) psi[l] = (lagged[l] / pairs[l] - muCmu) / n;
-  }
-  for (let l = 1; l <= Lf && !g0.samples; l++) {
+  } else for (let l = 1; l <= Lf; l++) {
     const o = l * nn, np = pairs[l];
     let dot = 0;
     for (let i = 0; i < n; i++) {

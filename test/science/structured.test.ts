@@ -23,6 +23,7 @@ import { samplerPool, type SamplerPool } from "../../src/io/sampler-pool.ts";
 import { makeNetwork, type NetworkSpec } from "../../src/network/ensembles.ts";
 import { simulate } from "../../src/simulate/simulate.ts";
 import { theory } from "../../src/theory/index.ts";
+import { meanAndSe } from "../../src/simulate/stats.ts";
 import { structureOf, structuredTheory } from "../../src/theory/structured.ts";
 
 const RUN = !!process.env.STRAND_SCIENCE;
@@ -45,10 +46,9 @@ async function compare(label: string, spec: NetworkSpec, phi: "tanh" | "erf", du
     values.push(sim.prPhi!);
     errors.push(sim.prPhiError!);
   }
-  const n = values.length, mean = values.reduce((a, b) => a + b, 0) / n;
   // one network: its jackknife error; several: the standard error of the mean over networks (their spread
   // includes each run's noise and the network-to-network variation, large near a collective instability)
-  const se = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1) / n) : errors[0];
+  const over = meanAndSe(values), mean = over.mean, se = over.se ?? errors[0];
   const structure = structureOf({ ...spec, seed: seeds[0] });
   const th = structure
     ? (await structuredTheory(be, structure, { phi, seed: seeds[0], executor: (await sampler()).executor })).results
@@ -86,11 +86,10 @@ describe.skipIf(!RUN)("the sampling single-site theory vs N = 2000 simulations (
       const p = done.get(`overlaps gamma ${gamma}`);
       if (!p) continue;
       const ratios = p.values.map((v, k) => v / zero.values[k]);
-      const k = ratios.length, mean = ratios.reduce((a, b) => a + b, 0) / k;
-      const se = Math.sqrt(ratios.reduce((a, r) => a + (r - mean) ** 2, 0) / (k - 1) / k);
+      const { mean, se } = meanAndSe(ratios);
       const th = p.theory / zero.theory, thSe = p.theorySe / zero.theory;
-      const z = (mean - th) / Math.hypot(se, thSe);
-      rows.push(`| paired gamma ${gamma} / 0 | ${ratios.map((r) => r.toFixed(3)).join(", ")} | ${mean.toFixed(3)} ± ${se.toFixed(3)} | ${th.toFixed(3)} ± ${thSe.toFixed(3)} | ${(100 * (mean / th - 1)).toFixed(1)} % | ${z.toFixed(1)} |`);
+      const z = (mean - th) / Math.hypot(se!, thSe);
+      rows.push(`| paired gamma ${gamma} / 0 | ${ratios.map((r) => r.toFixed(3)).join(", ")} | ${mean.toFixed(3)} ± ${se!.toFixed(3)} | ${th.toFixed(3)} ± ${thSe.toFixed(3)} | ${(100 * (mean / th - 1)).toFixed(1)} % | ${z.toFixed(1)} |`);
       console.log(rows.at(-1));
       expect(Math.abs(z), `gamma ${gamma}`).toBeLessThan(3);
     }
