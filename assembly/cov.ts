@@ -14,7 +14,7 @@
 // all sums float64. float32 samples (cov_lag_accum_f32): the batch's products and partial sums in float32
 // (f32x4: twice the lanes), added to the float64 accumulator once per batch.
 
-import { __shift, __madd, __dot_f64 } from "./inline/simd";
+import { __shift, __madd, __madd_s, __dot_f64 } from "./inline/simd";
 
 // two consecutive samples as f64x2
 // @ts-ignore: decorator
@@ -90,8 +90,8 @@ import { __shift, __madd, __dot_f64 } from "./inline/simd";
         for (let s = 0; s < k; s++) {
           let as = <usize>s * rowT;
           let b0 = <f64>load<T>(bj + as);
-          p0 += <f64>load<T>(ai + as) * b0;
-          if (two) q0 += <f64>load<T>(ai + as + (1 << S)) * b0;
+          p0 = __madd_s<f64>(p0, <f64>load<T>(ai + as), b0); // as a vector lane: S stays symmetric
+          if (two) q0 = __madd_s<f64>(q0, <f64>load<T>(ai + as + (1 << S)), b0);
         }
         store<f64>(cj0, p0);
         if (two) store<f64>(cj1, q0);
@@ -194,8 +194,8 @@ export function cov_lag_accum_f32(n: i32, k: i32, l0: i32, lags: i32, hist: usiz
         for (let s = 0; s < k; s++) {
           let as = <usize>s * rowT;
           let b0 = load<f32>(bj + as);
-          p0 += load<f32>(ai + as) * b0;
-          if (two) q0 += load<f32>(ai + as, 4) * b0;
+          p0 = __madd_s<f32>(p0, load<f32>(ai + as), b0); // as a vector lane: S stays symmetric
+          if (two) q0 = __madd_s<f32>(q0, load<f32>(ai + as, 4), b0);
         }
         store<f64>(cj0, load<f64>(cj0) + <f64>p0);
         if (two) store<f64>(cj1, load<f64>(cj1) + <f64>q0);

@@ -10,6 +10,7 @@
 import path from "node:path";
 import { createRequire } from "node:module";
 import { createBackend } from "../src/backend/select.ts";
+import { enableRelaxedSimd } from "../src/io/relaxed-simd.ts";
 import type { Backend } from "../src/backend/types.ts";
 import { caseSpecs, machine } from "../src/cli/bench.ts";
 
@@ -45,6 +46,7 @@ export async function tfjsPeer(sizes = [256, 1000, 2000]): Promise<PeerRow[] | n
     console.log(`@tensorflow/tfjs-backend-wasm not available (${err instanceof Error ? err.message : err}): tfjs comparison skipped`);
     return null;
   }
+  enableRelaxedSimd(); // strand's default wasm build where the runtime has it (tfjs-wasm's XNNPACK build has no relaxed SIMD)
   const wasm = await createBackend("wasm"), js = await createBackend("js");
   const rows: PeerRow[] = [];
   for (const n of sizes) {

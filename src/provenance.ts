@@ -1,5 +1,5 @@
 /**
- * Provenance attached to every result: package version, backend and SIMD flag, runtime and UTC time.
+ * Provenance attached to every result: package version, backend, its SIMD and FMA flags, runtime and UTC time.
  * Browser-safe (no Node imports); the CLI adds argv and the git revision.
  */
 import { VERSION } from "./version.ts";
@@ -10,6 +10,8 @@ export interface Provenance {
   version: string;
   backend?: string;
   simd?: boolean;
+  /** fused multiply-add kernels (wasm relaxed SIMD) */
+  fma?: boolean;
   runtime: string;
   time: string;
   [key: string]: unknown;
@@ -21,7 +23,7 @@ export function provenance(backend?: Backend, extra: Record<string, unknown> = {
   return {
     package: "strand",
     version: VERSION,
-    ...(backend ? { backend: backend.name, simd: backend.simd } : {}),
+    ...(backend ? { backend: backend.name, simd: backend.simd, fma: backend.fma } : {}),
     runtime,
     time: new Date().toISOString(),
     ...extra,

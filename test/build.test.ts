@@ -1,7 +1,8 @@
 /**
  * Build checks: the compiled module really uses WebAssembly SIMD in every vector kernel (read back with
- * binaryen's wasm-dis, which ships with assemblyscript), the embedded copy the library loads is the same
- * bytes as build/strand.wasm, the version matches package.json, and the core imports no Node built-in.
+ * binaryen's wasm-dis, which ships with assemblyscript), the relaxed-SIMD build fuses the products'
+ * multiply-adds, the embedded copies the library loads are the same bytes as build/strand.wasm and
+ * build/strand-fma.wasm, the version matches package.json, and the core imports no Node built-in.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
@@ -12,13 +13,16 @@ import { VERSION } from "../src/version.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const wasmPath = path.join(root, "build/strand.wasm");
-const built = existsSync(wasmPath);
+const fmaPath = path.join(root, "build/strand-fma.wasm");
+const built = existsSync(wasmPath) && existsSync(fmaPath);
+const dis = (file: string) => execFileSync(path.join(root, "node_modules/.bin/wasm-dis"), [file], { encoding: "utf8", maxBuffer: 64 << 20 });
 
 describe.skipIf(!built)("the compiled kernels (build/strand.wasm; run `npm run asbuild` if skipped)", () => {
-  const wat = built ? execFileSync(path.join(root, "node_modules/.bin/wasm-dis"), [wasmPath], { encoding: "utf8", maxBuffer: 64 << 20 }) : "";
+  const plainWat = built ? dis(wasmPath) : "";
+  const fmaWat = built ? dis(fmaPath) : "";
 
   /** SIMD instructions reachable from an export, following calls. */
-  function simdOps(exportName: string): Set<string> {
+  function simdOps(exportName: string, wat = plainWat): Set<string> {
     const funcs = new Map<string, string>();
     const parts = wat.split(/\n \(func /);
     for (const p of parts.slice(1)) funcs.set(p.slice(0, p.search(/[\s(]/)), p);
@@ -49,9 +53,17 @@ describe.skipIf(!built)("the compiled kernels (build/strand.wasm; run `npm run a
     expect(ops.has("v128.load")).toBe(true);
   });
 
-  it("embeds exactly the bytes of build/strand.wasm for fs-free loading", async () => {
-    const { wasmBase64 } = await import("../build/strand-wasm.ts");
+  it.each([
+    ["matvec_f32", "f32x4"], ["matmat_f64", "f64x2"], ["lowrank_f32", "f32x4"], ["rk4_dense_f32", "f32x4"], ["cov_lag_accum_f64", "f64x2"],
+  ])("compiles %s of the fma build to fused multiply-adds, and the plain build to none", (name, shape) => {
+    expect(simdOps(name, fmaWat).has(`${shape}.relaxed_madd`), `ops reachable from ${name}: ${[...simdOps(name, fmaWat)].join(" ")}`).toBe(true);
+    expect([...simdOps(name)].some((op) => op.includes("relaxed"))).toBe(false);
+  });
+
+  it("embeds exactly the bytes of build/strand.wasm and build/strand-fma.wasm for fs-free loading", async () => {
+    const { wasmBase64, wasmFmaBase64 } = await import("../build/strand-wasm.ts");
     expect(Buffer.from(wasmBase64, "base64").toString("hex")).toBe(readFileSync(wasmPath).toString("hex"));
+    expect(Buffer.from(wasmFmaBase64, "base64").toString("hex")).toBe(readFileSync(fmaPath).toString("hex"));
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Shared test builders: both backends, seeded random inputs, and the tolerances of the conformance suite.
+ * Shared test builders: the backends (both wasm builds and js), seeded random inputs, and the tolerances of the conformance suite.
  *
  * Tolerances (set once per dtype, here):
  *  - UNIT_ROUNDOFF u = 2^-24 (float32), 2^-53 (float64).
@@ -29,8 +29,19 @@ export function sumTol(dtype: DType, n: number, scale: number): number {
   return (n + 2) * UNIT_ROUNDOFF[dtype] * scale;
 }
 
+/**
+ * The backends every conformance suite runs: the wasm kernels' two builds (plain SIMD, and relaxed SIMD with
+ * fused multiply-adds, which test/setup.ts makes available on Node 20) and the TypeScript reference.
+ */
+export const BACKEND_LABELS = ["wasm", "wasm fma", "js"] as const;
+export type BackendLabel = (typeof BACKEND_LABELS)[number];
+
+export function label(be: Backend): BackendLabel {
+  return be.name === "js" ? "js" : be.fma ? "wasm fma" : "wasm";
+}
+
 export async function backends(): Promise<Backend[]> {
-  return [await createWasmBackend(), new JsBackend()];
+  return [await createWasmBackend({ fma: false }), await createWasmBackend({ fma: true }), new JsBackend()];
 }
 
 export function makeArray(dtype: DType, n: number): FloatArray {

@@ -33,10 +33,26 @@
   }
 }
 
-// a + b * c, lane-wise (no FMA in baseline WASM SIMD: two rounded operations).
+// a + b * c, lane-wise. Baseline WASM SIMD has no FMA: two rounded operations (mul, then add), the build
+// every runtime with SIMD runs (build/strand.wasm). The relaxed-SIMD build (build/strand-fma.wasm, compiled
+// with --enable relaxed-simd) uses relaxed_madd, which V8 lowers to one vfmadd on x86 with FMA3 and to the
+// same mul + add elsewhere: one rounding instead of two, and on this kernel's register-blocked products
+// ~1.4x the multiply-add throughput (the mul and add ports no longer split the work; bench/README.md).
+// ASC_FEATURE_RELAXED_SIMD is a compile-time constant, so each build holds one form only.
 // @ts-ignore: decorator
 @inline export function __madd<T>(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<T>(b, c, a);
   return v128.add<T>(a, v128.mul<T>(b, c));
+}
+
+// a + b * c for scalars, rounded as one lane of __madd: fused in the relaxed-SIMD build (through a lane of
+// relaxed_madd: wasm has no scalar FMA), two roundings otherwise. For scalar tails whose results must match the
+// vector body's bit for bit: the lag-0 covariance sums S_ij and S_ji come from the same products in the same
+// order, one through a vector lane and one through a tail, and the summary relies on S being symmetric.
+// @ts-ignore: decorator
+@inline export function __madd_s<T>(a: T, b: T, c: T): T {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.extract_lane<T>(v128.relaxed_madd<T>(v128.splat<T>(b), v128.splat<T>(c), v128.splat<T>(a)), 0);
+  return a + b * c;
 }
 
 // @ts-ignore: decorator

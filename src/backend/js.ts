@@ -35,6 +35,7 @@ class JsRng implements Rng {
 export class JsBackend implements Backend {
   readonly name = "js" as const;
   readonly simd = false;
+  readonly fma = false;
 
   private d(buf: Buf): FloatArray {
     if (!(buf instanceof JsBuf) || buf.owner !== this) throw new TypeError("buffer does not belong to this js backend");

@@ -7,7 +7,7 @@
 import { checkOneOf } from "../errors.ts";
 import { JsBackend } from "./js.ts";
 import type { Backend, BackendName } from "./types.ts";
-import { createWasmBackend } from "./wasm.ts";
+import { createWasmBackend, type WasmOptions } from "./wasm.ts";
 
 export type BackendChoice = BackendName | "auto";
 export const BACKEND_CHOICES: readonly BackendChoice[] = ["auto", "wasm", "js"];
@@ -26,8 +26,11 @@ export function simdSupported(): boolean {
   }
 }
 
-/** A backend by name; "auto" (default) = wasm where SIMD is supported, else js. */
-export async function createBackend(choice: BackendChoice = "auto"): Promise<Backend> {
+/**
+ * A backend by name; "auto" (default) = wasm where SIMD is supported, else js. `wasm.fma` picks the wasm
+ * build (src/backend/wasm.ts: fused multiply-adds by default where the runtime has relaxed SIMD).
+ */
+export async function createBackend(choice: BackendChoice = "auto", wasm: WasmOptions = {}): Promise<Backend> {
   checkOneOf("backend", choice, BACKEND_CHOICES);
   if (choice === "js") return new JsBackend();
   if (!simdSupported()) {
@@ -35,7 +38,7 @@ export async function createBackend(choice: BackendChoice = "auto"): Promise<Bac
     return new JsBackend();
   }
   try {
-    return await createWasmBackend();
+    return await createWasmBackend(wasm);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const hint = /strand-wasm/.test(msg) ? " (the kernels are not built: run `npm run asbuild`)" : "";

@@ -60,6 +60,8 @@ export interface Backend {
   readonly name: BackendName;
   /** true when the kernels run as WebAssembly SIMD */
   readonly simd: boolean;
+  /** true when the multiply-adds are fused (the wasm backend's relaxed-SIMD build); results differ in the last bits */
+  readonly fma: boolean;
 
   // memory
   alloc(dtype: DType, length: number): Buf;

@@ -1,6 +1,7 @@
 /**
- * WasmBackend: the kernels of assembly/ (compiled with SIMD to build/strand.wasm) behind the Backend
- * interface. This module alone owns the WebAssembly.Memory: it allocates, frees, copies in and out, and
+ * WasmBackend: the kernels of assembly/ (compiled with SIMD to build/strand.wasm, and with relaxed SIMD to
+ * build/strand-fma.wasm, whose multiply-adds are fused: the default where the runtime has it) behind the
+ * Backend interface. This module alone owns the WebAssembly.Memory: it allocates, frees, copies in and out, and
  * re-makes typed-array views after memory.grow (growth detaches every earlier view of the old buffer).
  *
  * Allocation: first-fit over a free list kept in address order, blocks rounded up to 16 bytes (v128
@@ -166,7 +167,8 @@ export class WasmBackend implements Backend {
   readonly simd = true;
   private readonly heap: Heap;
 
-  constructor(private readonly ex: Exports) {
+  /** `fma`: this instance runs the relaxed-SIMD build (fused multiply-adds) */
+  constructor(private readonly ex: Exports, readonly fma = false) {
     this.heap = new Heap(ex.memory, ex.heap_base());
   }
 
@@ -324,28 +326,66 @@ export class WasmBackend implements Backend {
   }
 }
 
-let modulePromise: Promise<WebAssembly.Module> | null = null;
+const modulePromises = new Map<boolean, Promise<WebAssembly.Module>>();
 
-/** Compile the embedded kernels once per realm (async: browsers forbid large synchronous compiles). */
-async function compiledModule(): Promise<WebAssembly.Module> {
-  if (!modulePromise) {
-    modulePromise = (async () => {
-      const { wasmBase64 } = await import("../../build/strand-wasm.ts");
-      const bin = atob(wasmBase64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      return WebAssembly.compile(bytes);
-    })();
-    modulePromise.catch(() => (modulePromise = null));
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+/** The embedded kernels: plain SIMD, or the relaxed-SIMD build whose multiply-adds are fused. */
+async function kernelBytes(fma: boolean): Promise<Uint8Array<ArrayBuffer>> {
+  const { wasmBase64, wasmFmaBase64 } = await import("../../build/strand-wasm.ts");
+  return decode(fma ? wasmFmaBase64 : wasmBase64);
+}
+
+/**
+ * true when this runtime runs the relaxed-SIMD build (fused multiply-add kernels): Chromium-based browsers
+ * from 114 on, Node 21+, and Node 20 after `--experimental-wasm-relaxed-simd` (which the CLI, the tests and
+ * the benchmarks set; src/io/relaxed-simd.ts). Tested by validating the build itself, so it is exact.
+ */
+export async function fmaSupported(): Promise<boolean> {
+  try {
+    return WebAssembly.validate(await kernelBytes(true));
+  } catch {
+    return false;
   }
-  return modulePromise;
+}
+
+/** Compile the embedded kernels once per realm and variant (async: browsers forbid large synchronous compiles). */
+async function compiledModule(fma: boolean): Promise<WebAssembly.Module> {
+  let p = modulePromises.get(fma);
+  if (!p) {
+    p = kernelBytes(fma).then((bytes) => WebAssembly.compile(bytes));
+    modulePromises.set(fma, p);
+    p.catch(() => modulePromises.delete(fma));
+  }
+  return p;
+}
+
+export interface WasmOptions {
+  /**
+   * Use the fused multiply-add (relaxed SIMD) kernels: default true where the runtime supports them. They
+   * round once per multiply-add instead of twice, so results differ from the plain build in the last bits
+   * (each build is deterministic); false gives the plain SIMD build's numbers on every runtime. Default:
+   * supported and not STRAND_FMA=0.
+   */
+  fma?: boolean;
 }
 
 /** A new WasmBackend with its own instance and memory (instances never share state). */
-export async function createWasmBackend(): Promise<WasmBackend> {
-  const mod = await compiledModule();
-  const instance = await WebAssembly.instantiate(mod, { env: { abort: wasmAbort } });
-  return new WasmBackend(instance.exports as unknown as Exports);
+export async function createWasmBackend(options: WasmOptions = {}): Promise<WasmBackend> {
+  const supported = await fmaSupported();
+  if (options.fma === true && !supported) {
+    throw new Error("fma: true needs WebAssembly relaxed SIMD, which this runtime does not support (Node 20: run node with --experimental-wasm-relaxed-simd); use fma: false");
+  }
+  // STRAND_FMA=0 in the environment (Node) makes the plain build the default, for the CLI and its workers too
+  const off = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.STRAND_FMA === "0";
+  const fma = options.fma ?? (supported && !off);
+  const instance = await WebAssembly.instantiate(await compiledModule(fma), { env: { abort: wasmAbort } });
+  return new WasmBackend(instance.exports as unknown as Exports, fma);
 }
 
 function wasmAbort(): never {

@@ -6,7 +6,8 @@ import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { VERSION } from "../version.ts";
 import { provenance } from "../provenance.ts";
-import { simdSupported } from "../backend/select.ts";
+import { createBackend, simdSupported } from "../backend/select.ts";
+import { enableRelaxedSimd } from "../io/relaxed-simd.ts";
 import { checkOneOf, type DType } from "../errors.ts";
 import { TABLE_HEADER, formatRow, machine, runBench, type BenchCase } from "./bench.ts";
 import { UsageError } from "./args.ts";
@@ -116,15 +117,18 @@ async function bench(argv: string[]): Promise<number> {
     jsMaxWork: full ? 2 ** 28 : 2.5e8,
   };
   if (params.backends.includes("wasm") && !simdSupported()) throw new Error("this runtime has no WebAssembly SIMD: run `strand bench --backend js`");
+  // which wasm build runs (src/backend/wasm.ts): fused multiply-adds where the runtime has relaxed SIMD
+  const wasmFma = params.backends.includes("wasm") ? (await createBackend("wasm")).fma : undefined;
+  const build = wasmFma === undefined ? "" : `, wasm build: ${wasmFma ? "fused multiply-adds (relaxed SIMD)" : "plain SIMD"}`;
   if (!values.json) {
     const m = machine();
-    console.log(`strand ${VERSION} bench — ${m.cpu}, ${m.cores} cores, ${m.node}, single-threaded, timing ${maxTime}s per case`);
+    console.log(`strand ${VERSION} bench — ${m.cpu}, ${m.cores} cores, ${m.node}, single-threaded, timing ${maxTime}s per case${build}`);
     console.log(TABLE_HEADER);
   }
   const results = await runBench({ ...params, filter, onCase: values.json ? undefined : (c) => console.log(formatRow(c)) });
   const checks = spineChecks(results);
   if (values.json) {
-    console.log(JSON.stringify({ params, provenance: provenance(undefined, { argv: ["bench", ...argv], git: gitRevision(), machine: machine() }), results, checks }, null, 2));
+    console.log(JSON.stringify({ params, provenance: provenance(undefined, { argv: ["bench", ...argv], git: gitRevision(), machine: machine(), ...(wasmFma === undefined ? {} : { fma: wasmFma }) }), results, checks }, null, 2));
   } else if (checks.length) {
     console.log("");
     for (const c of checks) console.log(`${c.met ? "met " : "MISS"}  ${c.name}: ${c.value.toFixed(2)}${c.unit} (target >= ${c.target}${c.unit})`);
@@ -149,6 +153,9 @@ export function spineChecks(results: BenchCase[]) {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // the wasm backend's fused multiply-add build (relaxed SIMD, behind a V8 flag in Node 20; src/io/relaxed-simd.ts)
+  // for this process and its worker threads; STRAND_FMA=0 keeps the plain SIMD build
+  if (process.env.STRAND_FMA !== "0") enableRelaxedSimd();
   try {
     const [cmd, ...rest] = argv;
     if (cmd === undefined || cmd === "help" || cmd === "--help" || cmd === "-h") {

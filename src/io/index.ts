@@ -4,3 +4,4 @@ export { readNpy, writeNpy, NpyFormatError } from "./npy.ts";
 export { writeFileAtomic } from "./atomic.ts";
 export { workerExecutor } from "./parallel.ts";
 export { samplerPool, type SamplerPool } from "./sampler-pool.ts";
+export { enableRelaxedSimd } from "./relaxed-simd.ts";

@@ -85,6 +85,8 @@ export interface GroupTask {
   phi: PhiName;
   dtype: DType;
   backend: BackendChoice;
+  /** the wasm build of the main thread's backend (fused multiply-adds or not), so every group gets its numbers */
+  fma: boolean;
   burnSteps: number;
   stepsPerSample: number;
   samples: number;
@@ -239,7 +241,7 @@ export function accumulatorBytes(n: number, trials: number, groups: number, lags
 export const sequentialExecutor: GroupExecutor = async (tasks, onProgress, signal, backend) => {
   const out: GroupResult[] = [];
   for (let g = 0; g < tasks.length; g++) {
-    const be = backend ?? (await createBackend(tasks[g].backend));
+    const be = backend ?? (await createBackend(tasks[g].backend, { fma: tasks[g].fma }));
     out.push(await runGroup(tasks[g], be, (f) => onProgress(g, f), signal));
   }
   return out;
@@ -394,7 +396,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
   const tasks: GroupTask[] = [];
   for (const [g, { start, count }] of groupTrials(trials, groups).entries()) {
     tasks.push({
-      coupling, gains: network.gains, input: inputArr, method, dt, phi, dtype, backend: be.name, burnSteps, stepsPerSample, samples, lags, blocks,
+      coupling, gains: network.gains, input: inputArr, method, dt, phi, dtype, backend: be.name, fma: be.fma, burnSteps, stepsPerSample, samples, lags, blocks,
       seed, sigma, g: network.summary.g, trialStart: start, trialCount: count, trialsTotal: trials, trialBlocks: trials >= blocks,
       x0: x0.slice(start * n, (start + count) * n),
       keepTrajectory: !!options.keepTrajectory && g === 0,

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Backend, Coupling } from "../../src/backend/types.ts";
-import { backends, put, randn } from "../helpers.ts";
+import { BACKEND_LABELS, backends, label, put, randn } from "../helpers.ts";
 
 let all: Backend[] = [];
 beforeAll(async () => {
@@ -44,8 +44,8 @@ const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return m;
 };
 
-describe.each(["wasm", "js"] as const)("integration on the %s backend", (name) => {
-  const be = () => all.find((b) => b.name === name)!;
+describe.each(BACKEND_LABELS)("integration on the %s backend", (name) => {
+  const be = () => all.find((b) => label(b) === name)!;
 
   it("converges with order 1 (Euler) and 4 (RK4) to the exact solution of the linear system J = 0", () => {
     // dx/dt = -x + I  =>  x(T) = I + (x0 - I) e^{-T}

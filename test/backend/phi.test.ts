@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Backend } from "../../src/backend/types.ts";
 import { PHI_KINDS } from "../../src/backend/types.ts";
-import { DTYPES, PHI_ERROR, backends, makeArray, put } from "../helpers.ts";
+import { DTYPES, PHI_ERROR, BACKEND_LABELS, backends, label, makeArray, put } from "../helpers.ts";
 import { dphiExact, phiExact } from "../reference.ts";
 
 let all: Backend[] = [];
@@ -27,8 +27,8 @@ function evalOn(be: Backend, what: "phi" | "dphi", kind: "tanh" | "erf", x: Floa
   return r;
 }
 
-describe.each(["wasm", "js"] as const)("the %s backend's nonlinearities", (name) => {
-  const be = () => all.find((b) => b.name === name)!;
+describe.each(BACKEND_LABELS)("the %s backend's nonlinearities", (name) => {
+  const be = () => all.find((b) => label(b) === name)!;
   describe.each(DTYPES)("in %s", (dtype) => {
     // 400 001 points on [-40, 40] (step 2e-4) plus tiny, huge and boundary values of the piecewise forms
     const grid = makeArray(dtype, 400_001 + 12);

@@ -24,11 +24,11 @@ function draw(be: Backend, seed: number, n: number, dtype: "float32" | "float64"
 }
 
 describe("the seeded Gaussian generator", () => {
-  it.each(DTYPES)("gives bit-identical %s numbers on the wasm and js backends for the same seed", (dtype) => {
+  it.each(DTYPES)("gives bit-identical %s numbers on the wasm (both builds) and js backends for the same seed", (dtype) => {
     for (const n of [0, 1, 3, 4, 5, 17, 1000]) {
-      const [a, b] = all.map((be) => draw(be, 12345, n, dtype));
-      expect(a.length).toBe(n);
-      expect(Array.from(a).every((v, i) => Object.is(v, b[i])), `n = ${n}`).toBe(true);
+      const [ref, ...others] = all.map((be) => draw(be, 12345, n, dtype)).reverse(); // js first
+      expect(ref.length).toBe(n);
+      for (const a of others) expect(Array.from(a).every((v, i) => Object.is(v, ref[i])), `n = ${n}`).toBe(true);
     }
   });
 

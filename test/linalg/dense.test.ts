@@ -7,7 +7,7 @@ import { SingularValueDecomposition, Matrix } from "ml-matrix";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Backend } from "../../src/backend/types.ts";
 import { eigenvalues, modeOverlaps, singularVectors } from "../../src/linalg/dense.ts";
-import { backends, LENGTHS } from "../helpers.ts";
+import { BACKEND_LABELS, backends, label, LENGTHS } from "../helpers.ts";
 import { denseJ, makeNetwork, standInNetwork, type LowRankCoupling } from "../../src/network/ensembles.ts";
 
 let all: Backend[] = [];
@@ -15,10 +15,10 @@ beforeAll(async () => {
   all = await backends();
 });
 
-describe.each(["wasm", "js"] as const)("eigenvalues on the %s backend", (name) => {
+describe.each(BACKEND_LABELS)("eigenvalues on the %s backend", (name) => {
   let be: Backend;
   beforeAll(() => {
-    be = all.find((b) => b.name === name)!;
+    be = all.find((b) => label(b) === name)!;
   });
 
   it("are exact for a rotation and a triangular matrix, sorted by modulus", () => {
@@ -48,7 +48,7 @@ describe.each(["wasm", "js"] as const)("eigenvalues on the %s backend", (name) =
 
   it.each(LENGTHS.filter((n) => n <= 200))("agree with the other backend's independent solver at n = %i (sum of |lambda|^2 and each value)", (n) => {
     const J = Float64Array.from({ length: n * n }, (_, k) => Math.sin(1.3 * k + 0.7) + (k % 5 === 0 ? 1 : 0));
-    const mine = eigenvalues(n, J, be), other = eigenvalues(n, J, all.find((b) => b.name !== name)!);
+    const mine = eigenvalues(n, J, be), other = eigenvalues(n, J, all.find((b) => label(b) !== name)!);
     // eigenvalues of a non-normal matrix are accurate to ~ u ||A|| cond(lambda); for this smooth matrix the
     // measured agreement is ~1e-12; each value of one list must have a partner in the other within 1e-8 ||A||_F
     let fro = 0;
@@ -62,10 +62,10 @@ describe.each(["wasm", "js"] as const)("eigenvalues on the %s backend", (name) =
   });
 });
 
-describe.each(["wasm", "js"] as const)("singular vectors and mode overlaps on the %s backend", (name) => {
+describe.each(BACKEND_LABELS)("singular vectors and mode overlaps on the %s backend", (name) => {
   let be: Backend;
   beforeAll(() => {
-    be = all.find((b) => b.name === name)!;
+    be = all.find((b) => label(b) === name)!;
   });
 
   it.each(LENGTHS.filter((n) => n <= 200))("are orthonormal and reconstruct A at n = %i (backward error ~ n u ||A||)", (n) => {
