@@ -46,6 +46,9 @@ for (const job of [
     }
     return best;
   };
+  // warm-up: start the worker threads and compile their kernels before any timed run (the configurations are
+  // timed one after another, and the first would otherwise carry the start-up)
+  await simulate(net, { trials: 8, duration: 10, burnIn: 1, dt: 0.05, lags: 0, seed: 2, executor });
   const best = await time(true, 0), plain = await time(false, 0), lags10 = await time(true, 10);
   let line = `${job.name.padEnd(11)} ${String(job.n).padStart(5)}   ${best.toFixed(2).padStart(12)}                      ${plain.toFixed(2).padStart(10)}   ${lags10.toFixed(2).padStart(9)}   ${pr.toFixed(4)}`;
   if (python) {
