@@ -80,6 +80,7 @@ for (const n of [2000, 4000]) {
   be = await createWasmBackend({ fma: false });
   J = put(Jn);
   const plainMs = await rk4Ms(n, { kind: "dense", j: J });
+  be.free(J);
   be = main;
   let line = `single trajectory N = ${n}, dense f32 RK4: strand ${ms.toFixed(3)} ms/step (one core; plain SIMD build ${plainMs.toFixed(3)})`;
   if (hasNumpy()) {
