@@ -48,6 +48,10 @@ Options:
   -h, --help     show help (also: strand <command> --help)
   -v, --version  print the version
 
+Environment:
+  STRAND_FMA=0   run the wasm kernels' plain SIMD build instead of the fused multiply-add (relaxed SIMD) one,
+                 which is the default where the runtime has it; results record which ran (provenance.fma)
+
 Each command has --help.`;
 
 const BENCH_HELP = `strand bench — kernel benchmarks (single-threaded, benchmark.js)
