@@ -18,6 +18,34 @@ beforeAll(async () => {
 });
 
 
+/**
+ * The lagged-covariance oracle (float64 sums of the exact products, and the sums of their absolute values for
+ * the tolerance), computed once per case and shared by the three backends: at n = 1000 it is most of the
+ * suite's time.
+ */
+const lagOracles = new Map<string, { H: FloatArray; C0: Float64Array; exact: Float64Array; scale: Float64Array }>();
+function lagOracle(dtype: DType, n: number, k: number, lags: number, first: number) {
+  const key = `${dtype} ${n} ${k} ${lags} ${first}`;
+  let o = lagOracles.get(key);
+  if (!o) {
+    const H = randn(dtype, (lags + k) * n, 19 + k);
+    const C0 = randn("float64", (lags - first + 1) * n * n, 20) as Float64Array;
+    const exact = Float64Array.from(C0), scale = C0.map(Math.abs);
+    for (let l = first; l <= lags; l++)
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          const idx = ((l - first) * n + i) * n + j;
+          for (let t = 0; t < k; t++) {
+            const p = H[(lags + t) * n + i] * H[(lags + t - l) * n + j];
+            exact[idx] += p;
+            scale[idx] += Math.abs(p);
+          }
+        }
+    lagOracles.set(key, (o = { H, C0, exact, scale }));
+  }
+  return o;
+}
+
 describe.each(BACKEND_LABELS)("the %s backend", (name) => {
   const be = () => all.find((b) => label(b) === name)!;
 
@@ -166,19 +194,11 @@ describe.each(BACKEND_LABELS)("the %s backend", (name) => {
       const lags = 3;
       for (const k of n === 1000 ? [5] : [1, 4, 7]) {
         for (const first of n === 1000 ? [1] : [0, 1, 3]) {
-          const H = randn(dtype, (lags + k) * n, 19 + k);
-          const C0 = randn("float64", (lags - first + 1) * n * n, 20) as Float64Array;
+          const { H, C0, exact, scale } = lagOracle(dtype, n, k, lags, first);
           const acc = put(be(), C0);
           be().covLagAccum(n, k, lags, put(be(), H), acc, first);
-          const got = be().read(acc);
-          const terms = (idx: number) => {
-            const l = first + Math.floor(idx / (n * n)), i = Math.floor(idx / n) % n, j = idx % n;
-            return Array.from({ length: k }, (_, t) => H[(lags + t) * n + i] * H[(lags + t - l) * n + j]);
-          };
-          const bad = worst(got, Array.from({ length: C0.length }, (_, idx) => terms(idx).reduce((a, b) => a + b, C0[idx])), (idx) =>
-            // float32 samples are multiplied and summed per batch in float32 (assembly/cov.ts): the dtype's bound
-            sumTol(dtype, k, terms(idx).reduce((a, b) => a + Math.abs(b), Math.abs(C0[idx]))),
-          );
+          // float32 samples are multiplied and summed per batch in float32 (assembly/cov.ts): the dtype's bound
+          const bad = worst(be().read(acc), exact, (idx) => sumTol(dtype, k, scale[idx]));
           expect(bad, `k = ${k}, first lag ${first}`).toBeNull();
         }
       }
