@@ -7,24 +7,13 @@
 import { checkOneOf } from "../errors.ts";
 import { JsBackend } from "./js.ts";
 import type { Backend, BackendName } from "./types.ts";
+import { simdSupported } from "./features.ts";
 import { createWasmBackend, type WasmOptions } from "./wasm.ts";
+
+export { simdSupported };
 
 export type BackendChoice = BackendName | "auto";
 export const BACKEND_CHOICES: readonly BackendChoice[] = ["auto", "wasm", "js"];
-
-// (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt))
-const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
-]);
-
-/** true when this runtime supports WebAssembly with the SIMD proposal. */
-export function simdSupported(): boolean {
-  try {
-    return typeof WebAssembly === "object" && WebAssembly.validate(SIMD_PROBE);
-  } catch {
-    return false;
-  }
-}
 
 /**
  * A backend by name; "auto" (default) = wasm where SIMD is supported, else js. `wasm.fma` picks the wasm

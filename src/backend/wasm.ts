@@ -11,6 +11,7 @@
  * code runs in Node, browsers, workers and serverless runtimes.
  */
 import type { DType, FloatArray } from "../errors.ts";
+import { relaxedSimdSupported } from "./features.ts";
 import type { Backend, Buf, Coupling, EulerScratch, PhiKind, Rk4Scratch, Rng } from "./types.ts";
 
 interface Exports {
@@ -342,16 +343,12 @@ async function kernelBytes(fma: boolean): Promise<Uint8Array<ArrayBuffer>> {
 }
 
 /**
- * true when this runtime runs the relaxed-SIMD build (fused multiply-add kernels): Chromium-based browsers
- * from 114 on, Node 21+, and Node 20 after `--experimental-wasm-relaxed-simd` (which the CLI, the tests and
- * the benchmarks set; src/io/relaxed-simd.ts). Tested by validating the build itself, so it is exact.
+ * The build createWasmBackend picks when not told: the fused multiply-add one where the runtime has relaxed SIMD
+ * (src/backend/features.ts), unless STRAND_FMA=0 is in the environment (Node: the CLI and its workers too).
  */
-export async function fmaSupported(): Promise<boolean> {
-  try {
-    return WebAssembly.validate(await kernelBytes(true));
-  } catch {
-    return false;
-  }
+export function defaultFma(): boolean {
+  const off = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.STRAND_FMA === "0";
+  return relaxedSimdSupported() && !off;
 }
 
 /** Compile the embedded kernels once per realm and variant (async: browsers forbid large synchronous compiles). */
@@ -370,20 +367,17 @@ export interface WasmOptions {
    * Use the fused multiply-add (relaxed SIMD) kernels: default true where the runtime supports them. They
    * round once per multiply-add instead of twice, so results differ from the plain build in the last bits
    * (each build is deterministic); false gives the plain SIMD build's numbers on every runtime. Default:
-   * supported and not STRAND_FMA=0.
+   * defaultFma().
    */
   fma?: boolean;
 }
 
 /** A new WasmBackend with its own instance and memory (instances never share state). */
 export async function createWasmBackend(options: WasmOptions = {}): Promise<WasmBackend> {
-  const supported = await fmaSupported();
-  if (options.fma === true && !supported) {
+  if (options.fma === true && !relaxedSimdSupported()) {
     throw new Error("fma: true needs WebAssembly relaxed SIMD, which this runtime does not support (Node 20: run node with --experimental-wasm-relaxed-simd); use fma: false");
   }
-  // STRAND_FMA=0 in the environment (Node) makes the plain build the default, for the CLI and its workers too
-  const off = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.STRAND_FMA === "0";
-  const fma = options.fma ?? (supported && !off);
+  const fma = options.fma ?? defaultFma();
   const instance = await WebAssembly.instantiate(await compiledModule(fma), { env: { abort: wasmAbort } });
   return new WasmBackend(instance.exports as unknown as Exports, fma);
 }

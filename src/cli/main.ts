@@ -6,7 +6,8 @@ import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { VERSION } from "../version.ts";
 import { provenance } from "../provenance.ts";
-import { createBackend, simdSupported } from "../backend/select.ts";
+import { simdSupported } from "../backend/select.ts";
+import { defaultFma } from "../backend/wasm.ts";
 import { enableRelaxedSimd } from "../io/relaxed-simd.ts";
 import { checkOneOf, type DType } from "../errors.ts";
 import { TABLE_HEADER, formatRow, machine, runBench, type BenchCase } from "./bench.ts";
@@ -122,7 +123,7 @@ async function bench(argv: string[]): Promise<number> {
   };
   if (params.backends.includes("wasm") && !simdSupported()) throw new Error("this runtime has no WebAssembly SIMD: run `strand bench --backend js`");
   // which wasm build runs (src/backend/wasm.ts): fused multiply-adds where the runtime has relaxed SIMD
-  const wasmFma = params.backends.includes("wasm") ? (await createBackend("wasm")).fma : undefined;
+  const wasmFma = params.backends.includes("wasm") ? defaultFma() : undefined;
   const build = wasmFma === undefined ? "" : `, wasm build: ${wasmFma ? "fused multiply-adds (relaxed SIMD)" : "plain SIMD"}`;
   if (!values.json) {
     const m = machine();

@@ -5,16 +5,11 @@
  * fused multiply-add build (src/backend/wasm.ts). Node-only (node:v8), so it lives in io/, not in the core.
  */
 import v8 from "node:v8";
-
-// (module (func (result v128) v128.const 0 v128.const 0 v128.const 0 f32x4.relaxed_madd))
-const zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
-const RELAXED_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0, 10, 0x3d, 1, 0x3b, 0, ...zero, ...zero, ...zero, 0xfd, 0x85, 0x02, 0x0b,
-]);
+import { relaxedSimdSupported } from "../backend/features.ts";
 
 /** Turn on relaxed SIMD in this process if the runtime has it behind a flag; true when it is available. */
 export function enableRelaxedSimd(): boolean {
-  if (WebAssembly.validate(RELAXED_PROBE)) return true;
+  if (relaxedSimdSupported()) return true;
   v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
-  return WebAssembly.validate(RELAXED_PROBE);
+  return relaxedSimdSupported();
 }
