@@ -1,9 +1,13 @@
 // Streaming (lagged) covariance accumulation and the matrix reductions that turn it into dimensions.
 //
 //   cov_lag_accum:  C_l += sum_{s<k} a(t_s) a(t_s - l)^T   for l = l0..lags    (C_l: n x n, float64)
+//   cov_sym_accum:  C_0 += sum_{s<k} a(t_s) a(t_s)^T on and above the diagonal (C_0 is symmetric: half the work)
 //   row_sum_accum:  mu  += sum_{s<k} a(t_s)                                     (mu: n, float64)
 //   trace:          tr C;   sumsq: ||C||_F^2 = sum C_ij^2;   dot: sum A_ij B_ij = tr(A B^T);
 //   trace_prod:     tr(A B) = sum_ij A_ij B_ji   (the cross-block estimator's tr(C_a C_b))
+//   gram_upper:     G_ac += sum_ij S_a,ij S_c,ij and q_a += mu^T S_a mu over a band of rows of symmetric
+//                   matrices, from their upper triangles (the diagonal once, the rest twice): the summary's
+//                   cross-block sums, O(B^2 N^2 / 4), computed here rather than in JS (~10x)
 //
 // The history buffer H holds lags + k samples (rows of n values, dtype T), oldest first: rows 0..lags-1 are
 // the lags samples before this batch, rows lags..lags+k-1 the k new samples. Row lags+s pairs with rows
@@ -24,7 +28,7 @@ import { __shift, __madd, __madd_s, __dot_f64 } from "./inline/simd";
 }
 
 // @ts-ignore: decorator
-@inline function __cov_lag_accum<T>(n: i32, k: i32, l0: i32, lags: i32, hist: usize, acc: usize): void {
+@inline function __cov_lag_accum<T>(n: i32, k: i32, l0: i32, lags: i32, hist: usize, acc: usize, upper: bool): void {
   const S = __shift<T>();
   let rowT = <usize>n << S; // bytes per sample row
   let rowC = <usize>n << 3; // bytes per accumulator row
@@ -40,7 +44,7 @@ import { __shift, __madd, __madd_s, __dot_f64 } from "./inline/simd";
       let c0 = c + <usize>i * rowC;
       let c1 = c0 + rowC;
       let ai = aBase + (<usize>i << S);
-      let j = 0;
+      let j = upper ? i & ~7 : 0; // upper: from the tile holding the diagonal (same tiles, same sums as the full pass)
       for (; j < n8; j += 8) {
         let cj0 = c0 + (<usize>j << 3);
         let cj1 = c1 + (<usize>j << 3);
@@ -133,6 +137,11 @@ import { __shift, __madd, __madd_s, __dot_f64 } from "./inline/simd";
  *  absolute sum), added to the float64 accumulator once per batch, where the long sums over time happen.
  *  Tile: 2 rows x 16 columns (8 f32x4 accumulators), then 2 x 4, then a scalar tail. */
 export function cov_lag_accum_f32(n: i32, k: i32, l0: i32, lags: i32, hist: usize, acc: usize): void {
+  __cov_lag_accum_f32(n, k, l0, lags, hist, acc, false);
+}
+
+// @ts-ignore: decorator
+@inline function __cov_lag_accum_f32(n: i32, k: i32, l0: i32, lags: i32, hist: usize, acc: usize, upper: bool): void {
   let rowT = <usize>n << 2;
   let rowC = <usize>n << 3;
   let n16 = n & ~15;
@@ -146,7 +155,7 @@ export function cov_lag_accum_f32(n: i32, k: i32, l0: i32, lags: i32, hist: usiz
       let c0 = c + <usize>i * rowC;
       let c1 = c0 + rowC;
       let ai = aBase + (<usize>i << 2);
-      let j = 0;
+      let j = upper ? i & ~15 : 0; // upper: from the tile holding the diagonal (same tiles, same sums as the full pass)
       for (; j < n16; j += 16) {
         let p0 = f32x4.splat(0), p1 = f32x4.splat(0), p2 = f32x4.splat(0), p3 = f32x4.splat(0);
         let q0 = f32x4.splat(0), q1 = f32x4.splat(0), q2 = f32x4.splat(0), q3 = f32x4.splat(0);
@@ -205,7 +214,18 @@ export function cov_lag_accum_f32(n: i32, k: i32, l0: i32, lags: i32, hist: usiz
 }
 /** float64-history version of cov_lag_accum_f32. */
 export function cov_lag_accum_f64(n: i32, k: i32, l0: i32, lags: i32, hist: usize, acc: usize): void {
-  __cov_lag_accum<f64>(n, k, l0, lags, hist, acc);
+  __cov_lag_accum<f64>(n, k, l0, lags, hist, acc, false);
+}
+/** The lag-0 sums C += sum_s a(t_s) a(t_s)^T on and above the diagonal only (C is symmetric; entries below the
+ *  diagonal are left partly updated and must not be read): the tiles of cov_lag_accum_f32 that meet the upper
+ *  triangle, so every entry j >= i is bit for bit the full kernel's, at about half its arithmetic and traffic.
+ *  History k x n float32 (the k new samples), acc n x n float64. */
+export function cov_sym_accum_f32(n: i32, k: i32, hist: usize, acc: usize): void {
+  __cov_lag_accum_f32(n, k, 0, 0, hist, acc, true);
+}
+/** float64-history version of cov_sym_accum_f32. */
+export function cov_sym_accum_f64(n: i32, k: i32, hist: usize, acc: usize): void {
+  __cov_lag_accum<f64>(n, k, 0, 0, hist, acc, true);
 }
 /** sum[j] += sum_{s<k} x[s, j]; x k x n float32, sum n float64. */
 export function row_sum_accum_f32(n: i32, k: i32, x: usize, sum: usize): void {
@@ -266,4 +286,34 @@ export function trace_prod_f64(n: i32, a: usize, b: usize): f64 {
     for (let j = 0; j < n; j++) s += load<f64>(ai + (<usize>j << 3)) * load<f64>(b + <usize>j * row + (<usize>i << 3));
   }
   return s + f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+}
+
+/**
+ * Gram sums of nb symmetric n x n float64 matrices over rows r0 .. r0 + rows - 1, from their upper triangles.
+ * s holds the band of each matrix in turn (nb x rows x n: row r0 + i of S_a at s + (a rows + i) n). Adds, for
+ * a < c, sum_i (S_a,ii S_c,ii + 2 sum_{j>i} S_a,ij S_c,ij) to gram[a nb + c] (entries a >= c untouched), and
+ * sum_i mu_i (S_a,ii mu_i + 2 sum_{j>i} S_a,ij mu_j) to quad[a]. Each band row of every matrix is read nb times
+ * while it is in cache.
+ */
+export function gram_upper_f64(n: i32, nb: i32, r0: i32, rows: i32, s: usize, mu: usize, gram: usize, quad: usize): void {
+  let row = <usize>n << 3;
+  let band = <usize>rows * row;
+  for (let i = 0; i < rows; i++) {
+    let gi = r0 + i;
+    let off = <usize>i * row + (<usize>gi << 3); // S_a,ii within matrix a's band
+    let len = n - gi - 1;
+    let mi = load<f64>(mu + (<usize>gi << 3));
+    let muj = mu + (<usize>(gi + 1) << 3);
+    for (let a = 0; a < nb; a++) {
+      let pa = s + <usize>a * band + off;
+      let da = load<f64>(pa);
+      let q = quad + (<usize>a << 3);
+      store<f64>(q, load<f64>(q) + mi * (da * mi + 2 * __dot_f64(len, pa + 8, muj)));
+      for (let c = a + 1; c < nb; c++) {
+        let pc = s + <usize>c * band + off;
+        let g = gram + (<usize>(a * nb + c) << 3);
+        store<f64>(g, load<f64>(g) + (da * load<f64>(pc) + 2 * __dot_f64(len, pa + 8, pc + 8)));
+      }
+    }
+  }
 }

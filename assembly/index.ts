@@ -8,8 +8,8 @@ export {
   rk4_dense_f32, rk4_dense_f64, rk4_lowrank_f32, rk4_lowrank_f64,
 } from "./ode";
 export {
-  cov_lag_accum_f32, cov_lag_accum_f64, row_sum_accum_f32, row_sum_accum_f64,
-  trace_f64, dot_f64, sumsq_f64, trace_prod_f64,
+  cov_lag_accum_f32, cov_lag_accum_f64, cov_sym_accum_f32, cov_sym_accum_f64, row_sum_accum_f32, row_sum_accum_f64,
+  trace_f64, dot_f64, sumsq_f64, trace_prod_f64, gram_upper_f64,
 } from "./cov";
 export { rng_normal_f32, rng_normal_f64, rng_uniform_f64 } from "./rng";
 export { bidiag_f64, bidiag_vectors_f64, rot_seq_f64, rot_pair_f64 } from "./svd";

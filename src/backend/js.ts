@@ -171,6 +171,17 @@ export class JsBackend implements Backend {
     }
   }
 
+  covSymAccum(n: number, k: number, hist: Buf, acc: Buf): void {
+    const H = this.d(hist), C = this.d(acc);
+    for (let s = 0; s < k; s++) {
+      const o = s * n;
+      for (let i = 0; i < n; i++) {
+        const ai = H[o + i], ro = i * n;
+        for (let j = i; j < n; j++) C[ro + j] += ai * H[o + j];
+      }
+    }
+  }
+
   rowSumAccum(n: number, k: number, x: Buf, sum: Buf): void {
     const X = this.d(x), S = this.d(sum);
     for (let s = 0; s < k; s++) for (let j = 0; j < n; j++) S[j] += X[s * n + j];
@@ -196,6 +207,25 @@ export class JsBackend implements Backend {
     let s = 0;
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s += A[i * n + j] * B[j * n + i];
     return s;
+  }
+  gramUpper(n: number, nb: number, r0: number, rows: number, s: Buf, mu: Buf, gram: Buf, quad: Buf): void {
+    const S = this.d(s), M = this.d(mu), G = this.d(gram), Q = this.d(quad);
+    const band = rows * n;
+    for (let i = 0; i < rows; i++) {
+      const gi = r0 + i, mi = M[gi];
+      for (let a = 0; a < nb; a++) {
+        const pa = a * band + i * n;
+        let off = 0;
+        for (let j = gi + 1; j < n; j++) off += S[pa + j] * M[j];
+        Q[a] += mi * (S[pa + gi] * mi + 2 * off);
+        for (let c = a + 1; c < nb; c++) {
+          const pc = c * band + i * n;
+          let d = 0;
+          for (let j = gi + 1; j < n; j++) d += S[pa + j] * S[pc + j];
+          G[a * nb + c] += S[pa + gi] * S[pc + gi] + 2 * d;
+        }
+      }
+    }
   }
 
   bidiag(n: number, a: Buf, d: Buf, e: Buf, w: Buf): void {

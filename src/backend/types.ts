@@ -92,11 +92,18 @@ export interface Backend {
 
   // streaming statistics (accumulators are float64)
   covLagAccum(n: number, k: number, lags: number, hist: Buf, acc: Buf, firstLag?: number): void;
+  /** C += sum_s a(t_s) a(t_s)^T for the k samples in hist (k x n), on and above the diagonal only: entries
+   *  j >= i equal covLagAccum's lag 0 bit for bit; entries below the diagonal are unspecified (not to be read) */
+  covSymAccum(n: number, k: number, hist: Buf, acc: Buf): void;
   rowSumAccum(n: number, k: number, x: Buf, sum: Buf): void;
   trace(n: number, a: Buf): number;
   dot(len: number, a: Buf, b: Buf): number;
   sumsq(len: number, a: Buf): number;
   traceProd(n: number, a: Buf, b: Buf): number;
+  /** Gram sums of nb symmetric n x n matrices over rows r0 .. r0 + rows - 1 from their upper triangles: s holds
+   *  each matrix's band in turn (nb x rows x n); gram[a nb + c] += sum_{i in band, j} S_a,ij S_c,ij for a < c,
+   *  quad[a] += sum_{i in band, j} mu_i S_a,ij mu_j (assembly/cov.ts) */
+  gramUpper(n: number, nb: number, r0: number, rows: number, s: Buf, mu: Buf, gram: Buf, quad: Buf): void;
 
   // dense linear algebra (float64)
   /** Householder bidiagonalisation of the n x n matrix a (destroyed): diagonal d, superdiagonal e (n each, e[n-1] = 0); scratch w (2n). */

@@ -37,12 +37,15 @@ interface Exports {
   rk4_lowrank_f64(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, rt: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number, z: number): void;
   cov_lag_accum_f32(n: number, k: number, l0: number, lags: number, hist: number, acc: number): void;
   cov_lag_accum_f64(n: number, k: number, l0: number, lags: number, hist: number, acc: number): void;
+  cov_sym_accum_f32(n: number, k: number, hist: number, acc: number): void;
+  cov_sym_accum_f64(n: number, k: number, hist: number, acc: number): void;
   row_sum_accum_f32(n: number, k: number, x: number, sum: number): void;
   row_sum_accum_f64(n: number, k: number, x: number, sum: number): void;
   trace_f64(n: number, a: number): number;
   dot_f64(len: number, a: number, b: number): number;
   sumsq_f64(len: number, a: number): number;
   trace_prod_f64(n: number, a: number, b: number): number;
+  gram_upper_f64(n: number, nb: number, r0: number, rows: number, s: number, mu: number, gram: number, quad: number): void;
   rng_normal_f32(n: number, state: number, mean: number, std: number, out: number): void;
   rng_normal_f64(n: number, state: number, mean: number, std: number, out: number): void;
   rng_uniform_f64(n: number, state: number, out: number): void;
@@ -262,6 +265,9 @@ export class WasmBackend implements Backend {
   covLagAccum(n: number, k: number, lags: number, hist: Buf, acc: Buf, firstLag = 0): void {
     (hist.dtype === "float32" ? this.ex.cov_lag_accum_f32 : this.ex.cov_lag_accum_f64)(n, k, firstLag, lags, this.p(hist), this.p(acc));
   }
+  covSymAccum(n: number, k: number, hist: Buf, acc: Buf): void {
+    (hist.dtype === "float32" ? this.ex.cov_sym_accum_f32 : this.ex.cov_sym_accum_f64)(n, k, this.p(hist), this.p(acc));
+  }
   rowSumAccum(n: number, k: number, x: Buf, sum: Buf): void {
     (x.dtype === "float32" ? this.ex.row_sum_accum_f32 : this.ex.row_sum_accum_f64)(n, k, this.p(x), this.p(sum));
   }
@@ -276,6 +282,9 @@ export class WasmBackend implements Backend {
   }
   traceProd(n: number, a: Buf, b: Buf): number {
     return this.ex.trace_prod_f64(n, this.p(a), this.p(b));
+  }
+  gramUpper(n: number, nb: number, r0: number, rows: number, s: Buf, mu: Buf, gram: Buf, quad: Buf): void {
+    this.ex.gram_upper_f64(n, nb, r0, rows, this.p(s), this.p(mu), this.p(gram), this.p(quad));
   }
 
   bidiag(n: number, a: Buf, d: Buf, e: Buf, w: Buf): void {

@@ -30,7 +30,10 @@
  * History rows before the first sample are zero, so early pairs with t - l < 0 contribute nothing and
  * n_l counts only real pairs. Trial blocks get their own lag-0 rank-F update at each flush (and the pooled
  * S_0 is the sum of the blocks, so no product is computed twice); time-block sums are differences of the
- * pooled S_0 taken at block boundaries.
+ * pooled S_0 taken at block boundaries. The lag-0 sums are symmetric, so only their upper triangles are
+ * accumulated (covSymAccum: half the arithmetic and memory traffic of the full rank-F update, the largest cost
+ * after the dynamics at N = 2000); state() mirrors the pooled S_0, the block sums stay upper (the cross-block sums
+ * read only the upper triangles; blockCovariances() mirrors).
  */
 import type { Backend, Buf } from "../backend/types.ts";
 import type { DType } from "../errors.ts";
@@ -65,7 +68,8 @@ export interface CovarianceSummary {
   /** tr C^(b) per block and tr(C^(a) C^(b)) averaged over a != b */
   blockTrace: Float64Array;
   crossBlockTrace2: number;
-  /** raw lag-0 sums and sample counts of the blocks (blockCovariances() gives the mean-subtracted C^(b)) */
+  /** raw lag-0 sums of the blocks, valid on and above the diagonal only (the kernel fills the upper triangle;
+   *  blockCovariances() gives the whole mean-subtracted C^(b)), and their sample counts */
   blockS: Float64Array[];
   blockCount: number[];
 }
@@ -84,6 +88,7 @@ export interface AccumulatorState {
   samples: Float32Array | Float64Array | null;
   diag: Float64Array;
   sum: Float64Array;
+  /** the blocks' lag-0 sums, valid on and above the diagonal only */
   blockS: Float64Array[];
   blockCount: number[];
 }
@@ -166,14 +171,12 @@ export class CovarianceAccumulator {
       // trial blocks: lag 0 goes to the trial's block only (the pooled S_0 is their sum, formed in state()),
       // lags 1..Lf to the pooled sums — each product is computed once
       const b = this.blockOfTrial[k];
-      this.be.covLagAccum(n, f, 0, this.be.sub(this.hist[k], L * n, f * n), this.blockBufs[b]!);
+      this.be.covSymAccum(n, f, this.be.sub(this.hist[k], L * n, f * n), this.blockBufs[b]!);
       this.blockCount[b] += f;
-      if (Lf > 0 && !this.stored) this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.be.sub(this.pooled, n * n, Lf * n * n), 1);
-    } else if (this.stored) {
-      this.be.covLagAccum(n, f, 0, this.be.sub(this.hist[k], L * n, f * n), this.pooled);
     } else {
-      this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.pooled);
+      this.be.covSymAccum(n, f, this.be.sub(this.hist[k], L * n, f * n), this.be.sub(this.pooled, 0, n * n));
     }
+    if (Lf > 0 && !this.stored) this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.be.sub(this.pooled, n * n, Lf * n * n), 1);
     const h = this.be.view(this.hist[k]);
     this.stored?.[k].push(h.slice(L * n, (L + f) * n));
     for (let s = 0; s < f; s++) {
@@ -217,15 +220,16 @@ export class CovarianceAccumulator {
   state(): AccumulatorState {
     // trial blocks: a block none of this accumulator's trials belongs to has no sums (count 0, an empty array)
     const blockS = this.blockBufs ? this.blockBufs.map((b) => (b ? (this.be.read(b) as Float64Array) : new Float64Array(0))) : this.blockS.map((b) => Float64Array.from(b));
+    const nn = this.n * this.n, s0 = this.be.view(this.be.sub(this.pooled, 0, nn)) as Float64Array;
     if (this.blockBufs) {
       // trial blocks: S_0 = the blocks' lag-0 sums added in block order, formed in its slot of the pooled sums
       // (in place: the lags' sums are read out once, not copied twice)
-      const nn = this.n * this.n, s0 = this.be.view(this.be.sub(this.pooled, 0, nn));
       s0.fill(0);
       blockS.forEach((b, k) => {
         if (this.blockCount[k] > 0) for (let i = 0; i < nn; i++) s0[i] += b[i];
       });
     }
+    mirrorUpper(s0, this.n); // the lag-0 kernel fills the upper triangle only
     const pooled = this.be.read(this.pooled) as Float64Array;
     let samples: Float32Array | Float64Array | null = null;
     if (this.stored) {
@@ -253,7 +257,9 @@ export class CovarianceAccumulator {
 }
 
 /** Add the groups' sums (in the given order) and derive the statistics (see the module comment); `be` does
- *  the products C_0 a(t_s) of stored samples. */
+ *  the products C_0 a(t_s) of stored samples and the blocks' Gram sums. Takes ownership of the groups' arrays:
+ *  sums are added into the first group's, C_0 may be formed in place of S_0, and the summary's blockS are the
+ *  groups' own arrays (every caller passes fresh state(), so no copy of O(B N^2) floats is made). */
 export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSummary {
   const g0 = groups[0];
   const n = g0.n, L = g0.lags, Lf = g0.fullLags, T = g0.samplesPerTrial, nn = n * n;
@@ -261,12 +267,10 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
   for (const g of groups) {
     if (g.samplesPerTrial !== T || g.n !== n || g.lags !== L || g.fullLags !== Lf || !g.samples !== !g0.samples) throw new Error("summarize: groups of different shape");
   }
-  // Sums over groups, in group order; an array only one group contributes to is used as it is (no copy; the
-  // inputs are never modified). A block with no samples in a group (trial blocks live in one group) has
-  // all-zero sums there and is skipped.
+  // Sums over groups, in group order, added into the first group's array. A block with no samples in a group
+  // (trial blocks live in one group) has all-zero sums there and is skipped.
   const addUp = (arrays: Float64Array[]) => {
-    if (arrays.length === 1) return arrays[0];
-    const out = Float64Array.from(arrays[0]);
+    const out = arrays[0];
     for (const a of arrays.slice(1)) for (let i = 0; i < out.length; i++) out[i] += a[i];
     return out;
   };
@@ -281,7 +285,8 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
   const mean = sum.map((v) => v / total);
   let mu2 = 0;
   for (const v of mean) mu2 += v * v;
-  const c0 = centred(pooled, pairs[0], mean);
+  // C_0 in place of S_0 when the pooled sums hold nothing else (no lag sums), so the summary allocates no N^2 array
+  const c0 = centred(pooled, pairs[0], mean, pooled.length === nn ? pooled : new Float64Array(nn));
   let tr0 = 0, fro = 0;
   for (let i = 0; i < n; i++) tr0 += c0[i * n + i];
   for (let i = 0; i < nn; i++) fro += c0[i] * c0[i];
@@ -312,39 +317,14 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
   // (leading-PC timescales can be long, PRL Fig. 4) and bias PR upwards. With C^(b) = S_b / n_b - mu mu^T,
   //   tr C^(b) = tr S_b / n_b - |mu|^2,
   //   sum_ij C^(a)_ij C^(b)_ij = G_ab / (n_a n_b) - mu^T S_a mu / n_a - mu^T S_b mu / n_b + |mu|^4,
-  // with the Gram matrix G_ab = sum_ij S_a,ij S_b,ij: no block covariance is formed, and G is one pass over
-  // the block sums (row by row, every pair at once, so each row stays in cache).
+  // with the Gram matrix G_ab = sum_ij S_a,ij S_b,ij: no block covariance is formed.
   const B = blockS.length;
   const blockTrace = Float64Array.from(blockS, (S, b) => {
     let t = 0;
     for (let i = 0; i < n; i++) t += S[i * n + i];
     return t / blockCount[b] - mu2;
   });
-  // The lag-0 sums are symmetric (the kernel forms S_ij and S_ji from the same products in the same order), so
-  // mu^T S mu and the Gram matrix are sums over the upper triangle: twice the off-diagonal part plus the diagonal.
-  const quad = Float64Array.from(blockS, (S) => {
-    let q = 0;
-    for (let i = 0; i < n; i++) {
-      const r = i * n;
-      let off = 0;
-      for (let j = i + 1; j < n; j++) off += S[r + j] * mean[j];
-      q += mean[i] * (S[r + i] * mean[i] + 2 * off);
-    }
-    return q;
-  });
-  const gram = new Float64Array(B * B);
-  for (let i = 0; i < n; i++) {
-    const r = i * n;
-    for (let a = 0; a < B; a++) {
-      const A = blockS[a];
-      for (let b = a + 1; b < B; b++) {
-        const Bm = blockS[b];
-        let off = 0;
-        for (let j = r + i + 1; j < r + n; j++) off += A[j] * Bm[j];
-        gram[a * B + b] += A[r + i] * Bm[r + i] + 2 * off;
-      }
-    }
-  }
+  const { gram, quad } = blockGram(be, n, blockS, mean);
   const pairTraces = new Float64Array(B * B);
   let cross = 0, count = 0;
   for (let a = 0; a < B; a++)
@@ -404,16 +384,57 @@ function laggedWithC0(be: Backend, c0: Float64Array, groups: (Float32Array | Flo
   return out;
 }
 
-/** The blocks' mean-subtracted covariances C^(b) = S_b / n_b - mu mu^T (for reweighted estimators, e.g. gains). */
+/** The blocks' mean-subtracted covariances C^(b) = S_b / n_b - mu mu^T (for reweighted estimators, e.g. gains),
+ *  whole (the block sums hold their upper triangles only). */
 export function blockCovariances(s: CovarianceSummary): Float64Array[] {
-  return s.blockS.map((S, b) => centred(S, s.blockCount[b], s.mean));
+  return s.blockS.map((S, b) => {
+    const c = centred(S, s.blockCount[b], s.mean);
+    mirrorUpper(c, s.n);
+    return c;
+  });
 }
 
-/** C = S / count - mu mu^T from the first n^2 entries of S (a lag-0 sum). */
-function centred(S: Float64Array, count: number, mean: Float64Array): Float64Array {
-  const n = mean.length, out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = S[i * n + j] / count - mean[i] * mean[j];
+/** Copy the upper triangle of the symmetric n x n row-major S into its lower triangle, in 32 x 32 tiles (the rows
+ *  read and the rows written stay in cache). */
+function mirrorUpper(S: Float64Array, n: number): void {
+  const T = 32;
+  for (let ib = 0; ib < n; ib += T)
+    for (let jb = 0; jb <= ib; jb += T)
+      for (let i = ib; i < Math.min(ib + T, n); i++)
+        for (let j = jb, end = Math.min(jb + T, i); j < end; j++) S[i * n + j] = S[j * n + i];
+}
+
+/** C = S / count - mu mu^T from the first n^2 entries of S (a lag-0 sum), into `out` (which may be S). */
+function centred(S: Float64Array, count: number, mean: Float64Array, out: Float64Array = new Float64Array(mean.length ** 2)): Float64Array {
+  const n = mean.length;
+  for (let i = 0; i < n; i++) {
+    const mi = mean[i], r = i * n;
+    for (let j = 0; j < n; j++) out[r + j] = S[r + j] / count - mi * mean[j];
+  }
   return out;
+}
+
+/** The blocks' Gram matrix G_ab = sum_ij S_a,ij S_b,ij (a < b; upper triangle of G) and mu^T S_a mu, by the
+ *  backend's gramUpper over bands of rows (~1 MB of the B blocks at a time, copied into backend memory). The lag-0
+ *  sums are symmetric and hold their upper triangles only (covSymAccum), so both are sums over the upper
+ *  triangles: the diagonal once, the rest twice. */
+function blockGram(be: Backend, n: number, blocks: Float64Array[], mean: Float64Array): { gram: Float64Array; quad: Float64Array } {
+  const B = blocks.length;
+  const rows = Math.max(1, Math.min(n, Math.floor(2 ** 17 / (B * n))));
+  const s = be.alloc("float64", B * rows * n), mu = be.alloc("float64", n), g = be.alloc("float64", B * B), q = be.alloc("float64", B);
+  try {
+    be.write(mu, mean);
+    be.fill(g, 0);
+    be.fill(q, 0);
+    for (let r0 = 0; r0 < n; r0 += rows) {
+      const r = Math.min(rows, n - r0);
+      blocks.forEach((S, a) => be.write(s, S.subarray(r0 * n, (r0 + r) * n), a * r * n));
+      be.gramUpper(n, B, r0, r, s, mu, g, q);
+    }
+    return { gram: be.read(g) as Float64Array, quad: be.read(q) as Float64Array };
+  } finally {
+    for (const b of [s, mu, g, q]) be.free(b);
+  }
 }
 
 /** tr C^(b) and the mean over a != b of tr(C^(a) C^(b)) = sum_ij C^(a)_ij C^(b)_ij (symmetric blocks), with optional weights w_i w_j on entry ij. */

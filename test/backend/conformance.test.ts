@@ -219,6 +219,19 @@ describe.each(BACKEND_LABELS)("the %s backend", (name) => {
       }
     });
 
+    it.each([...LENGTHS, 50])("forms the upper triangle of the lag-0 sums as the full kernel does, bit for bit, at n = %i", (n) => {
+      // covSymAccum skips the tiles below the diagonal; on and above it every entry must be the full kernel's
+      // (same tiles, same order), starting from the same non-zero sums (as at a second flush)
+      const k = 9, H = put(be(), randn(dtype, k * n, 45 + n, 1, 0.3)), C0 = randn("float64", n * n, 46 + n);
+      const full = put(be(), C0), upper = put(be(), C0);
+      be().covLagAccum(n, k, 0, H, full, 0);
+      be().covSymAccum(n, k, H, upper);
+      const F = be().read(full), U = be().read(upper);
+      let differ = 0;
+      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (!Object.is(F[i * n + j], U[i * n + j])) differ++;
+      expect(differ, `n = ${n}`).toBe(0);
+    });
+
     it.each(LENGTHS)("accumulates running sums of samples at n = %i", (n) => {
       const k = 5;
       const X = randn(dtype, k * n, 21), S0 = randn("float64", n, 22);
@@ -240,6 +253,36 @@ describe.each(BACKEND_LABELS)("the %s backend", (name) => {
       expect(Math.abs(be().dot(n * n, a, b) - dt)).toBeLessThanOrEqual(sumTol("float64", n * n, dtAbs));
       expect(Math.abs(be().traceProd(n, a, b) - tp)).toBeLessThanOrEqual(sumTol("float64", n * n, tpAbs));
     });
+  });
+
+  it.each(LENGTHS)("sums the Gram matrix and mu^T S mu of symmetric matrices band by band at n = %i", (n) => {
+    // nb = 5 symmetric matrices, rows taken in bands of 3 (odd; the last band shorter), against the full sums
+    // sum_ij S_a,ij S_c,ij and sum_ij mu_i S_a,ij mu_j over all n^2 entries
+    const nb = 5, band = 3;
+    const S = Array.from({ length: nb }, (_, a) => {
+      const R = randn("float64", n * n, 25 + a) as Float64Array;
+      return Float64Array.from({ length: n * n }, (_, k) => R[k] + R[(k % n) * n + Math.floor(k / n)]);
+    });
+    const mu = randn("float64", n, 30) as Float64Array;
+    const g = put(be(), new Float64Array(nb * nb).fill(7)), q = put(be(), new Float64Array(nb)), m = put(be(), mu);
+    for (let r0 = 0; r0 < n; r0 += band) {
+      const rows = Math.min(band, n - r0);
+      const s = put(be(), Float64Array.from({ length: nb * rows * n }, (_, k) => S[Math.floor(k / (rows * n))][r0 * n + (k % (rows * n))]));
+      be().gramUpper(n, nb, r0, rows, s, m, g, q);
+      be().free(s);
+    }
+    const G = be().read(g), Q = be().read(q);
+    for (let a = 0; a < nb; a++) {
+      let qa = 0, qAbs = 0;
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { qa += mu[i] * S[a][i * n + j] * mu[j]; qAbs += Math.abs(mu[i] * S[a][i * n + j] * mu[j]); }
+      expect(Math.abs(Q[a] - qa), `quad ${a}`).toBeLessThanOrEqual(sumTol("float64", n * n, qAbs));
+      for (let c = 0; c < nb; c++) {
+        if (c <= a) { expect(G[a * nb + c], `gram ${a} ${c} untouched`).toBe(7); continue; }
+        let gac = 0, gAbs = 0;
+        for (let k = 0; k < n * n; k++) { gac += S[a][k] * S[c][k]; gAbs += Math.abs(S[a][k] * S[c][k]); }
+        expect(Math.abs(G[a * nb + c] - 7 - gac), `gram ${a} ${c}`).toBeLessThanOrEqual(sumTol("float64", n * n, gAbs + 7));
+      }
+    }
   });
 });
 
