@@ -83,7 +83,10 @@ export interface AccumulatorState {
   blocks: number;
   trials: number;
   samplesPerTrial: number;
-  pooled: Float64Array;
+  /** the pooled lag-0 sums S_0 (n x n, whole), or null with trial blocks: summarize() adds up the blocks */
+  s0: Float64Array | null;
+  /** the pooled lag sums S_1..S_Lf (lag-sums mode; empty with stored samples or Lf = 0) */
+  lagSums: Float64Array;
   /** stored-samples mode: every trial's samples, trials x samplesPerTrial x n (the history dtype); else null */
   samples: Float32Array | Float64Array | null;
   diag: Float64Array;
@@ -96,7 +99,8 @@ export interface AccumulatorState {
 export class CovarianceAccumulator {
   readonly hist: Buf[];
   private readonly pending: number[];
-  private readonly pooled: Buf; // S_0 (and S_1..S_Lf without stored samples), n^2 float64 each (trial blocks: S_0 is the sum of the blocks, formed in state())
+  private readonly pooled: Buf; // S_0 (not with trial blocks: it is the sum of the blocks) and S_1..S_Lf (lag-sums mode), n^2 float64 each
+  private readonly lagOffset: number; // where S_1 starts in pooled
   private readonly stored: FloatChunks[] | null; // per trial, its samples in flush-sized chunks (stored-samples mode)
   private readonly diag: Float64Array; // sum_i a_i(t) a_i(t - l), l = 0..L
   private readonly sum: Float64Array;
@@ -125,7 +129,8 @@ export class CovarianceAccumulator {
     this.pending = new Array(trials).fill(0);
     const store = fullLags > 0 && (psiFrom.storeSamples ?? CovarianceAccumulator.storesSamples(n, fullLags, dtype, psiFrom.samplesPerTrial));
     this.stored = store ? Array.from({ length: trials }, () => []) : null;
-    this.pooled = be.alloc("float64", (store ? 1 : fullLags + 1) * n * n);
+    this.lagOffset = blockOfTrial ? 0 : n * n;
+    this.pooled = be.alloc("float64", this.lagOffset + (store ? 0 : fullLags * n * n));
     this.diag = new Float64Array(lags + 1);
     this.sum = new Float64Array(n);
     this.blockS = Array.from({ length: blocks }, () => new Float64Array(blockOfTrial ? 0 : n * n));
@@ -134,7 +139,8 @@ export class CovarianceAccumulator {
     this.snapshot = new Float64Array(blockOfTrial ? 0 : n * n);
   }
 
-  /** Bytes of memory this accumulator needs (for a memory check before allocating); `blocks`: the block sums
+  /** Bytes of memory this accumulator needs at most (for a memory check before allocating; with trial blocks it
+   *  holds no pooled S_0, one N^2 float64 less); `blocks`: the block sums
    *  it holds (all of them with time blocks, those of its own trials with trial blocks). */
   static bytes(n: number, trials: number, lags: number, fullLags: number, blocks: number, dtype: DType, samplesPerTrial?: number): number {
     const s = dtype === "float32" ? 4 : 8;
@@ -168,7 +174,7 @@ export class CovarianceAccumulator {
     if (f === 0) return;
     const n = this.n, L = this.lags, Lf = this.fullLags;
     if (this.blockBufs && this.blockOfTrial) {
-      // trial blocks: lag 0 goes to the trial's block only (the pooled S_0 is their sum, formed in state()),
+      // trial blocks: lag 0 goes to the trial's block only (the pooled S_0 is their sum, formed by summarize()),
       // lags 1..Lf to the pooled sums — each product is computed once
       const b = this.blockOfTrial[k];
       this.be.covSymAccum(n, f, this.be.sub(this.hist[k], L * n, f * n), this.blockBufs[b]!);
@@ -176,7 +182,7 @@ export class CovarianceAccumulator {
     } else {
       this.be.covSymAccum(n, f, this.be.sub(this.hist[k], L * n, f * n), this.be.sub(this.pooled, 0, n * n));
     }
-    if (Lf > 0 && !this.stored) this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.be.sub(this.pooled, n * n, Lf * n * n), 1);
+    if (Lf > 0 && !this.stored) this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.be.sub(this.pooled, this.lagOffset, Lf * n * n), 1);
     const h = this.be.view(this.hist[k]);
     this.stored?.[k].push(h.slice(L * n, (L + f) * n));
     for (let s = 0; s < f; s++) {
@@ -220,17 +226,15 @@ export class CovarianceAccumulator {
   state(): AccumulatorState {
     // trial blocks: a block none of this accumulator's trials belongs to has no sums (count 0, an empty array)
     const blockS = this.blockBufs ? this.blockBufs.map((b) => (b ? (this.be.read(b) as Float64Array) : new Float64Array(0))) : this.blockS.map((b) => Float64Array.from(b));
-    const nn = this.n * this.n, s0 = this.be.view(this.be.sub(this.pooled, 0, nn)) as Float64Array;
-    if (this.blockBufs) {
-      // trial blocks: S_0 = the blocks' lag-0 sums added in block order, formed in its slot of the pooled sums
-      // (in place: the lags' sums are read out once, not copied twice)
-      s0.fill(0);
-      blockS.forEach((b, k) => {
-        if (this.blockCount[k] > 0) for (let i = 0; i < nn; i++) s0[i] += b[i];
-      });
+    // S_0 (time blocks; trial blocks: summarize() adds up the blocks, so it crosses no thread boundary twice),
+    // whole: the lag-0 kernel fills the upper triangle only
+    const nn = this.n * this.n;
+    let s0: Float64Array | null = null;
+    if (!this.blockBufs) {
+      s0 = this.be.read(this.be.sub(this.pooled, 0, nn)) as Float64Array;
+      mirrorUpper(s0, this.n);
     }
-    mirrorUpper(s0, this.n); // the lag-0 kernel fills the upper triangle only
-    const pooled = this.be.read(this.pooled) as Float64Array;
+    const lagSums = this.be.read(this.be.sub(this.pooled, this.lagOffset, this.stored ? 0 : this.fullLags * nn)) as Float64Array;
     let samples: Float32Array | Float64Array | null = null;
     if (this.stored) {
       const T = this.samplesPerTrial, n = this.n;
@@ -245,7 +249,7 @@ export class CovarianceAccumulator {
     }
     return {
       n: this.n, lags: this.lags, fullLags: this.fullLags, blocks: this.blocks, trials: this.trials, samplesPerTrial: this.samplesPerTrial,
-      pooled, samples, diag: Float64Array.from(this.diag), sum: Float64Array.from(this.sum),
+      s0, lagSums, samples, diag: Float64Array.from(this.diag), sum: Float64Array.from(this.sum),
       blockS,
       blockCount: [...this.blockCount],
     };
@@ -265,7 +269,7 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
   const n = g0.n, L = g0.lags, Lf = g0.fullLags, T = g0.samplesPerTrial, nn = n * n;
   const K = groups.reduce((a, g) => a + g.trials, 0);
   for (const g of groups) {
-    if (g.samplesPerTrial !== T || g.n !== n || g.lags !== L || g.fullLags !== Lf || !g.samples !== !g0.samples) throw new Error("summarize: groups of different shape");
+    if (g.samplesPerTrial !== T || g.n !== n || g.lags !== L || g.fullLags !== Lf || !g.samples !== !g0.samples || !g.s0 !== !g0.s0) throw new Error("summarize: groups of different shape");
   }
   // Sums over groups, in group order, added into the first group's array. A block with no samples in a group
   // (trial blocks live in one group) has all-zero sums there and is skipped.
@@ -274,7 +278,7 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
     for (const a of arrays.slice(1)) for (let i = 0; i < out.length; i++) out[i] += a[i];
     return out;
   };
-  const pooled = addUp(groups.map((g) => g.pooled)), diag = addUp(groups.map((g) => g.diag)), sum = addUp(groups.map((g) => g.sum));
+  const lagSums = addUp(groups.map((g) => g.lagSums)), diag = addUp(groups.map((g) => g.diag)), sum = addUp(groups.map((g) => g.sum));
   const blockS = g0.blockS.map((_, k) => {
     const parts = groups.filter((g) => g.blockCount[k] > 0).map((g) => g.blockS[k]);
     return parts.length ? addUp(parts) : new Float64Array(nn);
@@ -285,8 +289,12 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
   const mean = sum.map((v) => v / total);
   let mu2 = 0;
   for (const v of mean) mu2 += v * v;
-  // C_0 in place of S_0 when the pooled sums hold nothing else (no lag sums), so the summary allocates no N^2 array
-  const c0 = centred(pooled, pairs[0], mean, pooled.length === nn ? pooled : new Float64Array(nn));
+  // The blocks' Gram sums (below) and, with trial blocks, S_0 as the sum of all blocks in block order (the same
+  // numbers however the trials were grouped); C_0 is formed in place of S_0
+  const s0 = g0.s0 ? addUp(groups.map((g) => g.s0!)) : new Float64Array(nn);
+  const B = blockS.length;
+  const { gram, quad } = blockGram(be, n, blockS, mean, g0.s0 ? null : s0);
+  const c0 = centred(s0, pairs[0], mean, s0);
   let tr0 = 0, fro = 0;
   for (let i = 0; i < n; i++) tr0 += c0[i * n + i];
   for (let i = 0; i < nn; i++) fro += c0[i] * c0[i];
@@ -304,11 +312,11 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
     }
     for (let l = 1; l <= Lf; l++) psi[l] = (lagged[l] / pairs[l] - muCmu) / n;
   } else for (let l = 1; l <= Lf; l++) {
-    const o = l * nn, np = pairs[l];
+    const o = (l - 1) * nn, np = pairs[l];
     let dot = 0;
     for (let i = 0; i < n; i++) {
       const mi = mean[i], r = i * n;
-      for (let j = 0; j < n; j++) dot += (pooled[o + r + j] / np - mi * mean[j]) * c0[r + j];
+      for (let j = 0; j < n; j++) dot += (lagSums[o + r + j] / np - mi * mean[j]) * c0[r + j];
     }
     psi[l] = dot / n;
   }
@@ -317,14 +325,12 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
   // (leading-PC timescales can be long, PRL Fig. 4) and bias PR upwards. With C^(b) = S_b / n_b - mu mu^T,
   //   tr C^(b) = tr S_b / n_b - |mu|^2,
   //   sum_ij C^(a)_ij C^(b)_ij = G_ab / (n_a n_b) - mu^T S_a mu / n_a - mu^T S_b mu / n_b + |mu|^4,
-  // with the Gram matrix G_ab = sum_ij S_a,ij S_b,ij: no block covariance is formed.
-  const B = blockS.length;
+  // with the Gram matrix G_ab = sum_ij S_a,ij S_b,ij (blockGram above): no block covariance is formed.
   const blockTrace = Float64Array.from(blockS, (S, b) => {
     let t = 0;
     for (let i = 0; i < n; i++) t += S[i * n + i];
     return t / blockCount[b] - mu2;
   });
-  const { gram, quad } = blockGram(be, n, blockS, mean);
   const pairTraces = new Float64Array(B * B);
   let cross = 0, count = 0;
   for (let a = 0; a < B; a++)
@@ -414,14 +420,16 @@ function centred(S: Float64Array, count: number, mean: Float64Array, out: Float6
   return out;
 }
 
-/** The blocks' Gram matrix G_ab = sum_ij S_a,ij S_b,ij (a < b; upper triangle of G) and mu^T S_a mu, by the
+/** The blocks' Gram matrix G_ab = sum_ij S_a,ij S_b,ij (a < b; upper triangle of G) and mu^T S_a mu (and, when
+ *  `total` is given, sum_a S_a written to it, whole), by the
  *  backend's gramUpper over bands of rows (~1 MB of the B blocks at a time, copied into backend memory). The lag-0
  *  sums are symmetric and hold their upper triangles only (covSymAccum), so both are sums over the upper
  *  triangles: the diagonal once, the rest twice. */
-function blockGram(be: Backend, n: number, blocks: Float64Array[], mean: Float64Array): { gram: Float64Array; quad: Float64Array } {
+function blockGram(be: Backend, n: number, blocks: Float64Array[], mean: Float64Array, total: Float64Array | null): { gram: Float64Array; quad: Float64Array } {
   const B = blocks.length;
   const rows = Math.max(1, Math.min(n, Math.floor(2 ** 17 / (B * n))));
   const s = be.alloc("float64", B * rows * n), mu = be.alloc("float64", n), g = be.alloc("float64", B * B), q = be.alloc("float64", B);
+  const t = be.alloc("float64", total ? rows * n : 0);
   try {
     be.write(mu, mean);
     be.fill(g, 0);
@@ -430,10 +438,18 @@ function blockGram(be: Backend, n: number, blocks: Float64Array[], mean: Float64
       const r = Math.min(rows, n - r0);
       blocks.forEach((S, a) => be.write(s, S.subarray(r0 * n, (r0 + r) * n), a * r * n));
       be.gramUpper(n, B, r0, r, s, mu, g, q);
+      if (total) {
+        // the band of sum_a S_a, blocks added in order (the rows' entries below the diagonal are mirrored after)
+        const band = be.sub(t, 0, r * n);
+        be.fill(band, 0);
+        be.rowSumAccum(r * n, B, be.sub(s, 0, B * r * n), band);
+        total.set(be.view(band), r0 * n);
+      }
     }
+    if (total) mirrorUpper(total, n);
     return { gram: be.read(g) as Float64Array, quad: be.read(q) as Float64Array };
   } finally {
-    for (const b of [s, mu, g, q]) be.free(b);
+    for (const b of [s, mu, g, q, t]) be.free(b);
   }
 }
 
