@@ -32,8 +32,10 @@
  * S_0 is the sum of the blocks, so no product is computed twice); time-block sums are differences of the
  * pooled S_0 taken at block boundaries. The lag-0 sums are symmetric, so only their upper triangles are
  * accumulated (covSymAccum: half the arithmetic and memory traffic of the full rank-F update, the largest cost
- * after the dynamics at N = 2000); state() mirrors the pooled S_0, the block sums stay upper (the cross-block sums
- * read only the upper triangles; blockCovariances() mirrors).
+ * after the dynamics at N = 2000). Time blocks: state() mirrors the pooled S_0. Trial blocks: no pooled S_0 is
+ * kept; summarize() adds up the blocks (in block order, the same numbers for any grouping of the trials) in the
+ * pass that forms their Gram sums, and mirrors it. Block sums stay upper (the cross-block sums read only the
+ * upper triangles; blockCovariances() mirrors).
  */
 import type { Backend, Buf } from "../backend/types.ts";
 import type { DType } from "../errors.ts";
