@@ -264,7 +264,7 @@ export class CovarianceAccumulator {
 
 /** Add the groups' sums (in the given order) and derive the statistics (see the module comment); `be` does
  *  the products C_0 a(t_s) of stored samples and the blocks' Gram sums. Takes ownership of the groups' arrays:
- *  sums are added into the first group's, C_0 may be formed in place of S_0, and the summary's blockS are the
+ *  sums are added into the first group's, C_0 is formed in place of S_0, and the summary's blockS are the
  *  groups' own arrays (every caller passes fresh state(), so no copy of O(B N^2) floats is made). */
 export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSummary {
   const g0 = groups[0];
