@@ -3,6 +3,7 @@
  *   single trajectory dense float32 RK4 at N = 1000, strand on one core vs NumPy (bench/numpy_step.py; target >= 0.6x)
  *   lowrank-vs-dense  RK4 per step on a random-mode network with M = N/10 vs strand's dense RK4 at the same N
  *                     (target >= 0.8 x N / (2M) = 4x)
+ *   batched           the dense float32 product for K = 8 trajectories vs K = 1, per trajectory, N = 4000 (target >= 2x)
  *   cores             a simulation with 8 trials on 2 worker threads vs 1 thread, N = 1000 and 2000 (target >= 1.7x;
  *                     the issue names no N)
  *   statistics        the same simulation with L = 20 lags vs lags = 0 (the equal-time covariance only; strand
@@ -67,6 +68,17 @@ for (const n of [2000, 4000]) {
   const low = await rk4Ms(n, { kind: "lowrank", m: M, l: L, d, rt: Rt }, M);
   for (const b of [J, L, Rt, d]) be.free(b);
   console.log(`lowrank-vs-dense  N = ${n}, M = ${M}: dense ${dense.toFixed(2)} ms/step, low-rank ${low.toFixed(3)} ms/step, ratio ${(dense / low).toFixed(1)}x (target >= ${(0.8 * n / (2 * M)).toFixed(1)}x)`);
+}
+{
+  // batched trajectories: the dense product for K = 8 trajectories at once vs K = 1, per trajectory, N = 4000 (J,
+  // 64 MB of float32, streams from memory once per call either way)
+  const n = 4000;
+  const J = put(k.normal(n * n, { seed: 1, std: 1 / Math.sqrt(n), dtype: "float32" }) as Float32Array);
+  const X = put(k.normal(8 * n, { seed: 2, dtype: "float32" }) as Float32Array), Y = be.alloc("float32", 8 * n);
+  const perTrajectory = async (K: number) => (await best(() => { for (let r = 0; r < 10; r++) be.matmat(n, n, K, J, X, Y); }, 5)) / (10 * K);
+  const one = await perTrajectory(1), eight = await perTrajectory(8);
+  for (const b of [J, X, Y]) be.free(b);
+  console.log(`batched           N = ${n}, dense f32 product: K = 1 ${one.toFixed(2)} ms, K = 8 ${eight.toFixed(2)} ms per trajectory, ${(one / eight).toFixed(2)}x per-trajectory throughput (target >= 2x)`);
 }
 {
   // one trajectory, dense float32 RK4, N = 1000: strand on one core vs NumPy (OpenBLAS on every core); the
