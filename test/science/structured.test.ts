@@ -65,7 +65,7 @@ async function compare(label: string, spec: NetworkSpec, phi: "tanh" | "erf", du
   expect(Math.abs(z), label).toBeLessThan(3);
 }
 
-describe.skipIf(!RUN)("the sampling single-site theory vs N = 2000 simulations (STRAND_SCIENCE=1)", () => {
+describe.skipIf(!RUN)(`the sampling single-site theory vs N = 2000 simulations (overlaps: N = ${OVERLAPS_N}; STRAND_SCIENCE=1)`, () => {
   it.each([2, 3, 4].flatMap((g) => [0.2, 0.4, 0.6].map((rho) => [g, rho])))("partial symmetry g = %s, rho = %s", { timeout: 3600_000 }, async (g, rho) => {
     // three networks: single N = 2000 networks scatter by ~10 % (docs/VALIDATION.md: g 3, rho 0.2, seeds 11, 12)
     await compare(`symmetry g ${g} rho ${rho}`, { coupling: "iid", n: 2000, g, symmetry: rho, seed: 11 }, "tanh", 1000, [11, 12, 13]);
