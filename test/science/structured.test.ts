@@ -28,7 +28,7 @@ import { structureOf, structuredTheory } from "../../src/theory/structured.ts";
 
 const RUN = !!process.env.STRAND_SCIENCE;
 /** N of the overlaps points: 2000 as the issue asks; STRAND_SCIENCE_N=4000 checks that the random-mode model's
- * finite-N excess (shared with gamma_rho = 0) shrinks (~13 min per network on 2 cores) */
+ * finite-N excess (shared with gamma_rho = 0) shrinks (~7 min per network on 2 cores) */
 const OVERLAPS_N = Number(process.env.STRAND_SCIENCE_N ?? 2000);
 if (!(Number.isInteger(OVERLAPS_N) && OVERLAPS_N >= 100)) throw new Error(`STRAND_SCIENCE_N must be an integer >= 100, got ${process.env.STRAND_SCIENCE_N}`);
 const rows: string[] = [];
