@@ -27,8 +27,9 @@ import { meanAndSe } from "../../src/simulate/stats.ts";
 import { structureOf, structuredTheory } from "../../src/theory/structured.ts";
 
 const RUN = !!process.env.STRAND_SCIENCE;
-/** N of the overlaps points: 2000 as the issue asks; STRAND_SCIENCE_N=4000 checks that the random-mode model's
- * finite-N excess (shared with gamma_rho = 0) shrinks (~7 min per network on 2 cores) */
+/** N of the overlaps points: 2000 as the issue asks; STRAND_SCIENCE_N=4000 re-runs them at N = 4000, where the
+ * random-mode model's finite-N excess (shared with gamma_rho = 0) should be smaller (~7 min per network on 2 cores;
+ * docs/VALIDATION.md has the run) */
 const OVERLAPS_N = Number(process.env.STRAND_SCIENCE_N ?? 2000);
 if (!(Number.isInteger(OVERLAPS_N) && OVERLAPS_N >= 100)) throw new Error(`STRAND_SCIENCE_N must be an integer >= 100, got ${process.env.STRAND_SCIENCE_N}`);
 const rows: string[] = [];
