@@ -48,7 +48,8 @@
 // a + b * c for scalars, rounded as one lane of __madd: fused in the relaxed-SIMD build (through a lane of
 // relaxed_madd: wasm has no scalar FMA), two roundings otherwise. For scalar tails whose results must match the
 // vector body's bit for bit: the lag-0 covariance sums S_ij and S_ji come from the same products in the same
-// order, one through a vector lane and one through a tail, and the summary relies on S being symmetric.
+// order, one through a vector lane and one through a tail, and covLagAccum's lag-0 sums stay symmetric bit for
+// bit (the simulation's summary reads covSymAccum's upper triangle instead and mirrors it).
 // @ts-ignore: decorator
 @inline export function __madd_s<T>(a: T, b: T, c: T): T {
   if (ASC_FEATURE_RELAXED_SIMD) return v128.extract_lane<T>(v128.relaxed_madd<T>(v128.splat<T>(b), v128.splat<T>(c), v128.splat<T>(a)), 0);

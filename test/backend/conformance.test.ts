@@ -204,7 +204,7 @@ describe.each(BACKEND_LABELS)("the %s backend", (name) => {
       }
     });
 
-    it("forms lag-0 sums that are symmetric bit for bit (the summary sums their upper triangle only)", () => {
+    it("forms lag-0 sums that are symmetric bit for bit", () => {
       // S_ij and S_ji are the same products in the same order; in the wasm kernels one goes through a vector
       // lane and the other, for the last n mod 4 columns, through a scalar tail, which must round alike (the
       // fma build fuses both). n = 50, 17, 6: tails of 2, 1, 2 columns, 16-wide tiles and an odd last row.
