@@ -41,7 +41,7 @@ const RK4_WEIGHT: StaticArray<f64> = [1.0 / 6.0, 1.0 / 3.0, 1.0 / 3.0, 1.0 / 6.0
 
 // x <- x + dt (-x + h + I)
 // @ts-ignore: decorator
-@inline function __euler_update<T>(n: i32, k: i32, dt: T, x: usize, h: usize, inp: usize): void {
+@inline export function __euler_update<T>(n: i32, k: i32, dt: T, x: usize, h: usize, inp: usize): void {
   const L = __lanes<T>();
   const S = __shift<T>();
   let nv = n & ~(L - 1);
@@ -67,7 +67,7 @@ const RK4_WEIGHT: StaticArray<f64> = [1.0 / 6.0, 1.0 / 3.0, 1.0 / 3.0, 1.0 / 6.0
 //   f = -xin + h + I;  acc = (s == 0 ? 0 : acc) + b_s f;
 //   s < 3: xs = x + c_{s+1} dt f;   s == 3: x = x + dt (acc + b_4 f)
 // @ts-ignore: decorator
-@inline function __rk4_combine<T>(stage: i32, n: i32, k: i32, dt: T, x: usize, xin: usize, h: usize, inp: usize, acc: usize, xs: usize): void {
+@inline export function __rk4_combine<T>(stage: i32, n: i32, k: i32, dt: T, x: usize, xin: usize, h: usize, inp: usize, acc: usize, xs: usize): void {
   const L = __lanes<T>();
   const S = __shift<T>();
   let nv = n & ~(L - 1);

@@ -8,6 +8,8 @@ import { BACKEND_CHOICES, createBackend } from "../backend/select.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { writeNpy } from "../io/npy.ts";
 import { workerExecutor } from "../io/parallel.ts";
+import { createTeam } from "../io/team-pool.ts";
+import { teamSupported } from "../backend/team.ts";
 import { samplerPool } from "../io/sampler-pool.ts";
 import os from "node:os";
 import { METHODS, simulate } from "../simulate/simulate.ts";
@@ -37,8 +39,9 @@ Simulation:
   --sigma S           additive white-noise amplitude                        (default: 0)
   --input I           constant input to every neuron                        (default: 0)
   --backend B         auto | wasm | js                                      (default: auto)
-  --workers W         worker threads; the trials run in 2 groups, one per worker, and give the same numbers
-                      as --workers 1                                        (default: the number of cores)
+  --workers W         worker threads; the trials run in 2 groups, one per worker; one trial with a dense J
+                      shares its steps among W threads instead (rows of J split); either way the same
+                      numbers as --workers 1                                (default: the number of cores)
 
 Output:
   --theory            also compute the mean-field prediction (strand theory) and print both side by side
@@ -106,18 +109,28 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   };
   const network = await loadNetwork(choiceOf);
   const workers = integer("--workers", values.workers, os.availableParallelism?.() ?? os.cpus().length, 1);
-  const r = await simulate(network, {
-    ...options,
-    keepTrajectory: values["save-trajectory"] !== undefined,
-    onProgress: progressBar(),
-    ...(workers > 1 && options.trials > 1 ? { executor: workerExecutor(workers) } : {}),
-  });
+  // one trial: its steps shared by a team of threads when the run will be dense on the wasm backend
+  const c = network.coupling;
+  const dense = c.kind === "dense" || c.m > c.n / 2;
+  const team = workers > 1 && options.trials === 1 && dense && options.backend !== "js" && teamSupported() ? await createTeam(workers) : undefined;
+  let r;
+  try {
+    r = await simulate(network, {
+      ...options,
+      keepTrajectory: values["save-trajectory"] !== undefined,
+      onProgress: progressBar(),
+      ...(workers > 1 && options.trials > 1 ? { executor: workerExecutor(workers) } : {}),
+      ...(team ? { team } : {}),
+    });
+  } finally {
+    await team?.close();
+  }
   const R = r.results;
   const f = (v: number | null, d = 4) => formatNumber(v, d);
   const s = network.summary;
   const lines = [
     `${choiceOf.kind === "file" ? choiceOf.file : `${network.spec.coupling} network`}: N = ${s.n}, ${r.params.coupling}${Number.isFinite(s.g) ? `, g_eff ${f(s.g)}` : ""}${Number.isFinite(s.effectiveRank) && network.coupling.kind === "lowrank" ? `, effective rank ${f(s.effectiveRank)}` : ""}, phi = ${options.phi}`,
-    `  run                ${options.method}, dt ${options.dt}, ${options.trials} trials x ${options.duration} time units after ${options.burnIn} burn-in, ${R.samples} samples, ${options.dtype}, ${r.params.backend}, ${workers > 1 && options.trials > 1 ? `${Math.min(workers, r.params.groups)} workers` : "1 thread"}, ${R.seconds.toFixed(1)} s`,
+    `  run                ${options.method}, dt ${options.dt}, ${options.trials} trials x ${options.duration} time units after ${options.burnIn} burn-in, ${R.samples} samples, ${options.dtype}, ${r.params.backend}, ${workers > 1 && options.trials > 1 ? `${Math.min(workers, r.params.groups)} workers` : r.params.stepThreads > 1 ? `${r.params.stepThreads} threads sharing the steps` : "1 thread"}, ${R.seconds.toFixed(1)} s`,
     ...(R.quiescent
       ? ["  state              quiescent: the network decayed to a fixed point (no fluctuations to measure)"]
       : [

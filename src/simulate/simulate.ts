@@ -16,7 +16,9 @@
  * the groups' sums are added in group order at the end. An executor runs the groups (in this thread by
  * default; on worker threads via src/io/parallel.ts), and since every trial's arithmetic and every sum's
  * order are the same either way, a run on two workers gives exactly the numbers of the same run on one
- * thread. Divergence: a non-finite or |x| > 1e6 state stops the run with an error naming dt and g.
+ * thread. A single trial (a group of one) with a dense coupling can instead share its steps between the threads of
+ * a `team` (src/backend/team.ts: rows of J split between threads; the same numbers bit for bit as the wasm
+ * backend it matches). Divergence: a non-finite or |x| > 1e6 state stops the run with an error naming dt and g.
  * Quiescence: if the neuron-averaged variance of x is below 1e-8 (the state sits at a fixed point, as for
  * g_eff < 1, where chaotic variances are O(1)), the run is reported as quiescent and PR values are null,
  * not NaN. Stationarity: the ratio of the largest to the smallest block variance is reported; above 4 the
@@ -29,6 +31,7 @@ import { seedState } from "../backend/rng.ts";
 import { checkDType, checkFinite, checkOneOf, checkSize, invalid, type DType } from "../errors.ts";
 import { STREAMS, type DenseCoupling, type LowRankCoupling, type Network } from "../network/ensembles.ts";
 import { provenance, type Provenance } from "../provenance.ts";
+import type { Team, TeamTrajectory } from "../backend/team.ts";
 import { CovarianceAccumulator, blockCovariances, crossBlock, summarize, type AccumulatorState, type CovarianceSummary } from "./stats.ts";
 import { transposed } from "../kernels.ts";
 import { pcTimescales, type PcTimescales } from "../theory/timescales.ts";
@@ -71,6 +74,12 @@ export interface SimulateOptions {
   groups?: number;
   /** runs the groups; default: one after another in this thread (see src/io/parallel.ts for workers) */
   executor?: GroupExecutor;
+  /**
+   * threads for the steps of a one-trial group with a dense coupling on the wasm backend (src/io/team-pool.ts
+   * createTeam in Node); used only without an executor, and only when its build (fma) matches the backend's,
+   * so the numbers are the one-thread run's. The result's params.stepThreads says whether it was used.
+   */
+  team?: Team;
 }
 
 const NOISE_STREAM = 1000;
@@ -113,10 +122,15 @@ export interface GroupResult {
   trajectory?: Float32Array;
 }
 
-export type GroupExecutor = (tasks: GroupTask[], onProgress: (group: number, fraction: number) => void, signal?: AbortSignal, backend?: Backend) => Promise<GroupResult[]>;
+export type GroupExecutor = (tasks: GroupTask[], onProgress: (group: number, fraction: number) => void, signal?: AbortSignal, backend?: Backend, team?: Team) => Promise<GroupResult[]>;
+
+/** whether runGroup steps this group on the team: one trial, dense J, the same wasm build */
+export function teamSteps(task: GroupTask, be: Backend, team: Team | undefined): team is Team {
+  return !!team && task.trialCount === 1 && task.coupling.kind === "dense" && be.name === "wasm" && be.fma === team.fma;
+}
 
 /** Run one group of trials on a backend (see the module comment). */
-export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<GroupResult> {
+export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fraction: number) => void, signal?: AbortSignal, team?: Team): Promise<GroupResult> {
   const { coupling: c, dtype, trialCount: K, method, dt, sigma } = task;
   const n = c.n;
   const bufs: Buf[] = [];
@@ -134,29 +148,41 @@ export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fract
   const accX = new CovarianceAccumulator(be, n, K, task.lags, 0, task.blocks, dtype, blockOfTrial);
   const accPhi = new CovarianceAccumulator(be, n, K, task.lags, task.lags, task.blocks, dtype, blockOfTrial, { samplesPerTrial: task.samples });
   const rngs: ReturnType<Backend["rngCreate"]>[] = [];
+  let shared: TeamTrajectory | null = null;
   try {
-    const coupling: Coupling = c.kind === "dense" ? { kind: "dense", j: put(c.J) } : { kind: "lowrank", m: c.m, l: put(c.L), d: put(c.D), rt: put(transposed(c.R, n, c.m)) };
-    const m = c.kind === "lowrank" ? c.m : 0;
-    const gains = task.gains ? put(task.gains) : null;
-    const input = task.input ? put(task.input) : null;
     const x = put(task.x0);
+    if (teamSteps(task, be, team)) {
+      shared = team.trajectory({ n, dtype, method, phi: task.phi, J: (c as DenseCoupling).J, gains: task.gains, input: task.input, x0: task.x0 });
+    }
+    const coupling: Coupling | null = shared ? null : c.kind === "dense" ? { kind: "dense", j: put(c.J) } : { kind: "lowrank", m: c.m, l: put(c.L), d: put(c.D), rt: put(transposed(c.R, n, c.m)) };
+    const m = c.kind === "lowrank" ? c.m : 0;
+    const gains = task.gains && !shared ? put(task.gains) : null;
+    const input = task.input && !shared ? put(task.input) : null;
     for (let k = 0; k < K && sigma > 0; k++) rngs.push(be.rngCreate(seedState(task.seed, NOISE_STREAM + task.trialStart + k)));
     const noise = sigma > 0 ? alloc(K * n) : null;
     const scratch = { p: alloc(K * n), h: alloc(K * n), xs: alloc(K * n), acc: alloc(K * n), z: alloc(Math.max(1, K * m)) };
     const phiBuf = alloc(K * n);
     const kind = PHI_KINDS[task.phi];
     const traj = task.keepTrajectory ? new Float32Array(task.samples * n) : undefined;
+    /** the state: in the team's memory when it steps, else in the backend's */
+    const state = () => (shared ? shared.state() : be.view(x));
     const step = () => {
-      if (method === "rk4") be.rk4(n, K, kind, dt, coupling, x, gains, input, scratch);
-      else be.euler(n, K, kind, dt, coupling, x, gains, input, scratch);
+      if (shared) shared.steps(1, dt);
+      else if (method === "rk4") be.rk4(n, K, kind, dt, coupling!, x, gains, input, scratch);
+      else be.euler(n, K, kind, dt, coupling!, x, gains, input, scratch);
       if (noise) {
         for (let k = 0; k < K; k++) be.rngNormal(rngs[k], n, 0, sigma * Math.sqrt(dt), be.sub(noise, k * n, n));
-        const xv = be.view(x), nv = be.view(noise);
+        const xv = state(), nv = be.view(noise);
         for (let i = 0; i < xv.length; i++) xv[i] += nv[i];
       }
     };
+    /** `count` steps: one team call when there is no noise to add between steps */
+    const advance = (count: number) => {
+      if (shared && !noise) shared.steps(count, dt);
+      else for (let s = 0; s < count; s++) step();
+    };
     const check = (t: number) => {
-      const xv = be.view(x);
+      const xv = state();
       for (let i = 0; i < xv.length; i++) {
         const v = xv[i];
         if (!(Math.abs(v) <= 1e6)) {
@@ -177,17 +203,18 @@ export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fract
       if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException("simulation aborted", "AbortError");
     };
     if (signal?.aborted) throw new DOMException("simulation aborted", "AbortError");
-    for (let s = 0; s < task.burnSteps; s++) {
-      step();
-      if (s % 20 === 19) check((s + 1) * dt);
-      await maybeYield(s + 1);
+    for (let s = 0; s < task.burnSteps; s += 20) {
+      const count = Math.min(20, task.burnSteps - s);
+      advance(count);
+      check((s + count) * dt);
+      await maybeYield(s + count);
     }
-    check(task.burnSteps * dt);
     const blockEnd = (b: number) => Math.round(((b + 1) * task.samples) / task.blocks);
     let block = 0;
     for (let k = 0; k < task.samples; k++) {
-      for (let s = 0; s < task.stepsPerSample; s++) step();
+      advance(task.stepsPerSample);
       check((task.burnSteps + (k + 1) * task.stepsPerSample) * dt);
+      if (shared) be.write(x, shared.state());
       accX.push(x);
       be.phi(kind, n, K, x, null, phiBuf);
       accPhi.push(phiBuf);
@@ -202,6 +229,7 @@ export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fract
     onProgress?.(1);
     return { x: accX.state(), phi: accPhi.state(), ...(traj ? { trajectory: traj } : {}) };
   } finally {
+    shared?.free();
     accX.free();
     accPhi.free();
     for (const r of rngs) be.rngFree(r);
@@ -238,11 +266,11 @@ export function accumulatorBytes(n: number, trials: number, groups: number, lags
 }
 
 /** The default executor: the groups one after another on one backend. */
-export const sequentialExecutor: GroupExecutor = async (tasks, onProgress, signal, backend) => {
+export const sequentialExecutor: GroupExecutor = async (tasks, onProgress, signal, backend, team) => {
   const out: GroupResult[] = [];
   for (let g = 0; g < tasks.length; g++) {
     const be = backend ?? (await createBackend(tasks[g].backend, { fma: tasks[g].fma }));
-    out.push(await runGroup(tasks[g], be, (f) => onProgress(g, f), signal));
+    out.push(await runGroup(tasks[g], be, (f) => onProgress(g, f), signal, team));
   }
   return out;
 };
@@ -261,7 +289,11 @@ export interface ObservableResults {
 }
 
 export interface SimulationResult {
-  params: Required<Omit<SimulateOptions, "backend" | "onProgress" | "signal" | "input" | "keepTrajectory" | "maxBytes" | "executor">> & { n: number; coupling: string; input: string; backend: string };
+  params: Required<Omit<SimulateOptions, "backend" | "onProgress" | "signal" | "input" | "keepTrajectory" | "maxBytes" | "executor" | "team">> & {
+    n: number; coupling: string; input: string; backend: string;
+    /** threads that shared each trial's steps (a team's size when one was used, else 1) */
+    stepThreads: number;
+  };
   provenance: Provenance;
   results: {
     quiescent: boolean;
@@ -410,7 +442,9 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     options.onProgress?.({ t: mean * totalTime, fraction: mean, phase: mean * totalTime < burnIn ? "burn-in" : "sampling" });
   };
   const executor = options.executor ?? sequentialExecutor;
-  const groupResults = await executor(tasks, progress, options.signal, options.executor ? undefined : be);
+  const team = options.executor ? undefined : options.team;
+  const groupResults = await executor(tasks, progress, options.signal, options.executor ? undefined : be, team);
+  const stepThreads = tasks.every((t) => teamSteps(t, be, team)) ? team!.threads : 1;
   const sx = summarize(groupResults.map((r) => r.x), be), sp = summarize(groupResults.map((r) => r.phi), be);
   const quiescent = sx.autocovariance[0] < 1e-8;
   const bt = Array.from(sx.blockTrace);
@@ -443,6 +477,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
       coupling: c.kind === "dense" ? "dense" : useDense ? `lowrank formed densely (M = ${c.m} > N/2)` : `lowrank (M = ${c.m})`,
       input: inputArr ? (typeof options.input === "number" ? String(options.input) : "array") : "none",
       backend: be.name,
+      stepThreads,
     },
     provenance: provenance(be, { network: network.spec.coupling, networkSeed: network.spec.seed }),
     results: {

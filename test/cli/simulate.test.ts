@@ -40,6 +40,18 @@ describe("strand simulate", () => {
     expect(doc.theory.prPhi.simulation).toBe(doc.results.prPhi);
   });
 
+  it("shares one trial's steps between two threads with --workers 2, and prints the numbers of --workers 1", () => {
+    const one = ["simulate", "--coupling", "iid", "--g", "3", "--n", "60", "--duration", "40", "--burn-in", "10", "--trials", "1", "--lags", "2", "--blocks", "4"];
+    const two = strand(...one, "--workers", "2", "--json", "-"), single = strand(...one, "--workers", "1", "--json", "-");
+    expect(two.status, two.stderr).toBe(0);
+    expect(single.status, single.stderr).toBe(0);
+    const a = JSON.parse(two.stdout), b = JSON.parse(single.stdout);
+    expect(a.params.stepThreads).toBe(2);
+    expect(b.params.stepThreads).toBe(1);
+    expect(a.results.prPhi).toBe(b.results.prPhi);
+    expect(a.results.autocorrelation).toEqual(b.results.autocorrelation);
+  });
+
   it("simulates a connectome file with signs and balanced normalisation", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
     const f = path.join(dir, "edges.csv");

@@ -1,0 +1,115 @@
+// Team kernels: one trajectory's Euler / RK4 steps (dense J) shared by `threads` threads over one shared
+// linear memory (build/strand-team.wasm: --enable threads, imported shared memory; src/backend/team.ts).
+//
+//   f(x) = -x + J (G ⊙ phi(x)) + I,  RK4 and Euler exactly as in ode.ts (same inline helpers)
+//
+// Thread t owns rows [r_t, r_{t+1}) of x, with r_t = floor(t n / threads) rounded down to a multiple of 4
+// (r_threads = n), and does for each stage: p[own] = G ⊙ phi(xin[own]); barrier; h[own] = J[own, :] p;
+// the stage's element-wise update of its own rows. Every value is computed by the same instructions in the
+// same order as the one-thread kernels (matvec's 4-row blocks start at multiples of 4 either way), so a
+// team's trajectory is bit for bit the one-thread trajectory of the same build.
+// One barrier per stage suffices because p alternates between two buffers (stage parity): a thread that runs
+// ahead writes the other buffer while a slower one still reads this stage's, and it cannot run two stages
+// ahead without passing the next barrier, which the slower thread reaches only after its product. A last
+// barrier ends each call, so x is whole when the caller's thread returns.
+// Barrier: a counter at bar and a generation at bar + 4, and a sleeper count at bar + 8. The last thread to
+// arrive resets the counter and bumps the generation; the others spin on the generation (the steps are
+// ~0.1 ms, a barrier's wait a few microseconds), then sleep with atomic.wait after SPIN polls (a thread
+// descheduled by the OS must not make the others burn a core); the last arrival wakes sleepers only if
+// there are any (seq-cst: a sleeper counted after the leader looked finds the generation already bumped).
+// A nonzero word at bar + 12 (set by a helper whose call failed, which then wakes the sleepers) makes every
+// barrier return at once, so no thread waits forever for a dead partner; the host checks it after the call.
+
+import { __matvec } from "./matvec";
+import { __phi_gain } from "./phi";
+import { __euler_update, __rk4_combine } from "./ode";
+import { __shift } from "./inline/simd";
+
+const SPIN = 1 << 16;
+
+// @ts-ignore: decorator
+@inline function __barrier(bar: usize, threads: i32): void {
+  let gen = atomic.load<i32>(bar, 4);
+  if (atomic.add<i32>(bar, 1) == threads - 1) {
+    atomic.store<i32>(bar, 0);
+    atomic.store<i32>(bar, gen + 1, 4);
+    if (atomic.load<i32>(bar, 8) > 0) atomic.notify(bar + 4);
+    return;
+  }
+  let spins = 0;
+  while (atomic.load<i32>(bar, 4) == gen) {
+    if (atomic.load<i32>(bar, 12) != 0) return;
+    if (++spins > SPIN) {
+      atomic.add<i32>(bar + 8, 1);
+      memory.atomic.wait32(bar + 4, gen, -1);
+      atomic.sub<i32>(bar + 8, 1);
+    }
+  }
+}
+
+// first row of thread t
+// @ts-ignore: decorator
+@inline function __row(t: i32, threads: i32, n: i32): i32 {
+  return t >= threads ? n : <i32>((<i64>n * <i64>t) / <i64>threads) & ~3;
+}
+
+// @ts-ignore: decorator
+@inline function __team_step<T>(rk4: bool, tid: i32, threads: i32, steps: i32, n: i32, kind: i32, dt: T, j: usize,
+                                x: usize, g: usize, inp: usize, p0: usize, p1: usize, h: usize, xs: usize, acc: usize, bar: usize): void {
+  const S = __shift<T>();
+  let r0 = __row(tid, threads, n);
+  let rows = __row(tid + 1, threads, n) - r0;
+  let off = <usize>r0 << S;
+  let jo = j + <usize>r0 * (<usize>n << S);
+  let go = g != 0 ? g + off : 0;
+  let io = inp != 0 ? inp + off : 0;
+  let parity = 0;
+  for (let s = 0; s < steps; s++) {
+    if (rk4) {
+      for (let stage = 0; stage < 4; stage++) {
+        let p = parity ? p1 : p0;
+        parity ^= 1;
+        let xin = stage == 0 ? x : xs;
+        __phi_gain<T>(kind, rows, 1, xin + off, go, p + off);
+        __barrier(bar, threads);
+        __matvec<T>(rows, n, jo, p, h + off);
+        __rk4_combine<T>(stage, rows, 1, dt, x + off, xin + off, h + off, io, acc + off, xs + off);
+      }
+    } else {
+      let p = parity ? p1 : p0;
+      parity ^= 1;
+      __phi_gain<T>(kind, rows, 1, x + off, go, p + off);
+      __barrier(bar, threads);
+      __matvec<T>(rows, n, jo, p, h + off);
+      __euler_update<T>(rows, 1, dt, x + off, h + off, io);
+    }
+  }
+  __barrier(bar, threads);
+}
+
+/** Thread tid's share of `steps` RK4 steps of one trajectory, dense J (n x n), float32. g, inp: 0 for none.
+ *  Scratch (n values each): p0, p1, h, xs, acc; bar: 16 bytes of zeros shared by the team. */
+export function team_rk4_dense_f32(tid: i32, threads: i32, steps: i32, n: i32, kind: i32, dt: f32, j: usize, x: usize, g: usize,
+                                   inp: usize, p0: usize, p1: usize, h: usize, xs: usize, acc: usize, bar: usize): void {
+  __team_step<f32>(true, tid, threads, steps, n, kind, dt, j, x, g, inp, p0, p1, h, xs, acc, bar);
+}
+/** float64 version of team_rk4_dense_f32. */
+export function team_rk4_dense_f64(tid: i32, threads: i32, steps: i32, n: i32, kind: i32, dt: f64, j: usize, x: usize, g: usize,
+                                   inp: usize, p0: usize, p1: usize, h: usize, xs: usize, acc: usize, bar: usize): void {
+  __team_step<f64>(true, tid, threads, steps, n, kind, dt, j, x, g, inp, p0, p1, h, xs, acc, bar);
+}
+/** Thread tid's share of `steps` Euler steps (xs, acc unused), float32. */
+export function team_euler_dense_f32(tid: i32, threads: i32, steps: i32, n: i32, kind: i32, dt: f32, j: usize, x: usize, g: usize,
+                                     inp: usize, p0: usize, p1: usize, h: usize, xs: usize, acc: usize, bar: usize): void {
+  __team_step<f32>(false, tid, threads, steps, n, kind, dt, j, x, g, inp, p0, p1, h, xs, acc, bar);
+}
+/** float64 version of team_euler_dense_f32. */
+export function team_euler_dense_f64(tid: i32, threads: i32, steps: i32, n: i32, kind: i32, dt: f64, j: usize, x: usize, g: usize,
+                                     inp: usize, p0: usize, p1: usize, h: usize, xs: usize, acc: usize, bar: usize): void {
+  __team_step<f64>(false, tid, threads, steps, n, kind, dt, j, x, g, inp, p0, p1, h, xs, acc, bar);
+}
+
+/** First free byte after the static data (src/backend/team.ts allocates from here). */
+export function heap_base(): usize {
+  return __heap_base;
+}

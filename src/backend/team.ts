@@ -1,0 +1,277 @@
+/**
+ * Team: one trajectory's Euler / RK4 steps (dense J) on several threads sharing one WebAssembly.Memory —
+ * the kernels of assembly/team.ts, built with threads to build/strand-team.wasm (and -fma). Equations as in
+ * the wasm backend's rk4/euler (dx/dt = -x + J (G ⊙ phi(x)) + I); thread t computes rows
+ * [r_t, r_{t+1}) of every stage and the threads meet at one barrier per stage, so the trajectory is bit for
+ * bit the one-thread wasm backend's of the same build (the team conformance test checks exactly that).
+ *
+ * Why: one trajectory on one core leaves the second core idle while NumPy's BLAS uses both; the dense product
+ * streams J once per stage, and splitting its rows halves each thread's stream (issue 8).
+ *
+ * This module owns the shared memory: a bump allocator (one live trajectory at a time; free() returns its
+ * bytes), views re-made from memory.buffer on every access (growth replaces the buffer). It is environment
+ * neutral: threads beyond the caller's own come from a `spawn` function (src/io/team-pool.ts starts Node
+ * worker threads running src/io/team-worker.mjs). Protocol, over a 256-byte control block at the heap base:
+ * int32 [0] call sequence, [1] kernel index (-1: quit), [2] argument count, f64 [16..31] the arguments;
+ * the barrier's four int32 at +64 (assembly/team.ts). The caller writes the arguments, bumps the sequence and
+ * notifies, then runs its own share (tid 0); helpers wait on the sequence and run theirs (tid 1..).
+ * A helper whose call throws sets the barrier's abort word and wakes everyone; the caller's call then
+ * returns early and steps() throws (the team is closed; the helper prints its error).
+ */
+import { checkArray, checkDType, checkFinite, checkOneOf, checkSize, invalid, type DType, type FloatArray } from "../errors.ts";
+import { relaxedSimdSupported } from "./features.ts";
+import { PHI_KINDS, type PhiName } from "./types.ts";
+
+/** the kernels a helper can be asked to run, by index in the control block */
+export const TEAM_KERNELS = ["team_rk4_dense_f32", "team_rk4_dense_f64", "team_euler_dense_f32", "team_euler_dense_f64"] as const;
+const CONTROL_BYTES = 256;
+const BAR = 64;
+const ARGS = 128;
+const PAGE = 65536;
+const MAX_PAGES = 65536;
+
+type TeamKernel = (tid: number, ...args: number[]) => void;
+interface TeamExports {
+  heap_base(): number;
+  [name: string]: unknown;
+}
+
+/** What a helper thread needs to join: the compiled module, the shared memory, where the control block is,
+ *  its thread index and the kernel names. Plain data (structured-cloneable). */
+export interface TeamInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: number;
+  tid: number;
+  kernels: readonly string[];
+}
+export interface TeamHelper {
+  close(): Promise<void>;
+}
+export type TeamSpawn = (init: TeamInit) => Promise<TeamHelper>;
+
+export interface TeamOptions {
+  /** threads including the caller's (default 2) */
+  threads?: number;
+  /** starts each helper thread (required when threads > 1) */
+  spawn?: TeamSpawn;
+  /** the relaxed-SIMD build (fused multiply-adds); must match the backend whose numbers the team should give */
+  fma?: boolean;
+}
+
+const modules = new Map<boolean, Promise<WebAssembly.Module>>();
+function teamModule(fma: boolean): Promise<WebAssembly.Module> {
+  let p = modules.get(fma);
+  if (!p) {
+    p = import("../../build/strand-team-wasm.ts").then(({ teamBase64, teamFmaBase64 }) => {
+      const bin = atob(fma ? teamFmaBase64 : teamBase64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      return WebAssembly.compile(bytes);
+    });
+    modules.set(fma, p);
+    p.catch(() => modules.delete(fma));
+  }
+  return p;
+}
+
+/** true where a team can run: SharedArrayBuffer, shared WebAssembly memory and Atomics.wait on this thread. */
+export function teamSupported(): boolean {
+  try {
+    if (typeof SharedArrayBuffer !== "function" || typeof Atomics?.wait !== "function") return false;
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class Team {
+  private top: number;
+  private live: TeamTrajectory | null = null;
+  private closed = false;
+
+  private constructor(
+    readonly threads: number,
+    readonly fma: boolean,
+    private readonly memory: WebAssembly.Memory,
+    private readonly ex: TeamExports,
+    readonly control: number,
+    private readonly helpers: TeamHelper[],
+  ) {
+    this.top = control + CONTROL_BYTES;
+  }
+
+  /** A team of `threads` threads (this one and threads - 1 helpers from `spawn`). */
+  static async create(options: TeamOptions = {}): Promise<Team> {
+    const threads = options.threads ?? 2;
+    if (checkSize("threads", threads, 64) < 1) throw invalid("threads", "must be at least 1", threads);
+    if (threads > 1 && typeof options.spawn !== "function") throw invalid("spawn", `must be a function starting the helper threads when threads = ${threads} > 1 (src/io/team-pool.ts createTeam in Node)`, options.spawn, TypeError);
+    if (!teamSupported()) throw new Error("a team needs SharedArrayBuffer, shared WebAssembly memory and Atomics.wait, which this runtime or thread lacks");
+    const fma = options.fma ?? false;
+    if (fma && !relaxedSimdSupported()) throw new Error("fma: true needs WebAssembly relaxed SIMD, which this runtime does not support");
+    const module = await teamModule(fma);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    const instance = await WebAssembly.instantiate(module, { env: { memory, abort: () => { throw new Error("strand team kernel aborted"); } } });
+    const ex = instance.exports as unknown as TeamExports;
+    const control = Math.ceil(ex.heap_base() / 64) * 64;
+    const need = control + CONTROL_BYTES;
+    if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+    new Uint8Array(memory.buffer, control, CONTROL_BYTES).fill(0);
+    const helpers: TeamHelper[] = [];
+    try {
+      for (let tid = 1; tid < threads; tid++) helpers.push(await options.spawn!({ module, memory, control, tid, kernels: TEAM_KERNELS }));
+    } catch (err) {
+      await Promise.all(helpers.map((h) => h.close()));
+      throw err;
+    }
+    return new Team(threads, fma, memory, ex, control, helpers);
+  }
+
+  /** bytes from the bump pointer, 64-byte aligned, growing the shared memory as needed */
+  alloc(bytes: number): number {
+    const ptr = Math.ceil(this.top / 64) * 64;
+    const end = ptr + bytes;
+    if (end > MAX_PAGES * PAGE - PAGE) throw new RangeError(`out of team memory: cannot allocate ${bytes} bytes (heap at ${ptr} bytes, limit 4 GiB)`);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.top = end;
+    return ptr;
+  }
+
+  /** the shared memory's current buffer (re-read on every call: growth replaces it) */
+  buffer(): SharedArrayBuffer {
+    return this.memory.buffer as unknown as SharedArrayBuffer;
+  }
+
+  /** Run kernel `index` on every thread with these arguments (after the thread index); returns when all are done. */
+  run(index: number, args: number[]): void {
+    if (this.closed) throw new Error("this team is closed");
+    const buf = this.buffer();
+    const ctl = new Int32Array(buf, this.control, CONTROL_BYTES / 4);
+    if (this.helpers.length) {
+      new Float64Array(buf, this.control + ARGS, args.length).set(args);
+      ctl[1] = index;
+      ctl[2] = args.length;
+      Atomics.add(ctl, 0, 1);
+      Atomics.notify(ctl, 0);
+    }
+    (this.ex[TEAM_KERNELS[index]] as TeamKernel)(0, ...args);
+    if (Atomics.load(ctl, (BAR + 12) / 4) !== 0) {
+      this.closed = true;
+      throw new Error("a team helper thread failed (its error is on the console); the team is closed");
+    }
+  }
+
+  /** A trajectory in team memory; one at a time per team. */
+  trajectory(spec: TeamTrajectorySpec): TeamTrajectory {
+    if (this.closed) throw new Error("this team is closed");
+    if (this.live) throw new Error("this team already has a live trajectory: free() it first");
+    const release = () => {
+      this.top = this.control + CONTROL_BYTES;
+      this.live = null;
+    };
+    try {
+      this.live = new TeamTrajectory(this, spec, release);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return this.live;
+  }
+
+  /** Stop the helper threads (idempotent). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const ctl = new Int32Array(this.buffer(), this.control, CONTROL_BYTES / 4);
+    ctl[1] = -1;
+    Atomics.add(ctl, 0, 1);
+    Atomics.notify(ctl, 0);
+    await Promise.all(this.helpers.map((h) => h.close()));
+  }
+}
+
+export interface TeamTrajectorySpec {
+  n: number;
+  dtype: DType;
+  method: "rk4" | "euler";
+  phi: PhiName;
+  /** J, n x n row-major (converted to dtype) */
+  J: FloatArray;
+  gains?: FloatArray | null;
+  input?: FloatArray | null;
+  /** initial state, n values */
+  x0: FloatArray;
+}
+
+/** One trajectory's buffers in team memory; steps(count, dt) advances it, state() views x. */
+export class TeamTrajectory {
+  readonly n: number;
+  readonly dtype: DType;
+  private readonly ptr: { j: number; x: number; g: number; inp: number; p0: number; p1: number; h: number; xs: number; acc: number };
+  private readonly index: number;
+  private readonly kind: number;
+  private freed = false;
+
+  constructor(
+    private readonly team: Team,
+    spec: TeamTrajectorySpec,
+    private readonly release: () => void,
+  ) {
+    const n = checkSize("n", spec.n);
+    const dtype = checkDType("dtype", spec.dtype);
+    const method = checkOneOf("method", spec.method, ["rk4", "euler"] as const);
+    const phi = checkOneOf("phi", spec.phi, Object.keys(PHI_KINDS) as PhiName[]);
+    checkArray("J", spec.J, n * n);
+    checkArray("x0", spec.x0, n);
+    if (spec.gains) checkArray("gains", spec.gains, n);
+    if (spec.input) checkArray("input", spec.input, n);
+    this.n = n;
+    this.dtype = dtype;
+    const bytes = dtype === "float32" ? 4 : 8;
+    const put = (data: ArrayLike<number>) => {
+      const p = team.alloc(data.length * bytes);
+      this.array(p, data.length).set(data);
+      return p;
+    };
+    this.ptr = {
+      j: put(spec.J),
+      x: put(spec.x0),
+      g: spec.gains ? put(spec.gains) : 0,
+      inp: spec.input ? put(spec.input) : 0,
+      p0: team.alloc(n * bytes),
+      p1: team.alloc(n * bytes),
+      h: team.alloc(n * bytes),
+      xs: team.alloc(n * bytes),
+      acc: team.alloc(n * bytes),
+    };
+    this.index = (method === "rk4" ? 0 : 2) + (dtype === "float32" ? 0 : 1);
+    this.kind = PHI_KINDS[phi];
+  }
+
+  private array(ptr: number, length: number): FloatArray {
+    return this.dtype === "float32" ? new Float32Array(this.team.buffer(), ptr, length) : new Float64Array(this.team.buffer(), ptr, length);
+  }
+
+  /** `count` steps of size dt, shared by the team's threads. */
+  steps(count: number, dt: number): void {
+    if (this.freed) throw new Error("this trajectory was freed");
+    checkSize("count", count);
+    checkFinite("dt", dt, { positive: true });
+    if (count === 0) return;
+    const { j, x, g, inp, p0, p1, h, xs, acc } = this.ptr;
+    this.team.run(this.index, [this.team.threads, count, this.n, this.kind, dt, j, x, g, inp, p0, p1, h, xs, acc, this.team.control + BAR]);
+  }
+
+  /** x (n values), a view into team memory: valid until the next steps() or free(); writes change the state. */
+  state(): FloatArray {
+    return this.array(this.ptr.x, this.n);
+  }
+
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    this.release();
+  }
+}

@@ -1,0 +1,30 @@
+// Helper thread of a strand team (src/backend/team.ts): plain JavaScript (no tsx: it starts in milliseconds).
+// Joins the shared memory with its own instance of the team kernels, then waits for calls: it spins briefly on
+// the call sequence (the next call usually follows within a sample's bookkeeping) and sleeps with Atomics.wait
+// after that. A kernel that throws sets the barrier's abort word and wakes the other threads.
+import { parentPort } from "node:worker_threads";
+
+const SPIN = 200000;
+parentPort.once("message", ({ module, memory, control, tid, kernels }) => {
+  const { exports } = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error("strand team kernel aborted"); } } });
+  const ctl = new Int32Array(memory.buffer, control, 64);
+  const args = new Float64Array(memory.buffer, control + 128, 16);
+  parentPort.postMessage({ ready: true });
+  let seen = Atomics.load(ctl, 0);
+  for (;;) {
+    for (let spins = 0; Atomics.load(ctl, 0) === seen; spins++) {
+      if (spins > SPIN) Atomics.wait(ctl, 0, seen);
+    }
+    seen = Atomics.load(ctl, 0);
+    const index = ctl[1];
+    if (index < 0) break;
+    try {
+      exports[kernels[index]](tid, ...args.subarray(0, ctl[2]));
+    } catch (err) {
+      console.error(`strand team helper ${tid}: ${err?.stack ?? err}`);
+      Atomics.store(ctl, (64 + 12) / 4, 1);
+      Atomics.notify(ctl, (64 + 4) / 4);
+    }
+  }
+  parentPort.close();
+});

@@ -1,0 +1,109 @@
+/**
+ * The team kernels (assembly/team.ts via src/backend/team.ts): one trajectory's steps shared by threads must
+ * give the one-thread wasm backend's trajectory bit for bit (same build: plain or fused multiply-adds), for
+ * lengths around and off the row split's multiple of 4, both methods, both dtypes, with and without gains and
+ * input, and 1, 2 and 3 threads (2 and 3 with real helper threads; the exactness is the claim, so no
+ * tolerance). Then the API's refusals.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Backend } from "../../src/backend/types.ts";
+import { PHI_KINDS } from "../../src/backend/types.ts";
+import { Team } from "../../src/backend/team.ts";
+import { createWasmBackend } from "../../src/backend/wasm.ts";
+import { createTeam } from "../../src/io/team-pool.ts";
+import type { DType, FloatArray } from "../../src/errors.ts";
+import { DTYPES, put, randn } from "../helpers.ts";
+
+const teams: Team[] = [];
+let plain: Backend, fused: Backend;
+beforeAll(async () => {
+  plain = await createWasmBackend({ fma: false });
+  fused = await createWasmBackend({ fma: true });
+  for (const fma of [false, true]) {
+    teams.push(await Team.create({ threads: 1, fma }));
+    for (const threads of [2, 3]) teams.push(await createTeam(threads, { fma }));
+  }
+});
+afterAll(async () => {
+  await Promise.all(teams.map((t) => t.close()));
+});
+
+/** `steps` steps on the one-thread wasm backend, in 7-step calls as a team's would be split */
+function oneThread(be: Backend, method: "rk4" | "euler", phi: "tanh" | "erf", dt: number, steps: number, J: FloatArray, x0: FloatArray, gains: FloatArray | null, input: FloatArray | null): FloatArray {
+  const n = x0.length, dtype: DType = x0 instanceof Float32Array ? "float32" : "float64";
+  const bufs = [put(be, J), put(be, x0), ...(gains ? [put(be, gains)] : []), ...(input ? [put(be, input)] : [])];
+  const [j, x] = bufs;
+  const g = gains ? bufs[2] : null, inp = input ? bufs[bufs.length - 1] : null;
+  const s = { p: be.alloc(dtype, n), h: be.alloc(dtype, n), xs: be.alloc(dtype, n), acc: be.alloc(dtype, n) };
+  for (let i = 0; i < steps; i++) {
+    if (method === "rk4") be.rk4(n, 1, PHI_KINDS[phi], dt, { kind: "dense", j }, x, g, inp, s);
+    else be.euler(n, 1, PHI_KINDS[phi], dt, { kind: "dense", j }, x, g, inp, s);
+  }
+  const out = be.read(x);
+  for (const b of [...bufs, ...Object.values(s)]) be.free(b);
+  return out;
+}
+
+describe("team steps", () => {
+  for (const dtype of DTYPES)
+    for (const n of [0, 1, 3, 4, 5, 9, 17, 130])
+      it(`match the one-thread wasm backend bit for bit: ${dtype}, n = ${n}, rk4 and euler, 1-3 threads, both builds`, () => {
+        const J = randn(dtype, n * n, 1, 3 / Math.sqrt(Math.max(n, 1)));
+        const x0 = randn(dtype, n, 2);
+        const gains = randn(dtype, n, 3, 0.3, 1), input = randn(dtype, n, 4, 0.5);
+        for (const [method, phi, g, inp] of [["rk4", "tanh", null, null], ["euler", "erf", gains, input], ["rk4", "erf", gains, null]] as const) {
+          for (const team of teams) {
+            const want = oneThread(team.fma ? fused : plain, method, phi, 0.05, 21, J, x0, g, inp);
+            const tr = team.trajectory({ n, dtype, method, phi, J, x0, gains: g, input: inp });
+            tr.steps(7, 0.05);
+            tr.steps(14, 0.05);
+            const got = Array.from(tr.state());
+            tr.free();
+            expect(got, `${method} ${phi}, ${team.threads} threads, fma ${team.fma}`).toEqual(Array.from(want));
+          }
+        }
+      });
+
+  it("keep state written between calls (as noise is added): the next call starts from it", () => {
+    const team = teams[1], n = 37, dtype = "float64" as const;
+    const J = randn(dtype, n * n, 5, 0.5), x0 = randn(dtype, n, 6);
+    const tr = team.trajectory({ n, dtype, method: "rk4", phi: "tanh", J, x0 });
+    tr.steps(3, 0.1);
+    tr.state()[5] += 1;
+    const mid = Float64Array.from(tr.state());
+    tr.steps(3, 0.1);
+    const got = Array.from(tr.state());
+    tr.free();
+    expect(got).toEqual(Array.from(oneThread(team.fma ? fused : plain, "rk4", "tanh", 0.1, 3, J, mid, null, null)));
+  });
+});
+
+describe("team refusals", () => {
+  it("refuse a bad thread count or a missing spawn function, naming the argument", async () => {
+    await expect(Team.create({ threads: 0 })).rejects.toThrow(/`threads` must be at least 1; got `0`/);
+    await expect(Team.create({ threads: 1.5 })).rejects.toThrow(/`threads`/);
+    await expect(Team.create({ threads: 2 })).rejects.toThrow(/`spawn` must be a function/);
+  });
+
+  it("refuse a second live trajectory, wrong lengths and bad steps, and leave the team usable", () => {
+    const team = teams[0], n = 4, dtype = "float32" as const;
+    const J = randn(dtype, n * n, 7), x0 = randn(dtype, n, 8);
+    expect(() => team.trajectory({ n, dtype, method: "rk4", phi: "tanh", J: randn(dtype, n * n - 1, 1), x0 })).toThrow(/`J` must have length 16/);
+    expect(() => team.trajectory({ n, dtype, method: "rk4", phi: "tanh", J, x0: randn(dtype, 3, 1) })).toThrow(/`x0` must have length 4/);
+    expect(() => team.trajectory({ n, dtype, method: "heun" as "rk4", phi: "tanh", J, x0 })).toThrow(/`method` must be one of "rk4", "euler"/);
+    const tr = team.trajectory({ n, dtype, method: "rk4", phi: "tanh", J, x0 });
+    expect(() => team.trajectory({ n, dtype, method: "rk4", phi: "tanh", J, x0 })).toThrow(/already has a live trajectory/);
+    expect(() => tr.steps(-1, 0.05)).toThrow(/`count`/);
+    expect(() => tr.steps(1, Number.NaN)).toThrow(/`dt` must be a finite number/);
+    tr.steps(2, 0.05);
+    expect(Array.from(tr.state()).every(Number.isFinite)).toBe(true);
+    tr.free();
+    expect(() => tr.steps(1, 0.05)).toThrow(/freed/);
+  });
+
+  it("refuse calls after close", async () => {
+    const team = await Team.create({ threads: 1 });
+    await team.close();
+    expect(() => team.trajectory({ n: 1, dtype: "float64", method: "euler", phi: "tanh", J: new Float64Array(1), x0: new Float64Array(1) })).toThrow(/closed/);
+  });
+});
