@@ -14,8 +14,8 @@
 // barrier ends each call, so x is whole when the caller's thread returns.
 // Barrier: a counter at bar and a generation at bar + 4, and a sleeper count at bar + 8. The last thread to
 // arrive resets the counter and bumps the generation; the others spin on the generation (the steps are
-// ~0.1 ms, a barrier's wait a few microseconds), then sleep with atomic.wait after SPIN polls (a thread
-// descheduled by the OS must not make the others burn a core); the last arrival wakes sleepers only if
+// ~0.1 ms, a barrier's wait a few microseconds), then sleep with atomic.wait after `spin` polls (the int32 at
+// bar + 16, set by the host: a thread descheduled by the OS must not make the others burn a core); the last arrival wakes sleepers only if
 // there are any (seq-cst: a sleeper counted after the leader looked finds the generation already bumped).
 // A nonzero word at bar + 12 (set by a helper whose call failed, which then wakes the sleepers) makes every
 // barrier return at once, so no thread waits forever for a dead partner; the host checks it after the call.
@@ -25,10 +25,8 @@ import { __phi_gain } from "./phi";
 import { __euler_update, __rk4_combine } from "./ode";
 import { __shift } from "./inline/simd";
 
-const SPIN = 1 << 16;
-
 // @ts-ignore: decorator
-@inline function __barrier(bar: usize, threads: i32): void {
+@inline function __barrier(bar: usize, threads: i32, spin: i32): void {
   let gen = atomic.load<i32>(bar, 4);
   if (atomic.add<i32>(bar, 1) == threads - 1) {
     atomic.store<i32>(bar, 0);
@@ -39,7 +37,7 @@ const SPIN = 1 << 16;
   let spins = 0;
   while (atomic.load<i32>(bar, 4) == gen) {
     if (atomic.load<i32>(bar, 12) != 0) return;
-    if (++spins > SPIN) {
+    if (++spins > spin) {
       atomic.add<i32>(bar + 8, 1);
       memory.atomic.wait32(bar + 4, gen, -1);
       atomic.sub<i32>(bar + 8, 1);
@@ -64,6 +62,7 @@ const SPIN = 1 << 16;
   let go = g != 0 ? g + off : 0;
   let io = inp != 0 ? inp + off : 0;
   let parity = 0;
+  let spin = load<i32>(bar, 16);
   for (let s = 0; s < steps; s++) {
     if (rk4) {
       for (let stage = 0; stage < 4; stage++) {
@@ -71,7 +70,7 @@ const SPIN = 1 << 16;
         parity ^= 1;
         let xin = stage == 0 ? x : xs;
         __phi_gain<T>(kind, rows, 1, xin + off, go, p + off);
-        __barrier(bar, threads);
+        __barrier(bar, threads, spin);
         __matvec<T>(rows, n, jo, p, h + off);
         __rk4_combine<T>(stage, rows, 1, dt, x + off, xin + off, h + off, io, acc + off, xs + off);
       }
@@ -79,16 +78,16 @@ const SPIN = 1 << 16;
       let p = parity ? p1 : p0;
       parity ^= 1;
       __phi_gain<T>(kind, rows, 1, x + off, go, p + off);
-      __barrier(bar, threads);
+      __barrier(bar, threads, spin);
       __matvec<T>(rows, n, jo, p, h + off);
       __euler_update<T>(rows, 1, dt, x + off, h + off, io);
     }
   }
-  __barrier(bar, threads);
+  __barrier(bar, threads, spin);
 }
 
 /** Thread tid's share of `steps` RK4 steps of one trajectory, dense J (n x n), float32. g, inp: 0 for none.
- *  Scratch (n values each): p0, p1, h, xs, acc; bar: 16 bytes of zeros shared by the team. */
+ *  Scratch (n values each): p0, p1, h, xs, acc; bar: the team's barrier block (five int32: zeros, then the spin count). */
 export function team_rk4_dense_f32(tid: i32, threads: i32, steps: i32, n: i32, kind: i32, dt: f32, j: usize, x: usize, g: usize,
                                    inp: usize, p0: usize, p1: usize, h: usize, xs: usize, acc: usize, bar: usize): void {
   __team_step<f32>(true, tid, threads, steps, n, kind, dt, j, x, g, inp, p0, p1, h, xs, acc, bar);

@@ -9,6 +9,7 @@ export { createBackend, simdSupported, BACKEND_CHOICES, type BackendChoice } fro
 export type { Backend, BackendName, Buf, Coupling, Rng, PhiName, EulerScratch, Rk4Scratch } from "./backend/types.ts";
 export { PHI_KINDS } from "./backend/types.ts";
 export { seedState } from "./backend/rng.ts";
+export { Team, TeamTrajectory, teamSupported, type TeamOptions, type TeamSpawn, type TeamInit, type TeamHelper, type TeamTrajectorySpec } from "./backend/team.ts";
 export { Kernels, loadKernels, PHI_NAMES, type CouplingArrays, type StepOptions } from "./kernels.ts";
 export type { DType, FloatArray } from "./errors.ts";
 export {

@@ -13,7 +13,7 @@
  * neutral: threads beyond the caller's own come from a `spawn` function (src/io/team-pool.ts starts Node
  * worker threads running src/io/team-worker.mjs). Protocol, over a 256-byte control block at the heap base:
  * int32 [0] call sequence, [1] kernel index (-1: quit), [2] argument count, f64 [16..31] the arguments;
- * the barrier's four int32 at +64 (assembly/team.ts). The caller writes the arguments, bumps the sequence and
+ * the barrier's five int32 at +64 (assembly/team.ts; the fifth is the spin count). The caller writes the arguments, bumps the sequence and
  * notifies, then runs its own share (tid 0); helpers wait on the sequence and run theirs (tid 1..).
  * A helper whose call throws sets the barrier's abort word and wakes everyone; the caller's call then
  * returns early and steps() throws (the team is closed; the helper prints its error).
@@ -29,6 +29,11 @@ const BAR = 64;
 const ARGS = 128;
 const PAGE = 65536;
 const MAX_PAGES = 65536;
+/** barrier polls before sleeping: ~5-10 us, a few times a stage's imbalance when both threads run. Measured at
+ *  N = 1000 (f32 RK4, 20 steps a call): 2048 and 65536 give the same 0.24-0.29 ms/step on an idle machine; with a
+ *  third busy thread on the two cores, 0.74-0.82 (2048) against 0.86-1.09 ms/step (65536) (the one-thread
+ *  kernel 0.42-0.63): a team only pays when its threads have cores to themselves. */
+const SPIN = 2048;
 
 type TeamKernel = (tid: number, ...args: number[]) => void;
 interface TeamExports {
@@ -57,6 +62,8 @@ export interface TeamOptions {
   spawn?: TeamSpawn;
   /** the relaxed-SIMD build (fused multiply-adds); must match the backend whose numbers the team should give */
   fma?: boolean;
+  /** polls of the barrier before a thread sleeps (default SPIN) */
+  spin?: number;
 }
 
 const modules = new Map<boolean, Promise<WebAssembly.Module>>();
@@ -108,6 +115,7 @@ export class Team {
     if (checkSize("threads", threads, 64) < 1) throw invalid("threads", "must be at least 1", threads);
     if (threads > 1 && typeof options.spawn !== "function") throw invalid("spawn", `must be a function starting the helper threads when threads = ${threads} > 1 (src/io/team-pool.ts createTeam in Node)`, options.spawn, TypeError);
     if (!teamSupported()) throw new Error("a team needs SharedArrayBuffer, shared WebAssembly memory and Atomics.wait, which this runtime or thread lacks");
+    const spin = checkSize("spin", options.spin ?? SPIN);
     const fma = options.fma ?? false;
     if (fma && !relaxedSimdSupported()) throw new Error("fma: true needs WebAssembly relaxed SIMD, which this runtime does not support");
     const module = await teamModule(fma);
@@ -118,6 +126,7 @@ export class Team {
     const need = control + CONTROL_BYTES;
     if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
     new Uint8Array(memory.buffer, control, CONTROL_BYTES).fill(0);
+    new Int32Array(memory.buffer, control + BAR, 5)[4] = spin;
     const helpers: TeamHelper[] = [];
     try {
       for (let tid = 1; tid < threads; tid++) helpers.push(await options.spawn!({ module, memory, control, tid, kernels: TEAM_KERNELS }));

@@ -5,3 +5,4 @@ export { writeFileAtomic } from "./atomic.ts";
 export { workerExecutor } from "./parallel.ts";
 export { samplerPool, type SamplerPool } from "./sampler-pool.ts";
 export { enableRelaxedSimd } from "./relaxed-simd.ts";
+export { createTeam } from "./team-pool.ts";
