@@ -1,16 +1,18 @@
-// Team kernels: one trajectory's Euler / RK4 steps (dense J) shared by `threads` threads over one shared
+// Team kernels: one trajectory's Euler / RK4 steps (dense or low-rank J) shared by `threads` threads over one shared
 // linear memory (build/strand-team.wasm: --enable threads, imported shared memory; src/backend/team.ts).
 //
 //   f(x) = -x + J (G ⊙ phi(x)) + I,  RK4 and Euler exactly as in ode.ts (same inline helpers)
 //
 // Thread t owns rows [r_t, r_{t+1}) of x, with r_t = floor(t n / threads) rounded down to a multiple of 4
-// (r_threads = n), and does for each stage: p[own] = G ⊙ phi(xin[own]); barrier; h[own] = J[own, :] p;
-// the stage's element-wise update of its own rows. Every value is computed by the same instructions in the
+// (r_threads = n), and does for each stage: p[own] = G ⊙ phi(xin[own]); barrier; h[own] = J[own, :] p
+// (low-rank: its own rows of z = d ⊙ R^T p, a second barrier, then L[own, :] z); the stage's element-wise
+// update of its own rows. Every value is computed by the same instructions in the
 // same order as the one-thread kernels (matvec's 4-row blocks start at multiples of 4 either way), so a
 // team's trajectory is bit for bit the one-thread trajectory of the same build.
 // One barrier per stage suffices because p alternates between two buffers (stage parity): a thread that runs
 // ahead writes the other buffer while a slower one still reads this stage's, and it cannot run two stages
-// ahead without passing the next barrier, which the slower thread reaches only after its product. A last
+// ahead without passing the next barrier, which the slower thread reaches only after its product. (Low-rank:
+// z is rewritten only after the next stage's first barrier, which every thread reaches after its L product.) A last
 // barrier ends each call, so x is whole when the caller's thread returns.
 // Barrier: a counter at bar and a generation at bar + 4, and a sleeper count at bar + 8. The last thread to
 // arrive resets the counter and bumps the generation; the others spin on the generation (the steps are
@@ -51,14 +53,37 @@ import { __shift } from "./inline/simd";
   return t >= threads ? n : <i32>((<i64>n * <i64>t) / <i64>threads) & ~3;
 }
 
+// h[own] = (J p)[own]: dense, J's own rows; low-rank (J = L diag(d) R^T), z = d ⊙ (R^T p) by own rows of z
+// (rows of R^T split like those of J, at multiples of 4 of m), a barrier (every thread needs all of z), then
+// L's own rows times z. Same arithmetic per element as __lowrank's two products and its scaling.
 // @ts-ignore: decorator
-@inline function __team_step<T>(rk4: bool, tid: i32, threads: i32, steps: i32, n: i32, kind: i32, dt: T, j: usize,
-                                x: usize, g: usize, inp: usize, p0: usize, p1: usize, h: usize, xs: usize, acc: usize, bar: usize): void {
+@inline function __team_product<T>(lowrank: bool, tid: i32, threads: i32, n: i32, m: i32, j: usize, d: usize, rt: usize,
+                                   p: usize, z: usize, h: usize, r0: i32, rows: i32, bar: usize, spin: i32): void {
+  const S = __shift<T>();
+  if (lowrank) {
+    let z0 = __row(tid, threads, m);
+    let zrows = __row(tid + 1, threads, m) - z0;
+    let zo = <usize>z0 << S;
+    __matvec<T>(zrows, n, rt + <usize>z0 * (<usize>n << S), p, z + zo);
+    for (let a = 0; a < zrows; a++) {
+      let at = zo + (<usize>a << S);
+      store<T>(z + at, load<T>(z + at) * load<T>(d + at));
+    }
+    __barrier(bar, threads, spin);
+    __matvec<T>(rows, m, j + <usize>r0 * (<usize>m << S), z, h + (<usize>r0 << S));
+  } else {
+    __matvec<T>(rows, n, j + <usize>r0 * (<usize>n << S), p, h + (<usize>r0 << S));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function __team_step<T>(rk4: bool, lowrank: bool, tid: i32, threads: i32, steps: i32, n: i32, m: i32, kind: i32, dt: T,
+                                j: usize, d: usize, rt: usize, x: usize, g: usize, inp: usize, p0: usize, p1: usize, h: usize,
+                                xs: usize, acc: usize, z: usize, bar: usize): void {
   const S = __shift<T>();
   let r0 = __row(tid, threads, n);
   let rows = __row(tid + 1, threads, n) - r0;
   let off = <usize>r0 << S;
-  let jo = j + <usize>r0 * (<usize>n << S);
   let go = g != 0 ? g + off : 0;
   let io = inp != 0 ? inp + off : 0;
   let parity = 0;
@@ -71,7 +96,7 @@ import { __shift } from "./inline/simd";
         let xin = stage == 0 ? x : xs;
         __phi_gain<T>(kind, rows, 1, xin + off, go, p + off);
         __barrier(bar, threads, spin);
-        __matvec<T>(rows, n, jo, p, h + off);
+        __team_product<T>(lowrank, tid, threads, n, m, j, d, rt, p, z, h, r0, rows, bar, spin);
         __rk4_combine<T>(stage, rows, 1, dt, x + off, xin + off, h + off, io, acc + off, xs + off);
       }
     } else {
@@ -79,33 +104,38 @@ import { __shift } from "./inline/simd";
       parity ^= 1;
       __phi_gain<T>(kind, rows, 1, x + off, go, p + off);
       __barrier(bar, threads, spin);
-      __matvec<T>(rows, n, jo, p, h + off);
+      __team_product<T>(lowrank, tid, threads, n, m, j, d, rt, p, z, h, r0, rows, bar, spin);
       __euler_update<T>(rows, 1, dt, x + off, h + off, io);
     }
   }
   __barrier(bar, threads, spin);
 }
 
-/** Thread tid's share of `steps` RK4 steps of one trajectory, dense J (n x n), float32. g, inp: 0 for none.
- *  Scratch (n values each): p0, p1, h, xs, acc; bar: the team's barrier block (five int32: zeros, then the spin count). */
-export function team_rk4_dense_f32(tid: i32, threads: i32, steps: i32, n: i32, kind: i32, dt: f32, j: usize, x: usize, g: usize,
-                                   inp: usize, p0: usize, p1: usize, h: usize, xs: usize, acc: usize, bar: usize): void {
-  __team_step<f32>(true, tid, threads, steps, n, kind, dt, j, x, g, inp, p0, p1, h, xs, acc, bar);
+/** Thread tid's share of `steps` RK4 (rk4 = 1) or Euler (0) steps of one trajectory, dense J (n x n), float32.
+ *  g, inp: 0 for none. Scratch (n values each): p0, p1, h, xs, acc (the last two unused by Euler); bar: the
+ *  team's barrier block (five int32: zeros, then the spin count). */
+export function team_dense_f32(tid: i32, threads: i32, rk4: i32, steps: i32, n: i32, kind: i32, dt: f32, j: usize, x: usize, g: usize,
+                               inp: usize, p0: usize, p1: usize, h: usize, xs: usize, acc: usize, bar: usize): void {
+  if (rk4) __team_step<f32>(true, false, tid, threads, steps, n, 0, kind, dt, j, 0, 0, x, g, inp, p0, p1, h, xs, acc, 0, bar);
+  else __team_step<f32>(false, false, tid, threads, steps, n, 0, kind, dt, j, 0, 0, x, g, inp, p0, p1, h, xs, acc, 0, bar);
 }
-/** float64 version of team_rk4_dense_f32. */
-export function team_rk4_dense_f64(tid: i32, threads: i32, steps: i32, n: i32, kind: i32, dt: f64, j: usize, x: usize, g: usize,
-                                   inp: usize, p0: usize, p1: usize, h: usize, xs: usize, acc: usize, bar: usize): void {
-  __team_step<f64>(true, tid, threads, steps, n, kind, dt, j, x, g, inp, p0, p1, h, xs, acc, bar);
+/** float64 version of team_dense_f32. */
+export function team_dense_f64(tid: i32, threads: i32, rk4: i32, steps: i32, n: i32, kind: i32, dt: f64, j: usize, x: usize, g: usize,
+                               inp: usize, p0: usize, p1: usize, h: usize, xs: usize, acc: usize, bar: usize): void {
+  if (rk4) __team_step<f64>(true, false, tid, threads, steps, n, 0, kind, dt, j, 0, 0, x, g, inp, p0, p1, h, xs, acc, 0, bar);
+  else __team_step<f64>(false, false, tid, threads, steps, n, 0, kind, dt, j, 0, 0, x, g, inp, p0, p1, h, xs, acc, 0, bar);
 }
-/** Thread tid's share of `steps` Euler steps (xs, acc unused), float32. */
-export function team_euler_dense_f32(tid: i32, threads: i32, steps: i32, n: i32, kind: i32, dt: f32, j: usize, x: usize, g: usize,
-                                     inp: usize, p0: usize, p1: usize, h: usize, xs: usize, acc: usize, bar: usize): void {
-  __team_step<f32>(false, tid, threads, steps, n, kind, dt, j, x, g, inp, p0, p1, h, xs, acc, bar);
+/** The same for J = L diag(d) R^T (L: n x m, R^T given as rt: m x n), float32; scratch z: m values. */
+export function team_lowrank_f32(tid: i32, threads: i32, rk4: i32, steps: i32, n: i32, m: i32, kind: i32, dt: f32, l: usize, d: usize, rt: usize,
+                                 x: usize, g: usize, inp: usize, p0: usize, p1: usize, h: usize, xs: usize, acc: usize, z: usize, bar: usize): void {
+  if (rk4) __team_step<f32>(true, true, tid, threads, steps, n, m, kind, dt, l, d, rt, x, g, inp, p0, p1, h, xs, acc, z, bar);
+  else __team_step<f32>(false, true, tid, threads, steps, n, m, kind, dt, l, d, rt, x, g, inp, p0, p1, h, xs, acc, z, bar);
 }
-/** float64 version of team_euler_dense_f32. */
-export function team_euler_dense_f64(tid: i32, threads: i32, steps: i32, n: i32, kind: i32, dt: f64, j: usize, x: usize, g: usize,
-                                     inp: usize, p0: usize, p1: usize, h: usize, xs: usize, acc: usize, bar: usize): void {
-  __team_step<f64>(false, tid, threads, steps, n, kind, dt, j, x, g, inp, p0, p1, h, xs, acc, bar);
+/** float64 version of team_lowrank_f32. */
+export function team_lowrank_f64(tid: i32, threads: i32, rk4: i32, steps: i32, n: i32, m: i32, kind: i32, dt: f64, l: usize, d: usize, rt: usize,
+                                 x: usize, g: usize, inp: usize, p0: usize, p1: usize, h: usize, xs: usize, acc: usize, z: usize, bar: usize): void {
+  if (rk4) __team_step<f64>(true, true, tid, threads, steps, n, m, kind, dt, l, d, rt, x, g, inp, p0, p1, h, xs, acc, z, bar);
+  else __team_step<f64>(false, true, tid, threads, steps, n, m, kind, dt, l, d, rt, x, g, inp, p0, p1, h, xs, acc, z, bar);
 }
 
 /** First free byte after the static data (src/backend/team.ts allocates from here). */

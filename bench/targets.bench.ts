@@ -92,7 +92,7 @@ for (const n of [2000, 4000]) {
   be.free(J);
   // the same steps on a two-thread team (20 steps per call, as simulate() calls it between samples)
   const team = await createTeam(2, { fma });
-  const tr = team.trajectory({ n, dtype: "float32", method: "rk4", phi: "tanh", J: Jn, x0: k.normal(n, { seed: 4, dtype: "float32" }) as Float32Array });
+  const tr = team.trajectory({ n, dtype: "float32", method: "rk4", phi: "tanh", coupling: { kind: "dense", J: Jn }, x0: k.normal(n, { seed: 4, dtype: "float32" }) as Float32Array });
   const teamSteps = 2000;
   const teamMs = (await best(() => { for (let i = 0; i < teamSteps; i += 20) tr.steps(20, 0.05); })) / teamSteps;
   tr.free();

@@ -1,8 +1,9 @@
 /**
- * Team: one trajectory's Euler / RK4 steps (dense J) on several threads sharing one WebAssembly.Memory —
+ * Team: one trajectory's Euler / RK4 steps (dense or low-rank J) on several threads sharing one WebAssembly.Memory —
  * the kernels of assembly/team.ts, built with threads to build/strand-team.wasm (and -fma). Equations as in
  * the wasm backend's rk4/euler (dx/dt = -x + J (G ⊙ phi(x)) + I); thread t computes rows
- * [r_t, r_{t+1}) of every stage and the threads meet at one barrier per stage, so the trajectory is bit for
+ * [r_t, r_{t+1}) of every stage (and, for J = L diag(D) R^T, its rows of z = D ⊙ R^T phi) and the threads meet
+ * at one barrier per stage (two for low-rank J), so the trajectory is bit for
  * bit the one-thread wasm backend's of the same build (the team conformance test checks exactly that).
  *
  * Why: one trajectory on one core leaves the second core idle while NumPy's BLAS uses both; the dense product
@@ -11,8 +12,8 @@
  * This module owns the shared memory: a bump allocator (one live trajectory at a time; free() returns its
  * bytes), views re-made from memory.buffer on every access (growth replaces the buffer). It is environment
  * neutral: threads beyond the caller's own come from a `spawn` function (src/io/team-pool.ts starts Node
- * worker threads running src/io/team-worker.mjs). Protocol, over a 256-byte control block at the heap base:
- * int32 [0] call sequence, [1] kernel index (-1: quit), [2] argument count, f64 [16..31] the arguments;
+ * worker threads running src/io/team-worker.mjs). Protocol, over a 512-byte control block at the heap base:
+ * int32 [0] call sequence, [1] kernel index (-1: quit), [2] argument count, f64 [16..63] the arguments;
  * the barrier's five int32 at +64 (assembly/team.ts; the fifth is the spin count). The caller writes the arguments, bumps the sequence and
  * notifies, then runs its own share (tid 0); helpers wait on the sequence and run theirs (tid 1..).
  * A helper whose call throws sets the barrier's abort word and wakes everyone; the caller's call then
@@ -21,10 +22,11 @@
 import { checkArray, checkDType, checkFinite, checkOneOf, checkSize, invalid, type DType, type FloatArray } from "../errors.ts";
 import { relaxedSimdSupported } from "./features.ts";
 import { PHI_KINDS, type PhiName } from "./types.ts";
+import { transposed } from "../kernels.ts";
 
 /** the kernels a helper can be asked to run, by index in the control block */
-export const TEAM_KERNELS = ["team_rk4_dense_f32", "team_rk4_dense_f64", "team_euler_dense_f32", "team_euler_dense_f64"] as const;
-const CONTROL_BYTES = 256;
+export const TEAM_KERNELS = ["team_dense_f32", "team_dense_f64", "team_lowrank_f32", "team_lowrank_f64"] as const;
+const CONTROL_BYTES = 512;
 const BAR = 64;
 const ARGS = 128;
 const PAGE = 65536;
@@ -206,8 +208,8 @@ export interface TeamTrajectorySpec {
   dtype: DType;
   method: "rk4" | "euler";
   phi: PhiName;
-  /** J, n x n row-major (converted to dtype) */
-  J: FloatArray;
+  /** dense J (n x n row-major) or J = L diag(D) R^T (L, R: n x m row-major); converted to dtype */
+  coupling: { kind: "dense"; J: FloatArray } | { kind: "lowrank"; m: number; L: FloatArray; D: FloatArray; R: FloatArray };
   gains?: FloatArray | null;
   input?: FloatArray | null;
   /** initial state, n values */
@@ -218,8 +220,10 @@ export interface TeamTrajectorySpec {
 export class TeamTrajectory {
   readonly n: number;
   readonly dtype: DType;
-  private readonly ptr: { j: number; x: number; g: number; inp: number; p0: number; p1: number; h: number; xs: number; acc: number };
+  private readonly ptr: { j: number; d: number; rt: number; x: number; g: number; inp: number; p0: number; p1: number; h: number; xs: number; acc: number; z: number };
   private readonly index: number;
+  private readonly m: number;
+  private readonly rk4: number;
   private readonly kind: number;
   private freed = false;
 
@@ -232,7 +236,15 @@ export class TeamTrajectory {
     const dtype = checkDType("dtype", spec.dtype);
     const method = checkOneOf("method", spec.method, ["rk4", "euler"] as const);
     const phi = checkOneOf("phi", spec.phi, Object.keys(PHI_KINDS) as PhiName[]);
-    checkArray("J", spec.J, n * n);
+    const c = spec.coupling;
+    const kind = checkOneOf("coupling.kind", c?.kind, ["dense", "lowrank"] as const);
+    const m = c.kind === "lowrank" ? checkSize("coupling.m", c.m) : 0;
+    if (c.kind === "dense") checkArray("coupling.J", c.J, n * n);
+    else {
+      checkArray("coupling.L", c.L, n * m);
+      checkArray("coupling.D", c.D, m);
+      checkArray("coupling.R", c.R, n * m);
+    }
     checkArray("x0", spec.x0, n);
     if (spec.gains) checkArray("gains", spec.gains, n);
     if (spec.input) checkArray("input", spec.input, n);
@@ -244,8 +256,12 @@ export class TeamTrajectory {
       this.array(p, data.length).set(data);
       return p;
     };
+    // R^T (m x n) for the kernels' contiguous rows, as the wasm backend stores it
+    const rt = c.kind === "lowrank" ? put(transposed(c.R, n, m)) : 0;
     this.ptr = {
-      j: put(spec.J),
+      j: put(c.kind === "dense" ? c.J : c.L),
+      d: c.kind === "lowrank" ? put(c.D) : 0,
+      rt,
       x: put(spec.x0),
       g: spec.gains ? put(spec.gains) : 0,
       inp: spec.input ? put(spec.input) : 0,
@@ -254,8 +270,11 @@ export class TeamTrajectory {
       h: team.alloc(n * bytes),
       xs: team.alloc(n * bytes),
       acc: team.alloc(n * bytes),
+      z: team.alloc(m * bytes),
     };
-    this.index = (method === "rk4" ? 0 : 2) + (dtype === "float32" ? 0 : 1);
+    this.m = m;
+    this.rk4 = method === "rk4" ? 1 : 0;
+    this.index = (kind === "dense" ? 0 : 2) + (dtype === "float32" ? 0 : 1);
     this.kind = PHI_KINDS[phi];
   }
 
@@ -269,8 +288,10 @@ export class TeamTrajectory {
     checkSize("count", count);
     checkFinite("dt", dt, { positive: true });
     if (count === 0) return;
-    const { j, x, g, inp, p0, p1, h, xs, acc } = this.ptr;
-    this.team.run(this.index, [this.team.threads, count, this.n, this.kind, dt, j, x, g, inp, p0, p1, h, xs, acc, this.team.control + BAR]);
+    const { j, d, rt, x, g, inp, p0, p1, h, xs, acc, z } = this.ptr;
+    const { threads, control } = this.team;
+    if (this.index < 2) this.team.run(this.index, [threads, this.rk4, count, this.n, this.kind, dt, j, x, g, inp, p0, p1, h, xs, acc, control + BAR]);
+    else this.team.run(this.index, [threads, this.rk4, count, this.n, this.m, this.kind, dt, j, d, rt, x, g, inp, p0, p1, h, xs, acc, z, control + BAR]);
   }
 
   /** x (n values), a view into team memory: valid until the next steps() or free(); writes change the state. */

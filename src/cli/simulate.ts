@@ -39,9 +39,9 @@ Simulation:
   --sigma S           additive white-noise amplitude                        (default: 0)
   --input I           constant input to every neuron                        (default: 0)
   --backend B         auto | wasm | js                                      (default: auto)
-  --workers W         worker threads; the trials run in 2 groups, one per worker; one trial with a dense J
-                      shares its steps among W threads instead (rows of J split); either way the same
-                      numbers as --workers 1                                (default: the number of cores)
+  --workers W         worker threads; the trials run in 2 groups, one per worker; one trial shares its
+                      steps among W threads instead (rows of J split); either way the same numbers
+                      as --workers 1                                        (default: the number of cores)
 
 Output:
   --theory            also compute the mean-field prediction (strand theory) and print both side by side
@@ -109,10 +109,8 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   };
   const network = await loadNetwork(choiceOf);
   const workers = integer("--workers", values.workers, os.availableParallelism?.() ?? os.cpus().length, 1);
-  // one trial: its steps shared by a team of threads when the run will be dense on the wasm backend
-  const c = network.coupling;
-  const dense = c.kind === "dense" || c.m > c.n / 2;
-  const team = workers > 1 && options.trials === 1 && dense && options.backend !== "js" && teamSupported() ? await createTeam(workers) : undefined;
+  // one trial: its steps shared by a team of threads (on the wasm backend)
+  const team = workers > 1 && options.trials === 1 && options.backend !== "js" && teamSupported() ? await createTeam(workers) : undefined;
   let r;
   try {
     r = await simulate(network, {

@@ -9,7 +9,7 @@ const SPIN = 20000;
 parentPort.once("message", ({ module, memory, control, tid, kernels }) => {
   const { exports } = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error("strand team kernel aborted"); } } });
   const ctl = new Int32Array(memory.buffer, control, 64);
-  const args = new Float64Array(memory.buffer, control + 128, 16);
+  const args = new Float64Array(memory.buffer, control + 128, 48);
   parentPort.postMessage({ ready: true });
   let seen = Atomics.load(ctl, 0);
   for (;;) {

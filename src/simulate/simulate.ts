@@ -16,9 +16,9 @@
  * the groups' sums are added in group order at the end. An executor runs the groups (in this thread by
  * default; on worker threads via src/io/parallel.ts), and since every trial's arithmetic and every sum's
  * order are the same either way, a run on two workers gives exactly the numbers of the same run on one
- * thread. A single trial (a group of one) with a dense coupling can instead share its steps between the threads of
- * a `team` (src/backend/team.ts: rows of J split between threads; the same numbers bit for bit as the wasm
- * backend it matches). Divergence: a non-finite or |x| > 1e6 state stops the run with an error naming dt and g.
+ * thread. A single trial (a group of one) can instead share its steps between the threads of a `team`
+ * (src/backend/team.ts: rows of J, or of L and R^T, split between threads; the same numbers bit for bit as the
+ * wasm backend it matches). Divergence: a non-finite or |x| > 1e6 state stops the run with an error naming dt and g.
  * Quiescence: if the neuron-averaged variance of x is below 1e-8 (the state sits at a fixed point, as for
  * g_eff < 1, where chaotic variances are O(1)), the run is reported as quiescent and PR values are null,
  * not NaN. Stationarity: the ratio of the largest to the smallest block variance is reported; above 4 the
@@ -75,7 +75,7 @@ export interface SimulateOptions {
   /** runs the groups; default: one after another in this thread (see src/io/parallel.ts for workers) */
   executor?: GroupExecutor;
   /**
-   * threads for the steps of a one-trial group with a dense coupling on the wasm backend (src/io/team-pool.ts
+   * threads for the steps of a one-trial group on the wasm backend (src/io/team-pool.ts
    * createTeam in Node); used only without an executor, and only when its build (fma) matches the backend's,
    * so the numbers are the one-thread run's. The result's params.stepThreads says whether it was used.
    */
@@ -124,9 +124,9 @@ export interface GroupResult {
 
 export type GroupExecutor = (tasks: GroupTask[], onProgress: (group: number, fraction: number) => void, signal?: AbortSignal, backend?: Backend, team?: Team) => Promise<GroupResult[]>;
 
-/** whether runGroup steps this group on the team: one trial, dense J, the same wasm build */
+/** whether runGroup steps this group on the team: one trial, the same wasm build */
 export function teamSteps(task: GroupTask, be: Backend, team: Team | undefined): team is Team {
-  return !!team && task.trialCount === 1 && task.coupling.kind === "dense" && be.name === "wasm" && be.fma === team.fma;
+  return !!team && task.trialCount === 1 && be.name === "wasm" && be.fma === team.fma;
 }
 
 /** Run one group of trials on a backend (see the module comment). */
@@ -152,7 +152,7 @@ export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fract
   try {
     const x = put(task.x0);
     if (teamSteps(task, be, team)) {
-      shared = team.trajectory({ n, dtype, method, phi: task.phi, J: (c as DenseCoupling).J, gains: task.gains, input: task.input, x0: task.x0 });
+      shared = team.trajectory({ n, dtype, method, phi: task.phi, coupling: c.kind === "dense" ? c : { kind: "lowrank", m: c.m, L: c.L, D: c.D, R: c.R }, gains: task.gains, input: task.input, x0: task.x0 });
     }
     const coupling: Coupling | null = shared ? null : c.kind === "dense" ? { kind: "dense", j: put(c.J) } : { kind: "lowrank", m: c.m, l: put(c.L), d: put(c.D), rt: put(transposed(c.R, n, c.m)) };
     const m = c.kind === "lowrank" ? c.m : 0;

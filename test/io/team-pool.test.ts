@@ -1,8 +1,8 @@
 /**
  * createTeam (Node helper threads) under simulate(): a one-trial run whose steps a two-thread team shares gives
  * exactly the one-thread run's results (the team kernels are bit-identical, and the statistics see the same
- * samples), with noise, gains and input too; runs the team cannot step (low-rank coupling, a group of several
- * trials, another wasm build) ignore it and say so in params.stepThreads.
+ * samples), with noise, gains and input too, and for low-rank couplings; runs the team cannot step (a group of
+ * several trials, another wasm build) ignore it and say so in params.stepThreads.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWasmBackend } from "../../src/backend/wasm.ts";
@@ -37,11 +37,20 @@ describe("simulate on a team", () => {
     }
   });
 
+  it("gives the one-thread results for a low-rank network (the O(N M) path shared)", async () => {
+    const be = await createWasmBackend({ fma: true });
+    const lowrank = makeNetwork({ coupling: "rmm", n: 81, g: 3, alpha: 0.25, seed: 1 });
+    const one = await simulate(lowrank, { ...run, backend: be });
+    const two = await simulate(lowrank, { ...run, backend: be, team });
+    expect(two.params.coupling).toMatch(/^lowrank/);
+    expect(two.params.stepThreads).toBe(2);
+    expect(two.results.prPhi).toBe(one.results.prPhi);
+    expect(two.results.collective).toEqual(one.results.collective);
+  });
+
   it("ignores the team where it cannot step, and reports one thread", async () => {
     const plain = await createWasmBackend({ fma: false });
-    const lowrank = makeNetwork({ coupling: "rmm", n: 80, g: 3, alpha: 0.25, seed: 1 });
     const iid = makeNetwork({ coupling: "iid", n: 40, g: 2, seed: 1 });
-    expect((await simulate(lowrank, { ...run, team })).params.stepThreads).toBe(1);
     expect((await simulate(iid, { ...run, trials: 3, groups: 1, team })).params.stepThreads).toBe(1);
     expect((await simulate(iid, { ...run, backend: plain, team })).params.stepThreads).toBe(1);
   });
