@@ -6,7 +6,7 @@
  *                     (target >= 0.8 x N / (2M) = 4x)
  *   batched           the dense float32 product for K = 8 trajectories vs K = 1, per trajectory, N = 4000 (target >= 2x)
  *   cores             a simulation with 8 trials on 2 worker threads vs 1 thread, N = 1000 and 2000 (target >= 1.7x;
- *                     the issue names no N)
+ *                     the issue names no N); one trial (8 time blocks) on a two-thread team vs 1 thread, N = 1000
  *   statistics        the same simulation with L = 20 lags vs lags = 0 (the equal-time covariance only; strand
  *                     has no statistics-free mode) at N = 1000 (target: <= +50 % time)
  *   theory            one (g, alpha PR^D) point after the first call (target < 50 ms), and 30 values of g
@@ -23,7 +23,7 @@ import { workerExecutor } from "../src/io/parallel.ts";
 import { enableRelaxedSimd } from "../src/io/relaxed-simd.ts";
 import { createTeam } from "../src/io/team-pool.ts";
 import { createWasmBackend } from "../src/backend/wasm.ts";
-import { Kernels } from "../src/kernels.ts";
+import { Kernels, transposed } from "../src/kernels.ts";
 import { makeNetwork } from "../src/network/ensembles.ts";
 import { simulate } from "../src/simulate/simulate.ts";
 import { theory } from "../src/theory/index.ts";
@@ -109,6 +109,20 @@ for (const n of [2000, 4000]) {
     line += `, NumPy ${py.msPerStep.toFixed(3)} ms/step (both cores): strand/NumPy throughput ${(py.msPerStep / teamMs).toFixed(2)}x on 2 threads, ${(py.msPerStep / ms).toFixed(2)}x on one core (plain ${(py.msPerStep / plainMs).toFixed(2)}x; target >= 0.6x)`;
   }
   console.log(line);
+  // one low-rank trajectory (M = N/10, RK4), one core vs a two-thread team
+  for (const n of [2000, 4000]) {
+    const M = n / 10;
+    const spec = { kind: "lowrank" as const, m: M, L: k.normal(n * M, { seed: 2, std: 1 / Math.sqrt(n), dtype: "float32" }) as Float32Array, D: new Float32Array(M).fill(2 / Math.sqrt(0.1)), R: k.normal(n * M, { seed: 3, std: 1 / Math.sqrt(n), dtype: "float32" }) as Float32Array };
+    const c = { kind: "lowrank" as const, m: M, l: put(spec.L), d: put(spec.D), rt: put(transposed(spec.R, n, M)) };
+    const oneMs = await rk4Ms(n, c, M);
+    for (const b of [c.l, c.d, c.rt]) be.free(b);
+    const t2 = await createTeam(2, { fma });
+    const lr = t2.trajectory({ n, dtype: "float32", method: "rk4", phi: "tanh", coupling: spec, x0: k.normal(n, { seed: 4, dtype: "float32" }) as Float32Array });
+    const lrMs = (await best(() => { for (let i = 0; i < 2000; i += 20) lr.steps(20, 0.05); })) / 2000;
+    lr.free();
+    await t2.close();
+    console.log(`single trajectory N = ${n}, low-rank M = ${M} f32 RK4: one core ${oneMs.toFixed(3)} ms/step, 2 threads ${lrMs.toFixed(3)} ms/step (${(oneMs / lrMs).toFixed(2)}x)`);
+  }
 }
 {
   // one executor: its first call starts the two worker threads, later calls reuse them (src/io/parallel.ts)
@@ -121,6 +135,16 @@ for (const n of [2000, 4000]) {
     const two = await best(() => simulate(net, { ...opts, executor }), 2);
     const first = n === 1000 ? ` (first call, starting the threads: ${(cold / 1000).toFixed(2)} s)` : "";
     console.log(`cores             N = ${n}, 8 trials: 1 thread ${(one / 1000).toFixed(2)} s, 2 workers ${(two / 1000).toFixed(2)} s${first}, speed-up ${(one / two).toFixed(2)}x${n === 1000 ? ` (first call ${(one / cold).toFixed(2)}x)` : ""} (target >= 1.7x)`);
+  }
+  {
+    // one trial, its 8 time blocks: one thread vs a two-thread team sharing the steps (same numbers)
+    const team = await createTeam(2, { fma });
+    const net = makeNetwork({ coupling: "iid", n: 1000, g: 3, seed: 1 });
+    const opts = { trials: 1, duration: 200, burnIn: 10, dt: 0.05, seed: 1, lags: 1 };
+    const one = await best(() => simulate(net, opts), 2);
+    const two = await best(() => simulate(net, { ...opts, team }), 2);
+    await team.close();
+    console.log(`cores             N = 1000, 1 trial x 200 time units (8 blocks): 1 thread ${(one / 1000).toFixed(2)} s, team of 2 ${(two / 1000).toFixed(2)} s, speed-up ${(one / two).toFixed(2)}x (target >= 1.7x)`);
   }
   const net = makeNetwork({ coupling: "iid", n: 1000, g: 3, seed: 1 });
   const opts = { trials: 8, duration: 50, burnIn: 10, dt: 0.05, seed: 1 };
