@@ -23,6 +23,7 @@ import { checkArray, checkDType, checkFinite, checkOneOf, checkSize, invalid, ty
 import { relaxedSimdSupported } from "./features.ts";
 import { PHI_KINDS, type PhiName } from "./types.ts";
 import { transposed } from "../kernels.ts";
+import { decode } from "./wasm.ts";
 
 /** the kernels a helper can be asked to run, by index in the control block */
 export const TEAM_KERNELS = ["team_dense_f32", "team_dense_f64", "team_lowrank_f32", "team_lowrank_f64"] as const;
@@ -72,12 +73,7 @@ const modules = new Map<boolean, Promise<WebAssembly.Module>>();
 function teamModule(fma: boolean): Promise<WebAssembly.Module> {
   let p = modules.get(fma);
   if (!p) {
-    p = import("../../build/strand-team-wasm.ts").then(({ teamBase64, teamFmaBase64 }) => {
-      const bin = atob(fma ? teamFmaBase64 : teamBase64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      return WebAssembly.compile(bytes);
-    });
+    p = import("../../build/strand-team-wasm.ts").then(({ teamBase64, teamFmaBase64 }) => WebAssembly.compile(decode(fma ? teamFmaBase64 : teamBase64)));
     modules.set(fma, p);
     p.catch(() => modules.delete(fma));
   }
@@ -155,20 +151,26 @@ export class Team {
     return this.memory.buffer as unknown as SharedArrayBuffer;
   }
 
+  private ctl(): Int32Array {
+    return new Int32Array(this.buffer(), this.control, CONTROL_BYTES / 4);
+  }
+
+  /** Hand the helpers a call (kernel index, or -1 to quit) and wake them. */
+  private post(index: number, args: number[]): void {
+    const ctl = this.ctl();
+    new Float64Array(this.buffer(), this.control + ARGS, args.length).set(args);
+    ctl[1] = index;
+    ctl[2] = args.length;
+    Atomics.add(ctl, 0, 1);
+    Atomics.notify(ctl, 0);
+  }
+
   /** Run kernel `index` on every thread with these arguments (after the thread index); returns when all are done. */
   run(index: number, args: number[]): void {
     if (this.closed) throw new Error("this team is closed");
-    const buf = this.buffer();
-    const ctl = new Int32Array(buf, this.control, CONTROL_BYTES / 4);
-    if (this.helpers.length) {
-      new Float64Array(buf, this.control + ARGS, args.length).set(args);
-      ctl[1] = index;
-      ctl[2] = args.length;
-      Atomics.add(ctl, 0, 1);
-      Atomics.notify(ctl, 0);
-    }
+    if (this.helpers.length) this.post(index, args);
     (this.ex[TEAM_KERNELS[index]] as TeamKernel)(0, ...args);
-    if (Atomics.load(ctl, (BAR + 12) / 4) !== 0) {
+    if (Atomics.load(this.ctl(), (BAR + 12) / 4) !== 0) {
       this.closed = true;
       throw new Error("a team helper thread failed (its error is on the console); the team is closed");
     }
@@ -195,10 +197,7 @@ export class Team {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const ctl = new Int32Array(this.buffer(), this.control, CONTROL_BYTES / 4);
-    ctl[1] = -1;
-    Atomics.add(ctl, 0, 1);
-    Atomics.notify(ctl, 0);
+    this.post(-1, []);
     await Promise.all(this.helpers.map((h) => h.close()));
   }
 }
@@ -222,6 +221,7 @@ export class TeamTrajectory {
   readonly dtype: DType;
   private readonly ptr: { j: number; d: number; rt: number; x: number; g: number; inp: number; p0: number; p1: number; h: number; xs: number; acc: number; z: number };
   private readonly index: number;
+  private readonly lowrank: boolean;
   private readonly m: number;
   private readonly rk4: number;
   private readonly kind: number;
@@ -273,8 +273,9 @@ export class TeamTrajectory {
       z: team.alloc(m * bytes),
     };
     this.m = m;
+    this.lowrank = kind === "lowrank";
     this.rk4 = method === "rk4" ? 1 : 0;
-    this.index = (kind === "dense" ? 0 : 2) + (dtype === "float32" ? 0 : 1);
+    this.index = TEAM_KERNELS.indexOf(`team_${kind}_${dtype === "float32" ? "f32" : "f64"}`);
     this.kind = PHI_KINDS[phi];
   }
 
@@ -290,8 +291,8 @@ export class TeamTrajectory {
     if (count === 0) return;
     const { j, d, rt, x, g, inp, p0, p1, h, xs, acc, z } = this.ptr;
     const { threads, control } = this.team;
-    if (this.index < 2) this.team.run(this.index, [threads, this.rk4, count, this.n, this.kind, dt, j, x, g, inp, p0, p1, h, xs, acc, control + BAR]);
-    else this.team.run(this.index, [threads, this.rk4, count, this.n, this.m, this.kind, dt, j, d, rt, x, g, inp, p0, p1, h, xs, acc, z, control + BAR]);
+    if (this.lowrank) this.team.run(this.index, [threads, this.rk4, count, this.n, this.m, this.kind, dt, j, d, rt, x, g, inp, p0, p1, h, xs, acc, z, control + BAR]);
+    else this.team.run(this.index, [threads, this.rk4, count, this.n, this.kind, dt, j, x, g, inp, p0, p1, h, xs, acc, control + BAR]);
   }
 
   /** x (n values), a view into team memory: valid until the next steps() or free(); writes change the state. */

@@ -338,7 +338,8 @@ export class WasmBackend implements Backend {
 
 const modulePromises = new Map<boolean, Promise<WebAssembly.Module>>();
 
-function decode(base64: string): Uint8Array<ArrayBuffer> {
+/** base64 → bytes with atob (no Buffer: the core runs in browsers and workers too); also the team build's loader */
+export function decode(base64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(base64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
