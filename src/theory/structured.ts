@@ -186,6 +186,83 @@ interface Psi {
   c0: number;
 }
 
+/**
+ * The four-point function Psi^phi(w_i, w_j) of PRX (51) (overlaps) or (H19) (partial symmetry) from the single
+ * site's C^phi(w) and S^phi(w) at n frequencies (sRe, sIm, cPhi: one value per frequency, any order), for the
+ * rows i in `rows` and all j: a rows.length x n row-major array. Unchecked (internal; psiOf and the tests).
+ */
+export function fourPoint(be: Backend, st: Structure, Sr: Float64Array, Si: Float64Array, C: Float64Array, rows: Int32Array): Float64Array {
+  const n = C.length, nh = rows.length;
+  const out = new Float64Array(nh * n);
+  if (st.kind === "symmetry") {
+    const g2 = st.g * st.g, sigma = st.rho * g2;
+    for (let h = 0; h < nh; h++) {
+      const i = rows[h];
+      for (let j = 0; j < n; j++) {
+        // S1 S2 and S1^* S2
+        const pr = Sr[i] * Sr[j] - Si[i] * Si[j], pi = Sr[i] * Si[j] + Si[i] * Sr[j];
+        const cr = Sr[i] * Sr[j] + Si[i] * Si[j], ci = Sr[i] * Si[j] - Si[i] * Sr[j];
+        const a2 = (1 - g2 * pr) ** 2 + (g2 * pi) ** 2;
+        const b2 = (1 - sigma * cr) ** 2 + (sigma * ci) ** 2;
+        const num = 1 - sigma * sigma * (cr * cr + ci * ci);
+        out[h * n + j] = (C[i] * C[j] * num) / (a2 * b2);
+      }
+    }
+  } else {
+    const { D, rho } = thinModes(st.D, st.rho);
+    const m = D.length, a = st.alpha / m;
+    // per mode and frequency: Sigma = S / (1 - D rho S)
+    const Zr = new Float64Array(n * m), Zi = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) {
+      for (let q = 0; q < m; q++) {
+        const p = D[q] * rho[q], dre = 1 - p * Sr[i], dim = -p * Si[i], den = dre * dre + dim * dim;
+        Zr[i * m + q] = (Sr[i] * dre + Si[i] * dim) / den;
+        Zi[i * m + q] = (Si[i] * dre - Sr[i] * dim) / den;
+      }
+    }
+    // left factors on the rows rows, right factors on all active frequencies
+    const left = (f: (q: number, zr: number, zi: number) => number, imag: ((q: number, zr: number, zi: number) => number) | null) => {
+      const R = new Float64Array(nh * m), I = imag ? new Float64Array(nh * m) : null;
+      for (let h = 0; h < nh; h++) {
+        for (let q = 0; q < m; q++) {
+          const at = rows[h] * m + q;
+          R[h * m + q] = f(q, Zr[at], Zi[at]);
+          if (I && imag) I[h * m + q] = imag(q, Zr[at], Zi[at]);
+        }
+      }
+      return [R, I] as const;
+    };
+    const Z2 = Float64Array.from(Zr, (v, k) => v * v + Zi[k] * Zi[k]); // |Sigma|^2, all rows
+    const xR = Float64Array.from(Zr, (v, k) => a * D[k % m] ** 3 * rho[k % m] * v), xI = Float64Array.from(Zi, (v, k) => a * D[k % m] ** 3 * rho[k % m] * v);
+    // U = a <D^2 Z1 Z2>;  V = a <D^4 |Z1|^2 |Z2|^2>;  W = a <D^2 rho^2 Z1^* Z2>;  X12 = a <D^3 rho Z1 |Z2|^2>, X21 = a <D^3 rho Z2 |Z1|^2>
+    const [uR, uI] = left((q, zr) => a * D[q] ** 2 * zr, (q, _zr, zi) => a * D[q] ** 2 * zi);
+    const [vR] = left((q, zr, zi) => a * D[q] ** 4 * (zr * zr + zi * zi), null);
+    const [wR, wI] = left((q, zr) => a * (D[q] * rho[q]) ** 2 * zr, (q, _zr, zi) => -a * (D[q] * rho[q]) ** 2 * zi);
+    const [xLR, xLI] = left((q, zr) => a * D[q] ** 3 * rho[q] * zr, (q, _zr, zi) => a * D[q] ** 3 * rho[q] * zi);
+    const [z2L] = left((_q, zr, zi) => zr * zr + zi * zi, null);
+    const U = product(be, nh, n, m, uR, uI, Zr, Zi);
+    const V = product(be, nh, n, m, vR, null, Z2, null);
+    const W = product(be, nh, n, m, wR, wI, Zr, Zi);
+    const X12 = product(be, nh, n, m, xLR, xLI, Z2, null);
+    const X21 = product(be, nh, n, m, z2L, null, xR, xI);
+    for (let h = 0; h < nh; h++) {
+      const i = rows[h];
+      for (let j = 0; j < n; j++) {
+        const hj = h * n + j;
+        // (1 + X_12)(1 + X_21^*) / (1 - W^*)
+        const ar = 1 + X12.re[hj], ai = X12.im[hj];
+        const br = 1 + X21.re[hj], bi = -X21.im[hj];
+        const pr = ar * br - ai * bi, pi = ar * bi + ai * br;
+        const wr = 1 - W.re[hj], wi = W.im[hj]; // 1 - W^*
+        const qr = (pr * wr + pi * wi) / (wr * wr + wi * wi);
+        const u2 = (1 - U.re[hj]) ** 2 + U.im[hj] ** 2;
+        out[hj] = ((V.re[hj] - 1 + 2 * qr) / u2) * C[i] * C[j];
+      }
+    }
+  }
+  return out;
+}
+
 /** Psi^phi on the active frequencies of one sampler state. */
 function psiOf(be: Backend, st: Structure, s: SamplerState, M: number, dt: number): Psi {
   // active frequencies: the largest C^phi(w) holding all but ACTIVE_REL of sum C^phi (the dropped bins are
@@ -209,78 +286,10 @@ function psiOf(be: Backend, st: Structure, s: SamplerState, M: number, dt: numbe
   // counted twice except w1 = 0 and the Nyquist frequency (the active set is closed under w -> -w)
   const half = Int32Array.from(Array.from(active.keys()).filter((i) => active[i] <= M / 2));
   const nh = half.length;
+  const psi = fourPoint(be, st, Sr, Si, C, half);
   const rowsHalf = new Float64Array(nh);
+  for (let h = 0; h < nh; h++) for (let j = 0; j < n; j++) rowsHalf[h] += psi[h * n + j];
   const meas = 1 / (M * dt) ** 2;
-  if (st.kind === "symmetry") {
-    const g2 = st.g * st.g, sigma = st.rho * g2;
-    for (let h = 0; h < nh; h++) {
-      const i = half[h];
-      let row = 0;
-      for (let j = 0; j < n; j++) {
-        // S1 S2 and S1^* S2
-        const pr = Sr[i] * Sr[j] - Si[i] * Si[j], pi = Sr[i] * Si[j] + Si[i] * Sr[j];
-        const cr = Sr[i] * Sr[j] + Si[i] * Si[j], ci = Sr[i] * Si[j] - Si[i] * Sr[j];
-        const a2 = (1 - g2 * pr) ** 2 + (g2 * pi) ** 2;
-        const b2 = (1 - sigma * cr) ** 2 + (sigma * ci) ** 2;
-        const num = 1 - sigma * sigma * (cr * cr + ci * ci);
-        row += (C[i] * C[j] * num) / (a2 * b2);
-      }
-      rowsHalf[h] = row;
-    }
-  } else {
-    const { D, rho } = thinModes(st.D, st.rho);
-    const m = D.length, a = st.alpha / m;
-    // per mode and frequency: Sigma = S / (1 - D rho S)
-    const Zr = new Float64Array(n * m), Zi = new Float64Array(n * m);
-    for (let i = 0; i < n; i++) {
-      for (let q = 0; q < m; q++) {
-        const p = D[q] * rho[q], dre = 1 - p * Sr[i], dim = -p * Si[i], den = dre * dre + dim * dim;
-        Zr[i * m + q] = (Sr[i] * dre + Si[i] * dim) / den;
-        Zi[i * m + q] = (Si[i] * dre - Sr[i] * dim) / den;
-      }
-    }
-    // left factors on the half rows, right factors on all active frequencies
-    const left = (f: (q: number, zr: number, zi: number) => number, imag: ((q: number, zr: number, zi: number) => number) | null) => {
-      const R = new Float64Array(nh * m), I = imag ? new Float64Array(nh * m) : null;
-      for (let h = 0; h < nh; h++) {
-        for (let q = 0; q < m; q++) {
-          const at = half[h] * m + q;
-          R[h * m + q] = f(q, Zr[at], Zi[at]);
-          if (I && imag) I[h * m + q] = imag(q, Zr[at], Zi[at]);
-        }
-      }
-      return [R, I] as const;
-    };
-    const Z2 = Float64Array.from(Zr, (v, k) => v * v + Zi[k] * Zi[k]); // |Sigma|^2, all rows
-    const xR = Float64Array.from(Zr, (v, k) => a * D[k % m] ** 3 * rho[k % m] * v), xI = Float64Array.from(Zi, (v, k) => a * D[k % m] ** 3 * rho[k % m] * v);
-    // U = a <D^2 Z1 Z2>;  V = a <D^4 |Z1|^2 |Z2|^2>;  W = a <D^2 rho^2 Z1^* Z2>;  X12 = a <D^3 rho Z1 |Z2|^2>, X21 = a <D^3 rho Z2 |Z1|^2>
-    const [uR, uI] = left((q, zr) => a * D[q] ** 2 * zr, (q, _zr, zi) => a * D[q] ** 2 * zi);
-    const [vR] = left((q, zr, zi) => a * D[q] ** 4 * (zr * zr + zi * zi), null);
-    const [wR, wI] = left((q, zr) => a * (D[q] * rho[q]) ** 2 * zr, (q, _zr, zi) => -a * (D[q] * rho[q]) ** 2 * zi);
-    const [xLR, xLI] = left((q, zr) => a * D[q] ** 3 * rho[q] * zr, (q, _zr, zi) => a * D[q] ** 3 * rho[q] * zi);
-    const [z2L] = left((_q, zr, zi) => zr * zr + zi * zi, null);
-    const U = product(be, nh, n, m, uR, uI, Zr, Zi);
-    const V = product(be, nh, n, m, vR, null, Z2, null);
-    const W = product(be, nh, n, m, wR, wI, Zr, Zi);
-    const X12 = product(be, nh, n, m, xLR, xLI, Z2, null);
-    const X21 = product(be, nh, n, m, z2L, null, xR, xI);
-    for (let h = 0; h < nh; h++) {
-      const i = half[h];
-      let row = 0;
-      for (let j = 0; j < n; j++) {
-        const hj = h * n + j;
-        // (1 + X_12)(1 + X_21^*) / (1 - W^*)
-        const ar = 1 + X12.re[hj], ai = X12.im[hj];
-        const br = 1 + X21.re[hj], bi = -X21.im[hj];
-        const pr = ar * br - ai * bi, pi = ar * bi + ai * br;
-        const wr = 1 - W.re[hj], wi = W.im[hj]; // 1 - W^*
-        const qr = (pr * wr + pi * wi) / (wr * wr + wi * wi);
-        const u2 = (1 - U.re[hj]) ** 2 + U.im[hj] ** 2;
-        row += ((V.re[hj] - 1 + 2 * qr) / u2) * C[i] * C[j];
-      }
-      rowsHalf[h] = row;
-    }
-  }
   // mirror the rows to all active frequencies; Psi(0, 0) and the row sums (1/(M dt)) sum over w2
   const rows = new Float64Array(n);
   const rowOf = new Map<number, number>();

@@ -9,10 +9,11 @@ import type { Backend } from "../../src/backend/types.ts";
 import { createWasmBackend } from "../../src/backend/wasm.ts";
 import { ConvergenceError } from "../../src/errors.ts";
 import { theory } from "../../src/theory/index.ts";
-import { structuredTheory } from "../../src/theory/structured.ts";
+import { fourPoint, structureModel, structuredTheory, type Structure } from "../../src/theory/structured.ts";
 import { freqOf, sampleSingleSite, type SelfCouplingModel } from "../../src/theory/selfcoupled.ts";
 import { gaussianPhiStats } from "../../src/theory/dmft.ts";
-import { rmmModes } from "../../src/network/ensembles.ts";
+import { makeNetwork, rmmModes } from "../../src/network/ensembles.ts";
+import { meanAndSe } from "../../src/simulate/stats.ts";
 
 let be: Backend;
 beforeAll(async () => {
@@ -130,5 +131,110 @@ describe("the sampling single site", () => {
     const a = await run(7);
     expect(await run(7)).toBe(a);
     expect(await run(8)).not.toBe(a);
+  });
+});
+
+/** (T I - J)^{-1} for the n x n real J and complex T = tr + i ti, by Gauss-Jordan with partial pivoting
+ *  (re, im row-major) */
+function resolvent(n: number, J: Float64Array, tr: number, ti: number): { re: Float64Array; im: Float64Array } {
+  const ar = Float64Array.from(J, (v) => -v), ai = new Float64Array(n * n), br = new Float64Array(n * n), bi = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    ar[i * n + i] += tr;
+    ai[i * n + i] = ti;
+    br[i * n + i] = 1;
+  }
+  const swap = (x: Float64Array, r: number, c: number) => {
+    for (let k = 0; k < n; k++) [x[r * n + k], x[c * n + k]] = [x[c * n + k], x[r * n + k]];
+  };
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (ar[r * n + c] ** 2 + ai[r * n + c] ** 2 > ar[p * n + c] ** 2 + ai[p * n + c] ** 2) p = r;
+    if (p !== c) for (const x of [ar, ai, br, bi]) swap(x, p, c);
+    const d = ar[c * n + c] ** 2 + ai[c * n + c] ** 2, qr = ar[c * n + c] / d, qi = -ai[c * n + c] / d;
+    for (const [xr, xi] of [[ar, ai], [br, bi]]) {
+      for (let k = 0; k < n; k++) {
+        const vr = xr[c * n + k], vi = xi[c * n + k];
+        xr[c * n + k] = vr * qr - vi * qi;
+        xi[c * n + k] = vr * qi + vi * qr;
+      }
+    }
+    for (let r = 0; r < n; r++) {
+      const fr = ar[r * n + c], fi = ai[r * n + c];
+      if (r === c || (fr === 0 && fi === 0)) continue;
+      for (const [xr, xi] of [[ar, ai], [br, bi]]) {
+        for (let k = 0; k < n; k++) {
+          const vr = xr[c * n + k], vi = xi[c * n + k];
+          xr[r * n + k] -= fr * vr - fi * vi;
+          xi[r * n + k] -= fr * vi + fi * vr;
+        }
+      }
+    }
+  }
+  return { re: br, im: bi };
+}
+
+describe("PRX (51) in the linear limit", () => {
+  it("gives the four-point function of noise-driven linear networks with the same overlaps, within the change from N/2 to N", async () => {
+    // An exact check of (51) and of the single site's Q, R (PRX (48)-(49)) that does not use the sampler: the
+    // linear network dx/dt = -x + J x + xi (unit white noise), J = L diag(D) R^T drawn as the simulations draw
+    // it (App. K), g_eff = 0.5 (stable), alpha = 1, PR^D = 0.8, gamma_rho = -0.6. Per network exactly:
+    // C_ij(w) = [G^* G^T]_ij with G = ((1 + i w) I - J)^{-1}, Psi(w1, w2) = (1/N) sum_ij C_ij(w1) C_ij(w2). The
+    // mean-field single site is linear too: S = 1/(1 + i w - R(w)), C = |S|^2 (Q(w) + 1), with R, Q from the
+    // model (structureModel, the sampler's own), and (51) is fourPoint() with phi = x.
+    const w = 0.5, theoryModes = rmmModes({ coupling: "rmm", n: 4096, g: 0.5, alpha: 1, prD: 0.8, overlap: { gamma: -0.6 }, seed: 1 });
+    const st: Structure = { kind: "overlaps", alpha: 1, D: theoryModes.D, rho: theoryModes.rho! };
+    const model = structureModel(st);
+    let sr = 1 / (1 + w * w), si = -w / (1 + w * w);
+    const q = new Float64Array(1), rr = new Float64Array(1), ri = new Float64Array(1), one = new Float64Array([1]);
+    for (let it = 0; it < 500; it++) {
+      model.apply(new Float64Array([sr]), new Float64Array([si]), one, q, rr, ri);
+      const dr = 1 - rr[0] - model.rInst, di = w - ri[0], d = dr * dr + di * di;
+      [sr, si] = [0.5 * sr + (0.5 * dr) / d, 0.5 * si - (0.5 * di) / d];
+    }
+    const s2 = sr * sr + si * si, c = s2 / (1 - s2 * q[0]); // q = Q / C (Q is linear in C)
+    // frequencies w and -w (S(-w) = S(w)^*): row 0 gives Psi(w, w) and Psi(w, -w)
+    const psi = (s: Structure) => fourPoint(be, s, new Float64Array([sr, sr]), new Float64Array([si, -si]), new Float64Array([c, c]), new Int32Array([0]));
+    const theoryPsi = psi(st);
+    const exact = (n: number, networks: number) => {
+      const rows: number[][] = [];
+      for (let seed = 1; seed <= networks; seed++) {
+        const net = makeNetwork({ coupling: "rmm", n, g: 0.5, alpha: 1, prD: 0.8, overlap: { gamma: -0.6 }, seed });
+        if (net.coupling.kind !== "lowrank") throw new Error("expected a low-rank coupling");
+        const { m, L, D, R } = net.coupling, J = new Float64Array(n * n);
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+          let v = 0;
+          for (let a = 0; a < m; a++) v += L[i * m + a] * D[a] * R[j * m + a];
+          J[i * n + j] = v;
+        }
+        const G = resolvent(n, J, 1, w);
+        let same = 0, opposite = 0, diag = 0;
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+          let pr = 0, pi = 0; // P_ij = sum_k G_ik^* G_jk
+          for (let k = 0; k < n; k++) {
+            const ar = G.re[i * n + k], ai = G.im[i * n + k], br = G.re[j * n + k], bi = G.im[j * n + k];
+            pr += ar * br + ai * bi;
+            pi += ar * bi - ai * br;
+          }
+          same += pr * pr - pi * pi; // C_ij(w) C_ij(w), real part
+          opposite += pr * pr + pi * pi; // C_ij(w) C_ij(-w) = |C_ij(w)|^2
+          if (i === j) diag += pr;
+        }
+        rows.push([diag / n, same / n, opposite / n]);
+      }
+      return [0, 1, 2].map((k) => meanAndSe(rows.map((r) => r[k])));
+    };
+    const small = exact(96, 48), large = exact(192, 24);
+    const want = [c, theoryPsi[0], theoryPsi[1]];
+    // (51) without its overlap terms (rho set to 0 in the four-point function, the single site kept): the
+    // check must be able to tell it apart (it is 9 % off at w1 = w2)
+    const blind = psi({ ...st, rho: new Float64Array(st.rho.length) });
+    const tol = [0, 1, 2].map((k) => Math.abs(large[k].mean - small[k].mean) + 3 * Math.hypot(large[k].se!, small[k].se!));
+    for (let k = 0; k < 3; k++) {
+      // Finite-N corrections of these resolvent averages fall like 1/N, so what is left at N is at most the
+      // change from N/2 to N; plus three standard errors of the network means (the two sizes' in quadrature).
+      expect(Math.abs(large[k].mean - want[k]), `quantity ${k}`).toBeLessThan(tol[k]);
+    }
+    // (at w1 = w2; at w1 = -w2 the overlap terms nearly cancel here: blind is within 1 % there)
+    expect(Math.abs(large[1].mean - blind[0])).toBeGreaterThan(tol[1]);
   });
 });
