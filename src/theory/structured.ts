@@ -53,6 +53,10 @@ export interface StructuredTheoryResult {
     cX0: number;
     meanPhiPrime: number;
     psiPhi00: number;
+    /** overlaps: the strongest mode's self-loop gain max_a D_a rho_a S^phi(0) (1 = the mode condenses, refused);
+     *  the finite-N correction of simulations grows with it (N = 2000, g_eff 6: -1, +3, +9, +15, +28 % at
+     *  0, 0.23, 0.35, 0.42, 0.55; docs/VALIDATION.md). Partial symmetry: null */
+    maxModeGain: number | null;
     autocorrelation: { tau: number[]; cPhi: number[]; cX: number[] };
     collective: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[] };
     timescales: PcTimescales;
@@ -305,6 +309,14 @@ function psiOf(be: Backend, st: Structure, s: SamplerState, M: number, dt: numbe
   return { psi00, rows, active, c0 };
 }
 
+/** max_a D_a rho_a S^phi(0) over the (whole) mode list; S^phi(0) is real (the response's integral) */
+function maxModeGainOf(st: Structure, s0: number): number | null {
+  if (st.kind === "symmetry") return null;
+  let u = -Infinity;
+  for (let q = 0; q < st.D.length; q++) u = Math.max(u, st.D[q] * st.rho[q] * s0);
+  return u;
+}
+
 /** Psi(tau_l, 0) = (1/(M dt)) sum_{w1} e^{i w1 tau_l} row(w1), l = 0 .. lags (row real and even: a cosine sum) */
 function collectiveOf(p: Psi, M: number, dt: number, lags: number): Float64Array {
   const out = new Float64Array(lags + 1);
@@ -377,7 +389,7 @@ export async function structuredTheory(be: Backend, structure: Structure, opts: 
     params: { structure: structureOut, gEff: model.gEff, phi, sampler: r.params },
     results: {
       quiescent: false, prPhi, prPhiSe, prX: null,
-      cPhi0: p.c0, cX0: cX[0], meanPhiPrime: r.mean.meanPhiPrime, psiPhi00: p.psi00,
+      cPhi0: p.c0, cX0: cX[0], meanPhiPrime: r.mean.meanPhiPrime, psiPhi00: p.psi00, maxModeGain: maxModeGainOf(st, r.mean.sRe[0]),
       autocorrelation: { tau, cPhi, cX },
       collective: { tau, psiPhi: Array.from(coll), psiPhiNormalized: Array.from(coll, (v) => v / coll[0]) },
       timescales: pcTimescales(tau, cPhi, tau, Array.from(coll)),

@@ -75,6 +75,7 @@ describe("strand theory", () => {
     expect(doc.provenance).toMatchObject({ backend: "wasm", seed: 5 });
     for (const k of ["prPhi", "prPhiSe", "cPhi0", "cX0", "meanPhiPrime", "psiPhi00"]) expect(typeof doc.results[k], k).toBe("number");
     expect(doc.results.prX).toBeNull();
+    expect(doc.results.maxModeGain).toBeNull(); // overlaps only
     expect(doc.results.prPhi).toBeGreaterThan(0);
     expect(doc.results.collective.psiPhiNormalized[0]).toBeCloseTo(1, 12);
     expect(doc.results.sampler.residuals.cPhi.length).toBe(10);

@@ -102,11 +102,17 @@ describe("the sampling single site", () => {
     // ~1 %; the effect in the paper is ~20-40 %, so a 10 % margin cannot come from noise.
     const pr = async (gamma: number) => {
       const m = rmmModes({ coupling: "rmm", n: 2000, g: 6, alpha: 1, prD: 0.8, overlap: gamma ? { gamma } : undefined, seed: 1 });
-      return (await structuredTheory(be, { kind: "overlaps", alpha: m.D.length / m.n, D: m.D, rho: m.rho ?? new Float64Array(m.D.length) }, { phi: "erf", paths: 8, iterations: 8 })).results.prPhi;
+      return (await structuredTheory(be, { kind: "overlaps", alpha: m.D.length / m.n, D: m.D, rho: m.rho ?? new Float64Array(m.D.length) }, { phi: "erf", paths: 8, iterations: 8 })).results;
     };
-    const p0 = await pr(0);
-    expect(await pr(0.6)).toBeLessThan(0.9 * p0);
-    expect(await pr(-0.6)).toBeLessThan(0.9 * p0);
+    const [p0, plus, minus] = [await pr(0), await pr(0.6), await pr(-0.6)];
+    expect(plus.prPhi).toBeLessThan(0.9 * p0.prPhi);
+    expect(minus.prPhi).toBeLessThan(0.9 * p0.prPhi);
+    // the strongest mode's loop gain max D rho S(0): zero without overlaps; below condensation (1) at +-0.6, and
+    // larger at +0.6, where the strong modes have the positive overlaps (at -0.6 the weak ones do)
+    expect(p0.maxModeGain).toBe(0);
+    expect(plus.maxModeGain!).toBeLessThan(1);
+    expect(plus.maxModeGain!).toBeGreaterThan(minus.maxModeGain!);
+    expect(minus.maxModeGain!).toBeGreaterThan(0);
   });
 
   it("reports a condensing mode as an error, not a number", async () => {
