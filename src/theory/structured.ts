@@ -224,7 +224,7 @@ export function fourPoint(be: Backend, st: Structure, Sr: Float64Array, Si: Floa
         Zi[i * m + q] = (Si[i] * dre - Sr[i] * dim) / den;
       }
     }
-    // left factors on the rows rows, right factors on all active frequencies
+    // left factors on the requested rows, right factors on all frequencies
     const left = (f: (q: number, zr: number, zi: number) => number, imag: ((q: number, zr: number, zi: number) => number) | null) => {
       const R = new Float64Array(nh * m), I = imag ? new Float64Array(nh * m) : null;
       for (let h = 0; h < nh; h++) {

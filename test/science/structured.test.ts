@@ -101,8 +101,9 @@ describe.skipIf(!RUN)(`the sampling single-site theory vs N = 2000 simulations (
 
   it.each([-0.6, -0.3, 0, 0.3, 0.6])("overlaps gamma_rho = %s (N/2 and N, extrapolated in 1/N)", { timeout: 4 * 3600_000 }, async (gamma) => {
     // The theory is the N -> infinity limit, and with strong positive overlaps (the strongest mode's loop gain
-    // D rho S(0) 0.56 at gamma_rho = 0.6) the simulations' finite-N correction exceeds their error bar: at gamma_rho = 0.6, +47 % at N = 1000, +28 % at N = 2000 (z 3.5),
-    // +1.5 % at N = 4000 (docs/VALIDATION.md, "Finite N at gamma_rho = 0.6"). So each point is simulated at N
+    // D rho S(0) 0.55 at gamma_rho = 0.6) the simulations' finite-N correction exceeds their error bar: at
+    // gamma_rho = 0.6, +47 % at N = 1000, +28 % at N = 2000 (z 3.5), +1.5 % at N = 4000 (docs/VALIDATION.md,
+    // "Finite N at gamma_rho = 0.6"). So each point is simulated at N
     // (OVERLAPS_NETWORKS networks) and N/2 (HALF_NETWORKS) and compared through the extrapolation with the
     // leading correction c/N: PR(inf) = 2 PR(N) - PR(N/2), standard error sqrt(4 se_N^2 + se_{N/2}^2)
     // (independent networks; each se is the standard error over networks, which includes each run's noise and
