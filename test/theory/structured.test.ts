@@ -12,7 +12,7 @@ import { theory } from "../../src/theory/index.ts";
 import { fourPoint, structureModel, structuredTheory, type Structure } from "../../src/theory/structured.ts";
 import { freqOf, sampleSingleSite, type SelfCouplingModel } from "../../src/theory/selfcoupled.ts";
 import { gaussianPhiStats } from "../../src/theory/dmft.ts";
-import { makeNetwork, rmmModes } from "../../src/network/ensembles.ts";
+import { denseJ, makeNetwork, rmmModes } from "../../src/network/ensembles.ts";
 import { meanAndSe } from "../../src/simulate/stats.ts";
 
 let be: Backend;
@@ -204,25 +204,20 @@ describe("PRX (51) in the linear limit", () => {
     const exact = (n: number, networks: number) => {
       const rows: number[][] = [];
       for (let seed = 1; seed <= networks; seed++) {
-        const net = makeNetwork({ coupling: "rmm", n, g: 0.5, alpha: 1, prD: 0.8, overlap: { gamma: -0.6 }, seed });
-        if (net.coupling.kind !== "lowrank") throw new Error("expected a low-rank coupling");
-        const { m, L, D, R } = net.coupling, J = new Float64Array(n * n);
-        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-          let v = 0;
-          for (let a = 0; a < m; a++) v += L[i * m + a] * D[a] * R[j * m + a];
-          J[i * n + j] = v;
-        }
+        const J = denseJ(makeNetwork({ coupling: "rmm", n, g: 0.5, alpha: 1, prD: 0.8, overlap: { gamma: -0.6 }, seed }));
         const G = resolvent(n, J, 1, w);
         let same = 0, opposite = 0, diag = 0;
-        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        // P_ji = P_ij^*, so both sums are symmetric in i, j: the upper triangle, off-diagonal entries twice
+        for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
           let pr = 0, pi = 0; // P_ij = sum_k G_ik^* G_jk
           for (let k = 0; k < n; k++) {
             const ar = G.re[i * n + k], ai = G.im[i * n + k], br = G.re[j * n + k], bi = G.im[j * n + k];
             pr += ar * br + ai * bi;
             pi += ar * bi - ai * br;
           }
-          same += pr * pr - pi * pi; // C_ij(w) C_ij(w), real part
-          opposite += pr * pr + pi * pi; // C_ij(w) C_ij(-w) = |C_ij(w)|^2
+          const twice = i === j ? 1 : 2;
+          same += twice * (pr * pr - pi * pi); // C_ij(w) C_ij(w), real part
+          opposite += twice * (pr * pr + pi * pi); // C_ij(w) C_ij(-w) = |C_ij(w)|^2
           if (i === j) diag += pr;
         }
         rows.push([diag / n, same / n, opposite / n]);
