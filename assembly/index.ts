@@ -21,3 +21,9 @@ export function heap_base(): usize {
 export { hessenberg_f64, hqr_f64 } from "./eig";
 export { self_site_f64 } from "./selfsite";
 export { psi_sums_f64 } from "./psi";
+
+/** 1 in the relaxed-SIMD build (fused multiply-adds, build/strand-fma.wasm), 0 in the plain one: lets the host
+ *  tell which build a module handed to it (createBackend({ module })) is. */
+export function build_fma(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}

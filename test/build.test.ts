@@ -61,7 +61,7 @@ describe.skipIf(!built)("the compiled kernels (build/strand.wasm; run `npm run a
   });
 
   it("embeds exactly the bytes of build/strand.wasm and build/strand-fma.wasm for fs-free loading", async () => {
-    const { wasmBase64, wasmFmaBase64 } = await import("../build/strand-wasm.ts");
+    const { wasmBase64, wasmFmaBase64 } = await import("../src/backend/wasm-embedded.ts");
     expect(Buffer.from(wasmBase64, "base64").toString("hex")).toBe(readFileSync(wasmPath).toString("hex"));
     expect(Buffer.from(wasmFmaBase64, "base64").toString("hex")).toBe(readFileSync(fmaPath).toString("hex"));
   });

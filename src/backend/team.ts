@@ -73,7 +73,7 @@ const modules = new Map<boolean, Promise<WebAssembly.Module>>();
 function teamModule(fma: boolean): Promise<WebAssembly.Module> {
   let p = modules.get(fma);
   if (!p) {
-    p = import("../../build/strand-team-wasm.ts").then(({ teamBase64, teamFmaBase64 }) => WebAssembly.compile(decode(fma ? teamFmaBase64 : teamBase64)));
+    p = import("./team-embedded.ts").then(({ teamBase64, teamFmaBase64 }) => WebAssembly.compile(decode(fma ? teamFmaBase64 : teamBase64)));
     modules.set(fma, p);
     p.catch(() => modules.delete(fma));
   }

@@ -7,8 +7,9 @@
  * Allocation: first-fit over a free list kept in address order, blocks rounded up to 16 bytes (v128
  * alignment is not required by the kernels but keeps rows of float32 x 4 lanes aligned when n % 4 = 0);
  * freed neighbours coalesce and a free block at the top of the heap returns to the bump pointer. The
- * module is instantiated from the embedded bytes in build/strand-wasm.ts (no fs, no fetch), so the same
- * code runs in Node, browsers, workers and serverless runtimes.
+ * module is instantiated from the embedded bytes in src/backend/wasm-embedded.ts (no fs, no fetch), so the same
+ * code runs in Node, browsers, workers and serverless runtimes; an embedder may instead hand over a compiled
+ * module (edge runtimes that forbid compiling from bytes) or a URL of the shipped .wasm file (browsers).
  */
 import type { DType, FloatArray } from "../errors.ts";
 import { relaxedSimdSupported } from "./features.ts";
@@ -17,6 +18,7 @@ import type { Backend, Buf, Coupling, EulerScratch, PhiKind, Rk4Scratch, Rng } f
 interface Exports {
   memory: WebAssembly.Memory;
   heap_base(): number;
+  build_fma(): number;
   matvec_f32(m: number, n: number, a: number, x: number, y: number): void;
   matvec_f64(m: number, n: number, a: number, x: number, y: number): void;
   matmat_f32(m: number, n: number, k: number, a: number, x: number, y: number): void;
@@ -336,7 +338,7 @@ export class WasmBackend implements Backend {
   }
 }
 
-const modulePromises = new Map<boolean, Promise<WebAssembly.Module>>();
+const modulePromises = new Map<string, Promise<WebAssembly.Module>>();
 
 /** base64 → bytes with atob (no Buffer: the core runs in browsers and workers too); also the team build's loader */
 export function decode(base64: string): Uint8Array<ArrayBuffer> {
@@ -348,7 +350,7 @@ export function decode(base64: string): Uint8Array<ArrayBuffer> {
 
 /** The embedded kernels: plain SIMD, or the relaxed-SIMD build whose multiply-adds are fused. */
 async function kernelBytes(fma: boolean): Promise<Uint8Array<ArrayBuffer>> {
-  const { wasmBase64, wasmFmaBase64 } = await import("../../build/strand-wasm.ts");
+  const { wasmBase64, wasmFmaBase64 } = await import("./wasm-embedded.ts");
   return decode(fma ? wasmFmaBase64 : wasmBase64);
 }
 
@@ -361,15 +363,26 @@ export function defaultFma(): boolean {
   return relaxedSimdSupported() && !off;
 }
 
-/** Compile the embedded kernels once per realm and variant (async: browsers forbid large synchronous compiles). */
-async function compiledModule(fma: boolean): Promise<WebAssembly.Module> {
-  let p = modulePromises.get(fma);
+/** Compile once per realm and key (async: browsers forbid large synchronous compiles); a failure is not cached. */
+function cached(key: string, compile: () => Promise<WebAssembly.Module>): Promise<WebAssembly.Module> {
+  let p = modulePromises.get(key);
   if (!p) {
-    p = kernelBytes(fma).then((bytes) => WebAssembly.compile(bytes));
-    modulePromises.set(fma, p);
-    p.catch(() => modulePromises.delete(fma));
+    p = compile();
+    modulePromises.set(key, p);
+    p.catch(() => modulePromises.delete(key));
   }
   return p;
+}
+
+/**
+ * Fetch and compile a served .wasm file: streaming where the server says application/wasm (the browser
+ * compiles while the bytes arrive), from the whole body otherwise.
+ */
+async function fetchModule(url: string): Promise<WebAssembly.Module> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`fetching the kernels from ${url} failed: HTTP ${response.status}`);
+  const streaming = typeof WebAssembly.compileStreaming === "function" && /^application\/wasm\b/.test(response.headers.get("content-type") ?? "");
+  return streaming ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer());
 }
 
 export interface WasmOptions {
@@ -377,19 +390,51 @@ export interface WasmOptions {
    * Use the fused multiply-add (relaxed SIMD) kernels: default true where the runtime supports them. They
    * round once per multiply-add instead of twice, so results differ from the plain build in the last bits
    * (each build is deterministic); false gives the plain SIMD build's numbers on every runtime. Default:
-   * defaultFma().
+   * defaultFma(). With `module` or `url` the build is the one given, and `fma`, if set, must match it.
    */
   fma?: boolean;
+  /**
+   * A precompiled module of strand's kernels (build/strand.wasm or build/strand-fma.wasm, as shipped in the
+   * package): how Cloudflare Workers, Deno Deploy and bundlers with a wasm loader hand over wasm, and the way
+   * to run where compiling wasm from bytes is forbidden.
+   */
+  module?: WebAssembly.Module;
+  /** Where a browser can fetch build/strand.wasm or build/strand-fma.wasm (compiled while it streams). */
+  url?: string | URL;
+}
+
+/** The module for these options: the one given, the one at `url`, or the embedded build. */
+function moduleFor(options: WasmOptions, fma: boolean): Promise<WebAssembly.Module> {
+  if (options.module !== undefined) {
+    if (!(options.module instanceof WebAssembly.Module) && Object.prototype.toString.call(options.module) !== "[object WebAssembly.Module]") {
+      throw new TypeError(`invalid argument: \`module\` must be a WebAssembly.Module (compiled from build/strand.wasm or build/strand-fma.wasm); got ${Object.prototype.toString.call(options.module)}`);
+    }
+    return Promise.resolve(options.module);
+  }
+  if (options.url !== undefined) {
+    const url = String(options.url);
+    return cached(`url:${url}`, () => fetchModule(url));
+  }
+  return cached(fma ? "embedded:fma" : "embedded", async () => WebAssembly.compile(await kernelBytes(fma)));
 }
 
 /** A new WasmBackend with its own instance and memory (instances never share state). */
 export async function createWasmBackend(options: WasmOptions = {}): Promise<WasmBackend> {
-  if (options.fma === true && !relaxedSimdSupported()) {
+  const given = options.module !== undefined || options.url !== undefined;
+  if (options.fma === true && !given && !relaxedSimdSupported()) {
     throw new Error("fma: true needs WebAssembly relaxed SIMD, which this runtime does not support (Node 20: run node with --experimental-wasm-relaxed-simd); use fma: false");
   }
-  const fma = options.fma ?? defaultFma();
-  const instance = await WebAssembly.instantiate(await compiledModule(fma), { env: { abort: wasmAbort } });
-  return new WasmBackend(instance.exports as unknown as Exports, fma);
+  const module = await moduleFor(options, options.fma ?? defaultFma());
+  const instance = await WebAssembly.instantiate(module, { env: { abort: wasmAbort } });
+  const ex = instance.exports as unknown as Exports;
+  if (typeof ex.build_fma !== "function" || typeof ex.matvec_f32 !== "function") {
+    throw new TypeError("invalid argument: `module` is not strand's kernels (build/strand.wasm or build/strand-fma.wasm of this version)");
+  }
+  const fma = ex.build_fma() === 1;
+  if (options.fma !== undefined && options.fma !== fma) {
+    throw new RangeError(`invalid argument: \`fma\` is ${options.fma} but the module given is the ${fma ? "fused multiply-add (strand-fma.wasm)" : "plain (strand.wasm)"} build`);
+  }
+  return new WasmBackend(ex, fma);
 }
 
 function wasmAbort(): never {

@@ -4,14 +4,14 @@
  * order by simulate(), so the result is identical to the single-threaded run (same seed, same backend).
  *
  * The workers persist between simulate() calls of one executor (a sweep, a figure, a benchmark pays the
- * thread start-up — ~0.3-0.5 s each, mostly loading the TypeScript sources through tsx — once, not per
- * call). Each task gets a fresh backend inside its worker, so a large task's wasm memory is released when it
+ * thread start-up once, not per call). Each task gets a fresh backend inside its worker, so a large task's wasm memory is released when it
  * ends. Idle workers are unref'd (they never keep the process alive); a worker is terminated and replaced
- * when its task is aborted or the thread dies. Workers start from simulate-worker.mjs, which registers tsx
- * and loads the TypeScript worker, like the CLI.
+ * when its task is aborted or the thread dies. Workers start from the compiled simulate-worker.js, or from the
+ * sources through simulate-worker.mjs (src/io/worker-entry.ts).
  */
 import os from "node:os";
 import { Worker } from "node:worker_threads";
+import { workerEntry } from "./worker-entry.ts";
 import { SimulationError, type GroupExecutor, type GroupResult, type GroupTask } from "../simulate/simulate.ts";
 
 /** workers that were terminated or died: never handed out again */
@@ -21,7 +21,7 @@ interface Reply { id: number; type: string; fraction?: number; result?: GroupRes
 
 function startWorker(): Promise<Worker> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL("./simulate-worker.mjs", import.meta.url));
+    const w = new Worker(workerEntry("simulate-worker", import.meta.url));
     const onError = (err: Error) => reject(err);
     w.once("error", onError);
     w.once("message", () => {

@@ -6,6 +6,7 @@
  */
 import os from "node:os";
 import { Worker } from "node:worker_threads";
+import { workerEntry } from "./worker-entry.ts";
 import { ConvergenceError } from "../errors.ts";
 import type { ChunkExecutor, ChunkResult, ChunkTask } from "../theory/selfcoupled.ts";
 
@@ -17,7 +18,7 @@ export interface SamplerPool {
 export async function samplerPool(threads = os.availableParallelism?.() ?? os.cpus().length, backend: "wasm" | "js" = "wasm"): Promise<SamplerPool> {
   const workers = await Promise.all(
     Array.from({ length: Math.max(1, threads) }, () => new Promise<Worker>((resolve, reject) => {
-      const w = new Worker(new URL("./sampler-worker.mjs", import.meta.url), { workerData: { backend } });
+      const w = new Worker(workerEntry("sampler-worker", import.meta.url), { workerData: { backend } });
       w.once("message", () => resolve(w));
       w.once("error", reject);
     })),
