@@ -20,5 +20,5 @@ await build({
   sourcemap: true,
   logLevel: "warning",
 });
-copyFileSync(path.join(root, "src/web/index.html"), path.join(out, "index.html"));
-console.log(`built ${path.relative(root, out)}/ (index.html, page.js, worker.js)`);
+for (const f of ["index.html", "favicon.svg"]) copyFileSync(path.join(root, "src/web", f), path.join(out, f));
+console.log(`built ${path.relative(root, out)}/ (index.html, favicon.svg, page.js, worker.js)`);

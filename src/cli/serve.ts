@@ -23,9 +23,9 @@ and answers theory + simulation as JSON (limits: N <= 1000, bounded work). Stop 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const WEB = path.join(root, "build/web");
 const FILES: Record<string, string> = {
-  "/": "index.html", "/index.html": "index.html", "/page.js": "page.js", "/worker.js": "worker.js", "/page.js.map": "page.js.map", "/worker.js.map": "worker.js.map",
+  "/": "index.html", "/index.html": "index.html", "/page.js": "page.js", "/worker.js": "worker.js", "/page.js.map": "page.js.map", "/worker.js.map": "worker.js.map", "/favicon.svg": "favicon.svg",
 };
-const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".map": "application/json" };
+const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".map": "application/json", ".svg": "image/svg+xml" };
 
 async function toRequest(req: IncomingMessage): Promise<Request> {
   let body = "";

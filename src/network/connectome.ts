@@ -16,7 +16,8 @@
  * column; repeat until the largest deviation of any nonzero row or column part from 1/sqrt 2 is below tol.
  * Signs and sparsity are preserved; rows or columns with one sign keep norm 1/sqrt 2.
  */
-import { parse } from "csv-parse/sync";
+// the browser build of csv-parse: the same parser with its own Buffer shim, so the core needs no Node globals
+import { parse } from "csv-parse/browser/esm/sync";
 
 export class ConnectomeFormatError extends Error {
   constructor(

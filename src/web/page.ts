@@ -8,19 +8,28 @@ import type { LiveEstimate, LiveTheory } from "./live.ts";
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>("params"), runBtn = $<HTMLButtonElement>("run"), cancelBtn = $<HTMLButtonElement>("cancel");
 const status = $("status"), tbody = $("table").querySelector("tbody")!;
+const progress = $<HTMLProgressElement>("progress"), download = $<HTMLAnchorElement>("download");
 let worker: Worker | null = null;
 let theory: LiveTheory | null = null;
 let estimate: LiveEstimate | null = null;
 /** the parameters of the run on screen (the form may be edited meanwhile) */
-let run: { n: number } = { n: 0 };
+let run: { n: number; g: number } = { n: 0, g: 0 };
 const started = { t: 0 };
 
+/** The form's values; an emptied or non-numeric field is an error naming it, never a silent 0. */
 function params() {
   const f = new FormData(form);
+  const num = (name: string, label: string) => {
+    const text = String(f.get(name) ?? "").trim();
+    const v = Number(text);
+    if (text === "" || !Number.isFinite(v)) throw new Error(`${label} is ${text === "" ? "empty" : `not a number ("${text}")`}: enter a value`);
+    return v;
+  };
   const er = String(f.get("effectiveRank")).trim();
+  if (er === "") throw new Error("effective rank is empty: enter a positive number, or iid");
   return {
-    n: Number(f.get("n")), g: Number(f.get("g")), phi: String(f.get("phi")), seed: Number(f.get("seed")), rounds: Number(f.get("rounds")),
-    effectiveRank: er === "" || er.toLowerCase() === "iid" ? null : Number(er),
+    n: num("n", "N"), g: num("g", "g_eff"), phi: String(f.get("phi")), seed: num("seed", "seed"), rounds: num("rounds", "rounds"),
+    effectiveRank: er.toLowerCase() === "iid" ? null : Number(er),
   };
 }
 
@@ -29,8 +38,11 @@ const fmt = (v: number | null | undefined, d = 4) => (v === null || v === undefi
 function drawTable() {
   const rows: [string, string, string][] = [];
   const pm = (m: number, s: number | null) => `${fmt(m)}${s !== null ? ` ± ${fmt(s, 2)}` : ""}`;
-  rows.push(["PR^φ (dimension of φ)", estimate ? pm(estimate.prPhi.mean, estimate.prPhi.se) : "…", fmt(theory?.prPhi)]);
-  rows.push(["PR^x", estimate ? pm(estimate.prX.mean, estimate.prX.se) : "…", fmt(theory?.prX)]);
+  // a quiescent network has no fluctuations, so no dimension: say so in words, never "0.000 ± 0.0"
+  const sim = (e: { mean: number; se: number | null } | undefined) => (!estimate ? "…" : estimate.quiescent ? "— quiescent: activity decays to x = 0" : pm(e!.mean, e!.se));
+  const th = (v: number | null | undefined) => (theory ? fmt(v) : run.g <= 1 ? "— quiescent (g_eff ≤ 1): x = 0 is stable" : "…");
+  rows.push(["PR^φ / N (dimension of φ, fraction of N)", sim(estimate?.prPhi), th(theory?.prPhi)]);
+  rows.push(["PR^x / N", sim(estimate?.prX), th(theory?.prX)]);
   rows.push(["rounds", estimate ? String(estimate.rounds) : "0", ""]);
   tbody.replaceChildren(...rows.map((r) => {
     const tr = document.createElement("tr");
@@ -57,7 +69,8 @@ function plot(el: HTMLElement, title: string, th: number[] | undefined, sim: { m
     parts.push(`<text x="${X(t)}" y="${H - m.b + 15}" text-anchor="middle" font-size="11">${fmt(t, 3)}</text>`);
     parts.push(`<text x="${m.l - 5}" y="${Y(v) + 4}" text-anchor="end" font-size="11">${fmt(v, 2)}</text>`);
   }
-  parts.push(`<text x="${W / 2}" y="${H - 8}" text-anchor="middle" font-size="12">τ</text>`);
+  parts.push(`<text x="${W / 2}" y="${H - 8}" text-anchor="middle" font-size="12">τ (units of the neuron time constant)</text>`);
+  if (yMin < 0) parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${Y(0)}" y2="${Y(0)}" stroke="#999" stroke-dasharray="4 3"/>`);
   if (th) parts.push(`<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="${th.map((v, k) => `${X(tau[k])},${Y(v)}`).join(" ")}"/>`);
   if (sim) {
     sim.mean.forEach((v, k) => {
@@ -75,12 +88,16 @@ function plot(el: HTMLElement, title: string, th: number[] | undefined, sim: { m
 function draw() {
   drawTable();
   const tau = estimate?.tau ?? theory?.tau ?? [];
-  plot($("plot-c"), "C^φ(τ) / C^φ(0): single neurons", theory?.cPhiNormalized, estimate?.cPhiNormalized, tau);
-  plot($("plot-psi"), "Ψ^φ(τ, 0) / Ψ^φ(0, 0): collective (leading PCs)", theory?.psiPhiNormalized, estimate?.psiPhiNormalized, tau);
+  // a quiescent run's normalised correlations are of a decaying transient (or 0/0): nothing to draw
+  const sim = estimate?.quiescent ? undefined : estimate;
+  const quiet = estimate?.quiescent ? " — quiescent, nothing to draw" : "";
+  plot($("plot-c"), `C^φ(τ) / C^φ(0): single neurons${quiet}`, theory?.cPhiNormalized, sim?.cPhiNormalized, tau);
+  plot($("plot-psi"), `Ψ^φ(τ, 0) / Ψ^φ(0, 0): collective (leading PCs)${quiet}`, theory?.psiPhiNormalized, sim?.psiPhiNormalized, tau);
 }
 
 function finish(text: string, error = false) {
   status.textContent = text;
+  progress.hidden = true;
   status.className = error ? "error" : "";
   runBtn.disabled = false;
   cancelBtn.disabled = true;
@@ -89,12 +106,23 @@ function finish(text: string, error = false) {
 
 form.addEventListener("submit", (ev) => {
   ev.preventDefault();
+  let p: ReturnType<typeof params>;
+  try {
+    p = params();
+  } catch (e) {
+    status.textContent = (e as Error).message;
+    status.className = "error";
+    return;
+  }
   worker ??= new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   theory = null;
   estimate = null;
-  draw();
-  const p = params();
   run = p;
+  draw();
+  download.hidden = true;
+  progress.hidden = false;
+  progress.max = p.rounds;
+  progress.value = 0;
   started.t = performance.now();
   status.textContent = "computing the theory…";
   status.className = "";
@@ -108,10 +136,14 @@ form.addEventListener("submit", (ev) => {
       status.textContent = `simulating round 1 of ${p.rounds}…`;
     } else if (msg.type === "round") {
       estimate = msg.estimate;
+      progress.value = estimate!.rounds;
       status.textContent = `round ${estimate!.rounds} of ${p.rounds} done (${((performance.now() - started.t) / 1000).toFixed(1)} s)`;
     } else if (msg.type === "done") {
       finish(`done: ${p.rounds} rounds in ${((performance.now() - started.t) / 1000).toFixed(1)} s (backend ${msg.result.provenance.backend}, strand ${msg.result.provenance.version})`);
       (window as unknown as { strandResult: unknown }).strandResult = msg.result;
+      download.href = URL.createObjectURL(new Blob([JSON.stringify(msg.result, null, 2)], { type: "application/json" }));
+      download.download = `strand-n${p.n}-g${p.g}-seed${p.seed}.json`;
+      download.hidden = false;
     } else if (msg.type === "cancelled") finish("cancelled");
     else if (msg.type === "error") finish(`error: ${msg.message}`, true);
     draw();
@@ -119,6 +151,10 @@ form.addEventListener("submit", (ev) => {
   worker.postMessage({ type: "run", params: p });
 });
 
-run = params();
+try {
+  run = params();
+} catch {
+  /* the form starts filled in */
+}
 cancelBtn.addEventListener("click", () => worker?.postMessage({ type: "cancel" }));
 draw();

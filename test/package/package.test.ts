@@ -117,6 +117,15 @@ describe("the packed tarball installed into an empty folder", () => {
       serve.kill("SIGINT");
     }
   }, 60_000);
+
+  it("parses a quoted CSV connectome in the core with no Node globals (no Buffer in the isolate)", async () => {
+    const ctx = edgeContext([]);
+    vm.runInContext(await edgeBundle(`export { parseEdgeList } from "strand";`), ctx);
+    expect(vm.runInContext("typeof Buffer", ctx)).toBe("undefined");
+    const c = ctx.edge.parseEdgeList('pre,post,weight\n"AVAL",AVAR,2\n"AVAR","AVAL, left",1\n', "quoted.csv");
+    expect(c.n).toBe(3);
+    expect([...c.names].sort()).toEqual(["AVAL", "AVAL, left", "AVAR"]);
+  });
 });
 
 /** Serve a folder on 127.0.0.1 with the content types a browser needs (application/wasm for streaming compiles). */
@@ -236,4 +245,13 @@ describe("an edge runtime that forbids compiling wasm (node:vm, codeGeneration.w
     expect((await strict.json()).error).toMatch(/forbids compiling WebAssembly \(.*disallowed by embedder\).*precompiled module/);
     await expect(ctx.edge.createBackend("wasm")).rejects.toThrow(/forbids compiling WebAssembly/);
   }, 60_000);
+
+  it("parses a quoted CSV connectome in the core with no Node globals (no Buffer in the isolate)", async () => {
+    const ctx = edgeContext([]);
+    vm.runInContext(await edgeBundle(`export { parseEdgeList } from "strand";`), ctx);
+    expect(vm.runInContext("typeof Buffer", ctx)).toBe("undefined");
+    const c = ctx.edge.parseEdgeList('pre,post,weight\n"AVAL",AVAR,2\n"AVAR","AVAL, left",1\n', "quoted.csv");
+    expect(c.n).toBe(3);
+    expect([...c.names].sort()).toEqual(["AVAL", "AVAL, left", "AVAR"]);
+  });
 });

@@ -3,7 +3,7 @@
  * against `strand serve` on 127.0.0.1. Skipped, with a visible message, when Chromium is not installed
  * (.ci/run installs it with apt-get when it can). Screenshots go to build/screenshots/.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../../src/cli/serve.ts";
@@ -79,4 +79,39 @@ describe.skipIf(!have)("the live page in headless Chromium", () => {
     await page.screenshot({ path: path.join(shots, "live-page-rerun.png"), fullPage: true });
     await page.close();
   }, 120_000);
+
+  it("says quiescent in words for g <= 1, refuses an emptied field, offers the result as JSON, and has a favicon", async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e: Error) => errors.push(e.message));
+    page.on("console", (m: { type(): string; text(): string }) => void (m.type() === "error" ? errors.push(m.text()) : undefined));
+    await page.goto(`http://127.0.0.1:${server.port}/`);
+    expect((await fetch(`http://127.0.0.1:${server.port}/favicon.svg`)).headers.get("content-type")).toBe("image/svg+xml");
+    // an emptied field: an error naming it, and nothing runs
+    await page.fill("input[name=g]", "");
+    await page.click("#run");
+    expect(await page.textContent("#status")).toMatch(/g_eff is empty/);
+    expect(await page.getAttribute("body", "data-state")).toBeNull();
+    // g = 0.8: quiescent in words, no dimension printed
+    await page.fill("input[name=g]", "0.8");
+    await page.fill("input[name=n]", "100");
+    await page.fill("input[name=rounds]", "2");
+    await page.click("#run");
+    await page.waitForSelector("body[data-state=idle]", { timeout: 60_000 });
+    const table = (await page.textContent("#table")) ?? "";
+    expect(table).toMatch(/PR\^φ \/ N/);
+    expect(table).toMatch(/quiescent: activity decays to x = 0/);
+    expect(table).toMatch(/quiescent \(g_eff ≤ 1\)/);
+    expect(table).not.toMatch(/0\.000/);
+    expect(await page.locator("#plot-c svg").textContent()).toMatch(/τ \(units of the neuron time constant\)/);
+    expect(await page.locator("#plot-c svg circle").count()).toBe(1); // the legend's marker only: no transient drawn as data
+    expect(await page.locator("#progress").isHidden()).toBe(true);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+    const saved = JSON.parse(readFileSync(await download.path(), "utf8"));
+    expect(saved.params).toMatchObject({ n: 100, g: 0.8, rounds: 2 });
+    expect(saved.simulation.quiescent).toBe(true);
+    await page.screenshot({ path: path.join(shots, "live-page-quiescent.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
 });
