@@ -6,6 +6,7 @@
  */
 
 export type FloatArray = Float32Array | Float64Array;
+/** The working precision of arrays and kernels (accumulators are always float64). */
 export type DType = "float32" | "float64";
 
 /** Render a received value for an error message: short, with its type. */

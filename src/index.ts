@@ -1,15 +1,20 @@
 /**
  * strand — STructured RAndom Network Dynamics. The one public entry point.
  *
- * Model: dx/dt = -x + J (G ⊙ phi(x)) + I with phi = tanh or erf(sqrt(pi) x / 2) (see ../shared/spec/THEORY.md
- * and docs/THEORY_MAP.md). This module re-exports the public API; everything else is internal.
+ * Model: dx/dt = -x + J (G ⊙ phi(x)) + I with phi = tanh or erf(sqrt(pi) x / 2) (docs/THEORY_MAP.md maps each
+ * equation to its function). This module re-exports the public API of the core, which runs in Node, browsers,
+ * Web Workers and edge runtimes; Node-only helpers (files, worker threads) are in `strand/io`, the Fetch-API
+ * handler in `strand/web/handler`. Everything else is internal.
+ *
+ * @packageDocumentation
  */
 export { VERSION } from "./version.ts";
-export { createBackend, simdSupported, BACKEND_CHOICES, type BackendChoice } from "./backend/select.ts";
+export { createBackend, simdSupported, isWasmForbidden, WasmUnavailableError, BACKEND_CHOICES, type BackendChoice, type BackendOptions } from "./backend/select.ts";
+export type { WasmOptions } from "./backend/wasm.ts";
 export type { Backend, BackendName, Buf, Coupling, Rng, PhiName, EulerScratch, Rk4Scratch } from "./backend/types.ts";
 export { PHI_KINDS } from "./backend/types.ts";
 export { seedState } from "./backend/rng.ts";
-export { Team, TeamTrajectory, teamSupported, type TeamOptions, type TeamSpawn, type TeamInit, type TeamHelper, type TeamTrajectorySpec } from "./backend/team.ts";
+export { Team, TeamTrajectory, teamSupported, type TeamOptions, type TeamTrajectorySpec } from "./backend/team.ts";
 export { Kernels, loadKernels, PHI_NAMES, type CouplingArrays, type StepOptions } from "./kernels.ts";
 export type { DType, FloatArray } from "./errors.ts";
 export {
@@ -25,9 +30,9 @@ export {
 export { singularValues, bidiagonalValues } from "./linalg/svd.ts";
 export { provenance, type Provenance } from "./provenance.ts";
 export { eigenvalues, singularVectors, modeOverlaps, type Eigenvalues, type SingularVectors, type ModeOverlaps } from "./linalg/dense.ts";
-export { simulate, SimulationError, METHODS, METHOD_ORDER, type SimulateOptions, type SimulationResult, type Method } from "./simulate/simulate.ts";
+export { simulate, SimulationError, METHODS, type SimulateOptions, type SimulationResult, type Method } from "./simulate/simulate.ts";
 export { CovarianceAccumulator, crossBlock, jackknife, type CovarianceSummary } from "./simulate/stats.ts";
 export { theory, solveDmft, dimensionTheory, harmonicPr, gainDimensions, type TheoryOptions, type TheoryResult, type DmftSolution, type TheoryPhi } from "./theory/index.ts";
 export { structuredTheory, structureOf, structureModel, type Structure, type StructuredTheoryOptions, type StructuredTheoryResult } from "./theory/structured.ts";
-export { sampleSingleSite, runChunk, GridTooShortError, type SamplerOptions, type SamplerResult, type SelfCouplingModel, type ChunkExecutor, type ChunkTask, type ChunkResult } from "./theory/selfcoupled.ts";
+export { sampleSingleSite, GridTooShortError, type SamplerOptions, type SamplerResult, type SelfCouplingModel, type ChunkExecutor, type ChunkTask, type ChunkResult } from "./theory/selfcoupled.ts";
 export { ConvergenceError } from "./errors.ts";

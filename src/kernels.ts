@@ -23,6 +23,7 @@ import { seedState } from "./backend/rng.ts";
 import { PHI_KINDS, type Backend, type Buf, type Coupling, type PhiName } from "./backend/types.ts";
 
 export type { FloatArray, DType };
+/** The nonlinearities by name. */
 export const PHI_NAMES = Object.keys(PHI_KINDS) as PhiName[];
 
 /** The transpose (cols x rows) of a row-major rows x cols array, in the same float type. The backends take the
@@ -36,6 +37,7 @@ export function transposed<T extends FloatArray>(a: T, rows: number, cols: numbe
 /** A coupling matrix given as arrays: dense J (n x n) or J = L diag(d) R^T with L, R n x m. */
 export type CouplingArrays = { kind: "dense"; J: FloatArray } | { kind: "lowrank"; L: FloatArray; d: FloatArray; R: FloatArray; m: number };
 
+/** Options of one Euler/RK4 step through Kernels. */
 export interface StepOptions {
   /** number of neurons */
   n: number;
@@ -51,6 +53,7 @@ export interface StepOptions {
   input?: FloatArray;
 }
 
+/** Checked, copying wrappers of a backend's kernels (typed arrays in and out); get one from loadKernels(). */
 export class Kernels {
   constructor(readonly backend: Backend) {}
 

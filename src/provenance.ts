@@ -5,6 +5,7 @@
 import { VERSION } from "./version.ts";
 import type { Backend } from "./backend/types.ts";
 
+/** Where a result came from: package, version, backend, build, runtime, time (and what the caller adds). */
 export interface Provenance {
   package: "strand";
   version: string;
@@ -17,6 +18,13 @@ export interface Provenance {
   [key: string]: unknown;
 }
 
+/**
+ * The provenance record of a result.
+ *
+ * @param backend the backend that computed it, if any
+ * @param extra fields to add (argv, seeds, git revision …)
+ * @returns a Provenance
+ */
 export function provenance(backend?: Backend, extra: Record<string, unknown> = {}): Provenance {
   const g = globalThis as { process?: { version?: string }; navigator?: { userAgent?: string } };
   const runtime = g.process?.version ? `node ${g.process.version}` : (g.navigator?.userAgent ?? "unknown");

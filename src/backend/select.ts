@@ -12,7 +12,9 @@ import { createWasmBackend, type WasmOptions } from "./wasm.ts";
 
 export { simdSupported };
 
+/** A backend by name; "auto" = wasm where WebAssembly SIMD exists, else js. */
 export type BackendChoice = BackendName | "auto";
+/** The names createBackend accepts. */
 export const BACKEND_CHOICES: readonly BackendChoice[] = ["auto", "wasm", "js"];
 
 /** createBackend's options object: the backend's name and, for wasm, where its kernels come from. */

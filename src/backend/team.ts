@@ -58,6 +58,7 @@ export interface TeamHelper {
 }
 export type TeamSpawn = (init: TeamInit) => Promise<TeamHelper>;
 
+/** Options of a Team: threads, how helpers start, the wasm build, barrier polling. */
 export interface TeamOptions {
   /** threads including the caller's (default 2) */
   threads?: number;
@@ -91,6 +92,7 @@ export function teamSupported(): boolean {
   }
 }
 
+/** Threads sharing one WebAssembly memory, each computing its rows of every RK4/Euler stage of one trajectory (createTeam from strand/io starts one in Node). */
 export class Team {
   private top: number;
   private live: TeamTrajectory | null = null;
@@ -202,6 +204,7 @@ export class Team {
   }
 }
 
+/** One trajectory on a team: size, coupling, nonlinearity, step. */
 export interface TeamTrajectorySpec {
   n: number;
   dtype: DType;
@@ -300,6 +303,7 @@ export class TeamTrajectory {
     return this.array(this.ptr.x, this.n);
   }
 
+  /** Release the trajectory's shared memory. */
   free(): void {
     if (this.freed) return;
     this.freed = true;

@@ -24,10 +24,12 @@
  */
 import type { DType, FloatArray } from "../errors.ts";
 
+/** The two implementations of the kernels: WebAssembly SIMD, or the TypeScript reference and fallback. */
 export type BackendName = "wasm" | "js";
 
 /** phi kinds, as numbered in assembly/phi.ts */
 export const PHI_KINDS = { tanh: 0, erf: 1 } as const;
+/** The nonlinearity: tanh, or erf(sqrt(pi) x / 2) (slope 1 at 0, like tanh). */
 export type PhiName = keyof typeof PHI_KINDS;
 export type PhiKind = (typeof PHI_KINDS)[PhiName];
 
@@ -42,12 +44,14 @@ export interface Rng {
   readonly kind: "rng";
 }
 
+/** Work buffers of an Euler step (k x n each: p = g ⊙ phi(x), h = J p). */
 export interface EulerScratch {
   p: Buf;
   h: Buf;
   /** k x m, low-rank couplings only */
   z?: Buf;
 }
+/** Work buffers of an RK4 step: the Euler ones plus the stage state xs and the weighted sum of slopes acc (k x n). */
 export interface Rk4Scratch extends EulerScratch {
   xs: Buf;
   acc: Buf;
@@ -56,6 +60,10 @@ export interface Rk4Scratch extends EulerScratch {
 /** Dense J (n x n) or factored J = L diag(d) R^T (L: n x m; R stored transposed, rt: m x n). */
 export type Coupling = { kind: "dense"; j: Buf } | { kind: "lowrank"; m: number; l: Buf; d: Buf; rt: Buf };
 
+/**
+ * One implementation of every kernel (WasmBackend, JsBackend): unchecked methods over backend-owned buffers.
+ * Get one from `createBackend()`; layouts are in this module's header.
+ */
 export interface Backend {
   readonly name: BackendName;
   /** true when the kernels run as WebAssembly SIMD */
@@ -64,41 +72,58 @@ export interface Backend {
   readonly fma: boolean;
 
   // memory
+  /** A zeroed buffer of `length` values of `dtype`. */
   alloc(dtype: DType, length: number): Buf;
   /** A buffer sharing storage with `buf`, values [offset, offset + length). */
   sub(buf: Buf, offset: number, length: number): Buf;
+  /** Release a buffer made by alloc (never one made by sub). */
   free(buf: Buf): void;
+  /** Copy `data` into the buffer from value `offset` on. */
   write(buf: Buf, data: ArrayLike<number>, offset?: number): void;
   /** A copy of the buffer's values. */
   read(buf: Buf): FloatArray;
   /** A live view (no copy); valid until the next alloc on this backend (memory may grow). */
   view(buf: Buf): FloatArray;
+  /** Set every value of the buffer. */
   fill(buf: Buf, value: number): void;
   /** Within one buffer: move values [start, end) to `target` (like TypedArray.copyWithin). */
   copyWithin(buf: Buf, target: number, start: number, end: number): void;
 
   // dense and low-rank products
+  /** y = A x, A m x n. */
   matvec(m: number, n: number, a: Buf, x: Buf, y: Buf): void;
+  /** Y[b] = A X[b] for k trajectories. */
   matmat(m: number, n: number, k: number, a: Buf, x: Buf, y: Buf): void;
+  /** Y[b] = L diag(d) R^T V[b] for k trajectories (scratch z: k x m). */
   lowrank(n: number, m: number, k: number, l: Buf, d: Buf, rt: Buf, v: Buf, z: Buf, y: Buf): void;
 
   // nonlinearity
+  /** out = g ⊙ phi(x) over k blocks of n (g null: no gains). */
   phi(kind: PhiKind, n: number, k: number, x: Buf, g: Buf | null, out: Buf): void;
+  /** out = phi'(x), elementwise. */
   dphi(kind: PhiKind, len: number, x: Buf, out: Buf): void;
 
   // integration steps
+  /** One Euler step of dx/dt = -x + J (g ⊙ phi(x)) + input for k trajectories, x in place. */
   euler(n: number, k: number, kind: PhiKind, dt: number, coupling: Coupling, x: Buf, g: Buf | null, input: Buf | null, scratch: EulerScratch): void;
+  /** One classical RK4 step of the same equation, x in place. */
   rk4(n: number, k: number, kind: PhiKind, dt: number, coupling: Coupling, x: Buf, g: Buf | null, input: Buf | null, scratch: Rk4Scratch): void;
 
   // streaming statistics (accumulators are float64)
+  /** C_l += sum_s a(t_s) a(t_s - l)^T for l = firstLag..lags (float64 accumulators). */
   covLagAccum(n: number, k: number, lags: number, hist: Buf, acc: Buf, firstLag?: number): void;
   /** C += sum_s a(t_s) a(t_s)^T for the k samples in hist (k x n), on and above the diagonal only: entries
    *  j >= i equal covLagAccum's lag 0 bit for bit; entries below the diagonal are unspecified (not to be read) */
   covSymAccum(n: number, k: number, hist: Buf, acc: Buf): void;
+  /** sum += the k rows of x (float64). */
   rowSumAccum(n: number, k: number, x: Buf, sum: Buf): void;
+  /** tr A of an n x n float64 matrix. */
   trace(n: number, a: Buf): number;
+  /** sum_i a_i b_i (= tr(A B^T) for matrices). */
   dot(len: number, a: Buf, b: Buf): number;
+  /** sum_i a_i^2 (= ||A||_F^2). */
   sumsq(len: number, a: Buf): number;
+  /** tr(A B) of n x n float64 matrices. */
   traceProd(n: number, a: Buf, b: Buf): number;
   /** Gram sums of nb symmetric n x n matrices over rows r0 .. r0 + rows - 1 from their upper triangles: s holds
    *  each matrix's band in turn (nb x rows x n); gram[a nb + c] += sum_{i in band, j} S_a,ij S_c,ij for a < c,
@@ -127,9 +152,14 @@ export interface Backend {
   psiSums(m: number, a0: number, a1: number, nu: number, w: Buf, cp: Buf, cx: Buf, xb: Buf, sa: Buf, rows: Buf, anti: Buf): void;
 
   // random numbers
+  /** A stream from a 4-word xoshiro128** state (seedState(seed, stream)). */
   rngCreate(state: Uint32Array): Rng;
+  /** The stream's current state (to resume it elsewhere). */
   rngState(rng: Rng): Uint32Array;
+  /** Release a stream. */
   rngFree(rng: Rng): void;
+  /** n normal numbers N(mean, std^2) (polar method), bit-identical on both backends. */
   rngNormal(rng: Rng, n: number, mean: number, std: number, out: Buf): void;
+  /** n uniform numbers in [0, 1) (float64). */
   rngUniform(rng: Rng, n: number, out: Buf): void;
 }

@@ -385,6 +385,7 @@ async function fetchModule(url: string): Promise<WebAssembly.Module> {
   return streaming ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer());
 }
 
+/** Where the wasm kernels come from (embedded bytes, a compiled module, a URL) and which build. */
 export interface WasmOptions {
   /**
    * Use the fused multiply-add (relaxed SIMD) kernels: default true where the runtime supports them. They

@@ -6,6 +6,12 @@
 import { rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 
+/**
+ * Write a file atomically: to a temporary file beside it, then rename (readers never see a partial file).
+ *
+ * @param file destination path
+ * @param data text or bytes
+ */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   if (file === "-") {
     process.stdout.write(data);

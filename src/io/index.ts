@@ -2,7 +2,7 @@
 export { readConnectome, CONNECTOME_FORMATS, type ReadOptions, type ConnectomeFormat } from "./connectome-file.ts";
 export { readNpy, writeNpy, NpyFormatError } from "./npy.ts";
 export { writeFileAtomic } from "./atomic.ts";
-export { workerExecutor } from "./parallel.ts";
+export { workerExecutor, type WorkerExecutor } from "./parallel.ts";
 export { samplerPool, type SamplerPool } from "./sampler-pool.ts";
 export { enableRelaxedSimd } from "./relaxed-simd.ts";
 export { createTeam } from "./team-pool.ts";

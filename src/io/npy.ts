@@ -25,6 +25,13 @@ const READERS: Record<string, [number, (v: DataView, o: number) => number]> = {
   "|b1": [1, (v, o) => v.getUint8(o)],
 };
 
+/**
+ * Read a NumPy .npy array (float32/float64/integers, C or Fortran order) as float64.
+ *
+ * @param bytes the file's bytes
+ * @param file its name, for error messages
+ * @returns shape and data (row-major)
+ */
 export function readNpy(bytes: Uint8Array, file = "array.npy"): { shape: number[]; data: Float64Array } {
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
   if (bytes.length < 10 || magic.some((b, k) => bytes[k] !== b)) throw new NpyFormatError(file, "not a .npy file (bad magic bytes)");

@@ -75,8 +75,20 @@ function runOn(w: Worker, id: number, task: GroupTask, onProgress: (f: number) =
   });
 }
 
-/** An executor running up to `workers` groups at once on persistent worker threads (default: the machine's cores). */
-export function workerExecutor(workers = os.availableParallelism?.() ?? os.cpus().length): GroupExecutor & { threadsStarted(): number } {
+/** simulate()'s executor on worker threads, which also counts the threads it started. */
+export interface WorkerExecutor extends GroupExecutor {
+  /** threads started so far */
+  threadsStarted(): number;
+}
+
+/**
+ * An executor running up to `workers` of simulate()'s groups of trials at once on persistent worker threads (same
+ * numbers as one thread).
+ *
+ * @param workers at most this many threads (default: the core count)
+ * @returns the executor (pass as `simulate(net, { executor })`); `threadsStarted()` counts threads started
+ */
+export function workerExecutor(workers = os.availableParallelism?.() ?? os.cpus().length): WorkerExecutor {
   const idle: Worker[] = [];
   let nextId = 0, started = 0;
   const acquire = async () => idle.pop() ?? (started++, await startWorker());

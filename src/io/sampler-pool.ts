@@ -10,11 +10,20 @@ import { workerEntry } from "./worker-entry.ts";
 import { ConvergenceError } from "../errors.ts";
 import type { ChunkExecutor, ChunkResult, ChunkTask } from "../theory/selfcoupled.ts";
 
+/** Worker threads for the sampling single site: pass `executor` to structuredTheory; close() when done. */
 export interface SamplerPool {
   executor: ChunkExecutor;
+  /** Stop the threads. */
   close(): Promise<void>;
 }
 
+/**
+ * Start `threads` worker threads for the sampling single-site solver.
+ *
+ * @param threads how many (default: the core count)
+ * @param backend the kernels each thread runs
+ * @returns the pool
+ */
 export async function samplerPool(threads = os.availableParallelism?.() ?? os.cpus().length, backend: "wasm" | "js" = "wasm"): Promise<SamplerPool> {
   const workers = await Promise.all(
     Array.from({ length: Math.max(1, threads) }, () => new Promise<Worker>((resolve, reject) => {

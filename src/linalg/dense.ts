@@ -13,6 +13,7 @@ import type { Backend } from "../backend/types.ts";
 import { ConvergenceError } from "../errors.ts";
 import { checkSquareMatrix, svd } from "./svd.ts";
 
+/** The complex eigenvalues of a square matrix (real and imaginary parts) and the spectral radius. */
 export interface Eigenvalues {
   re: Float64Array;
   im: Float64Array;
@@ -42,6 +43,7 @@ export function eigenvalues(n: number, A: Float64Array, be: Backend): Eigenvalue
   };
 }
 
+/** The full SVD A = U diag(S) V^T. */
 export interface SingularVectors {
   /** singular values, decreasing */
   s: Float64Array;
@@ -56,6 +58,7 @@ export function singularVectors(n: number, A: Float64Array, be: Backend): Singul
   return svd(n, A, be);
 }
 
+/** Left/right singular-vector overlaps u_a · v_a against the random band. */
 export interface ModeOverlaps {
   /** O_aa = u_a . v_a for every mode a */
   diagonal: Float64Array;

@@ -19,6 +19,7 @@
 // the browser build of csv-parse: the same parser with its own Buffer shim, so the core needs no Node globals
 import { parse } from "csv-parse/browser/esm/sync";
 
+/** A connectome file that cannot be read as what it claims to be (names the file, the line and the problem). */
 export class ConnectomeFormatError extends Error {
   constructor(
     readonly file: string,
@@ -30,6 +31,7 @@ export class ConnectomeFormatError extends Error {
   }
 }
 
+/** What parsing a connectome found: edges, weights, skipped, duplicate and self rows. */
 export interface ConnectomeStats {
   /** nonzero entries of J */
   edges: number;
@@ -45,6 +47,7 @@ export interface ConnectomeStats {
   selfEdgesDropped: boolean;
 }
 
+/** A connectome as a coupling matrix J (J_ij from presynaptic j to postsynaptic i) with names and provenance. */
 export interface Connectome {
   n: number;
   names: string[];
@@ -58,6 +61,7 @@ export interface Connectome {
 
 export type Layer = "chemical" | "electrical" | "all";
 
+/** Options of parseEdgeList: layer, name filter, self edges, size limit. */
 export interface EdgeListOptions {
   /** which synapse type to keep when the file has a type column (default "chemical") */
   layer?: Layer;
@@ -231,6 +235,7 @@ function countEdges(J: Float64Array) {
   return { edges, totalWeight };
 }
 
+/** Options of parseDenseMatrix: orientation, labels, size limit. */
 export interface MatrixOptions {
   /** "pre-rows" (default: row = presynaptic, as in adjacency files) or "post-rows" (row = postsynaptic, i.e. J itself) */
   orientation?: "pre-rows" | "post-rows";
@@ -293,6 +298,7 @@ export function parseDenseMatrix(text: string, file: string, opts: MatrixOptions
 /** The paper's fly mapping (PRX Table I): ACh +1, GABA -1, glutamate -1; anything else is "ignored". */
 export const FLY_SIGNS: Record<string, number> = { acetylcholine: 1, ach: 1, gaba: -1, glutamate: -1, glu: -1 };
 
+/** Options of applySigns: the transmitter-to-sign map and what to do with unsigned neurons. */
 export interface SignOptions {
   /** transmitter label (lower-cased) -> sign; default FLY_SIGNS */
   mapping?: Record<string, number>;
@@ -300,6 +306,7 @@ export interface SignOptions {
   unsigned?: "drop" | "keep";
 }
 
+/** What applySigns did: neurons per sign, dropped outputs. */
 export interface SignSummary {
   excitatory: number;
   inhibitory: number;
@@ -331,6 +338,7 @@ export function applySigns(c: Connectome, transmitters: (string | null)[], opts:
   return { J, summary };
 }
 
+/** The balanced-normalised matrix and the iteration's convergence record. */
 export interface NormalizeResult {
   J: Float64Array;
   iterations: number;

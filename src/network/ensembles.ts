@@ -27,8 +27,10 @@ import {
 /** RNG streams of one seed: one per random object. */
 export const STREAMS = { couplingX: 1, couplingY: 2, modesL: 3, modesR: 4, modesShared: 5, gains: 6, initialState: 7, noise: 8 } as const;
 
+/** Per-neuron gains: drawn with a target participation ratio PR^G, or given (one per neuron). */
 export type GainSpec = { prG: number } | Float64Array;
 
+/** An i.i.d. Gaussian coupling matrix, N Var J_ij = g^2 (optionally partially symmetric). */
 export interface IidSpec {
   coupling: "iid";
   n: number;
@@ -39,6 +41,7 @@ export interface IidSpec {
   gains?: GainSpec;
 }
 
+/** The random-mode model J = L diag(D) R^T with a mode spectrum, effective rank alpha PR^D and optional overlaps. */
 export interface RmmSpec {
   coupling: "rmm";
   n: number;
@@ -60,14 +63,17 @@ export interface RmmSpec {
   gains?: GainSpec;
 }
 
+/** What makeNetwork draws. */
 export type NetworkSpec = IidSpec | RmmSpec;
 
+/** A dense N x N coupling matrix (row-major, J_ij from j to i). */
 export interface DenseCoupling {
   kind: "dense";
   n: number;
   /** n x n row-major, J_ij = coupling from j to i */
   J: Float64Array;
 }
+/** A factored coupling matrix J = L diag(D) R^T (never formed densely). */
 export interface LowRankCoupling {
   kind: "lowrank";
   n: number;
@@ -80,6 +86,7 @@ export interface LowRankCoupling {
   R: Float64Array;
 }
 
+/** The realised ensemble parameters of a drawn network (targets and what the draw gave). */
 export interface EnsembleSummary {
   n: number;
   /** modes in the spectrum (including zero strengths) */
@@ -101,6 +108,7 @@ export interface EnsembleSummary {
   symmetry?: number;
 }
 
+/** A drawn network: its spec, coupling, gains and summary; input to simulate(). */
 export interface Network {
   spec: NetworkSpec;
   coupling: DenseCoupling | LowRankCoupling;
@@ -332,7 +340,15 @@ function makeRmm(spec: RmmSpec): Network {
   };
 }
 
-/** Draw a network from an ensemble (see the module comment). Deterministic in `seed`. */
+/**
+ * Draw a network from an ensemble (see the module comment). Deterministic in `seed`.
+ *
+ * @param spec { coupling: "iid" | "rmm", n, g, seed, … } (IidSpec or RmmSpec)
+ * @returns the Network (coupling, gains, summary)
+ * @example
+ * const net = makeNetwork({ coupling: "rmm", n: 2000, g: 6, effectiveRank: 0.5, seed: 7 });
+ * net.summary.effectiveRank;
+ */
 export function makeNetwork(spec: NetworkSpec): Network {
   if (!spec || typeof spec !== "object") throw invalid("spec", "must be an object", spec, TypeError);
   checkSize("seed", spec.seed, Number.MAX_SAFE_INTEGER);

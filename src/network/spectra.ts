@@ -13,7 +13,9 @@
  */
 import { invalid } from "../errors.ts";
 
+/** The shapes of the random-mode model's mode strengths D_a. */
 export type SpectrumKind = "exponential" | "step" | "flat" | "powerlaw";
+/** Every SpectrumKind. */
 export const SPECTRUM_KINDS: readonly SpectrumKind[] = ["exponential", "step", "flat", "powerlaw"];
 
 /** r_n = (1/M) sum_a D_a^n */

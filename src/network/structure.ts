@@ -17,6 +17,7 @@
 import type { Backend, Buf } from "../backend/types.ts";
 import type { DenseCoupling, LowRankCoupling, Network } from "./ensembles.ts";
 
+/** Trace-based structure of a coupling matrix: realised N Var J_ij, PR^S, effective rank, g_eff. */
 export interface StructureSummary {
   n: number;
   /** sum_a S_a^2 */

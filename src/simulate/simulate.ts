@@ -36,12 +36,12 @@ import { CovarianceAccumulator, blockCovariances, crossBlock, summarize, type Ac
 import { transposed } from "../kernels.ts";
 import { pcTimescales, type PcTimescales } from "../theory/timescales.ts";
 
+/** The integration methods: classical RK4, or explicit Euler. */
 export const METHODS = ["rk4", "euler"] as const;
+/** One of METHODS. */
 export type Method = (typeof METHODS)[number];
 
-/** Integration methods as small objects (order for convergence checks). */
-export const METHOD_ORDER: Record<Method, number> = { euler: 1, rk4: 4 };
-
+/** Options of simulate(); every field has a default (see its comment). */
 export interface SimulateOptions {
   method?: Method;
   dt?: number;
@@ -66,6 +66,7 @@ export interface SimulateOptions {
   input?: number | Float64Array;
   /** keep the sampled trajectory of trial 0 (samples x N, float32) */
   keepTrajectory?: boolean;
+  /** called as the run advances (time, fraction done, phase) */
   onProgress?: (p: { t: number; fraction: number; phase: "burn-in" | "sampling" }) => void;
   signal?: AbortSignal;
   /** refuse runs whose statistics need more backend memory than this (bytes; default 3 GiB) */
@@ -288,6 +289,7 @@ export interface ObservableResults {
   psiNormalized: number[];
 }
 
+/** What simulate() returns: the parameters as run, where they ran, and the measured observables. */
 export interface SimulationResult {
   params: Required<Omit<SimulateOptions, "backend" | "onProgress" | "signal" | "input" | "keepTrajectory" | "maxBytes" | "executor" | "team">> & {
     n: number; coupling: string; input: string; backend: string;
@@ -322,6 +324,7 @@ export interface SimulationResult {
   trajectory?: { samples: number; n: number; x: Float32Array };
 }
 
+/** A simulation that diverged or could not run (the message says which and why). */
 export class SimulationError extends Error {
   constructor(message: string) {
     super(message);
@@ -373,6 +376,20 @@ export function formDense(be: Backend, n: number, m: number, L: Float64Array, D:
   }
 }
 
+/**
+ * Simulate a network (trials from independent initial conditions, RK4 or Euler) and measure, with streaming
+ * statistics, PR^phi and PR^x (cross-block, with jackknife errors), C^a(tau), Psi^phi(tau, 0) and the gain
+ * observables. Same seed, same backend: same numbers, whatever the number of worker threads.
+ *
+ * @param network from makeNetwork (or standInNetwork for a connectome)
+ * @param options trials, duration, burnIn, dt, method, phi, lags, blocks, seed, backend, executor, signal, …
+ * @returns { params, provenance, results }
+ * @throws SimulationError when the run diverges
+ * @example
+ * const net = makeNetwork({ coupling: "iid", n: 500, g: 3, seed: 1 });
+ * const r = await simulate(net, { trials: 4, duration: 200, phi: "tanh", seed: 1 });
+ * r.results.prPhi, r.results.prPhiError;
+ */
 export async function simulate(network: Network, options: SimulateOptions = {}): Promise<SimulationResult> {
   const t0 = performance.now();
   const n = network.coupling.n;

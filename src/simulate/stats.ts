@@ -51,6 +51,7 @@ export const FLUSH = 32;
 // (at lags = 1 the dense benchmark job's 1000 samples at N = 1000 would add 1e9 serial float64 multiply-adds)
 const STORE_MIN_LAGS = 4;
 
+/** The streaming statistics' results: lagged covariances' traces and the cross-block PR estimates. */
 export interface CovarianceSummary {
   n: number;
   lags: number;
@@ -98,6 +99,7 @@ export interface AccumulatorState {
   blockCount: number[];
 }
 
+/** Streaming lagged covariance sums over blocks of samples (float64), in backend memory. */
 export class CovarianceAccumulator {
   readonly hist: Buf[];
   private readonly pending: number[];
@@ -218,6 +220,7 @@ export class CovarianceAccumulator {
     if (this.block < this.blocks - 1) this.block++;
   }
 
+  /** Release the accumulator's backend memory. */
   free(): void {
     for (const h of this.hist) this.be.free(h);
     for (const b of this.blockBufs ?? []) if (b) this.be.free(b);
@@ -257,6 +260,7 @@ export class CovarianceAccumulator {
     };
   }
 
+  /** The estimates from the sums so far. */
   summary(): CovarianceSummary {
     return summarize([this.state()], this.be);
   }

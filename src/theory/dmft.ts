@@ -25,6 +25,7 @@
 import { ConvergenceError, checkFinite, checkOneOf, invalid } from "../errors.ts";
 import { erf } from "../backend/special.ts";
 
+/** The nonlinearities the theory solves for. */
 export type TheoryPhi = "tanh" | "erf";
 
 export { ConvergenceError };
@@ -232,6 +233,7 @@ export interface DmftOptions {
   points?: number;
 }
 
+/** The DMFT fixed point: C^x(tau), C^phi(tau) on a lag grid and their equal-time values. */
 export interface DmftSolution {
   g: number;
   phi: TheoryPhi;

@@ -11,6 +11,7 @@ import { solveDmft, type DmftOptions, type DmftSolution, type TheoryPhi } from "
 import { dimensionTheory, gainDimensions, harmonicPr } from "./dimension.ts";
 import { pcTimescales, type PcTimescales } from "./timescales.ts";
 
+/** Options of theory(): phi, effectiveRank, prG, the lag grid, a backend for the dimension sums. */
 export interface TheoryOptions extends DmftOptions {
   phi?: TheoryPhi;
   /** alpha PR^D (default Infinity: i.i.d. couplings) */
@@ -23,6 +24,7 @@ export interface TheoryOptions extends DmftOptions {
   backend?: Backend;
 }
 
+/** What theory() returns: the parameters and every prediction. */
 export interface TheoryResult {
   params: { g: number; phi: TheoryPhi; effectiveRank: number | null; prG: number | null; dt: number; points: number; quadrature: string };
   results: {
@@ -68,6 +70,18 @@ function cachedDmft(g: number, phi: TheoryPhi, opts: DmftOptions): DmftSolution 
   return sol;
 }
 
+/**
+ * The mean-field (DMFT) predictions for a network of gain g (g_eff for the random-mode model): C^x(0), C^phi(0),
+ * <phi'>, the autocorrelations C(tau), the dimensions PR^phi/N and PR^x/N (i.i.d., random-mode model via the
+ * effective rank, gains via prG) and Psi^phi(tau, 0), the PC timescales. Below g = 1 the state is quiescent.
+ *
+ * @param g coupling gain (g_eff), finite and > 0
+ * @param opts phi ("tanh" | "erf"), effectiveRank (alpha PR^D; Infinity for i.i.d.), prG (gains), lag grid
+ * @returns { params, results } with every prediction; deterministic (no random draws)
+ * @example
+ * theory(3, { phi: "tanh" }).results.prPhi;                      // 0.04465 (i.i.d.)
+ * theory(6, { phi: "erf", effectiveRank: 0.5 }).results.prPhi;   // the random-mode model
+ */
 export function theory(g: number, opts: TheoryOptions = {}): TheoryResult {
   const phi = opts.phi ?? "tanh";
   const er = opts.effectiveRank ?? Infinity;

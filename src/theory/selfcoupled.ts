@@ -63,6 +63,7 @@ export interface SelfCouplingModel {
   breakdown(sRe: Float64Array, sIm: Float64Array): string | null;
 }
 
+/** Options of the sampling single-site solver: paths, iterations, grid, seed, threads. */
 export interface SamplerOptions {
   /** paths per iteration (default 64) */
   paths?: number;
@@ -113,6 +114,7 @@ export interface ChunkTask {
   stream: number;
   iteration: number;
 }
+/** One chunk's sums, returned by a ChunkExecutor. */
 export interface ChunkResult {
   accC: WelchAcc;
   accU: WelchAcc | null;
@@ -120,6 +122,7 @@ export interface ChunkResult {
   dphiSumU: number;
   count: number;
 }
+/** Runs chunks of sampler paths (on worker threads: samplerPool from strand/io); results in task order. */
 export type ChunkExecutor = (tasks: ChunkTask[]) => Promise<ChunkResult[]>;
 
 /** paths per chunk (one 8-lane block of the kernel); fixed, so results do not depend on the thread count */
@@ -135,6 +138,7 @@ export interface SamplerState {
   meanPhiPrime: number;
 }
 
+/** The sampling single site's solution: C(tau), PR^phi with its sampler error, diagnostics. */
 export interface SamplerResult {
   /** the average of the last `average` iterates, and `batches` sub-averages of them (for the error) */
   mean: SamplerState;

@@ -32,14 +32,17 @@ import { decayTime, pcTimescales, type PcTimescales } from "./timescales.ts";
 const MAX_MODES = 128;
 const ACTIVE_REL = 1e-4;
 
+/** Reciprocal structure: partial symmetry rho, or mode overlaps of a random-mode model. */
 export type Structure = { kind: "symmetry"; g: number; rho: number } | { kind: "overlaps"; alpha: number; D: Float64Array; rho: Float64Array };
 
+/** Options of structuredTheory(): the sampler's, plus phi. */
 export interface StructuredTheoryOptions extends SamplerOptions {
   phi?: TheoryPhi;
   /** lags (dt apart) reported for C(tau) and Psi^phi(tau, 0) (default: tau <= 40) */
   collectiveLags?: number;
 }
 
+/** What structuredTheory() returns. */
 export interface StructuredTheoryResult {
   params: { structure: Record<string, unknown>; gEff: number; phi: TheoryPhi; sampler: SamplerResult["params"] };
   results: {

@@ -23,6 +23,7 @@ const PARAMETER_FAILURES = ["SimulationError", "ConvergenceError"];
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8" } });
 
+/** Options of createHandler. */
 export interface HandlerOptions {
   /** work limits (default HANDLER_LIMITS) */
   limits?: LiveLimits;
