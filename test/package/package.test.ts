@@ -90,6 +90,27 @@ describe("the packed tarball installed into an empty folder", () => {
     expect(out.simulated).toBe(direct.results.prPhi);
   });
 
+  it("gives a TypeScript consumer the types, under nodenext and bundler resolution", () => {
+    // the @ts-expect-error line fails the check if the types were missing (everything `any`)
+    writeFileSync(path.join(app, "consumer.ts"), `import { makeNetwork, simulate, theory, createBackend, type SimulationResult } from "strand";
+import { readConnectome } from "strand/io";
+import { createHandler } from "strand/web/handler";
+const t: number | null = theory(3, { phi: "tanh" }).results.prPhi;
+const r: Promise<SimulationResult> = simulate(makeNetwork({ coupling: "iid", n: 10, g: 3, seed: 1 }), { trials: 1 });
+const h: (request: Request) => Promise<Response> = createHandler();
+void [t, r, h, readConnectome, createBackend];
+// @ts-expect-error phi is "tanh" | "erf"
+theory(3, { phi: 3 });
+`);
+    const tsc = path.join(root, "node_modules/typescript/bin/tsc");
+    for (const [module, resolution] of [["nodenext", "nodenext"], ["esnext", "bundler"]]) {
+      // skipLibCheck: the repository's @types/node predates TypeScript 5.9's typed arrays; strand's own .d.ts still resolve
+      const r = spawnSync(process.execPath, [tsc, "--noEmit", "--strict", "--skipLibCheck", "--module", module, "--moduleResolution", resolution, "--target", "es2022", "--lib", "es2022,dom", "--types", "node", "--typeRoots", path.join(root, "node_modules/@types"), "consumer.ts"], { cwd: app, encoding: "utf8" });
+      expect(r.stdout + r.stderr, resolution).toBe("");
+      expect(r.status).toBe(0);
+    }
+  }, 60_000);
+
   it("runs `npx strand theory` and `npx strand serve` from the install", async () => {
     const t = spawnSync("npx", ["--no-install", "strand", "theory", "--coupling", "iid", "--g", "3", "--phi", "tanh", "--json", "-"], { cwd: app, encoding: "utf8", env: userEnv() });
     expect(t.status, t.stderr).toBe(0);
