@@ -6,7 +6,8 @@
  *              as the jobs run): J streamed once per 8 N^2 flops;
  *   - both cores: the same kernels on two worker threads at once; their summed rate over one thread's is the
  *              speed-up any two-worker job can reach, whatever it parallelises.
- * N = 1000 (J 4 MiB float32: beyond L2, in L3) and 2000 (16 MiB), both wasm builds. Best of 5 rounds of ~0.3 s. Run: npx tsx bench/ceiling.bench.ts
+ * N = 1000 (J 4 MiB float32: beyond L2, in L3) and 2000 (16 MiB), both wasm builds. Best of 5 rounds of ~0.3 s. Run:
+ * npx tsx bench/ceiling.bench.ts
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -18,7 +19,8 @@ import { enableRelaxedSimd } from "../src/io/relaxed-simd.ts";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const fma = enableRelaxedSimd();
 
-// one thread's loop: instantiate the build, fill J and X, time `kernel` for `seconds`; returns GFLOP/s. Plain JS so that it runs as an eval'd worker as well as here.
+// one thread's loop: instantiate the build, fill J and X, time `kernel` for `seconds`; returns GFLOP/s. Plain JS so
+// that it runs as an eval'd worker as well as here.
 const body = `
 async function measure({ bytes, n, k, seconds, rounds }) {
   const { instance } = await WebAssembly.instantiate(bytes, { env: { abort() { throw new Error("abort"); } } });
@@ -44,12 +46,22 @@ async function measure({ bytes, n, k, seconds, rounds }) {
 const measure = new Function(`${body}; return measure;`)() as (o: Record<string, unknown>) => Promise<number>;
 
 async function onBoth(o: Record<string, unknown>): Promise<number> {
-  const code = `const { parentPort, workerData } = require("node:worker_threads"); ${body}; measure(workerData).then((r) => parentPort.postMessage(r));`;
-  const rates = await Promise.all([0, 1].map(() => new Promise<number>((resolve, reject) => {
-    const w = new Worker(code, { eval: true, workerData: o });
-    w.once("message", (r: number) => { resolve(r); void w.terminate(); });
-    w.once("error", reject);
-  })));
+  const code =
+    `const { parentPort, workerData } = require("node:worker_threads"); ${body}; ` +
+    `measure(workerData).then((r) => parentPort.postMessage(r));`;
+  const rates = await Promise.all(
+    [0, 1].map(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const w = new Worker(code, { eval: true, workerData: o });
+          w.once("message", (r: number) => {
+            resolve(r);
+            void w.terminate();
+          });
+          w.once("error", reject);
+        }),
+    ),
+  );
   return rates[0] + rates[1];
 }
 
@@ -62,9 +74,14 @@ for (const n of [1000, 2000]) {
   for (const k of [1, 4]) {
     for (const [name, b] of builds) {
       const o = { bytes: b, n, k, ...common };
-      const r1 = await measure(o), r2 = await onBoth(o);
+      const r1 = await measure(o),
+        r2 = await onBoth(o);
       const bw = (r: number) => ((r / (2 * k)) * 4).toFixed(0); // GB/s of J: 4 bytes per 2 k flops
-      console.log(`${k === 1 ? "matvec" : "matmat"}   N = ${n}, K = ${k}, ${name.padEnd(5)}: one core ${r1.toFixed(1)} GFLOP/s (J at ${bw(r1)} GB/s), both cores ${r2.toFixed(1)} GFLOP/s (${bw(r2)} GB/s), ${(r2 / r1).toFixed(2)}x`);
+      console.log(
+        `${k === 1 ? "matvec" : "matmat"}   N = ${n}, K = ${k}, ${name.padEnd(5)}: one core ` +
+          `${r1.toFixed(1)} GFLOP/s (J at ${bw(r1)} GB/s), both cores ${r2.toFixed(1)} GFLOP/s ` +
+          `(${bw(r2)} GB/s), ${(r2 / r1).toFixed(2)}x`,
+      );
     }
   }
 }

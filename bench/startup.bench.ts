@@ -19,7 +19,9 @@ const COMMANDS: [string, string[]][] = [
   ["strand theory --coupling iid --g 3", ["theory", "--coupling", "iid", "--g", "3"]],
 ];
 // the sources through tsx: what bin/strand.js did before dist/ existed
-const viaTsx = `import { register } from "tsx/esm/api"; register(); const { main } = await import("./src/cli/main.ts"); process.exitCode = await main(process.argv.slice(1));`;
+const viaTsx =
+  `import { register } from "tsx/esm/api"; register(); const { main } = await ` +
+  `import("./src/cli/main.ts"); process.exitCode = await main(process.argv.slice(1));`;
 const WAYS: [string, (args: string[]) => string[]][] = [
   ["compiled (dist/)", (args) => [path.join(root, "bin/strand.js"), ...args]],
   ["sources via tsx", (args) => ["--input-type=module", "-e", viaTsx, "--", ...args]],
@@ -32,10 +34,14 @@ function seconds(argv: string[]): number {
   return Number(process.hrtime.bigint() - t) / 1e9;
 }
 
-console.log(`CLI start-up, whole processes, best of ${runs} (alternated) — ${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}`);
+console.log(
+  `CLI start-up, whole processes, best of ${runs} (alternated) — ${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}`,
+);
 console.log(`${"command".padEnd(38)}${WAYS.map(([w]) => w.padStart(20)).join("")}${"ratio".padStart(8)}`);
 for (const [name, args] of COMMANDS) {
   const best = WAYS.map(() => Infinity);
   for (let r = 0; r < runs; r++) WAYS.forEach(([, argv], i) => (best[i] = Math.min(best[i], seconds(argv(args)))));
-  console.log(`${name.padEnd(38)}${best.map((b) => `${b.toFixed(3)} s`.padStart(20)).join("")}${`${(best[1] / best[0]).toFixed(1)}x`.padStart(8)}`);
+  console.log(
+    `${name.padEnd(38)}${best.map((b) => `${b.toFixed(3)} s`.padStart(20)).join("")}${`${(best[1] / best[0]).toFixed(1)}x`.padStart(8)}`,
+  );
 }

@@ -47,25 +47,31 @@ for (const mode of modes) {
     if (mode === "values") ours = { s: singularValues(c.n, c.A, be) };
     else if (mode === "vectors") {
       const r = svd(c.n, c.A, be);
-      ours = { s: r.s, overlaps: Float64Array.from({ length: c.n }, (_, a) => {
-        let d = 0;
-        for (let i = 0; i < c.n; i++) d += r.ut[a * c.n + i] * r.vt[a * c.n + i];
-        return d;
-      }) };
+      ours = {
+        s: r.s,
+        overlaps: Float64Array.from({ length: c.n }, (_, a) => {
+          let d = 0;
+          for (let i = 0; i < c.n; i++) d += r.ut[a * c.n + i] * r.vt[a * c.n + i];
+          return d;
+        }),
+      };
     } else ours = eigenvalues(c.n, c.A, be);
     const ts = (performance.now() - t) / 1000;
     let line = `${mode.padEnd(9)} ${c.name.padEnd(14)} ${String(c.n).padStart(5)}  ${ts.toFixed(2).padStart(10)}`;
     if (python) {
       const f = path.join(tmp, "a.npy");
       writeFileSync(f, writeNpy(c.A, [c.n, c.n]));
-      const out = JSON.parse(execFileSync("python3", [path.join(here, "numpy_svd.py"), f, mode], { encoding: "utf8", maxBuffer: 1 << 30 }));
+      const out = JSON.parse(
+        execFileSync("python3", [path.join(here, "numpy_svd.py"), f, mode], { encoding: "utf8", maxBuffer: 1 << 30 }),
+      );
       let agreement: string;
       if (mode === "eig") {
         // eigenvalues as sets: for the 100 largest of ours, the distance to the nearest of numpy's, / |lambda_1|
         let worst = 0;
         for (let k = 0; k < Math.min(100, c.n); k++) {
           let best = Infinity;
-          for (let j = 0; j < c.n; j++) best = Math.min(best, Math.hypot(ours.re![k] - out.re[j], ours.im![k] - out.im[j]));
+          for (let j = 0; j < c.n; j++)
+            best = Math.min(best, Math.hypot(ours.re![k] - out.re[j], ours.im![k] - out.im[j]));
           worst = Math.max(worst, best);
         }
         agreement = `leading 100 eigenvalues within ${(worst / Math.hypot(out.re[0], out.im[0])).toExponential(1)} |lambda_1|`;
@@ -76,7 +82,8 @@ for (const mode of modes) {
         if (mode === "vectors") {
           // overlaps of simple singular values are sign-invariant; compare the modes above 1e-8 S_1
           let dd = 0;
-          for (let a = 0; a < c.n; a++) if (out.s[a] > 1e-8 * out.s[0]) dd = Math.max(dd, Math.abs(ours.overlaps![a] - out.overlaps[a]));
+          for (let a = 0; a < c.n; a++)
+            if (out.s[a] > 1e-8 * out.s[0]) dd = Math.max(dd, Math.abs(ours.overlaps![a] - out.overlaps[a]));
           agreement += `, max |d(u_a.v_a)| ${dd.toExponential(1)}`;
         }
       }

@@ -14,7 +14,12 @@ import { enableRelaxedSimd } from "../src/io/relaxed-simd.ts";
 import type { Backend } from "../src/backend/types.ts";
 import { caseSpecs, machine } from "../src/cli/bench.ts";
 
-export interface PeerRow { n: number; wasmUs: number; jsUs: number; tfjsUs: number }
+export interface PeerRow {
+  n: number;
+  wasmUs: number;
+  jsUs: number;
+  tfjsUs: number;
+}
 
 /** strand's Euler step: the euler:dense case of the kernel benchmark (src/cli/bench.ts), buffers in backend memory */
 function strandStep(be: Backend, n: number): () => void {
@@ -43,11 +48,14 @@ export async function tfjsPeer(sizes = [256, 1000, 2000]): Promise<PeerRow[] | n
     if (!(await tf.setBackend("wasm"))) throw new Error("tfjs could not start its wasm backend");
     await tf.ready();
   } catch (err) {
-    console.log(`@tensorflow/tfjs-backend-wasm not available (${err instanceof Error ? err.message : err}): tfjs comparison skipped`);
+    console.log(
+      `@tensorflow/tfjs-backend-wasm not available (${err instanceof Error ? err.message : err}): tfjs comparison skipped`,
+    );
     return null;
   }
   enableRelaxedSimd(); // strand's default wasm build where the runtime has it (tfjs-wasm's XNNPACK build has no relaxed SIMD)
-  const wasm = await createBackend("wasm"), js = await createBackend("js");
+  const wasm = await createBackend("wasm"),
+    js = await createBackend("js");
   const rows: PeerRow[] = [];
   for (const n of sizes) {
     const reps = Math.max(20, Math.round(4e8 / (n * n)));
@@ -62,7 +70,12 @@ export async function tfjsPeer(sizes = [256, 1000, 2000]): Promise<PeerRow[] | n
     await x.data(); // the last step really ran
     x.dispose();
     JT.dispose();
-    rows.push({ n, wasmUs: usPerStep(strandStep(wasm, n), reps), jsUs: usPerStep(strandStep(js, n), Math.max(5, reps / 20)), tfjsUs });
+    rows.push({
+      n,
+      wasmUs: usPerStep(strandStep(wasm, n), reps),
+      jsUs: usPerStep(strandStep(js, n), Math.max(5, reps / 20)),
+      tfjsUs,
+    });
   }
   return rows;
 }
@@ -71,7 +84,12 @@ export function printPeer(rows: PeerRow[]): void {
   console.log("\nEuler step, dense float32, one trajectory, one thread (same run):");
   console.log("kernel        N   strand wasm us  strand js us  tfjs-wasm us   wasm/js   wasm/tfjs-wasm");
   for (const r of rows) {
-    console.log(`euler:dense ${String(r.n).padStart(5)} ${r.wasmUs.toFixed(1).padStart(14)} ${r.jsUs.toFixed(1).padStart(13)} ${r.tfjsUs.toFixed(1).padStart(13)} ${(r.jsUs / r.wasmUs).toFixed(1).padStart(8)}x ${(r.tfjsUs / r.wasmUs).toFixed(1).padStart(14)}x`);
+    console.log(
+      `euler:dense ${String(r.n).padStart(5)} ${r.wasmUs.toFixed(1).padStart(14)} ` +
+        `${r.jsUs.toFixed(1).padStart(13)} ${r.tfjsUs.toFixed(1).padStart(13)} ` +
+        `${(r.jsUs / r.wasmUs).toFixed(1).padStart(8)}x ` +
+        `${(r.tfjsUs / r.wasmUs).toFixed(1).padStart(14)}x`,
+    );
   }
   console.log("targets: wasm/tfjs-wasm >= 5x, wasm/js >= 50x");
 }

@@ -31,7 +31,19 @@ async function embed(name, sources, exportNames, builds) {
   await rename(out + ".tmp", out);
 }
 // the team build's flags: threads, and a memory the host creates shared (up to 4 GiB) and hands to every thread
-const TEAM = ["assembly/team.ts", "-O3", "--runtime", "stub", "--noAssert", "--importMemory", "--sharedMemory", "--maximumMemory", "65536", "--initialMemory", "1"];
+const TEAM = [
+  "assembly/team.ts",
+  "-O3",
+  "--runtime",
+  "stub",
+  "--noAssert",
+  "--importMemory",
+  "--sharedMemory",
+  "--maximumMemory",
+  "65536",
+  "--initialMemory",
+  "1",
+];
 async function build(t, wasmFile, args = ["assembly/index.ts", "--config", "asconfig.json", "--target", t]) {
   const { error, stderr } = await asc.main(args);
   if (error) {
@@ -51,10 +63,36 @@ async function build(t, wasmFile, args = ["assembly/index.ts", "--config", "asco
 if (target === "release") {
   const plain = await build("release", "build/strand.wasm");
   const fma = await build("release-fma", "build/strand-fma.wasm");
-  await embed("wasm-embedded", ["build/strand.wasm", "build/strand-fma.wasm"], ["wasmBase64", "wasmFmaBase64"], [plain, fma]);
-  const team = await build("team", "build/strand-team.wasm", [...TEAM, "--enable", "simd,threads", "-o", "build/strand-team.wasm", "-t", "build/strand-team.wat"]);
-  const teamFma = await build("team-fma", "build/strand-team-fma.wasm", [...TEAM, "--enable", "simd,threads,relaxed-simd", "-o", "build/strand-team-fma.wasm", "-t", "build/strand-team-fma.wat"]);
-  await embed("team-embedded", ["build/strand-team.wasm", "build/strand-team-fma.wasm"], ["teamBase64", "teamFmaBase64"], [team, teamFma]);
+  await embed(
+    "wasm-embedded",
+    ["build/strand.wasm", "build/strand-fma.wasm"],
+    ["wasmBase64", "wasmFmaBase64"],
+    [plain, fma],
+  );
+  const team = await build("team", "build/strand-team.wasm", [
+    ...TEAM,
+    "--enable",
+    "simd,threads",
+    "-o",
+    "build/strand-team.wasm",
+    "-t",
+    "build/strand-team.wat",
+  ]);
+  const teamFma = await build("team-fma", "build/strand-team-fma.wasm", [
+    ...TEAM,
+    "--enable",
+    "simd,threads,relaxed-simd",
+    "-o",
+    "build/strand-team-fma.wasm",
+    "-t",
+    "build/strand-team-fma.wat",
+  ]);
+  await embed(
+    "team-embedded",
+    ["build/strand-team.wasm", "build/strand-team-fma.wasm"],
+    ["teamBase64", "teamFmaBase64"],
+    [team, teamFma],
+  );
 } else {
   await build(target, `build/strand.${target}.wasm`);
 }

@@ -16,14 +16,35 @@ const THEORY: Record<number, { prPhi: number; prX: number; cX0: number }> = {
   6: { prPhi: 0.08264, prX: 0.04908, cX0: 24.926 },
 };
 const quick = process.argv.includes("--quick");
-const plan: [number, number][] = quick ? [[500, 4], [1000, 2]] : [[500, 4], [1000, 3], [2000, 2]];
-console.log(`| g | N | networks | PR^phi (mean ± se) | theory | PR^x (mean ± se) | theory | C^x(0) | theory | jackknife se (one run) | s/run |`);
+const plan: [number, number][] = quick
+  ? [
+      [500, 4],
+      [1000, 2],
+    ]
+  : [
+      [500, 4],
+      [1000, 3],
+      [2000, 2],
+    ];
+console.log(
+  `| g | N | networks | PR^phi (mean ± se) | theory | PR^x (mean ± se) | theory | C^x(0) | theory | jackknife se (one run) | s/run |`,
+);
 console.log(`|---|---|---|---|---|---|---|---|---|---|---|`);
 for (const g of [2, 6]) {
   for (const [n, nets] of plan) {
-    const pp: number[] = [], px: number[] = [], cx: number[] = [], jk: number[] = [], secs: number[] = [];
+    const pp: number[] = [],
+      px: number[] = [],
+      cx: number[] = [],
+      jk: number[] = [],
+      secs: number[] = [];
     for (let s = 1; s <= nets; s++) {
-      const r = await simulate(makeNetwork({ coupling: "iid", n, g, seed: 100 + s }), { trials: 8, duration: 500, burnIn: 200, lags: 2, seed: s });
+      const r = await simulate(makeNetwork({ coupling: "iid", n, g, seed: 100 + s }), {
+        trials: 8,
+        duration: 500,
+        burnIn: 200,
+        lags: 2,
+        seed: s,
+      });
       pp.push(r.results.prPhi!);
       px.push(r.results.prX!);
       cx.push(r.results.cX0);
@@ -36,6 +57,10 @@ for (const g of [2, 6]) {
       return `${m.toFixed(4)} ± ${se.toFixed(4)}`;
     };
     const t = THEORY[g];
-    console.log(`| ${g} | ${n} | ${nets} | ${ms(pp)} | ${t.prPhi} | ${ms(px)} | ${t.prX} | ${ms(cx)} | ${t.cX0} | ${(jk.reduce((a, b) => a + b) / jk.length).toFixed(4)} | ${(secs.reduce((a, b) => a + b) / secs.length).toFixed(0)} |`);
+    console.log(
+      `| ${g} | ${n} | ${nets} | ${ms(pp)} | ${t.prPhi} | ${ms(px)} | ${t.prX} | ${ms(cx)} | ` +
+        `${t.cX0} | ${(jk.reduce((a, b) => a + b) / jk.length).toFixed(4)} | ` +
+        `${(secs.reduce((a, b) => a + b) / secs.length).toFixed(0)} |`,
+    );
   }
 }

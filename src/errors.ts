@@ -29,7 +29,12 @@ export function describe(value: unknown): string {
   return `\`${shown}\` (${type})`;
 }
 
-export function invalid(name: string, requirement: string, value: unknown, Kind: typeof RangeError | typeof TypeError = RangeError): Error {
+export function invalid(
+  name: string,
+  requirement: string,
+  value: unknown,
+  Kind: typeof RangeError | typeof TypeError = RangeError,
+): Error {
   return new Kind(`invalid argument: \`${name}\` ${requirement}; got ${describe(value)}`);
 }
 
@@ -37,13 +42,21 @@ export function invalid(name: string, requirement: string, value: unknown, Kind:
 export function checkSize(name: string, value: unknown, max = 2 ** 31 - 1): number {
   if (typeof value !== "number") throw invalid(name, "must be a non-negative integer", value, TypeError);
   if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw invalid(name, max < 2 ** 31 - 1 ? `must be an integer in [0, ${max}]` : "must be a non-negative integer", value);
+    throw invalid(
+      name,
+      max < 2 ** 31 - 1 ? `must be an integer in [0, ${max}]` : "must be a non-negative integer",
+      value,
+    );
   }
   return value;
 }
 
 /** A finite number, optionally with bounds; `positive` excludes 0. */
-export function checkFinite(name: string, value: unknown, opts: { positive?: boolean; min?: number; max?: number } = {}): number {
+export function checkFinite(
+  name: string,
+  value: unknown,
+  opts: { positive?: boolean; min?: number; max?: number } = {},
+): number {
   if (typeof value !== "number") throw invalid(name, "must be a finite number", value, TypeError);
   if (!Number.isFinite(value)) throw invalid(name, "must be a finite number", value);
   if (opts.positive && !(value > 0)) throw invalid(name, "must be a positive finite number", value);
@@ -59,30 +72,51 @@ export function dtypeOf(a: FloatArray): DType {
 /** A Float32Array or Float64Array of an exact length (and, when given, dtype). */
 export function checkArray(name: string, value: unknown, length: number, dtype?: DType): FloatArray {
   if (!(value instanceof Float32Array || value instanceof Float64Array)) {
-    throw invalid(name, dtype ? `must be a ${dtype === "float32" ? "Float32Array" : "Float64Array"}` : "must be a Float32Array or Float64Array", value, TypeError);
+    throw invalid(
+      name,
+      dtype
+        ? `must be a ${dtype === "float32" ? "Float32Array" : "Float64Array"}`
+        : "must be a Float32Array or Float64Array",
+      value,
+      TypeError,
+    );
   }
   if (dtype && dtypeOf(value) !== dtype) {
-    throw invalid(name, `must be a ${dtype === "float32" ? "Float32Array" : "Float64Array"} (the dtype of the other arguments)`, value, TypeError);
+    throw invalid(
+      name,
+      `must be a ${dtype === "float32" ? "Float32Array" : "Float64Array"} (the dtype of the other arguments)`,
+      value,
+      TypeError,
+    );
   }
   if (value.length !== length) throw invalid(name, `must have length ${length}`, value);
   return value;
 }
 
 export function checkDType(name: string, value: unknown): DType {
-  if (value !== "float32" && value !== "float64") throw invalid(name, 'must be "float32" or "float64"', value, TypeError);
+  if (value !== "float32" && value !== "float64")
+    throw invalid(name, 'must be "float32" or "float64"', value, TypeError);
   return value;
 }
 
 export function checkOneOf<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
   if (typeof value !== "string" || !(choices as readonly string[]).includes(value)) {
-    throw invalid(name, `must be one of ${choices.map((c) => JSON.stringify(c)).join(", ")}`, value, typeof value === "string" ? RangeError : TypeError);
+    throw invalid(
+      name,
+      `must be one of ${choices.map((c) => JSON.stringify(c)).join(", ")}`,
+      value,
+      typeof value === "string" ? RangeError : TypeError,
+    );
   }
   return value as T;
 }
 
 /** A solver that did not converge; carries its diagnostics (residual, iterations, ...). */
 export class ConvergenceError extends Error {
-  constructor(message: string, readonly diagnostics: Record<string, number>) {
+  constructor(
+    message: string,
+    readonly diagnostics: Record<string, number>,
+  ) {
     super(message);
     this.name = "ConvergenceError";
   }

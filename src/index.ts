@@ -9,7 +9,15 @@
  * @packageDocumentation
  */
 export { VERSION } from "./version.ts";
-export { createBackend, simdSupported, isWasmForbidden, WasmUnavailableError, BACKEND_CHOICES, type BackendChoice, type BackendOptions } from "./backend/select.ts";
+export {
+  createBackend,
+  simdSupported,
+  isWasmForbidden,
+  WasmUnavailableError,
+  BACKEND_CHOICES,
+  type BackendChoice,
+  type BackendOptions,
+} from "./backend/select.ts";
 export type { WasmOptions } from "./backend/wasm.ts";
 export type { Backend, BackendName, Buf, Coupling, Rng, PhiName, EulerScratch, Rk4Scratch } from "./backend/types.ts";
 export { PHI_KINDS } from "./backend/types.ts";
@@ -18,21 +26,85 @@ export { Team, TeamTrajectory, teamSupported, type TeamOptions, type TeamTraject
 export { Kernels, loadKernels, PHI_NAMES, type CouplingArrays, type StepOptions } from "./kernels.ts";
 export type { DType, FloatArray } from "./errors.ts";
 export {
-  makeNetwork, denseJ, standInNetwork, overlapProfile, solveUFlip, STREAMS,
-  type Network, type NetworkSpec, type IidSpec, type RmmSpec, type GainSpec, type DenseCoupling, type LowRankCoupling, type EnsembleSummary,
+  makeNetwork,
+  denseJ,
+  standInNetwork,
+  overlapProfile,
+  solveUFlip,
+  STREAMS,
+  type Network,
+  type NetworkSpec,
+  type IidSpec,
+  type RmmSpec,
+  type GainSpec,
+  type DenseCoupling,
+  type LowRankCoupling,
+  type EnsembleSummary,
 } from "./network/ensembles.ts";
 export { SPECTRUM_KINDS, participationRatio, moment, type SpectrumKind } from "./network/spectra.ts";
 export { couplingStructure, gram, prSTheory, singularValueEdges, type StructureSummary } from "./network/structure.ts";
 export {
-  parseEdgeList, parseDenseMatrix, connectomeFromMatrix, applySigns, normalizeBalanced, FLY_SIGNS, ConnectomeFormatError,
-  type Connectome, type ConnectomeStats, type EdgeListOptions, type MatrixOptions, type SignOptions, type SignSummary, type NormalizeResult,
+  parseEdgeList,
+  parseDenseMatrix,
+  connectomeFromMatrix,
+  applySigns,
+  normalizeBalanced,
+  FLY_SIGNS,
+  ConnectomeFormatError,
+  type Connectome,
+  type ConnectomeStats,
+  type EdgeListOptions,
+  type MatrixOptions,
+  type SignOptions,
+  type SignSummary,
+  type NormalizeResult,
 } from "./network/connectome.ts";
 export { singularValues, bidiagonalValues } from "./linalg/svd.ts";
 export { provenance, type Provenance } from "./provenance.ts";
-export { eigenvalues, singularVectors, modeOverlaps, type Eigenvalues, type SingularVectors, type ModeOverlaps } from "./linalg/dense.ts";
-export { simulate, SimulationError, METHODS, type SimulateOptions, type SimulationResult, type Method } from "./simulate/simulate.ts";
+export {
+  eigenvalues,
+  singularVectors,
+  modeOverlaps,
+  type Eigenvalues,
+  type SingularVectors,
+  type ModeOverlaps,
+} from "./linalg/dense.ts";
+export {
+  simulate,
+  SimulationError,
+  METHODS,
+  type SimulateOptions,
+  type SimulationResult,
+  type Method,
+} from "./simulate/simulate.ts";
 export { CovarianceAccumulator, crossBlock, jackknife, type CovarianceSummary } from "./simulate/stats.ts";
-export { theory, solveDmft, dimensionTheory, harmonicPr, gainDimensions, type TheoryOptions, type TheoryResult, type DmftSolution, type TheoryPhi } from "./theory/index.ts";
-export { structuredTheory, structureOf, structureModel, type Structure, type StructuredTheoryOptions, type StructuredTheoryResult } from "./theory/structured.ts";
-export { sampleSingleSite, GridTooShortError, type SamplerOptions, type SamplerResult, type SelfCouplingModel, type ChunkExecutor, type ChunkTask, type ChunkResult } from "./theory/selfcoupled.ts";
+export {
+  theory,
+  solveDmft,
+  dimensionTheory,
+  harmonicPr,
+  gainDimensions,
+  type TheoryOptions,
+  type TheoryResult,
+  type DmftSolution,
+  type TheoryPhi,
+} from "./theory/index.ts";
+export {
+  structuredTheory,
+  structureOf,
+  structureModel,
+  type Structure,
+  type StructuredTheoryOptions,
+  type StructuredTheoryResult,
+} from "./theory/structured.ts";
+export {
+  sampleSingleSite,
+  GridTooShortError,
+  type SamplerOptions,
+  type SamplerResult,
+  type SelfCouplingModel,
+  type ChunkExecutor,
+  type ChunkTask,
+  type ChunkResult,
+} from "./theory/selfcoupled.ts";
 export { ConvergenceError } from "./errors.ts";

@@ -15,8 +15,15 @@
  * state inside the backend and call Backend methods directly.
  */
 import {
-  checkArray, checkDType, checkFinite, checkOneOf, checkSize, dtypeOf, invalid,
-  type DType, type FloatArray,
+  checkArray,
+  checkDType,
+  checkFinite,
+  checkOneOf,
+  checkSize,
+  dtypeOf,
+  invalid,
+  type DType,
+  type FloatArray,
 } from "./errors.ts";
 import { createBackend, type BackendChoice } from "./backend/select.ts";
 import { seedState } from "./backend/rng.ts";
@@ -35,7 +42,8 @@ export function transposed<T extends FloatArray>(a: T, rows: number, cols: numbe
 }
 
 /** A coupling matrix given as arrays: dense J (n x n) or J = L diag(d) R^T with L, R n x m. */
-export type CouplingArrays = { kind: "dense"; J: FloatArray } | { kind: "lowrank"; L: FloatArray; d: FloatArray; R: FloatArray; m: number };
+export type CouplingArrays =
+  { kind: "dense"; J: FloatArray } | { kind: "lowrank"; L: FloatArray; d: FloatArray; R: FloatArray; m: number };
 
 /** Options of one Euler/RK4 step through Kernels. */
 export interface StepOptions {
@@ -77,7 +85,12 @@ export class Kernels {
   }
 
   /** Like run, plus a fresh output buffer of `length` values whose contents are returned. */
-  private out(dtype: DType, length: number, inputs: (FloatArray | null)[], run: (bufs: (Buf | null)[], y: Buf) => void): FloatArray {
+  private out(
+    dtype: DType,
+    length: number,
+    inputs: (FloatArray | null)[],
+    run: (bufs: (Buf | null)[], y: Buf) => void,
+  ): FloatArray {
     return this.run(inputs, (bufs) => {
       const y = this.backend.alloc(dtype, length);
       try {
@@ -138,7 +151,8 @@ export class Kernels {
     let n = x.length;
     if (g) {
       n = checkArray("gains", g, g instanceof Float32Array || g instanceof Float64Array ? g.length : 0, dtype).length;
-      if (n === 0 ? x.length !== 0 : x.length % n !== 0) throw invalid("gains", `must have a length dividing x.length = ${x.length}`, g);
+      if (n === 0 ? x.length !== 0 : x.length % n !== 0)
+        throw invalid("gains", `must have a length dividing x.length = ${x.length}`, g);
     }
     const k = n === 0 ? 0 : x.length / n;
     return this.out(dtype, x.length, [x, g], ([xb, gb], y) => this.backend.phi(kind, n, k, xb!, gb, y));
@@ -168,12 +182,25 @@ export class Kernels {
       arrays.push(checkArray("coupling.J", coupling.J, n * n, dtype));
     } else {
       m = checkSize("coupling.m", coupling.m);
-      arrays.push(checkArray("coupling.L", coupling.L, n * m, dtype), checkArray("coupling.d", coupling.d, m, dtype), transposed(checkArray("coupling.R", coupling.R, n * m, dtype), n, m));
+      arrays.push(
+        checkArray("coupling.L", coupling.L, n * m, dtype),
+        checkArray("coupling.d", coupling.d, m, dtype),
+        transposed(checkArray("coupling.R", coupling.R, n * m, dtype), n, m),
+      );
     }
     const be = this.backend;
     return this.run([x, opts.gains ?? null, opts.input ?? null, ...arrays], ([xb, gb, ib, ...cb]) => {
-      const c: Coupling = coupling.kind === "dense" ? { kind: "dense", j: cb[0]! } : { kind: "lowrank", m, l: cb[0]!, d: cb[1]!, rt: cb[2]! };
-      const scratch = { p: be.alloc(dtype, k * n), h: be.alloc(dtype, k * n), xs: be.alloc(dtype, k * n), acc: be.alloc(dtype, k * n), z: be.alloc(dtype, k * m) };
+      const c: Coupling =
+        coupling.kind === "dense"
+          ? { kind: "dense", j: cb[0]! }
+          : { kind: "lowrank", m, l: cb[0]!, d: cb[1]!, rt: cb[2]! };
+      const scratch = {
+        p: be.alloc(dtype, k * n),
+        h: be.alloc(dtype, k * n),
+        xs: be.alloc(dtype, k * n),
+        acc: be.alloc(dtype, k * n),
+        z: be.alloc(dtype, k * m),
+      };
       try {
         if (method === "euler") be.euler(n, k, kind, opts.dt, c, xb!, gb, ib, scratch);
         else be.rk4(n, k, kind, opts.dt, c, xb!, gb, ib, scratch);
@@ -244,7 +271,8 @@ export class Kernels {
   /** n draws of N(mean, std^2) from stream `stream` of `seed`; same seed, same numbers on every backend. */
   normal(n: number, opts: { seed: number; stream?: number; mean?: number; std?: number; dtype?: DType }): FloatArray {
     checkSize("n", n);
-    if (!opts || opts.seed === undefined) throw invalid("seed", "must be given (every random draw takes an explicit seed)", opts?.seed, TypeError);
+    if (!opts || opts.seed === undefined)
+      throw invalid("seed", "must be given (every random draw takes an explicit seed)", opts?.seed, TypeError);
     const state = seedState(opts.seed, opts.stream ?? 0);
     const mean = checkFinite("mean", opts.mean ?? 0);
     const std = checkFinite("std", opts.std ?? 1, { min: 0 });

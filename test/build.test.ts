@@ -15,7 +15,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const wasmPath = path.join(root, "build/strand.wasm");
 const fmaPath = path.join(root, "build/strand-fma.wasm");
 const built = existsSync(wasmPath) && existsSync(fmaPath);
-const dis = (file: string) => execFileSync(path.join(root, "node_modules/.bin/wasm-dis"), [file], { encoding: "utf8", maxBuffer: 64 << 20 });
+const dis = (file: string) =>
+  execFileSync(path.join(root, "node_modules/.bin/wasm-dis"), [file], { encoding: "utf8", maxBuffer: 64 << 20 });
 
 describe.skipIf(!built)("the compiled kernels (build/strand.wasm; run `npm run asbuild` if skipped)", () => {
   const plainWat = built ? dis(wasmPath) : "";
@@ -42,11 +43,25 @@ describe.skipIf(!built)("the compiled kernels (build/strand.wasm; run `npm run a
   }
 
   it.each([
-    ["matvec_f32", "f32x4.mul"], ["matvec_f64", "f64x2.mul"], ["matmat_f32", "f32x4.mul"], ["matmat_f64", "f64x2.mul"],
-    ["lowrank_f32", "f32x4.mul"], ["lowrank_f64", "f64x2.mul"], ["phi_f32", "f32x4.div"], ["phi_f64", "f64x2.div"],
-    ["dphi_f32", "f32x4.mul"], ["dphi_f64", "f64x2.mul"], ["euler_dense_f32", "f32x4.add"], ["rk4_dense_f64", "f64x2.add"],
-    ["rk4_lowrank_f32", "f32x4.mul"], ["euler_lowrank_f64", "f64x2.mul"], ["cov_lag_accum_f32", "f64x2.promote_low_f32x4"],
-    ["cov_lag_accum_f64", "f64x2.mul"], ["row_sum_accum_f64", "f64x2.add"], ["dot_f64", "f64x2.mul"], ["trace_prod_f64", "i8x16.shuffle"],
+    ["matvec_f32", "f32x4.mul"],
+    ["matvec_f64", "f64x2.mul"],
+    ["matmat_f32", "f32x4.mul"],
+    ["matmat_f64", "f64x2.mul"],
+    ["lowrank_f32", "f32x4.mul"],
+    ["lowrank_f64", "f64x2.mul"],
+    ["phi_f32", "f32x4.div"],
+    ["phi_f64", "f64x2.div"],
+    ["dphi_f32", "f32x4.mul"],
+    ["dphi_f64", "f64x2.mul"],
+    ["euler_dense_f32", "f32x4.add"],
+    ["rk4_dense_f64", "f64x2.add"],
+    ["rk4_lowrank_f32", "f32x4.mul"],
+    ["euler_lowrank_f64", "f64x2.mul"],
+    ["cov_lag_accum_f32", "f64x2.promote_low_f32x4"],
+    ["cov_lag_accum_f64", "f64x2.mul"],
+    ["row_sum_accum_f64", "f64x2.add"],
+    ["dot_f64", "f64x2.mul"],
+    ["trace_prod_f64", "i8x16.shuffle"],
   ])("compiles %s to SIMD code (%s)", (name, op) => {
     const ops = simdOps(name);
     expect(ops.has(op), `ops reachable from ${name}: ${[...ops].join(" ")}`).toBe(true);
@@ -54,9 +69,16 @@ describe.skipIf(!built)("the compiled kernels (build/strand.wasm; run `npm run a
   });
 
   it.each([
-    ["matvec_f32", "f32x4"], ["matmat_f64", "f64x2"], ["lowrank_f32", "f32x4"], ["rk4_dense_f32", "f32x4"], ["cov_lag_accum_f64", "f64x2"],
+    ["matvec_f32", "f32x4"],
+    ["matmat_f64", "f64x2"],
+    ["lowrank_f32", "f32x4"],
+    ["rk4_dense_f32", "f32x4"],
+    ["cov_lag_accum_f64", "f64x2"],
   ])("compiles %s of the fma build to fused multiply-adds, and the plain build to none", (name, shape) => {
-    expect(simdOps(name, fmaWat).has(`${shape}.relaxed_madd`), `ops reachable from ${name}: ${[...simdOps(name, fmaWat)].join(" ")}`).toBe(true);
+    expect(
+      simdOps(name, fmaWat).has(`${shape}.relaxed_madd`),
+      `ops reachable from ${name}: ${[...simdOps(name, fmaWat)].join(" ")}`,
+    ).toBe(true);
     expect([...simdOps(name)].some((op) => op.includes("relaxed"))).toBe(false);
   });
 
@@ -82,7 +104,12 @@ describe("the package", () => {
           if (rel !== "cli" && rel !== "io") walk(p);
         } else if (p.endsWith(".ts")) {
           const text = readFileSync(p, "utf8");
-          if (/\bfrom\s+["'](node:|fs|path|os|url|child_process|worker_threads)["'/]|\bimport\(\s*["']node:|\brequire\(/.test(text)) offenders.push(rel);
+          if (
+            /\bfrom\s+["'](node:|fs|path|os|url|child_process|worker_threads)["'/]|\bimport\(\s*["']node:|\brequire\(/.test(
+              text,
+            )
+          )
+            offenders.push(rel);
         }
       }
     };

@@ -63,7 +63,11 @@ export function put(be: Backend, a: FloatArray) {
 }
 
 /** Index and size of the largest violation of |a_i - b_i| <= tol_i, or null when all pass. */
-export function worst(a: ArrayLike<number>, b: ArrayLike<number>, tol: (i: number) => number): { i: number; diff: number; tol: number } | null {
+export function worst(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  tol: (i: number) => number,
+): { i: number; diff: number; tol: number } | null {
   let bad: { i: number; diff: number; tol: number } | null = null;
   for (let i = 0; i < a.length; i++) {
     const diff = Math.abs(a[i] - b[i]);

@@ -37,7 +37,8 @@ export function matmatRef(m: number, n: number, k: number, A: FloatArray, X: Flo
   const scale = new Float64Array(k * m);
   for (let b = 0; b < k; b++)
     for (let i = 0; i < m; i++) {
-      let s = 0, t = 0;
+      let s = 0,
+        t = 0;
       for (let j = 0; j < n; j++) {
         s += A[i * n + j] * X[b * n + j];
         t += Math.abs(A[i * n + j] * X[b * n + j]);
@@ -98,8 +99,18 @@ export function stepRef(p: StepProblem, method: "euler" | "rk4", x: FloatArray):
  * (1 + d/dt) x = eta + sum_k w_k phi(x_{t-k}) with the whole convolution recomputed at both stages
  * (no carried partial sums), in float64 with the exact phi.
  */
-export function selfSiteRef(p: number, steps: number, klen: number, kind: "tanh" | "erf", h: number, eta: FloatArray, w: FloatArray, x0: FloatArray) {
-  const xs = new Float64Array((steps + 1) * p), ph = new Float64Array((steps + 1) * p);
+export function selfSiteRef(
+  p: number,
+  steps: number,
+  klen: number,
+  kind: "tanh" | "erf",
+  h: number,
+  eta: FloatArray,
+  w: FloatArray,
+  x0: FloatArray,
+) {
+  const xs = new Float64Array((steps + 1) * p),
+    ph = new Float64Array((steps + 1) * p);
   for (let i = 0; i < p; i++) {
     xs[i] = x0[i];
     ph[i] = phiExact(kind, x0[i]);
@@ -124,20 +135,37 @@ export function selfSiteRef(p: number, steps: number, klen: number, kind: "tanh"
 
 /** The dimension theory's frequency double sums (assembly/psi.ts), written from the complex form: X = (1 + i w_a)(1 + i w_b),
  *  terms C_b |X|^2 / |X - nu|^2 etc. Returns the sums and the sums of absolute terms (for the tolerance). */
-export function psiSumsRef(m: number, a0: number, a1: number, nu: number, w: FloatArray, cp: FloatArray, cx: FloatArray, sa: FloatArray, anti0: FloatArray) {
-  const rows = new Float64Array(4 * m), rowsAbs = new Float64Array(4 * m);
-  const anti = Float64Array.from(anti0), antiAbs = Float64Array.from(anti0, Math.abs);
+export function psiSumsRef(
+  m: number,
+  a0: number,
+  a1: number,
+  nu: number,
+  w: FloatArray,
+  cp: FloatArray,
+  cx: FloatArray,
+  sa: FloatArray,
+  anti0: FloatArray,
+) {
+  const rows = new Float64Array(4 * m),
+    rowsAbs = new Float64Array(4 * m);
+  const anti = Float64Array.from(anti0),
+    antiAbs = Float64Array.from(anti0, Math.abs);
   for (let a = a0; a < a1; a++) {
     for (let b = 0; b < m; b++) {
-      const xr = 1 - w[a] * w[b], xi = w[a] + w[b]; // X = (1 + i wa)(1 + i wb)
-      const absX2 = xr * xr + xi * xi, den = (xr - nu) ** 2 + xi * xi;
-      const terms = [cp[b] * absX2 / den, cp[b] / den, cx[b] * (2 * absX2 - nu * nu) / den, cx[b] * absX2 / den];
+      const xr = 1 - w[a] * w[b],
+        xi = w[a] + w[b]; // X = (1 + i wa)(1 + i wb)
+      const absX2 = xr * xr + xi * xi,
+        den = (xr - nu) ** 2 + xi * xi;
+      const terms = [(cp[b] * absX2) / den, cp[b] / den, (cx[b] * (2 * absX2 - nu * nu)) / den, (cx[b] * absX2) / den];
       terms.forEach((t, k) => {
         rows[k * m + a] += t;
         rowsAbs[k * m + a] += Math.abs(t);
       });
       const j = (a + b) % m;
-      for (const [k, t] of [[0, sa[a] * terms[0]], [1, sa[a] * terms[1]]]) {
+      for (const [k, t] of [
+        [0, sa[a] * terms[0]],
+        [1, sa[a] * terms[1]],
+      ]) {
         anti[k * m + j] += t;
         antiAbs[k * m + j] += Math.abs(t);
       }

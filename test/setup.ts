@@ -2,4 +2,5 @@
 // the fused multiply-add one, as in the CLI, and the conformance suites can run both wasm builds.
 import { enableRelaxedSimd } from "../src/io/relaxed-simd.ts";
 
-if (!enableRelaxedSimd()) throw new Error("this runtime has no WebAssembly relaxed SIMD, which the tests need (Node >= 20)");
+if (!enableRelaxedSimd())
+  throw new Error("this runtime has no WebAssembly relaxed SIMD, which the tests need (Node >= 20)");

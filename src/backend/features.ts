@@ -12,7 +12,37 @@ const SIMD_PROBE = new Uint8Array([
 // (module (func (result v128) v128.const 0 v128.const 0 v128.const 0 f32x4.relaxed_madd))
 const ZERO = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
 const RELAXED_SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0, 10, 0x3d, 1, 0x3b, 0, ...ZERO, ...ZERO, ...ZERO, 0xfd, 0x85, 0x02, 0x0b,
+  0,
+  97,
+  115,
+  109,
+  1,
+  0,
+  0,
+  0,
+  1,
+  5,
+  1,
+  0x60,
+  0,
+  1,
+  0x7b,
+  3,
+  2,
+  1,
+  0,
+  10,
+  0x3d,
+  1,
+  0x3b,
+  0,
+  ...ZERO,
+  ...ZERO,
+  ...ZERO,
+  0xfd,
+  0x85,
+  0x02,
+  0x0b,
 ]);
 
 function validates(probe: Uint8Array<ArrayBuffer>): boolean {

@@ -68,7 +68,9 @@ export class JsBackend implements Backend {
   }
 
   matvec(m: number, n: number, a: Buf, x: Buf, y: Buf): void {
-    const A = this.d(a), X = this.d(x), Y = this.d(y);
+    const A = this.d(a),
+      X = this.d(x),
+      Y = this.d(y);
     for (let i = 0; i < m; i++) {
       let s = 0;
       const o = i * n;
@@ -78,9 +80,12 @@ export class JsBackend implements Backend {
   }
 
   matmat(m: number, n: number, k: number, a: Buf, x: Buf, y: Buf): void {
-    const A = this.d(a), X = this.d(x), Y = this.d(y);
+    const A = this.d(a),
+      X = this.d(x),
+      Y = this.d(y);
     for (let b = 0; b < k; b++) {
-      const xo = b * n, yo = b * m;
+      const xo = b * n,
+        yo = b * m;
       for (let i = 0; i < m; i++) {
         let s = 0;
         const o = i * n;
@@ -92,13 +97,15 @@ export class JsBackend implements Backend {
 
   lowrank(n: number, m: number, k: number, l: Buf, d: Buf, rt: Buf, v: Buf, z: Buf, y: Buf): void {
     this.matmat(m, n, k, rt, v, z);
-    const D = this.d(d), Z = this.d(z);
+    const D = this.d(d),
+      Z = this.d(z);
     for (let b = 0; b < k; b++) for (let a = 0; a < m; a++) Z[b * m + a] *= D[a];
     this.matmat(n, m, k, l, z, y);
   }
 
   phi(kind: PhiKind, n: number, k: number, x: Buf, g: Buf | null, out: Buf): void {
-    const X = this.d(x), O = this.d(out);
+    const X = this.d(x),
+      O = this.d(out);
     const G = g ? this.d(g) : null;
     for (let b = 0; b < k; b++) {
       const o = b * n;
@@ -107,7 +114,8 @@ export class JsBackend implements Backend {
   }
 
   dphi(kind: PhiKind, len: number, x: Buf, out: Buf): void {
-    const X = this.d(x), O = this.d(out);
+    const X = this.d(x),
+      O = this.d(out);
     for (let i = 0; i < len; i++) O[i] = dphiScalar(kind, X[i]);
   }
 
@@ -116,10 +124,22 @@ export class JsBackend implements Backend {
     else this.lowrank(n, c.m, k, c.l, c.d, c.rt, p, z as Buf, h);
   }
 
-  euler(n: number, k: number, kind: PhiKind, dt: number, c: Coupling, x: Buf, g: Buf | null, input: Buf | null, s: EulerScratch): void {
+  euler(
+    n: number,
+    k: number,
+    kind: PhiKind,
+    dt: number,
+    c: Coupling,
+    x: Buf,
+    g: Buf | null,
+    input: Buf | null,
+    s: EulerScratch,
+  ): void {
     this.phi(kind, n, k, x, g, s.p);
     this.coupling(n, k, c, s.p, s.h, s.z);
-    const X = this.d(x), H = this.d(s.h), I = input ? this.d(input) : null;
+    const X = this.d(x),
+      H = this.d(s.h),
+      I = input ? this.d(input) : null;
     for (let b = 0; b < k; b++) {
       for (let i = 0; i < n; i++) {
         const at = b * n + i;
@@ -129,8 +149,22 @@ export class JsBackend implements Backend {
     }
   }
 
-  rk4(n: number, k: number, kind: PhiKind, dt: number, c: Coupling, x: Buf, g: Buf | null, input: Buf | null, s: Rk4Scratch): void {
-    const X = this.d(x), H = this.d(s.h), XS = this.d(s.xs), ACC = this.d(s.acc), I = input ? this.d(input) : null;
+  rk4(
+    n: number,
+    k: number,
+    kind: PhiKind,
+    dt: number,
+    c: Coupling,
+    x: Buf,
+    g: Buf | null,
+    input: Buf | null,
+    s: Rk4Scratch,
+  ): void {
+    const X = this.d(x),
+      H = this.d(s.h),
+      XS = this.d(s.xs),
+      ACC = this.d(s.acc),
+      I = input ? this.d(input) : null;
     for (let stage = 0; stage < 4; stage++) {
       const xin = stage === 0 ? x : s.xs;
       const XIN = this.d(xin);
@@ -157,11 +191,13 @@ export class JsBackend implements Backend {
   }
 
   covLagAccum(n: number, k: number, lags: number, hist: Buf, acc: Buf, firstLag = 0): void {
-    const H = this.d(hist), C = this.d(acc);
+    const H = this.d(hist),
+      C = this.d(acc);
     for (let l = firstLag; l <= lags; l++) {
       const co = (l - firstLag) * n * n;
       for (let s = 0; s < k; s++) {
-        const ao = (lags + s) * n, bo = (lags + s - l) * n;
+        const ao = (lags + s) * n,
+          bo = (lags + s - l) * n;
         for (let i = 0; i < n; i++) {
           const ai = H[ao + i];
           const ro = co + i * n;
@@ -172,18 +208,21 @@ export class JsBackend implements Backend {
   }
 
   covSymAccum(n: number, k: number, hist: Buf, acc: Buf): void {
-    const H = this.d(hist), C = this.d(acc);
+    const H = this.d(hist),
+      C = this.d(acc);
     for (let s = 0; s < k; s++) {
       const o = s * n;
       for (let i = 0; i < n; i++) {
-        const ai = H[o + i], ro = i * n;
+        const ai = H[o + i],
+          ro = i * n;
         for (let j = i; j < n; j++) C[ro + j] += ai * H[o + j];
       }
     }
   }
 
   rowSumAccum(n: number, k: number, x: Buf, sum: Buf): void {
-    const X = this.d(x), S = this.d(sum);
+    const X = this.d(x),
+      S = this.d(sum);
     for (let s = 0; s < k; s++) for (let j = 0; j < n; j++) S[j] += X[s * n + j];
   }
 
@@ -194,7 +233,8 @@ export class JsBackend implements Backend {
     return s;
   }
   dot(len: number, a: Buf, b: Buf): number {
-    const A = this.d(a), B = this.d(b);
+    const A = this.d(a),
+      B = this.d(b);
     let s = 0;
     for (let i = 0; i < len; i++) s += A[i] * B[i];
     return s;
@@ -203,16 +243,21 @@ export class JsBackend implements Backend {
     return this.dot(len, a, a);
   }
   traceProd(n: number, a: Buf, b: Buf): number {
-    const A = this.d(a), B = this.d(b);
+    const A = this.d(a),
+      B = this.d(b);
     let s = 0;
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s += A[i * n + j] * B[j * n + i];
     return s;
   }
   gramUpper(n: number, nb: number, r0: number, rows: number, s: Buf, mu: Buf, gram: Buf, quad: Buf): void {
-    const S = this.d(s), M = this.d(mu), G = this.d(gram), Q = this.d(quad);
+    const S = this.d(s),
+      M = this.d(mu),
+      G = this.d(gram),
+      Q = this.d(quad);
     const band = rows * n;
     for (let i = 0; i < rows; i++) {
-      const gi = r0 + i, mi = M[gi];
+      const gi = r0 + i,
+        mi = M[gi];
       for (let a = 0; a < nb; a++) {
         const pa = a * band + i * n;
         let off = 0;
@@ -229,7 +274,10 @@ export class JsBackend implements Backend {
   }
 
   bidiag(n: number, a: Buf, d: Buf, e: Buf, w: Buf): void {
-    const A = this.d(a), D = this.d(d), E = this.d(e), W = this.d(w);
+    const A = this.d(a),
+      D = this.d(d),
+      E = this.d(e),
+      W = this.d(w);
     for (let k = 0; k < n; k++) {
       let norm2 = 0;
       for (let i = k; i < n; i++) norm2 += A[i * n + k] ** 2;
@@ -270,8 +318,13 @@ export class JsBackend implements Backend {
     }
   }
   bidiagVectors(n: number, a: Buf, d: Buf, ut: Buf, vt: Buf, w: Buf): void {
-    const A = this.d(a), D = this.d(d), W = this.d(w);
-    for (const [pass, out] of [[0, this.d(ut)], [1, this.d(vt)]] as const) {
+    const A = this.d(a),
+      D = this.d(d),
+      W = this.d(w);
+    for (const [pass, out] of [
+      [0, this.d(ut)],
+      [1, this.d(vt)],
+    ] as const) {
       out.fill(0);
       for (let i = 0; i < n; i++) out[i * n + i] = 1;
       for (let k = n - 1; k >= 0; k--) {
@@ -296,26 +349,56 @@ export class JsBackend implements Backend {
   eig(n: number, a: Buf, wr: Buf, wi: Buf): number {
     if (n === 0) return 0;
     const A = this.d(a);
-    const evd = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(A.subarray(i * n, i * n + n)))), { assumeSymmetric: false });
+    const evd = new EigenvalueDecomposition(
+      new Matrix(Array.from({ length: n }, (_, i) => Array.from(A.subarray(i * n, i * n + n)))),
+      { assumeSymmetric: false },
+    );
     this.d(wr).set(evd.realEigenvalues);
     this.d(wi).set(evd.imaginaryEigenvalues);
     return 0;
   }
 
   rotSeq(n: number, x: Buf, first: number, count: number, cs: Buf, sn: Buf): void {
-    const C = this.d(cs), S = this.d(sn);
+    const C = this.d(cs),
+      S = this.d(sn);
     for (let j = 0; j < count; j++) this.rotPair(n, x, first + j, first + j + 1, C[j], S[j]);
   }
 
-  psiSums(m: number, a0: number, a1: number, nu: number, w: Buf, cp: Buf, cx: Buf, xb: Buf, sa: Buf, rows: Buf, anti: Buf): void {
-    const W = this.d(w), CP = this.d(cp), CX = this.d(cx), XB = this.d(xb), SA = this.d(sa), R = this.d(rows), A = this.d(anti);
+  psiSums(
+    m: number,
+    a0: number,
+    a1: number,
+    nu: number,
+    w: Buf,
+    cp: Buf,
+    cx: Buf,
+    xb: Buf,
+    sa: Buf,
+    rows: Buf,
+    anti: Buf,
+  ): void {
+    const W = this.d(w),
+      CP = this.d(cp),
+      CX = this.d(cx),
+      XB = this.d(xb),
+      SA = this.d(sa),
+      R = this.d(rows),
+      A = this.d(anti);
     for (let a = a0; a < a1; a++) {
-      const wa = W[a], xa = XB[a], s = SA[a];
-      let sp = 0, sdp = 0, sx = 0, sdx = 0;
+      const wa = W[a],
+        xa = XB[a],
+        s = SA[a];
+      let sp = 0,
+        sdp = 0,
+        sx = 0,
+        sdx = 0;
       for (let b = 0; b < m; b++) {
-        const re = 1 - nu - wa * W[b], im = wa + W[b];
+        const re = 1 - nu - wa * W[b],
+          im = wa + W[b];
         const inv = 1 / (re * re + im * im);
-        const x2 = xa * XB[b], p = CP[b] * inv, q = CX[b] * inv;
+        const x2 = xa * XB[b],
+          p = CP[b] * inv,
+          q = CX[b] * inv;
         sp += p * x2;
         sdp += p;
         sx += q * (2 * x2 - nu * nu);
@@ -331,15 +414,32 @@ export class JsBackend implements Backend {
     }
   }
 
-  selfSite(p: number, steps: number, klen: number, kind: PhiKind, h: number, eta: Buf, w: Buf, xs: Buf, ph: Buf, gs: Buf): void {
-    const E = this.d(eta), W = this.d(w), X = this.d(xs), P = this.d(ph), G = this.d(gs);
+  selfSite(
+    p: number,
+    steps: number,
+    klen: number,
+    kind: PhiKind,
+    h: number,
+    eta: Buf,
+    w: Buf,
+    xs: Buf,
+    ph: Buf,
+    gs: Buf,
+  ): void {
+    const E = this.d(eta),
+      W = this.d(w),
+      X = this.d(xs),
+      P = this.d(ph),
+      G = this.d(gs);
     const w0 = klen > 0 ? W[0] : 0;
     for (let i = 0; i < p; i++) {
       P[i] = phiScalar(kind, X[i]);
       G[i] = 0;
     }
     for (let t = 0; t < steps; t++) {
-      const r0 = t * p, r1 = r0 + p, kmax = Math.min(klen - 1, t + 1);
+      const r0 = t * p,
+        r1 = r0 + p,
+        kmax = Math.min(klen - 1, t + 1);
       for (let i = 0; i < p; i++) {
         let g = 0;
         for (let k = 1; k <= kmax; k++) g += W[k] * P[(t + 1 - k) * p + i];
@@ -358,12 +458,12 @@ export class JsBackend implements Backend {
   rotPair(n: number, x: Buf, r1: number, r2: number, c: number, s: number): void {
     const X = this.d(x);
     for (let j = 0; j < n; j++) {
-      const p = X[r1 * n + j], q = X[r2 * n + j];
+      const p = X[r1 * n + j],
+        q = X[r2 * n + j];
       X[r1 * n + j] = c * p + s * q;
       X[r2 * n + j] = c * q - s * p;
     }
   }
-
 
   rngCreate(state: Uint32Array): Rng {
     return new JsRng(Uint32Array.from(state));
@@ -382,7 +482,8 @@ export class JsBackend implements Backend {
     fillNormal(this.st(rng), n, mean, std, this.d(out));
   }
   rngUniform(rng: Rng, n: number, out: Buf): void {
-    const s = this.st(rng), O = this.d(out);
+    const s = this.st(rng),
+      O = this.d(out);
     for (let i = 0; i < n; i++) O[i] = uniform53(s);
   }
 }

@@ -91,11 +91,17 @@ export function ln(x: number): number {
   p = p * u2 + 1.0 / 5.0;
   p = p * u2 + 1.0 / 3.0;
   p = p * u2 + 1.0;
-  return e * 6.93147180369123816490e-1 + (2.0 * u * p + e * 1.90821492927058770002e-10);
+  return e * 6.9314718036912381649e-1 + (2.0 * u * p + e * 1.90821492927058770002e-10);
 }
 
 /** out[i] = mean + std * N(0,1), polar method; an odd count drops the last pair's second value. */
-export function fillNormal(s: Uint32Array, n: number, mean: number, std: number, out: Float32Array | Float64Array): void {
+export function fillNormal(
+  s: Uint32Array,
+  n: number,
+  mean: number,
+  std: number,
+  out: Float32Array | Float64Array,
+): void {
   let i = 0;
   while (i < n) {
     const v1 = 2.0 * uniform53(s) - 1.0;

@@ -58,13 +58,19 @@ let warnedFallback = false;
  * const edge = await createBackend({ module: wasmModule });           // Cloudflare: import wasmModule from "strand/wasm"
  * const web = await createBackend({ url: "/assets/strand.wasm" });    // a browser fetching the shipped file
  */
-export async function createBackend(choice: BackendChoice | BackendOptions = "auto", wasm: WasmOptions = {}): Promise<Backend> {
+export async function createBackend(
+  choice: BackendChoice | BackendOptions = "auto",
+  wasm: WasmOptions = {},
+): Promise<Backend> {
   const options: BackendOptions = typeof choice === "object" && choice !== null ? choice : { ...wasm, backend: choice };
   const name = options.backend ?? "auto";
   checkOneOf("backend", name, BACKEND_CHOICES);
   if (name === "js") return new JsBackend();
   if (!simdSupported()) {
-    if (name === "wasm") throw new WasmUnavailableError("backend \"wasm\" needs WebAssembly SIMD, which this runtime does not support; use backend \"js\"");
+    if (name === "wasm")
+      throw new WasmUnavailableError(
+        'backend "wasm" needs WebAssembly SIMD, which this runtime does not support; use backend "js"',
+      );
     return new JsBackend();
   }
   try {
@@ -74,11 +80,18 @@ export async function createBackend(choice: BackendChoice | BackendOptions = "au
     const msg = err instanceof Error ? err.message : String(err);
     if (isWasmForbidden(err)) {
       if (name === "wasm" || options.module !== undefined) {
-        throw new WasmUnavailableError(`cannot load the wasm backend: this runtime forbids compiling WebAssembly (${msg}); hand over a precompiled module, createBackend({ module }), or use backend "js"`);
+        throw new WasmUnavailableError(
+          `cannot load the wasm backend: this runtime forbids compiling WebAssembly (${msg}); hand ` +
+            `over a precompiled module, createBackend({ module }), or use backend "js"`,
+        );
       }
       if (!warnedFallback) {
         warnedFallback = true;
-        console.warn(`strand: this runtime forbids compiling WebAssembly (${msg}); running the TypeScript backend, ~10-50x slower. Pass a precompiled module (createBackend({ module })) to use the wasm kernels.`);
+        console.warn(
+          `strand: this runtime forbids compiling WebAssembly (${msg}); running the TypeScript ` +
+            `backend, ~10-50x slower. Pass a precompiled module (createBackend({ module })) to use the ` +
+            `wasm kernels.`,
+        );
       }
       return new JsBackend();
     }

@@ -19,7 +19,16 @@
  * A helper whose call throws sets the barrier's abort word and wakes everyone; the caller's call then
  * returns early and steps() throws (the team is closed; the helper prints its error).
  */
-import { checkArray, checkDType, checkFinite, checkOneOf, checkSize, invalid, type DType, type FloatArray } from "../errors.ts";
+import {
+  checkArray,
+  checkDType,
+  checkFinite,
+  checkOneOf,
+  checkSize,
+  invalid,
+  type DType,
+  type FloatArray,
+} from "../errors.ts";
 import { relaxedSimdSupported } from "./features.ts";
 import { PHI_KINDS, type PhiName } from "./types.ts";
 import { transposed } from "../kernels.ts";
@@ -74,7 +83,9 @@ const modules = new Map<boolean, Promise<WebAssembly.Module>>();
 function teamModule(fma: boolean): Promise<WebAssembly.Module> {
   let p = modules.get(fma);
   if (!p) {
-    p = import("./team-embedded.ts").then(({ teamBase64, teamFmaBase64 }) => WebAssembly.compile(decode(fma ? teamFmaBase64 : teamBase64)));
+    p = import("./team-embedded.ts").then(({ teamBase64, teamFmaBase64 }) =>
+      WebAssembly.compile(decode(fma ? teamFmaBase64 : teamBase64)),
+    );
     modules.set(fma, p);
     p.catch(() => modules.delete(fma));
   }
@@ -92,7 +103,10 @@ export function teamSupported(): boolean {
   }
 }
 
-/** Threads sharing one WebAssembly memory, each computing its rows of every RK4/Euler stage of one trajectory (createTeam from strand/io starts one in Node). */
+/**
+ * Threads sharing one WebAssembly memory, each computing its rows of every RK4/Euler stage of one trajectory
+ * (createTeam from strand/io starts one in Node).
+ */
 export class Team {
   private top: number;
   private live: TeamTrajectory | null = null;
@@ -113,14 +127,31 @@ export class Team {
   static async create(options: TeamOptions = {}): Promise<Team> {
     const threads = options.threads ?? 2;
     if (checkSize("threads", threads, 64) < 1) throw invalid("threads", "must be at least 1", threads);
-    if (threads > 1 && typeof options.spawn !== "function") throw invalid("spawn", `must be a function starting the helper threads when threads = ${threads} > 1 (src/io/team-pool.ts createTeam in Node)`, options.spawn, TypeError);
-    if (!teamSupported()) throw new Error("a team needs SharedArrayBuffer, shared WebAssembly memory and Atomics.wait, which this runtime or thread lacks");
+    if (threads > 1 && typeof options.spawn !== "function")
+      throw invalid(
+        "spawn",
+        `must be a function starting the helper threads when threads = ${threads} > 1 (src/io/team-pool.ts createTeam in Node)`,
+        options.spawn,
+        TypeError,
+      );
+    if (!teamSupported())
+      throw new Error(
+        "a team needs SharedArrayBuffer, shared WebAssembly memory and Atomics.wait, which this runtime or thread lacks",
+      );
     const spin = checkSize("spin", options.spin ?? SPIN);
     const fma = options.fma ?? false;
-    if (fma && !relaxedSimdSupported()) throw new Error("fma: true needs WebAssembly relaxed SIMD, which this runtime does not support");
+    if (fma && !relaxedSimdSupported())
+      throw new Error("fma: true needs WebAssembly relaxed SIMD, which this runtime does not support");
     const module = await teamModule(fma);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
-    const instance = await WebAssembly.instantiate(module, { env: { memory, abort: () => { throw new Error("strand team kernel aborted"); } } });
+    const instance = await WebAssembly.instantiate(module, {
+      env: {
+        memory,
+        abort: () => {
+          throw new Error("strand team kernel aborted");
+        },
+      },
+    });
     const ex = instance.exports as unknown as TeamExports;
     const control = Math.ceil(ex.heap_base() / 64) * 64;
     const need = control + CONTROL_BYTES;
@@ -129,7 +160,8 @@ export class Team {
     new Int32Array(memory.buffer, control + BAR, 5)[4] = spin;
     const helpers: TeamHelper[] = [];
     try {
-      for (let tid = 1; tid < threads; tid++) helpers.push(await options.spawn!({ module, memory, control, tid, kernels: TEAM_KERNELS }));
+      for (let tid = 1; tid < threads; tid++)
+        helpers.push(await options.spawn!({ module, memory, control, tid, kernels: TEAM_KERNELS }));
     } catch (err) {
       await Promise.all(helpers.map((h) => h.close()));
       throw err;
@@ -141,7 +173,8 @@ export class Team {
   alloc(bytes: number): number {
     const ptr = Math.ceil(this.top / 64) * 64;
     const end = ptr + bytes;
-    if (end > MAX_PAGES * PAGE - PAGE) throw new RangeError(`out of team memory: cannot allocate ${bytes} bytes (heap at ${ptr} bytes, limit 4 GiB)`);
+    if (end > MAX_PAGES * PAGE - PAGE)
+      throw new RangeError(`out of team memory: cannot allocate ${bytes} bytes (heap at ${ptr} bytes, limit 4 GiB)`);
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
     this.top = end;
@@ -211,7 +244,8 @@ export interface TeamTrajectorySpec {
   method: "rk4" | "euler";
   phi: PhiName;
   /** dense J (n x n row-major) or J = L diag(D) R^T (L, R: n x m row-major); converted to dtype */
-  coupling: { kind: "dense"; J: FloatArray } | { kind: "lowrank"; m: number; L: FloatArray; D: FloatArray; R: FloatArray };
+  coupling:
+    { kind: "dense"; J: FloatArray } | { kind: "lowrank"; m: number; L: FloatArray; D: FloatArray; R: FloatArray };
   gains?: FloatArray | null;
   input?: FloatArray | null;
   /** initial state, n values */
@@ -222,7 +256,20 @@ export interface TeamTrajectorySpec {
 export class TeamTrajectory {
   readonly n: number;
   readonly dtype: DType;
-  private readonly ptr: { j: number; d: number; rt: number; x: number; g: number; inp: number; p0: number; p1: number; h: number; xs: number; acc: number; z: number };
+  private readonly ptr: {
+    j: number;
+    d: number;
+    rt: number;
+    x: number;
+    g: number;
+    inp: number;
+    p0: number;
+    p1: number;
+    h: number;
+    xs: number;
+    acc: number;
+    z: number;
+  };
   private readonly index: number;
   private readonly lowrank: boolean;
   private readonly m: number;
@@ -283,7 +330,9 @@ export class TeamTrajectory {
   }
 
   private array(ptr: number, length: number): FloatArray {
-    return this.dtype === "float32" ? new Float32Array(this.team.buffer(), ptr, length) : new Float64Array(this.team.buffer(), ptr, length);
+    return this.dtype === "float32"
+      ? new Float32Array(this.team.buffer(), ptr, length)
+      : new Float64Array(this.team.buffer(), ptr, length);
   }
 
   /** `count` steps of size dt, shared by the team's threads. */
@@ -294,8 +343,48 @@ export class TeamTrajectory {
     if (count === 0) return;
     const { j, d, rt, x, g, inp, p0, p1, h, xs, acc, z } = this.ptr;
     const { threads, control } = this.team;
-    if (this.lowrank) this.team.run(this.index, [threads, this.rk4, count, this.n, this.m, this.kind, dt, j, d, rt, x, g, inp, p0, p1, h, xs, acc, z, control + BAR]);
-    else this.team.run(this.index, [threads, this.rk4, count, this.n, this.kind, dt, j, x, g, inp, p0, p1, h, xs, acc, control + BAR]);
+    if (this.lowrank)
+      this.team.run(this.index, [
+        threads,
+        this.rk4,
+        count,
+        this.n,
+        this.m,
+        this.kind,
+        dt,
+        j,
+        d,
+        rt,
+        x,
+        g,
+        inp,
+        p0,
+        p1,
+        h,
+        xs,
+        acc,
+        z,
+        control + BAR,
+      ]);
+    else
+      this.team.run(this.index, [
+        threads,
+        this.rk4,
+        count,
+        this.n,
+        this.kind,
+        dt,
+        j,
+        x,
+        g,
+        inp,
+        p0,
+        p1,
+        h,
+        xs,
+        acc,
+        control + BAR,
+      ]);
   }
 
   /** x (n values), a view into team memory: valid until the next steps() or free(); writes change the state. */

@@ -105,9 +105,29 @@ export interface Backend {
 
   // integration steps
   /** One Euler step of dx/dt = -x + J (g ⊙ phi(x)) + input for k trajectories, x in place. */
-  euler(n: number, k: number, kind: PhiKind, dt: number, coupling: Coupling, x: Buf, g: Buf | null, input: Buf | null, scratch: EulerScratch): void;
+  euler(
+    n: number,
+    k: number,
+    kind: PhiKind,
+    dt: number,
+    coupling: Coupling,
+    x: Buf,
+    g: Buf | null,
+    input: Buf | null,
+    scratch: EulerScratch,
+  ): void;
   /** One classical RK4 step of the same equation, x in place. */
-  rk4(n: number, k: number, kind: PhiKind, dt: number, coupling: Coupling, x: Buf, g: Buf | null, input: Buf | null, scratch: Rk4Scratch): void;
+  rk4(
+    n: number,
+    k: number,
+    kind: PhiKind,
+    dt: number,
+    coupling: Coupling,
+    x: Buf,
+    g: Buf | null,
+    input: Buf | null,
+    scratch: Rk4Scratch,
+  ): void;
 
   // streaming statistics (accumulators are float64)
   /** C_l += sum_s a(t_s) a(t_s - l)^T for l = firstLag..lags (float64 accumulators). */
@@ -144,12 +164,35 @@ export interface Backend {
 
   // sampling single-site DMFT (float64)
   /** integrate p paths for `steps` Heun steps (assembly/selfsite.ts): row 0 of xs holds x_0; fills xs and ph = phi(xs); scratch gs (p) */
-  selfSite(p: number, steps: number, klen: number, kind: PhiKind, h: number, eta: Buf, w: Buf, xs: Buf, ph: Buf, gs: Buf): void;
+  selfSite(
+    p: number,
+    steps: number,
+    klen: number,
+    kind: PhiKind,
+    h: number,
+    eta: Buf,
+    w: Buf,
+    xs: Buf,
+    ph: Buf,
+    gs: Buf,
+  ): void;
 
   // dimension theory (float64)
   /** the frequency double sums of assembly/psi.ts for rows a0..a1-1 of an m-point grid: rows (4 m) written,
    *  anti (2 m) accumulated */
-  psiSums(m: number, a0: number, a1: number, nu: number, w: Buf, cp: Buf, cx: Buf, xb: Buf, sa: Buf, rows: Buf, anti: Buf): void;
+  psiSums(
+    m: number,
+    a0: number,
+    a1: number,
+    nu: number,
+    w: Buf,
+    cp: Buf,
+    cx: Buf,
+    xb: Buf,
+    sa: Buf,
+    rows: Buf,
+    anti: Buf,
+  ): void;
 
   // random numbers
   /** A stream from a 4-word xoshiro128** state (seedState(seed, stream)). */

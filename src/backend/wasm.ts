@@ -29,14 +29,126 @@ interface Exports {
   phi_f64(kind: number, n: number, k: number, x: number, g: number, out: number): void;
   dphi_f32(kind: number, len: number, x: number, out: number): void;
   dphi_f64(kind: number, len: number, x: number, out: number): void;
-  euler_dense_f32(n: number, k: number, kind: number, dt: number, j: number, x: number, g: number, inp: number, p: number, h: number): void;
-  euler_dense_f64(n: number, k: number, kind: number, dt: number, j: number, x: number, g: number, inp: number, p: number, h: number): void;
-  euler_lowrank_f32(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, rt: number, x: number, g: number, inp: number, p: number, h: number, z: number): void;
-  euler_lowrank_f64(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, rt: number, x: number, g: number, inp: number, p: number, h: number, z: number): void;
-  rk4_dense_f32(n: number, k: number, kind: number, dt: number, j: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number): void;
-  rk4_dense_f64(n: number, k: number, kind: number, dt: number, j: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number): void;
-  rk4_lowrank_f32(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, rt: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number, z: number): void;
-  rk4_lowrank_f64(n: number, m: number, k: number, kind: number, dt: number, l: number, d: number, rt: number, x: number, g: number, inp: number, p: number, h: number, xs: number, acc: number, z: number): void;
+  euler_dense_f32(
+    n: number,
+    k: number,
+    kind: number,
+    dt: number,
+    j: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+  ): void;
+  euler_dense_f64(
+    n: number,
+    k: number,
+    kind: number,
+    dt: number,
+    j: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+  ): void;
+  euler_lowrank_f32(
+    n: number,
+    m: number,
+    k: number,
+    kind: number,
+    dt: number,
+    l: number,
+    d: number,
+    rt: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+    z: number,
+  ): void;
+  euler_lowrank_f64(
+    n: number,
+    m: number,
+    k: number,
+    kind: number,
+    dt: number,
+    l: number,
+    d: number,
+    rt: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+    z: number,
+  ): void;
+  rk4_dense_f32(
+    n: number,
+    k: number,
+    kind: number,
+    dt: number,
+    j: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+    xs: number,
+    acc: number,
+  ): void;
+  rk4_dense_f64(
+    n: number,
+    k: number,
+    kind: number,
+    dt: number,
+    j: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+    xs: number,
+    acc: number,
+  ): void;
+  rk4_lowrank_f32(
+    n: number,
+    m: number,
+    k: number,
+    kind: number,
+    dt: number,
+    l: number,
+    d: number,
+    rt: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+    xs: number,
+    acc: number,
+    z: number,
+  ): void;
+  rk4_lowrank_f64(
+    n: number,
+    m: number,
+    k: number,
+    kind: number,
+    dt: number,
+    l: number,
+    d: number,
+    rt: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+    xs: number,
+    acc: number,
+    z: number,
+  ): void;
   cov_lag_accum_f32(n: number, k: number, l0: number, lags: number, hist: number, acc: number): void;
   cov_lag_accum_f64(n: number, k: number, l0: number, lags: number, hist: number, acc: number): void;
   cov_sym_accum_f32(n: number, k: number, hist: number, acc: number): void;
@@ -47,7 +159,16 @@ interface Exports {
   dot_f64(len: number, a: number, b: number): number;
   sumsq_f64(len: number, a: number): number;
   trace_prod_f64(n: number, a: number, b: number): number;
-  gram_upper_f64(n: number, nb: number, r0: number, rows: number, s: number, mu: number, gram: number, quad: number): void;
+  gram_upper_f64(
+    n: number,
+    nb: number,
+    r0: number,
+    rows: number,
+    s: number,
+    mu: number,
+    gram: number,
+    quad: number,
+  ): void;
   rng_normal_f32(n: number, state: number, mean: number, std: number, out: number): void;
   rng_normal_f64(n: number, state: number, mean: number, std: number, out: number): void;
   rng_uniform_f64(n: number, state: number, out: number): void;
@@ -57,8 +178,31 @@ interface Exports {
   rot_pair_f64(n: number, x: number, r1: number, r2: number, c: number, s: number): void;
   hessenberg_f64(n: number, a: number, w: number): void;
   hqr_f64(n: number, a: number, wr: number, wi: number): number;
-  self_site_f64(p: number, steps: number, klen: number, kind: number, h: number, eta: number, w: number, xs: number, ph: number, gs: number): void;
-  psi_sums_f64(m: number, a0: number, a1: number, nu: number, w: number, cp: number, cx: number, xb: number, sa: number, rows: number, anti: number): void;
+  self_site_f64(
+    p: number,
+    steps: number,
+    klen: number,
+    kind: number,
+    h: number,
+    eta: number,
+    w: number,
+    xs: number,
+    ph: number,
+    gs: number,
+  ): void;
+  psi_sums_f64(
+    m: number,
+    a0: number,
+    a1: number,
+    nu: number,
+    w: number,
+    cp: number,
+    cx: number,
+    xb: number,
+    sa: number,
+    rows: number,
+    anti: number,
+  ): void;
 }
 
 const PAGE = 65536;
@@ -127,7 +271,10 @@ class Heap {
     }
     const ptr = this.top;
     const end = ptr + size;
-    if (end > MAX_BYTES) throw new RangeError(`out of WebAssembly memory: cannot allocate ${bytes} bytes (heap at ${ptr} bytes, limit 4 GiB)`);
+    if (end > MAX_BYTES)
+      throw new RangeError(
+        `out of WebAssembly memory: cannot allocate ${bytes} bytes (heap at ${ptr} bytes, limit 4 GiB)`,
+      );
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
     this.top = end;
@@ -151,7 +298,6 @@ class Heap {
     if (i > 0 && this.freeList[i - 1].ptr + this.freeList[i - 1].size === ptr) {
       this.freeList[i - 1].size += this.freeList[i].size;
       this.freeList.splice(i, 1);
-      i--;
     }
     const last = this.freeList[this.freeList.length - 1];
     if (last && last.ptr + last.size === this.top) {
@@ -174,7 +320,10 @@ export class WasmBackend implements Backend {
   private readonly heap: Heap;
 
   /** `fma`: this instance runs the relaxed-SIMD build (fused multiply-adds) */
-  constructor(private readonly ex: Exports, readonly fma = false) {
+  constructor(
+    private readonly ex: Exports,
+    readonly fma = false,
+  ) {
     this.heap = new Heap(ex.memory, ex.heap_base());
   }
 
@@ -184,7 +333,8 @@ export class WasmBackend implements Backend {
   }
 
   private b(buf: Buf): WasmBuf {
-    if (!(buf instanceof WasmBuf) || buf.owner !== this) throw new TypeError("buffer does not belong to this wasm backend");
+    if (!(buf instanceof WasmBuf) || buf.owner !== this)
+      throw new TypeError("buffer does not belong to this wasm backend");
     return buf;
   }
   private p(buf: Buf | null | undefined): number {
@@ -233,7 +383,17 @@ export class WasmBackend implements Backend {
     (a.dtype === "float32" ? this.ex.matmat_f32 : this.ex.matmat_f64)(m, n, k, this.p(a), this.p(x), this.p(y));
   }
   lowrank(n: number, m: number, k: number, l: Buf, d: Buf, rt: Buf, v: Buf, z: Buf, y: Buf): void {
-    (l.dtype === "float32" ? this.ex.lowrank_f32 : this.ex.lowrank_f64)(n, m, k, this.p(l), this.p(d), this.p(rt), this.p(v), this.p(z), this.p(y));
+    (l.dtype === "float32" ? this.ex.lowrank_f32 : this.ex.lowrank_f64)(
+      n,
+      m,
+      k,
+      this.p(l),
+      this.p(d),
+      this.p(rt),
+      this.p(v),
+      this.p(z),
+      this.p(y),
+    );
   }
   phi(kind: PhiKind, n: number, k: number, x: Buf, g: Buf | null, out: Buf): void {
     (x.dtype === "float32" ? this.ex.phi_f32 : this.ex.phi_f64)(kind, n, k, this.p(x), this.p(g), this.p(out));
@@ -241,31 +401,107 @@ export class WasmBackend implements Backend {
   dphi(kind: PhiKind, len: number, x: Buf, out: Buf): void {
     (x.dtype === "float32" ? this.ex.dphi_f32 : this.ex.dphi_f64)(kind, len, this.p(x), this.p(out));
   }
-  euler(n: number, k: number, kind: PhiKind, dt: number, c: Coupling, x: Buf, g: Buf | null, input: Buf | null, s: EulerScratch): void {
+  euler(
+    n: number,
+    k: number,
+    kind: PhiKind,
+    dt: number,
+    c: Coupling,
+    x: Buf,
+    g: Buf | null,
+    input: Buf | null,
+    s: EulerScratch,
+  ): void {
     const f32 = x.dtype === "float32";
     if (c.kind === "dense") {
-      (f32 ? this.ex.euler_dense_f32 : this.ex.euler_dense_f64)(n, k, kind, dt, this.p(c.j), this.p(x), this.p(g), this.p(input), this.p(s.p), this.p(s.h));
+      (f32 ? this.ex.euler_dense_f32 : this.ex.euler_dense_f64)(
+        n,
+        k,
+        kind,
+        dt,
+        this.p(c.j),
+        this.p(x),
+        this.p(g),
+        this.p(input),
+        this.p(s.p),
+        this.p(s.h),
+      );
     } else {
       (f32 ? this.ex.euler_lowrank_f32 : this.ex.euler_lowrank_f64)(
-        n, c.m, k, kind, dt, this.p(c.l), this.p(c.d), this.p(c.rt), this.p(x), this.p(g), this.p(input), this.p(s.p), this.p(s.h), this.p(s.z),
+        n,
+        c.m,
+        k,
+        kind,
+        dt,
+        this.p(c.l),
+        this.p(c.d),
+        this.p(c.rt),
+        this.p(x),
+        this.p(g),
+        this.p(input),
+        this.p(s.p),
+        this.p(s.h),
+        this.p(s.z),
       );
     }
   }
-  rk4(n: number, k: number, kind: PhiKind, dt: number, c: Coupling, x: Buf, g: Buf | null, input: Buf | null, s: Rk4Scratch): void {
+  rk4(
+    n: number,
+    k: number,
+    kind: PhiKind,
+    dt: number,
+    c: Coupling,
+    x: Buf,
+    g: Buf | null,
+    input: Buf | null,
+    s: Rk4Scratch,
+  ): void {
     const f32 = x.dtype === "float32";
     if (c.kind === "dense") {
       (f32 ? this.ex.rk4_dense_f32 : this.ex.rk4_dense_f64)(
-        n, k, kind, dt, this.p(c.j), this.p(x), this.p(g), this.p(input), this.p(s.p), this.p(s.h), this.p(s.xs), this.p(s.acc),
+        n,
+        k,
+        kind,
+        dt,
+        this.p(c.j),
+        this.p(x),
+        this.p(g),
+        this.p(input),
+        this.p(s.p),
+        this.p(s.h),
+        this.p(s.xs),
+        this.p(s.acc),
       );
     } else {
       (f32 ? this.ex.rk4_lowrank_f32 : this.ex.rk4_lowrank_f64)(
-        n, c.m, k, kind, dt, this.p(c.l), this.p(c.d), this.p(c.rt), this.p(x), this.p(g), this.p(input),
-        this.p(s.p), this.p(s.h), this.p(s.xs), this.p(s.acc), this.p(s.z),
+        n,
+        c.m,
+        k,
+        kind,
+        dt,
+        this.p(c.l),
+        this.p(c.d),
+        this.p(c.rt),
+        this.p(x),
+        this.p(g),
+        this.p(input),
+        this.p(s.p),
+        this.p(s.h),
+        this.p(s.xs),
+        this.p(s.acc),
+        this.p(s.z),
       );
     }
   }
   covLagAccum(n: number, k: number, lags: number, hist: Buf, acc: Buf, firstLag = 0): void {
-    (hist.dtype === "float32" ? this.ex.cov_lag_accum_f32 : this.ex.cov_lag_accum_f64)(n, k, firstLag, lags, this.p(hist), this.p(acc));
+    (hist.dtype === "float32" ? this.ex.cov_lag_accum_f32 : this.ex.cov_lag_accum_f64)(
+      n,
+      k,
+      firstLag,
+      lags,
+      this.p(hist),
+      this.p(acc),
+    );
   }
   covSymAccum(n: number, k: number, hist: Buf, acc: Buf): void {
     (hist.dtype === "float32" ? this.ex.cov_sym_accum_f32 : this.ex.cov_sym_accum_f64)(n, k, this.p(hist), this.p(acc));
@@ -307,12 +543,47 @@ export class WasmBackend implements Backend {
     return this.ex.hqr_f64(n, this.p(a), this.p(wr), this.p(wi));
   }
 
-  selfSite(p: number, steps: number, klen: number, kind: PhiKind, h: number, eta: Buf, w: Buf, xs: Buf, ph: Buf, gs: Buf): void {
+  selfSite(
+    p: number,
+    steps: number,
+    klen: number,
+    kind: PhiKind,
+    h: number,
+    eta: Buf,
+    w: Buf,
+    xs: Buf,
+    ph: Buf,
+    gs: Buf,
+  ): void {
     this.ex.self_site_f64(p, steps, klen, kind, h, this.p(eta), this.p(w), this.p(xs), this.p(ph), this.p(gs));
   }
 
-  psiSums(m: number, a0: number, a1: number, nu: number, w: Buf, cp: Buf, cx: Buf, xb: Buf, sa: Buf, rows: Buf, anti: Buf): void {
-    this.ex.psi_sums_f64(m, a0, a1, nu, this.p(w), this.p(cp), this.p(cx), this.p(xb), this.p(sa), this.p(rows), this.p(anti));
+  psiSums(
+    m: number,
+    a0: number,
+    a1: number,
+    nu: number,
+    w: Buf,
+    cp: Buf,
+    cx: Buf,
+    xb: Buf,
+    sa: Buf,
+    rows: Buf,
+    anti: Buf,
+  ): void {
+    this.ex.psi_sums_f64(
+      m,
+      a0,
+      a1,
+      nu,
+      this.p(w),
+      this.p(cp),
+      this.p(cx),
+      this.p(xb),
+      this.p(sa),
+      this.p(rows),
+      this.p(anti),
+    );
   }
 
   rngCreate(state: Uint32Array): Rng {
@@ -359,7 +630,8 @@ async function kernelBytes(fma: boolean): Promise<Uint8Array<ArrayBuffer>> {
  * (src/backend/features.ts), unless STRAND_FMA=0 is in the environment (Node: the CLI and its workers too).
  */
 export function defaultFma(): boolean {
-  const off = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.STRAND_FMA === "0";
+  const off =
+    (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.STRAND_FMA === "0";
   return relaxedSimdSupported() && !off;
 }
 
@@ -381,7 +653,9 @@ function cached(key: string, compile: () => Promise<WebAssembly.Module>): Promis
 async function fetchModule(url: string): Promise<WebAssembly.Module> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`fetching the kernels from ${url} failed: HTTP ${response.status}`);
-  const streaming = typeof WebAssembly.compileStreaming === "function" && /^application\/wasm\b/.test(response.headers.get("content-type") ?? "");
+  const streaming =
+    typeof WebAssembly.compileStreaming === "function" &&
+    /^application\/wasm\b/.test(response.headers.get("content-type") ?? "");
   return streaming ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer());
 }
 
@@ -407,8 +681,14 @@ export interface WasmOptions {
 /** The module for these options: the one given, the one at `url`, or the embedded build. */
 function moduleFor(options: WasmOptions, fma: boolean): Promise<WebAssembly.Module> {
   if (options.module !== undefined) {
-    if (!(options.module instanceof WebAssembly.Module) && Object.prototype.toString.call(options.module) !== "[object WebAssembly.Module]") {
-      throw new TypeError(`invalid argument: \`module\` must be a WebAssembly.Module (compiled from build/strand.wasm or build/strand-fma.wasm); got ${Object.prototype.toString.call(options.module)}`);
+    if (
+      !(options.module instanceof WebAssembly.Module) &&
+      Object.prototype.toString.call(options.module) !== "[object WebAssembly.Module]"
+    ) {
+      throw new TypeError(
+        `invalid argument: \`module\` must be a WebAssembly.Module (compiled from build/strand.wasm ` +
+          `or build/strand-fma.wasm); got ${Object.prototype.toString.call(options.module)}`,
+      );
     }
     return Promise.resolve(options.module);
   }
@@ -423,17 +703,25 @@ function moduleFor(options: WasmOptions, fma: boolean): Promise<WebAssembly.Modu
 export async function createWasmBackend(options: WasmOptions = {}): Promise<WasmBackend> {
   const given = options.module !== undefined || options.url !== undefined;
   if (options.fma === true && !given && !relaxedSimdSupported()) {
-    throw new Error("fma: true needs WebAssembly relaxed SIMD, which this runtime does not support (Node 20: run node with --experimental-wasm-relaxed-simd); use fma: false");
+    throw new Error(
+      "fma: true needs WebAssembly relaxed SIMD, which this runtime does not support (Node 20: " +
+        "run node with --experimental-wasm-relaxed-simd); use fma: false",
+    );
   }
   const module = await moduleFor(options, options.fma ?? defaultFma());
   const instance = await WebAssembly.instantiate(module, { env: { abort: wasmAbort } });
   const ex = instance.exports as unknown as Exports;
   if (typeof ex.build_fma !== "function" || typeof ex.matvec_f32 !== "function") {
-    throw new TypeError("invalid argument: `module` is not strand's kernels (build/strand.wasm or build/strand-fma.wasm of this version)");
+    throw new TypeError(
+      "invalid argument: `module` is not strand's kernels (build/strand.wasm or build/strand-fma.wasm of this version)",
+    );
   }
   const fma = ex.build_fma() === 1;
   if (options.fma !== undefined && options.fma !== fma) {
-    throw new RangeError(`invalid argument: \`fma\` is ${options.fma} but the module given is the ${fma ? "fused multiply-add (strand-fma.wasm)" : "plain (strand.wasm)"} build`);
+    throw new RangeError(
+      `invalid argument: \`fma\` is ${options.fma} but the module given is the ` +
+        `${fma ? "fused multiply-add (strand-fma.wasm)" : "plain (strand.wasm)"} build`,
+    );
   }
   return new WasmBackend(ex, fma);
 }

@@ -3,16 +3,23 @@ import { describe } from "../errors.ts";
 
 export class UsageError extends Error {}
 
-export function choice<T extends string>(flag: string, value: string | undefined, choices: readonly T[], fallback: T): T {
+export function choice<T extends string>(
+  flag: string,
+  value: string | undefined,
+  choices: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
-  if (!(choices as readonly string[]).includes(value)) throw new UsageError(`invalid argument: \`${flag}\` must be one of ${choices.join(", ")}; got ${describe(value)}`);
+  if (!(choices as readonly string[]).includes(value))
+    throw new UsageError(`invalid argument: \`${flag}\` must be one of ${choices.join(", ")}; got ${describe(value)}`);
   return value as T;
 }
 
 export function integer(flag: string, value: string | undefined, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   const v = Number(value);
-  if (!Number.isInteger(v) || v < min) throw new UsageError(`invalid argument: \`${flag}\` must be an integer >= ${min}; got ${describe(value)}`);
+  if (!Number.isInteger(v) || v < min)
+    throw new UsageError(`invalid argument: \`${flag}\` must be an integer >= ${min}; got ${describe(value)}`);
   return v;
 }
 

@@ -31,7 +31,11 @@ and batched matmat K = 8 vs K = 1 per-trajectory throughput at N = 4000 (target 
 
 function gitRevision(): string | undefined {
   try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], cwd: new URL("../..", import.meta.url).pathname }).trim();
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+      cwd: new URL("../..", import.meta.url).pathname,
+    }).trim();
   } catch {
     return undefined;
   }
@@ -56,10 +60,17 @@ export async function benchCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const full = values.full!;
-  const dtypeChoice = checkOneOf("--dtype", values.dtype ?? (full ? "both" : "float32"), ["float32", "float64", "both"] as const);
+  const dtypeChoice = checkOneOf("--dtype", values.dtype ?? (full ? "both" : "float32"), [
+    "float32",
+    "float64",
+    "both",
+  ] as const);
   const backendChoice = checkOneOf("--backend", values.backend!, ["wasm", "js", "both"] as const);
   const maxTime = values["max-time"] !== undefined ? Number(values["max-time"]) : full ? 1 : 0.5;
-  if (!(maxTime > 0 && maxTime <= 60)) throw new UsageError(`invalid argument: \`--max-time\` must be a number of seconds in (0, 60]; got \`${values["max-time"]}\``);
+  if (!(maxTime > 0 && maxTime <= 60))
+    throw new UsageError(
+      `invalid argument: \`--max-time\` must be a number of seconds in (0, 60]; got \`${values["max-time"]}\``,
+    );
   let filter: RegExp | undefined;
   if (values.filter !== undefined) {
     try {
@@ -78,22 +89,49 @@ export async function benchCommand(argv: string[]): Promise<number> {
     maxTime,
     jsMaxWork: full ? 2 ** 28 : 2.5e8,
   };
-  if (params.backends.includes("wasm") && !simdSupported()) throw new Error("this runtime has no WebAssembly SIMD: run `strand bench --backend js`");
+  if (params.backends.includes("wasm") && !simdSupported())
+    throw new Error("this runtime has no WebAssembly SIMD: run `strand bench --backend js`");
   // which wasm build runs (src/backend/wasm.ts): fused multiply-adds where the runtime has relaxed SIMD
   const wasmFma = params.backends.includes("wasm") ? defaultFma() : undefined;
-  const build = wasmFma === undefined ? "" : `, wasm build: ${wasmFma ? "fused multiply-adds (relaxed SIMD)" : "plain SIMD"}`;
+  const build =
+    wasmFma === undefined ? "" : `, wasm build: ${wasmFma ? "fused multiply-adds (relaxed SIMD)" : "plain SIMD"}`;
   if (!values.json) {
     const m = machine();
-    console.log(`strand ${VERSION} bench — ${m.cpu}, ${m.cores} cores, ${m.node}, single-threaded, timing ${maxTime}s per case${build}`);
+    console.log(
+      `strand ${VERSION} bench — ${m.cpu}, ${m.cores} cores, ${m.node}, single-threaded, timing ${maxTime}s per case${build}`,
+    );
     console.log(TABLE_HEADER);
   }
-  const results = await runBench({ ...params, filter, onCase: values.json ? undefined : (c) => console.log(formatRow(c)) });
+  const results = await runBench({
+    ...params,
+    filter,
+    onCase: values.json ? undefined : (c) => console.log(formatRow(c)),
+  });
   const checks = spineChecks(results);
   if (values.json) {
-    console.log(JSON.stringify({ params, provenance: provenance(undefined, { argv: ["bench", ...argv], git: gitRevision(), machine: machine(), ...(wasmFma === undefined ? {} : { fma: wasmFma }) }), results, checks }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          params,
+          provenance: provenance(undefined, {
+            argv: ["bench", ...argv],
+            git: gitRevision(),
+            machine: machine(),
+            ...(wasmFma === undefined ? {} : { fma: wasmFma }),
+          }),
+          results,
+          checks,
+        },
+        null,
+        2,
+      ),
+    );
   } else if (checks.length) {
     console.log("");
-    for (const c of checks) console.log(`${c.met ? "met " : "MISS"}  ${c.name}: ${c.value.toFixed(2)}${c.unit} (target >= ${c.target}${c.unit})`);
+    for (const c of checks)
+      console.log(
+        `${c.met ? "met " : "MISS"}  ${c.name}: ${c.value.toFixed(2)}${c.unit} (target >= ${c.target}${c.unit})`,
+      );
   }
   return 0;
 }
@@ -101,16 +139,34 @@ export async function benchCommand(argv: string[]): Promise<number> {
 /** The spine issue's two performance checks, from whatever the run measured. */
 export function spineChecks(results: BenchCase[]) {
   const checks: { name: string; value: number; target: number; unit: string; met: boolean }[] = [];
-  const mv = results.find((r) => r.kernel === "matvec" && r.n === 1000 && r.dtype === "float32" && r.backend === "wasm");
-  if (mv) checks.push({ name: "float32 matvec N=1000, wasm, one core", value: mv.rate, target: 15, unit: " GFLOP/s", met: mv.rate >= 15 });
+  const mv = results.find(
+    (r) => r.kernel === "matvec" && r.n === 1000 && r.dtype === "float32" && r.backend === "wasm",
+  );
+  if (mv)
+    checks.push({
+      name: "float32 matvec N=1000, wasm, one core",
+      value: mv.rate,
+      target: 15,
+      unit: " GFLOP/s",
+      met: mv.rate >= 15,
+    });
   for (const n of [4000, 4096]) {
-    const k1 = results.find((r) => r.kernel === "matmat" && r.n === n && r.extra.k === 1 && r.dtype === "float32" && r.backend === "wasm");
-    const k8 = results.find((r) => r.kernel === "matmat" && r.n === n && r.extra.k === 8 && r.dtype === "float32" && r.backend === "wasm");
+    const k1 = results.find(
+      (r) => r.kernel === "matmat" && r.n === n && r.extra.k === 1 && r.dtype === "float32" && r.backend === "wasm",
+    );
+    const k8 = results.find(
+      (r) => r.kernel === "matmat" && r.n === n && r.extra.k === 8 && r.dtype === "float32" && r.backend === "wasm",
+    );
     if (k1 && k8) {
       const ratio = k8.rate / k1.rate; // rates are total flops/s, so this is the per-trajectory throughput ratio
-      checks.push({ name: `float32 batched matmat N=${n}: K=8 vs K=1 per-trajectory throughput`, value: ratio, target: 1.5, unit: "x", met: ratio >= 1.5 });
+      checks.push({
+        name: `float32 batched matmat N=${n}: K=8 vs K=1 per-trajectory throughput`,
+        value: ratio,
+        target: 1.5,
+        unit: "x",
+        met: ratio >= 1.5,
+      });
     }
   }
   return checks;
 }
-

@@ -6,7 +6,13 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { CONNECTOME_FORMATS, readConnectome } from "../io/connectome-file.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
-import { ConnectomeFormatError, applySigns, normalizeBalanced, type SignSummary, type NormalizeResult } from "../network/connectome.ts";
+import {
+  ConnectomeFormatError,
+  applySigns,
+  normalizeBalanced,
+  type SignSummary,
+  type NormalizeResult,
+} from "../network/connectome.ts";
 import { couplingStructure } from "../network/structure.ts";
 import { singularValues } from "../linalg/svd.ts";
 import { eigenvalues, modeOverlaps, singularVectors } from "../linalg/dense.ts";
@@ -52,7 +58,8 @@ async function transmitterTable(file: string, names: string[]): Promise<(string 
     throw new ConnectomeFormatError(file, null, "no such file");
   });
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
-  if (lines.length < 2) throw new ConnectomeFormatError(file, null, "expected a header and at least one (name, transmitter) row");
+  if (lines.length < 2)
+    throw new ConnectomeFormatError(file, null, "expected a header and at least one (name, transmitter) row");
   const delim = lines[0].includes("\t") ? "\t" : ",";
   const index = new Map(names.map((nm, k) => [nm, k]));
   const out: (string | null)[] = names.map(() => null);
@@ -60,7 +67,8 @@ async function transmitterTable(file: string, names: string[]): Promise<(string 
     const [name, nt] = lines[k].split(delim).map((s) => s.trim());
     if (nt === undefined) throw new ConnectomeFormatError(file, k + 1, "expected two columns: name, transmitter");
     const i = index.get(name);
-    if (i === undefined) throw new ConnectomeFormatError(file, k + 1, `unknown neuron ${JSON.stringify(name)} (not in the connectome)`);
+    if (i === undefined)
+      throw new ConnectomeFormatError(file, k + 1, `unknown neuron ${JSON.stringify(name)} (not in the connectome)`);
     out[i] = nt;
   }
   return out;
@@ -71,10 +79,21 @@ export async function connectomeCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      format: { type: "string" }, layer: { type: "string" }, include: { type: "string" }, entry: { type: "string" },
-      orientation: { type: "string" }, "self-edges": { type: "string" }, duplicates: { type: "string" },
-      signs: { type: "string" }, unsigned: { type: "string" }, normalize: { type: "string" },
-      "max-neurons": { type: "string" }, backend: { type: "string" }, json: { type: "string" }, svd: { type: "string" }, vectors: { type: "string" },
+      format: { type: "string" },
+      layer: { type: "string" },
+      include: { type: "string" },
+      entry: { type: "string" },
+      orientation: { type: "string" },
+      "self-edges": { type: "string" },
+      duplicates: { type: "string" },
+      signs: { type: "string" },
+      unsigned: { type: "string" },
+      normalize: { type: "string" },
+      "max-neurons": { type: "string" },
+      backend: { type: "string" },
+      json: { type: "string" },
+      svd: { type: "string" },
+      vectors: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -82,7 +101,8 @@ export async function connectomeCommand(argv: string[]): Promise<number> {
     console.log(CONNECTOME_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(`strand connectome takes one file; got ${positionals.length} (see strand connectome --help)`);
+  if (positionals.length !== 1)
+    throw new UsageError(`strand connectome takes one file; got ${positionals.length} (see strand connectome --help)`);
   const file = positionals[0];
   const params = {
     file,
@@ -123,28 +143,69 @@ export async function connectomeCommand(argv: string[]): Promise<number> {
   const vectors = params.vectors === "yes" || (params.vectors === "auto" && c.n <= 1500);
   const eig = vectors ? eigenvalues(c.n, J, be) : null;
   const overlaps = vectors ? modeOverlaps(c.n, singularVectors(c.n, J, be)) : null;
-  const strongest = overlaps ? Array.from(overlaps.diagonal, (v, a) => [a, v] as const).sort((x, y) => Math.abs(y[1]) - Math.abs(x[1])).slice(0, 5) : [];
+  const strongest = overlaps
+    ? Array.from(overlaps.diagonal, (v, a) => [a, v] as const)
+        .sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]))
+        .slice(0, 5)
+    : [];
   const results = {
-    n: c.n, stats: c.stats, source: c.source, signs, normalization, structure, numericalRank, singularValues: svd ? Array.from(svd) : null,
+    n: c.n,
+    stats: c.stats,
+    source: c.source,
+    signs,
+    normalization,
+    structure,
+    numericalRank,
+    singularValues: svd ? Array.from(svd) : null,
     eigenvalues: eig ? { re: Array.from(eig.re), im: Array.from(eig.im), spectralRadius: eig.spectralRadius } : null,
-    overlaps: overlaps ? { diagonal: Array.from(overlaps.diagonal), k: overlaps.k, block: Array.from(overlaps.block), band: overlaps.band, outsideBand: overlaps.outsideBand } : null,
+    overlaps: overlaps
+      ? {
+          diagonal: Array.from(overlaps.diagonal),
+          k: overlaps.k,
+          block: Array.from(overlaps.block),
+          band: overlaps.band,
+          outsideBand: overlaps.outsideBand,
+        }
+      : null,
     names: c.names,
   };
   const fmt = (v: number | null, d = 4) => formatNumber(v, d);
+  const member = c.source.entry ? ` [${c.source.entry}]` : c.source.sheet ? ` [${c.source.sheet}]` : "";
+  const complex = (k: number) =>
+    `${fmt(eig!.re[k])}${eig!.im[k] ? `${eig!.im[k] > 0 ? "+" : "-"}${fmt(Math.abs(eig!.im[k]))}i` : ""}`;
   const lines = [
-    `${file}${c.source.entry ? ` [${c.source.entry}]` : c.source.sheet ? ` [${c.source.sheet}]` : ""} (${c.source.format}${c.source.layer ? `, ${c.source.layer}` : ""})`,
+    `${file}${member} (${c.source.format}${c.source.layer ? `, ${c.source.layer}` : ""})`,
     `  neurons N          ${c.n}`,
-    `  edges              ${c.stats.edges} nonzero entries, total weight ${fmt(c.stats.totalWeight, 6)}; ${c.stats.selfEdges} self edges${c.stats.selfEdgesDropped ? " (dropped)" : ""}, ${c.stats.duplicateRows} repeated pairs summed`,
-    ...(signs ? [`  signs              ${signs.excitatory} excitatory, ${signs.inhibitory} inhibitory, ${signs.ignored} ignored, ${signs.unlabelled} unlabelled (unsigned outputs: ${signs.unsigned})`] : []),
-    ...(normalization ? [`  normalisation      balanced, ${normalization.iterations} sweeps, residual ${fmt(normalization.residual, 2)}${normalization.converged ? "" : " (NOT converged)"}`] : []),
+    `  edges              ${c.stats.edges} nonzero entries, total weight ${fmt(c.stats.totalWeight, 6)}; ` +
+      `${c.stats.selfEdges} self edges${c.stats.selfEdgesDropped ? " (dropped)" : ""}, ${c.stats.duplicateRows} repeated pairs summed`,
+    ...(signs
+      ? [
+          `  signs              ${signs.excitatory} excitatory, ${signs.inhibitory} inhibitory, ${signs.ignored} ignored, ` +
+            `${signs.unlabelled} unlabelled (unsigned outputs: ${signs.unsigned})`,
+        ]
+      : []),
+    ...(normalization
+      ? [
+          `  normalisation      balanced, ${normalization.iterations} sweeps, residual ${fmt(normalization.residual, 2)}` +
+            (normalization.converged ? "" : " (NOT converged)"),
+        ]
+      : []),
     `  PR^S               ${fmt(structure.prS)}   (i.i.d. square matrix: 0.5)`,
     `  effective rank     ${fmt(structure.effectiveRankS)}   ((sum S^2)^2 / sum S^4)`,
-    `  N Var(J_ij)        ${fmt(structure.gEff2)}   (g_eff^2);  mean J_ij ${fmt(structure.meanJ)}, mean J_ii ${fmt(structure.meanDiagonal)}`,
-    ...(svd ? [`  singular values    ${Array.from(svd.subarray(0, 6), (v) => fmt(v)).join(", ")}${c.n > 6 ? ", …" : ""};  numerical rank ${numericalRank}`] : ["  singular values    not computed (--svd yes to force)"]),
+    `  N Var(J_ij)        ${fmt(structure.gEff2)}   (g_eff^2);  ` +
+      `mean J_ij ${fmt(structure.meanJ)}, mean J_ii ${fmt(structure.meanDiagonal)}`,
+    ...(svd
+      ? [
+          `  singular values    ${Array.from(svd.subarray(0, 6), (v) => fmt(v)).join(", ")}${c.n > 6 ? ", …" : ""};  ` +
+            `numerical rank ${numericalRank}`,
+        ]
+      : ["  singular values    not computed (--svd yes to force)"]),
     ...(eig && overlaps
       ? [
-          `  spectral radius    ${fmt(eig.spectralRadius)};  leading eigenvalues ${Array.from({ length: Math.min(3, c.n) }, (_, k) => `${fmt(eig.re[k])}${eig.im[k] ? `${eig.im[k] > 0 ? "+" : "-"}${fmt(Math.abs(eig.im[k]))}i` : ""}`).join(", ")}`,
-          `  mode overlaps      u_a.v_a outside the random band ±${fmt(overlaps.band, 3)}: ${overlaps.outsideBand} of ${c.n};  strongest ${strongest.map(([a, v]) => `a=${a + 1}: ${fmt(v, 3)}`).join(", ")}`,
+          `  spectral radius    ${fmt(eig.spectralRadius)};  ` +
+            `leading eigenvalues ${Array.from({ length: Math.min(3, c.n) }, (_, k) => complex(k)).join(", ")}`,
+          `  mode overlaps      u_a.v_a outside the random band ±${fmt(overlaps.band, 3)}: ${overlaps.outsideBand} of ${c.n};  ` +
+            `strongest ${strongest.map(([a, v]) => `a=${a + 1}: ${fmt(v, 3)}`).join(", ")}`,
         ]
       : ["  eigenvalues        not computed (--vectors yes to force; minutes above N ~ 2000)"]),
   ];
@@ -156,5 +217,3 @@ export async function connectomeCommand(argv: string[]): Promise<number> {
   }
   return 0;
 }
-
-

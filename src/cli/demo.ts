@@ -22,12 +22,17 @@ all cores, 8 trials x 200 time units), computes the mean-field theory for the sa
 side by side and writes DIR/demo.json, DIR/demo.svg and DIR/demo.png        (default DIR: strand-demo)`;
 
 export async function demoCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: "string" }, help: { type: "boolean", short: "h", default: false } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { out: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
+  });
   if (values.help) {
     console.log(DEMO_HELP);
     return 0;
   }
-  if (positionals.length) throw new UsageError(`strand demo takes no positional arguments; got ${JSON.stringify(positionals)}`);
+  if (positionals.length)
+    throw new UsageError(`strand demo takes no positional arguments; got ${JSON.stringify(positionals)}`);
   const dir = values.out ?? "strand-demo";
   await mkdir(dir, { recursive: true });
   const json = path.join(dir, "demo.json");
@@ -37,31 +42,95 @@ random input and output modes with a decaying spectrum (the random-mode model, P
 g_eff = ${p.g} (chaotic), effective rank alpha PR^D = ${p.effectiveRank}, phi = erf. How many dimensions does its activity
 fill? strand simulates it and computes the N -> infinity theory (DMFT) for the same parameters.
 `);
-  const code = await simulateCommand(["--coupling", "rmm", "--n", String(p.n), "--g", String(p.g), "--effective-rank", String(p.effectiveRank), "--phi", p.phi, "--duration", "200", "--trials", "8", "--lags", "20", "--theory", "--json", json]);
+  const code = await simulateCommand([
+    "--coupling",
+    "rmm",
+    "--n",
+    String(p.n),
+    "--g",
+    String(p.g),
+    "--effective-rank",
+    String(p.effectiveRank),
+    "--phi",
+    p.phi,
+    "--duration",
+    "200",
+    "--trials",
+    "8",
+    "--lags",
+    "20",
+    "--theory",
+    "--json",
+    json,
+  ]);
   if (code !== 0) return code;
   const doc = JSON.parse(readFileSync(json, "utf8"));
   const th = theory(p.g, { phi: p.phi, effectiveRank: p.effectiveRank }).results;
   const R = doc.results;
   const rows: Record<string, unknown>[] = [];
   for (const [k, t] of (R.autocorrelation.tau as number[]).entries()) {
-    rows.push({ panel: "single neurons: C^φ(τ) / C^φ(0)", tau: t, value: R.autocorrelation.cPhi[k] / R.cPhi0, source: `simulation, N = ${p.n}` });
-    rows.push({ panel: "collective: Ψ^φ(τ, 0) / Ψ^φ(0, 0)", tau: t, value: R.collective.psiPhiNormalized[k], source: `simulation, N = ${p.n}` });
+    rows.push({
+      panel: "single neurons: C^φ(τ) / C^φ(0)",
+      tau: t,
+      value: R.autocorrelation.cPhi[k] / R.cPhi0,
+      source: `simulation, N = ${p.n}`,
+    });
+    rows.push({
+      panel: "collective: Ψ^φ(τ, 0) / Ψ^φ(0, 0)",
+      tau: t,
+      value: R.collective.psiPhiNormalized[k],
+      source: `simulation, N = ${p.n}`,
+    });
   }
   for (let k = 0; k <= 200; k++) {
     const t = k / 10;
-    rows.push({ panel: "single neurons: C^φ(τ) / C^φ(0)", tau: t, value: valueAt(th.autocorrelation.tau, th.autocorrelation.cPhi, t) / th.cPhi0, source: "theory (N → ∞)" });
-    rows.push({ panel: "collective: Ψ^φ(τ, 0) / Ψ^φ(0, 0)", tau: t, value: valueAt(th.collective.tau, th.collective.psiPhiNormalized, t), source: "theory (N → ∞)" });
+    rows.push({
+      panel: "single neurons: C^φ(τ) / C^φ(0)",
+      tau: t,
+      value: valueAt(th.autocorrelation.tau, th.autocorrelation.cPhi, t) / th.cPhi0,
+      source: "theory (N → ∞)",
+    });
+    rows.push({
+      panel: "collective: Ψ^φ(τ, 0) / Ψ^φ(0, 0)",
+      tau: t,
+      value: valueAt(th.collective.tau, th.collective.psiPhiNormalized, t),
+      source: "theory (N → ∞)",
+    });
   }
-  const enc = { x: { field: "tau", type: "quantitative", title: "τ (units of the neuron time constant)" }, y: { field: "value", type: "quantitative", title: null }, color: { field: "source", type: "nominal", title: null } };
+  const enc = {
+    x: { field: "tau", type: "quantitative", title: "τ (units of the neuron time constant)" },
+    y: { field: "value", type: "quantitative", title: null },
+    color: { field: "source", type: "nominal", title: null },
+  };
   const spec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: `Random-mode network: g_eff = ${p.g}, αPR^D = ${p.effectiveRank}, φ = erf`, subtitle: [`dimension PR^φ: simulation ${R.prPhi.toFixed(4)} ± ${R.prPhiError.toFixed(4)}, theory ${th.prPhi!.toFixed(4)}`, "the leading modes (right) stay correlated longer than single neurons (left)"] },
-    data: { values: rows }, background: "white", config: { legend: { labelLimit: 400, orient: "bottom" } },
+    title: {
+      text: `Random-mode network: g_eff = ${p.g}, αPR^D = ${p.effectiveRank}, φ = erf`,
+      subtitle: [
+        `dimension PR^φ: simulation ${R.prPhi.toFixed(4)} ± ${R.prPhiError.toFixed(4)}, theory ${th.prPhi!.toFixed(4)}`,
+        "the leading modes (right) stay correlated longer than single neurons (left)",
+      ],
+    },
+    data: { values: rows },
+    background: "white",
+    config: { legend: { labelLimit: 400, orient: "bottom" } },
     facet: { column: { field: "panel", type: "nominal", title: null, sort: "descending" } },
-    spec: { width: 300, height: 220, layer: [
-      { transform: [{ filter: "datum.source == 'theory (N → ∞)'" }], mark: { type: "line", strokeWidth: 2 }, encoding: enc },
-      { transform: [{ filter: "datum.source != 'theory (N → ∞)'" }], mark: { type: "point", filled: true, size: 40 }, encoding: enc },
-    ] },
+    spec: {
+      width: 300,
+      height: 220,
+      layer: [
+        {
+          transform: [{ filter: "datum.source == 'theory (N → ∞)'" }],
+          mark: { type: "line", strokeWidth: 2 },
+          encoding: enc,
+        },
+        {
+          transform: [{ filter: "datum.source != 'theory (N → ∞)'" }],
+          mark: { type: "point", filled: true, size: 40 },
+          encoding: enc,
+        },
+      ],
+    },
   };
   const svg = await renderSvg(spec);
   await writeFileAtomic(path.join(dir, "demo.svg"), svg);

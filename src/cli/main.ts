@@ -75,14 +75,21 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const load = COMMANDS[cmd];
-    if (!load || !Object.hasOwn(COMMANDS, cmd)) throw new UsageError(`unknown command \`${cmd}\`; run \`strand --help\` for the list`);
-    return await (await load())(rest);
+    if (!load || !Object.hasOwn(COMMANDS, cmd))
+      throw new UsageError(`unknown command \`${cmd}\`; run \`strand --help\` for the list`);
+    return await (
+      await load()
+    )(rest);
   } catch (err) {
     if (err instanceof Error && RUNTIME_ERRORS.includes(err.name)) {
       console.error(`strand: ${err.message}`);
       return 1;
     }
-    const usage = err instanceof UsageError || err instanceof RangeError || err instanceof TypeError || (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS");
+    const usage =
+      err instanceof UsageError ||
+      err instanceof RangeError ||
+      err instanceof TypeError ||
+      (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS");
     console.error(`strand: ${err instanceof Error ? err.message : String(err)}`);
     return usage ? 2 : 1;
   }

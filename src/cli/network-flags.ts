@@ -7,7 +7,7 @@
 import { UsageError, choice, integer, regex } from "./args.ts";
 import { applySigns, normalizeBalanced } from "../network/connectome.ts";
 import { describe } from "../errors.ts";
-import { makeNetwork, standInNetwork, type EnsembleSummary, type Network, type NetworkSpec } from "../network/ensembles.ts";
+import { makeNetwork, standInNetwork, type Network, type NetworkSpec } from "../network/ensembles.ts";
 import { readConnectome } from "../io/connectome-file.ts";
 import { createBackend } from "../backend/select.ts";
 import { modeOverlaps } from "../linalg/dense.ts";
@@ -15,11 +15,26 @@ import { singularValues, svd } from "../linalg/svd.ts";
 import { SPECTRUM_KINDS } from "../network/spectra.ts";
 
 export const NETWORK_FLAG_OPTIONS = {
-  coupling: { type: "string" }, n: { type: "string" }, g: { type: "string" }, symmetry: { type: "string" },
-  alpha: { type: "string" }, spectrum: { type: "string" }, "pr-d": { type: "string" }, "beta-d": { type: "string" },
-  gamma: { type: "string" }, "effective-rank": { type: "string" }, "pr-g": { type: "string" },
-  "overlap-gamma": { type: "string" }, "overlap-beta": { type: "string" }, seed: { type: "string" }, file: { type: "string" }, "stand-in": { type: "string" },
-  layer: { type: "string" }, include: { type: "string" }, signs: { type: "string" }, normalize: { type: "string" },
+  coupling: { type: "string" },
+  n: { type: "string" },
+  g: { type: "string" },
+  symmetry: { type: "string" },
+  alpha: { type: "string" },
+  spectrum: { type: "string" },
+  "pr-d": { type: "string" },
+  "beta-d": { type: "string" },
+  gamma: { type: "string" },
+  "effective-rank": { type: "string" },
+  "pr-g": { type: "string" },
+  "overlap-gamma": { type: "string" },
+  "overlap-beta": { type: "string" },
+  seed: { type: "string" },
+  file: { type: "string" },
+  "stand-in": { type: "string" },
+  layer: { type: "string" },
+  include: { type: "string" },
+  signs: { type: "string" },
+  normalize: { type: "string" },
 } as const;
 
 export const NETWORK_FLAGS_HELP = `Connectivity:
@@ -49,13 +64,23 @@ export const NETWORK_FLAGS_HELP = `Connectivity:
 function num(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const x = Number(v);
-  if (v.trim() === "" || !Number.isFinite(x)) throw new UsageError(`invalid argument: \`${flag}\` must be a finite number; got ${describe(v)}`);
+  if (v.trim() === "" || !Number.isFinite(x))
+    throw new UsageError(`invalid argument: \`${flag}\` must be a finite number; got ${describe(v)}`);
   return x;
 }
 
 export type NetworkChoice =
   | { kind: "spec"; spec: NetworkSpec }
-  | { kind: "file"; file: string; seed: number; layer: "chemical" | "electrical" | "all"; include?: string; signs: "none" | "column"; normalize: "none" | "balanced"; standIn: "none" | "random" | "overlaps" };
+  | {
+      kind: "file";
+      file: string;
+      seed: number;
+      layer: "chemical" | "electrical" | "all";
+      include?: string;
+      signs: "none" | "column";
+      normalize: "none" | "balanced";
+      standIn: "none" | "random" | "overlaps";
+    };
 
 export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPTIONS, string>>): NetworkChoice {
   const coupling = choice("--coupling", v.coupling, ["iid", "rmm", "file"] as const, "rmm");
@@ -64,7 +89,10 @@ export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPT
     if (!v.file) throw new UsageError("invalid argument: `--file` is needed with --coupling file; got `undefined`");
     regex("--include", v.include);
     return {
-      kind: "file", file: v.file, seed, include: v.include,
+      kind: "file",
+      file: v.file,
+      seed,
+      include: v.include,
       layer: choice("--layer", v.layer, ["chemical", "electrical", "all"] as const, "chemical"),
       signs: choice("--signs", v.signs, ["none", "column"] as const, "none"),
       normalize: choice("--normalize", v.normalize, ["none", "balanced"] as const, "none"),
@@ -72,23 +100,42 @@ export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPT
     };
   }
   for (const k of ["layer", "include", "signs", "normalize", "stand-in"] as const) {
-    if (v[k] !== undefined) throw new UsageError(`invalid argument: \`--${k}\` applies to --coupling file only; got ${describe(v[k])}`);
+    if (v[k] !== undefined)
+      throw new UsageError(`invalid argument: \`--${k}\` applies to --coupling file only; got ${describe(v[k])}`);
   }
   const n = integer("--n", v.n, 1000, 2);
   const g = num("--g", v.g) ?? 6;
   const prG = num("--pr-g", v["pr-g"]);
   const gains = prG !== undefined ? { prG } : undefined;
-  const rmmOnly = ["alpha", "spectrum", "pr-d", "beta-d", "gamma", "effective-rank", "overlap-gamma", "overlap-beta"] as const;
+  const rmmOnly = [
+    "alpha",
+    "spectrum",
+    "pr-d",
+    "beta-d",
+    "gamma",
+    "effective-rank",
+    "overlap-gamma",
+    "overlap-beta",
+  ] as const;
   if (coupling === "iid") {
-    for (const k of rmmOnly) if (v[k] !== undefined) throw new UsageError(`invalid argument: \`--${k}\` applies to --coupling rmm only; got ${describe(v[k])}`);
+    for (const k of rmmOnly)
+      if (v[k] !== undefined)
+        throw new UsageError(`invalid argument: \`--${k}\` applies to --coupling rmm only; got ${describe(v[k])}`);
     return { kind: "spec", spec: { coupling: "iid", n, g, symmetry: num("--symmetry", v.symmetry), seed, gains } };
   }
-  if (v.symmetry !== undefined) throw new UsageError(`invalid argument: \`--symmetry\` applies to --coupling iid only; got ${describe(v.symmetry)}`);
+  if (v.symmetry !== undefined)
+    throw new UsageError(
+      `invalid argument: \`--symmetry\` applies to --coupling iid only; got ${describe(v.symmetry)}`,
+    );
   const og = num("--overlap-gamma", v["overlap-gamma"]);
   return {
     kind: "spec",
     spec: {
-      coupling: "rmm", n, g, seed, gains,
+      coupling: "rmm",
+      n,
+      g,
+      seed,
+      gains,
       alpha: num("--alpha", v.alpha),
       spectrum: v.spectrum === undefined ? undefined : choice("--spectrum", v.spectrum, SPECTRUM_KINDS, "flat"),
       prD: num("--pr-d", v["pr-d"]),
@@ -100,15 +147,6 @@ export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPT
   };
 }
 
-/** What the mean-field theory needs from a network spec besides g_eff: alpha PR^D (the drawn network's
- *  realised value when given, else the spec's target, else that of a network drawn from the spec; Infinity
- *  for i.i.d. couplings) and PR^G of { prG } gains. */
-export function theoryInputs(spec: NetworkSpec, summary?: EnsembleSummary): { effectiveRank: number; prG: number | undefined } {
-  const effectiveRank = spec.coupling === "rmm" ? summary?.effectiveRank ?? spec.effectiveRank ?? makeNetwork({ ...spec, gains: undefined }).summary.effectiveRank : Infinity;
-  const prG = spec.gains && !(spec.gains instanceof Float64Array) ? spec.gains.prG : undefined;
-  return { effectiveRank, prG };
-}
-
 /** The network the flags describe: drawn from its ensemble, a connectome file as a dense coupling, or the
  *  file's random-mode stand-in (--stand-in). */
 export async function loadNetwork(choice: NetworkChoice): Promise<Network> {
@@ -116,7 +154,8 @@ export async function loadNetwork(choice: NetworkChoice): Promise<Network> {
   const c = await readConnectome(choice.file, { layer: choice.layer, include: regex("--include", choice.include) });
   let J = c.J;
   if (choice.signs === "column") {
-    if (!c.transmitters) throw new UsageError(`invalid argument: \`--signs column\` needs a neurotransmitter column in ${choice.file}`);
+    if (!c.transmitters)
+      throw new UsageError(`invalid argument: \`--signs column\` needs a neurotransmitter column in ${choice.file}`);
     J = applySigns(c, c.transmitters).J;
   }
   if (choice.normalize === "balanced") J = normalizeBalanced(J, c.n).J;
@@ -127,7 +166,23 @@ export async function loadNetwork(choice: NetworkChoice): Promise<Network> {
     return standInNetwork(sv.s, choice.seed, modeOverlaps(c.n, sv).diagonal);
   }
   return {
-    spec: { coupling: "iid", n: c.n, g: NaN, seed: choice.seed }, coupling: { kind: "dense", n: c.n, J }, gains: null, strengths: null, rho: null,
-    summary: { n: c.n, modes: c.n, alpha: 1, r2: NaN, r4: NaN, prD: NaN, effectiveRank: NaN, g: NaN, q2: 1, q4: 1, prG: 1 },
+    spec: { coupling: "iid", n: c.n, g: NaN, seed: choice.seed },
+    coupling: { kind: "dense", n: c.n, J },
+    gains: null,
+    strengths: null,
+    rho: null,
+    summary: {
+      n: c.n,
+      modes: c.n,
+      alpha: 1,
+      r2: NaN,
+      r4: NaN,
+      prD: NaN,
+      effectiveRank: NaN,
+      g: NaN,
+      q2: 1,
+      q4: 1,
+      prG: 1,
+    },
   };
 }

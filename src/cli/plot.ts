@@ -21,44 +21,72 @@ Usage: strand plot RESULTS.jsonl [--x PARAM] [--y QUANTITY] [--color PARAM] [--l
 
 export async function plotCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
-    options: { x: { type: "string" }, y: { type: "string" }, color: { type: "string" }, "log-x": { type: "boolean", default: false }, "log-y": { type: "boolean", default: false }, out: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
+    args: argv,
+    allowPositionals: true,
+    options: {
+      x: { type: "string" },
+      y: { type: "string" },
+      color: { type: "string" },
+      "log-x": { type: "boolean", default: false },
+      "log-y": { type: "boolean", default: false },
+      out: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
   });
   if (values.help) {
     console.log(PLOT_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(`strand plot takes one results file; got ${JSON.stringify(positionals)}`);
+  if (positionals.length !== 1)
+    throw new UsageError(`strand plot takes one results file; got ${JSON.stringify(positionals)}`);
   const file = positionals[0];
   let header: Record<string, unknown>, records: SweepRecord[];
   try {
     ({ header, records } = readResults(file) as unknown as { header: Record<string, unknown>; records: SweepRecord[] });
   } catch (e) {
-    if (e instanceof ResultsFileError || (e as NodeJS.ErrnoException).code === "ENOENT") throw new UsageError((e as Error).message);
+    if (e instanceof ResultsFileError || (e as NodeJS.ErrnoException).code === "ENOENT")
+      throw new UsageError((e as Error).message);
     throw e;
   }
   const axes = (header.axes as [string, unknown[]][]) ?? [];
   const swept = axes.filter(([, v]) => v.length > 1).map(([k]) => k);
   const x = values.x ?? swept[0];
-  if (!x) throw new UsageError("invalid argument: `--x` is needed: no parameter of this sweep takes more than one value");
-  if (!axes.some(([k]) => k === x)) throw new UsageError(`invalid argument: \`--x\` must be a parameter of this sweep (${axes.map(([k]) => k).join(", ")}); got \`${x}\``);
+  if (!x)
+    throw new UsageError("invalid argument: `--x` is needed: no parameter of this sweep takes more than one value");
+  if (!axes.some(([k]) => k === x))
+    throw new UsageError(
+      `invalid argument: \`--x\` must be a parameter of this sweep (${axes.map(([k]) => k).join(", ")}); got \`${x}\``,
+    );
   const y = values.y ?? "prPhi";
-  if (!["prPhi", "prX", "cPhi0", "cX0"].includes(y)) throw new UsageError(`invalid argument: \`--y\` must be one of prPhi, prX, cPhi0, cX0; got \`${y}\``);
+  if (!["prPhi", "prX", "cPhi0", "cX0"].includes(y))
+    throw new UsageError(`invalid argument: \`--y\` must be one of prPhi, prX, cPhi0, cX0; got \`${y}\``);
   const color = values.color ?? swept.find((k) => k !== x);
-  const n = axes.find(([k]) => k === "n")?.[1], dur = axes.find(([k]) => k === "duration")?.[1], tr = axes.find(([k]) => k === "trials")?.[1];
+  const n = axes.find(([k]) => k === "n")?.[1],
+    dur = axes.find(([k]) => k === "duration")?.[1],
+    tr = axes.find(([k]) => k === "trials")?.[1];
   const opts = { x, y, color, logX: values["log-x"], logY: values["log-y"], title: undefined as string | undefined };
   const spec = sweepFigureSpec(records, opts);
   // a second subtitle line with the simulations' size and length
   if (records.some((r) => r.kind === "simulation")) {
     const t = spec.title as { subtitle: string | string[] };
-    t.subtitle = [t.subtitle as string, `simulation: N = ${n?.join(", ")}, ${tr?.join(", ")} trials × ${dur?.join(", ")} time units each`];
+    t.subtitle = [
+      t.subtitle as string,
+      `simulation: N = ${n?.join(", ")}, ${tr?.join(", ")} trials × ${dur?.join(", ")} time units each`,
+    ];
   }
   const svg = await renderSvg(spec);
   const out = values.out ?? file.replace(/\.jsonl?$/, "") + ".svg";
   const base = out.replace(/\.svg$/, "");
   await writeFileAtomic(`${base}.svg`, svg);
   await writeFileAtomic(`${base}.png`, svgToPng(svg));
-  await writeFileAtomic(`${base}.json`, JSON.stringify({ source: path.resolve(file), header, options: opts, rows: figureRows(records, opts), spec }, null, 1) + "\n");
+  await writeFileAtomic(
+    `${base}.json`,
+    JSON.stringify(
+      { source: path.resolve(file), header, options: opts, rows: figureRows(records, opts), spec },
+      null,
+      1,
+    ) + "\n",
+  );
   console.log(`strand plot: ${base}.svg, ${base}.png, ${base}.json`);
   return 0;
 }

@@ -23,19 +23,37 @@ and answers theory + simulation as JSON (limits: N <= 1000, bounded work). Stop 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const WEB = path.join(root, "build/web");
 const FILES: Record<string, string> = {
-  "/": "index.html", "/index.html": "index.html", "/page.js": "page.js", "/worker.js": "worker.js", "/page.js.map": "page.js.map", "/worker.js.map": "worker.js.map", "/favicon.svg": "favicon.svg",
+  "/": "index.html",
+  "/index.html": "index.html",
+  "/page.js": "page.js",
+  "/worker.js": "worker.js",
+  "/page.js.map": "page.js.map",
+  "/worker.js.map": "worker.js.map",
+  "/favicon.svg": "favicon.svg",
 };
-const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".map": "application/json", ".svg": "image/svg+xml" };
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".map": "application/json",
+  ".svg": "image/svg+xml",
+};
 
 async function toRequest(req: IncomingMessage): Promise<Request> {
   let body = "";
   for await (const c of req) body += String(c);
-  return new Request(`http://127.0.0.1${req.url}`, { method: req.method, body: req.method === "GET" || req.method === "HEAD" ? undefined : body, headers: { "content-type": req.headers["content-type"] ?? "application/json" } });
+  return new Request(`http://127.0.0.1${req.url}`, {
+    method: req.method,
+    body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
+    headers: { "content-type": req.headers["content-type"] ?? "application/json" },
+  });
 }
 
 /** Start the server; resolves once listening, with its port. */
 export function startServer(port: number): Promise<{ server: Server; port: number }> {
-  if (!existsSync(path.join(WEB, "index.html"))) throw new UsageError(`the page is not built (${path.relative(process.cwd(), WEB)}/ is missing): run \`npm run build:web\``);
+  if (!existsSync(path.join(WEB, "index.html")))
+    throw new UsageError(
+      `the page is not built (${path.relative(process.cwd(), WEB)}/ is missing): run \`npm run build:web\``,
+    );
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -51,7 +69,10 @@ export function startServer(port: number): Promise<{ server: Server; port: numbe
         res.end("not found");
         return;
       }
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+      res.writeHead(200, {
+        "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+        "cache-control": "no-store",
+      });
       res.end(readFileSync(path.join(WEB, file)));
     } catch (e) {
       res.writeHead(500, { "content-type": "text/plain" });
@@ -68,12 +89,17 @@ export function startServer(port: number): Promise<{ server: Server; port: numbe
 }
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { port: { type: "string" }, help: { type: "boolean", short: "h", default: false } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { port: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
+  });
   if (values.help) {
     console.log(SERVE_HELP);
     return 0;
   }
-  if (positionals.length) throw new UsageError(`strand serve takes no positional arguments; got ${JSON.stringify(positionals)}`);
+  if (positionals.length)
+    throw new UsageError(`strand serve takes no positional arguments; got ${JSON.stringify(positionals)}`);
   const port = integer("--port", values.port, 8080, 0);
   if (port > 65535) throw new UsageError(`invalid argument: \`--port\` must be at most 65535; got \`${port}\``);
   const { server, port: actual } = await startServer(port);

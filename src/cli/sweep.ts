@@ -12,17 +12,27 @@ import { workerExecutor } from "../io/parallel.ts";
 import { makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
 import { simulate } from "../simulate/simulate.ts";
 import { gridPoints, parseValues, pointKey, type GridValue } from "../sweep/grid.ts";
-import { theory } from "../theory/index.ts";
+import { predict } from "../theory/predict.ts";
 import { VERSION } from "../version.ts";
 import { SPECTRUM_KINDS } from "../network/spectra.ts";
 import { UsageError, choice, integer } from "./args.ts";
-import { theoryInputs } from "./network-flags.ts";
 
 /** Sweepable parameters: flag -> [numeric, default] */
 const PARAMS: Record<string, [boolean, GridValue]> = {
-  coupling: [false, "rmm"], n: [true, 1000], g: [true, 6], "effective-rank": [true, "none"], alpha: [true, "none"], "pr-d": [true, "none"],
-  spectrum: [false, "none"], "pr-g": [true, "none"], phi: [false, "tanh"],
-  duration: [true, 200], trials: [true, 8], dt: [true, 0.05], "burn-in": [true, 100], lags: [true, 10],
+  coupling: [false, "rmm"],
+  n: [true, 1000],
+  g: [true, 6],
+  "effective-rank": [true, "none"],
+  alpha: [true, "none"],
+  "pr-d": [true, "none"],
+  spectrum: [false, "none"],
+  "pr-g": [true, "none"],
+  phi: [false, "tanh"],
+  duration: [true, 200],
+  trials: [true, 8],
+  dt: [true, 0.05],
+  "burn-in": [true, 100],
+  lags: [true, 10],
 };
 
 export const SWEEP_HELP = `strand sweep — theory and simulation over a parameter grid, resumable
@@ -54,13 +64,22 @@ function specOf(p: Record<string, GridValue>, seed: number): NetworkSpec {
   const prG = opt("pr-g");
   const gains = prG !== undefined ? { prG } : undefined;
   if (p.coupling === "iid") {
-    for (const k of ["effective-rank", "alpha", "pr-d", "spectrum"]) if (p[k] !== "none") throw new UsageError(`invalid argument: \`--${k}\` applies to --coupling rmm only; got ${describe(p[k])}`);
+    for (const k of ["effective-rank", "alpha", "pr-d", "spectrum"])
+      if (p[k] !== "none")
+        throw new UsageError(`invalid argument: \`--${k}\` applies to --coupling rmm only; got ${describe(p[k])}`);
     return { coupling: "iid", n: p.n as number, g: p.g as number, seed, gains };
   }
-  if (p.coupling !== "rmm") throw new UsageError(`invalid argument: \`--coupling\` must be iid or rmm in a sweep; got ${describe(p.coupling)}`);
+  if (p.coupling !== "rmm")
+    throw new UsageError(`invalid argument: \`--coupling\` must be iid or rmm in a sweep; got ${describe(p.coupling)}`);
   return {
-    coupling: "rmm", n: p.n as number, g: p.g as number, seed, gains,
-    effectiveRank: opt("effective-rank"), alpha: opt("alpha"), prD: opt("pr-d"),
+    coupling: "rmm",
+    n: p.n as number,
+    g: p.g as number,
+    seed,
+    gains,
+    effectiveRank: opt("effective-rank"),
+    alpha: opt("alpha"),
+    prD: opt("pr-d"),
     spectrum: p.spectrum === "none" ? undefined : choice("--spectrum", String(p.spectrum), SPECTRUM_KINDS, "flat"),
   };
 }
@@ -75,25 +94,53 @@ async function runTask(t: SweepTask, workers: number): Promise<Record<string, un
   const t0 = performance.now();
   if (t.kind === "theory") {
     const spec = specOf({ n: 1000, ...p }, 1); // n only sets the discrete spectrum when no effective rank is given
-    const inputs = theoryInputs(spec);
-    const er = inputs.effectiveRank;
-    const r = theory(spec.g, { phi, ...inputs, backend: await theoryBackend() }).results;
-    const { autocorrelation: _a, collective: _c, diagonal: _d, ...scalars } = r;
-    return { ...scalars, effectiveRank: Number.isFinite(er) ? er : null, seconds: (performance.now() - t0) / 1000 };
+    const pr = await predict(spec, { phi, backend: await theoryBackend() });
+    if (pr.method !== "gaussian") throw new Error(`internal: a sweep point predicted by ${pr.method}`);
+    const er = pr.inputs.effectiveRank;
+    const { autocorrelation: _a, collective: _c, diagonal: _d, ...scalars } = pr.theory.results;
+    // prPhi and prX as simulate measures them (with gains: the z-scored PR^phi; PR^x not derived)
+    const { prPhi, prX } = pr.observables;
+    return {
+      ...scalars,
+      prPhi,
+      prX,
+      effectiveRank: Number.isFinite(er) ? er : null,
+      seconds: (performance.now() - t0) / 1000,
+    };
   }
   const net = makeNetwork(specOf(p, p.seed as number));
   const r = await simulate(net, {
-    phi, duration: p.duration as number, trials: p.trials as number, dt: p.dt as number, burnIn: p["burn-in"] as number, lags: p.lags as number,
-    seed: p.seed as number, executor: workers > 1 ? workerExecutor(workers) : undefined,
+    phi,
+    duration: p.duration as number,
+    trials: p.trials as number,
+    dt: p.dt as number,
+    burnIn: p["burn-in"] as number,
+    lags: p.lags as number,
+    seed: p.seed as number,
+    executor: workers > 1 ? workerExecutor(workers) : undefined,
   });
   const R = r.results;
   return {
-    prPhi: R.prPhi, prX: R.prX, prPhiError: R.prPhiError, prXError: R.prXError, cPhi0: R.cPhi0, cX0: R.cX0, quiescent: R.quiescent,
-    nonStationary: R.nonStationary, timescales: R.timescales, gains: R.gains ?? null, effectiveRank: net.summary.effectiveRank, seconds: R.seconds,
+    prPhi: R.prPhi,
+    prX: R.prX,
+    prPhiError: R.prPhiError,
+    prXError: R.prXError,
+    cPhi0: R.cPhi0,
+    cX0: R.cX0,
+    quiescent: R.quiescent,
+    nonStationary: R.nonStationary,
+    timescales: R.timescales,
+    gains: R.gains ?? null,
+    effectiveRank: net.summary.effectiveRank,
+    seconds: R.seconds,
   };
 }
 
-export function sweepTasks(axes: [string, GridValue[]][], what: "both" | "theory" | "simulate", seeds: number): SweepTask[] {
+export function sweepTasks(
+  axes: [string, GridValue[]][],
+  what: "both" | "theory" | "simulate",
+  seeds: number,
+): SweepTask[] {
   const tasks: SweepTask[] = [];
   for (const point of gridPoints(axes)) {
     if (what !== "simulate") {
@@ -104,32 +151,59 @@ export function sweepTasks(axes: [string, GridValue[]][], what: "both" | "theory
       const key = pointKey("theory", rest);
       if (!tasks.some((t) => t.key === key)) tasks.push({ kind: "theory", point: rest, key });
     }
-    if (what !== "theory") for (let s = 1; s <= seeds; s++) tasks.push({ kind: "simulation", point: { ...point, seed: s }, key: pointKey("simulation", { ...point, seed: s }) });
+    if (what !== "theory")
+      for (let s = 1; s <= seeds; s++)
+        tasks.push({
+          kind: "simulation",
+          point: { ...point, seed: s },
+          key: pointKey("simulation", { ...point, seed: s }),
+        });
   }
   return tasks;
 }
 
 export async function sweepCommand(argv: string[]): Promise<number> {
-  const options: Record<string, { type: "string" | "boolean"; default?: boolean }> = { out: { type: "string" }, resume: { type: "boolean", default: false }, what: { type: "string" }, seeds: { type: "string" }, workers: { type: "string" }, help: { type: "boolean", default: false } };
+  const options: Record<string, { type: "string" | "boolean"; default?: boolean }> = {
+    out: { type: "string" },
+    resume: { type: "boolean", default: false },
+    what: { type: "string" },
+    seeds: { type: "string" },
+    workers: { type: "string" },
+    help: { type: "boolean", default: false },
+  };
   for (const k of Object.keys(PARAMS)) options[k] = { type: "string" };
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options, strict: true });
   } catch (e) {
-    throw new UsageError(`invalid argument: ${(e as Error).message} (sweepable parameters: ${Object.keys(PARAMS).map((k) => `--${k}`).join(", ")})`);
+    throw new UsageError(
+      `invalid argument: ${(e as Error).message} (sweepable parameters: ${Object.keys(PARAMS)
+        .map((k) => `--${k}`)
+        .join(", ")})`,
+    );
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help) {
     console.log(SWEEP_HELP);
     return 0;
   }
-  if (parsed.positionals.length) throw new UsageError(`strand sweep takes no positional arguments; got ${JSON.stringify(parsed.positionals)}`);
-  if (typeof values.out !== "string") throw new UsageError("invalid argument: `--out` (the results file, .jsonl) is required; got `undefined`");
+  if (parsed.positionals.length)
+    throw new UsageError(`strand sweep takes no positional arguments; got ${JSON.stringify(parsed.positionals)}`);
+  if (typeof values.out !== "string")
+    throw new UsageError("invalid argument: `--out` (the results file, .jsonl) is required; got `undefined`");
   const what = choice("--what", values.what as string | undefined, ["both", "theory", "simulate"] as const, "both");
   const seeds = integer("--seeds", values.seeds as string | undefined, 1, 1);
-  const workers = integer("--workers", values.workers as string | undefined, os.availableParallelism?.() ?? os.cpus().length, 1);
+  const workers = integer(
+    "--workers",
+    values.workers as string | undefined,
+    os.availableParallelism?.() ?? os.cpus().length,
+    1,
+  );
   // the order of axes: as given on the command line, then the defaults
-  const given = argv.filter((a) => a.startsWith("--")).map((a) => a.slice(2).split("=")[0]).filter((k, i, all) => k in PARAMS && all.indexOf(k) === i);
+  const given = argv
+    .filter((a) => a.startsWith("--"))
+    .map((a) => a.slice(2).split("=")[0])
+    .filter((k, i, all) => k in PARAMS && all.indexOf(k) === i);
   const axes: [string, GridValue[]][] = [];
   for (const k of [...given, ...Object.keys(PARAMS).filter((k) => !given.includes(k))]) {
     const [numeric, fallback] = PARAMS[k];
@@ -154,7 +228,12 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     throw e;
   }
   const todo = tasks.filter((t) => !results.done.has(t.key));
-  console.error(`strand sweep: ${tasks.length} points (${tasks.filter((t) => t.kind === "theory").length} theory, ${tasks.filter((t) => t.kind === "simulation").length} simulation)${results.previous ? `, ${results.previous} already in ${values.out}` : ""}; ${todo.length} to run`);
+  console.error(
+    `strand sweep: ${tasks.length} points (${tasks.filter((t) => t.kind === "theory").length} ` +
+      `theory, ${tasks.filter((t) => t.kind === "simulation").length} ` +
+      `simulation)${results.previous ? `, ${results.previous} already in ${values.out}` : ""}; ` +
+      `${todo.length} to run`,
+  );
   const start = performance.now();
   const tty = process.stderr.isTTY;
   try {
@@ -162,15 +241,22 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       const t = todo[i];
       const res = await runTask(t, workers);
       results.append({ key: t.key, kind: t.kind, point: t.point, results: res });
-      const el = (performance.now() - start) / 1000, frac = (i + 1) / todo.length;
+      const el = (performance.now() - start) / 1000,
+        frac = (i + 1) / todo.length;
       if (tty) {
-        const w = 30, d = Math.round(frac * w);
-        process.stderr.write(`\r[${"#".repeat(d)}${" ".repeat(w - d)}] ${i + 1}/${todo.length} ETA ${((el / frac) * (1 - frac)).toFixed(0)}s   ${i + 1 === todo.length ? "\n" : ""}`);
+        const w = 30,
+          d = Math.round(frac * w);
+        process.stderr.write(
+          `\r[${"#".repeat(d)}${" ".repeat(w - d)}] ${i + 1}/${todo.length} ETA ` +
+            `${((el / frac) * (1 - frac)).toFixed(0)}s   ${i + 1 === todo.length ? "\n" : ""}`,
+        );
       }
     }
   } finally {
     results.close();
   }
-  console.error(`strand sweep: done, ${tasks.length} points in ${values.out} (${((performance.now() - start) / 1000).toFixed(1)} s this run)`);
+  console.error(
+    `strand sweep: done, ${tasks.length} points in ${values.out} (${((performance.now() - start) / 1000).toFixed(1)} s this run)`,
+  );
   return 0;
 }

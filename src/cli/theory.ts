@@ -7,13 +7,19 @@ import { parseArgs } from "node:util";
 import { samplerPool } from "../io/sampler-pool.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { provenance } from "../provenance.ts";
-import { theory } from "../theory/index.ts";
-import { structureOf, structuredTheory } from "../theory/structured.ts";
-import { rmmModes } from "../network/ensembles.ts";
+import {
+  NotPredictedError,
+  predict,
+  predictionMethod,
+  type GaussianPrediction,
+  type Prediction,
+  type SamplingPrediction,
+} from "../theory/predict.ts";
+import { rmmModes, type NetworkSpec } from "../network/ensembles.ts";
 import { createBackend, BACKEND_CHOICES } from "../backend/select.ts";
 import type { Backend } from "../backend/types.ts";
 import { UsageError, choice, formatNumber, integer } from "./args.ts";
-import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags, theoryInputs } from "./network-flags.ts";
+import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
 
 export const THEORY_HELP = `strand theory — DMFT predictions: C(tau), <phi'>, PR^phi, PR^x, Psi^phi(tau, 0)
 
@@ -51,7 +57,13 @@ export async function theoryCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      ...NETWORK_FLAG_OPTIONS, phi: { type: "string" }, json: { type: "string" }, paths: { type: "string" }, iterations: { type: "string" }, backend: { type: "string" }, threads: { type: "string" },
+      ...NETWORK_FLAG_OPTIONS,
+      phi: { type: "string" },
+      json: { type: "string" },
+      paths: { type: "string" },
+      iterations: { type: "string" },
+      backend: { type: "string" },
+      threads: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -59,95 +71,155 @@ export async function theoryCommand(argv: string[]): Promise<number> {
     console.log(THEORY_HELP);
     return 0;
   }
-  if (positionals.length) throw new UsageError(`strand theory takes no positional arguments; got ${JSON.stringify(positionals)}`);
+  if (positionals.length)
+    throw new UsageError(`strand theory takes no positional arguments; got ${JSON.stringify(positionals)}`);
   const phi = choice("--phi", values.phi, ["tanh", "erf"] as const, "tanh");
   const net = networkFromFlags(values);
-  if (net.kind === "file" && net.standIn !== "random") {
-    throw new UsageError(`invalid argument: \`--coupling file\` has a mean-field theory only through its random-mode stand-in (--stand-in random; with measured overlaps it needs the sampling single-site solver); got --stand-in ${net.standIn}`);
+  if (net.kind === "file" && net.standIn === "none") {
+    throw new UsageError(
+      `invalid argument: \`--coupling file\` has a mean-field theory only through its random-mode ` +
+        `stand-in (--stand-in random, or --stand-in overlaps with its measured mode overlaps); got --stand-in none`,
+    );
   }
-  // a connectome's stand-in: g_eff and alpha PR^D from its singular values
+  // a connectome's stand-in: g_eff, the spectrum (and its overlaps) from its singular vectors
   const spec = net.kind === "file" ? (await loadNetwork(net)).spec : net.spec;
-  // gamma_rho = 0 has no overlaps: the Gaussian RMM theory below
-  const structured = structureOf(spec) !== null;
-  if (!structured) {
+  const sampling = predictionMethod(spec) === "sampling";
+  if (!sampling) {
     for (const f of ["paths", "iterations", "threads"] as const) {
-      if (values[f] !== undefined) throw new UsageError(`invalid argument: \`--${f}\` applies to the sampling solver (--symmetry, --overlap-gamma) only; got ${JSON.stringify(values[f])}`);
+      if (values[f] !== undefined)
+        throw new UsageError(
+          `invalid argument: \`--${f}\` applies to the sampling solver (--symmetry, --overlap-gamma) ` +
+            `only; got ${JSON.stringify(values[f])}`,
+        );
     }
   }
-  // one backend for either solver: the frequency double sums or the sampling single site
   const be = await createBackend(choice("--backend", values.backend as string | undefined, BACKEND_CHOICES, "auto"));
-  if (structured) return structuredCommand(spec, phi, values, argv, net.kind === "file" ? net : null, be);
-  const { effectiveRank, prG } = theoryInputs(spec);
-  const r = theory(spec.g, { phi, effectiveRank, prG, backend: be });
-  const R = r.results;
-  const f = (v: number | null, d = 5) => formatNumber(v, d);
-  const lines = [
-    `theory: g_eff ${spec.g}, phi = ${phi}, ${Number.isFinite(effectiveRank) ? `effective rank alpha PR^D ${f(effectiveRank, 4)}` : "i.i.d. couplings"}${prG !== undefined ? `, PR^G ${prG}` : ""}`,
-    ...(R.quiescent
-      ? ["  quiescent: g_eff <= 1, x = 0 is stable (no fluctuations)"]
-      : [
-          `  PR^phi             ${f(R.prPhi)}${Number.isFinite(effectiveRank) ? ` (i.i.d. ${f(R.prPhiIid)}, K^phi ${f(R.kPhi)})` : ""}`,
-          `  PR^x               ${f(R.prX)}${Number.isFinite(effectiveRank) ? ` (i.i.d. ${f(R.prXIid)}, K^x ${f(R.kX)})` : ""}`,
-          ...(R.gains ? [`  gains              PR^{G phi} ${f(R.gains.prPhiUnnormalized)}, z-scored ${f(R.gains.prPhiNormalized)}, random readout ${f(R.gains.prPhiReadout)}`] : []),
-          `  C^x(0), C^phi(0)   ${f(R.cX0)}, ${f(R.cPhi0)};  <phi'> ${f(R.meanPhiPrime)}, nu ${f(R.nu)}`,
-          `  C^phi(tau)/C(0)    ${[0, 1, 2, 3, 4, 5].map((t) => `${t}: ${(R.autocorrelation.cPhi[t * 10] / R.cPhi0).toFixed(3)}`).join("  ")}`,
-          `  Psi^phi(tau,0)/(0) ${[0, 1, 2, 3, 4, 5].map((t) => `${t}: ${R.collective.psiPhiNormalized[t * 10].toFixed(3)}`).join("  ")}`,
-          `  PC timescales      1/e time of C^phi ${f(R.timescales.cPhi, 4)}, of Psi^phi(tau,0) (leading PCs) ${f(R.timescales.psiPhi, 4)}`,
-        ]),
-  ];
+  const threads = integer(
+    "--threads",
+    values.threads as string | undefined,
+    os.availableParallelism?.() ?? os.cpus().length,
+    1,
+  );
+  const pool = sampling && threads > 1 ? await samplerPool(threads, be.name) : null;
+  let p: Prediction;
+  try {
+    p = await predict(spec, {
+      phi,
+      backend: be,
+      sampler: {
+        paths: integer("--paths", values.paths as string | undefined, 32, 2),
+        iterations: integer("--iterations", values.iterations as string | undefined, 40, 5),
+        executor: pool?.executor,
+      },
+    });
+  } catch (e) {
+    if (e instanceof NotPredictedError) throw new UsageError(`invalid argument: ${e.message}`);
+    throw e;
+  } finally {
+    await pool?.close();
+  }
+  const lines = p.method === "gaussian" ? gaussianLines(p) : samplingLines(p, spec, be, sampling ? threads : 1);
   // with --json - the JSON owns stdout, so the summary goes to stderr
   (values.json === "-" ? console.error : console.log)(lines.join("\n"));
   if (values.json !== undefined) {
-    const network = net.kind === "file" ? { coupling: "file", file: net.file, layer: net.layer, include: net.include ?? null, signs: net.signs, normalize: net.normalize, standIn: net.standIn, n: spec.n, g: spec.g } : spec;
-    const doc = { params: { ...r.params, network }, provenance: provenance(undefined, { argv: ["theory", ...argv] }), results: R };
-    await writeFileAtomic(values.json, JSON.stringify(doc, (_k, v) => (v === Infinity ? null : v), 2) + "\n");
+    const network =
+      net.kind === "file"
+        ? {
+            coupling: "file",
+            file: net.file,
+            layer: net.layer,
+            include: net.include ?? null,
+            signs: net.signs,
+            normalize: net.normalize,
+            standIn: net.standIn,
+            n: spec.n,
+            g: spec.g,
+          }
+        : spec;
+    const doc = {
+      params: { ...p.theory.params, method: p.method, network },
+      provenance: provenance(p.method === "sampling" ? be : undefined, { argv: ["theory", ...argv], seed: spec.seed }),
+      results: p.theory.results,
+      /** what simulate measures for the same spec, predicted (with gains: the z-scored PR^phi) */
+      observables: p.observables,
+    };
+    const arrays = (_k: string, v: unknown) =>
+      v === Infinity ? null : ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v;
+    await writeFileAtomic(values.json as string, JSON.stringify(doc, arrays, 2) + "\n");
   }
   return 0;
 }
 
-async function structuredCommand(
-  spec: import("../network/ensembles.ts").NetworkSpec, phi: "tanh" | "erf", values: Record<string, string | boolean | undefined>, argv: string[], file: unknown, be: Backend,
-): Promise<number> {
-  if (spec.gains) throw new UsageError("invalid argument: `--pr-g` with reciprocal structure has no theory here (the sampling solver has no gains)");
-  const structure = structureOf(spec);
-  if (!structure) throw new Error("internal: structuredCommand without reciprocal structure");
+const f = (v: number | null, d = 5) => formatNumber(v, d);
+/** C(tau)/C(0) and Psi(tau, 0)/Psi(0, 0) at tau = 0 … 5 (the theories' lag grids are dt = 0.1 apart) */
+const atLags = (v: (t: number) => number) => [0, 1, 2, 3, 4, 5].map((t) => `${t}: ${v(t).toFixed(3)}`).join("  ");
+
+function gaussianLines(p: GaussianPrediction): string[] {
+  const { effectiveRank, prG } = p.inputs;
+  const R = p.theory.results;
+  const structure = Number.isFinite(effectiveRank)
+    ? `effective rank alpha PR^D ${f(effectiveRank, 4)}`
+    : "i.i.d. couplings";
+  const iid = Number.isFinite(effectiveRank);
+  const head = `theory: g_eff ${p.inputs.g}, phi = ${p.phi}, ${structure}${prG !== undefined ? `, PR^G ${prG}` : ""}`;
+  if (R.quiescent) return [head, "  quiescent: g_eff <= 1, x = 0 is stable (no fluctuations)"];
+  return [
+    head,
+    ...(R.gains
+      ? [
+          `  PR^phi             ${f(R.gains.prPhiNormalized)} (z-scored: what simulate measures with gains; ` +
+            `without gains ${f(R.prPhi)})`,
+          `  gains              PR^{G phi} ${f(R.gains.prPhiUnnormalized)}, random readout ${f(R.gains.prPhiReadout)}`,
+          `  PR^x               not derived with gains (without gains ${f(R.prX)})`,
+        ]
+      : [
+          `  PR^phi             ${f(R.prPhi)}${iid ? ` (i.i.d. ${f(R.prPhiIid)}, K^phi ${f(R.kPhi)})` : ""}`,
+          `  PR^x               ${f(R.prX)}${iid ? ` (i.i.d. ${f(R.prXIid)}, K^x ${f(R.kX)})` : ""}`,
+        ]),
+    `  C^x(0), C^phi(0)   ${f(R.cX0)}, ${f(R.cPhi0)};  <phi'> ${f(R.meanPhiPrime)}, nu ${f(R.nu)}`,
+    `  C^phi(tau)/C(0)    ${atLags((t) => R.autocorrelation.cPhi[t * 10] / R.cPhi0)}`,
+    `  Psi^phi(tau,0)/(0) ${atLags((t) => R.collective.psiPhiNormalized[t * 10])}`,
+    `  PC timescales      1/e time of C^phi ${f(R.timescales.cPhi, 4)}, ` +
+      `of Psi^phi(tau,0) (leading PCs) ${f(R.timescales.psiPhi, 4)}`,
+  ];
+}
+
+function samplingLines(p: SamplingPrediction, spec: NetworkSpec, be: Backend, threads: number): string[] {
   let described: string;
   if (spec.coupling === "iid") {
-    described = `partially symmetric i.i.d. couplings, g ${spec.g}, rho ${spec.symmetry} (sigma = rho g^2 = ${formatNumber((spec.symmetry ?? 0) * spec.g ** 2)})`;
+    described =
+      `partially symmetric i.i.d. couplings, g ${spec.g}, rho ${spec.symmetry} (sigma = rho g^2 = ` +
+      `${formatNumber((spec.symmetry ?? 0) * spec.g ** 2)})`;
   } else {
     const modes = rmmModes(spec);
-    const o = spec.overlap as { gamma: number; beta?: number };
-    described = `random-mode model with diagonal overlaps, g_eff ${spec.g}, N ${modes.n}, alpha ${formatNumber(modes.alpha)}, gamma_rho ${o.gamma}, beta_rho ${o.beta ?? 16}, u_flip ${formatNumber(modes.uFlip ?? NaN)}`;
+    const o = spec.overlap;
+    const profile =
+      o instanceof Float64Array
+        ? "measured overlaps"
+        : `gamma_rho ${o?.gamma}, beta_rho ${o?.beta ?? 16}, u_flip ${formatNumber(modes.uFlip ?? NaN)}`;
+    described = `random-mode model with diagonal overlaps, g_eff ${formatNumber(spec.g)}, N ${modes.n}, alpha ${formatNumber(modes.alpha)}, ${profile}`;
   }
-  const threads = integer("--threads", values.threads as string | undefined, os.availableParallelism?.() ?? os.cpus().length, 1);
-  const pool = threads > 1 ? await samplerPool(threads, be.name) : null;
-  let r: Awaited<ReturnType<typeof structuredTheory>>;
-  try {
-    r = await structuredTheory(be, structure, {
-      phi, seed: spec.seed, paths: integer("--paths", values.paths as string | undefined, 32, 2), iterations: integer("--iterations", values.iterations as string | undefined, 40, 5),
-      executor: pool?.executor,
-    });
-  } finally {
-    await pool?.close();
-  }
+  const r = p.theory;
   const R = r.results;
-  const f = (v: number | null, d = 5) => formatNumber(v, d);
-  const lines = [
-    `theory (sampling single site): ${described}, phi = ${phi}`,
+  return [
+    `theory (sampling single site): ${described}, phi = ${p.phi}`,
     `  PR^phi             ${f(R.prPhi)} ± ${f(R.prPhiSe, 2)} (sampler standard error)`,
     `  C^x(0), C^phi(0)   ${f(R.cX0)}, ${f(R.cPhi0)};  <phi'> ${f(R.meanPhiPrime)}`,
-    `  C^phi(tau)/C(0)    ${[0, 1, 2, 3, 4, 5].map((t) => `${t}: ${(R.autocorrelation.cPhi[t * 10] / R.cPhi0).toFixed(3)}`).join("  ")}`,
-    `  Psi^phi(tau,0)/(0) ${[0, 1, 2, 3, 4, 5].map((t) => `${t}: ${R.collective.psiPhiNormalized[t * 10].toFixed(3)}`).join("  ")}`,
-    `  PC timescales      1/e time of C^phi ${f(R.timescales.cPhi, 4)}, of Psi^phi(tau,0) (leading PCs) ${f(R.timescales.psiPhi, 4)}`,
-    ...(R.maxModeGain === null ? [] : [`  strongest mode     D rho S^phi(0) = ${f(R.maxModeGain, 3)} (1 condenses; the larger, the larger finite-N simulations' excess: +28 % at 0.55, N = 2000)`]),
-    `  sampler            ${r.params.sampler.paths} paths x ${r.params.sampler.iterations} iterations (last ${r.params.sampler.average} averaged), ${be.name}, ${threads} thread${threads > 1 ? "s" : ""}, seed ${r.params.sampler.seed}, ${R.sampler.seconds.toFixed(1)} s; ` +
-      `batch pseudo-values ${R.sampler.batchPrPhi.map((v) => f(v, 4)).join(" ")}${R.sampler.converged ? "" : " — WARNING: the batches drift, run more iterations"}`,
+    `  C^phi(tau)/C(0)    ${atLags((t) => R.autocorrelation.cPhi[t * 10] / R.cPhi0)}`,
+    `  Psi^phi(tau,0)/(0) ${atLags((t) => R.collective.psiPhiNormalized[t * 10])}`,
+    `  PC timescales      1/e time of C^phi ${f(R.timescales.cPhi, 4)}, ` +
+      `of Psi^phi(tau,0) (leading PCs) ${f(R.timescales.psiPhi, 4)}`,
+    ...(R.maxModeGain === null
+      ? []
+      : [
+          `  strongest mode     D rho S^phi(0) = ${f(R.maxModeGain, 3)} (1 condenses; the larger, the ` +
+            `larger finite-N simulations' excess: +28 % at 0.55, N = 2000)`,
+        ]),
+    `  sampler            ${r.params.sampler.paths} paths x ${r.params.sampler.iterations} ` +
+      `iterations (last ${r.params.sampler.average} averaged), ${be.name}, ${threads} ` +
+      `thread${threads > 1 ? "s" : ""}, seed ${r.params.sampler.seed}, ` +
+      `${R.sampler.seconds.toFixed(1)} s; ` +
+      `batch pseudo-values ${R.sampler.batchPrPhi.map((v) => f(v, 4)).join(" ")}` +
+      (R.sampler.converged ? "" : " — WARNING: the batches drift, run more iterations"),
   ];
-  (values.json === "-" ? console.error : console.log)(lines.join("\n"));
-  if (values.json !== undefined) {
-    const network = file ?? spec;
-    const doc = { params: { ...r.params, network }, provenance: provenance(be, { argv: ["theory", ...argv], seed: spec.seed }), results: R };
-    await writeFileAtomic(values.json as string, JSON.stringify(doc, (_k, v) => (v === Infinity ? null : ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v), 2) + "\n");
-  }
-  return 0;
 }

@@ -10,8 +10,14 @@ import path from "node:path";
 import { unzipSync } from "fflate";
 import * as XLSX from "xlsx";
 import {
-  ConnectomeFormatError, connectomeFromMatrix, looksLikeEdgeList, parseDenseMatrix, parseEdgeList,
-  type Connectome, type EdgeListOptions, type MatrixOptions,
+  ConnectomeFormatError,
+  connectomeFromMatrix,
+  looksLikeEdgeList,
+  parseDenseMatrix,
+  parseEdgeList,
+  type Connectome,
+  type EdgeListOptions,
+  type MatrixOptions,
 } from "../network/connectome.ts";
 import { readNpy } from "./npy.ts";
 
@@ -44,13 +50,26 @@ export async function readConnectome(file: string, opts: ReadOptions = {}): Prom
   }
   if (!info.isFile()) throw new ConnectomeFormatError(file, null, "not a regular file");
   const maxBytes = opts.maxBytes ?? 2 ** 30;
-  if (info.size > maxBytes) throw new ConnectomeFormatError(file, null, `file of ${info.size} bytes exceeds the ${maxBytes}-byte limit (raise maxBytes to proceed)`);
+  if (info.size > maxBytes)
+    throw new ConnectomeFormatError(
+      file,
+      null,
+      `file of ${info.size} bytes exceeds the ${maxBytes}-byte limit (raise maxBytes to proceed)`,
+    );
   if (info.size === 0) throw new ConnectomeFormatError(file, null, "the file is empty");
   const bytes = new Uint8Array(await readFile(file));
   const ext = path.extname(file).toLowerCase();
   const format = opts.format ?? "auto";
-  const kind = format !== "auto" && format !== "edgelist" && format !== "matrix" ? format
-    : ext === ".npy" ? "npy" : ext === ".zip" ? "zip" : ext === ".xls" || ext === ".xlsx" ? "excel" : format;
+  const kind =
+    format !== "auto" && format !== "edgelist" && format !== "matrix"
+      ? format
+      : ext === ".npy"
+        ? "npy"
+        : ext === ".zip"
+          ? "zip"
+          : ext === ".xls" || ext === ".xlsx"
+            ? "excel"
+            : format;
 
   if (kind === "npy") {
     let arr;
@@ -59,26 +78,52 @@ export async function readConnectome(file: string, opts: ReadOptions = {}): Prom
     } catch (err) {
       throw new ConnectomeFormatError(file, null, (err as Error).message.replace(`${file}: `, ""));
     }
-    if (arr.shape.length !== 2 || arr.shape[0] !== arr.shape[1]) throw new ConnectomeFormatError(file, null, `expected a square 2-D array, got shape (${arr.shape.join(", ")})`);
-    for (const v of arr.data) if (!Number.isFinite(v)) throw new ConnectomeFormatError(file, null, "the array holds a non-finite value");
+    if (arr.shape.length !== 2 || arr.shape[0] !== arr.shape[1])
+      throw new ConnectomeFormatError(file, null, `expected a square 2-D array, got shape (${arr.shape.join(", ")})`);
+    for (const v of arr.data)
+      if (!Number.isFinite(v)) throw new ConnectomeFormatError(file, null, "the array holds a non-finite value");
     const n = arr.shape[0];
-    return connectomeFromMatrix(arr.data, n, Array.from({ length: n }, (_, k) => String(k)), file, "npy", opts);
+    return connectomeFromMatrix(
+      arr.data,
+      n,
+      Array.from({ length: n }, (_, k) => String(k)),
+      file,
+      "npy",
+      opts,
+    );
   }
   if (kind === "zip") {
     let members: Record<string, Uint8Array>;
     try {
-      members = unzipSync(bytes, { filter: (f) => !f.name.startsWith("__MACOSX/") && !f.name.endsWith("/") && /\.(csv|tsv|txt|npy)$/i.test(f.name) });
+      members = unzipSync(bytes, {
+        filter: (f) => !f.name.startsWith("__MACOSX/") && !f.name.endsWith("/") && /\.(csv|tsv|txt|npy)$/i.test(f.name),
+      });
     } catch (err) {
       throw new ConnectomeFormatError(file, null, `not a readable zip archive (${(err as Error).message})`);
     }
     const names = Object.keys(members).sort();
-    const entry = opts.entry ? names.find((nm) => nm === opts.entry || nm.endsWith("/" + opts.entry)) : names.find((nm) => PREFERRED_ENTRY.test(nm)) ?? (names.length === 1 ? names[0] : undefined);
+    const entry = opts.entry
+      ? names.find((nm) => nm === opts.entry || nm.endsWith("/" + opts.entry))
+      : (names.find((nm) => PREFERRED_ENTRY.test(nm)) ?? (names.length === 1 ? names[0] : undefined));
     if (!entry) {
-      throw new ConnectomeFormatError(file, null, opts.entry ? `no member ${JSON.stringify(opts.entry)}; members: ${names.join(", ")}` : `choose a member with --entry; members: ${names.join(", ")}`);
+      throw new ConnectomeFormatError(
+        file,
+        null,
+        opts.entry
+          ? `no member ${JSON.stringify(opts.entry)}; members: ${names.join(", ")}`
+          : `choose a member with --entry; members: ${names.join(", ")}`,
+      );
     }
     const where = `${file}!${entry}`;
     const c = entry.toLowerCase().endsWith(".npy")
-      ? connectomeFromMatrix(readNpy(members[entry], where).data, Math.round(Math.sqrt(readNpy(members[entry], where).data.length)), [], where, "npy", opts)
+      ? connectomeFromMatrix(
+          readNpy(members[entry], where).data,
+          Math.round(Math.sqrt(readNpy(members[entry], where).data.length)),
+          [],
+          where,
+          "npy",
+          opts,
+        )
       : fromText(new TextDecoder().decode(members[entry]), where, opts, format === "auto" ? "auto" : format);
     c.source = { ...c.source, archive: file, entry };
     return c;
@@ -95,7 +140,14 @@ export async function readConnectome(file: string, opts: ReadOptions = {}): Prom
     const sheet = opts.entry
       ? sheetNames.find((nm) => nm === opts.entry)
       : sheetNames.find((nm) => looksLikeEdgeList(csvOf(nm).split("\n", 1)[0] ?? ""));
-    if (!sheet) throw new ConnectomeFormatError(file, null, opts.entry ? `no sheet ${JSON.stringify(opts.entry)}; sheets: ${sheetNames.join(", ")}` : `no sheet with an edge-list header (pre/post columns); sheets: ${sheetNames.join(", ")} — choose one with --entry`);
+    if (!sheet)
+      throw new ConnectomeFormatError(
+        file,
+        null,
+        opts.entry
+          ? `no sheet ${JSON.stringify(opts.entry)}; sheets: ${sheetNames.join(", ")}`
+          : `no sheet with an edge-list header (pre/post columns); sheets: ${sheetNames.join(", ")} — choose one with --entry`,
+      );
     const c = fromText(csvOf(sheet), `${file}!${sheet}`, opts, "edgelist");
     c.source = { ...c.source, workbook: file, sheet };
     return c;

@@ -27,7 +27,13 @@ export interface ResultsFile {
  *  the last newline is a write cut off by a kill. */
 function completeLines(text: string): { lines: string[]; end: number } {
   const end = text.lastIndexOf("\n") + 1;
-  return { lines: text.slice(0, end).split("\n").filter((l) => l !== ""), end };
+  return {
+    lines: text
+      .slice(0, end)
+      .split("\n")
+      .filter((l) => l !== ""),
+    end,
+  };
 }
 
 function writeAll(fd: number, text: string) {
@@ -42,7 +48,11 @@ export function openResults(file: string, header: Record<string, unknown>, resum
   let previous = 0;
   let fd: number;
   if (existsSync(file)) {
-    if (!resume) throw new ResultsFileError(file, "already exists; refusing to overwrite it (use --resume to continue that sweep, or another --out)");
+    if (!resume)
+      throw new ResultsFileError(
+        file,
+        "already exists; refusing to overwrite it (use --resume to continue that sweep, or another --out)",
+      );
     const text = readFileSync(file, "utf8");
     const { lines, end } = completeLines(text);
     if (lines.length === 0 || lines[0] !== headerLine) {
@@ -52,7 +62,11 @@ export function openResults(file: string, header: Record<string, unknown>, resum
       } catch {
         /* keep "no header" */
       }
-      throw new ResultsFileError(file, `is from a different sweep (its header ${found.slice(0, 300)} differs from this one's ${JSON.stringify(header).slice(0, 300)}); use another --out`);
+      throw new ResultsFileError(
+        file,
+        `is from a different sweep (its header ${found.slice(0, 300)} differs from this one's ` +
+          `${JSON.stringify(header).slice(0, 300)}); use another --out`,
+      );
     }
     for (let i = 1; i < lines.length; i++) {
       let rec: { key?: unknown };
@@ -99,12 +113,16 @@ export function readResults(file: string): { header: Record<string, unknown>; re
   } catch {
     throw new ResultsFileError(file, "line 1 is not JSON (not a strand sweep results file)");
   }
-  if (!first.header) throw new ResultsFileError(file, "has no sweep header on line 1 (not a strand sweep results file)");
-  return { header: first.header, records: lines.slice(1).map((l, i) => {
-    try {
-      return JSON.parse(l);
-    } catch {
-      throw new ResultsFileError(file, `line ${i + 2} is not valid JSON`);
-    }
-  }) };
+  if (!first.header)
+    throw new ResultsFileError(file, "has no sweep header on line 1 (not a strand sweep results file)");
+  return {
+    header: first.header,
+    records: lines.slice(1).map((l, i) => {
+      try {
+        return JSON.parse(l);
+      } catch {
+        throw new ResultsFileError(file, `line ${i + 2} is not valid JSON`);
+      }
+    }),
+  };
 }

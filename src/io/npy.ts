@@ -34,7 +34,8 @@ const READERS: Record<string, [number, (v: DataView, o: number) => number]> = {
  */
 export function readNpy(bytes: Uint8Array, file = "array.npy"): { shape: number[]; data: Float64Array } {
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-  if (bytes.length < 10 || magic.some((b, k) => bytes[k] !== b)) throw new NpyFormatError(file, "not a .npy file (bad magic bytes)");
+  if (bytes.length < 10 || magic.some((b, k) => bytes[k] !== b))
+    throw new NpyFormatError(file, "not a .npy file (bad magic bytes)");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6];
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
@@ -44,14 +45,24 @@ export function readNpy(bytes: Uint8Array, file = "array.npy"): { shape: number[
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*True/.test(header);
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || shapeText === undefined) throw new NpyFormatError(file, `unreadable header ${JSON.stringify(header.trim())}`);
+  if (!descr || shapeText === undefined)
+    throw new NpyFormatError(file, `unreadable header ${JSON.stringify(header.trim())}`);
   const reader = READERS[descr];
-  if (!reader) throw new NpyFormatError(file, `unsupported dtype ${descr} (supported: ${Object.keys(READERS).join(", ")})`);
-  const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s !== "").map(Number);
+  if (!reader)
+    throw new NpyFormatError(file, `unsupported dtype ${descr} (supported: ${Object.keys(READERS).join(", ")})`);
+  const shape = shapeText
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const [size, get] = reader;
   const off = start + headerLen;
-  if (off + count * size > bytes.length) throw new NpyFormatError(file, `data truncated: shape (${shape.join(", ")}) needs ${count * size} bytes, found ${bytes.length - off}`);
+  if (off + count * size > bytes.length)
+    throw new NpyFormatError(
+      file,
+      `data truncated: shape (${shape.join(", ")}) needs ${count * size} bytes, found ${bytes.length - off}`,
+    );
   const data = new Float64Array(count);
   for (let k = 0; k < count; k++) data[k] = get(view, off + k * size);
   if (fortran && shape.length === 2) {
@@ -64,9 +75,16 @@ export function readNpy(bytes: Uint8Array, file = "array.npy"): { shape: number[
 }
 
 /** A .npy (version 1) holding `data` (C order) with the given shape, as float32 or float64. */
-export function writeNpy(data: ArrayLike<number>, shape: number[], dtype: "float32" | "float64" = "float64"): Uint8Array {
+export function writeNpy(
+  data: ArrayLike<number>,
+  shape: number[],
+  dtype: "float32" | "float64" = "float64",
+): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new RangeError(`invalid argument: \`shape\` must multiply to data.length = ${data.length}; got \`(${shape.join(", ")})\``);
+  if (count !== data.length)
+    throw new RangeError(
+      `invalid argument: \`shape\` must multiply to data.length = ${data.length}; got \`(${shape.join(", ")})\``,
+    );
   const descr = dtype === "float32" ? "<f4" : "<f8";
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(", ")}${shape.length === 1 ? "," : ""}), }`;
   const pad = 64 - ((10 + header.length + 1) % 64);

@@ -17,7 +17,14 @@ import { SimulationError, type GroupExecutor, type GroupResult, type GroupTask }
 /** workers that were terminated or died: never handed out again */
 const gone = new WeakSet<Worker>();
 
-interface Reply { id: number; type: string; fraction?: number; result?: GroupResult; name?: string; message?: string }
+interface Reply {
+  id: number;
+  type: string;
+  fraction?: number;
+  result?: GroupResult;
+  name?: string;
+  message?: string;
+}
 
 function startWorker(): Promise<Worker> {
   return new Promise((resolve, reject) => {
@@ -32,7 +39,13 @@ function startWorker(): Promise<Worker> {
   });
 }
 
-function runOn(w: Worker, id: number, task: GroupTask, onProgress: (f: number) => void, signal?: AbortSignal): Promise<GroupResult> {
+function runOn(
+  w: Worker,
+  id: number,
+  task: GroupTask,
+  onProgress: (f: number) => void,
+  signal?: AbortSignal,
+): Promise<GroupResult> {
   return new Promise((resolve, reject) => {
     const finish = () => {
       w.off("message", onMessage);
@@ -90,7 +103,8 @@ export interface WorkerExecutor extends GroupExecutor {
  */
 export function workerExecutor(workers = os.availableParallelism?.() ?? os.cpus().length): WorkerExecutor {
   const idle: Worker[] = [];
-  let nextId = 0, started = 0;
+  let nextId = 0,
+    started = 0;
   const acquire = async () => idle.pop() ?? (started++, await startWorker());
   const executor: GroupExecutor = async (tasks, onProgress, signal) => {
     const results: GroupResult[] = new Array(tasks.length);
@@ -108,7 +122,8 @@ export function workerExecutor(workers = os.availableParallelism?.() ?? os.cpus(
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, tasks.length)) }, lane));
-    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException("simulation aborted", "AbortError");
+    if (signal?.aborted)
+      throw signal.reason instanceof Error ? signal.reason : new DOMException("simulation aborted", "AbortError");
     return results;
   };
   return Object.assign(executor, { threadsStarted: () => started });

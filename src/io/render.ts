@@ -15,5 +15,9 @@ export async function renderSvg(spec: Record<string, unknown>): Promise<string> 
 }
 
 export function svgToPng(svg: string, scale = 2): Uint8Array {
-  return new Uint8Array(new Resvg(svg, { fitTo: { mode: "zoom", value: scale }, font: { loadSystemFonts: true }, background: "white" }).render().asPng());
+  return new Uint8Array(
+    new Resvg(svg, { fitTo: { mode: "zoom", value: scale }, font: { loadSystemFonts: true }, background: "white" })
+      .render()
+      .asPng(),
+  );
 }

@@ -24,22 +24,38 @@ export interface SamplerPool {
  * @param backend the kernels each thread runs
  * @returns the pool
  */
-export async function samplerPool(threads = os.availableParallelism?.() ?? os.cpus().length, backend: "wasm" | "js" = "wasm"): Promise<SamplerPool> {
+export async function samplerPool(
+  threads = os.availableParallelism?.() ?? os.cpus().length,
+  backend: "wasm" | "js" = "wasm",
+): Promise<SamplerPool> {
   const workers = await Promise.all(
-    Array.from({ length: Math.max(1, threads) }, () => new Promise<Worker>((resolve, reject) => {
-      const w = new Worker(workerEntry("sampler-worker", import.meta.url), { workerData: { backend } });
-      w.once("message", () => resolve(w));
-      w.once("error", reject);
-    })),
+    Array.from(
+      { length: Math.max(1, threads) },
+      () =>
+        new Promise<Worker>((resolve, reject) => {
+          const w = new Worker(workerEntry("sampler-worker", import.meta.url), { workerData: { backend } });
+          w.once("message", () => resolve(w));
+          w.once("error", reject);
+        }),
+    ),
   );
   let nextId = 0;
   const run = (w: Worker, task: ChunkTask) =>
     new Promise<ChunkResult>((resolve, reject) => {
       const id = nextId++;
-      const onMessage = (m: { id: number; result?: ChunkResult; error?: { name: string; message: string; diagnostics: Record<string, number> } }) => {
+      const onMessage = (m: {
+        id: number;
+        result?: ChunkResult;
+        error?: { name: string; message: string; diagnostics: Record<string, number> };
+      }) => {
         if (m.id !== id) return;
         w.off("message", onMessage);
-        if (m.error) reject(m.error.name === "ConvergenceError" ? new ConvergenceError(m.error.message, m.error.diagnostics) : new Error(m.error.message));
+        if (m.error)
+          reject(
+            m.error.name === "ConvergenceError"
+              ? new ConvergenceError(m.error.message, m.error.diagnostics)
+              : new Error(m.error.message),
+          );
         else resolve(m.result!);
       };
       w.on("message", onMessage);
@@ -48,12 +64,14 @@ export async function samplerPool(threads = os.availableParallelism?.() ?? os.cp
   const executor: ChunkExecutor = async (tasks) => {
     const out: ChunkResult[] = new Array(tasks.length);
     let next = 0;
-    await Promise.all(workers.map(async (w) => {
-      while (next < tasks.length) {
-        const i = next++;
-        out[i] = await run(w, tasks[i]);
-      }
-    }));
+    await Promise.all(
+      workers.map(async (w) => {
+        while (next < tasks.length) {
+          const i = next++;
+          out[i] = await run(w, tasks[i]);
+        }
+      }),
+    );
     return out;
   };
   return { executor, close: async () => void (await Promise.all(workers.map((w) => w.terminate()))) };

@@ -11,10 +11,16 @@ parentPort!.on("message", (m: { id: number; task: ChunkTask }) => {
   try {
     const r = runChunk(be, m.task);
     const accs = [r.accC, ...(r.accU ? [r.accU] : [])];
-    parentPort!.postMessage({ id: m.id, result: r }, accs.flatMap((a) => [a.pp, a.peRe, a.peIm, a.ee].map((v) => v.buffer as ArrayBuffer)));
+    parentPort!.postMessage(
+      { id: m.id, result: r },
+      accs.flatMap((a) => [a.pp, a.peRe, a.peIm, a.ee].map((v) => v.buffer as ArrayBuffer)),
+    );
   } catch (err) {
     const e = err as Error & { diagnostics?: Record<string, number> };
-    parentPort!.postMessage({ id: m.id, error: { name: e?.name, message: e?.message ?? String(err), diagnostics: e?.diagnostics ?? {} } });
+    parentPort!.postMessage({
+      id: m.id,
+      error: { name: e?.name, message: e?.message ?? String(err), diagnostics: e?.diagnostics ?? {} },
+    });
   }
 });
 parentPort!.postMessage({ ready: true });

@@ -24,7 +24,10 @@ function spawnHelper(init: TeamInit): Promise<TeamHelper> {
 }
 
 /** A team of `threads` threads (default: the machine's cores) in this process; `fma` as the wasm backend's default. */
-export async function createTeam(threads = os.availableParallelism?.() ?? os.cpus().length, options: { fma?: boolean } = {}): Promise<Team> {
+export async function createTeam(
+  threads = os.availableParallelism?.() ?? os.cpus().length,
+  options: { fma?: boolean } = {},
+): Promise<Team> {
   enableRelaxedSimd();
   return Team.create({ threads, spawn: spawnHelper, fma: options.fma ?? defaultFma() });
 }

@@ -7,7 +7,14 @@ import { parentPort } from "node:worker_threads";
 // polls of the call sequence before sleeping (~0.1-0.2 ms: a sample's bookkeeping between calls is shorter)
 const SPIN = 20000;
 parentPort.once("message", ({ module, memory, control, tid, kernels }) => {
-  const { exports } = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error("strand team kernel aborted"); } } });
+  const { exports } = new WebAssembly.Instance(module, {
+    env: {
+      memory,
+      abort: () => {
+        throw new Error("strand team kernel aborted");
+      },
+    },
+  });
   const ctl = new Int32Array(memory.buffer, control, 64);
   const args = new Float64Array(memory.buffer, control + 128, 48);
   parentPort.postMessage({ ready: true });

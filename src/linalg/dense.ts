@@ -25,17 +25,23 @@ export interface Eigenvalues {
  *  (wasm: Hessenberg + Francis QR kernels; js: ml-matrix). */
 export function eigenvalues(n: number, A: Float64Array, be: Backend): Eigenvalues {
   checkSquareMatrix(n, A);
-  const a = be.alloc("float64", n * n), wr = be.alloc("float64", n), wi = be.alloc("float64", n), w = be.alloc("float64", 2 * n);
+  const a = be.alloc("float64", n * n),
+    wr = be.alloc("float64", n),
+    wi = be.alloc("float64", n),
+    w = be.alloc("float64", 2 * n);
   let re: Float64Array, im: Float64Array;
   try {
     be.write(a, A);
-    if (be.eig(n, a, wr, wi, w) !== 0) throw new ConvergenceError(`the QR iteration for the eigenvalues did not converge (n = ${n})`, { n });
+    if (be.eig(n, a, wr, wi, w) !== 0)
+      throw new ConvergenceError(`the QR iteration for the eigenvalues did not converge (n = ${n})`, { n });
     re = be.read(wr) as Float64Array;
     im = be.read(wi) as Float64Array;
   } finally {
     for (const b of [a, wr, wi, w]) be.free(b);
   }
-  const order = Array.from({ length: n }, (_, k) => k).sort((x, y) => Math.hypot(re[y], im[y]) - Math.hypot(re[x], im[x]) || re[y] - re[x] || im[y] - im[x]);
+  const order = Array.from({ length: n }, (_, k) => k).sort(
+    (x, y) => Math.hypot(re[y], im[y]) - Math.hypot(re[x], im[x]) || re[y] - re[x] || im[y] - im[x],
+  );
   return {
     re: Float64Array.from(order, (k) => re[k]),
     im: Float64Array.from(order, (k) => im[k]),

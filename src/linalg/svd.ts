@@ -23,13 +23,18 @@ export { ConvergenceError };
 export function checkSquareMatrix(n: number, A: Float64Array): void {
   checkSize("n", n);
   checkArray("A", A, n * n, "float64");
-  for (let k = 0; k < A.length; k++) if (!Number.isFinite(A[k])) throw new RangeError(`invalid argument: \`A\` must hold finite values; got \`${A[k]}\` at index ${k}`);
+  for (let k = 0; k < A.length; k++)
+    if (!Number.isFinite(A[k]))
+      throw new RangeError(`invalid argument: \`A\` must hold finite values; got \`${A[k]}\` at index ${k}`);
 }
 
 /** Singular values of the n x n row-major matrix A (not modified), sorted in decreasing order. */
 export function singularValues(n: number, A: Float64Array, be: Backend): Float64Array {
   checkSquareMatrix(n, A);
-  const a = be.alloc("float64", n * n), d = be.alloc("float64", n), e = be.alloc("float64", n), w = be.alloc("float64", 2 * n);
+  const a = be.alloc("float64", n * n),
+    d = be.alloc("float64", n),
+    e = be.alloc("float64", n),
+    w = be.alloc("float64", 2 * n);
   let s: Float64Array, sup: Float64Array;
   try {
     be.write(a, A);
@@ -66,8 +71,10 @@ export function bidiagonalValues(s: Float64Array, e: Float64Array, maxSweeps = 7
   const n = s.length;
   if (n === 0) return;
   e[n - 1] = 0;
-  const eps = 2 ** -52, tiny = 2 ** -966;
-  let p = n, iter = 0;
+  const eps = 2 ** -52,
+    tiny = 2 ** -966;
+  let p = n,
+    iter = 0;
   while (p > 0) {
     let k: number, kase: number;
     // find the largest k with a negligible e[k]
@@ -100,7 +107,9 @@ export function bidiagonalValues(s: Float64Array, e: Float64Array, maxSweeps = 7
       let f = e[p - 2];
       e[p - 2] = 0;
       for (let j = p - 2; j >= k; j--) {
-        const t = Math.hypot(s[j], f), cs = s[j] / t, sn = f / t;
+        const t = Math.hypot(s[j], f),
+          cs = s[j] / t,
+          sn = f / t;
         s[j] = t;
         if (j !== k) {
           f = -sn * e[j - 1];
@@ -113,7 +122,9 @@ export function bidiagonalValues(s: Float64Array, e: Float64Array, maxSweeps = 7
       let f = e[k - 1];
       e[k - 1] = 0;
       for (let j = k; j < p; j++) {
-        const t = Math.hypot(s[j], f), cs = s[j] / t, sn = f / t;
+        const t = Math.hypot(s[j], f),
+          cs = s[j] / t,
+          sn = f / t;
         s[j] = t;
         f = -sn * e[j];
         e[j] = cs * e[j];
@@ -121,18 +132,32 @@ export function bidiagonalValues(s: Float64Array, e: Float64Array, maxSweeps = 7
       }
     } else if (kase === 3) {
       // one implicit-shift QR sweep on rows/columns k..p-1
-      const scale = Math.max(Math.abs(s[p - 1]), Math.abs(s[p - 2]), Math.abs(e[p - 2]), Math.abs(s[k]), Math.abs(e[k]));
-      const sp = s[p - 1] / scale, spm1 = s[p - 2] / scale, epm1 = e[p - 2] / scale, sk = s[k] / scale, ek = e[k] / scale;
-      const b = ((spm1 + sp) * (spm1 - sp) + epm1 * epm1) / 2, c = sp * epm1 * (sp * epm1);
+      const scale = Math.max(
+        Math.abs(s[p - 1]),
+        Math.abs(s[p - 2]),
+        Math.abs(e[p - 2]),
+        Math.abs(s[k]),
+        Math.abs(e[k]),
+      );
+      const sp = s[p - 1] / scale,
+        spm1 = s[p - 2] / scale,
+        epm1 = e[p - 2] / scale,
+        sk = s[k] / scale,
+        ek = e[k] / scale;
+      const b = ((spm1 + sp) * (spm1 - sp) + epm1 * epm1) / 2,
+        c = sp * epm1 * (sp * epm1);
       let shift = 0;
       if (b !== 0 || c !== 0) {
         shift = Math.sqrt(b * b + c);
         if (b < 0) shift = -shift;
         shift = c / (b + shift);
       }
-      let f = (sk + sp) * (sk - sp) + shift, g = sk * ek;
+      let f = (sk + sp) * (sk - sp) + shift,
+        g = sk * ek;
       for (let j = k; j < p - 1; j++) {
-        let t = Math.hypot(f, g), cs = f / t, sn = g / t;
+        let t = Math.hypot(f, g),
+          cs = f / t,
+          sn = g / t;
         if (j !== k) e[j - 1] = t;
         f = cs * s[j] + sn * e[j];
         e[j] = cs * e[j] - sn * s[j];
@@ -158,7 +183,10 @@ export function bidiagonalValues(s: Float64Array, e: Float64Array, maxSweeps = 7
       e[p - 2] = f;
       rot?.sweep(k, p - 1 - k);
       if (++iter > maxSweeps * n) {
-        throw new ConvergenceError(`the bidiagonal SVD did not converge after ${iter} QR sweeps (${p} values left)`, { sweeps: iter, remaining: p });
+        throw new ConvergenceError(`the bidiagonal SVD did not converge after ${iter} QR sweeps (${p} values left)`, {
+          sweeps: iter,
+          remaining: p,
+        });
       }
     } else {
       // converged: s[k] is a singular value
@@ -185,18 +213,28 @@ export interface Svd {
 export function svd(n: number, A: Float64Array, be: Backend): Svd {
   checkSquareMatrix(n, A);
   const bufs = {
-    a: be.alloc("float64", n * n), d: be.alloc("float64", n), e: be.alloc("float64", n), w: be.alloc("float64", 2 * n),
-    ut: be.alloc("float64", n * n), vt: be.alloc("float64", n * n), cs: be.alloc("float64", n), sn: be.alloc("float64", n),
+    a: be.alloc("float64", n * n),
+    d: be.alloc("float64", n),
+    e: be.alloc("float64", n),
+    w: be.alloc("float64", 2 * n),
+    ut: be.alloc("float64", n * n),
+    vt: be.alloc("float64", n * n),
+    cs: be.alloc("float64", n),
+    sn: be.alloc("float64", n),
   };
   try {
     const { a, d, e, w, ut, vt, cs, sn } = bufs;
     be.write(a, A);
     be.bidiag(n, a, d, e, w);
     be.bidiagVectors(n, a, d, ut, vt, w);
-    const s = be.read(d) as Float64Array, sup = be.read(e) as Float64Array;
+    const s = be.read(d) as Float64Array,
+      sup = be.read(e) as Float64Array;
     const negated = new Uint8Array(n);
     const rot: Rotations = {
-      cv: new Float64Array(n), sv: new Float64Array(n), cu: new Float64Array(n), su: new Float64Array(n),
+      cv: new Float64Array(n),
+      sv: new Float64Array(n),
+      cu: new Float64Array(n),
+      su: new Float64Array(n),
       pair: (which, r1, r2, c, sgn) => be.rotPair(n, which === "u" ? ut : vt, r1, r2, c, sgn),
       sweep: (first, count) => {
         be.write(cs, rot.cv.subarray(0, count));
@@ -211,7 +249,8 @@ export function svd(n: number, A: Float64Array, be: Backend): Svd {
       },
     };
     bidiagonalValues(s, sup, 75, rot);
-    const U = be.read(ut) as Float64Array, V = be.read(vt) as Float64Array;
+    const U = be.read(ut) as Float64Array,
+      V = be.read(vt) as Float64Array;
     const order = Array.from({ length: n }, (_, k) => k).sort((x, y) => s[y] - s[x]);
     const out = { s: Float64Array.from(order, (k) => s[k]), ut: new Float64Array(n * n), vt: new Float64Array(n * n) };
     order.forEach((k, a) => {

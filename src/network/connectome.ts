@@ -104,7 +104,8 @@ function parseRows(text: string, file: string): { rows: string[][]; lines: numbe
   const delimiter = sniffDelimiter(text);
   if (!text.includes('"')) {
     // fast path for unquoted files (the 35 MB larval matrix): split lines and cells directly
-    const rows: string[][] = [], lines: number[] = [];
+    const rows: string[][] = [],
+      lines: number[] = [];
     const all = text.split("\n");
     for (let k = 0; k < all.length; k++) {
       let line = all[k];
@@ -117,7 +118,13 @@ function parseRows(text: string, file: string): { rows: string[][]; lines: numbe
     return { rows, lines };
   }
   try {
-    const records = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, info: true, bom: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    const records = parse(text, {
+      delimiter,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+      bom: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
     return { rows: records.map((r) => r.record), lines: records.map((r) => r.info.lines) };
   } catch (err) {
     const e = err as { lines?: number; message?: string };
@@ -126,7 +133,13 @@ function parseRows(text: string, file: string): { rows: string[][]; lines: numbe
 }
 
 function checkMax(file: string, n: number, max: number) {
-  if (n > max) throw new ConnectomeFormatError(file, null, `${n} neurons exceed the limit of ${max} (a dense ${n} x ${n} float64 matrix needs ${((n * n * 8) / 2 ** 30).toFixed(1)} GiB); raise maxNeurons to proceed`);
+  if (n > max)
+    throw new ConnectomeFormatError(
+      file,
+      null,
+      `${n} neurons exceed the limit of ${max} (a dense ${n} x ${n} float64 matrix needs ` +
+        `${((n * n * 8) / 2 ** 30).toFixed(1)} GiB); raise maxNeurons to proceed`,
+    );
 }
 
 /**
@@ -136,12 +149,21 @@ function checkMax(file: string, n: number, max: number) {
 export function parseEdgeList(text: string, file: string, opts: EdgeListOptions = {}): Connectome {
   const { rows, lines } = parseRows(text, file);
   const header = rows[0];
-  const iPre = findColumn(header, PRE), iPost = findColumn(header, POST);
+  const iPre = findColumn(header, PRE),
+    iPost = findColumn(header, POST);
   if (iPre < 0 || iPost < 0) {
-    throw new ConnectomeFormatError(file, lines[0], `the header must name a presynaptic column (${PRE.join("/")}) and a postsynaptic column (${POST.join("/")}); found ${JSON.stringify(header)}`);
+    throw new ConnectomeFormatError(
+      file,
+      lines[0],
+      `the header must name a presynaptic column (${PRE.join("/")}) and a postsynaptic column ` +
+        `(${POST.join("/")}); found ${JSON.stringify(header)}`,
+    );
   }
-  const iW = findColumn(header, WEIGHT), iType = findColumn(header, TYPE), iNt = findColumn(header, TRANSMITTER);
-  const indexed = ["i"].includes(header[iPre].trim().toLowerCase()) && ["j"].includes(header[iPost].trim().toLowerCase());
+  const iW = findColumn(header, WEIGHT),
+    iType = findColumn(header, TYPE),
+    iNt = findColumn(header, TRANSMITTER);
+  const indexed =
+    ["i"].includes(header[iPre].trim().toLowerCase()) && ["j"].includes(header[iPost].trim().toLowerCase());
   const layer = opts.layer ?? "chemical";
   const selfDrop = opts.selfEdges === "drop";
   const entries: { pre: string; post: string; w: number; line: number }[] = [];
@@ -153,8 +175,10 @@ export function parseEdgeList(text: string, file: string, opts: EdgeListOptions 
   for (let r = 1; r < rows.length; r++) {
     const row = rows[r];
     const line = lines[r];
-    if (row.length < header.length) throw new ConnectomeFormatError(file, line, `expected ${header.length} columns, found ${row.length}`);
-    const pre = row[iPre].trim(), post = row[iPost].trim();
+    if (row.length < header.length)
+      throw new ConnectomeFormatError(file, line, `expected ${header.length} columns, found ${row.length}`);
+    const pre = row[iPre].trim(),
+      post = row[iPost].trim();
     if (pre === "" || post === "") throw new ConnectomeFormatError(file, line, "empty neuron name");
     if (!opts.include || (opts.include.test(pre) && opts.include.test(post))) {
       nodes.add(pre);
@@ -162,8 +186,14 @@ export function parseEdgeList(text: string, file: string, opts: EdgeListOptions 
     }
     if (iType >= 0 && layer !== "all") {
       const t = row[iType].trim();
-      const isChem = CHEMICAL.test(t), isElec = ELECTRICAL.test(t);
-      if (!isChem && !isElec) throw new ConnectomeFormatError(file, line, `unknown synapse type ${JSON.stringify(t)} (expected chemical or electrical/gap junction)`);
+      const isChem = CHEMICAL.test(t),
+        isElec = ELECTRICAL.test(t);
+      if (!isChem && !isElec)
+        throw new ConnectomeFormatError(
+          file,
+          line,
+          `unknown synapse type ${JSON.stringify(t)} (expected chemical or electrical/gap junction)`,
+        );
       if ((layer === "chemical") !== isChem) {
         skipped++;
         continue;
@@ -177,18 +207,30 @@ export function parseEdgeList(text: string, file: string, opts: EdgeListOptions 
     if (iW >= 0) {
       const s = row[iW].trim();
       w = Number(s);
-      if (s === "" || !Number.isFinite(w)) throw new ConnectomeFormatError(file, line, `weight ${JSON.stringify(s)} is not a finite number`);
+      if (s === "" || !Number.isFinite(w))
+        throw new ConnectomeFormatError(file, line, `weight ${JSON.stringify(s)} is not a finite number`);
     }
-    if (indexed && !(/^\d+$/.test(pre) && /^\d+$/.test(post))) throw new ConnectomeFormatError(file, line, `columns i, j must hold 0-based integer neuron indices; got ${JSON.stringify([pre, post])}`);
+    if (indexed && !(/^\d+$/.test(pre) && /^\d+$/.test(post)))
+      throw new ConnectomeFormatError(
+        file,
+        line,
+        `columns i, j must hold 0-based integer neuron indices; got ${JSON.stringify([pre, post])}`,
+      );
     if (iNt >= 0 && !(iType >= 0 && ELECTRICAL.test(row[iType].trim()))) {
       const nt = row[iNt].trim();
       const prev = transmitterOf.get(pre);
-      if (prev !== undefined && prev !== nt && nt !== "") throw new ConnectomeFormatError(file, line, `neuron ${pre} has two transmitters (${prev}, ${nt})`);
+      if (prev !== undefined && prev !== nt && nt !== "")
+        throw new ConnectomeFormatError(file, line, `neuron ${pre} has two transmitters (${prev}, ${nt})`);
       if (nt !== "") transmitterOf.set(pre, nt);
     }
     entries.push({ pre, post, w, line });
   }
-  if (entries.length === 0) throw new ConnectomeFormatError(file, null, `no edges${skipped ? ` left after the layer/name filter (${skipped} rows skipped)` : ""}`);
+  if (entries.length === 0)
+    throw new ConnectomeFormatError(
+      file,
+      null,
+      `no edges${skipped ? ` left after the layer/name filter (${skipped} rows skipped)` : ""}`,
+    );
   let names: string[];
   const index = new Map<string, number>();
   if (indexed) {
@@ -203,12 +245,15 @@ export function parseEdgeList(text: string, file: string, opts: EdgeListOptions 
   checkMax(file, n, opts.maxNeurons ?? 20000);
   const J = new Float64Array(n * n);
   const seen = new Set<number>();
-  let duplicates = 0, self = 0;
+  let duplicates = 0,
+    self = 0;
   for (const e of entries) {
-    const i = index.get(e.post)!, j = index.get(e.pre)!;
+    const i = index.get(e.post)!,
+      j = index.get(e.pre)!;
     const key = i * n + j;
     if (seen.has(key)) {
-      if (opts.duplicates === "error") throw new ConnectomeFormatError(file, e.line, `duplicate edge ${e.pre} -> ${e.post}`);
+      if (opts.duplicates === "error")
+        throw new ConnectomeFormatError(file, e.line, `duplicate edge ${e.pre} -> ${e.post}`);
       duplicates++;
     }
     seen.add(key);
@@ -220,14 +265,30 @@ export function parseEdgeList(text: string, file: string, opts: EdgeListOptions 
   }
   const transmitters = transmitterOf.size ? names.map((nm) => transmitterOf.get(nm) ?? null) : null;
   return {
-    n, names, J, transmitters,
-    stats: { ...countEdges(J), rows: entries.length, skippedRows: skipped, duplicateRows: duplicates, selfEdges: self, selfEdgesDropped: selfDrop },
-    source: { file, format: "edgelist", layer: iType >= 0 ? layer : "untyped", ...(opts.include ? { include: String(opts.include) } : {}) },
+    n,
+    names,
+    J,
+    transmitters,
+    stats: {
+      ...countEdges(J),
+      rows: entries.length,
+      skippedRows: skipped,
+      duplicateRows: duplicates,
+      selfEdges: self,
+      selfEdgesDropped: selfDrop,
+    },
+    source: {
+      file,
+      format: "edgelist",
+      layer: iType >= 0 ? layer : "untyped",
+      ...(opts.include ? { include: String(opts.include) } : {}),
+    },
   };
 }
 
 function countEdges(J: Float64Array) {
-  let edges = 0, totalWeight = 0;
+  let edges = 0,
+    totalWeight = 0;
   for (const v of J) {
     if (v !== 0) edges++;
     totalWeight += v;
@@ -244,7 +305,14 @@ export interface MatrixOptions {
 }
 
 /** A dense square matrix from its rows (numbers); used for CSV matrices and .npy arrays. */
-export function connectomeFromMatrix(A: Float64Array, n: number, names: string[], file: string, format: string, opts: MatrixOptions = {}): Connectome {
+export function connectomeFromMatrix(
+  A: Float64Array,
+  n: number,
+  names: string[],
+  file: string,
+  format: string,
+  opts: MatrixOptions = {},
+): Connectome {
   checkMax(file, n, opts.maxNeurons ?? 20000);
   const J = new Float64Array(n * n);
   const pre = (opts.orientation ?? "pre-rows") === "pre-rows";
@@ -262,8 +330,18 @@ export function connectomeFromMatrix(A: Float64Array, n: number, names: string[]
   let rows = 0;
   for (const v of A) if (v !== 0) rows++;
   return {
-    n, names, J, transmitters: null,
-    stats: { ...countEdges(J), rows, skippedRows: 0, duplicateRows: 0, selfEdges: self, selfEdgesDropped: opts.selfEdges === "drop" },
+    n,
+    names,
+    J,
+    transmitters: null,
+    stats: {
+      ...countEdges(J),
+      rows,
+      skippedRows: 0,
+      duplicateRows: 0,
+      selfEdges: self,
+      selfEdgesDropped: opts.selfEdges === "drop",
+    },
     source: { file, format, orientation: opts.orientation ?? "pre-rows" },
   };
 }
@@ -277,18 +355,36 @@ export function parseDenseMatrix(text: string, file: string, opts: MatrixOptions
   const n = body.length;
   if (n === 0) throw new ConnectomeFormatError(file, null, "the matrix has no rows");
   const hasIds = firstIsHeader ? rows[0].length === n + 1 : body[0].length === n + 1;
-  const names = hasIds ? (firstIsHeader ? rows[0].slice(1) : body.map((r) => r[0])).map((s) => s.trim()) : Array.from({ length: n }, (_, k) => String(k));
+  const names = hasIds
+    ? (firstIsHeader ? rows[0].slice(1) : body.map((r) => r[0])).map((s) => s.trim())
+    : Array.from({ length: n }, (_, k) => String(k));
   checkMax(file, n, opts.maxNeurons ?? 20000);
   const A = new Float64Array(n * n);
   for (let r = 0; r < n; r++) {
     const row = body[r];
     const off = hasIds ? 1 : 0;
-    if (row.length !== n + off) throw new ConnectomeFormatError(file, bodyLines[r], `expected ${n + off} cells in a ${n} x ${n} matrix row, found ${row.length}`);
-    if (hasIds && firstIsHeader && row[0].trim() !== names[r]) throw new ConnectomeFormatError(file, bodyLines[r], `row id ${JSON.stringify(row[0].trim())} does not match column id ${JSON.stringify(names[r])} (rows and columns must be in the same order)`);
+    if (row.length !== n + off)
+      throw new ConnectomeFormatError(
+        file,
+        bodyLines[r],
+        `expected ${n + off} cells in a ${n} x ${n} matrix row, found ${row.length}`,
+      );
+    if (hasIds && firstIsHeader && row[0].trim() !== names[r])
+      throw new ConnectomeFormatError(
+        file,
+        bodyLines[r],
+        `row id ${JSON.stringify(row[0].trim())} does not match column id ` +
+          `${JSON.stringify(names[r])} (rows and columns must be in the same order)`,
+      );
     for (let c = 0; c < n; c++) {
       const s = row[c + off].trim();
       const v = s === "" ? 0 : Number(s);
-      if (!Number.isFinite(v)) throw new ConnectomeFormatError(file, bodyLines[r], `entry ${JSON.stringify(s)} in column ${c + off + 1} is not a finite number`);
+      if (!Number.isFinite(v))
+        throw new ConnectomeFormatError(
+          file,
+          bodyLines[r],
+          `entry ${JSON.stringify(s)} in column ${c + off + 1} is not a finite number`,
+        );
       A[r * n + c] = v;
     }
   }
@@ -318,7 +414,11 @@ export interface SignSummary {
 }
 
 /** Multiply each presynaptic neuron's column of J by the sign of its transmitter; returns a new J. */
-export function applySigns(c: Connectome, transmitters: (string | null)[], opts: SignOptions = {}): { J: Float64Array; summary: SignSummary } {
+export function applySigns(
+  c: Connectome,
+  transmitters: (string | null)[],
+  opts: SignOptions = {},
+): { J: Float64Array; summary: SignSummary } {
   const mapping = opts.mapping ?? FLY_SIGNS;
   const unsigned = opts.unsigned ?? "drop";
   const n = c.n;
@@ -349,15 +449,22 @@ export interface NormalizeResult {
 
 /** The paper's balanced alternating row/column normalisation (see the module comment). Works on the
  *  nonzero entries only, O(nnz) per sweep, since connectomes are sparse. */
-export function normalizeBalanced(J0: Float64Array, n: number, opts: { tol?: number; maxIter?: number } = {}): NormalizeResult {
-  const tol = opts.tol ?? 1e-10, maxIter = opts.maxIter ?? 2000;
+export function normalizeBalanced(
+  J0: Float64Array,
+  n: number,
+  opts: { tol?: number; maxIter?: number } = {},
+): NormalizeResult {
+  const tol = opts.tol ?? 1e-10,
+    maxIter = opts.maxIter ?? 2000;
   const target = Math.SQRT1_2;
   const idx: number[] = [];
   for (let k = 0; k < J0.length; k++) if (J0[k] !== 0) idx.push(k);
   const nnz = idx.length;
-  const row = Int32Array.from(idx, (k) => Math.floor(k / n)), col = Int32Array.from(idx, (k) => k % n);
+  const row = Int32Array.from(idx, (k) => Math.floor(k / n)),
+    col = Int32Array.from(idx, (k) => k % n);
   const val = Float64Array.from(idx, (k) => J0[k]);
-  const pos = new Float64Array(n), neg = new Float64Array(n);
+  const pos = new Float64Array(n),
+    neg = new Float64Array(n);
   /** sums of squares of the positive and negative parts per row (by = row) or column (by = col) */
   const sums = (by: Int32Array) => {
     pos.fill(0);
@@ -384,7 +491,8 @@ export function normalizeBalanced(J0: Float64Array, n: number, opts: { tol?: num
     }
     return r;
   };
-  let residual = nnz ? Infinity : 0, it = 0;
+  let residual = nnz ? Infinity : 0,
+    it = 0;
   while (it < maxIter && residual > tol) {
     scale(row);
     scale(col);

@@ -20,12 +20,28 @@
 import { checkFinite, checkOneOf, checkSize, invalid } from "../errors.ts";
 import { fillNormal, seedState } from "../backend/rng.ts";
 import {
-  SPECTRUM_KINDS, exponentialProfile, moment, participationRatio, powerLawProfile, solveExponentialBeta,
-  solvePowerLawGamma, stepProfile, type SpectrumKind,
+  SPECTRUM_KINDS,
+  exponentialProfile,
+  moment,
+  participationRatio,
+  powerLawProfile,
+  solveExponentialBeta,
+  solvePowerLawGamma,
+  stepProfile,
+  type SpectrumKind,
 } from "./spectra.ts";
 
 /** RNG streams of one seed: one per random object. */
-export const STREAMS = { couplingX: 1, couplingY: 2, modesL: 3, modesR: 4, modesShared: 5, gains: 6, initialState: 7, noise: 8 } as const;
+export const STREAMS = {
+  couplingX: 1,
+  couplingY: 2,
+  modesL: 3,
+  modesR: 4,
+  modesShared: 5,
+  gains: 6,
+  initialState: 7,
+  noise: 8,
+} as const;
 
 /** Per-neuron gains: drawn with a target participation ratio PR^G, or given (one per neuron). */
 export type GainSpec = { prG: number } | Float64Array;
@@ -145,7 +161,8 @@ function resolveGains(spec: GainSpec | undefined, n: number): Float64Array | nul
     if (!any) throw invalid("gains", "must not be all zero", spec);
     return Float64Array.from(spec);
   }
-  if (typeof spec !== "object" || spec === null) throw invalid("gains", "must be { prG } or a Float64Array", spec, TypeError);
+  if (typeof spec !== "object" || spec === null)
+    throw invalid("gains", "must be { prG } or a Float64Array", spec, TypeError);
   const prG = checkFinite("gains.prG", spec.prG);
   if (!(prG > 1 / n && prG <= 1)) throw invalid("gains.prG", `must be in (1/n, 1] = (${1 / n}, 1]`, prG);
   const G = exponentialProfile(n, solveExponentialBeta(n, prG, "gains.prG"));
@@ -156,7 +173,8 @@ function resolveGains(spec: GainSpec | undefined, n: number): Float64Array | nul
 
 function gainMoments(G: Float64Array | null) {
   if (!G) return { q2: 1, q4: 1, prG: 1 };
-  const q2 = moment(G, 2), q4 = moment(G, 4);
+  const q2 = moment(G, 2),
+    q4 = moment(G, 4);
   return { q2, q4, prG: (q2 * q2) / q4 };
 }
 
@@ -174,11 +192,16 @@ function makeIid(spec: IidSpec): Network {
   for (let i = 0; i < n * n; i++) J[i] = a * X[i];
   if (sigma !== 0) {
     const Y = normals(spec.seed, STREAMS.couplingY, n * n, 1 / Math.sqrt(n));
-    const b = Math.sqrt(Math.abs(sigma) / 2), sgn = Math.sign(sigma);
+    const b = Math.sqrt(Math.abs(sigma) / 2),
+      sgn = Math.sign(sigma);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) J[i * n + j] += b * (Y[i * n + j] + sgn * Y[j * n + i]);
   }
   return {
-    spec, coupling: { kind: "dense", n, J }, gains, strengths: null, rho: null,
+    spec,
+    coupling: { kind: "dense", n, J },
+    gains,
+    strengths: null,
+    rho: null,
     summary: { n, modes: n, alpha: 1, r2: NaN, r4: NaN, prD: NaN, effectiveRank: Infinity, g, ...gm, symmetry: rho },
   };
 }
@@ -194,7 +217,8 @@ function resolveSpectrum(spec: RmmSpec, n: number): ResolvedSpectrum {
   const given = (k: keyof RmmSpec) => spec[k] !== undefined;
   if (given("effectiveRank")) {
     for (const k of ["alpha", "prD", "betaD", "gamma", "spectrum"] as const) {
-      if (given(k)) throw invalid(k, "cannot be combined with `effectiveRank` (which sets alpha and the spectrum)", spec[k]);
+      if (given(k))
+        throw invalid(k, "cannot be combined with `effectiveRank` (which sets alpha and the spectrum)", spec[k]);
     }
     const er = checkFinite("effectiveRank", spec.effectiveRank, { positive: true });
     if (er < 1) {
@@ -206,10 +230,12 @@ function resolveSpectrum(spec: RmmSpec, n: number): ResolvedSpectrum {
     return { D: new Float64Array(m).fill(1), alpha: m / n };
   }
   if (spec.spectrum instanceof Float64Array) {
-    for (const k of ["prD", "betaD", "gamma"] as const) if (given(k)) throw invalid(k, "cannot be combined with a spectrum array", spec[k]);
+    for (const k of ["prD", "betaD", "gamma"] as const)
+      if (given(k)) throw invalid(k, "cannot be combined with a spectrum array", spec[k]);
     const D = spec.spectrum;
     if (D.length < 1) throw invalid("spectrum", "must hold at least one strength", D);
-    for (const v of D) if (!Number.isFinite(v) || v < 0) throw invalid("spectrum", "must hold finite strengths >= 0", v);
+    for (const v of D)
+      if (!Number.isFinite(v) || v < 0) throw invalid("spectrum", "must hold finite strengths >= 0", v);
     const alpha = D.length / n;
     if (spec.alpha !== undefined && Math.abs(checkFinite("alpha", spec.alpha) - alpha) > 1e-12) {
       throw invalid("alpha", `must equal spectrum.length / n = ${alpha} when a spectrum array is given`, spec.alpha);
@@ -219,7 +245,11 @@ function resolveSpectrum(spec: RmmSpec, n: number): ResolvedSpectrum {
   const alpha = checkFinite("alpha", spec.alpha ?? 1, { positive: true });
   const m = Math.round(alpha * n);
   if (m < 1) throw invalid("alpha", `gives M = round(alpha n) = 0 modes at n = ${n}`, alpha);
-  const kind = checkOneOf("spectrum", spec.spectrum ?? (given("prD") || given("betaD") ? "exponential" : given("gamma") ? "powerlaw" : "flat"), SPECTRUM_KINDS);
+  const kind = checkOneOf(
+    "spectrum",
+    spec.spectrum ?? (given("prD") || given("betaD") ? "exponential" : given("gamma") ? "powerlaw" : "flat"),
+    SPECTRUM_KINDS,
+  );
   const prD = given("prD") ? checkFinite("prD", spec.prD) : undefined;
   if (prD !== undefined && !(prD > 1 / m && prD <= 1)) throw invalid("prD", `must be in (1/M, 1] = (${1 / m}, 1]`, prD);
   switch (kind) {
@@ -227,17 +257,21 @@ function resolveSpectrum(spec: RmmSpec, n: number): ResolvedSpectrum {
       if (prD !== undefined && prD !== 1) throw invalid("prD", "must be 1 (or omitted) for a flat spectrum", prD);
       return { D: new Float64Array(m).fill(1), alpha: m / n };
     case "step": {
-      if (prD === undefined) throw invalid("prD", "is needed for a step spectrum (the kept fraction of modes)", prD, TypeError);
+      if (prD === undefined)
+        throw invalid("prD", "is needed for a step spectrum (the kept fraction of modes)", prD, TypeError);
       const kept = Math.max(1, Math.round(prD * m));
       return { D: stepProfile(m, kept), alpha: m / n };
     }
     case "exponential": {
-      if (prD !== undefined && given("betaD")) throw invalid("betaD", "cannot be combined with `prD` (give one)", spec.betaD);
-      const betaD = prD !== undefined ? solveExponentialBeta(m, prD) : checkFinite("betaD", spec.betaD ?? 0, { min: 0 });
+      if (prD !== undefined && given("betaD"))
+        throw invalid("betaD", "cannot be combined with `prD` (give one)", spec.betaD);
+      const betaD =
+        prD !== undefined ? solveExponentialBeta(m, prD) : checkFinite("betaD", spec.betaD ?? 0, { min: 0 });
       return { D: exponentialProfile(m, betaD), alpha: m / n, betaD };
     }
     case "powerlaw": {
-      if (prD !== undefined && given("gamma")) throw invalid("gamma", "cannot be combined with `prD` (give one)", spec.gamma);
+      if (prD !== undefined && given("gamma"))
+        throw invalid("gamma", "cannot be combined with `prD` (give one)", spec.gamma);
       const gamma = prD !== undefined ? solvePowerLawGamma(m, prD) : checkFinite("gamma", spec.gamma ?? 0, { min: 0 });
       return { D: powerLawProfile(m, gamma), alpha: m / n, gamma };
     }
@@ -257,9 +291,12 @@ export function solveUFlip(D: Float64Array, n: number, gamma: number, beta: numb
     for (let a = 0; a < D.length; a++) s += D[a] * rho[a];
     return s;
   };
-  let lo = -1, hi = D.length / n + 1;
-  const flo = f(lo), fhi = f(hi);
-  if (Math.sign(flo) === Math.sign(fhi)) throw invalid("overlap.gamma", "admits no u_flip with <D rho> = 0 for this spectrum", gamma);
+  let lo = -1,
+    hi = D.length / n + 1;
+  const flo = f(lo),
+    fhi = f(hi);
+  if (Math.sign(flo) === Math.sign(fhi))
+    throw invalid("overlap.gamma", "admits no u_flip with <D rho> = 0 for this spectrum", gamma);
   for (let it = 0; it < 200; it++) {
     const mid = 0.5 * (lo + hi);
     if (Math.sign(f(mid)) === Math.sign(flo)) lo = mid;
@@ -289,11 +326,13 @@ export function rmmModes(spec: RmmSpec) {
   let uFlip: number | undefined;
   if (spec.overlap !== undefined) {
     if (spec.overlap instanceof Float64Array) {
-      if (spec.overlap.length !== Dfull.length) throw invalid("overlap", `must have one rho_a per mode (${Dfull.length})`, spec.overlap);
+      if (spec.overlap.length !== Dfull.length)
+        throw invalid("overlap", `must have one rho_a per mode (${Dfull.length})`, spec.overlap);
       for (const v of spec.overlap) if (!(Math.abs(v) <= 1)) throw invalid("overlap", "must hold values in [-1, 1]", v);
       rhoFull = Float64Array.from(spec.overlap);
     } else {
-      if (typeof spec.overlap !== "object" || spec.overlap === null) throw invalid("overlap", "must be { gamma, beta? } or a Float64Array", spec.overlap, TypeError);
+      if (typeof spec.overlap !== "object" || spec.overlap === null)
+        throw invalid("overlap", "must be { gamma, beta? } or a Float64Array", spec.overlap, TypeError);
       const gr = checkFinite("overlap.gamma", spec.overlap.gamma, { min: -1, max: 1 });
       const br = checkFinite("overlap.beta", spec.overlap.beta ?? 16, { positive: true });
       if (gr !== 0) {
@@ -315,13 +354,17 @@ function makeRmm(spec: RmmSpec): Network {
   const sd = 1 / Math.sqrt(n);
   const X1 = normals(spec.seed, STREAMS.modesL, n * m, sd);
   const X2 = normals(spec.seed, STREAMS.modesR, n * m, sd);
-  let L = X1, R = X2;
+  let L = X1,
+    R = X2;
   if (rho) {
     const Y = normals(spec.seed, STREAMS.modesShared, n * m, sd);
     L = new Float64Array(n * m);
     R = new Float64Array(n * m);
     for (let a = 0; a < m; a++) {
-      const p = Math.abs(rho[a]), c = Math.sqrt(1 - p), s = Math.sqrt(p), sg = Math.sign(rho[a]);
+      const p = Math.abs(rho[a]),
+        c = Math.sqrt(1 - p),
+        s = Math.sqrt(p),
+        sg = Math.sign(rho[a]);
       for (let i = 0; i < n; i++) {
         const k = i * m + a;
         L[k] = c * X1[k] + s * Y[k];
@@ -329,13 +372,28 @@ function makeRmm(spec: RmmSpec): Network {
       }
     }
   }
-  const r2 = moment(strengths, 2), r4 = moment(strengths, 4);
+  const r2 = moment(strengths, 2),
+    r4 = moment(strengths, 4);
   const prD = participationRatio(strengths);
   return {
-    spec, coupling: { kind: "lowrank", n, m, L, D, R }, gains, strengths, rho,
+    spec,
+    coupling: { kind: "lowrank", n, m, L, D, R },
+    gains,
+    strengths,
+    rho,
     summary: {
-      n, modes: strengths.length, alpha, r2, r4, prD, effectiveRank: alpha * prD, g, ...gm,
-      ...(betaD !== undefined ? { betaD } : {}), ...(gamma !== undefined ? { gamma } : {}), ...(uFlip !== undefined ? { uFlip } : {}),
+      n,
+      modes: strengths.length,
+      alpha,
+      r2,
+      r4,
+      prD,
+      effectiveRank: alpha * prD,
+      g,
+      ...gm,
+      ...(betaD !== undefined ? { betaD } : {}),
+      ...(gamma !== undefined ? { gamma } : {}),
+      ...(uFlip !== undefined ? { uFlip } : {}),
     },
   };
 }
@@ -385,5 +443,12 @@ export function standInNetwork(singular: Float64Array, seed: number, overlaps?: 
   let s2 = 0;
   for (const v of singular) s2 += v * v;
   const overlap = overlaps ? overlaps.map((v) => Math.max(-1, Math.min(1, v))) : undefined;
-  return makeNetwork({ coupling: "rmm", n, g: Math.sqrt(s2 / n), spectrum: Float64Array.from(singular), overlap, seed });
+  return makeNetwork({
+    coupling: "rmm",
+    n,
+    g: Math.sqrt(s2 / n),
+    spectrum: Float64Array.from(singular),
+    overlap,
+    seed,
+  });
 }

@@ -62,7 +62,10 @@ export function gram(be: Backend, n: number, m: number, X: Float64Array): Float6
 export function couplingStructure(of: Network | DenseCoupling | LowRankCoupling, be: Backend): StructureSummary {
   const c = "coupling" in of ? of.coupling : of;
   const n = c.n;
-  let sumS2: number, sumS4: number, sumJ: number, sumDiag = 0;
+  let sumS2: number,
+    sumS4: number,
+    sumJ: number,
+    sumDiag = 0;
   if (c.kind === "dense" && sparseEnough(c.J)) {
     ({ sumS2, sumS4 } = sparseTraces(n, c.J));
     sumJ = 0;
@@ -78,7 +81,8 @@ export function couplingStructure(of: Network | DenseCoupling | LowRankCoupling,
     for (let i = 0; i < n; i++) sumDiag += c.J[i * n + i];
   } else {
     const { m, L, D, R } = c;
-    const A = gram(be, n, m, L), B = gram(be, n, m, R);
+    const A = gram(be, n, m, L),
+      B = gram(be, n, m, R);
     const C = new Float64Array(m * m);
     sumS2 = 0;
     for (let a = 0; a < m; a++)
@@ -90,7 +94,8 @@ export function couplingStructure(of: Network | DenseCoupling | LowRankCoupling,
       be.matmat(m, m, m, cb, bb, y); // y[b][a] = (C B)_ab = P_ab
       return be.traceProd(m, y, y);
     });
-    const colL = new Float64Array(m), colR = new Float64Array(m);
+    const colL = new Float64Array(m),
+      colR = new Float64Array(m);
     for (let i = 0; i < n; i++)
       for (let a = 0; a < m; a++) {
         colL[a] += L[i * m + a];
@@ -102,7 +107,9 @@ export function couplingStructure(of: Network | DenseCoupling | LowRankCoupling,
   }
   const meanJ = sumJ / (n * n);
   return {
-    n, sumS2, sumS4,
+    n,
+    sumS2,
+    sumS4,
     prS: (sumS2 * sumS2) / (n * sumS4),
     effectiveRankS: (sumS2 * sumS2) / sumS4,
     gEff2: n * (sumS2 / (n * n) - meanJ * meanJ),
@@ -120,34 +127,60 @@ function sparseEnough(J: Float64Array): boolean {
 
 /** sum S^2 = sum J_ij^2 and sum S^4 = ||J J^T||_F^2 from the nonzeros, row by row of J J^T. */
 function sparseTraces(n: number, J: Float64Array): { sumS2: number; sumS4: number } {
-  const rowStart = new Int32Array(n + 1), colStart = new Int32Array(n + 1);
+  const rowStart = new Int32Array(n + 1),
+    colStart = new Int32Array(n + 1);
   let nnz = 0;
-  for (let k = 0; k < J.length; k++) if (J[k] !== 0) { nnz++; rowStart[Math.floor(k / n) + 1]++; colStart[(k % n) + 1]++; }
-  for (let i = 0; i < n; i++) { rowStart[i + 1] += rowStart[i]; colStart[i + 1] += colStart[i]; }
-  const rowCol = new Int32Array(nnz), rowVal = new Float64Array(nnz), colRow = new Int32Array(nnz), colVal = new Float64Array(nnz);
-  const rFill = rowStart.slice(0, n), cFill = colStart.slice(0, n);
+  for (let k = 0; k < J.length; k++)
+    if (J[k] !== 0) {
+      nnz++;
+      rowStart[Math.floor(k / n) + 1]++;
+      colStart[(k % n) + 1]++;
+    }
+  for (let i = 0; i < n; i++) {
+    rowStart[i + 1] += rowStart[i];
+    colStart[i + 1] += colStart[i];
+  }
+  const rowCol = new Int32Array(nnz),
+    rowVal = new Float64Array(nnz),
+    colRow = new Int32Array(nnz),
+    colVal = new Float64Array(nnz);
+  const rFill = rowStart.slice(0, n),
+    cFill = colStart.slice(0, n);
   let sumS2 = 0;
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
       const v = J[i * n + j];
       if (v === 0) continue;
       sumS2 += v * v;
-      rowCol[rFill[i]] = j; rowVal[rFill[i]++] = v;
-      colRow[cFill[j]] = i; colVal[cFill[j]++] = v;
+      rowCol[rFill[i]] = j;
+      rowVal[rFill[i]++] = v;
+      colRow[cFill[j]] = i;
+      colVal[cFill[j]++] = v;
     }
-  const acc = new Float64Array(n), touched = new Int32Array(n), mark = new Uint8Array(n);
+  const acc = new Float64Array(n),
+    touched = new Int32Array(n),
+    mark = new Uint8Array(n);
   let sumS4 = 0;
   for (let a = 0; a < n; a++) {
     let t = 0;
     for (let p = rowStart[a]; p < rowStart[a + 1]; p++) {
-      const j = rowCol[p], v = rowVal[p];
+      const j = rowCol[p],
+        v = rowVal[p];
       for (let q = colStart[j]; q < colStart[j + 1]; q++) {
         const b = colRow[q];
-        if (!mark[b]) { mark[b] = 1; touched[t++] = b; }
+        if (!mark[b]) {
+          mark[b] = 1;
+          touched[t++] = b;
+        }
         acc[b] += v * colVal[q];
       }
     }
-    for (let k = 0; k < t; k++) { const b = touched[k]; sumS4 += acc[b] * acc[b]; acc[b] = 0; mark[b] = 0; }
+    for (let k = 0; k < t; k++) {
+      const b = touched[k];
+      sumS4 += acc[b] * acc[b];
+      acc[b] = 0;
+      mark[b] = 0;
+    }
   }
   return { sumS2, sumS4 };
 }

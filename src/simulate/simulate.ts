@@ -32,7 +32,14 @@ import { checkDType, checkFinite, checkOneOf, checkSize, invalid, type DType } f
 import { STREAMS, type DenseCoupling, type LowRankCoupling, type Network } from "../network/ensembles.ts";
 import { provenance, type Provenance } from "../provenance.ts";
 import type { Team, TeamTrajectory } from "../backend/team.ts";
-import { CovarianceAccumulator, blockCovariances, crossBlock, summarize, type AccumulatorState, type CovarianceSummary } from "./stats.ts";
+import {
+  CovarianceAccumulator,
+  blockCovariances,
+  crossBlock,
+  summarize,
+  type AccumulatorState,
+  type CovarianceSummary,
+} from "./stats.ts";
 import { transposed } from "../kernels.ts";
 import { pcTimescales, type PcTimescales } from "../theory/timescales.ts";
 
@@ -123,7 +130,13 @@ export interface GroupResult {
   trajectory?: Float32Array;
 }
 
-export type GroupExecutor = (tasks: GroupTask[], onProgress: (group: number, fraction: number) => void, signal?: AbortSignal, backend?: Backend, team?: Team) => Promise<GroupResult[]>;
+export type GroupExecutor = (
+  tasks: GroupTask[],
+  onProgress: (group: number, fraction: number) => void,
+  signal?: AbortSignal,
+  backend?: Backend,
+  team?: Team,
+) => Promise<GroupResult[]>;
 
 /** whether runGroup steps this group on the team: one trial, the same wasm build */
 export function teamSteps(task: GroupTask, be: Backend, team: Team | undefined): team is Team {
@@ -131,7 +144,13 @@ export function teamSteps(task: GroupTask, be: Backend, team: Team | undefined):
 }
 
 /** Run one group of trials on a backend (see the module comment). */
-export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fraction: number) => void, signal?: AbortSignal, team?: Team): Promise<GroupResult> {
+export async function runGroup(
+  task: GroupTask,
+  be: Backend,
+  onProgress?: (fraction: number) => void,
+  signal?: AbortSignal,
+  team?: Team,
+): Promise<GroupResult> {
   const { coupling: c, dtype, trialCount: K, method, dt, sigma } = task;
   const n = c.n;
   const bufs: Buf[] = [];
@@ -145,23 +164,47 @@ export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fract
     be.write(b, data);
     return b;
   };
-  const blockOfTrial = task.trialBlocks ? Array.from({ length: K }, (_, k) => trialBlock(task.trialStart + k, task.blocks, task.trialsTotal)) : null;
+  const blockOfTrial = task.trialBlocks
+    ? Array.from({ length: K }, (_, k) => trialBlock(task.trialStart + k, task.blocks, task.trialsTotal))
+    : null;
   const accX = new CovarianceAccumulator(be, n, K, task.lags, 0, task.blocks, dtype, blockOfTrial);
-  const accPhi = new CovarianceAccumulator(be, n, K, task.lags, task.lags, task.blocks, dtype, blockOfTrial, { samplesPerTrial: task.samples });
+  const accPhi = new CovarianceAccumulator(be, n, K, task.lags, task.lags, task.blocks, dtype, blockOfTrial, {
+    samplesPerTrial: task.samples,
+  });
   const rngs: ReturnType<Backend["rngCreate"]>[] = [];
   let shared: TeamTrajectory | null = null;
   try {
     const x = put(task.x0);
     if (teamSteps(task, be, team)) {
-      shared = team.trajectory({ n, dtype, method, phi: task.phi, coupling: c.kind === "dense" ? c : { kind: "lowrank", m: c.m, L: c.L, D: c.D, R: c.R }, gains: task.gains, input: task.input, x0: task.x0 });
+      shared = team.trajectory({
+        n,
+        dtype,
+        method,
+        phi: task.phi,
+        coupling: c.kind === "dense" ? c : { kind: "lowrank", m: c.m, L: c.L, D: c.D, R: c.R },
+        gains: task.gains,
+        input: task.input,
+        x0: task.x0,
+      });
     }
-    const coupling: Coupling | null = shared ? null : c.kind === "dense" ? { kind: "dense", j: put(c.J) } : { kind: "lowrank", m: c.m, l: put(c.L), d: put(c.D), rt: put(transposed(c.R, n, c.m)) };
+    const coupling: Coupling | null = shared
+      ? null
+      : c.kind === "dense"
+        ? { kind: "dense", j: put(c.J) }
+        : { kind: "lowrank", m: c.m, l: put(c.L), d: put(c.D), rt: put(transposed(c.R, n, c.m)) };
     const m = c.kind === "lowrank" ? c.m : 0;
     const gains = task.gains && !shared ? put(task.gains) : null;
     const input = task.input && !shared ? put(task.input) : null;
-    for (let k = 0; k < K && sigma > 0; k++) rngs.push(be.rngCreate(seedState(task.seed, NOISE_STREAM + task.trialStart + k)));
+    for (let k = 0; k < K && sigma > 0; k++)
+      rngs.push(be.rngCreate(seedState(task.seed, NOISE_STREAM + task.trialStart + k)));
     const noise = sigma > 0 ? alloc(K * n) : null;
-    const scratch = { p: alloc(K * n), h: alloc(K * n), xs: alloc(K * n), acc: alloc(K * n), z: alloc(Math.max(1, K * m)) };
+    const scratch = {
+      p: alloc(K * n),
+      h: alloc(K * n),
+      xs: alloc(K * n),
+      acc: alloc(K * n),
+      z: alloc(Math.max(1, K * m)),
+    };
     const phiBuf = alloc(K * n);
     const kind = PHI_KINDS[task.phi];
     const traj = task.keepTrajectory ? new Float32Array(task.samples * n) : undefined;
@@ -173,7 +216,8 @@ export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fract
       else be.euler(n, K, kind, dt, coupling!, x, gains, input, scratch);
       if (noise) {
         for (let k = 0; k < K; k++) be.rngNormal(rngs[k], n, 0, sigma * Math.sqrt(dt), be.sub(noise, k * n, n));
-        const xv = state(), nv = be.view(noise);
+        const xv = state(),
+          nv = be.view(noise);
         for (let i = 0; i < xv.length; i++) xv[i] += nv[i];
       }
     };
@@ -188,8 +232,10 @@ export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fract
         const v = xv[i];
         if (!(Math.abs(v) <= 1e6)) {
           throw new SimulationError(
-            `the simulation diverged at t = ${t.toFixed(2)} (x = ${v} in trial ${task.trialStart + Math.floor(i / n)}): reduce dt (now ${dt})` +
-              `${Number.isFinite(task.g) ? ` or g (now ${task.g})` : ""}${sigma > 0 ? ` or sigma (now ${sigma})` : ""}, or use method "rk4"`,
+            `the simulation diverged at t = ${t.toFixed(2)} (x = ${v} in trial ` +
+              `${task.trialStart + Math.floor(i / n)}): reduce dt (now ${dt})` +
+              (`${Number.isFinite(task.g) ? ` or g (now ${task.g})` : ""}${sigma > 0 ? ` or sigma (now ${sigma})` : ""}, ` +
+                `or use method "rk4"`),
           );
         }
       }
@@ -201,7 +247,8 @@ export async function runGroup(task: GroupTask, be: Backend, onProgress?: (fract
       lastYield = performance.now();
       onProgress?.(stepsDone / totalSteps);
       await new Promise((r) => setTimeout(r, 0));
-      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException("simulation aborted", "AbortError");
+      if (signal?.aborted)
+        throw signal.reason instanceof Error ? signal.reason : new DOMException("simulation aborted", "AbortError");
     };
     if (signal?.aborted) throw new DOMException("simulation aborted", "AbortError");
     for (let s = 0; s < task.burnSteps; s += 20) {
@@ -259,10 +306,25 @@ function trialBlock(t: number, blocks: number, trials: number): number {
 /** Bytes of covariance sums and stored samples (x and phi, every group) a simulation with these settings allocates: what
  *  simulate() checks against `maxBytes`. With trial blocks (trials >= blocks) a group holds only the block
  *  sums of its own trials. */
-export function accumulatorBytes(n: number, trials: number, groups: number, lags: number, blocks: number, dtype: DType, samplesPerTrial: number): number {
+export function accumulatorBytes(
+  n: number,
+  trials: number,
+  groups: number,
+  lags: number,
+  blocks: number,
+  dtype: DType,
+  samplesPerTrial: number,
+): number {
   return groupTrials(trials, Math.min(trials, groups)).reduce((sum, { start, count }) => {
-    const held = trials >= blocks ? new Set(Array.from({ length: count }, (_, k) => trialBlock(start + k, blocks, trials))).size : blocks;
-    return sum + CovarianceAccumulator.bytes(n, count, lags, 0, held, dtype) + CovarianceAccumulator.bytes(n, count, lags, lags, held, dtype, samplesPerTrial);
+    const held =
+      trials >= blocks
+        ? new Set(Array.from({ length: count }, (_, k) => trialBlock(start + k, blocks, trials))).size
+        : blocks;
+    return (
+      sum +
+      CovarianceAccumulator.bytes(n, count, lags, 0, held, dtype) +
+      CovarianceAccumulator.bytes(n, count, lags, lags, held, dtype, samplesPerTrial)
+    );
   }, 0);
 }
 
@@ -291,8 +353,16 @@ export interface ObservableResults {
 
 /** What simulate() returns: the parameters as run, where they ran, and the measured observables. */
 export interface SimulationResult {
-  params: Required<Omit<SimulateOptions, "backend" | "onProgress" | "signal" | "input" | "keepTrajectory" | "maxBytes" | "executor" | "team">> & {
-    n: number; coupling: string; input: string; backend: string;
+  params: Required<
+    Omit<
+      SimulateOptions,
+      "backend" | "onProgress" | "signal" | "input" | "keepTrajectory" | "maxBytes" | "executor" | "team"
+    >
+  > & {
+    n: number;
+    coupling: string;
+    input: string;
+    backend: string;
     /** threads that shared each trial's steps (a team's size when one was used, else 1) */
     stepThreads: number;
   };
@@ -335,7 +405,8 @@ export class SimulationError extends Error {
 function stepsOf(name: string, time: number, dt: number): number {
   const s = time / dt;
   const r = Math.round(s);
-  if (Math.abs(s - r) > 1e-9 * Math.max(1, s)) throw invalid(name, `must be a whole number of steps of dt = ${dt}`, time);
+  if (Math.abs(s - r) > 1e-9 * Math.max(1, s))
+    throw invalid(name, `must be a whole number of steps of dt = ${dt}`, time);
   return r;
 }
 
@@ -360,10 +431,19 @@ function weightedPr(n: number, blockCov: Float64Array[], w: Float64Array): numbe
 }
 
 /** J = L diag(D) R^T formed by the batched matmat kernel: row b of J is R (L_b ⊙ D), i.e. Y[b] = R X[b]. */
-export function formDense(be: Backend, n: number, m: number, L: Float64Array, D: Float64Array, R: Float64Array): Float64Array {
+export function formDense(
+  be: Backend,
+  n: number,
+  m: number,
+  L: Float64Array,
+  D: Float64Array,
+  R: Float64Array,
+): Float64Array {
   const LD = new Float64Array(n * m);
   for (let i = 0; i < n; i++) for (let a = 0; a < m; a++) LD[i * m + a] = L[i * m + a] * D[a];
-  const r = be.alloc("float64", n * m), x = be.alloc("float64", n * m), y = be.alloc("float64", n * n);
+  const r = be.alloc("float64", n * m),
+    x = be.alloc("float64", n * m),
+    y = be.alloc("float64", n * n);
   try {
     be.write(r, R);
     be.write(x, LD);
@@ -403,7 +483,8 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
   if (trials < 1) throw invalid("trials", "must be at least 1", trials);
   const lags = checkSize("lags", options.lags ?? 10, 10000);
   const blocks = checkSize("blocks", options.blocks ?? 8, 1000);
-  if (blocks < 2) throw invalid("blocks", "must be at least 2 (the cross-block estimator pairs distinct blocks)", blocks);
+  if (blocks < 2)
+    throw invalid("blocks", "must be at least 2 (the cross-block estimator pairs distinct blocks)", blocks);
   const phi = checkOneOf("phi", options.phi ?? "tanh", ["tanh", "erf"] as const);
   const dtype = checkDType("dtype", options.dtype ?? "float32");
   const seed = checkSize("seed", options.seed ?? 1, Number.MAX_SAFE_INTEGER);
@@ -413,7 +494,12 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
   const burnSteps = stepsOf("burnIn", burnIn, dt);
   const stepsPerSample = stepsOf("sampleEvery", sampleEvery, dt);
   const samples = Math.floor(duration / sampleEvery + 1e-9);
-  if (samples < blocks) throw invalid("duration", `must give at least one sample per block (${blocks} blocks of sampleEvery = ${sampleEvery})`, duration);
+  if (samples < blocks)
+    throw invalid(
+      "duration",
+      `must give at least one sample per block (${blocks} blocks of sampleEvery = ${sampleEvery})`,
+      duration,
+    );
   if (lags >= samples) throw invalid("lags", `must be below the number of samples per trial (${samples})`, lags);
   let inputArr: Float64Array | null = null;
   if (options.input !== undefined) {
@@ -421,18 +507,28 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     else if (options.input instanceof Float64Array && options.input.length === n) {
       for (const v of options.input) checkFinite("input", v);
       inputArr = options.input;
-    } else throw invalid("input", `must be a finite number or a Float64Array of length n = ${n}`, options.input, TypeError);
+    } else
+      throw invalid("input", `must be a finite number or a Float64Array of length n = ${n}`, options.input, TypeError);
   }
   const maxBytes = options.maxBytes ?? 3 * 2 ** 30;
   const need = accumulatorBytes(n, trials, groups, lags, blocks, dtype, samples);
-  if (need > maxBytes) throw invalid("lags", `with blocks = ${blocks}, ${groups} groups and N = ${n} needs ${(need / 2 ** 30).toFixed(2)} GiB of covariance sums and stored samples (limit ${(maxBytes / 2 ** 30).toFixed(1)} GiB); lower lags, blocks or duration`, lags);
+  if (need > maxBytes)
+    throw invalid(
+      "lags",
+      `with blocks = ${blocks}, ${groups} groups and N = ${n} needs ` +
+        `${(need / 2 ** 30).toFixed(2)} GiB of covariance sums and stored samples (limit ` +
+        `${(maxBytes / 2 ** 30).toFixed(1)} GiB); lower lags, blocks or duration`,
+      lags,
+    );
 
   const backendArg = typeof options.backend === "object" && options.backend !== null ? options.backend : undefined;
   const be = backendArg ?? (await createBackend((options.backend as BackendChoice | undefined) ?? "auto"));
   const c = network.coupling;
   // the factored product costs 4 N M per trajectory and step, the dense one 2 N^2: form J when M > N/2
   const useDense = c.kind === "lowrank" && c.m > n / 2;
-  const coupling: DenseCoupling | LowRankCoupling = useDense ? { kind: "dense", n, J: formDense(be, n, c.m, c.L, c.D, c.R) } : c;
+  const coupling: DenseCoupling | LowRankCoupling = useDense
+    ? { kind: "dense", n, J: formDense(be, n, c.m, c.L, c.D, c.R) }
+    : c;
   const x0 = new Float64Array(trials * n);
   {
     const init = be.rngCreate(seedState(seed, STREAMS.initialState));
@@ -445,8 +541,27 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
   const tasks: GroupTask[] = [];
   for (const [g, { start, count }] of groupTrials(trials, groups).entries()) {
     tasks.push({
-      coupling, gains: network.gains, input: inputArr, method, dt, phi, dtype, backend: be.name, fma: be.fma, burnSteps, stepsPerSample, samples, lags, blocks,
-      seed, sigma, g: network.summary.g, trialStart: start, trialCount: count, trialsTotal: trials, trialBlocks: trials >= blocks,
+      coupling,
+      gains: network.gains,
+      input: inputArr,
+      method,
+      dt,
+      phi,
+      dtype,
+      backend: be.name,
+      fma: be.fma,
+      burnSteps,
+      stepsPerSample,
+      samples,
+      lags,
+      blocks,
+      seed,
+      sigma,
+      g: network.summary.g,
+      trialStart: start,
+      trialCount: count,
+      trialsTotal: trials,
+      trialBlocks: trials >= blocks,
       x0: x0.slice(start * n, (start + count) * n),
       keepTrajectory: !!options.keepTrajectory && g === 0,
     });
@@ -456,17 +571,29 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
   const progress = (g: number, f: number) => {
     fractions[g] = f;
     const mean = fractions.reduce((a, b) => a + b, 0) / groups;
-    options.onProgress?.({ t: mean * totalTime, fraction: mean, phase: mean * totalTime < burnIn ? "burn-in" : "sampling" });
+    options.onProgress?.({
+      t: mean * totalTime,
+      fraction: mean,
+      phase: mean * totalTime < burnIn ? "burn-in" : "sampling",
+    });
   };
   const executor = options.executor ?? sequentialExecutor;
   const team = options.executor ? undefined : options.team;
   const groupResults = await executor(tasks, progress, options.signal, options.executor ? undefined : be, team);
   const stepThreads = tasks.every((t) => teamSteps(t, be, team)) ? team!.threads : 1;
-  const sx = summarize(groupResults.map((r) => r.x), be), sp = summarize(groupResults.map((r) => r.phi), be);
+  const sx = summarize(
+      groupResults.map((r) => r.x),
+      be,
+    ),
+    sp = summarize(
+      groupResults.map((r) => r.phi),
+      be,
+    );
   const quiescent = sx.autocovariance[0] < 1e-8;
   const bt = Array.from(sx.blockTrace);
   const blockVarianceRatio = Math.max(...bt) / Math.max(Math.min(...bt), 1e-300);
-  const ox = observable(sx, quiescent), op = observable(sp, quiescent);
+  const ox = observable(sx, quiescent),
+    op = observable(sp, quiescent);
   const tau = Array.from({ length: lags + 1 }, (_, l) => l * sampleEvery);
   let gainsResults: SimulationResult["results"]["gains"];
   if (network.gains) {
@@ -485,13 +612,31 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     const blockCov = quiescent ? [] : blockCovariances(sp); // formed once for the three reweightings
     gainsResults = quiescent
       ? { prPhiUnnormalized: null, prPhiNormalized: null, prPhiReadout: null }
-      : { prPhiUnnormalized: weightedPr(n, blockCov, G), prPhiNormalized: weightedPr(n, blockCov, sd), prPhiReadout: weightedPr(n, blockCov, readout) };
+      : {
+          prPhiUnnormalized: weightedPr(n, blockCov, G),
+          prPhiNormalized: weightedPr(n, blockCov, sd),
+          prPhiReadout: weightedPr(n, blockCov, readout),
+        };
   }
   const trajectory = groupResults[0].trajectory;
   return {
     params: {
-      method, dt, burnIn, duration, sampleEvery, trials, lags, blocks, phi, dtype, seed, sigma, n, groups,
-      coupling: c.kind === "dense" ? "dense" : useDense ? `lowrank formed densely (M = ${c.m} > N/2)` : `lowrank (M = ${c.m})`,
+      method,
+      dt,
+      burnIn,
+      duration,
+      sampleEvery,
+      trials,
+      lags,
+      blocks,
+      phi,
+      dtype,
+      seed,
+      sigma,
+      n,
+      groups,
+      coupling:
+        c.kind === "dense" ? "dense" : useDense ? `lowrank formed densely (M = ${c.m} > N/2)` : `lowrank (M = ${c.m})`,
       input: inputArr ? (typeof options.input === "number" ? String(options.input) : "array") : "none",
       backend: be.name,
       stepThreads,
@@ -501,8 +646,14 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
       quiescent,
       blockVarianceRatio,
       nonStationary: !quiescent && blockVarianceRatio > 4,
-      prPhi: op.pr, prX: ox.pr, prPhiError: op.prError, prXError: ox.prError, prPhiPlugin: op.prPlugin, prXPlugin: ox.prPlugin,
-      cPhi0: op.c0, cX0: ox.c0,
+      prPhi: op.pr,
+      prX: ox.pr,
+      prPhiError: op.prError,
+      prXError: ox.prError,
+      prPhiPlugin: op.prPlugin,
+      prXPlugin: ox.prPlugin,
+      cPhi0: op.c0,
+      cX0: ox.c0,
       autocorrelation: { tau, cPhi: op.autocovariance, cX: ox.autocovariance },
       collective: { tau, psiPhi: op.psi, psiPhiNormalized: op.psiNormalized, psiX00: ox.psi[0] },
       timescales: quiescent ? { cPhi: null, psiPhi: null } : pcTimescales(tau, op.autocovariance, tau, op.psi),

@@ -128,17 +128,22 @@ export class CovarianceAccumulator {
      *  one that takes less memory (see above); `storeSamples` forces a choice; neither: lag sums */
     psiFrom: { samplesPerTrial?: number; storeSamples?: boolean } = {},
   ) {
-    if (fullLags > lags) throw new RangeError(`invalid argument: \`fullLags\` must be <= lags = ${lags}; got \`${fullLags}\``);
+    if (fullLags > lags)
+      throw new RangeError(`invalid argument: \`fullLags\` must be <= lags = ${lags}; got \`${fullLags}\``);
     this.hist = Array.from({ length: trials }, () => be.alloc(dtype, (lags + FLUSH) * n));
     this.pending = new Array(trials).fill(0);
-    const store = fullLags > 0 && (psiFrom.storeSamples ?? CovarianceAccumulator.storesSamples(n, fullLags, dtype, psiFrom.samplesPerTrial));
+    const store =
+      fullLags > 0 &&
+      (psiFrom.storeSamples ?? CovarianceAccumulator.storesSamples(n, fullLags, dtype, psiFrom.samplesPerTrial));
     this.stored = store ? Array.from({ length: trials }, () => []) : null;
     this.lagOffset = blockOfTrial ? 0 : n * n;
     this.pooled = be.alloc("float64", this.lagOffset + (store ? 0 : fullLags * n * n));
     this.diag = new Float64Array(lags + 1);
     this.sum = new Float64Array(n);
     this.blockS = Array.from({ length: blocks }, () => new Float64Array(blockOfTrial ? 0 : n * n));
-    this.blockBufs = blockOfTrial ? Array.from({ length: blocks }, (_, b) => (blockOfTrial.includes(b) ? be.alloc("float64", n * n) : null)) : null;
+    this.blockBufs = blockOfTrial
+      ? Array.from({ length: blocks }, (_, b) => (blockOfTrial.includes(b) ? be.alloc("float64", n * n) : null))
+      : null;
     this.blockCount = new Array(blocks).fill(0);
     this.snapshot = new Float64Array(blockOfTrial ? 0 : n * n);
   }
@@ -146,9 +151,19 @@ export class CovarianceAccumulator {
   /** Bytes of memory this accumulator needs at most (for a memory check before allocating; with trial blocks it
    *  holds no pooled S_0, one N^2 float64 less); `blocks`: the block sums
    *  it holds (all of them with time blocks, those of its own trials with trial blocks). */
-  static bytes(n: number, trials: number, lags: number, fullLags: number, blocks: number, dtype: DType, samplesPerTrial?: number): number {
+  static bytes(
+    n: number,
+    trials: number,
+    lags: number,
+    fullLags: number,
+    blocks: number,
+    dtype: DType,
+    samplesPerTrial?: number,
+  ): number {
     const s = dtype === "float32" ? 4 : 8;
-    const lagged = CovarianceAccumulator.storesSamples(n, fullLags, dtype, samplesPerTrial) ? trials * samplesPerTrial! * n * s : fullLags * n * n * 8;
+    const lagged = CovarianceAccumulator.storesSamples(n, fullLags, dtype, samplesPerTrial)
+      ? trials * samplesPerTrial! * n * s
+      : fullLags * n * n * 8;
     return trials * (lags + FLUSH) * n * s + n * n * 8 + lagged + blocks * n * n * 8;
   }
 
@@ -157,7 +172,11 @@ export class CovarianceAccumulator {
    *  makes the choice independent of how the trials are grouped, so a run gives the same numbers on any number
    *  of threads). */
   static storesSamples(n: number, fullLags: number, dtype: DType, samplesPerTrial?: number): boolean {
-    return fullLags >= STORE_MIN_LAGS && samplesPerTrial !== undefined && samplesPerTrial * n * (dtype === "float32" ? 4 : 8) <= fullLags * n * n * 8;
+    return (
+      fullLags >= STORE_MIN_LAGS &&
+      samplesPerTrial !== undefined &&
+      samplesPerTrial * n * (dtype === "float32" ? 4 : 8) <= fullLags * n * n * 8
+    );
   }
 
   /** Append one sample per trial: `states` holds trials x n values (backend buffer of the history dtype). */
@@ -176,7 +195,9 @@ export class CovarianceAccumulator {
   private flushTrial(k: number): void {
     const f = this.pending[k];
     if (f === 0) return;
-    const n = this.n, L = this.lags, Lf = this.fullLags;
+    const n = this.n,
+      L = this.lags,
+      Lf = this.fullLags;
     if (this.blockBufs && this.blockOfTrial) {
       // trial blocks: lag 0 goes to the trial's block only (the pooled S_0 is their sum, formed by summarize()),
       // lags 1..Lf to the pooled sums — each product is computed once
@@ -186,7 +207,15 @@ export class CovarianceAccumulator {
     } else {
       this.be.covSymAccum(n, f, this.be.sub(this.hist[k], L * n, f * n), this.be.sub(this.pooled, 0, n * n));
     }
-    if (Lf > 0 && !this.stored) this.be.covLagAccum(n, f, Lf, this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n), this.be.sub(this.pooled, this.lagOffset, Lf * n * n), 1);
+    if (Lf > 0 && !this.stored)
+      this.be.covLagAccum(
+        n,
+        f,
+        Lf,
+        this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n),
+        this.be.sub(this.pooled, this.lagOffset, Lf * n * n),
+        1,
+      );
     const h = this.be.view(this.hist[k]);
     this.stored?.[k].push(h.slice(L * n, (L + f) * n));
     for (let s = 0; s < f; s++) {
@@ -230,7 +259,9 @@ export class CovarianceAccumulator {
   /** A copy of the raw sums. */
   state(): AccumulatorState {
     // trial blocks: a block none of this accumulator's trials belongs to has no sums (count 0, an empty array)
-    const blockS = this.blockBufs ? this.blockBufs.map((b) => (b ? (this.be.read(b) as Float64Array) : new Float64Array(0))) : this.blockS.map((b) => Float64Array.from(b));
+    const blockS = this.blockBufs
+      ? this.blockBufs.map((b) => (b ? (this.be.read(b) as Float64Array) : new Float64Array(0)))
+      : this.blockS.map((b) => Float64Array.from(b));
     // S_0 (time blocks; trial blocks: summarize() adds up the blocks, so it crosses no thread boundary twice),
     // whole: the lag-0 kernel fills the upper triangle only
     const nn = this.n * this.n;
@@ -239,11 +270,15 @@ export class CovarianceAccumulator {
       s0 = this.be.read(this.be.sub(this.pooled, 0, nn)) as Float64Array;
       mirrorUpper(s0, this.n);
     }
-    const lagSums = this.be.read(this.be.sub(this.pooled, this.lagOffset, this.stored ? 0 : this.fullLags * nn)) as Float64Array;
+    const lagSums = this.be.read(
+      this.be.sub(this.pooled, this.lagOffset, this.stored ? 0 : this.fullLags * nn),
+    ) as Float64Array;
     let samples: Float32Array | Float64Array | null = null;
     if (this.stored) {
-      const T = this.samplesPerTrial, n = this.n;
-      samples = this.dtype === "float32" ? new Float32Array(this.trials * T * n) : new Float64Array(this.trials * T * n);
+      const T = this.samplesPerTrial,
+        n = this.n;
+      samples =
+        this.dtype === "float32" ? new Float32Array(this.trials * T * n) : new Float64Array(this.trials * T * n);
       this.stored.forEach((chunks, k) => {
         let o = k * T * n;
         for (const c of chunks) {
@@ -253,8 +288,17 @@ export class CovarianceAccumulator {
       });
     }
     return {
-      n: this.n, lags: this.lags, fullLags: this.fullLags, blocks: this.blocks, trials: this.trials, samplesPerTrial: this.samplesPerTrial,
-      s0, lagSums, samples, diag: Float64Array.from(this.diag), sum: Float64Array.from(this.sum),
+      n: this.n,
+      lags: this.lags,
+      fullLags: this.fullLags,
+      blocks: this.blocks,
+      trials: this.trials,
+      samplesPerTrial: this.samplesPerTrial,
+      s0,
+      lagSums,
+      samples,
+      diag: Float64Array.from(this.diag),
+      sum: Float64Array.from(this.sum),
       blockS,
       blockCount: [...this.blockCount],
     };
@@ -272,10 +316,22 @@ export class CovarianceAccumulator {
  *  groups' own arrays (every caller passes fresh state(), so no copy of O(B N^2) floats is made). */
 export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSummary {
   const g0 = groups[0];
-  const n = g0.n, L = g0.lags, Lf = g0.fullLags, T = g0.samplesPerTrial, nn = n * n;
+  const n = g0.n,
+    L = g0.lags,
+    Lf = g0.fullLags,
+    T = g0.samplesPerTrial,
+    nn = n * n;
   const K = groups.reduce((a, g) => a + g.trials, 0);
   for (const g of groups) {
-    if (g.samplesPerTrial !== T || g.n !== n || g.lags !== L || g.fullLags !== Lf || !g.samples !== !g0.samples || !g.s0 !== !g0.s0) throw new Error("summarize: groups of different shape");
+    if (
+      g.samplesPerTrial !== T ||
+      g.n !== n ||
+      g.lags !== L ||
+      g.fullLags !== Lf ||
+      !g.samples !== !g0.samples ||
+      !g.s0 !== !g0.s0
+    )
+      throw new Error("summarize: groups of different shape");
   }
   // Sums over groups, in group order, added into the first group's array. A block with no samples in a group
   // (trial blocks live in one group) has all-zero sums there and is skipped.
@@ -284,7 +340,9 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
     for (const a of arrays.slice(1)) for (let i = 0; i < out.length; i++) out[i] += a[i];
     return out;
   };
-  const lagSums = addUp(groups.map((g) => g.lagSums)), diag = addUp(groups.map((g) => g.diag)), sum = addUp(groups.map((g) => g.sum));
+  const lagSums = addUp(groups.map((g) => g.lagSums)),
+    diag = addUp(groups.map((g) => g.diag)),
+    sum = addUp(groups.map((g) => g.sum));
   const blockS = g0.blockS.map((_, k) => {
     const parts = groups.filter((g) => g.blockCount[k] > 0).map((g) => g.blockS[k]);
     return parts.length ? addUp(parts) : new Float64Array(nn);
@@ -301,7 +359,8 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
   const B = blockS.length;
   const { gram, quad } = blockGram(be, n, blockS, mean, g0.s0 ? null : s0);
   const c0 = centred(s0, pairs[0], mean, s0);
-  let tr0 = 0, fro = 0;
+  let tr0 = 0,
+    fro = 0;
   for (let i = 0; i < n; i++) tr0 += c0[i * n + i];
   for (let i = 0; i < nn; i++) fro += c0[i] * c0[i];
   const autocovariance = Float64Array.from({ length: L + 1 }, (_, l) => (diag[l] / pairs[l] - mu2) / n);
@@ -309,7 +368,14 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
   const psi = new Float64Array(Lf + 1);
   psi[0] = fro / n;
   if (g0.samples) {
-    const lagged = laggedWithC0(be, c0, groups.map((g) => g.samples!), n, T, Lf);
+    const lagged = laggedWithC0(
+      be,
+      c0,
+      groups.map((g) => g.samples!),
+      n,
+      T,
+      Lf,
+    );
     let muCmu = 0;
     for (let i = 0; i < n; i++) {
       let r = 0;
@@ -317,15 +383,18 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
       muCmu += mean[i] * r;
     }
     for (let l = 1; l <= Lf; l++) psi[l] = (lagged[l] / pairs[l] - muCmu) / n;
-  } else for (let l = 1; l <= Lf; l++) {
-    const o = (l - 1) * nn, np = pairs[l];
-    let dot = 0;
-    for (let i = 0; i < n; i++) {
-      const mi = mean[i], r = i * n;
-      for (let j = 0; j < n; j++) dot += (lagSums[o + r + j] / np - mi * mean[j]) * c0[r + j];
+  } else
+    for (let l = 1; l <= Lf; l++) {
+      const o = (l - 1) * nn,
+        np = pairs[l];
+      let dot = 0;
+      for (let i = 0; i < n; i++) {
+        const mi = mean[i],
+          r = i * n;
+        for (let j = 0; j < n; j++) dot += (lagSums[o + r + j] / np - mi * mean[j]) * c0[r + j];
+      }
+      psi[l] = dot / n;
     }
-    psi[l] = dot / n;
-  }
   // cross-block estimator. Each block's covariance is taken about the pooled mean, not the block's own:
   // subtracting block means would remove the variance of collective modes slower than a block
   // (leading-PC timescales can be long, PRL Fig. 4) and bias PR upwards. With C^(b) = S_b / n_b - mu mu^T,
@@ -338,10 +407,12 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
     return t / blockCount[b] - mu2;
   });
   const pairTraces = new Float64Array(B * B);
-  let cross = 0, count = 0;
+  let cross = 0,
+    count = 0;
   for (let a = 0; a < B; a++)
     for (let b = a + 1; b < B; b++) {
-      const na = blockCount[a], nb = blockCount[b];
+      const na = blockCount[a],
+        nb = blockCount[b];
       const v = gram[a * B + b] / (na * nb) - quad[a] / na - quad[b] / nb + mu2 * mu2;
       pairTraces[a * B + b] = pairTraces[b * B + a] = v;
       cross += v;
@@ -352,21 +423,40 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
   for (const t of blockTrace) mt += t / blockTrace.length;
   const prCrossBlockSE = jackknife(n, blockTrace, pairTraces);
   return {
-    n, lags: L, blocks: B, samples: total, c0, mean, autocovariance, psi,
+    n,
+    lags: L,
+    blocks: B,
+    samples: total,
+    c0,
+    mean,
+    autocovariance,
+    psi,
     prPlugin: (tr0 * tr0) / (n * fro),
     prCrossBlock: (mt * mt) / (n * cross),
     prCrossBlockSE,
-    blockTrace, crossBlockTrace2: cross, blockS, blockCount,
+    blockTrace,
+    crossBlockTrace2: cross,
+    blockS,
+    blockCount,
   };
 }
 
 /** <S_l, C_0> = sum over trials and s >= l of y_s . a(t_{s-l}) with y_s = C_0 a(t_s), l = 1..Lf, from the
  *  stored samples (each group's trials x T x n, in group order): the products in the backend, CHUNK samples
  *  at a time as float64. */
-function laggedWithC0(be: Backend, c0: Float64Array, groups: (Float32Array | Float64Array)[], n: number, T: number, Lf: number): Float64Array {
+function laggedWithC0(
+  be: Backend,
+  c0: Float64Array,
+  groups: (Float32Array | Float64Array)[],
+  n: number,
+  T: number,
+  Lf: number,
+): Float64Array {
   const CHUNK = 64;
   const out = new Float64Array(Lf + 1);
-  const cb = be.alloc("float64", n * n), xb = be.alloc("float64", CHUNK * n), yb = be.alloc("float64", CHUNK * n);
+  const cb = be.alloc("float64", n * n),
+    xb = be.alloc("float64", CHUNK * n),
+    yb = be.alloc("float64", CHUNK * n);
   try {
     be.write(cb, c0);
     for (const a of groups) {
@@ -417,10 +507,16 @@ function mirrorUpper(S: Float64Array, n: number): void {
 }
 
 /** C = S / count - mu mu^T from the first n^2 entries of S (a lag-0 sum), into `out` (which may be S). */
-function centred(S: Float64Array, count: number, mean: Float64Array, out: Float64Array = new Float64Array(mean.length ** 2)): Float64Array {
+function centred(
+  S: Float64Array,
+  count: number,
+  mean: Float64Array,
+  out: Float64Array = new Float64Array(mean.length ** 2),
+): Float64Array {
   const n = mean.length;
   for (let i = 0; i < n; i++) {
-    const mi = mean[i], r = i * n;
+    const mi = mean[i],
+      r = i * n;
     for (let j = 0; j < n; j++) out[r + j] = S[r + j] / count - mi * mean[j];
   }
   return out;
@@ -431,10 +527,19 @@ function centred(S: Float64Array, count: number, mean: Float64Array, out: Float6
  *  backend's gramUpper over bands of rows (~1 MB of the B blocks at a time, copied into backend memory). The lag-0
  *  sums are symmetric and hold their upper triangles only (covSymAccum), so both are sums over the upper
  *  triangles: the diagonal once, the rest twice. */
-function blockGram(be: Backend, n: number, blocks: Float64Array[], mean: Float64Array, total: Float64Array | null): { gram: Float64Array; quad: Float64Array } {
+function blockGram(
+  be: Backend,
+  n: number,
+  blocks: Float64Array[],
+  mean: Float64Array,
+  total: Float64Array | null,
+): { gram: Float64Array; quad: Float64Array } {
   const B = blocks.length;
   const rows = Math.max(1, Math.min(n, Math.floor(2 ** 17 / (B * n))));
-  const s = be.alloc("float64", B * rows * n), mu = be.alloc("float64", n), g = be.alloc("float64", B * B), q = be.alloc("float64", B);
+  const s = be.alloc("float64", B * rows * n),
+    mu = be.alloc("float64", n),
+    g = be.alloc("float64", B * B),
+    q = be.alloc("float64", B);
   const t = be.alloc("float64", total ? rows * n : 0);
   try {
     be.write(mu, mean);
@@ -459,8 +564,15 @@ function blockGram(be: Backend, n: number, blocks: Float64Array[], mean: Float64
   }
 }
 
-/** tr C^(b) and the mean over a != b of tr(C^(a) C^(b)) = sum_ij C^(a)_ij C^(b)_ij (symmetric blocks), with optional weights w_i w_j on entry ij. */
-export function crossBlock(n: number, blockCov: Float64Array[], weight?: Float64Array): { trace: Float64Array; cross: number; pairs: Float64Array } {
+/**
+ * tr C^(b) and the mean over a != b of tr(C^(a) C^(b)) = sum_ij C^(a)_ij C^(b)_ij (symmetric blocks), with optional
+ * weights w_i w_j on entry ij.
+ */
+export function crossBlock(
+  n: number,
+  blockCov: Float64Array[],
+  weight?: Float64Array,
+): { trace: Float64Array; cross: number; pairs: Float64Array } {
   const B = blockCov.length;
   const w = weight ?? null;
   const trace = Float64Array.from(blockCov, (c) => {
@@ -468,11 +580,13 @@ export function crossBlock(n: number, blockCov: Float64Array[], weight?: Float64
     for (let i = 0; i < n; i++) t += c[i * n + i] * (w ? w[i] * w[i] : 1);
     return t;
   });
-  let cross = 0, count = 0;
+  let cross = 0,
+    count = 0;
   const pairMatrix = new Float64Array(B * B);
   for (let a = 0; a < B; a++)
     for (let b = a + 1; b < B; b++) {
-      const A = blockCov[a], Bm = blockCov[b];
+      const A = blockCov[a],
+        Bm = blockCov[b];
       let s = 0;
       if (w) {
         for (let i = 0; i < n; i++) {
@@ -496,7 +610,9 @@ export function jackknife(n: number, trace: Float64Array, pairs: Float64Array): 
   if (B < 3) return NaN;
   const loo: number[] = [];
   for (let i = 0; i < B; i++) {
-    let t = 0, p = 0, c = 0;
+    let t = 0,
+      p = 0,
+      c = 0;
     for (let a = 0; a < B; a++) if (a !== i) t += trace[a] / (B - 1);
     for (let a = 0; a < B; a++)
       for (let b = a + 1; b < B; b++)

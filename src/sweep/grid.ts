@@ -43,5 +43,10 @@ export function gridPoints(axes: [string, GridValue[]][]): Record<string, GridVa
 
 /** Canonical key: the parameters sorted by name, as JSON. */
 export function pointKey(kind: string, point: Record<string, unknown>): string {
-  return JSON.stringify([kind, Object.keys(point).sort().map((k) => [k, point[k]])]);
+  return JSON.stringify([
+    kind,
+    Object.keys(point)
+      .sort()
+      .map((k) => [k, point[k]]),
+  ]);
 }

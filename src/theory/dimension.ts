@@ -37,7 +37,6 @@ export interface DimensionTheory {
   diagonal: { tau: Float64Array; psiPhi: Float64Array; psiPhiNormalized: Float64Array };
 }
 
-
 /** The effective-rank-independent pieces of the dimension theory of one DMFT solution: PR_iid, K, and
  *  Psi^phi(tau, 0), Psi^phi(tau, tau) split as A(tau) + B(tau) / (alpha PR^D) (both are linear in 1/(alpha PR^D)). */
 interface DimensionParts extends Omit<DimensionTheory, "collective" | "diagonal"> {
@@ -55,7 +54,8 @@ function dimensionParts(sol: DmftSolution, be: Backend): DimensionParts {
   if (cached) return cached;
   const { dt, points: M } = sol.params;
   const nu = sol.nu;
-  const Cp = spectrum(sol.cPhi, M, dt), Cx = spectrum(sol.cX, M, dt);
+  const Cp = spectrum(sol.cPhi, M, dt),
+    Cx = spectrum(sol.cX, M, dt);
   const w = Float64Array.from({ length: M }, (_, k) => ((2 * Math.PI) / (M * dt)) * (k < M / 2 ? k : k - M));
   const meas = 1 / (M * dt);
   // The summand is unchanged by (w1, w2) -> (-w1, -w2) (the spectra are even, |X - nu|^2 and |X|^2 are too), so
@@ -70,7 +70,8 @@ function dimensionParts(sol: DmftSolution, be: Backend): DimensionParts {
     be.write(b, arr);
     return b;
   });
-  const rowsBuf = be.alloc("float64", 4 * M), antiBuf = be.alloc("float64", 2 * M);
+  const rowsBuf = be.alloc("float64", 4 * M),
+    antiBuf = be.alloc("float64", 2 * M);
   be.fill(antiBuf, 0);
   let rows: Float64Array, anti: Float64Array;
   try {
@@ -80,10 +81,15 @@ function dimensionParts(sol: DmftSolution, be: Backend): DimensionParts {
   } finally {
     for (const b of [...bufs, rowsBuf, antiBuf]) be.free(b);
   }
-  let psiP = 0, psiX = 0, dP = 0, dX = 0;
-  const rowA = new Float64Array(M), rowB = new Float64Array(M);
+  let psiP = 0,
+    psiX = 0,
+    dP = 0,
+    dX = 0;
+  const rowA = new Float64Array(M),
+    rowB = new Float64Array(M);
   for (let a = 0; a <= half; a++) {
-    const cpa = sa[a], cxa = weight(a) * Cx[a];
+    const cpa = sa[a],
+      cxa = weight(a) * Cx[a];
     psiP += cpa * rows[a];
     dP += cpa * rows[M + a];
     psiX += cxa * rows[2 * M + a];
@@ -91,7 +97,8 @@ function dimensionParts(sol: DmftSolution, be: Backend): DimensionParts {
     rowA[a] = cpa * rows[a] * meas;
     rowB[a] = cpa * nu * nu * rows[M + a] * meas;
   }
-  const antiA = anti.subarray(0, M), antiB = anti.subarray(M);
+  const antiA = anti.subarray(0, M),
+    antiB = anti.subarray(M);
   for (const arr of [rowA, rowB, antiA, antiB]) {
     for (let a = 1; a < half; a++) arr[a] += arr[M - a];
     arr[0] *= 2;
@@ -108,15 +115,22 @@ function dimensionParts(sol: DmftSolution, be: Backend): DimensionParts {
   psiX *= m2;
   dP *= nu * nu * m2;
   dX *= m2;
-  const cp0 = sol.cPhi[0], cx0 = sol.cX[0];
+  const cp0 = sol.cPhi[0],
+    cx0 = sol.cX[0];
   // Psi^phi(tau, 0) = sum_w1 meas e^{i w1 tau} row(w1) (rows already carry meas: the lags of a spectrum);
   // Psi^phi(tau, tau) = sum_Omega e^{i Omega tau} anti(Omega) m2, i.e. the lags of anti with step dt / meas
   const zero = new Float64Array(M);
   const parts: DimensionParts = {
-    prPhiIid: (cp0 * cp0) / psiP, prXIid: (cx0 * cx0) / psiX, kPhi: (cp0 * cp0) / dP, kX: (cx0 * cx0) / dX,
-    psiPhi00Iid: psiP, psiX00Iid: psiX,
-    collectiveA: lagsOfSpectrum(rowA, zero, dt), collectiveB: lagsOfSpectrum(rowB, zero, dt),
-    diagonalA: lagsOfSpectrum(antiA, zero, dt / meas), diagonalB: lagsOfSpectrum(antiB, zero, dt / meas),
+    prPhiIid: (cp0 * cp0) / psiP,
+    prXIid: (cx0 * cx0) / psiX,
+    kPhi: (cp0 * cp0) / dP,
+    kX: (cx0 * cx0) / dX,
+    psiPhi00Iid: psiP,
+    psiX00Iid: psiX,
+    collectiveA: lagsOfSpectrum(rowA, zero, dt),
+    collectiveB: lagsOfSpectrum(rowB, zero, dt),
+    diagonalA: lagsOfSpectrum(antiA, zero, dt / meas),
+    diagonalB: lagsOfSpectrum(antiB, zero, dt / meas),
   };
   if (!partsCache.has(sol)) partsCache.set(sol, new Map());
   partsCache.get(sol)!.set(be.name, parts);
@@ -125,7 +139,12 @@ function dimensionParts(sol: DmftSolution, be: Backend): DimensionParts {
 
 /** PR_iid, K and Psi(tau, 0) from a DMFT solution; `effectiveRank` sets the collective function's amplitude.
  *  The O(M^2) frequency sums run once per solution (cached); other effective ranks cost O(lags). */
-export function dimensionTheory(sol: DmftSolution, effectiveRank = Infinity, collectiveLags = 40, be: Backend = fallback): DimensionTheory {
+export function dimensionTheory(
+  sol: DmftSolution,
+  effectiveRank = Infinity,
+  collectiveLags = 40,
+  be: Backend = fallback,
+): DimensionTheory {
   const P = dimensionParts(sol, be);
   const { dt, points: M } = sol.params;
   const inv = Number.isFinite(effectiveRank) ? 1 / effectiveRank : 0;
@@ -136,7 +155,12 @@ export function dimensionTheory(sol: DmftSolution, effectiveRank = Infinity, col
   const { prPhiIid, prXIid, kPhi, kX, psiPhi00Iid, psiX00Iid } = P;
   return {
     diagonal: { tau, psiPhi: psiDiag, psiPhiNormalized: psiDiag.map((v) => v / psiDiag[0]) },
-    prPhiIid, prXIid, kPhi, kX, psiPhi00Iid, psiX00Iid,
+    prPhiIid,
+    prXIid,
+    kPhi,
+    kX,
+    psiPhi00Iid,
+    psiX00Iid,
     collective: { tau, psiPhi: psiTau, psiPhiNormalized: psiTau.map((v) => v / psiTau[0]) },
   };
 }

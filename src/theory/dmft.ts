@@ -35,9 +35,10 @@ const SQRT_PI_2 = Math.sqrt(Math.PI) / 2;
 const DT_KAPPA_MAX = Math.PI / 17.6;
 const formatShort = (v: number) => Number(v.toPrecision(3)).toString();
 /** standard-normal trapezoid grid */
-const Z_MAX = 10, DZ = 0.02;
+const Z_MAX = 10,
+  DZ = 0.02;
 const ZS = Float64Array.from({ length: Math.round((2 * Z_MAX) / DZ) + 1 }, (_, k) => -Z_MAX + k * DZ);
-const WZ = ZS.map((z) => (DZ * Math.exp(-z * z / 2)) / Math.sqrt(2 * Math.PI));
+const WZ = ZS.map((z) => (DZ * Math.exp((-z * z) / 2)) / Math.sqrt(2 * Math.PI));
 
 function dphiOf(kind: TheoryPhi): (x: number) => number {
   return kind === "tanh" ? (x) => 1 / Math.cosh(x) ** 2 : (x) => Math.exp((-Math.PI / 4) * x * x);
@@ -58,7 +59,7 @@ export function gaussianAverage(f: (x: number) => number, q: number, scale = 0):
     let acc = 0;
     for (let k = -K; k <= K; k++) {
       const z = k * h;
-      acc += Math.exp(-z * z / 2) * f(s * z);
+      acc += Math.exp((-z * z) / 2) * f(s * z);
     }
     return (acc * h) / Math.sqrt(2 * Math.PI);
   }
@@ -72,10 +73,12 @@ export function varianceFromEnergy(g: number, kind: TheoryPhi): number {
   if (g <= 1) return 0;
   const P = bigPhiOf(kind);
   const f = (q: number) => {
-    const m = gaussianAverage(P, q), m2 = gaussianAverage((x) => P(x) ** 2, q);
+    const m = gaussianAverage(P, q),
+      m2 = gaussianAverage((x) => P(x) ** 2, q);
     return (q * q) / 2 - g * g * (m2 - m * m);
   };
-  let lo = 1e-8, hi = 1;
+  let lo = 1e-8,
+    hi = 1;
   while (f(hi) < 0) hi *= 2;
   for (let it = 0; it < 200 && hi - lo > 1e-14 * hi; it++) {
     const mid = 0.5 * (lo + hi);
@@ -90,11 +93,16 @@ export function varianceFromEnergy(g: number, kind: TheoryPhi): number {
 const LARGE_Q = 10;
 /** Gauss–Legendre nodes and weights on [0, 16] (96 points; by Golub–Welsch-free Newton iteration on P_n) */
 const GL = (() => {
-  const n = 96, L = 16, x = new Float64Array(n), w = new Float64Array(n);
+  const n = 96,
+    L = 16,
+    x = new Float64Array(n),
+    w = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let t = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5)), dp = 0;
+    let t = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5)),
+      dp = 0;
     for (let it = 0; it < 100; it++) {
-      let p0 = 1, p1 = t;
+      let p0 = 1,
+        p1 = t;
       for (let k = 2; k <= n; k++) [p0, p1] = [p1, ((2 * k - 1) * t * p1 - (k - 1) * p0) / k];
       dp = (n * (t * p1 - p0)) / (t * t - 1);
       const dt = p1 / dp;
@@ -124,12 +132,17 @@ function gl(a: number, b: number, f: (x: number) => number): number {
  * split at the jump of rho at y = 0.
  */
 export function tanhCorrection(c: number, q: number): number {
-  const s2 = Math.max(q - (c * c) / q, 0), s = Math.sqrt(s2);
+  const s2 = Math.max(q - (c * c) / q, 0),
+    s = Math.sqrt(s2);
   const nq = (x: number) => Math.exp((-x * x) / (2 * q)) / Math.sqrt(2 * Math.PI * q);
   const rho = (u: number) => (u > 0 ? rhoPos(u) : u < 0 ? -rhoPos(-u) : 0);
   if (s === 0) return 2 * (2 * gl(0, 16, (x) => nq(x) * rhoPos(x)) + gl(0, 16, (x) => nq(x) * rhoPos(x) ** 2));
   const R = (mu: number) => {
-    if (s >= 2) return gl(0, 16, (y) => rhoPos(y) * (Math.exp(-((y - mu) ** 2) / (2 * s2)) - Math.exp(-((y + mu) ** 2) / (2 * s2)))) / Math.sqrt(2 * Math.PI * s2);
+    if (s >= 2)
+      return (
+        gl(0, 16, (y) => rhoPos(y) * (Math.exp(-((y - mu) ** 2) / (2 * s2)) - Math.exp(-((y + mu) ** 2) / (2 * s2)))) /
+        Math.sqrt(2 * Math.PI * s2)
+      );
     const f = (z: number) => (Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI)) * rho(mu + s * z);
     const z0 = -mu / s;
     return z0 > -9 && z0 < 9 ? gl(-9, z0, f) + gl(z0, 9, f) : gl(-9, 9, f);
@@ -186,11 +199,13 @@ export function phiCovariance(kind: TheoryPhi, q: number): (c: number) => number
   const dz = 0.25 / Math.sqrt(Math.max(q, 1));
   const nz = 2 * Math.ceil(10 / dz) + 1;
   const zs = Float64Array.from({ length: nz }, (_, k) => -10 + k * (20 / (nz - 1)));
-  const wz = zs.map((z) => ((20 / (nz - 1)) * Math.exp(-z * z / 2)) / Math.sqrt(2 * Math.PI));
+  const wz = zs.map((z) => ((20 / (nz - 1)) * Math.exp((-z * z) / 2)) / Math.sqrt(2 * Math.PI));
   const Fs = new Float64Array(2 * P + 1);
   const h = new Float64Array(zs.length);
   for (let k = 0; k <= P; k++) {
-    const c = (k / P) * q, a = Math.sqrt(Math.max(q - c, 0)), b = Math.sqrt(c);
+    const c = (k / P) * q,
+      a = Math.sqrt(Math.max(q - c, 0)),
+      b = Math.sqrt(c);
     // h is odd in z (tanh odd, the x-grid symmetric): compute z >= 0 and mirror
     const mid = (zs.length - 1) / 2;
     for (let j = mid; j < zs.length; j++) {
@@ -212,14 +227,18 @@ export function phiCovariance(kind: TheoryPhi, q: number): (c: number) => number
 function hermite(Fs: Float64Array, q: number): (c: number) => number {
   const P = (Fs.length - 1) / 2;
   const last = Fs.length - 1;
-  const D = Float64Array.from(Fs, (_, k) => (k === 0 ? Fs[1] - Fs[0] : k === last ? Fs[k] - Fs[k - 1] : (Fs[k + 1] - Fs[k - 1]) / 2));
+  const D = Float64Array.from(Fs, (_, k) =>
+    k === 0 ? Fs[1] - Fs[0] : k === last ? Fs[k] - Fs[k - 1] : (Fs[k + 1] - Fs[k - 1]) / 2,
+  );
   return (c: number) => hermiteAt(Fs, D, Math.max(0, Math.min(2 * P - 1e-9, (c / q) * P + P)));
 }
 
 /** Cubic Hermite interpolation of values F with derivatives D (both per grid step) at grid position u. */
 function hermiteAt(F: Float64Array, D: Float64Array, u: number): number {
-  const k = Math.floor(u), t = u - k;
-  const t2 = t * t, t3 = t2 * t;
+  const k = Math.floor(u),
+    t = u - k;
+  const t2 = t * t,
+    t3 = t2 * t;
   return (2 * t3 - 3 * t2 + 1) * F[k] + (t3 - 2 * t2 + t) * D[k] + (-2 * t3 + 3 * t2) * F[k + 1] + (t3 - t2) * D[k + 1];
 }
 
@@ -258,25 +277,50 @@ export function solveDmft(g: number, phi: TheoryPhi = "tanh", opts: DmftOptions 
   checkFinite("g", g, { min: 0 });
   checkOneOf("phi", phi, ["tanh", "erf"] as const);
   let dt = checkFinite("dt", opts.dt ?? 0.1, { positive: true });
-  if (opts.points !== undefined && (!Number.isInteger(opts.points) || opts.points < 64 || (opts.points & (opts.points - 1)) !== 0)) {
+  if (
+    opts.points !== undefined &&
+    (!Number.isInteger(opts.points) || opts.points < 64 || (opts.points & (opts.points - 1)) !== 0)
+  ) {
     throw invalid("points", "must be a power of two >= 64", opts.points);
   }
   let M = opts.points ?? 4096;
   const gridFor = (m: number) => {
     const half = m / 2;
-    return { half, tau: Float64Array.from({ length: half + 1 }, (_, k) => k * dt), params: { dt, points: m, quadrature: `trapezoid z in [-${Z_MAX}, ${Z_MAX}], dz = ${DZ}` } };
+    return {
+      half,
+      tau: Float64Array.from({ length: half + 1 }, (_, k) => k * dt),
+      params: { dt, points: m, quadrature: `trapezoid z in [-${Z_MAX}, ${Z_MAX}], dz = ${DZ}` },
+    };
   };
   let { half, tau, params } = gridFor(M);
   if (g <= 1) {
     // quiescent: x = 0, <phi'> = phi'(0) = 1 for both nonlinearities
-    return { g, phi, q: 0, qEnergy: 0, tau, cX: new Float64Array(half + 1), cPhi: new Float64Array(half + 1), meanPhiPrime: 1, nu: g * g, quiescent: true, tauSwitch: 0, kappa: Math.sqrt(Math.max(0, 1 - g * g)), params };
+    return {
+      g,
+      phi,
+      q: 0,
+      qEnergy: 0,
+      tau,
+      cX: new Float64Array(half + 1),
+      cPhi: new Float64Array(half + 1),
+      meanPhiPrime: 1,
+      nu: g * g,
+      quiescent: true,
+      tauSwitch: 0,
+      kappa: Math.sqrt(Math.max(0, 1 - g * g)),
+      params,
+    };
   }
   const qEnergy = varianceFromEnergy(g, phi);
   const q = qEnergy;
   const F = phiCovariance(phi, q);
   const meanPhiPrime0 = phi === "erf" ? 1 / Math.sqrt(1 + (Math.PI * q) / 2) : gaussianAverage(dphiOf(phi), q, 1);
   const nu0 = g * g * meanPhiPrime0 ** 2;
-  if (!(nu0 < 1)) throw new ConvergenceError(`nu = g^2 <phi'>^2 = ${nu0} >= 1 at g = ${g}: no decaying solution (quadrature failure?)`, { nu: nu0 });
+  if (!(nu0 < 1))
+    throw new ConvergenceError(
+      `nu = g^2 <phi'>^2 = ${nu0} >= 1 at g = ${g}: no decaying solution (quadrature failure?)`,
+      { nu: nu0 },
+    );
   const kappa = Math.sqrt(1 - nu0);
   if (opts.points === undefined) {
     // the frequency step 2 pi / (M dt) must resolve the ridge of 1/|X - nu|^2 (width 1 - nu) by 1.5 bins
@@ -289,22 +333,37 @@ export function solveDmft(g: number, phi: TheoryPhi = "tanh", opts: DmftOptions 
     }
     while (M * dt < span && M < 32768) M *= 2;
     if (M * dt < span) {
-      throw invalid("g", `is too close to the transition for the frequency grid (1 - nu = ${(1 - nu0).toExponential(2)} needs ${2 ** Math.ceil(Math.log2(span / dt))} points at dt = ${formatShort(dt)}; at most 32768 are used) — near g = 1, PR ~ (g - 1)^3 / 4.27 (tanh, THEORY §4.5)`, g);
+      throw invalid(
+        "g",
+        `is too close to the transition for the frequency grid (1 - nu = ` +
+          `${(1 - nu0).toExponential(2)} needs ${2 ** Math.ceil(Math.log2(span / dt))} points at dt = ` +
+          `${formatShort(dt)}; at most 32768 are used) — near g = 1, PR ~ (g - 1)^3 / 4.27 (tanh, ` +
+          `THEORY §4.5)`,
+        g,
+      );
     }
     ({ half, tau, params } = gridFor(M));
   }
   // RK4 on (C, C'), C'' = C - g^2 F(C)
-  const sub = Math.max(1, Math.ceil(dt / 0.005 - 1e-9)), h = dt / sub; // RK4 step <= 0.005, an exact divisor of dt
+  const sub = Math.max(1, Math.ceil(dt / 0.005 - 1e-9)),
+    h = dt / sub; // RK4 step <= 0.005, an exact divisor of dt
   const acc = (cv: number) => cv - g * g * F(cv);
   const cX = new Float64Array(half + 1);
-  let C = q, V = 0, k = 0, stopped = -1;
+  let C = q,
+    V = 0,
+    k: number,
+    stopped = -1;
   cX[0] = q;
   for (k = 1; k <= half; k++) {
     for (let s2 = 0; s2 < sub; s2++) {
-      const k1c = V, k1v = acc(C);
-      const k2c = V + 0.5 * h * k1v, k2v = acc(C + 0.5 * h * k1c);
-      const k3c = V + 0.5 * h * k2v, k3v = acc(C + 0.5 * h * k2c);
-      const k4c = V + h * k3v, k4v = acc(C + h * k3c);
+      const k1c = V,
+        k1v = acc(C);
+      const k2c = V + 0.5 * h * k1v,
+        k2v = acc(C + 0.5 * h * k1c);
+      const k3c = V + 0.5 * h * k2v,
+        k3v = acc(C + 0.5 * h * k2c);
+      const k4c = V + h * k3v,
+        k4v = acc(C + h * k3c);
       C += (h / 6) * (k1c + 2 * k2c + 2 * k3c + k4c);
       V += (h / 6) * (k1v + 2 * k2v + 2 * k3v + k4v);
     }
@@ -314,10 +373,27 @@ export function solveDmft(g: number, phi: TheoryPhi = "tanh", opts: DmftOptions 
       break;
     }
   }
-  if (stopped < 0) throw new ConvergenceError(`C^x(tau) had not decayed by tau = ${half * dt} at g = ${g}: increase points`, { tauMax: half * dt });
+  if (stopped < 0)
+    throw new ConvergenceError(`C^x(tau) had not decayed by tau = ${half * dt} at g = ${g}: increase points`, {
+      tauMax: half * dt,
+    });
   for (let j = stopped + 1; j <= half; j++) cX[j] = cX[stopped] * Math.exp(-kappa * (j - stopped) * dt);
   const cPhi = cX.map((v) => F(v));
-  return { g, phi, q, qEnergy, tau, cX, cPhi, meanPhiPrime: meanPhiPrime0, nu: nu0, quiescent: false, tauSwitch: stopped * dt, kappa, params };
+  return {
+    g,
+    phi,
+    q,
+    qEnergy,
+    tau,
+    cX,
+    cPhi,
+    meanPhiPrime: meanPhiPrime0,
+    nu: nu0,
+    quiescent: false,
+    tauSwitch: stopped * dt,
+    kappa,
+    params,
+  };
 }
 
 /**

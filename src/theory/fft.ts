@@ -14,7 +14,8 @@ const plans = new Map<number, FFT>();
 function plan(n: number): FFT {
   let p = plans.get(n);
   if (!p) {
-    if (n < 2 || (n & (n - 1)) !== 0) throw new RangeError(`invalid argument: the FFT length must be a power of two >= 2; got \`${n}\``);
+    if (n < 2 || (n & (n - 1)) !== 0)
+      throw new RangeError(`invalid argument: the FFT length must be a power of two >= 2; got \`${n}\``);
     p = new FFT(n);
     plans.set(n, p);
   }
@@ -30,9 +31,11 @@ export function fftInterleaved(out: Float64Array, data: Float64Array, inverse = 
 
 export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
   const n = re.length;
-  if (n !== im.length || (n & (n - 1)) !== 0) throw new RangeError(`invalid argument: \`re\` must have a power-of-two length equal to im.length; got \`${n}\``);
+  if (n !== im.length || (n & (n - 1)) !== 0)
+    throw new RangeError(`invalid argument: \`re\` must have a power-of-two length equal to im.length; got \`${n}\``);
   if (n === 1) return;
-  const data = new Float64Array(2 * n), out = new Float64Array(2 * n);
+  const data = new Float64Array(2 * n),
+    out = new Float64Array(2 * n);
   for (let k = 0; k < n; k++) {
     data[2 * k] = re[k];
     data[2 * k + 1] = im[k];
@@ -47,7 +50,8 @@ export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
 /** C(w_k) = dt Re FFT of the even periodic extension of lags c[0 .. M/2] (the PRX convention on an M-point
  *  grid of step dt, THEORY §4.2). */
 export function evenSpectrum(c: ArrayLike<number>, M: number, dt: number): Float64Array {
-  const re = new Float64Array(M), im = new Float64Array(M);
+  const re = new Float64Array(M),
+    im = new Float64Array(M);
   for (let k = 0; k < M; k++) re[k] = c[Math.min(k, M - k)];
   fft(re, im);
   return re.map((v) => v * dt);
@@ -55,7 +59,8 @@ export function evenSpectrum(c: ArrayLike<number>, M: number, dt: number): Float
 
 /** f(tau_j) = (1 / (M dt)) sum_k f(w_k) e^{i w_k tau_j}, j = 0 .. M-1: the inverse of the above (real part). */
 export function lagsOfSpectrum(re: Float64Array, im: Float64Array, dt: number): Float64Array {
-  const r = Float64Array.from(re), i = Float64Array.from(im);
+  const r = Float64Array.from(re),
+    i = Float64Array.from(im);
   fft(r, i, true);
   return r.map((v) => v / dt);
 }

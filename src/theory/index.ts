@@ -26,7 +26,15 @@ export interface TheoryOptions extends DmftOptions {
 
 /** What theory() returns: the parameters and every prediction. */
 export interface TheoryResult {
-  params: { g: number; phi: TheoryPhi; effectiveRank: number | null; prG: number | null; dt: number; points: number; quadrature: string };
+  params: {
+    g: number;
+    phi: TheoryPhi;
+    effectiveRank: number | null;
+    prG: number | null;
+    dt: number;
+    points: number;
+    quadrature: string;
+  };
   results: {
     quiescent: boolean;
     prPhi: number | null;
@@ -92,25 +100,64 @@ export function theory(g: number, opts: TheoryOptions = {}): TheoryResult {
   const tauOut = Math.max(40, sol.kappa > 0 ? 5 / sol.kappa : 0);
   const lagsOut = Math.min(sol.tau.length - 1, Math.round(tauOut / sol.params.dt));
   const params = { g, phi, effectiveRank: Number.isFinite(er) ? er : null, prG: opts.prG ?? null, ...sol.params };
-  const ac = { tau: Array.from(sol.tau.subarray(0, lagsOut + 1)), cPhi: Array.from(sol.cPhi.subarray(0, lagsOut + 1)), cX: Array.from(sol.cX.subarray(0, lagsOut + 1)) };
+  const ac = {
+    tau: Array.from(sol.tau.subarray(0, lagsOut + 1)),
+    cPhi: Array.from(sol.cPhi.subarray(0, lagsOut + 1)),
+    cX: Array.from(sol.cX.subarray(0, lagsOut + 1)),
+  };
   if (sol.quiescent) {
     return {
-      params, dmft: sol,
-      results: { quiescent: true, prPhi: null, prX: null, prPhiIid: null, prXIid: null, kPhi: null, kX: null, cPhi0: 0, cX0: 0, meanPhiPrime: sol.meanPhiPrime, nu: sol.nu, psiPhi00: 0, autocorrelation: ac, collective: { tau: [], psiPhi: [], psiPhiNormalized: [] }, diagonal: { tau: [], psiPhi: [], psiPhiNormalized: [] }, timescales: { cPhi: null, psiPhi: null } },
+      params,
+      dmft: sol,
+      results: {
+        quiescent: true,
+        prPhi: null,
+        prX: null,
+        prPhiIid: null,
+        prXIid: null,
+        kPhi: null,
+        kX: null,
+        cPhi0: 0,
+        cX0: 0,
+        meanPhiPrime: sol.meanPhiPrime,
+        nu: sol.nu,
+        psiPhi00: 0,
+        autocorrelation: ac,
+        collective: { tau: [], psiPhi: [], psiPhiNormalized: [] },
+        diagonal: { tau: [], psiPhi: [], psiPhiNormalized: [] },
+        timescales: { cPhi: null, psiPhi: null },
+      },
     };
   }
   const d = dimensionTheory(sol, er, opts.collectiveLags ?? lagsOut, opts.backend);
   const prPhi = harmonicPr(d.prPhiIid, d.kPhi, er);
   return {
-    params, dmft: sol,
+    params,
+    dmft: sol,
     results: {
       quiescent: false,
-      prPhi, prX: harmonicPr(d.prXIid, d.kX, er), prPhiIid: d.prPhiIid, prXIid: d.prXIid, kPhi: d.kPhi, kX: d.kX,
-      cPhi0: sol.cPhi[0], cX0: sol.cX[0], meanPhiPrime: sol.meanPhiPrime, nu: sol.nu,
+      prPhi,
+      prX: harmonicPr(d.prXIid, d.kX, er),
+      prPhiIid: d.prPhiIid,
+      prXIid: d.prXIid,
+      kPhi: d.kPhi,
+      kX: d.kX,
+      cPhi0: sol.cPhi[0],
+      cX0: sol.cX[0],
+      meanPhiPrime: sol.meanPhiPrime,
+      nu: sol.nu,
       psiPhi00: d.collective.psiPhi[0],
       autocorrelation: ac,
-      collective: { tau: Array.from(d.collective.tau), psiPhi: Array.from(d.collective.psiPhi), psiPhiNormalized: Array.from(d.collective.psiPhiNormalized) },
-      diagonal: { tau: Array.from(d.diagonal.tau), psiPhi: Array.from(d.diagonal.psiPhi), psiPhiNormalized: Array.from(d.diagonal.psiPhiNormalized) },
+      collective: {
+        tau: Array.from(d.collective.tau),
+        psiPhi: Array.from(d.collective.psiPhi),
+        psiPhiNormalized: Array.from(d.collective.psiPhiNormalized),
+      },
+      diagonal: {
+        tau: Array.from(d.diagonal.tau),
+        psiPhi: Array.from(d.diagonal.psiPhi),
+        psiPhiNormalized: Array.from(d.diagonal.psiPhiNormalized),
+      },
       ...(opts.prG !== undefined ? { gains: gainDimensions(d.prPhiIid, d.kPhi, er, prG) } : {}),
       timescales: pcTimescales(sol.tau, sol.cPhi, d.collective.tau, d.collective.psiPhi),
     },

@@ -58,7 +58,14 @@ export interface SelfCouplingModel {
   jumpFactor: number;
   /** the noise spectrum q = Q(w) (real) and r = R(w) - rInst (complex) at each frequency, from the current
    *  S^phi(w) and C^phi(w) */
-  apply(sRe: Float64Array, sIm: Float64Array, cPhiW: Float64Array, q: Float64Array, rRe: Float64Array, rIm: Float64Array): void;
+  apply(
+    sRe: Float64Array,
+    sIm: Float64Array,
+    cPhiW: Float64Array,
+    q: Float64Array,
+    rRe: Float64Array,
+    rIm: Float64Array,
+  ): void;
   /** null, or why the model breaks down at this S (checked every iteration) */
   breakdown(sRe: Float64Array, sIm: Float64Array): string | null;
 }
@@ -162,7 +169,8 @@ function gaussianState(cPhiLag: Float64Array, meanPhiPrime: number, M: number, d
   st.cPhiW.set(evenSpectrum(cPhiLag, M, dt));
   st.meanPhiPrime = meanPhiPrime;
   for (let k = 0; k < M; k++) {
-    const w = freqOf(k, M, dt), d = 1 + w * w;
+    const w = freqOf(k, M, dt),
+      d = 1 + w * w;
     st.sRe[k] = meanPhiPrime / d;
     st.sIm[k] = (-meanPhiPrime * w) / d;
   }
@@ -170,7 +178,13 @@ function gaussianState(cPhiLag: Float64Array, meanPhiPrime: number, M: number, d
 }
 
 function zeroState(M: number): SamplerState {
-  return { cPhiW: new Float64Array(M), sRe: new Float64Array(M), sIm: new Float64Array(M), cXW: new Float64Array(M), meanPhiPrime: 0 };
+  return {
+    cPhiW: new Float64Array(M),
+    sRe: new Float64Array(M),
+    sIm: new Float64Array(M),
+    cXW: new Float64Array(M),
+    meanPhiPrime: 0,
+  };
 }
 function addScaled(acc: SamplerState, s: SamplerState, w: number): void {
   for (let k = 0; k < acc.cPhiW.length; k++) {
@@ -187,13 +201,25 @@ function addScaled(acc: SamplerState, s: SamplerState, w: number): void {
  * of the starting point (the i.i.d. solution at gEff), with S = <phi'>/(1 + i w).
  */
 export async function sampleSingleSite(
-  be: Backend, kind: PhiKind, model: SelfCouplingModel, init: { cPhi: Float64Array; meanPhiPrime: number; kappa: number },
-  gaussian: (cX: Float64Array) => { cPhi: Float64Array; meanPhiPrime: number }, opts: SamplerOptions = {},
+  be: Backend,
+  kind: PhiKind,
+  model: SelfCouplingModel,
+  init: { cPhi: Float64Array; meanPhiPrime: number; kappa: number },
+  gaussian: (cX: Float64Array) => { cPhi: Float64Array; meanPhiPrime: number },
+  opts: SamplerOptions = {},
 ): Promise<SamplerResult> {
   const t0 = performance.now();
-  const P = opts.paths ?? 64, iterations = opts.iterations ?? 60, average = opts.average ?? Math.ceil(iterations / 2);
-  const h = opts.h ?? 0.05, dt = opts.dt ?? 0.1, M = opts.points ?? 4096, nseg = opts.segments ?? 5, burn = opts.burn ?? 40;
-  const beta = opts.beta ?? 0.8, seed = opts.seed ?? 1, cv = opts.controlVariate ?? true;
+  const P = opts.paths ?? 64,
+    iterations = opts.iterations ?? 60,
+    average = opts.average ?? Math.ceil(iterations / 2);
+  const h = opts.h ?? 0.05,
+    dt = opts.dt ?? 0.1,
+    M = opts.points ?? 4096,
+    nseg = opts.segments ?? 5,
+    burn = opts.burn ?? 40;
+  const beta = opts.beta ?? 0.8,
+    seed = opts.seed ?? 1,
+    cv = opts.controlVariate ?? true;
   const tauCutMax = 0.45 * M * dt;
   let tauCut = Math.min(opts.tauCut ?? Math.max(40, init.kappa > 0 ? 12 / init.kappa : 0), tauCutMax);
   const sub = Math.round(dt / h);
@@ -208,7 +234,9 @@ export async function sampleSingleSite(
   // current C^phi(w), S(w)
   const cur = gaussianState(init.cPhi, init.meanPhiPrime, M, dt);
 
-  const qW = new Float64Array(M), rRe = new Float64Array(M), rIm = new Float64Array(M);
+  const qW = new Float64Array(M),
+    rRe = new Float64Array(M),
+    rIm = new Float64Array(M);
   const run = opts.executor ?? ((tasks: ChunkTask[]) => Promise.resolve(tasks.map((t) => runChunk(be, t))));
   let winSq = 0;
   for (const v of hannWindow(M)) winSq += v * v;
@@ -227,22 +255,31 @@ export async function sampleSingleSite(
 
     // causal kernel: c e^{-tau} + rest(tau); rest from the spectrum with the jump's part removed
     const c1 = model.jumpFactor * cur.meanPhiPrime;
-    const restRe = new Float64Array(M), restIm = new Float64Array(M);
+    const restRe = new Float64Array(M),
+      restIm = new Float64Array(M);
     for (let k = 0; k < M; k++) {
-      const w = freqOf(k, M, dt), d = 1 + w * w;
+      const w = freqOf(k, M, dt),
+        d = 1 + w * w;
       restRe[k] = rRe[k] - c1 / d;
       restIm[k] = rIm[k] + (c1 * w) / d;
     }
     const rest = lagsOfSpectrum(restRe, restIm, dt);
     const rTau = (tau: number) => {
-      const j = tau / dt, j0 = Math.floor(j), f = j - j0;
+      const j = tau / dt,
+        j0 = Math.floor(j),
+        f = j - j0;
       return c1 * Math.exp(-tau) + (1 - f) * rest[j0] + f * rest[j0 + 1];
     };
     // kernel length: until |R| < 1e-6 max |R| for good (at most half the grid period)
-    let rMax = 0, jEnd = 0;
+    let rMax = 0,
+      jEnd = 0;
     const rGrid = Float64Array.from({ length: half }, (_, j) => rTau(j * dt));
     for (const v of rGrid) rMax = Math.max(rMax, Math.abs(v));
-    for (let j = half - 1; j >= 0; j--) if (Math.abs(rGrid[j]) > 1e-6 * rMax) { jEnd = j + 1; break; }
+    for (let j = half - 1; j >= 0; j--)
+      if (Math.abs(rGrid[j]) > 1e-6 * rMax) {
+        jEnd = j + 1;
+        break;
+      }
     const klen = rMax > 0 ? Math.min(jEnd * sub + 1, (half - 1) * sub) : 1;
     kernelTau = (klen - 1) * h;
     const w = new Float64Array(klen);
@@ -253,7 +290,24 @@ export async function sampleSingleSite(
     // not depend on how many threads run the chunks)
     const tasks: ChunkTask[] = [];
     for (let c = 0; c * CHUNK < P; c++) {
-      tasks.push({ kind, paths: Math.min(CHUNK, P - c * CHUNK), steps, klen, h, w, amp, burnSteps, sub, obs, M, nseg, cv, seed, stream: 16 + it * 4096 + c, iteration: it });
+      tasks.push({
+        kind,
+        paths: Math.min(CHUNK, P - c * CHUNK),
+        steps,
+        klen,
+        h,
+        w,
+        amp,
+        burnSteps,
+        sub,
+        obs,
+        M,
+        nseg,
+        cv,
+        seed,
+        stream: 16 + it * 4096 + c,
+        iteration: it,
+      });
     }
     const pending = run(tasks);
 
@@ -268,8 +322,11 @@ export async function sampleSingleSite(
     }
 
     const parts = await pending;
-    const accC = welchAcc(M), accU = cv ? welchAcc(M) : null;
-    let dphiSum = 0, dphiSumU = 0, dphiCount = 0;
+    const accC = welchAcc(M),
+      accU = cv ? welchAcc(M) : null;
+    let dphiSum = 0,
+      dphiSumU = 0,
+      dphiCount = 0;
     for (const r of parts) {
       addAcc(accC, r.accC);
       if (accU && r.accU) addAcc(accU, r.accU);
@@ -294,14 +351,23 @@ export async function sampleSingleSite(
     // the window follows the correlation time: 8 1/e times of C^phi (at least 40), unless given
     const te = decayTime(tauGrid, cLag.subarray(0, half + 1));
     if (te === null || te > (M * dt) / GRID_PER_DECAY) {
-      throw new GridTooShortError(`the single site's correlation time (${te === null ? "no decay" : te.toFixed(1)}) is too long for the lag grid of ${M} x ${dt} (at most ${((M * dt) / GRID_PER_DECAY).toFixed(1)})`, te ?? Infinity);
+      throw new GridTooShortError(
+        `the single site's correlation time (${te === null ? "no decay" : te.toFixed(1)}) is too ` +
+          `long for the lag grid of ${M} x ${dt} (at most ${((M * dt) / GRID_PER_DECAY).toFixed(1)})`,
+        te ?? Infinity,
+      );
     }
     if (opts.tauCut === undefined) tauCut = Math.min(tauCutMax, Math.max(40, 8 * te));
     lagWindow(est, cLag, M, dt, tauCut);
     let tailMax = 0;
     for (let j = Math.floor(0.4 * M); j <= half; j++) tailMax = Math.max(tailMax, Math.abs(cLag[j]));
     if (tailMax > 0.05 * cLag[0]) {
-      throw new ConvergenceError(`C^phi(tau) does not decay (|C^phi| = ${(tailMax / cLag[0]).toFixed(2)} C^phi(0) at tau >= ${(0.4 * M * dt).toFixed(0)}): the single site is not stationary (a condensed mode or a glassy state)`, { iteration: it });
+      throw new ConvergenceError(
+        `C^phi(tau) does not decay (|C^phi| = ${(tailMax / cLag[0]).toFixed(2)} C^phi(0) at tau >= ` +
+          `${(0.4 * M * dt).toFixed(0)}): the single site is not stationary (a condensed mode or a ` +
+          `glassy state)`,
+        { iteration: it },
+      );
     }
     residuals.cPhi.push(relChange(est.cPhiW, cur.cPhiW));
     residuals.s.push(relChange2(est.sRe, est.sIm, cur.sRe, cur.sIm));
@@ -323,8 +389,25 @@ export async function sampleSingleSite(
     }
   }
   return {
-    mean, batches: average >= BATCHES ? batches : [], residuals,
-    params: { paths: P, iterations, average, h, dt, points: M, segments: nseg, burn, beta, seed, controlVariate: cv, tauCut, kernelTau, steps },
+    mean,
+    batches: average >= BATCHES ? batches : [],
+    residuals,
+    params: {
+      paths: P,
+      iterations,
+      average,
+      h,
+      dt,
+      points: M,
+      segments: nseg,
+      burn,
+      beta,
+      seed,
+      controlVariate: cv,
+      tauCut,
+      kernelTau,
+      steps,
+    },
     seconds: (performance.now() - t0) / 1000,
   };
 }
@@ -333,11 +416,14 @@ export async function sampleSingleSite(
  *  (M-point grid of dt): Q(m h) by band-limited interpolation (the spectrum zero-padded to M sub points),
  *  kept for |m h| < M dt / 2; negative eigenvalues (truncation) are set to 0. */
 function circulantAmplitudes(q: Float64Array, M: number, sub: number, dt: number, nEta: number): Float64Array {
-  const Mh = M * sub, half = M / 2;
-  const qr = new Float64Array(Mh), qi = new Float64Array(Mh);
+  const Mh = M * sub,
+    half = M / 2;
+  const qr = new Float64Array(Mh),
+    qi = new Float64Array(Mh);
   for (let k = 0; k < M; k++) qr[k <= half ? k : Mh - (M - k)] = Math.max(0, q[k]);
   fft(qr, qi, true);
-  const cr = new Float64Array(nEta), ci = new Float64Array(nEta);
+  const cr = new Float64Array(nEta),
+    ci = new Float64Array(nEta);
   for (let m = 0; m < Mh / 2; m++) {
     const v = (qr[m] * sub) / dt; // Q(m h) = (1/(M dt)) sum_k q_k e^{i w_k m h} = IFFT_Mh * Mh / (M dt)
     cr[m] = v;
@@ -348,9 +434,17 @@ function circulantAmplitudes(q: Float64Array, M: number, sub: number, dt: number
 }
 
 /** Two paths (columns i, i + 1 of the time-major eta) from 2 nEta standard normals: y = FFT(amp z). */
-function synthesize(z: ArrayLike<number>, amp: Float64Array, eta: Float64Array, steps: number, pc: number, i: number): void {
+function synthesize(
+  z: ArrayLike<number>,
+  amp: Float64Array,
+  eta: Float64Array,
+  steps: number,
+  pc: number,
+  i: number,
+): void {
   const n = amp.length;
-  const data = new Float64Array(2 * n), y = new Float64Array(2 * n);
+  const data = new Float64Array(2 * n),
+    y = new Float64Array(2 * n);
   for (let k = 0; k < n; k++) {
     data[2 * k] = amp[k] * z[2 * k];
     data[2 * k + 1] = amp[k] * z[2 * k + 1];
@@ -367,12 +461,14 @@ export const GRID_PER_DECAY = 25;
 
 /** The single site decorrelates too slowly for the lag grid: retry with more points (structured.ts does). */
 export class GridTooShortError extends ConvergenceError {
-  constructor(message: string, readonly decay: number) {
+  constructor(
+    message: string,
+    readonly decay: number,
+  ) {
     super(message, { decay });
     this.name = "GridTooShortError";
   }
 }
-
 
 /** averaged iteration a (0 .. average-1) belongs to batch floor(a B / average) */
 function batchOf(a: number, average: number): number {
@@ -403,8 +499,12 @@ export function runChunk(be: Backend, t: ChunkTask): ChunkResult {
   const rng = be.rngCreate(seedState(t.seed, t.stream));
   const eta = new Float64Array((steps + 1) * pc);
   const bufs = {
-    z: be.alloc("float64", 2 * nEta), eta: be.alloc("float64", (steps + 1) * pc), xs: be.alloc("float64", (steps + 1) * pc),
-    ph: be.alloc("float64", (steps + 1) * pc), gs: be.alloc("float64", pc), w: be.alloc("float64", Math.max(1, t.klen)),
+    z: be.alloc("float64", 2 * nEta),
+    eta: be.alloc("float64", (steps + 1) * pc),
+    xs: be.alloc("float64", (steps + 1) * pc),
+    ph: be.alloc("float64", (steps + 1) * pc),
+    gs: be.alloc("float64", pc),
+    w: be.alloc("float64", Math.max(1, t.klen)),
   };
   try {
     for (let i = 0; i < pc; i += 2) {
@@ -415,8 +515,10 @@ export function runChunk(be: Backend, t: ChunkTask): ChunkResult {
     be.write(bufs.w, t.w);
     be.fill(bufs.xs, 0);
     be.selfSite(pc, steps, t.klen, kind, t.h, bufs.eta, bufs.w, bufs.xs, bufs.ph, bufs.gs);
-    const xs = be.read(bufs.xs), ph = be.read(bufs.ph);
-    let phU: Float64Array | null = null, xsU: Float64Array | null = null;
+    const xs = be.read(bufs.xs),
+      ph = be.read(bufs.ph);
+    let phU: Float64Array | null = null,
+      xsU: Float64Array | null = null;
     if (t.cv) {
       // the reference: the same noise, no self-coupling
       be.fill(bufs.xs, 0);
@@ -425,12 +527,19 @@ export function runChunk(be: Backend, t: ChunkTask): ChunkResult {
       phU = be.read(bufs.ph) as Float64Array;
     }
     const out: ChunkResult = { accC: welchAcc(M), accU: t.cv ? welchAcc(M) : null, dphiSum: 0, dphiSumU: 0, count: 0 };
-    const phs = new Float64Array(obs), es = new Float64Array(obs), phsU = new Float64Array(obs);
+    const phs = new Float64Array(obs),
+      es = new Float64Array(obs),
+      phsU = new Float64Array(obs);
     for (let i = 0; i < pc; i++) {
       for (let j = 0; j < obs; j++) {
         const at = (burnSteps + j * sub) * pc + i;
         const x = xs[at];
-        if (!Number.isFinite(x) || Math.abs(x) > 1e6) throw new ConvergenceError(`a single-site path diverged (x = ${x} at t = ${((burnSteps + j * sub) * t.h).toFixed(1)}): the self-coupling is too strong for a stationary state`, { iteration: t.iteration });
+        if (!Number.isFinite(x) || Math.abs(x) > 1e6)
+          throw new ConvergenceError(
+            `a single-site path diverged (x = ${x} at t = ${((burnSteps + j * sub) * t.h).toFixed(1)}): ` +
+              `the self-coupling is too strong for a stationary state`,
+            { iteration: t.iteration },
+          );
         phs[j] = ph[at];
         es[j] = eta[at];
         out.dphiSum += dphiScalar(kind, x);
@@ -459,7 +568,12 @@ function addAcc(a: WelchAcc, b: WelchAcc): void {
   }
 }
 
-export interface WelchAcc { pp: Float64Array; peRe: Float64Array; peIm: Float64Array; ee: Float64Array }
+export interface WelchAcc {
+  pp: Float64Array;
+  peRe: Float64Array;
+  peIm: Float64Array;
+  ee: Float64Array;
+}
 function welchAcc(M: number): WelchAcc {
   return { pp: new Float64Array(M), peRe: new Float64Array(M), peIm: new Float64Array(M), ee: new Float64Array(M) };
 }
@@ -467,7 +581,8 @@ function welchAcc(M: number): WelchAcc {
 /** Accumulate |Phi|^2, Phi E^*, |E|^2 over nseg half-overlapping Hann segments of M samples (one complex
  *  FFT per segment: phi in the real part, eta in the imaginary part, separated by symmetry). */
 function welch(phs: Float64Array, es: Float64Array, M: number, nseg: number, hann: Float64Array, acc: WelchAcc): void {
-  const data = new Float64Array(2 * M), z = new Float64Array(2 * M);
+  const data = new Float64Array(2 * M),
+    z = new Float64Array(2 * M);
   for (let s = 0; s < nseg; s++) {
     const o = (s * M) / 2;
     for (let j = 0; j < M; j++) {
@@ -478,9 +593,14 @@ function welch(phs: Float64Array, es: Float64Array, M: number, nseg: number, han
     for (let k = 0; k < M; k++) {
       const kc = k === 0 ? 0 : M - k;
       // Phi = (Z_k + conj Z_{-k}) / 2, E = (Z_k - conj Z_{-k}) / (2i)
-      const zr = z[2 * k], zi = z[2 * k + 1], cr = z[2 * kc], ci = z[2 * kc + 1];
-      const pr = 0.5 * (zr + cr), pi = 0.5 * (zi - ci);
-      const er = 0.5 * (zi + ci), ei = -0.5 * (zr - cr);
+      const zr = z[2 * k],
+        zi = z[2 * k + 1],
+        cr = z[2 * kc],
+        ci = z[2 * kc + 1];
+      const pr = 0.5 * (zr + cr),
+        pi = 0.5 * (zi - ci);
+      const er = 0.5 * (zi + ci),
+        ei = -0.5 * (zr - cr);
       acc.pp[k] += pr * pr + pi * pi;
       acc.ee[k] += er * er + ei * ei;
       acc.peRe[k] += pr * er + pi * ei; // Phi conj(E)
@@ -490,15 +610,28 @@ function welch(phs: Float64Array, es: Float64Array, M: number, nseg: number, han
 }
 
 /** C^phi(w), S^phi(w) (regression on the sampled eta spectrum `ee`), C^x(w) from one set of sums. */
-function estimate(acc: WelchAcc, ee: Float64Array, norm: number, meanPhiPrime: number, rRe: Float64Array, rIm: Float64Array, rInst: number, M: number, dt: number): SamplerState {
+function estimate(
+  acc: WelchAcc,
+  ee: Float64Array,
+  norm: number,
+  meanPhiPrime: number,
+  rRe: Float64Array,
+  rIm: Float64Array,
+  rInst: number,
+  M: number,
+  dt: number,
+): SamplerState {
   const est = zeroState(M);
   est.meanPhiPrime = meanPhiPrime;
   let eeMax = 0;
   for (let k = 0; k < M; k++) eeMax = Math.max(eeMax, ee[k]);
   for (let k = 0; k < M; k++) {
-    const w = freqOf(k, M, dt), d = 1 + w * w;
-    const ar = rRe[k] + rInst, ai = rIm[k];
-    est.cXW[k] = ((ee[k] + (ar * ar + ai * ai) * acc.pp[k] + 2 * (ar * acc.peRe[k] - ai * acc.peIm[k])) * norm) / d; // <|E + R Phi|^2> / (1 + w^2)
+    const w = freqOf(k, M, dt),
+      d = 1 + w * w;
+    const ar = rRe[k] + rInst,
+      ai = rIm[k];
+    // <|E + R Phi|^2> / (1 + w^2)
+    est.cXW[k] = ((ee[k] + (ar * ar + ai * ai) * acc.pp[k] + 2 * (ar * acc.peRe[k] - ai * acc.peIm[k])) * norm) / d;
     est.cPhiW[k] = acc.pp[k] * norm;
     if (ee[k] > 1e-7 * eeMax) {
       est.sRe[k] = acc.peRe[k] / ee[k];
@@ -513,7 +646,8 @@ function estimate(acc: WelchAcc, ee: Float64Array, norm: number, meanPhiPrime: n
 
 function lagWindow(est: SamplerState, cLag: Float64Array, M: number, dt: number, tauCut: number): void {
   const jc = Math.min(M / 2 - 1, Math.round(tauCut / dt));
-  const taper = (j: number) => (j <= jc / 2 ? 1 : j >= jc ? 0 : 0.5 + 0.5 * Math.cos((Math.PI * (j - jc / 2)) / (jc / 2)));
+  const taper = (j: number) =>
+    j <= jc / 2 ? 1 : j >= jc ? 0 : 0.5 + 0.5 * Math.cos((Math.PI * (j - jc / 2)) / (jc / 2));
   const c = new Float64Array(M);
   for (let j = 0; j <= M / 2; j++) {
     const v = cLag[j] * taper(j);
@@ -523,9 +657,11 @@ function lagWindow(est: SamplerState, cLag: Float64Array, M: number, dt: number,
   est.cPhiW.set(evenSpectrum(c, M, dt));
   for (let k = 0; k < M; k++) est.cPhiW[k] = Math.max(est.cPhiW[k], 0);
   const a = est.meanPhiPrime;
-  const rr = new Float64Array(M), ri = new Float64Array(M);
+  const rr = new Float64Array(M),
+    ri = new Float64Array(M);
   for (let k = 0; k < M; k++) {
-    const w = freqOf(k, M, dt), d = 1 + w * w;
+    const w = freqOf(k, M, dt),
+      d = 1 + w * w;
     rr[k] = est.sRe[k] - a / d;
     ri[k] = est.sIm[k] + (a * w) / d;
   }
@@ -537,14 +673,16 @@ function lagWindow(est: SamplerState, cLag: Float64Array, M: number, dt: number,
   }
   fft(rr, ri);
   for (let k = 0; k < M; k++) {
-    const w = freqOf(k, M, dt), d = 1 + w * w;
+    const w = freqOf(k, M, dt),
+      d = 1 + w * w;
     est.sRe[k] = rr[k] + a / d;
     est.sIm[k] = ri[k] - (a * w) / d;
   }
 }
 
 function relChange(a: Float64Array, b: Float64Array): number {
-  let d = 0, s = 0;
+  let d = 0,
+    s = 0;
   for (let k = 0; k < a.length; k++) {
     d += (a[k] - b[k]) ** 2;
     s += b[k] ** 2;
@@ -552,7 +690,8 @@ function relChange(a: Float64Array, b: Float64Array): number {
   return Math.sqrt(d / s);
 }
 function relChange2(ar: Float64Array, ai: Float64Array, br: Float64Array, bi: Float64Array): number {
-  let d = 0, s = 0;
+  let d = 0,
+    s = 0;
   for (let k = 0; k < ar.length; k++) {
     d += (ar[k] - br[k]) ** 2 + (ai[k] - bi[k]) ** 2;
     s += br[k] ** 2 + bi[k] ** 2;

@@ -14,7 +14,8 @@
  *
  * PR^phi = C^phi(0)^2 / Psi^phi(0, 0), Psi(0,0) = sum over the frequency grid with measure (1/(M dt))^2
  * (§4.2), restricted to the largest C^phi(w) bins that hold all but 1e-4 of sum C^phi (the rest, the
- * sampler's noise floor and the 1/w^2 tail, changes Psi(0,0) by at most 2e-4 relative: Psi <= C_1 C_2 O(1)). The averages over modes are rank-M products over the frequency grid, done as real
+ * sampler's noise floor and the 1/w^2 tail, changes Psi(0,0) by at most 2e-4 relative: Psi <= C_1 C_2 O(1)). The
+ * averages over modes are rank-M products over the frequency grid, done as real
  * matrix products on the backend (src/backend matmat); modes are thinned to at most 128 evenly spaced ones
  * of the ordered (D_a, rho_a) list (a quadrature of a smooth profile; the paper used every other mode).
  * Errors: delete-one-batch jackknife over 5 batches of the averaged iterations (PR^phi of the mean with one
@@ -24,7 +25,17 @@ import { checkFinite, invalid } from "../errors.ts";
 import type { Backend } from "../backend/types.ts";
 import { PHI_KINDS } from "../backend/types.ts";
 import { gaussianPhiStats, solveDmft, type TheoryPhi } from "./dmft.ts";
-import { GRID_PER_DECAY, GridTooShortError, batchSizes, freqOf, sampleSingleSite, type SamplerOptions, type SamplerResult, type SamplerState, type SelfCouplingModel } from "./selfcoupled.ts";
+import {
+  GRID_PER_DECAY,
+  GridTooShortError,
+  batchSizes,
+  freqOf,
+  sampleSingleSite,
+  type SamplerOptions,
+  type SamplerResult,
+  type SamplerState,
+  type SelfCouplingModel,
+} from "./selfcoupled.ts";
 import { lagsOfSpectrum } from "./fft.ts";
 import { rmmModes, type NetworkSpec } from "../network/ensembles.ts";
 import { decayTime, pcTimescales, type PcTimescales } from "./timescales.ts";
@@ -33,7 +44,9 @@ const MAX_MODES = 128;
 const ACTIVE_REL = 1e-4;
 
 /** Reciprocal structure: partial symmetry rho, or mode overlaps of a random-mode model. */
-export type Structure = { kind: "symmetry"; g: number; rho: number } | { kind: "overlaps"; alpha: number; D: Float64Array; rho: Float64Array };
+export type Structure =
+  | { kind: "symmetry"; g: number; rho: number }
+  | { kind: "overlaps"; alpha: number; D: Float64Array; rho: Float64Array };
 
 /** Options of structuredTheory(): the sampler's, plus phi. */
 export interface StructuredTheoryOptions extends SamplerOptions {
@@ -63,7 +76,14 @@ export interface StructuredTheoryResult {
     autocorrelation: { tau: number[]; cPhi: number[]; cX: number[] };
     collective: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[] };
     timescales: PcTimescales;
-    sampler: { seconds: number; residuals: SamplerResult["residuals"]; kernelTau: number; batchPrPhi: number[]; drift: number; converged: boolean };
+    sampler: {
+      seconds: number;
+      residuals: SamplerResult["residuals"];
+      kernelTau: number;
+      batchPrPhi: number[];
+      drift: number;
+      converged: boolean;
+    };
   };
 }
 
@@ -84,8 +104,16 @@ function checkStructure(st: Structure): Structure {
     return { kind: "symmetry", g, rho };
   }
   checkFinite("alpha", st.alpha, { positive: true });
-  if (!(st.D instanceof Float64Array) || !(st.rho instanceof Float64Array) || st.D.length !== st.rho.length || st.D.length === 0) {
-    throw invalid("D, rho", "must be non-empty Float64Arrays of equal length (one strength and one overlap per mode)", [st.D?.length, st.rho?.length]);
+  if (
+    !(st.D instanceof Float64Array) ||
+    !(st.rho instanceof Float64Array) ||
+    st.D.length !== st.rho.length ||
+    st.D.length === 0
+  ) {
+    throw invalid("D, rho", "must be non-empty Float64Arrays of equal length (one strength and one overlap per mode)", [
+      st.D?.length,
+      st.rho?.length,
+    ]);
   }
   for (const v of st.D) if (!Number.isFinite(v)) throw invalid("D", "must hold finite strengths", v);
   for (const v of st.rho) if (!(Math.abs(v) <= 1)) throw invalid("rho", "must hold overlaps in [-1, 1]", v);
@@ -95,9 +123,12 @@ function checkStructure(st: Structure): Structure {
 /** The single-site model of each structure (selfcoupled.ts). */
 export function structureModel(st: Structure): SelfCouplingModel {
   if (st.kind === "symmetry") {
-    const sigma = st.rho * st.g * st.g, g2 = st.g * st.g;
+    const sigma = st.rho * st.g * st.g,
+      g2 = st.g * st.g;
     return {
-      gEff: st.g, rInst: 0, jumpFactor: sigma,
+      gEff: st.g,
+      rInst: 0,
+      jumpFactor: sigma,
       apply(sRe, sIm, cPhiW, q, rRe, rIm) {
         for (let k = 0; k < sRe.length; k++) {
           q[k] = g2 * cPhiW[k];
@@ -109,8 +140,11 @@ export function structureModel(st: Structure): SelfCouplingModel {
     };
   }
   const { D, rho } = thinModes(st.D, st.rho);
-  const m = D.length, a = st.alpha / m;
-  let dr = 0, dr2 = 0, d2 = 0;
+  const m = D.length,
+    a = st.alpha / m;
+  let dr = 0,
+    dr2 = 0,
+    d2 = 0;
   for (let i = 0; i < m; i++) {
     dr += D[i] * rho[i];
     dr2 += (D[i] * rho[i]) ** 2;
@@ -118,13 +152,19 @@ export function structureModel(st: Structure): SelfCouplingModel {
   }
   const rInst = a * dr;
   return {
-    gEff: Math.sqrt(a * d2), rInst, jumpFactor: a * dr2,
+    gEff: Math.sqrt(a * d2),
+    rInst,
+    jumpFactor: a * dr2,
     apply(sRe, sIm, cPhiW, q, rRe, rIm) {
       for (let k = 0; k < sRe.length; k++) {
-        let qf = 0, rr = 0, ri = 0;
+        let qf = 0,
+          rr = 0,
+          ri = 0;
         for (let i = 0; i < m; i++) {
           const p = D[i] * rho[i];
-          const dre = 1 - p * sRe[k], dim = -p * sIm[k], den = dre * dre + dim * dim;
+          const dre = 1 - p * sRe[k],
+            dim = -p * sIm[k],
+            den = dre * dre + dim * dim;
           qf += (D[i] * D[i]) / den;
           rr += (p * dre) / den; // p / (dre + i dim) = p (dre - i dim) / den
           ri -= (p * dim) / den;
@@ -138,7 +178,12 @@ export function structureModel(st: Structure): SelfCouplingModel {
       // a mode with D rho S(0) >= 1 has no stable linear response: it condenses (PRX Sec. VII)
       for (let i = 0; i < m; i++) {
         const p = D[i] * rho[i] * sRe[0];
-        if (p >= 1) return `mode ${i + 1} of ${m} (D ${D[i].toPrecision(3)}, rho ${rho[i].toPrecision(3)}) condenses: D rho S^phi(0) = ${p.toFixed(3)} >= 1, no stationary single site without an O(1) overlap of activity and mode`;
+        if (p >= 1)
+          return (
+            `mode ${i + 1} of ${m} (D ${D[i].toPrecision(3)}, rho ${rho[i].toPrecision(3)}) condenses: ` +
+            `D rho S^phi(0) = ${p.toFixed(3)} >= 1, no stationary single site without an O(1) overlap ` +
+            `of activity and mode`
+          );
       }
       return null;
     },
@@ -155,9 +200,20 @@ function thinModes(D: Float64Array, rho: Float64Array): { D: Float64Array; rho: 
 /** Y = L R^T (nl x nr) for L (nl x m), R (nr x m), row-major, each real (imaginary part null) or complex:
  *  real products on the backend (matmat: Y = X A^T), two of width 2m for complex x complex
  *  (Re = [Lr, -Li][Rr, Ri]^T, Im = [Lr, Li][Ri, Rr]^T), two of width m for complex x real. */
-function product(be: Backend, nl: number, nr: number, m: number, Lr: Float64Array, Li: Float64Array | null, Rr: Float64Array, Ri: Float64Array | null): { re: Float64Array; im: Float64Array } {
+function product(
+  be: Backend,
+  nl: number,
+  nr: number,
+  m: number,
+  Lr: Float64Array,
+  Li: Float64Array | null,
+  Rr: Float64Array,
+  Ri: Float64Array | null,
+): { re: Float64Array; im: Float64Array } {
   const real = (X: Float64Array, A: Float64Array, w: number) => {
-    const a = be.alloc("float64", nr * w), x = be.alloc("float64", nl * w), y = be.alloc("float64", nl * nr);
+    const a = be.alloc("float64", nr * w),
+      x = be.alloc("float64", nl * w),
+      y = be.alloc("float64", nl * nr);
     try {
       be.write(a, A);
       be.write(x, X);
@@ -179,7 +235,11 @@ function product(be: Backend, nl: number, nr: number, m: number, Lr: Float64Arra
     }
     return out;
   };
-  if (Li && Ri) return { re: real(cat(nl, Lr, Li, -1), cat(nr, Rr, Ri, 1), 2 * m), im: real(cat(nl, Lr, Li, 1), cat(nr, Ri, Rr, 1), 2 * m) };
+  if (Li && Ri)
+    return {
+      re: real(cat(nl, Lr, Li, -1), cat(nr, Rr, Ri, 1), 2 * m),
+      im: real(cat(nl, Lr, Li, 1), cat(nr, Ri, Rr, 1), 2 * m),
+    };
   if (Li) return { re: real(Lr, Rr, m), im: real(Li, Rr, m) };
   if (Ri) return { re: real(Lr, Rr, m), im: real(Lr, Ri, m) };
   return { re: real(Lr, Rr, m), im: new Float64Array(nl * nr) };
@@ -198,17 +258,28 @@ interface Psi {
  * site's C^phi(w) and S^phi(w) at n frequencies (sRe, sIm, cPhi: one value per frequency, any order), for the
  * rows i in `rows` and all j: a rows.length x n row-major array. Unchecked (internal; psiOf and the tests).
  */
-export function fourPoint(be: Backend, st: Structure, Sr: Float64Array, Si: Float64Array, C: Float64Array, rows: Int32Array): Float64Array {
-  const n = C.length, nh = rows.length;
+export function fourPoint(
+  be: Backend,
+  st: Structure,
+  Sr: Float64Array,
+  Si: Float64Array,
+  C: Float64Array,
+  rows: Int32Array,
+): Float64Array {
+  const n = C.length,
+    nh = rows.length;
   const out = new Float64Array(nh * n);
   if (st.kind === "symmetry") {
-    const g2 = st.g * st.g, sigma = st.rho * g2;
+    const g2 = st.g * st.g,
+      sigma = st.rho * g2;
     for (let h = 0; h < nh; h++) {
       const i = rows[h];
       for (let j = 0; j < n; j++) {
         // S1 S2 and S1^* S2
-        const pr = Sr[i] * Sr[j] - Si[i] * Si[j], pi = Sr[i] * Si[j] + Si[i] * Sr[j];
-        const cr = Sr[i] * Sr[j] + Si[i] * Si[j], ci = Sr[i] * Si[j] - Si[i] * Sr[j];
+        const pr = Sr[i] * Sr[j] - Si[i] * Si[j],
+          pi = Sr[i] * Si[j] + Si[i] * Sr[j];
+        const cr = Sr[i] * Sr[j] + Si[i] * Si[j],
+          ci = Sr[i] * Si[j] - Si[i] * Sr[j];
         const a2 = (1 - g2 * pr) ** 2 + (g2 * pi) ** 2;
         const b2 = (1 - sigma * cr) ** 2 + (sigma * ci) ** 2;
         const num = 1 - sigma * sigma * (cr * cr + ci * ci);
@@ -217,19 +288,28 @@ export function fourPoint(be: Backend, st: Structure, Sr: Float64Array, Si: Floa
     }
   } else {
     const { D, rho } = thinModes(st.D, st.rho);
-    const m = D.length, a = st.alpha / m;
+    const m = D.length,
+      a = st.alpha / m;
     // per mode and frequency: Sigma = S / (1 - D rho S)
-    const Zr = new Float64Array(n * m), Zi = new Float64Array(n * m);
+    const Zr = new Float64Array(n * m),
+      Zi = new Float64Array(n * m);
     for (let i = 0; i < n; i++) {
       for (let q = 0; q < m; q++) {
-        const p = D[q] * rho[q], dre = 1 - p * Sr[i], dim = -p * Si[i], den = dre * dre + dim * dim;
+        const p = D[q] * rho[q],
+          dre = 1 - p * Sr[i],
+          dim = -p * Si[i],
+          den = dre * dre + dim * dim;
         Zr[i * m + q] = (Sr[i] * dre + Si[i] * dim) / den;
         Zi[i * m + q] = (Si[i] * dre - Sr[i] * dim) / den;
       }
     }
     // left factors on the requested rows, right factors on all frequencies
-    const left = (f: (q: number, zr: number, zi: number) => number, imag: ((q: number, zr: number, zi: number) => number) | null) => {
-      const R = new Float64Array(nh * m), I = imag ? new Float64Array(nh * m) : null;
+    const left = (
+      f: (q: number, zr: number, zi: number) => number,
+      imag: ((q: number, zr: number, zi: number) => number) | null,
+    ) => {
+      const R = new Float64Array(nh * m),
+        I = imag ? new Float64Array(nh * m) : null;
       for (let h = 0; h < nh; h++) {
         for (let q = 0; q < m; q++) {
           const at = rows[h] * m + q;
@@ -240,12 +320,22 @@ export function fourPoint(be: Backend, st: Structure, Sr: Float64Array, Si: Floa
       return [R, I] as const;
     };
     const Z2 = Float64Array.from(Zr, (v, k) => v * v + Zi[k] * Zi[k]); // |Sigma|^2, all rows
-    const xR = Float64Array.from(Zr, (v, k) => a * D[k % m] ** 3 * rho[k % m] * v), xI = Float64Array.from(Zi, (v, k) => a * D[k % m] ** 3 * rho[k % m] * v);
+    const xR = Float64Array.from(Zr, (v, k) => a * D[k % m] ** 3 * rho[k % m] * v),
+      xI = Float64Array.from(Zi, (v, k) => a * D[k % m] ** 3 * rho[k % m] * v);
     // U = a <D^2 Z1 Z2>;  V = a <D^4 |Z1|^2 |Z2|^2>;  W = a <D^2 rho^2 Z1^* Z2>;  X12 = a <D^3 rho Z1 |Z2|^2>, X21 = a <D^3 rho Z2 |Z1|^2>
-    const [uR, uI] = left((q, zr) => a * D[q] ** 2 * zr, (q, _zr, zi) => a * D[q] ** 2 * zi);
+    const [uR, uI] = left(
+      (q, zr) => a * D[q] ** 2 * zr,
+      (q, _zr, zi) => a * D[q] ** 2 * zi,
+    );
     const [vR] = left((q, zr, zi) => a * D[q] ** 4 * (zr * zr + zi * zi), null);
-    const [wR, wI] = left((q, zr) => a * (D[q] * rho[q]) ** 2 * zr, (q, _zr, zi) => -a * (D[q] * rho[q]) ** 2 * zi);
-    const [xLR, xLI] = left((q, zr) => a * D[q] ** 3 * rho[q] * zr, (q, _zr, zi) => a * D[q] ** 3 * rho[q] * zi);
+    const [wR, wI] = left(
+      (q, zr) => a * (D[q] * rho[q]) ** 2 * zr,
+      (q, _zr, zi) => -a * (D[q] * rho[q]) ** 2 * zi,
+    );
+    const [xLR, xLI] = left(
+      (q, zr) => a * D[q] ** 3 * rho[q] * zr,
+      (q, _zr, zi) => a * D[q] ** 3 * rho[q] * zi,
+    );
     const [z2L] = left((_q, zr, zi) => zr * zr + zi * zi, null);
     const U = product(be, nh, n, m, uR, uI, Zr, Zi);
     const V = product(be, nh, n, m, vR, null, Z2, null);
@@ -257,10 +347,14 @@ export function fourPoint(be: Backend, st: Structure, Sr: Float64Array, Si: Floa
       for (let j = 0; j < n; j++) {
         const hj = h * n + j;
         // (1 + X_12)(1 + X_21^*) / (1 - W^*)
-        const ar = 1 + X12.re[hj], ai = X12.im[hj];
-        const br = 1 + X21.re[hj], bi = -X21.im[hj];
-        const pr = ar * br - ai * bi, pi = ar * bi + ai * br;
-        const wr = 1 - W.re[hj], wi = W.im[hj]; // 1 - W^*
+        const ar = 1 + X12.re[hj],
+          ai = X12.im[hj];
+        const br = 1 + X21.re[hj],
+          bi = -X21.im[hj];
+        const pr = ar * br - ai * bi,
+          pi = ar * bi + ai * br;
+        const wr = 1 - W.re[hj],
+          wi = W.im[hj]; // 1 - W^*
         const qr = (pr * wr + pi * wi) / (wr * wr + wi * wi);
         const u2 = (1 - U.re[hj]) ** 2 + U.im[hj] ** 2;
         out[hj] = ((V.re[hj] - 1 + 2 * qr) / u2) * C[i] * C[j];
@@ -284,11 +378,14 @@ function psiOf(be: Backend, st: Structure, s: SamplerState, M: number, dt: numbe
   }
   const sym = new Set(act);
   for (const k of act) sym.add(k === 0 ? 0 : M - k);
-  const active = Int32Array.from([...sym].sort((a, b) => a - b)), n = active.length;
+  const active = Int32Array.from([...sym].sort((a, b) => a - b)),
+    n = active.length;
   let c0 = 0;
   for (let k = 0; k < M; k++) c0 += s.cPhiW[k];
   c0 /= M * dt;
-  const C = Float64Array.from(active, (k) => s.cPhiW[k]), Sr = Float64Array.from(active, (k) => s.sRe[k]), Si = Float64Array.from(active, (k) => s.sIm[k]);
+  const C = Float64Array.from(active, (k) => s.cPhiW[k]),
+    Sr = Float64Array.from(active, (k) => s.sRe[k]),
+    Si = Float64Array.from(active, (k) => s.sIm[k]);
   // Psi(w1, w2) is real and Psi(-w1, -w2) = Psi(w1, w2) (C even, S(-w) = S(w)^*): rows with w1 >= 0 only,
   // counted twice except w1 = 0 and the Nyquist frequency (the active set is closed under w -> -w)
   const half = Int32Array.from(Array.from(active.keys()).filter((i) => active[i] <= M / 2));
@@ -334,29 +431,49 @@ function collectiveOf(p: Psi, M: number, dt: number, lags: number): Float64Array
   return out;
 }
 
-
 /**
  * PR^phi (and C, Psi(tau, 0)) for partially symmetric couplings or diagonal mode overlaps, by the sampling
  * single-site DMFT on backend `be` (the wasm kernels where available). Throws ConvergenceError when the
  * single site has no stationary state (a condensed mode, a glassy phase) instead of returning a number.
  */
-export async function structuredTheory(be: Backend, structure: Structure, opts: StructuredTheoryOptions = {}): Promise<StructuredTheoryResult> {
+export async function structuredTheory(
+  be: Backend,
+  structure: Structure,
+  opts: StructuredTheoryOptions = {},
+): Promise<StructuredTheoryResult> {
   const st = checkStructure(structure);
   const phi = opts.phi ?? "tanh";
   if (phi !== "tanh" && phi !== "erf") throw invalid("phi", "must be tanh or erf", phi);
   const model = structureModel(st);
-  if (!(model.gEff > 1)) throw invalid("g", "must exceed 1 (g_eff <= 1 is quiescent; with reciprocal structure the theory here is for the chaotic state)", model.gEff);
-  for (const [name, v, min] of [["paths", opts.paths, 2], ["iterations", opts.iterations, 5]] as const) {
-    if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= 1e6)) throw invalid(name, `must be an integer >= ${min}`, v);
+  if (!(model.gEff > 1))
+    throw invalid(
+      "g",
+      "must exceed 1 (g_eff <= 1 is quiescent; with reciprocal structure the theory here is for the chaotic state)",
+      model.gEff,
+    );
+  for (const [name, v, min] of [
+    ["paths", opts.paths, 2],
+    ["iterations", opts.iterations, 5],
+  ] as const) {
+    if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= 1e6))
+      throw invalid(name, `must be an integer >= ${min}`, v);
   }
   const dt = opts.dt ?? 0.1;
   // the grid grows with the single site's correlation time (slow dynamics at strong symmetry), from 4096
   // points (410 time units) up to 32768; on the longer grids the integration step is the lag step 0.1
-  let M = opts.points ?? 4096, r: SamplerResult;
+  let M = opts.points ?? 4096,
+    r: SamplerResult;
   for (;;) {
     const sol = solveDmft(model.gEff, phi, { dt, points: M });
     try {
-      r = await sampleSingleSite(be, PHI_KINDS[phi], model, { cPhi: sol.cPhi, meanPhiPrime: sol.meanPhiPrime, kappa: sol.kappa }, (cX) => gaussianPhiStats(phi, cX), { h: M > 4096 ? dt : 0.05, ...opts, dt, points: M });
+      r = await sampleSingleSite(
+        be,
+        PHI_KINDS[phi],
+        model,
+        { cPhi: sol.cPhi, meanPhiPrime: sol.meanPhiPrime, kappa: sol.kappa },
+        (cX) => gaussianPhiStats(phi, cX),
+        { h: M > 4096 ? dt : 0.05, ...opts, dt, points: M },
+      );
       break;
     } catch (e) {
       if (!(e instanceof GridTooShortError) || opts.points !== undefined || M >= 32768) throw e;
@@ -367,10 +484,18 @@ export async function structuredTheory(be: Backend, structure: Structure, opts: 
   const prPhi = (p.c0 * p.c0) / p.psi00;
   // error: delete-one-batch jackknife (PR is a nonlinear function of the averaged C, S: PR of each batch
   // alone is noisier and biased when batches are short; the jackknife states average 4/5 of the iterations)
-  const A = r.params.average, sizes = batchSizes(A);
+  const A = r.params.average,
+    sizes = batchSizes(A);
   const jack = r.batches.map((b, i) => {
-    const w = A / (A - sizes[i]), v = sizes[i] / (A - sizes[i]);
-    const loo = { cPhiW: r.mean.cPhiW.map((m, k) => w * m - v * b.cPhiW[k]), sRe: r.mean.sRe.map((m, k) => w * m - v * b.sRe[k]), sIm: r.mean.sIm.map((m, k) => w * m - v * b.sIm[k]), cXW: r.mean.cXW, meanPhiPrime: r.mean.meanPhiPrime };
+    const w = A / (A - sizes[i]),
+      v = sizes[i] / (A - sizes[i]);
+    const loo = {
+      cPhiW: r.mean.cPhiW.map((m, k) => w * m - v * b.cPhiW[k]),
+      sRe: r.mean.sRe.map((m, k) => w * m - v * b.sRe[k]),
+      sIm: r.mean.sIm.map((m, k) => w * m - v * b.sIm[k]),
+      cXW: r.mean.cXW,
+      meanPhiPrime: r.mean.meanPhiPrime,
+    };
     const q = psiOf(be, st, loo, M, dt);
     return (q.c0 * q.c0) / q.psi00;
   });
@@ -382,21 +507,40 @@ export async function structuredTheory(be: Backend, structure: Structure, opts: 
   const drift = B > 1 ? (batchPrPhi[B - 1] - batchPrPhi[0]) / (prPhiSe * Math.sqrt(B) * Math.SQRT2) : 0;
   // lags reported: tau <= 40, or five 1/e times of C^phi when longer (slow dynamics at strong symmetry)
   const cLagAll = lagsOfSpectrum(r.mean.cPhiW, new Float64Array(M), dt);
-  const te = decayTime(cLagAll.map((_, j) => j * dt).subarray(0, M / 2 + 1), cLagAll.subarray(0, M / 2 + 1)) ?? (M / 2) * dt;
+  const te =
+    decayTime(cLagAll.map((_, j) => j * dt).subarray(0, M / 2 + 1), cLagAll.subarray(0, M / 2 + 1)) ?? (M / 2) * dt;
   const lags = opts.collectiveLags ?? Math.min(M / 2, Math.max(Math.round(40 / dt), Math.ceil((5 * te) / dt)));
   const coll = collectiveOf(p, M, dt, lags);
   const tau = Array.from({ length: lags + 1 }, (_, j) => j * dt);
-  const cPhi = Array.from(cLagAll.subarray(0, lags + 1)), cX = Array.from(lagsOfSpectrum(r.mean.cXW, new Float64Array(M), dt).subarray(0, lags + 1));
-  const structureOut = st.kind === "symmetry" ? { kind: "symmetry", g: st.g, rho: st.rho, sigma: st.rho * st.g * st.g } : { kind: "overlaps", alpha: st.alpha, modes: st.D.length, modesUsed: Math.min(MAX_MODES, st.D.length) };
+  const cPhi = Array.from(cLagAll.subarray(0, lags + 1)),
+    cX = Array.from(lagsOfSpectrum(r.mean.cXW, new Float64Array(M), dt).subarray(0, lags + 1));
+  const structureOut =
+    st.kind === "symmetry"
+      ? { kind: "symmetry", g: st.g, rho: st.rho, sigma: st.rho * st.g * st.g }
+      : { kind: "overlaps", alpha: st.alpha, modes: st.D.length, modesUsed: Math.min(MAX_MODES, st.D.length) };
   return {
     params: { structure: structureOut, gEff: model.gEff, phi, sampler: r.params },
     results: {
-      quiescent: false, prPhi, prPhiSe, prX: null,
-      cPhi0: p.c0, cX0: cX[0], meanPhiPrime: r.mean.meanPhiPrime, psiPhi00: p.psi00, maxModeGain: maxModeGainOf(st, r.mean.sRe[0]),
+      quiescent: false,
+      prPhi,
+      prPhiSe,
+      prX: null,
+      cPhi0: p.c0,
+      cX0: cX[0],
+      meanPhiPrime: r.mean.meanPhiPrime,
+      psiPhi00: p.psi00,
+      maxModeGain: maxModeGainOf(st, r.mean.sRe[0]),
       autocorrelation: { tau, cPhi, cX },
       collective: { tau, psiPhi: Array.from(coll), psiPhiNormalized: Array.from(coll, (v) => v / coll[0]) },
       timescales: pcTimescales(tau, cPhi, tau, Array.from(coll)),
-      sampler: { seconds: r.seconds, residuals: r.residuals, kernelTau: r.params.kernelTau, batchPrPhi, drift, converged: Math.abs(drift) < 3 },
+      sampler: {
+        seconds: r.seconds,
+        residuals: r.residuals,
+        kernelTau: r.params.kernelTau,
+        batchPrPhi,
+        drift,
+        converged: Math.abs(drift) < 3,
+      },
     },
   };
 }

@@ -25,7 +25,12 @@ export interface PcTimescales {
   psiPhi: number | null;
 }
 
-export function pcTimescales(tauC: ArrayLike<number>, cPhi: ArrayLike<number>, tauPsi: ArrayLike<number>, psiPhi: ArrayLike<number>): PcTimescales {
+export function pcTimescales(
+  tauC: ArrayLike<number>,
+  cPhi: ArrayLike<number>,
+  tauPsi: ArrayLike<number>,
+  psiPhi: ArrayLike<number>,
+): PcTimescales {
   return { cPhi: decayTime(tauC, cPhi), psiPhi: decayTime(tauPsi, psiPhi) };
 }
 

@@ -21,7 +21,8 @@ const MAX_BODY = 16 * 1024;
 /** Failures that belong to the parameters (the run diverged or the theory did not converge): 422. */
 const PARAMETER_FAILURES = ["SimulationError", "ConvergenceError"];
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8" } });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8" } });
 
 /** Options of createHandler. */
 export interface HandlerOptions {
@@ -50,7 +51,8 @@ export function createHandler(options: HandlerOptions = {}): (request: Request) 
   return async (request) => {
     if (request.method !== "POST") return json(405, { error: `use POST with a JSON body; got ${request.method}` });
     const text = await request.text();
-    if (text.length > MAX_BODY) return json(413, { error: `request body of ${text.length} bytes is above the limit of ${MAX_BODY}` });
+    if (text.length > MAX_BODY)
+      return json(413, { error: `request body of ${text.length} bytes is above the limit of ${MAX_BODY}` });
     let body: unknown;
     try {
       body = text.trim() === "" ? {} : JSON.parse(text);

@@ -37,7 +37,19 @@ export interface LiveParams {
   lags: number;
 }
 
-export const LIVE_DEFAULTS: LiveParams = { n: 300, g: 3, effectiveRank: null, phi: "tanh", seed: 1, rounds: 8, trialsPerRound: 2, duration: 100, burnIn: 50, dt: 0.1, lags: 20 };
+export const LIVE_DEFAULTS: LiveParams = {
+  n: 300,
+  g: 3,
+  effectiveRank: null,
+  phi: "tanh",
+  seed: 1,
+  rounds: 8,
+  trialsPerRound: 2,
+  duration: 100,
+  burnIn: 50,
+  dt: 0.1,
+  lags: 20,
+};
 
 /** Upper bounds a caller may impose (the handler does); the page uses the defaults' generous ones. */
 export interface LiveLimits {
@@ -55,9 +67,12 @@ export class WorkTooLargeError extends Error {
 
 /** Validate and complete parameters (unknown keys refused, every value named in its error). */
 export function liveParams(input: unknown, limits: LiveLimits = { maxN: 4000, maxWork: 1e13 }): LiveParams {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) throw invalid("params", "must be a JSON object", input, TypeError);
+  if (typeof input !== "object" || input === null || Array.isArray(input))
+    throw invalid("params", "must be a JSON object", input, TypeError);
   const raw = input as Record<string, unknown>;
-  for (const k of Object.keys(raw)) if (!(k in LIVE_DEFAULTS)) throw invalid(k, `is not a parameter (known: ${Object.keys(LIVE_DEFAULTS).join(", ")})`, raw[k]);
+  for (const k of Object.keys(raw))
+    if (!(k in LIVE_DEFAULTS))
+      throw invalid(k, `is not a parameter (known: ${Object.keys(LIVE_DEFAULTS).join(", ")})`, raw[k]);
   const p = { ...LIVE_DEFAULTS, ...raw } as LiveParams;
   checkSize("n", p.n);
   if (p.n < 2) throw invalid("n", "must be an integer >= 2", p.n);
@@ -73,10 +88,17 @@ export function liveParams(input: unknown, limits: LiveLimits = { maxN: 4000, ma
   checkFinite("burnIn", p.burnIn, { min: 0 });
   checkFinite("dt", p.dt, { positive: true, max: 1 });
   checkSize("lags", p.lags);
-  if (p.lags < 1 || p.lags >= p.duration) throw invalid("lags", `must be an integer in [1, duration = ${p.duration})`, p.lags);
-  if (p.n > limits.maxN) throw new WorkTooLargeError(`n = ${p.n} is above this server's limit of ${limits.maxN} neurons`);
+  if (p.lags < 1 || p.lags >= p.duration)
+    throw invalid("lags", `must be an integer in [1, duration = ${p.duration})`, p.lags);
+  if (p.n > limits.maxN)
+    throw new WorkTooLargeError(`n = ${p.n} is above this server's limit of ${limits.maxN} neurons`);
   const work = p.n * p.n * p.rounds * p.trialsPerRound * ((p.burnIn + p.duration) / p.dt);
-  if (work > limits.maxWork) throw new WorkTooLargeError(`the run needs ${work.toExponential(2)} coupling multiply-adds (n^2 x trials x steps); this server's limit is ${limits.maxWork.toExponential(2)} — lower n, rounds, trialsPerRound or duration`);
+  if (work > limits.maxWork)
+    throw new WorkTooLargeError(
+      `the run needs ${work.toExponential(2)} coupling multiply-adds (n^2 x trials x steps); this ` +
+        `server's limit is ${limits.maxWork.toExponential(2)} — lower n, rounds, trialsPerRound or ` +
+        `duration`,
+    );
   return p;
 }
 
@@ -114,7 +136,10 @@ function liveTheory(p: LiveParams, be: Backend): LiveTheory | null {
   const r = theory(p.g, { phi: p.phi, effectiveRank: p.effectiveRank ?? Infinity, backend: be }).results;
   const tau = Array.from({ length: p.lags + 1 }, (_, k) => k);
   return {
-    prPhi: r.prPhi, prX: r.prX, cPhi0: r.cPhi0, tau,
+    prPhi: r.prPhi,
+    prX: r.prX,
+    cPhi0: r.cPhi0,
+    tau,
     // the theory's lag grid (dt = 0.1, coarser near g = 1) read at integer lags
     cPhiNormalized: tau.map((t) => valueAt(r.autocorrelation.tau, r.autocorrelation.cPhi, t) / r.cPhi0),
     psiPhiNormalized: tau.map((t) => valueAt(r.collective.tau, r.collective.psiPhiNormalized, t)),
@@ -133,30 +158,50 @@ const meanSe = (rows: number[][]) => {
  */
 export async function liveRun(
   p: LiveParams,
-  hooks: { onTheory?: (t: LiveTheory | null) => void; onRound?: (e: LiveEstimate) => void; signal?: AbortSignal; backend?: Backend } = {},
+  hooks: {
+    onTheory?: (t: LiveTheory | null) => void;
+    onRound?: (e: LiveEstimate) => void;
+    signal?: AbortSignal;
+    backend?: Backend;
+  } = {},
 ): Promise<LiveResult> {
   const be = hooks.backend ?? (await createBackend("auto"));
   const th = liveTheory(p, be);
   hooks.onTheory?.(th);
-  const net = makeNetwork(p.effectiveRank === null ? { coupling: "iid", n: p.n, g: p.g, seed: p.seed } : { coupling: "rmm", n: p.n, g: p.g, effectiveRank: p.effectiveRank, seed: p.seed });
+  const net = makeNetwork(
+    p.effectiveRank === null
+      ? { coupling: "iid", n: p.n, g: p.g, seed: p.seed }
+      : { coupling: "rmm", n: p.n, g: p.g, effectiveRank: p.effectiveRank, seed: p.seed },
+  );
   const rows: { prPhi: number; prX: number; c: number[]; psi: number[] }[] = [];
   let estimate!: LiveEstimate;
-  let quiescent = false;
+  let quiescent: boolean;
   for (let k = 0; k < p.rounds; k++) {
     if (hooks.signal?.aborted) throw new DOMException("run cancelled", "AbortError");
     const r = await simulate(net, {
-      phi: p.phi, dt: p.dt, burnIn: p.burnIn, duration: p.duration, trials: p.trialsPerRound, blocks: Math.max(2, p.trialsPerRound),
-      lags: p.lags, seed: p.seed * 1000 + k, backend: be, signal: hooks.signal, groups: 1,
+      phi: p.phi,
+      dt: p.dt,
+      burnIn: p.burnIn,
+      duration: p.duration,
+      trials: p.trialsPerRound,
+      blocks: Math.max(2, p.trialsPerRound),
+      lags: p.lags,
+      seed: p.seed * 1000 + k,
+      backend: be,
+      signal: hooks.signal,
+      groups: 1,
     });
     quiescent = r.results.quiescent;
     const R = r.results;
     rows.push({
-      prPhi: R.prPhi ?? 0, prX: R.prX ?? 0,
+      prPhi: R.prPhi ?? 0,
+      prX: R.prX ?? 0,
       c: R.autocorrelation.cPhi.map((v) => (R.cPhi0 > 0 ? v / R.cPhi0 : 0)),
       psi: R.collective.psiPhiNormalized.map((v) => (Number.isFinite(v) ? v : 0)),
     });
     const pp = meanSe(rows.map((x) => [x.prPhi, x.prX]));
-    const cc = meanSe(rows.map((x) => x.c)), ps = meanSe(rows.map((x) => x.psi));
+    const cc = meanSe(rows.map((x) => x.c)),
+      ps = meanSe(rows.map((x) => x.psi));
     estimate = {
       rounds: rows.length,
       prPhi: { mean: pp.mean[0], se: pp.se?.[0] ?? null },
@@ -169,5 +214,10 @@ export async function liveRun(
     };
     hooks.onRound?.(estimate);
   }
-  return { params: p, provenance: { package: "strand", version: VERSION, backend: be.name, dtype: "float32" }, theory: th, simulation: estimate };
+  return {
+    params: p,
+    provenance: { package: "strand", version: VERSION, backend: be.name, dtype: "float32" },
+    theory: th,
+    simulation: estimate,
+  };
 }

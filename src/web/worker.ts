@@ -31,7 +31,9 @@ scope.onmessage = (ev) => {
       });
       scope.postMessage({ type: "done", result });
     } catch (e) {
-      scope.postMessage(controller.signal.aborted ? { type: "cancelled" } : { type: "error", message: (e as Error).message });
+      scope.postMessage(
+        controller.signal.aborted ? { type: "cancelled" } : { type: "error", message: (e as Error).message },
+      );
     }
   })();
 };

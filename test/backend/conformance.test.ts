@@ -8,7 +8,21 @@ import { describe, expect, it, beforeAll } from "vitest";
 import type { Backend, Coupling } from "../../src/backend/types.ts";
 import { PHI_KINDS } from "../../src/backend/types.ts";
 import type { DType, FloatArray } from "../../src/errors.ts";
-import { DTYPES, LENGTHS, PHI_ERROR, UNIT_ROUNDOFF, BACKEND_LABELS, backends, label, makeArray, maxAbs, put, randn, sumTol, worst } from "../helpers.ts";
+import {
+  DTYPES,
+  LENGTHS,
+  PHI_ERROR,
+  UNIT_ROUNDOFF,
+  BACKEND_LABELS,
+  backends,
+  label,
+  makeArray,
+  maxAbs,
+  put,
+  randn,
+  sumTol,
+  worst,
+} from "../helpers.ts";
 import { dphiExact, matmatRef, phiExact, psiSumsRef, selfSiteRef, stepRef, type StepProblem } from "../reference.ts";
 import { transposed } from "../../src/kernels.ts";
 
@@ -16,7 +30,6 @@ let all: Backend[] = [];
 beforeAll(async () => {
   all = await backends();
 });
-
 
 /**
  * The lagged-covariance oracle (float64 sums of the exact products, and the sums of their absolute values for
@@ -30,7 +43,8 @@ function lagOracle(dtype: DType, n: number, k: number, lags: number, first: numb
   if (!o) {
     const H = randn(dtype, (lags + k) * n, 19 + k);
     const C0 = randn("float64", (lags - first + 1) * n * n, 20) as Float64Array;
-    const exact = Float64Array.from(C0), scale = C0.map(Math.abs);
+    const exact = Float64Array.from(C0),
+      scale = C0.map(Math.abs);
     for (let l = first; l <= lags; l++)
       for (let i = 0; i < n; i++)
         for (let j = 0; j < n; j++) {
@@ -54,8 +68,11 @@ describe.each(BACKEND_LABELS)("the %s backend", (name) => {
 
     it.each(LENGTHS)("computes matvec for an m x n matrix with n = %i", (n) => {
       const m = n === 1000 ? 301 : n + 2; // a non-square shape, odd row counts included
-      const A = randn(dtype, m * n, 1 + n), x = randn(dtype, n, 2 + n);
-      const a = put(be(), A), xb = put(be(), x), y = be().alloc(dtype, m);
+      const A = randn(dtype, m * n, 1 + n),
+        x = randn(dtype, n, 2 + n);
+      const a = put(be(), A),
+        xb = put(be(), x),
+        y = be().alloc(dtype, m);
       be().matvec(m, n, a, xb, y);
       const ref = matmatRef(m, n, 1, A, x);
       expect(worst(be().read(y), ref.y, (i) => sumTol(dtype, n, ref.scale[i]))).toBeNull();
@@ -64,39 +81,63 @@ describe.each(BACKEND_LABELS)("the %s backend", (name) => {
     it.each(LENGTHS)("computes batched matmat for k = 1..9 trajectories at n = %i", (n) => {
       const m = n === 1000 ? 257 : n + 3;
       for (const k of n === 1000 ? [1, 5, 8] : [0, 1, 2, 3, 4, 5, 8, 9]) {
-        const A = randn(dtype, m * n, 3 + n), X = randn(dtype, k * n, 4 + k);
-        const a = put(be(), A), xb = put(be(), X), y = be().alloc(dtype, k * m);
+        const A = randn(dtype, m * n, 3 + n),
+          X = randn(dtype, k * n, 4 + k);
+        const a = put(be(), A),
+          xb = put(be(), X),
+          y = be().alloc(dtype, k * m);
         be().matmat(m, n, k, a, xb, y);
         const ref = matmatRef(m, n, k, A, X);
-        expect(worst(be().read(y), ref.y, (i) => sumTol(dtype, n, ref.scale[i])), `k = ${k}`).toBeNull();
+        expect(
+          worst(be().read(y), ref.y, (i) => sumTol(dtype, n, ref.scale[i])),
+          `k = ${k}`,
+        ).toBeNull();
       }
     });
 
-    it.each(LENGTHS)("applies a low-rank coupling L diag(d) R^T in O(n m) at n = %i (R given transposed, m x n)", (n) => {
-      for (const [m, k] of [[0, 1], [1, 1], [3, 2], [7, 5], [n === 1000 ? 100 : 17, 4]]) {
-        const L = randn(dtype, n * m, 5), d = randn(dtype, m, 6), R = randn(dtype, n * m, 7), V = randn(dtype, k * n, 8);
-        const y = be().alloc(dtype, k * n), z = be().alloc(dtype, k * m);
-        be().lowrank(n, m, k, put(be(), L), put(be(), d), put(be(), transposed(R, n, m)), put(be(), V), z, y);
-        // oracle: z_a = sum_j R_ja v_j, y_i = sum_a L_ia d_a z_a; the scale bounds both stages, since
-        // |z_a| <= zabs_a = sum_j |R_ja v_j|: |error| <= (n + m + 4) u sum_a |L_ia d_a| zabs_a
-        const got = be().read(y);
-        for (let b = 0; b < k; b++) {
-          const z = new Float64Array(m), zabs = new Float64Array(m);
-          for (let j = 0; j < n; j++)
-            for (let a = 0; a < m; a++) {
-              z[a] += R[j * m + a] * V[b * n + j];
-              zabs[a] += Math.abs(R[j * m + a] * V[b * n + j]);
-            }
-          const exact = new Float64Array(n), scale = new Float64Array(n);
-          for (let i = 0; i < n; i++)
-            for (let a = 0; a < m; a++) {
-              exact[i] += L[i * m + a] * d[a] * z[a];
-              scale[i] += Math.abs(L[i * m + a] * d[a]) * zabs[a];
-            }
-          expect(worst(got.subarray(b * n, (b + 1) * n), exact, (i) => (n + m + 4) * u * scale[i]), `m=${m} k=${k} b=${b}`).toBeNull();
+    it.each(LENGTHS)(
+      "applies a low-rank coupling L diag(d) R^T in O(n m) at n = %i (R given transposed, m x n)",
+      (n) => {
+        for (const [m, k] of [
+          [0, 1],
+          [1, 1],
+          [3, 2],
+          [7, 5],
+          [n === 1000 ? 100 : 17, 4],
+        ]) {
+          const L = randn(dtype, n * m, 5),
+            d = randn(dtype, m, 6),
+            R = randn(dtype, n * m, 7),
+            V = randn(dtype, k * n, 8);
+          const y = be().alloc(dtype, k * n),
+            z = be().alloc(dtype, k * m);
+          be().lowrank(n, m, k, put(be(), L), put(be(), d), put(be(), transposed(R, n, m)), put(be(), V), z, y);
+          // oracle: z_a = sum_j R_ja v_j, y_i = sum_a L_ia d_a z_a; the scale bounds both stages, since
+          // |z_a| <= zabs_a = sum_j |R_ja v_j|: |error| <= (n + m + 4) u sum_a |L_ia d_a| zabs_a
+          const got = be().read(y);
+          for (let b = 0; b < k; b++) {
+            const z = new Float64Array(m),
+              zabs = new Float64Array(m);
+            for (let j = 0; j < n; j++)
+              for (let a = 0; a < m; a++) {
+                z[a] += R[j * m + a] * V[b * n + j];
+                zabs[a] += Math.abs(R[j * m + a] * V[b * n + j]);
+              }
+            const exact = new Float64Array(n),
+              scale = new Float64Array(n);
+            for (let i = 0; i < n; i++)
+              for (let a = 0; a < m; a++) {
+                exact[i] += L[i * m + a] * d[a] * z[a];
+                scale[i] += Math.abs(L[i * m + a] * d[a]) * zabs[a];
+              }
+            expect(
+              worst(got.subarray(b * n, (b + 1) * n), exact, (i) => (n + m + 4) * u * scale[i]),
+              `m=${m} k=${k} b=${b}`,
+            ).toBeNull();
+          }
         }
-      }
-    });
+      },
+    );
 
     it.each(["tanh", "erf"] as const)("evaluates phi = %s with and without gains, k blocks of n", (phi) => {
       for (const n of LENGTHS) {
@@ -107,7 +148,11 @@ describe.each(BACKEND_LABELS)("the %s backend", (name) => {
           const out = be().alloc(dtype, k * n);
           be().phi(PHI_KINDS[phi], n, k, put(be(), x), gains ? put(be(), gains) : null, out);
           const got = be().read(out);
-          const bad = worst(got, Array.from(x, (v, i) => phiExact(phi, v) * (gains ? gains[i % n] : 1)), (i) => PHI_ERROR[dtype] * (gains ? Math.abs(gains[i % n]) : 1) + u);
+          const bad = worst(
+            got,
+            Array.from(x, (v, i) => phiExact(phi, v) * (gains ? gains[i % n] : 1)),
+            (i) => PHI_ERROR[dtype] * (gains ? Math.abs(gains[i % n]) : 1) + u,
+          );
           expect(bad, `n = ${n}, gains = ${!!gains}`).toBeNull();
         }
       }
@@ -118,7 +163,14 @@ describe.each(BACKEND_LABELS)("the %s backend", (name) => {
         const x = randn(dtype, n, 11, 3);
         const out = be().alloc(dtype, n);
         be().dphi(PHI_KINDS[phi], n, put(be(), x), out);
-        expect(worst(be().read(out), Array.from(x, (v) => dphiExact(phi, v)), () => PHI_ERROR[dtype] + u), `n = ${n}`).toBeNull();
+        expect(
+          worst(
+            be().read(out),
+            Array.from(x, (v) => dphiExact(phi, v)),
+            () => PHI_ERROR[dtype] + u,
+          ),
+          `n = ${n}`,
+        ).toBeNull();
       }
     });
 
@@ -145,7 +197,8 @@ describe.each(BACKEND_LABELS)("the %s backend", (name) => {
               coupling = { kind: "dense", j: put(be(), Jd) };
               for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) rowAbs[i] += Math.abs(J[i * n + j]);
             } else {
-              const L = randn(dtype, n * m, 13, 1 / Math.sqrt(n)), R = randn(dtype, n * m, 14, 1 / Math.sqrt(n));
+              const L = randn(dtype, n * m, 13, 1 / Math.sqrt(n)),
+                R = randn(dtype, n * m, 14, 1 / Math.sqrt(n));
               const d = randn(dtype, m, 15, g / Math.sqrt(Math.max(m / n, 1e-9)) / 2, 0);
               J = new Float64Array(n * n);
               for (let i = 0; i < n; i++)
@@ -172,7 +225,13 @@ describe.each(BACKEND_LABELS)("the %s backend", (name) => {
             const x = randn(dtype, k * n, 18, 2);
             const problem: StepProblem = { n, k, dt: dtUse, kind: phi, J, gains, input };
             const xb = put(be(), x);
-            const s = { p: be().alloc(dtype, k * n), h: be().alloc(dtype, k * n), xs: be().alloc(dtype, k * n), acc: be().alloc(dtype, k * n), z: be().alloc(dtype, k * Math.max(m, 1)) };
+            const s = {
+              p: be().alloc(dtype, k * n),
+              h: be().alloc(dtype, k * n),
+              xs: be().alloc(dtype, k * n),
+              acc: be().alloc(dtype, k * n),
+              z: be().alloc(dtype, k * Math.max(m, 1)),
+            };
             const args = [n, k, PHI_KINDS[phi], dtUse, coupling, xb, put(be(), gains), put(be(), input), s] as const;
             if (method === "euler") be().euler(...args);
             else be().rk4(...args);
@@ -214,40 +273,72 @@ describe.each(BACKEND_LABELS)("the %s backend", (name) => {
         be().covLagAccum(n, k, 0, put(be(), randn(dtype, k * n, 40 + n, 1, 0.3)), acc, 0);
         const S = be().read(acc);
         let asymmetric = 0;
-        for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) if (!Object.is(S[i * n + j], S[j * n + i])) asymmetric++;
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < i; j++) if (!Object.is(S[i * n + j], S[j * n + i])) asymmetric++;
         expect(asymmetric, `n = ${n}`).toBe(0);
       }
     });
 
-    it.each([...LENGTHS, 50])("forms the upper triangle of the lag-0 sums as the full kernel does, bit for bit, at n = %i", (n) => {
-      // covSymAccum skips the tiles below the diagonal; on and above it every entry must be the full kernel's
-      // (same tiles, same order), starting from the same non-zero sums (as at a second flush)
-      const k = 9, H = put(be(), randn(dtype, k * n, 45 + n, 1, 0.3)), C0 = randn("float64", n * n, 46 + n);
-      const full = put(be(), C0), upper = put(be(), C0);
-      be().covLagAccum(n, k, 0, H, full, 0);
-      be().covSymAccum(n, k, H, upper);
-      const F = be().read(full), U = be().read(upper);
-      let differ = 0;
-      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (!Object.is(F[i * n + j], U[i * n + j])) differ++;
-      expect(differ, `n = ${n}`).toBe(0);
-    });
+    it.each([...LENGTHS, 50])(
+      "forms the upper triangle of the lag-0 sums as the full kernel does, bit for bit, at n = %i",
+      (n) => {
+        // covSymAccum skips the tiles below the diagonal; on and above it every entry must be the full kernel's
+        // (same tiles, same order), starting from the same non-zero sums (as at a second flush)
+        const k = 9,
+          H = put(be(), randn(dtype, k * n, 45 + n, 1, 0.3)),
+          C0 = randn("float64", n * n, 46 + n);
+        const full = put(be(), C0),
+          upper = put(be(), C0);
+        be().covLagAccum(n, k, 0, H, full, 0);
+        be().covSymAccum(n, k, H, upper);
+        const F = be().read(full),
+          U = be().read(upper);
+        let differ = 0;
+        for (let i = 0; i < n; i++) for (let j = i; j < n; j++) if (!Object.is(F[i * n + j], U[i * n + j])) differ++;
+        expect(differ, `n = ${n}`).toBe(0);
+      },
+    );
 
     it.each(LENGTHS)("accumulates running sums of samples at n = %i", (n) => {
       const k = 5;
-      const X = randn(dtype, k * n, 21), S0 = randn("float64", n, 22);
+      const X = randn(dtype, k * n, 21),
+        S0 = randn("float64", n, 22);
       const sum = put(be(), S0);
       be().rowSumAccum(n, k, put(be(), X), sum);
-      const ref = Array.from(S0, (v, j) => { let s = v; for (let t = 0; t < k; t++) s += X[t * n + j]; return s; });
+      const ref = Array.from(S0, (v, j) => {
+        let s = v;
+        for (let t = 0; t < k; t++) s += X[t * n + j];
+        return s;
+      });
       expect(worst(be().read(sum), ref, (j) => sumTol("float64", k, Math.abs(S0[j]) + k * 5))).toBeNull();
     });
 
     it.each(LENGTHS)("reduces trace, sum of squares, tr(A B^T) and tr(A B) at n = %i", (n) => {
-      const A = randn("float64", n * n, 23) as Float64Array, B = randn("float64", n * n, 24) as Float64Array;
-      const a = put(be(), A), b = put(be(), B);
-      let tr = 0, trAbs = 0, ss = 0, dt = 0, dtAbs = 0, tp = 0, tpAbs = 0;
-      for (let i = 0; i < n; i++) { tr += A[i * n + i]; trAbs += Math.abs(A[i * n + i]); }
-      for (let i = 0; i < n * n; i++) { ss += A[i] * A[i]; dt += A[i] * B[i]; dtAbs += Math.abs(A[i] * B[i]); }
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { tp += A[i * n + j] * B[j * n + i]; tpAbs += Math.abs(A[i * n + j] * B[j * n + i]); }
+      const A = randn("float64", n * n, 23) as Float64Array,
+        B = randn("float64", n * n, 24) as Float64Array;
+      const a = put(be(), A),
+        b = put(be(), B);
+      let tr = 0,
+        trAbs = 0,
+        ss = 0,
+        dt = 0,
+        dtAbs = 0,
+        tp = 0,
+        tpAbs = 0;
+      for (let i = 0; i < n; i++) {
+        tr += A[i * n + i];
+        trAbs += Math.abs(A[i * n + i]);
+      }
+      for (let i = 0; i < n * n; i++) {
+        ss += A[i] * A[i];
+        dt += A[i] * B[i];
+        dtAbs += Math.abs(A[i] * B[i]);
+      }
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          tp += A[i * n + j] * B[j * n + i];
+          tpAbs += Math.abs(A[i * n + j] * B[j * n + i]);
+        }
       expect(Math.abs(be().trace(n, a) - tr)).toBeLessThanOrEqual(sumTol("float64", n, trAbs));
       expect(Math.abs(be().sumsq(n * n, a) - ss)).toBeLessThanOrEqual(sumTol("float64", n * n, ss));
       expect(Math.abs(be().dot(n * n, a, b) - dt)).toBeLessThanOrEqual(sumTol("float64", n * n, dtAbs));
@@ -258,29 +349,53 @@ describe.each(BACKEND_LABELS)("the %s backend", (name) => {
   it.each(LENGTHS)("sums the Gram matrix and mu^T S mu of symmetric matrices band by band at n = %i", (n) => {
     // nb = 5 symmetric matrices, rows taken in bands of 3 (odd; the last band shorter), against the full sums
     // sum_ij S_a,ij S_c,ij and sum_ij mu_i S_a,ij mu_j over all n^2 entries
-    const nb = 5, band = 3;
+    const nb = 5,
+      band = 3;
     const S = Array.from({ length: nb }, (_, a) => {
       const R = randn("float64", n * n, 25 + a) as Float64Array;
       return Float64Array.from({ length: n * n }, (_, k) => R[k] + R[(k % n) * n + Math.floor(k / n)]);
     });
     const mu = randn("float64", n, 30) as Float64Array;
-    const g = put(be(), new Float64Array(nb * nb).fill(7)), q = put(be(), new Float64Array(nb)), m = put(be(), mu);
+    const g = put(be(), new Float64Array(nb * nb).fill(7)),
+      q = put(be(), new Float64Array(nb)),
+      m = put(be(), mu);
     for (let r0 = 0; r0 < n; r0 += band) {
       const rows = Math.min(band, n - r0);
-      const s = put(be(), Float64Array.from({ length: nb * rows * n }, (_, k) => S[Math.floor(k / (rows * n))][r0 * n + (k % (rows * n))]));
+      const s = put(
+        be(),
+        Float64Array.from(
+          { length: nb * rows * n },
+          (_, k) => S[Math.floor(k / (rows * n))][r0 * n + (k % (rows * n))],
+        ),
+      );
       be().gramUpper(n, nb, r0, rows, s, m, g, q);
       be().free(s);
     }
-    const G = be().read(g), Q = be().read(q);
+    const G = be().read(g),
+      Q = be().read(q);
     for (let a = 0; a < nb; a++) {
-      let qa = 0, qAbs = 0;
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { qa += mu[i] * S[a][i * n + j] * mu[j]; qAbs += Math.abs(mu[i] * S[a][i * n + j] * mu[j]); }
+      let qa = 0,
+        qAbs = 0;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          qa += mu[i] * S[a][i * n + j] * mu[j];
+          qAbs += Math.abs(mu[i] * S[a][i * n + j] * mu[j]);
+        }
       expect(Math.abs(Q[a] - qa), `quad ${a}`).toBeLessThanOrEqual(sumTol("float64", n * n, qAbs));
       for (let c = 0; c < nb; c++) {
-        if (c <= a) { expect(G[a * nb + c], `gram ${a} ${c} untouched`).toBe(7); continue; }
-        let gac = 0, gAbs = 0;
-        for (let k = 0; k < n * n; k++) { gac += S[a][k] * S[c][k]; gAbs += Math.abs(S[a][k] * S[c][k]); }
-        expect(Math.abs(G[a * nb + c] - 7 - gac), `gram ${a} ${c}`).toBeLessThanOrEqual(sumTol("float64", n * n, gAbs + 7));
+        if (c <= a) {
+          expect(G[a * nb + c], `gram ${a} ${c} untouched`).toBe(7);
+          continue;
+        }
+        let gac = 0,
+          gAbs = 0;
+        for (let k = 0; k < n * n; k++) {
+          gac += S[a][k] * S[c][k];
+          gAbs += Math.abs(S[a][k] * S[c][k]);
+        }
+        expect(Math.abs(G[a * nb + c] - 7 - gac), `gram ${a} ${c}`).toBeLessThanOrEqual(
+          sumTol("float64", n * n, gAbs + 7),
+        );
       }
     }
   });
@@ -293,12 +408,26 @@ describe.each(BACKEND_LABELS)("the %s backend's self-coupled single site", (name
   it.each([0, 1, 2, 3, 5, 8, 9, 19])("integrates p = %i paths like the plain Heun reference", (p) => {
     for (const kind of ["tanh", "erf"] as const) {
       for (const klen of [0, 1, 2, 7, 60]) {
-        const steps = 40, h = 0.05;
-        const eta = randn("float64", (steps + 1) * p, 70 + p, 1.5), x0 = randn("float64", p, 71 + p);
+        const steps = 40,
+          h = 0.05;
+        const eta = randn("float64", (steps + 1) * p, 70 + p, 1.5),
+          x0 = randn("float64", p, 71 + p);
         const w = randn("float64", klen, 72 + klen, 0.3 * h);
-        const xs = be().alloc("float64", (steps + 1) * p), ph = be().alloc("float64", (steps + 1) * p);
+        const xs = be().alloc("float64", (steps + 1) * p),
+          ph = be().alloc("float64", (steps + 1) * p);
         be().write(xs, x0);
-        be().selfSite(p, steps, klen, PHI_KINDS[kind], h, put(be(), eta), put(be(), w), xs, ph, be().alloc("float64", p));
+        be().selfSite(
+          p,
+          steps,
+          klen,
+          PHI_KINDS[kind],
+          h,
+          put(be(), eta),
+          put(be(), w),
+          xs,
+          ph,
+          be().alloc("float64", p),
+        );
         const ref = selfSiteRef(p, steps, klen, kind, h, eta, w, x0);
         // Tolerance: each step adds at most (klen + 8) rounded operations on values <= scale = max|x| + max|eta|
         // (plus the phi error), and an error E in x and in the phi history is amplified per step by at most
@@ -307,7 +436,8 @@ describe.each(BACKEND_LABELS)("the %s backend's self-coupled single site", (name
         // (~1e-10 here: lip^40 ~ 30).
         let sw = 0;
         for (const v of w) sw += Math.abs(v);
-        const a = h * (1 + sw), lip = 1 + a * (1 + a / 2);
+        const a = h * (1 + sw),
+          lip = 1 + a * (1 + a / 2);
         const scale = maxAbs(ref.xs) + maxAbs(eta) + 1;
         const tol = steps * lip ** steps * ((klen + 8) * UNIT_ROUNDOFF.float64 * scale + PHI_ERROR.float64);
         expect(worst(be().read(xs), ref.xs, () => tol)).toBeNull();
@@ -322,18 +452,45 @@ describe.each(BACKEND_LABELS)("the %s backend's frequency double sums", (name) =
   // grids of every parity around the f64x2 width; row ranges that start at 0, in the middle, and cover the
   // wrap of the anti-diagonal index (a + b >= m) at every offset
   it.each([1, 2, 3, 4, 5, 17, 64])("match the complex-form reference on an m = %i grid", (m) => {
-    for (const [a0, a1] of [[0, m], [Math.floor(m / 3), Math.ceil((2 * m) / 3)], [m - 1, m], [0, 0]]) {
-      const w = randn("float64", m, 80 + m, 3), cp = randn("float64", m, 81 + m), cx = randn("float64", m, 82 + m);
-      const sa = randn("float64", m, 83 + m), anti0 = randn("float64", 2 * m, 84 + m), nu = 0.9;
-      const rows = be().alloc("float64", 4 * m), anti = put(be(), anti0);
+    for (const [a0, a1] of [
+      [0, m],
+      [Math.floor(m / 3), Math.ceil((2 * m) / 3)],
+      [m - 1, m],
+      [0, 0],
+    ]) {
+      const w = randn("float64", m, 80 + m, 3),
+        cp = randn("float64", m, 81 + m),
+        cx = randn("float64", m, 82 + m);
+      const sa = randn("float64", m, 83 + m),
+        anti0 = randn("float64", 2 * m, 84 + m),
+        nu = 0.9;
+      const rows = be().alloc("float64", 4 * m),
+        anti = put(be(), anti0);
       be().fill(rows, 0);
-      be().psiSums(m, a0, a1, nu, put(be(), w), put(be(), cp), put(be(), cx), put(be(), Float64Array.from(w, (v) => 1 + v * v)), put(be(), sa), rows, anti);
+      be().psiSums(
+        m,
+        a0,
+        a1,
+        nu,
+        put(be(), w),
+        put(be(), cp),
+        put(be(), cx),
+        put(
+          be(),
+          Float64Array.from(w, (v) => 1 + v * v),
+        ),
+        put(be(), sa),
+        rows,
+        anti,
+      );
       const ref = psiSumsRef(m, a0, a1, nu, w, cp, cx, sa, anti0);
       // Tolerance: each term takes <= 10 rounded operations (relative error <= 10 u) and a row sums m of them
       // ((m + 2) u of the absolute sum, test/helpers.ts): (m + 12) u times the sum of absolute terms. An
       // anti-diagonal entry adds one term per row to its initial value: (rows + 12) u likewise.
       expect(worst(be().read(rows), ref.rows, (i) => (m + 12) * UNIT_ROUNDOFF.float64 * ref.rowsAbs[i])).toBeNull();
-      expect(worst(be().read(anti), ref.anti, (i) => (a1 - a0 + 12) * UNIT_ROUNDOFF.float64 * ref.antiAbs[i])).toBeNull();
+      expect(
+        worst(be().read(anti), ref.anti, (i) => (a1 - a0 + 12) * UNIT_ROUNDOFF.float64 * ref.antiAbs[i]),
+      ).toBeNull();
     }
   });
 });
@@ -342,12 +499,20 @@ describe("the plain wasm build and the js backend", () => {
   it("agree bit for bit on integration steps in float64 when J = 0 (no summation-order differences left)", () => {
     // With J = 0 the step is element-wise: -x + 0 + I, the same rounded operations in both backends. (The fma
     // build rounds each fused multiply-add once, so it is held to ode.test.ts's tolerances instead.)
-    const n = 17, k = 2, dtype: DType = "float64";
-    const x = randn(dtype, k * n, 30), input = randn(dtype, n, 31);
+    const n = 17,
+      k = 2,
+      dtype: DType = "float64";
+    const x = randn(dtype, k * n, 30),
+      input = randn(dtype, n, 31);
     const out: FloatArray[] = [];
     for (const be of all.filter((b) => label(b) !== "wasm fma")) {
       const xb = put(be, x);
-      const s = { p: be.alloc(dtype, k * n), h: be.alloc(dtype, k * n), xs: be.alloc(dtype, k * n), acc: be.alloc(dtype, k * n) };
+      const s = {
+        p: be.alloc(dtype, k * n),
+        h: be.alloc(dtype, k * n),
+        xs: be.alloc(dtype, k * n),
+        acc: be.alloc(dtype, k * n),
+      };
       be.rk4(n, k, 0, 0.1, { kind: "dense", j: be.alloc(dtype, n * n) }, xb, null, put(be, input), s);
       out.push(be.read(xb));
     }

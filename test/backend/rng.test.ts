@@ -24,13 +24,20 @@ function draw(be: Backend, seed: number, n: number, dtype: "float32" | "float64"
 }
 
 describe("the seeded Gaussian generator", () => {
-  it.each(DTYPES)("gives bit-identical %s numbers on the wasm (both builds) and js backends for the same seed", (dtype) => {
-    for (const n of [0, 1, 3, 4, 5, 17, 1000]) {
-      const [ref, ...others] = all.map((be) => draw(be, 12345, n, dtype)).reverse(); // js first
-      expect(ref.length).toBe(n);
-      for (const a of others) expect(Array.from(a).every((v, i) => Object.is(v, ref[i])), `n = ${n}`).toBe(true);
-    }
-  });
+  it.each(DTYPES)(
+    "gives bit-identical %s numbers on the wasm (both builds) and js backends for the same seed",
+    (dtype) => {
+      for (const n of [0, 1, 3, 4, 5, 17, 1000]) {
+        const [ref, ...others] = all.map((be) => draw(be, 12345, n, dtype)).reverse(); // js first
+        expect(ref.length).toBe(n);
+        for (const a of others)
+          expect(
+            Array.from(a).every((v, i) => Object.is(v, ref[i])),
+            `n = ${n}`,
+          ).toBe(true);
+      }
+    },
+  );
 
   it("repeats itself for the same seed and stream and differs across seeds and streams", () => {
     for (const be of all) {
@@ -45,7 +52,8 @@ describe("the seeded Gaussian generator", () => {
   it("continues the same sequence across calls on one state (no hidden reseeding)", () => {
     for (const be of all) {
       const rng = be.rngCreate(seedState(3));
-      const a = be.alloc("float64", 10), b = be.alloc("float64", 10);
+      const a = be.alloc("float64", 10),
+        b = be.alloc("float64", 10);
       be.rngNormal(rng, 10, 0, 1, a);
       be.rngNormal(rng, 10, 0, 1, b);
       const whole = draw(be, 3, 20, "float64");
@@ -57,9 +65,17 @@ describe("the seeded Gaussian generator", () => {
     const n = 200_000;
     for (const be of all) {
       const x = draw(be, 2024, n, "float64");
-      let m1 = 0, m2 = 0, m4 = 0;
-      for (const v of x) { m1 += v; m2 += v * v; m4 += v ** 4; }
-      m1 /= n; m2 /= n; m4 /= n;
+      let m1 = 0,
+        m2 = 0,
+        m4 = 0;
+      for (const v of x) {
+        m1 += v;
+        m2 += v * v;
+        m4 += v ** 4;
+      }
+      m1 /= n;
+      m2 /= n;
+      m4 /= n;
       // SE(mean) = 1/sqrt(n); SE(E x^2) = sqrt(Var x^2 / n) = sqrt(2/n); SE(E x^4) = sqrt((105 - 9)/n)
       expect(Math.abs(m1)).toBeLessThan(5 / Math.sqrt(n));
       expect(Math.abs(m2 - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
@@ -79,7 +95,7 @@ describe("the seeded Gaussian generator", () => {
     for (const be of all) {
       const x = draw(be, 5, 50_000, "float64", 0, 3, 0.5);
       const mean = sum(x) / x.length;
-      expect(Math.abs(mean - 3)).toBeLessThan(5 * 0.5 / Math.sqrt(x.length));
+      expect(Math.abs(mean - 3)).toBeLessThan((5 * 0.5) / Math.sqrt(x.length));
       const rng = be.rngCreate(seedState(6));
       const u = be.alloc("float64", 50_000);
       be.rngUniform(rng, 50_000, u);
@@ -92,7 +108,7 @@ describe("the seeded Gaussian generator", () => {
 
   it("uses a logarithm within 2 ulp of Math.log over (0, 1]", () => {
     for (let i = 1; i <= 100_000; i++) {
-      const x = i / 100_000 * (i % 3 === 0 ? 1e-12 : 1);
+      const x = (i / 100_000) * (i % 3 === 0 ? 1e-12 : 1);
       const exact = Math.log(x);
       expect(Math.abs(ln(x) - exact)).toBeLessThanOrEqual(2 * Math.abs(exact) * 2 ** -52 + 1e-300);
     }

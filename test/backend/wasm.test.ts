@@ -21,23 +21,30 @@ describe("the wasm backend's memory", () => {
     expect(() => be.free(c)).toThrow(/double free/);
   });
 
-  it("clears memory handed out before also when it is reused at the top of the heap (only never-used memory is left as it is)", async () => {
-    const be = await createWasmBackend();
-    const a = be.alloc("float64", 1000);
-    be.fill(a, 7);
-    be.free(a); // the heap's top falls back below a
-    const b = be.alloc("float64", 2000); // a's bytes, then memory never handed out
-    expect(Array.from(be.read(b)).every((v) => v === 0)).toBe(true);
-    be.free(b);
-    const rng = be.rngCreate(new Uint32Array([1, 2, 3, 4])); // 16 bytes written without alloc's clearing
-    be.rngFree(rng);
-    expect(Array.from(be.read(be.alloc("float32", 4))).every((v) => v === 0)).toBe(true);
-  });
+  it(
+    "clears memory handed out before also when it is reused at the top of the heap (only " +
+      "never-used memory is left as it is)",
+    async () => {
+      const be = await createWasmBackend();
+      const a = be.alloc("float64", 1000);
+      be.fill(a, 7);
+      be.free(a); // the heap's top falls back below a
+      const b = be.alloc("float64", 2000); // a's bytes, then memory never handed out
+      expect(Array.from(be.read(b)).every((v) => v === 0)).toBe(true);
+      be.free(b);
+      const rng = be.rngCreate(new Uint32Array([1, 2, 3, 4])); // 16 bytes written without alloc's clearing
+      be.rngFree(rng);
+      expect(Array.from(be.read(be.alloc("float32", 4))).every((v) => v === 0)).toBe(true);
+    },
+  );
 
   it("keeps data and re-makes views after the memory grows", async () => {
     const be = await createWasmBackend();
     const a = be.alloc("float32", 1000);
-    be.write(a, Float32Array.from({ length: 1000 }, (_, i) => i));
+    be.write(
+      a,
+      Float32Array.from({ length: 1000 }, (_, i) => i),
+    );
     const old = be.view(a);
     const big = be.alloc("float64", 4_000_000); // 32 MB: forces memory.grow
     expect(old.length).toBe(0); // the old view was detached by the growth
@@ -64,7 +71,11 @@ describe("the wasm backend's memory", () => {
     const be = await createWasmBackend();
     const k = new Kernels(be);
     k.matvec(3, 2, new Float64Array(6), new Float64Array(2));
-    k.rk4Step(new Float32Array(4), { kind: "lowrank", m: 2, L: new Float32Array(8), d: new Float32Array(2), R: new Float32Array(8) }, { n: 4, dt: 0.1 });
+    k.rk4Step(
+      new Float32Array(4),
+      { kind: "lowrank", m: 2, L: new Float32Array(8), d: new Float32Array(2), R: new Float32Array(8) },
+      { n: 4, dt: 0.1 },
+    );
     expect(() => k.matvec(3, 2, new Float64Array(6), new Float64Array(3))).toThrow();
     k.normal(10, { seed: 1 });
     expect(be.bytesInUse).toBe(0);

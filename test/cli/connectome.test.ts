@@ -9,12 +9,14 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { strand } from "./run.ts";
 
-
 describe("strand connectome", () => {
   it("prints a summary and writes JSON with params, provenance and results", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
     const f = path.join(dir, "edges.csv");
-    await writeFile(f, "pre,post,weight,neurotransmitter\nA,B,2,acetylcholine\nB,C,1,GABA\nC,A,3,glutamate\nA,C,1,acetylcholine\n");
+    await writeFile(
+      f,
+      "pre,post,weight,neurotransmitter\nA,B,2,acetylcholine\nB,C,1,GABA\nC,A,3,glutamate\nA,C,1,acetylcholine\n",
+    );
     const out = path.join(dir, "out.json");
     const r = strand("connectome", f, "--signs", "column", "--json", out);
     expect(r.status, r.stderr).toBe(0);

@@ -19,7 +19,9 @@ describe("strand figures", () => {
     // the histograms' support matches the free-probability edges: at N = 600 the extreme singular values
     // fluctuate by O(N^(-2/3)) ~ 1.4 % around the edges; 5 % of the upper edge covers it
     for (const alpha of [0.1, 0.2, 0.4]) {
-      const s = doc.data.singularValues.filter((x: { alpha: string }) => x.alpha === `α = ${alpha}`).map((x: { s: number }) => x.s);
+      const s = doc.data.singularValues
+        .filter((x: { alpha: string }) => x.alpha === `α = ${alpha}`)
+        .map((x: { s: number }) => x.s);
       const e = singularValueEdges(alpha);
       expect(Math.max(...s)).toBeLessThan(e.upper * 1.05);
       expect(Math.min(...s)).toBeGreaterThan(e.lower - 0.05 * e.upper);
@@ -49,13 +51,20 @@ describe("strand figures", () => {
       expect(row.z).toBeCloseTo((row.pr - row.theory) / (row.hi - row.pr), 9);
     }
     expect(data.finiteSize).toMatchObject({ n: 100, networks: 2, points: data.simulation.length });
-    expect(readFileSync(path.join(dir, "index.md"), "utf8")).toMatch(/^# strand figures \(--quick --n 100 --networks 2,[^]*points within 3 errors \(se over 2 networks\)/);
+    expect(readFileSync(path.join(dir, "index.md"), "utf8")).toMatch(
+      /^# strand figures \(--quick --n 100 --networks 2,[^]*points within 3 errors \(se over 2 networks\)/,
+    );
   }, 120_000);
 
   it("refuses unknown figures, contradictory flags and a network size that is not an integer in range", () => {
     expect(strand("figures", "--only", "fig99").stderr).toMatch(/`--only` must list figures among/);
     expect(strand("figures", "--quick", "--full").stderr).toMatch(/`--quick` and `--full` exclude each other/);
-    for (const bad of ["2.5", "30000"]) expect(strand("figures", "--n", bad).stderr).toContain(`\`--n\` must be an integer in [50, 20000]; got \`${bad}\``);
-    expect(strand("figures", "--networks", "0").stderr).toContain("`--networks` must be an integer in [1, 50]; got `0`");
+    for (const bad of ["2.5", "30000"])
+      expect(strand("figures", "--n", bad).stderr).toContain(
+        `\`--n\` must be an integer in [50, 20000]; got \`${bad}\``,
+      );
+    expect(strand("figures", "--networks", "0").stderr).toContain(
+      "`--networks` must be an integer in [1, 50]; got `0`",
+    );
   });
 });

@@ -8,7 +8,6 @@ import { describe, expect, it } from "vitest";
 import { root, strand } from "./run.ts";
 import { VERSION } from "../../src/version.ts";
 
-
 describe("the strand command", () => {
   it("prints help listing the bench command, and the version", () => {
     const help = strand("--help");
@@ -26,13 +25,19 @@ describe("the strand command", () => {
     const badFlag = strand("bench", "--dtype", "float16");
     expect(badFlag.status).toBe(2);
     expect(badFlag.stderr).toMatch(/`--dtype` must be one of .*got `"float16"`/);
-    expect(strand("bench", "--max-time=-1").stderr).toMatch(/`--max-time` must be a number of seconds in \(0, 60\]; got `-1`/);
+    expect(strand("bench", "--max-time=-1").stderr).toMatch(
+      /`--max-time` must be a number of seconds in \(0, 60\]; got `-1`/,
+    );
     expect(strand("bench", "--max-time", "abc").status).toBe(2);
     expect(strand("bench", "--nope").status).toBe(2);
   });
 
   it("runs a short benchmark and prints JSON with params, provenance and both backends' rates", () => {
-    const out = execFileSync(process.execPath, [path.join(root, "bin/strand.js"), "bench", "--json", "--filter", "^matvec$", "--max-time", "0.05"], { encoding: "utf8", cwd: root });
+    const out = execFileSync(
+      process.execPath,
+      [path.join(root, "bin/strand.js"), "bench", "--json", "--filter", "^matvec$", "--max-time", "0.05"],
+      { encoding: "utf8", cwd: root },
+    );
     const doc = JSON.parse(out);
     expect(doc.provenance.version).toBe(VERSION);
     expect(doc.params.dtypes).toEqual(["float32"]);

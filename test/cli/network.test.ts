@@ -8,7 +8,6 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { strand } from "./run.ts";
 
-
 describe("strand network", () => {
   it("builds a connectome's random-mode stand-in with its singular values as D_a and its measured overlaps as rho_a", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
@@ -16,7 +15,8 @@ describe("strand network", () => {
     // a symmetric matrix with positive entries (J_ij = J_ji = 1 + ij mod 5, no self edges): its Perron
     // eigenvalue is the largest in modulus and simple, so the leading singular vectors satisfy u_1 = v_1 and
     // the measured overlap rho_1 is +1
-    const n = 24, rows = ["pre,post,weight"];
+    const n = 24,
+      rows = ["pre,post,weight"];
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) rows.push(`n${i},n${j},${1 + ((i * j) % 5)}`);
     writeFileSync(f, rows.join("\n") + "\n");
     const r = strand("network", "--coupling", "file", "--file", f, "--stand-in", "overlaps", "--json", "-");
@@ -29,7 +29,21 @@ describe("strand network", () => {
   });
 
   it("draws a random-mode network from the paper's knobs and reports targets and realised structure", () => {
-    const r = strand("network", "--coupling", "rmm", "--n", "400", "--g", "3", "--effective-rank", "0.3", "--pr-g", "0.5", "--json", "-");
+    const r = strand(
+      "network",
+      "--coupling",
+      "rmm",
+      "--n",
+      "400",
+      "--g",
+      "3",
+      "--effective-rank",
+      "0.3",
+      "--pr-g",
+      "0.5",
+      "--json",
+      "-",
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/PR\^D 0\.3000, effective rank alpha PR\^D 0\.3000/);
     expect(r.stderr).toMatch(/gains\s+PR\^G 0\.5000/);
@@ -38,6 +52,16 @@ describe("strand network", () => {
     expect(doc.results.summary.prD).toBeCloseTo(0.3, 10);
     expect(doc.results.structure.prS).toBeGreaterThan(0.15);
     expect(doc.provenance.backend).toBeDefined();
+  });
+
+  it("prints the leading singular values with --svd", () => {
+    const r = strand("network", "--coupling", "iid", "--n", "50", "--g", "2", "--svd");
+    expect(r.status, r.stderr).toBe(0);
+    // i.i.d. N x N with N Var J = g^2: singular values fill (0, 2g] (quarter circle), the largest near 2g = 4
+    const m = /singular values\s+([\d.]+),/.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(3);
+    expect(Number(m![1])).toBeLessThan(4.5);
   });
 
   it("gives the same network for the same seed and refuses flags that do not apply", () => {

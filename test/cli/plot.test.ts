@@ -10,7 +10,31 @@ describe("strand plot", () => {
   it("draws theory lines and simulation points with error bars as SVG, PNG and JSON", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "strand-plot-"));
     const res = path.join(dir, "s.jsonl");
-    const sw = strand("sweep", "--out", res, "--coupling", "iid", "--g", "2,3", "--n", "120", "--seeds", "2", "--duration", "40", "--burn-in", "10", "--trials", "2", "--lags", "2", "--dt", "0.1", "--workers", "1");
+    const sw = strand(
+      "sweep",
+      "--out",
+      res,
+      "--coupling",
+      "iid",
+      "--g",
+      "2,3",
+      "--n",
+      "120",
+      "--seeds",
+      "2",
+      "--duration",
+      "40",
+      "--burn-in",
+      "10",
+      "--trials",
+      "2",
+      "--lags",
+      "2",
+      "--dt",
+      "0.1",
+      "--workers",
+      "1",
+    );
     expect(sw.status, sw.stderr).toBe(0);
     const r = strand("plot", res, "--out", path.join(dir, "fig.svg"));
     expect(r.status, r.stderr).toBe(0);

@@ -9,23 +9,47 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { strand } from "./run.ts";
 import { readNpy } from "../../src/io/npy.ts";
+import { theory } from "../../src/theory/index.ts";
+import { makeNetwork } from "../../src/network/ensembles.ts";
 
 const quick = ["--n", "60", "--duration", "40", "--burn-in", "10", "--trials", "2", "--lags", "4", "--blocks", "4"];
 
 describe("strand simulate", () => {
   it("prints a summary and writes JSON and .npy outputs", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
-    const r = strand("simulate", "--coupling", "rmm", "--g", "4", "--effective-rank", "0.5", "--phi", "erf", ...quick,
-      "--json", path.join(dir, "r.json"), "--save-trajectory", path.join(dir, "x.npy"), "--save-covariance", path.join(dir, "c.npy"));
+    const r = strand(
+      "simulate",
+      "--coupling",
+      "rmm",
+      "--g",
+      "4",
+      "--effective-rank",
+      "0.5",
+      "--phi",
+      "erf",
+      ...quick,
+      "--json",
+      path.join(dir, "r.json"),
+      "--save-trajectory",
+      path.join(dir, "x.npy"),
+      "--save-covariance",
+      path.join(dir, "c.npy"),
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/PR\^phi\s+0\.\d+ ± /);
     expect(r.stderr).toBe(""); // no progress bar when stderr is not a TTY
     const doc = JSON.parse(readFileSync(path.join(dir, "r.json"), "utf8"));
-    for (const k of ["prPhi", "prX", "prPhiPlugin", "prXPlugin", "cPhi0", "cX0"]) expect(typeof doc.results[k]).toBe("number");
+    for (const k of ["prPhi", "prX", "prPhiPlugin", "prXPlugin", "cPhi0", "cX0"])
+      expect(typeof doc.results[k]).toBe("number");
     expect(doc.results.autocorrelation.tau).toEqual([0, 1, 2, 3, 4]);
     expect(doc.results.autocorrelation.cPhi).toHaveLength(5);
     expect(doc.results.collective.psiPhiNormalized[0]).toBe(1);
-    expect(doc.params).toMatchObject({ phi: "erf", trials: 2, duration: 40, network: { coupling: "rmm", effectiveRank: 0.5 } });
+    expect(doc.params).toMatchObject({
+      phi: "erf",
+      trials: 2,
+      duration: 40,
+      network: { coupling: "rmm", effectiveRank: 0.5 },
+    });
     expect(doc.provenance.version).toBeDefined();
     expect(readNpy(new Uint8Array(readFileSync(path.join(dir, "x.npy")))).shape).toEqual([40, 60]);
     expect(readNpy(new Uint8Array(readFileSync(path.join(dir, "c.npy")))).shape).toEqual([60, 60]);
@@ -41,11 +65,31 @@ describe("strand simulate", () => {
   });
 
   it("shares one trial's steps between two threads with --workers 2, and prints the numbers of --workers 1", () => {
-    const one = ["simulate", "--coupling", "iid", "--g", "3", "--n", "60", "--duration", "40", "--burn-in", "10", "--trials", "1", "--lags", "2", "--blocks", "4"];
-    const two = strand(...one, "--workers", "2", "--json", "-"), single = strand(...one, "--workers", "1", "--json", "-");
+    const one = [
+      "simulate",
+      "--coupling",
+      "iid",
+      "--g",
+      "3",
+      "--n",
+      "60",
+      "--duration",
+      "40",
+      "--burn-in",
+      "10",
+      "--trials",
+      "1",
+      "--lags",
+      "2",
+      "--blocks",
+      "4",
+    ];
+    const two = strand(...one, "--workers", "2", "--json", "-"),
+      single = strand(...one, "--workers", "1", "--json", "-");
     expect(two.status, two.stderr).toBe(0);
     expect(single.status, single.stderr).toBe(0);
-    const a = JSON.parse(two.stdout), b = JSON.parse(single.stdout);
+    const a = JSON.parse(two.stdout),
+      b = JSON.parse(single.stdout);
     expect(a.params.stepThreads).toBe(2);
     expect(b.params.stepThreads).toBe(1);
     expect(a.results.prPhi).toBe(b.results.prPhi);
@@ -56,14 +100,122 @@ describe("strand simulate", () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
     const f = path.join(dir, "edges.csv");
     const rows = ["pre,post,weight,neurotransmitter"];
-    for (let i = 0; i < 30; i++) for (const d of [1, 7, 11]) rows.push(`n${i},n${(i + d) % 30},${1 + ((i * d) % 5)},${i % 3 === 0 ? "GABA" : "acetylcholine"}`);
+    for (let i = 0; i < 30; i++)
+      for (const d of [1, 7, 11])
+        rows.push(`n${i},n${(i + d) % 30},${1 + ((i * d) % 5)},${i % 3 === 0 ? "GABA" : "acetylcholine"}`);
     writeFileSync(f, rows.join("\n") + "\n");
-    const r = strand("simulate", "--coupling", "file", "--file", f, "--signs", "column", "--normalize", "balanced", "--duration", "40", "--burn-in", "10", "--lags", "4", "--blocks", "4", "--json", "-");
+    const r = strand(
+      "simulate",
+      "--coupling",
+      "file",
+      "--file",
+      f,
+      "--signs",
+      "column",
+      "--normalize",
+      "balanced",
+      "--duration",
+      "40",
+      "--burn-in",
+      "10",
+      "--lags",
+      "4",
+      "--blocks",
+      "4",
+      "--json",
+      "-",
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/edges\.csv: N = 30, dense/);
     const doc = JSON.parse(r.stdout);
     expect(doc.params.network).toMatchObject({ file: f });
     expect(typeof doc.results.quiescent).toBe("boolean");
+  });
+
+  it("compares a network with gains against the z-scored theory, the PR^phi simulate measures (THEORY §4.6)", () => {
+    const r = strand(
+      "simulate",
+      "--coupling",
+      "rmm",
+      "--g",
+      "3",
+      "--effective-rank",
+      "0.5",
+      "--pr-g",
+      "0.5",
+      ...quick,
+      "--theory",
+      "--json",
+      "-",
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    // the drawn network's realised effective rank enters the prediction, and with gains the z-scored PR^phi
+    const er = makeNetwork(doc.params.network).summary.effectiveRank;
+    const lib = theory(3, { phi: "tanh", effectiveRank: er, prG: 0.5 }).results;
+    expect(doc.theory.prPhi.theory).toBeCloseTo(lib.gains!.prPhiNormalized, 10);
+    expect(doc.theory.prPhi.theory).toBeLessThan(0.95 * lib.prPhi!); // not the no-gain value (what was compared before)
+    expect(doc.theory.prX).toBeUndefined(); // PR^x with gains is not derived: no comparison printed
+    expect(r.stderr).toMatch(/PR\^phi is the z-scored one/);
+  });
+
+  it("predicts a connectome's random-mode stand-in beside its simulation with --stand-in random --theory", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
+    const f = path.join(dir, "edges.csv");
+    const rows = ["pre,post,weight"];
+    for (let i = 0; i < 60; i++)
+      for (const d of [1, 7, 11, 23]) rows.push(`n${i},n${(i + d) % 60},${0.4 + ((i * d) % 5) * 0.2}`);
+    writeFileSync(f, rows.join("\n") + "\n");
+    const flags = ["--coupling", "file", "--file", f, "--stand-in", "random"];
+    const r = strand(
+      "simulate",
+      ...flags,
+      "--duration",
+      "40",
+      "--burn-in",
+      "10",
+      "--lags",
+      "4",
+      "--blocks",
+      "4",
+      "--theory",
+      "--json",
+      "-",
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/not available/);
+    const doc = JSON.parse(r.stdout);
+    const t = strand("theory", ...flags, "--json", "-");
+    expect(t.status, t.stderr).toBe(0);
+    // the same stand-in (same seed): simulate's theory column is strand theory's prediction
+    expect(doc.theory.prPhi.theory).toBe(JSON.parse(t.stdout).observables.prPhi);
+  });
+
+  it("says why a connectome's own J has no theory, instead of a comparison", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
+    const f = path.join(dir, "edges.csv");
+    writeFileSync(
+      f,
+      "pre,post,weight\n" + Array.from({ length: 20 }, (_, i) => `n${i},n${(i + 3) % 20},2`).join("\n") + "\n",
+    );
+    const r = strand(
+      "simulate",
+      "--coupling",
+      "file",
+      "--file",
+      f,
+      "--duration",
+      "20",
+      "--burn-in",
+      "5",
+      "--lags",
+      "2",
+      "--blocks",
+      "2",
+      "--theory",
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/theory\s+not available: a connectome's own coupling matrix.*--stand-in random/);
   });
 
   it("refuses bad flags with one line and a non-zero exit, leaving no output file", async () => {

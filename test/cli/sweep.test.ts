@@ -10,15 +10,46 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { root, strand } from "./run.ts";
 
-const GRID = ["--coupling", "iid", "--n", "200", "--g", "2,3,4", "--seeds", "2", "--duration", "60", "--burn-in", "10", "--trials", "2", "--lags", "2", "--dt", "0.1", "--workers", "1"];
+const GRID = [
+  "--coupling",
+  "iid",
+  "--n",
+  "200",
+  "--g",
+  "2,3,4",
+  "--seeds",
+  "2",
+  "--duration",
+  "60",
+  "--burn-in",
+  "10",
+  "--trials",
+  "2",
+  "--lags",
+  "2",
+  "--dt",
+  "0.1",
+  "--workers",
+  "1",
+];
 
-const lines = (f: string) => readFileSync(f, "utf8").split("\n").filter((l) => l !== "");
-const records = (f: string) => lines(f).slice(1).map((l) => JSON.parse(l));
+const lines = (f: string) =>
+  readFileSync(f, "utf8")
+    .split("\n")
+    .filter((l) => l !== "");
+const records = (f: string) =>
+  lines(f)
+    .slice(1)
+    .map((l) => JSON.parse(l));
 
 /** Start the sweep, kill it once `after` result lines exist (or it ends by itself), return whether it was killed. */
 function runAndKill(out: string, signal: NodeJS.Signals, after: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, "bin/strand.js"), "sweep", "--out", out, ...GRID, ...(existsSync(out) ? ["--resume"] : [])], { cwd: root, stdio: "ignore" });
+    const child = spawn(
+      process.execPath,
+      [path.join(root, "bin/strand.js"), "sweep", "--out", out, ...GRID, ...(existsSync(out) ? ["--resume"] : [])],
+      { cwd: root, stdio: "ignore" },
+    );
     let killed = false;
     const poll = setInterval(() => {
       if (existsSync(out) && lines(out).length - 1 >= after && !killed) {
@@ -49,7 +80,12 @@ describe("strand sweep", () => {
     const recs = records(out);
     expect(recs).toHaveLength(9);
     expect(new Set(recs.map((x) => x.key)).size).toBe(9);
-    expect(recs.filter((x) => x.kind === "theory").map((x) => x.point.g).sort()).toEqual([2, 3, 4]);
+    expect(
+      recs
+        .filter((x) => x.kind === "theory")
+        .map((x) => x.point.g)
+        .sort(),
+    ).toEqual([2, 3, 4]);
     const sims = recs.filter((x) => x.kind === "simulation");
     expect(sims.map((x) => `${x.point.g}/${x.point.seed}`).sort()).toEqual(["2/1", "2/2", "3/1", "3/2", "4/1", "4/2"]);
     for (const s of sims) expect(typeof s.results.prPhi).toBe("number");
@@ -75,7 +111,10 @@ describe("strand sweep", () => {
       [["--out", out, "--what", "theory", "--g", "3", "--resume"], /is from a different sweep/],
       [["--out", path.join(dir, "x.jsonl"), "--g", "5:1:1"], /`--g` is an empty range/],
       [["--out", path.join(dir, "x.jsonl"), "--colour", "red"], /Unknown option '--colour'.*sweepable parameters/],
-      [["--out", path.join(dir, "x.jsonl"), "--coupling", "iid", "--effective-rank", "0.5"], /`--effective-rank` applies to --coupling rmm only/],
+      [
+        ["--out", path.join(dir, "x.jsonl"), "--coupling", "iid", "--effective-rank", "0.5"],
+        /`--effective-rank` applies to --coupling rmm only/,
+      ],
       [["--g", "2"], /`--out` .* is required/],
     ] as const) {
       const r = strand("sweep", ...args);

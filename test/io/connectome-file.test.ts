@@ -29,24 +29,69 @@ const sig3 = (x: number) => Number(x.toPrecision(3));
 describe.skipIf(!haveData)("the shared connectomes (../shared/data; skipped when absent)", () => {
   const cases: [string, string, ReadOptions, number, number, number][] = [
     // [label, file, options, N, nonzero entries, README effective rank]
-    ["C. elegans (Cook) chemical", "celegans-cook2019-herm/herm_full_edgelist.csv", { include: /^[A-Z]/ }, 300, 3638, 24.69],
-    ["C. elegans (Cook) gap junctions", "celegans-cook2019-herm/herm_full_edgelist.csv", { include: /^[A-Z]/, layer: "electrical" }, 300, 2168, 22.23],
-    ["C. elegans (Cook) chemical + gap", "celegans-cook2019-herm/herm_full_edgelist.csv", { include: /^[A-Z]/, layer: "all" }, 300, 5084, 29.91],
-    ["C. elegans (OpenWorm) chemical", "celegans-openworm-varshney2011-nt/CElegansNeuronTables.xls", {}, 299, 2279, 29.79],
-    ["C. elegans (OpenWorm) gap junctions", "celegans-openworm-varshney2011-nt/CElegansNeuronTables.xls", { layer: "electrical" }, 299, 1084, 18.0],
+    [
+      "C. elegans (Cook) chemical",
+      "celegans-cook2019-herm/herm_full_edgelist.csv",
+      { include: /^[A-Z]/ },
+      300,
+      3638,
+      24.69,
+    ],
+    [
+      "C. elegans (Cook) gap junctions",
+      "celegans-cook2019-herm/herm_full_edgelist.csv",
+      { include: /^[A-Z]/, layer: "electrical" },
+      300,
+      2168,
+      22.23,
+    ],
+    [
+      "C. elegans (Cook) chemical + gap",
+      "celegans-cook2019-herm/herm_full_edgelist.csv",
+      { include: /^[A-Z]/, layer: "all" },
+      300,
+      5084,
+      29.91,
+    ],
+    [
+      "C. elegans (OpenWorm) chemical",
+      "celegans-openworm-varshney2011-nt/CElegansNeuronTables.xls",
+      {},
+      299,
+      2279,
+      29.79,
+    ],
+    [
+      "C. elegans (OpenWorm) gap junctions",
+      "celegans-openworm-varshney2011-nt/CElegansNeuronTables.xls",
+      { layer: "electrical" },
+      299,
+      1084,
+      18.0,
+    ],
     ["larval Drosophila all-all", "drosophila-larva-winding2023/Supplementary-Data-S1.zip", {}, 2952, 110677, 110.91],
-    ["larval Drosophila axon-dendrite", "drosophila-larva-winding2023/Supplementary-Data-S1.zip", { entry: "ad_connectivity_matrix.csv" }, 2952, 63545, 127.64],
+    [
+      "larval Drosophila axon-dendrite",
+      "drosophila-larva-winding2023/Supplementary-Data-S1.zip",
+      { entry: "ad_connectivity_matrix.csv" },
+      2952,
+      63545,
+      127.64,
+    ],
     ["mouse MICrONS subset", "mouse-microns-salova2025/mouse_directed_connectome.csv", {}, 6548, 115379, 33.04],
   ];
-  it.each(cases)("reads the %s matrix and reproduces the README's effective rank", async (_label, file, opts, n, edges, rank) => {
-    const full = path.join(DATA, file);
-    if (!existsSync(full)) return; // the mouse folder is optional
-    const c = await readConnectome(full, opts);
-    expect(c.n).toBe(n);
-    expect(c.stats.edges).toBe(edges);
-    const s = couplingStructure({ kind: "dense", n: c.n, J: c.J }, be);
-    expect(sig3(s.effectiveRankS)).toBe(sig3(rank));
-  });
+  it.each(cases)(
+    "reads the %s matrix and reproduces the README's effective rank",
+    async (_label, file, opts, n, edges, rank) => {
+      const full = path.join(DATA, file);
+      if (!existsSync(full)) return; // the mouse folder is optional
+      const c = await readConnectome(full, opts);
+      expect(c.n).toBe(n);
+      expect(c.stats.edges).toBe(edges);
+      const s = couplingStructure({ kind: "dense", n: c.n, J: c.J }, be);
+      expect(sig3(s.effectiveRankS)).toBe(sig3(rank));
+    },
+  );
 
   it("reads the larval matrix with rows presynaptic: row sums are the neurons' outputs (537 autapses)", async () => {
     const c = await readConnectome(path.join(DATA, "drosophila-larva-winding2023/Supplementary-Data-S1.zip"));
@@ -56,8 +101,12 @@ describe.skipIf(!haveData)("the shared connectomes (../shared/data; skipped when
   });
 
   it("names the members when a zip entry does not exist, and the sheets for a workbook", async () => {
-    await expect(readConnectome(path.join(DATA, "drosophila-larva-winding2023/Supplementary-Data-S1.zip"), { entry: "nope.csv" })).rejects.toThrow(/Supplementary-Data-S1\.zip: no member "nope\.csv"; members: .*aa_connectivity_matrix\.csv/);
-    await expect(readConnectome(path.join(DATA, "celegans-openworm-varshney2011-nt/CElegansNeuronTables.xls"), { entry: "Nope" })).rejects.toThrow(/no sheet "Nope"; sheets: Connectome, NeuronsToMuscle, Sensory/);
+    await expect(
+      readConnectome(path.join(DATA, "drosophila-larva-winding2023/Supplementary-Data-S1.zip"), { entry: "nope.csv" }),
+    ).rejects.toThrow(/Supplementary-Data-S1\.zip: no member "nope\.csv"; members: .*aa_connectivity_matrix\.csv/);
+    await expect(
+      readConnectome(path.join(DATA, "celegans-openworm-varshney2011-nt/CElegansNeuronTables.xls"), { entry: "Nope" }),
+    ).rejects.toThrow(/no sheet "Nope"; sheets: Connectome, NeuronsToMuscle, Sensory/);
   });
 });
 
@@ -78,9 +127,13 @@ describe("connectome files", () => {
     await writeFile(path.join(dir, "empty.csv"), "");
     await expect(readConnectome(path.join(dir, "empty.csv"))).rejects.toThrow(/empty\.csv: the file is empty$/);
     await writeFile(path.join(dir, "big.csv"), "pre,post\nA,B\n".repeat(100));
-    await expect(readConnectome(path.join(dir, "big.csv"), { maxBytes: 1000 })).rejects.toThrow(/big\.csv: file of 1300 bytes exceeds the 1000-byte limit/);
+    await expect(readConnectome(path.join(dir, "big.csv"), { maxBytes: 1000 })).rejects.toThrow(
+      /big\.csv: file of 1300 bytes exceeds the 1000-byte limit/,
+    );
     await writeFile(path.join(dir, "v.npy"), writeNpy(new Float64Array(6), [2, 3]));
-    await expect(readConnectome(path.join(dir, "v.npy"))).rejects.toThrow(/v\.npy: expected a square 2-D array, got shape \(2, 3\)/);
+    await expect(readConnectome(path.join(dir, "v.npy"))).rejects.toThrow(
+      /v\.npy: expected a square 2-D array, got shape \(2, 3\)/,
+    );
     await writeFile(path.join(dir, "x.zip"), "not a zip");
     await expect(readConnectome(path.join(dir, "x.zip"))).rejects.toThrow(/x\.zip: not a readable zip archive/);
   });

@@ -28,7 +28,9 @@ describe("simulate on worker threads", () => {
 
   it("passes a worker's divergence error through as a SimulationError", async () => {
     const net = makeNetwork({ coupling: "iid", n: 20, g: 1e7, seed: 1 });
-    await expect(simulate(net, { trials: 2, duration: 20, burnIn: 5, lags: 2, blocks: 2, executor: workerExecutor(2) })).rejects.toThrow(SimulationError);
+    await expect(
+      simulate(net, { trials: 2, duration: 20, burnIn: 5, lags: 2, blocks: 2, executor: workerExecutor(2) }),
+    ).rejects.toThrow(SimulationError);
   });
 
   it("terminates the workers when aborted", async () => {
@@ -48,7 +50,9 @@ describe("simulate on worker threads", () => {
     expect(second.results.prPhi).toBe(first.results.prPhi);
     expect(executor.threadsStarted()).toBe(2);
     // an error inside a group leaves the worker usable; an abort terminates it and the next call starts another
-    await expect(simulate(makeNetwork({ coupling: "iid", n: 20, g: 1e7, seed: 1 }), { ...opts, duration: 20 })).rejects.toThrow(SimulationError);
+    await expect(
+      simulate(makeNetwork({ coupling: "iid", n: 20, g: 1e7, seed: 1 }), { ...opts, duration: 20 }),
+    ).rejects.toThrow(SimulationError);
     expect(executor.threadsStarted()).toBe(2);
     const ctrl = new AbortController();
     const p = simulate(net, { ...opts, duration: 100000, signal: ctrl.signal });
@@ -65,11 +69,21 @@ describe("simulate on worker threads", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "strand-exit-"));
     const script = path.join(dir, "run.mts");
     const src = (f: string) => JSON.stringify(pathToFileURL(path.join(root, f)).href);
-    writeFileSync(script, `import { workerExecutor } from ${src("src/io/parallel.ts")}; import { makeNetwork } from ${src("src/network/ensembles.ts")}; import { simulate } from ${src("src/simulate/simulate.ts")};
-const r = await simulate(makeNetwork({ coupling: "iid", n: 50, g: 3, seed: 1 }), { trials: 2, duration: 20, burnIn: 5, lags: 2, blocks: 2, executor: workerExecutor(2) });
-console.log(r.results.prPhi > 0 ? "done" : "bad");`);
+    writeFileSync(
+      script,
+      `import { workerExecutor } from ${src("src/io/parallel.ts")};
+import { makeNetwork } from ${src("src/network/ensembles.ts")};
+import { simulate } from ${src("src/simulate/simulate.ts")};
+const net = makeNetwork({ coupling: "iid", n: 50, g: 3, seed: 1 });
+const r = await simulate(net, { trials: 2, duration: 20, burnIn: 5, lags: 2, blocks: 2, executor: workerExecutor(2) });
+console.log(r.results.prPhi > 0 ? "done" : "bad");`,
+    );
     try {
-      const out = execFileSync(process.execPath, ["--import", "tsx", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
+      const out = execFileSync(process.execPath, ["--import", "tsx", script], {
+        cwd: root,
+        encoding: "utf8",
+        timeout: 60_000,
+      });
       expect(out.trim()).toBe("done");
     } finally {
       rmSync(dir, { recursive: true, force: true });

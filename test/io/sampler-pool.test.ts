@@ -16,7 +16,8 @@ describe("the sampler on worker threads", () => {
     const a = (await structuredTheory(be, { kind: "symmetry", g: 3, rho: 0.2 }, opts)).results;
     const pool = await samplerPool(2);
     try {
-      const b = (await structuredTheory(be, { kind: "symmetry", g: 3, rho: 0.2 }, { ...opts, executor: pool.executor })).results;
+      const b = (await structuredTheory(be, { kind: "symmetry", g: 3, rho: 0.2 }, { ...opts, executor: pool.executor }))
+        .results;
       expect(b.prPhi).toBe(a.prPhi);
       expect(b.autocorrelation).toEqual(a.autocorrelation);
       expect(b.sampler.residuals).toEqual(a.sampler.residuals);
@@ -29,7 +30,24 @@ describe("the sampler on worker threads", () => {
     const pool = await samplerPool(1);
     try {
       // a runaway chunk: a huge instantaneous self-coupling w_0 = 1e8 drives x beyond 1e6 (tanh saturates at 1, so x -> ~w_0)
-      const task = { kind: 0 as const, paths: 2, steps: 400, klen: 1, h: 0.05, w: Float64Array.of(1e8), amp: new Float64Array(512).fill(0.01), burnSteps: 0, sub: 2, obs: 128, M: 64, nseg: 3, cv: false, seed: 1, stream: 1, iteration: 0 };
+      const task = {
+        kind: 0 as const,
+        paths: 2,
+        steps: 400,
+        klen: 1,
+        h: 0.05,
+        w: Float64Array.of(1e8),
+        amp: new Float64Array(512).fill(0.01),
+        burnSteps: 0,
+        sub: 2,
+        obs: 128,
+        M: 64,
+        nseg: 3,
+        cv: false,
+        seed: 1,
+        stream: 1,
+        iteration: 0,
+      };
       await expect(pool.executor([task])).rejects.toThrow(ConvergenceError);
     } finally {
       await pool.close();

@@ -29,26 +29,37 @@ const numericalRank = (s: Float64Array, n: number) => s.filter((v) => v > s[0] *
 describe.each(BACKEND_LABELS)("singular values on the %s backend", (name) => {
   const be = () => all.find((b) => label(b) === name)!;
 
-  it.each(LENGTHS.filter((n) => n <= 400).concat([400]))("satisfy sum S^2 = ||A||_F^2 and sum S^4 = ||A A^T||_F^2 at n = %i", (n) => {
-    const A = randn("float64", n * n, 40 + n) as Float64Array;
-    const s = singularValues(n, A, be());
-    expect(s.length).toBe(n);
-    for (let k = 1; k < n; k++) expect(s[k]).toBeLessThanOrEqual(s[k - 1]);
-    if (n === 0) return;
-    const t = couplingStructure({ kind: "dense", n, J: A }, be());
-    let s2 = 0, s4 = 0;
-    for (const v of s) { s2 += v * v; s4 += v ** 4; }
-    // Householder reduction is backward stable: the computed values are exact for A + dA with
-    // ||dA||_F <= c n u ||A||_F (Higham, Thm 19.4); so |sum S^2 / ||A||_F^2 - 1| <= 2 c n u; c = 10 is generous
-    expect(Math.abs(s2 / t.sumS2 - 1)).toBeLessThan(20 * (n + 1) * u);
-    expect(Math.abs(s4 / t.sumS4 - 1)).toBeLessThan(40 * (n + 1) * u);
-  });
+  it.each(LENGTHS.filter((n) => n <= 400).concat([400]))(
+    "satisfy sum S^2 = ||A||_F^2 and sum S^4 = ||A A^T||_F^2 at n = %i",
+    (n) => {
+      const A = randn("float64", n * n, 40 + n) as Float64Array;
+      const s = singularValues(n, A, be());
+      expect(s.length).toBe(n);
+      for (let k = 1; k < n; k++) expect(s[k]).toBeLessThanOrEqual(s[k - 1]);
+      if (n === 0) return;
+      const t = couplingStructure({ kind: "dense", n, J: A }, be());
+      let s2 = 0,
+        s4 = 0;
+      for (const v of s) {
+        s2 += v * v;
+        s4 += v ** 4;
+      }
+      // Householder reduction is backward stable: the computed values are exact for A + dA with
+      // ||dA||_F <= c n u ||A||_F (Higham, Thm 19.4); so |sum S^2 / ||A||_F^2 - 1| <= 2 c n u; c = 10 is generous
+      expect(Math.abs(s2 / t.sumS2 - 1)).toBeLessThan(20 * (n + 1) * u);
+      expect(Math.abs(s4 / t.sumS4 - 1)).toBeLessThan(40 * (n + 1) * u);
+    },
+  );
 
   it("are exact for diagonal, orthogonal and rank-one matrices", () => {
-    expect(Array.from(singularValues(4, Float64Array.from([3, 0, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]), be()))).toEqual([3, 2, 1, 0]);
-    const c = Math.cos(0.3), sn = Math.sin(0.3);
+    expect(
+      Array.from(singularValues(4, Float64Array.from([3, 0, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]), be())),
+    ).toEqual([3, 2, 1, 0]);
+    const c = Math.cos(0.3),
+      sn = Math.sin(0.3);
     for (const v of singularValues(2, Float64Array.from([c, -sn, sn, c]), be())) expect(v).toBeCloseTo(1, 14);
-    const x = [1, 2, 3], y = [4, -5, 6];
+    const x = [1, 2, 3],
+      y = [4, -5, 6];
     const R1 = Float64Array.from({ length: 9 }, (_, k) => x[Math.floor(k / 3)] * y[k % 3]);
     const s = singularValues(3, R1, be());
     expect(s[0]).toBeCloseTo(Math.hypot(...x) * Math.hypot(...y), 12);
@@ -56,7 +67,9 @@ describe.each(BACKEND_LABELS)("singular values on the %s backend", (name) => {
   });
 
   it("refuse non-finite entries", () => {
-    expect(() => singularValues(2, Float64Array.from([1, NaN, 0, 1]), be())).toThrow(/`A` must hold finite values; got `NaN` at index 1/);
+    expect(() => singularValues(2, Float64Array.from([1, NaN, 0, 1]), be())).toThrow(
+      /`A` must hold finite values; got `NaN` at index 1/,
+    );
   });
 });
 
@@ -69,7 +82,8 @@ describe("singular values", () => {
   });
 
   it("fill the free-probability interval [S_-, S_+] of L R^T (flat D) at N = 1000, alpha = 0.2, within 3 %", () => {
-    const n = 1000, alpha = 0.2;
+    const n = 1000,
+      alpha = 0.2;
     const net = makeNetwork({ coupling: "rmm", n, g: Math.sqrt(alpha), alpha, seed: 12 }); // D_a = 1 exactly
     const s = singularValues(n, denseJ(net), all[0]);
     const m = alpha * n;
@@ -83,16 +97,21 @@ describe("singular values", () => {
 
 describe.skipIf(!existsSync(DATA))("connectome spectra (../shared/data)", () => {
   it("give the C. elegans chemical matrix's sigma_1 = 200.61 and numerical rank 292", async () => {
-    const c = await readConnectome(path.join(DATA, "celegans-cook2019-herm/herm_full_edgelist.csv"), { include: /^[A-Z]/ });
+    const c = await readConnectome(path.join(DATA, "celegans-cook2019-herm/herm_full_edgelist.csv"), {
+      include: /^[A-Z]/,
+    });
     const s = singularValues(c.n, c.J, all[0]);
     expect(Number(s[0].toPrecision(5))).toBe(200.61);
     expect(numericalRank(s, c.n)).toBe(292);
   });
 
-  it.skipIf(!process.env.STRAND_SLOW)("give the larval matrix's sigma_1 = 393.74 and numerical rank 2882 (slow: STRAND_SLOW=1)", async () => {
-    const c = await readConnectome(path.join(DATA, "drosophila-larva-winding2023/Supplementary-Data-S1.zip"));
-    const s = singularValues(c.n, c.J, all[0]);
-    expect(Number(s[0].toPrecision(5))).toBe(393.74);
-    expect(numericalRank(s, c.n)).toBe(2882);
-  });
+  it.skipIf(!process.env.STRAND_SLOW)(
+    "give the larval matrix's sigma_1 = 393.74 and numerical rank 2882 (slow: STRAND_SLOW=1)",
+    async () => {
+      const c = await readConnectome(path.join(DATA, "drosophila-larva-winding2023/Supplementary-Data-S1.zip"));
+      const s = singularValues(c.n, c.J, all[0]);
+      expect(Number(s[0].toPrecision(5))).toBe(393.74);
+      expect(numericalRank(s, c.n)).toBe(2882);
+    },
+  );
 });

@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  ConnectomeFormatError, FLY_SIGNS, applySigns, normalizeBalanced, parseDenseMatrix, parseEdgeList,
+  ConnectomeFormatError,
+  FLY_SIGNS,
+  applySigns,
+  normalizeBalanced,
+  parseDenseMatrix,
+  parseEdgeList,
 } from "../../src/network/connectome.ts";
 
 const EDGES = `Source,Target,Weight,Type
@@ -46,10 +51,14 @@ describe("edge-list parsing", () => {
   });
 
   it("collects each presynaptic neuron's transmitter and refuses a neuron with two", () => {
-    const text = "Origin,Target,Type,Number of Connections,Neurotransmitter\nA,B,Send,2,Acetylcholine\nB,A,Send,1,GABA\nA,C,Send,1,Acetylcholine\nA,B,GapJunction,1,Generic_GJ\n";
+    const text =
+      "Origin,Target,Type,Number of " +
+      "Connections,Neurotransmitter\nA,B,Send,2,Acetylcholine\nB,A,Send,1,GABA\nA,C,Send,1,Acetylcholine\nA,B,GapJunction,1,Generic_GJ\n";
     const c = parseEdgeList(text, "t.csv");
     expect(c.transmitters).toEqual(["Acetylcholine", "GABA", null]);
-    expect(() => parseEdgeList(text + "A,C,Send,1,Glutamate\n", "t.csv")).toThrow("t.csv:6: neuron A has two transmitters (Acetylcholine, Glutamate)");
+    expect(() => parseEdgeList(text + "A,C,Send,1,Glutamate\n", "t.csv")).toThrow(
+      "t.csv:6: neuron A has two transmitters (Acetylcholine, Glutamate)",
+    );
   });
 
   it("gives one clear line naming the file, the line and the problem for malformed input", () => {
@@ -67,10 +76,14 @@ describe("edge-list parsing", () => {
     expect(bad("pre,post,weight\nA,B,x\n")).toBe('bad.csv:2: weight "x" is not a finite number');
     expect(bad("pre,post,weight\nA,B,1\nA,B\n")).toBe("bad.csv:3: expected 3 columns, found 2");
     expect(bad("pre,post,weight\nA,B,NaN\n")).toBe('bad.csv:2: weight "NaN" is not a finite number');
-    expect(bad("pre,post,weight,type\nA,B,1,muscle\n")).toBe('bad.csv:2: unknown synapse type "muscle" (expected chemical or electrical/gap junction)');
+    expect(bad("pre,post,weight,type\nA,B,1,muscle\n")).toBe(
+      'bad.csv:2: unknown synapse type "muscle" (expected chemical or electrical/gap junction)',
+    );
     expect(bad("pre,post\n , B\n")).toBe("bad.csv:2: empty neuron name");
     expect(bad("pre,post,weight\n")).toBe("bad.csv: no edges");
-    expect(() => parseEdgeList("i,j\n0,30000\n", "big.csv")).toThrow(/big\.csv: 30001 neurons exceed the limit of 20000/);
+    expect(() => parseEdgeList("i,j\n0,30000\n", "big.csv")).toThrow(
+      /big\.csv: 30001 neurons exceed the limit of 20000/,
+    );
   });
 });
 
@@ -86,9 +99,15 @@ describe("dense matrices", () => {
   });
 
   it("refuse ragged rows, non-numbers and mismatched row ids with the line", () => {
-    expect(() => parseDenseMatrix("0,1\n2\n", "m.csv")).toThrow("m.csv:2: expected 2 cells in a 2 x 2 matrix row, found 1");
-    expect(() => parseDenseMatrix("0,1\n2,abc\n", "m.csv")).toThrow(/m\.csv:2: entry "abc" in column 2 is not a finite number/);
-    expect(() => parseDenseMatrix(",a,b\nb,0,1\na,1,0\n", "m.csv")).toThrow(/m\.csv:2: row id "b" does not match column id "a"/);
+    expect(() => parseDenseMatrix("0,1\n2\n", "m.csv")).toThrow(
+      "m.csv:2: expected 2 cells in a 2 x 2 matrix row, found 1",
+    );
+    expect(() => parseDenseMatrix("0,1\n2,abc\n", "m.csv")).toThrow(
+      /m\.csv:2: entry "abc" in column 2 is not a finite number/,
+    );
+    expect(() => parseDenseMatrix(",a,b\nb,0,1\na,1,0\n", "m.csv")).toThrow(
+      /m\.csv:2: row id "b" does not match column id "a"/,
+    );
   });
 });
 
@@ -111,11 +130,17 @@ describe("signs and normalisation", () => {
     const r = normalizeBalanced(J0, n);
     expect(r.converged).toBe(true);
     for (let i = 0; i < n; i++) {
-      let p = 0, q = 0, pc = 0, qc = 0;
+      let p = 0,
+        q = 0,
+        pc = 0,
+        qc = 0;
       for (let j = 0; j < n; j++) {
-        const v = r.J[i * n + j], w = r.J[j * n + i];
-        if (v > 0) p += v * v; else q += v * v;
-        if (w > 0) pc += w * w; else qc += w * w;
+        const v = r.J[i * n + j],
+          w = r.J[j * n + i];
+        if (v > 0) p += v * v;
+        else q += v * v;
+        if (w > 0) pc += w * w;
+        else qc += w * w;
       }
       for (const s of [p, q, pc, qc]) expect(Math.sqrt(s)).toBeCloseTo(Math.SQRT1_2, 9);
     }

@@ -16,7 +16,8 @@ beforeAll(async () => {
 
 describe("the i.i.d. ensemble", () => {
   it("has mean 0 and N Var(J_ij) = g^2 within 5 standard errors", () => {
-    const n = 600, g = 1.7;
+    const n = 600,
+      g = 1.7;
     const net = makeNetwork({ coupling: "iid", n, g, seed: 11 });
     const s = couplingStructure(net, be);
     // mean of N^2 entries of variance g^2/N: SE = g / N^1.5; sample variance: SE(N Var) = g^2 sqrt(2) / N
@@ -25,10 +26,12 @@ describe("the i.i.d. ensemble", () => {
   });
 
   it.each([-0.5, 0.3, 0.8])("has corr(J_ij, J_ji) = rho = %s and N Var(J_ij) = g^2 when partially symmetric", (rho) => {
-    const n = 500, g = 2;
+    const n = 500,
+      g = 2;
     const net = makeNetwork({ coupling: "iid", n, g, symmetry: rho, seed: 3 });
     const J = denseJ(net);
-    let sxy = 0, sxx = 0;
+    let sxy = 0,
+      sxx = 0;
     for (let i = 0; i < n; i++)
       for (let j = i + 1; j < n; j++) {
         sxy += J[i * n + j] * J[j * n + i];
@@ -38,7 +41,9 @@ describe("the i.i.d. ensemble", () => {
     // SE of a correlation over P = N(N-1)/2 pairs: (1 - rho^2) / sqrt(P)
     expect(Math.abs(corr - rho)).toBeLessThan((5 * (1 - rho * rho)) / Math.sqrt((n * (n - 1)) / 2) + 1e-12);
     // pairs make entries dependent: SE(N Var) <= g^2 sqrt(2 (1 + rho^2)) / N
-    expect(Math.abs(couplingStructure(net, be).gEff2 - g * g)).toBeLessThan((5 * g * g * Math.sqrt(2 * (1 + rho * rho))) / n);
+    expect(Math.abs(couplingStructure(net, be).gEff2 - g * g)).toBeLessThan(
+      (5 * g * g * Math.sqrt(2 * (1 + rho * rho))) / n,
+    );
   });
 
   it("is exactly symmetric off the diagonal at rho = 1", () => {
@@ -97,7 +102,8 @@ describe("the random-mode model", () => {
   });
 
   it.each([0.1, 0.5, 2])("realises N Var(J_ij) = g_eff^2 within 5 standard errors at effective rank %s", (er) => {
-    const n = 800, g = 2;
+    const n = 800,
+      g = 2;
     const s = couplingStructure(makeNetwork({ coupling: "rmm", n, g, effectiveRank: er, seed: 21 }), be);
     // ||J||_F^2 / N = (1/N) sum_ab D_a D_b (l_a.l_b)(r_a.r_b): the a = b terms fluctuate with relative
     // variance 4 / (N M PR^D) (|l|^2, |r|^2 each 2/N), the a != b terms add 2 / N^2, so
@@ -108,7 +114,8 @@ describe("the random-mode model", () => {
   it("recovers the sampled diagonal overlaps l_a . r_a = rho_a, with <D rho> = 0 and no O(1) autapses", () => {
     const n = 1000;
     const net = makeNetwork({ coupling: "rmm", n, g: 6, alpha: 1, prD: 0.8, overlap: { gamma: 0.6 }, seed: 8 });
-    const c = net.coupling as LowRankCoupling, rho = net.rho!;
+    const c = net.coupling as LowRankCoupling,
+      rho = net.rho!;
     let dr = 0;
     for (let a = 0; a < c.m; a++) dr += c.D[a] * rho[a];
     expect(Math.abs(dr) / c.m).toBeLessThan(1e-10);
@@ -153,15 +160,29 @@ describe("ensemble arguments", () => {
   it("are validated with messages naming the argument and the value", () => {
     expect(() => makeNetwork({ coupling: "iid", n: 1, g: 1, seed: 1 })).toThrow(/`n` must be an integer >= 2.*`1`/);
     expect(() => makeNetwork({ coupling: "iid", n: 10, g: -1, seed: 1 })).toThrow(/`g` must be >= 0; got `-1`/);
-    expect(() => makeNetwork({ coupling: "iid", n: 10, g: 1, symmetry: 1.5, seed: 1 })).toThrow(/`symmetry` must be <= 1/);
-    expect(() => makeNetwork({ coupling: "full" as "iid", n: 10, g: 1, seed: 1 })).toThrow(/`coupling` must be one of "iid", "rmm"/);
+    expect(() => makeNetwork({ coupling: "iid", n: 10, g: 1, symmetry: 1.5, seed: 1 })).toThrow(
+      /`symmetry` must be <= 1/,
+    );
+    expect(() => makeNetwork({ coupling: "full" as "iid", n: 10, g: 1, seed: 1 })).toThrow(
+      /`coupling` must be one of "iid", "rmm"/,
+    );
     expect(() => makeNetwork({ coupling: "iid", n: 10, g: 1 } as never)).toThrow(/`seed`/);
-    expect(() => makeNetwork({ coupling: "rmm", n: 10, g: 1, effectiveRank: 0, seed: 1 })).toThrow(/`effectiveRank` must be a positive finite number/);
-    expect(() => makeNetwork({ coupling: "rmm", n: 10, g: 1, effectiveRank: 0.5, alpha: 2, seed: 1 })).toThrow(/`alpha` cannot be combined with `effectiveRank`/);
-    expect(() => makeNetwork({ coupling: "rmm", n: 100, g: 1, spectrum: "step", seed: 1 })).toThrow(/`prD` is needed for a step spectrum/);
+    expect(() => makeNetwork({ coupling: "rmm", n: 10, g: 1, effectiveRank: 0, seed: 1 })).toThrow(
+      /`effectiveRank` must be a positive finite number/,
+    );
+    expect(() => makeNetwork({ coupling: "rmm", n: 10, g: 1, effectiveRank: 0.5, alpha: 2, seed: 1 })).toThrow(
+      /`alpha` cannot be combined with `effectiveRank`/,
+    );
+    expect(() => makeNetwork({ coupling: "rmm", n: 100, g: 1, spectrum: "step", seed: 1 })).toThrow(
+      /`prD` is needed for a step spectrum/,
+    );
     expect(() => makeNetwork({ coupling: "rmm", n: 100, g: 1, prD: 1.5, seed: 1 })).toThrow(/`prD` must be in/);
-    expect(() => makeNetwork({ coupling: "rmm", n: 100, g: 1, spectrum: "zipf" as "flat", seed: 1 })).toThrow(/`spectrum` must be one of/);
+    expect(() => makeNetwork({ coupling: "rmm", n: 100, g: 1, spectrum: "zipf" as "flat", seed: 1 })).toThrow(
+      /`spectrum` must be one of/,
+    );
     expect(() => makeNetwork({ coupling: "rmm", n: 100, g: 1, gains: { prG: 0 }, seed: 1 })).toThrow(/`gains.prG`/);
-    expect(() => makeNetwork({ coupling: "rmm", n: 100, g: 1, overlap: { gamma: 2 }, seed: 1 })).toThrow(/`overlap.gamma` must be <= 1/);
+    expect(() => makeNetwork({ coupling: "rmm", n: 100, g: 1, overlap: { gamma: 2 }, seed: 1 })).toThrow(
+      /`overlap.gamma` must be <= 1/,
+    );
   });
 });

@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  exponentialProfile, participationRatio, powerLawProfile, solveExponentialBeta, solvePowerLawGamma, stepProfile,
+  exponentialProfile,
+  participationRatio,
+  powerLawProfile,
+  solveExponentialBeta,
+  solvePowerLawGamma,
+  stepProfile,
 } from "../../src/network/spectra.ts";
 
 describe("strength spectra", () => {

@@ -18,7 +18,8 @@ const asDense = (net: Network): Network => ({ ...net, coupling: { kind: "dense",
 describe("structure from traces", () => {
   it("gives the same PR^S, effective rank and g_eff^2 on the factored and the dense path", () => {
     const net = makeNetwork({ coupling: "rmm", n: 120, g: 2, alpha: 0.7, prD: 0.4, overlap: { gamma: 0.3 }, seed: 3 });
-    const a = couplingStructure(net, be), b = couplingStructure(asDense(net), be);
+    const a = couplingStructure(net, be),
+      b = couplingStructure(asDense(net), be);
     for (const k of ["sumS2", "sumS4", "prS", "effectiveRankS", "gEff2", "meanDiagonal"] as const) {
       expect(Math.abs(a[k] / b[k] - 1), k).toBeLessThan(1e-10);
     }
@@ -28,7 +29,9 @@ describe("structure from traces", () => {
   it("is exact on a matrix with known singular values", () => {
     // J = diag(3, 1, 1, 0): sum S^2 = 11, sum S^4 = 83, PR^S = 121 / (4 * 83), effective rank 121/83
     const J = new Float64Array(16);
-    J[0] = 3; J[5] = 1; J[10] = -1;
+    J[0] = 3;
+    J[5] = 1;
+    J[10] = -1;
     const s = couplingStructure({ coupling: { kind: "dense", n: 4, J } } as Network, be);
     expect(s.sumS2).toBeCloseTo(11, 12);
     expect(s.sumS4).toBeCloseTo(83, 12);
@@ -42,11 +45,14 @@ describe("structure from traces", () => {
     expect(Math.abs(s.prS - 0.5)).toBeLessThan(0.005);
   });
 
-  it.each([0.1, 0.2, 0.5])("gives PR^S -> alpha / (1 + 2 alpha) for L R^T with flat D at N = 1000, alpha = %s", (alpha) => {
-    const s = couplingStructure(makeNetwork({ coupling: "rmm", n: 1000, g: 1, alpha, seed: 2 }), be);
-    // across 20 seeds at N = 500-1000 the spread was < 1 % of the target; allow 3 %
-    expect(Math.abs(s.prS / prSTheory(alpha) - 1)).toBeLessThan(0.03);
-  });
+  it.each([0.1, 0.2, 0.5])(
+    "gives PR^S -> alpha / (1 + 2 alpha) for L R^T with flat D at N = 1000, alpha = %s",
+    (alpha) => {
+      const s = couplingStructure(makeNetwork({ coupling: "rmm", n: 1000, g: 1, alpha, seed: 2 }), be);
+      // across 20 seeds at N = 500-1000 the spread was < 1 % of the target; allow 3 %
+      expect(Math.abs(s.prS / prSTheory(alpha) - 1)).toBeLessThan(0.03);
+    },
+  );
 
   it("gives singular-value edges 1 +/- sqrt(2 alpha) at small alpha and the checked value at alpha = 0.2", () => {
     const e = singularValueEdges(1e-4);

@@ -12,7 +12,16 @@
  * The README snippets are read from README.md, so the documentation is what is tested.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -46,17 +55,25 @@ const userEnv = () => {
   return env;
 };
 
-let tmp = "", app = "";
+let tmp = "",
+  app = "";
 
 beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), "strand-pack-"));
   app = path.join(tmp, "app");
   mkdirSync(app);
   // dist/ and build/ are fresh (npm test builds dist/ first; npm install built the wasm and the page)
-  execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", tmp], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", tmp], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const tgz = readdirSync(tmp).find((f) => f.endsWith(".tgz"))!;
   writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", path.join(tmp, tgz)], { cwd: app, stdio: ["ignore", "pipe", "inherit"], env: userEnv() });
+  execFileSync(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", path.join(tmp, tgz)],
+    { cwd: app, stdio: ["ignore", "pipe", "inherit"], env: userEnv() },
+  );
 }, 240_000);
 
 afterAll(() => {
@@ -66,7 +83,17 @@ afterAll(() => {
 describe("the packed tarball installed into an empty folder", () => {
   it("ships compiled JavaScript, types, the wasm files and the page, and no TypeScript loader at run time", () => {
     const pkg = path.join(app, "node_modules/strand");
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/io/index.js", "dist/web/handler.js", "dist/io/team-worker.mjs", "build/strand.wasm", "build/strand-fma.wasm", "build/web/index.html", "build/web/worker.js"]) {
+    for (const f of [
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/io/index.js",
+      "dist/web/handler.js",
+      "dist/io/team-worker.mjs",
+      "build/strand.wasm",
+      "build/strand-fma.wasm",
+      "build/web/index.html",
+      "build/web/worker.js",
+    ]) {
       expect(existsSync(path.join(pkg, f)), f).toBe(true);
     }
     const manifest = JSON.parse(readFileSync(path.join(pkg, "package.json"), "utf8"));
@@ -92,7 +119,9 @@ describe("the packed tarball installed into an empty folder", () => {
 
   it("gives a TypeScript consumer the types, under nodenext and bundler resolution", () => {
     // the @ts-expect-error line fails the check if the types were missing (everything `any`)
-    writeFileSync(path.join(app, "consumer.ts"), `import { makeNetwork, simulate, theory, createBackend, type SimulationResult } from "strand";
+    writeFileSync(
+      path.join(app, "consumer.ts"),
+      `import { makeNetwork, simulate, theory, createBackend, type SimulationResult } from "strand";
 import { readConnectome } from "strand/io";
 import { createHandler } from "strand/web/handler";
 const t: number | null = theory(3, { phi: "tanh" }).results.prPhi;
@@ -101,22 +130,56 @@ const h: (request: Request) => Promise<Response> = createHandler();
 void [t, r, h, readConnectome, createBackend];
 // @ts-expect-error phi is "tanh" | "erf"
 theory(3, { phi: 3 });
-`);
+`,
+    );
     const tsc = path.join(root, "node_modules/typescript/bin/tsc");
-    for (const [module, resolution] of [["nodenext", "nodenext"], ["esnext", "bundler"]]) {
+    for (const [module, resolution] of [
+      ["nodenext", "nodenext"],
+      ["esnext", "bundler"],
+    ]) {
       // skipLibCheck: the repository's @types/node predates TypeScript 5.9's typed arrays; strand's own .d.ts still resolve
-      const r = spawnSync(process.execPath, [tsc, "--noEmit", "--strict", "--skipLibCheck", "--module", module, "--moduleResolution", resolution, "--target", "es2022", "--lib", "es2022,dom", "--types", "node", "--typeRoots", path.join(root, "node_modules/@types"), "consumer.ts"], { cwd: app, encoding: "utf8" });
+      const r = spawnSync(
+        process.execPath,
+        [
+          tsc,
+          "--noEmit",
+          "--strict",
+          "--skipLibCheck",
+          "--module",
+          module,
+          "--moduleResolution",
+          resolution,
+          "--target",
+          "es2022",
+          "--lib",
+          "es2022,dom",
+          "--types",
+          "node",
+          "--typeRoots",
+          path.join(root, "node_modules/@types"),
+          "consumer.ts",
+        ],
+        { cwd: app, encoding: "utf8" },
+      );
       expect(r.stdout + r.stderr, resolution).toBe("");
       expect(r.status).toBe(0);
     }
   }, 60_000);
 
   it("runs `npx strand theory` and `npx strand serve` from the install", async () => {
-    const t = spawnSync("npx", ["--no-install", "strand", "theory", "--coupling", "iid", "--g", "3", "--phi", "tanh", "--json", "-"], { cwd: app, encoding: "utf8", env: userEnv() });
+    const t = spawnSync(
+      "npx",
+      ["--no-install", "strand", "theory", "--coupling", "iid", "--g", "3", "--phi", "tanh", "--json", "-"],
+      { cwd: app, encoding: "utf8", env: userEnv() },
+    );
     expect(t.status, t.stderr).toBe(0);
     expect(JSON.parse(t.stdout.slice(0, t.stdout.lastIndexOf("}") + 1)).results.prPhi).toBeCloseTo(PR_TANH_G3, 12);
 
-    const serve = spawn("npx", ["--no-install", "strand", "serve", "--port", "0"], { cwd: app, env: userEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    const serve = spawn("npx", ["--no-install", "strand", "serve", "--port", "0"], {
+      cwd: app,
+      env: userEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let text = "";
@@ -131,7 +194,10 @@ theory(3, { phi: 3 });
       expect(page.status).toBe(200);
       expect(await page.text()).toMatch(/<title>strand/);
       expect((await fetch(url + "worker.js")).status).toBe(200);
-      const api = await fetch(url + "api/run", { method: "POST", body: JSON.stringify({ n: 60, g: 3, rounds: 2, duration: 30, burnIn: 10, lags: 5 }) });
+      const api = await fetch(url + "api/run", {
+        method: "POST",
+        body: JSON.stringify({ n: 60, g: 3, rounds: 2, duration: 30, burnIn: 10, lags: 5 }),
+      });
       expect(api.status).toBe(200);
       expect((await api.json()).theory.prPhi).toBeCloseTo(PR_TANH_G3, 12);
     } finally {
@@ -151,16 +217,32 @@ theory(3, { phi: 3 });
 
 /** Serve a folder on 127.0.0.1 with the content types a browser needs (application/wasm for streaming compiles). */
 function staticServer(dir: string): Promise<{ server: Server; url: string }> {
-  const types: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".map": "application/json" };
+  const types: Record<string, string> = {
+    ".html": "text/html",
+    ".js": "text/javascript",
+    ".wasm": "application/wasm",
+    ".map": "application/json",
+  };
   const server = createServer((req, res) => {
-    const file = path.join(dir, path.normalize(new URL(req.url ?? "/", "http://x").pathname === "/" ? "index.html" : new URL(req.url!, "http://x").pathname));
+    const file = path.join(
+      dir,
+      path.normalize(
+        new URL(req.url ?? "/", "http://x").pathname === "/" ? "index.html" : new URL(req.url!, "http://x").pathname,
+      ),
+    );
     if (!file.startsWith(dir) || !existsSync(file)) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+    res
+      .writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream" })
+      .end(readFileSync(file));
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` })));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` }),
+    ),
+  );
 }
 
 describe.skipIf(!existsSync(CHROMIUM))("a third-party app bundled for the browser from the installed package", () => {
@@ -168,9 +250,20 @@ describe.skipIf(!existsSync(CHROMIUM))("a third-party app bundled for the browse
     const web = path.join(app, "web");
     mkdirSync(web, { recursive: true });
     writeFileSync(path.join(app, "worker.js"), snippet("worker.js"));
-    await build({ entryPoints: [path.join(app, "worker.js")], outfile: path.join(web, "worker.js"), bundle: true, format: "esm", platform: "browser", minify: true, absWorkingDir: app, logLevel: "error" });
+    await build({
+      entryPoints: [path.join(app, "worker.js")],
+      outfile: path.join(web, "worker.js"),
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      minify: true,
+      absWorkingDir: app,
+      logLevel: "error",
+    });
     copyFileSync(path.join(app, "node_modules/strand/build/strand-fma.wasm"), path.join(web, "strand-fma.wasm"));
-    writeFileSync(path.join(web, "index.html"), `<!doctype html><meta charset="utf-8"><title>consumer</title><link rel="icon" href="data:,"><script type="module">
+    writeFileSync(
+      path.join(web, "index.html"),
+      `<!doctype html><meta charset="utf-8"><title>consumer</title><link rel="icon" href="data:,"><script type="module">
       const ask = (data) => new Promise((resolve, reject) => {
         const w = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
         w.onmessage = (e) => resolve(e.data);
@@ -178,18 +271,29 @@ describe.skipIf(!existsSync(CHROMIUM))("a third-party app bundled for the browse
         w.postMessage(data);
       });
       window.results = await Promise.all([ask({ n: 100, g: 3 }), ask({ n: 100, g: 3, wasmUrl: "/strand-fma.wasm" })]);
-    </script>`);
+    </script>`,
+    );
     const { server, url } = await staticServer(web);
     const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
     try {
       const page = await browser.newPage();
       const problems: string[] = [];
       page.on("pageerror", (e) => problems.push(e.message));
-      page.on("console", (m) => void (m.type() === "error" || m.type() === "warning" ? problems.push(m.text()) : undefined));
+      page.on(
+        "console",
+        (m) => void (m.type() === "error" || m.type() === "warning" ? problems.push(m.text()) : undefined),
+      );
       await page.goto(url);
       await page.waitForFunction(() => (window as unknown as { results?: unknown }).results, null, { timeout: 60_000 });
-      const [embedded, fetched] = (await page.evaluate(() => (window as unknown as { results: unknown }).results)) as { predicted: number; simulated: number; backend: string }[];
+      const [embedded, fetched] = (await page.evaluate(() => (window as unknown as { results: unknown }).results)) as {
+        predicted: number;
+        simulated: number;
+        backend: string;
+      }[];
       expect(problems).toEqual([]);
       expect(embedded.backend).toBe("wasm");
       expect(fetched.backend).toBe("wasm");
@@ -215,21 +319,62 @@ async function edgeBundle(entry: string): Promise<string> {
     name: "wasm-as-module",
     setup(b) {
       b.onResolve({ filter: /\.wasm$/ }, (args) => ({ path: args.path, namespace: "platform-wasm" }));
-      b.onLoad({ filter: /.*/, namespace: "platform-wasm" }, (args) => ({ contents: `export default globalThis.__wasmModules[${JSON.stringify(args.path)}];`, loader: "js" }));
+      b.onLoad({ filter: /.*/, namespace: "platform-wasm" }, (args) => ({
+        contents: `export default globalThis.__wasmModules[${JSON.stringify(args.path)}];`,
+        loader: "js",
+      }));
     },
   };
   const file = path.join(app, `edge-entry-${Math.random().toString(36).slice(2)}.js`);
   writeFileSync(file, entry);
-  const out = await build({ entryPoints: [file], bundle: true, write: false, format: "iife", globalName: "edge", platform: "browser", conditions: ["worker"], absWorkingDir: app, plugins: [wasmAsModule], logLevel: "error" });
+  const out = await build({
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    format: "iife",
+    globalName: "edge",
+    platform: "browser",
+    conditions: ["worker"],
+    absWorkingDir: app,
+    plugins: [wasmAsModule],
+    logLevel: "error",
+  });
   return out.outputFiles[0].text;
 }
 
 /** A V8 context like an edge isolate: Fetch API globals, and compiling wasm (and eval) forbidden. */
 function edgeContext(warnings: string[]) {
   const require = createRequire(path.join(app, "package.json"));
-  const wasmModules = { "strand/wasm/strand.wasm": new WebAssembly.Module(new Uint8Array(readFileSync(require.resolve("strand/wasm/strand.wasm")))) };
-  const console = { log: () => {}, warn: (m: string) => warnings.push(String(m)), error: (m: string) => warnings.push(String(m)) };
-  const globals = { Request, Response, Headers, URL, TextEncoder, TextDecoder, AbortController, AbortSignal, DOMException, atob, btoa, setTimeout, clearTimeout, queueMicrotask, performance, structuredClone, console, __wasmModules: wasmModules };
+  const wasmModules = {
+    "strand/wasm/strand.wasm": new WebAssembly.Module(
+      new Uint8Array(readFileSync(require.resolve("strand/wasm/strand.wasm"))),
+    ),
+  };
+  const console = {
+    log: () => {},
+    warn: (m: string) => warnings.push(String(m)),
+    error: (m: string) => warnings.push(String(m)),
+  };
+  const globals = {
+    Request,
+    Response,
+    Headers,
+    URL,
+    TextEncoder,
+    TextDecoder,
+    AbortController,
+    AbortSignal,
+    DOMException,
+    atob,
+    btoa,
+    setTimeout,
+    clearTimeout,
+    queueMicrotask,
+    performance,
+    structuredClone,
+    console,
+    __wasmModules: wasmModules,
+  };
   return vm.createContext(globals, { codeGeneration: { strings: false, wasm: false } });
 }
 
@@ -240,7 +385,9 @@ describe("an edge runtime that forbids compiling wasm (node:vm, codeGeneration.w
   it("answers 200 from the README's edge snippet, with the precompiled module handed over", async () => {
     const warnings: string[] = [];
     const ctx = edgeContext(warnings);
-    await expect(vm.runInContext("WebAssembly.compile(new Uint8Array([0,97,115,109,1,0,0,0]))", ctx)).rejects.toThrow(/disallowed/);
+    await expect(vm.runInContext("WebAssembly.compile(new Uint8Array([0,97,115,109,1,0,0,0]))", ctx)).rejects.toThrow(
+      /disallowed/,
+    );
     vm.runInContext(await edgeBundle(snippet("edge.js")), ctx);
     const r = await ctx.edge.default.fetch(post());
     const doc = await r.json();
@@ -253,7 +400,10 @@ describe("an edge runtime that forbids compiling wasm (node:vm, codeGeneration.w
   it("without a module: auto falls back to the TypeScript kernels with one warning; wasm fails with 503 naming the cause", async () => {
     const warnings: string[] = [];
     const ctx = edgeContext(warnings);
-    vm.runInContext(await edgeBundle(`export { createHandler } from "strand/web/handler"; export { createBackend } from "strand";`), ctx);
+    vm.runInContext(
+      await edgeBundle(`export { createHandler } from "strand/web/handler"; export { createBackend } from "strand";`),
+      ctx,
+    );
     const auto = await ctx.edge.createHandler()(post());
     expect(auto.status).toBe(200);
     expect((await auto.json()).provenance.backend).toBe("js");
@@ -263,7 +413,9 @@ describe("an edge runtime that forbids compiling wasm (node:vm, codeGeneration.w
 
     const strict = await ctx.edge.createHandler({ backend: "wasm" })(post());
     expect(strict.status).toBe(503);
-    expect((await strict.json()).error).toMatch(/forbids compiling WebAssembly \(.*disallowed by embedder\).*precompiled module/);
+    expect((await strict.json()).error).toMatch(
+      /forbids compiling WebAssembly \(.*disallowed by embedder\).*precompiled module/,
+    );
     await expect(ctx.edge.createBackend("wasm")).rejects.toThrow(/forbids compiling WebAssembly/);
   }, 60_000);
 

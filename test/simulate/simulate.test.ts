@@ -24,14 +24,21 @@ describe("simulate", () => {
     for (let k = 0; k < samples; k++) for (let i = 0; i < n; i++) pmean[i] += p[k * n + i] / samples;
     const C = (a: ArrayLike<number>, mu: Float64Array, l: number) => {
       const out = new Float64Array(n * n);
-      for (let k = l; k < samples; k++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] += a[k * n + i] * a[(k - l) * n + j];
+      for (let k = l; k < samples; k++)
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] += a[k * n + i] * a[(k - l) * n + j];
       return out.map((v, q) => v / (samples - l) - mu[Math.floor(q / n)] * mu[q % n]);
     };
     const p0 = C(p, pmean, 0);
     for (let l = 0; l <= 3; l++) {
-      const cx = C(x, mean, l), cp = C(p, pmean, l);
-      let trx = 0, trp = 0, psi = 0;
-      for (let i = 0; i < n; i++) { trx += cx[i * n + i]; trp += cp[i * n + i]; }
+      const cx = C(x, mean, l),
+        cp = C(p, pmean, l);
+      let trx = 0,
+        trp = 0,
+        psi = 0;
+      for (let i = 0; i < n; i++) {
+        trx += cx[i * n + i];
+        trp += cp[i * n + i];
+      }
       for (let q = 0; q < n * n; q++) psi += cp[q] * p0[q];
       // the trajectory is stored as float32: relative rounding 6e-8 per value
       expect(r.results.autocorrelation.cX[l]).toBeCloseTo(trx / n, 5);
@@ -57,7 +64,14 @@ describe("simulate", () => {
     expect(a.results.prPhi).toBe(b.results.prPhi);
     expect(a.results.autocorrelation).toEqual(b.results.autocorrelation);
     expect(c.results.prPhi).not.toBe(a.results.prPhi);
-    expect(a.params).toMatchObject({ method: "rk4", dt: 0.05, dtype: "float32", seed: 9, n: 60, coupling: "lowrank formed densely (M = 60 > N/2)" });
+    expect(a.params).toMatchObject({
+      method: "rk4",
+      dt: 0.05,
+      dtype: "float32",
+      seed: 9,
+      n: 60,
+      coupling: "lowrank formed densely (M = 60 > N/2)",
+    });
     const low = await simulate(makeNetwork({ coupling: "rmm", n: 60, g: 3, alpha: 0.2, seed: 1 }), small);
     expect(low.params.coupling).toBe("lowrank (M = 12)");
     expect(a.provenance).toMatchObject({ package: "strand", network: "rmm" });
@@ -74,7 +88,9 @@ describe("simulate", () => {
   it("stops a diverging run with an error naming dt and g", async () => {
     const net = makeNetwork({ coupling: "iid", n: 20, g: 1e7, seed: 1 });
     await expect(simulate(net, small)).rejects.toThrow(SimulationError);
-    await expect(simulate(net, small)).rejects.toThrow(/diverged at t = .*reduce dt \(now 0.05\) or g \(now 10000000\)/);
+    await expect(simulate(net, small)).rejects.toThrow(
+      /diverged at t = .*reduce dt \(now 0.05\) or g \(now 10000000\)/,
+    );
   });
 
   it("can be aborted through an AbortSignal", async () => {
@@ -87,15 +103,25 @@ describe("simulate", () => {
   it("validates its options with messages naming the option and the value", async () => {
     const net = makeNetwork({ coupling: "iid", n: 20, g: 2, seed: 1 });
     await expect(simulate(net, { dt: 0 })).rejects.toThrow(/`dt` must be a positive finite number; got `0`/);
-    await expect(simulate(net, { sampleEvery: 0.33 })).rejects.toThrow(/`sampleEvery` must be a whole number of steps of dt = 0.05; got `0.33`/);
+    await expect(simulate(net, { sampleEvery: 0.33 })).rejects.toThrow(
+      /`sampleEvery` must be a whole number of steps of dt = 0.05; got `0.33`/,
+    );
     await expect(simulate(net, { blocks: 1 })).rejects.toThrow(/`blocks` must be at least 2/);
-    await expect(simulate(net, { method: "midpoint" as "rk4" })).rejects.toThrow(/`method` must be one of "rk4", "euler"/);
-    await expect(simulate(net, { duration: 12, lags: 12 })).rejects.toThrow(/`lags` must be below the number of samples/);
-    await expect(simulate(net, { input: new Float64Array(3) })).rejects.toThrow(/`input` must be a finite number or a Float64Array of length n = 20/);
+    await expect(simulate(net, { method: "midpoint" as "rk4" })).rejects.toThrow(
+      /`method` must be one of "rk4", "euler"/,
+    );
+    await expect(simulate(net, { duration: 12, lags: 12 })).rejects.toThrow(
+      /`lags` must be below the number of samples/,
+    );
+    await expect(simulate(net, { input: new Float64Array(3) })).rejects.toThrow(
+      /`input` must be a finite number or a Float64Array of length n = 20/,
+    );
     // memory refused before anything is allocated: 200 lags' N x N sums (a run too long to store its samples
     // for Psi: T N > 2 lags N^2 per trial), and 64 trial blocks' N x N sums
     const big = makeNetwork({ coupling: "iid", n: 4000, g: 2, seed: 1 });
-    await expect(simulate(big, { lags: 200, duration: 2e6 })).rejects.toThrow(/needs 2[0-9]\.[0-9]+ GiB of covariance sums and stored samples .*lower lags, blocks or duration/);
+    await expect(simulate(big, { lags: 200, duration: 2e6 })).rejects.toThrow(
+      /needs 2[0-9]\.[0-9]+ GiB of covariance sums and stored samples .*lower lags, blocks or duration/,
+    );
     await expect(simulate(big, { trials: 64, blocks: 64 })).rejects.toThrow(/needs [0-9.]+ GiB of covariance sums/);
   });
 
@@ -105,7 +131,12 @@ describe("simulate", () => {
     const r = await simulate(ones, small);
     expect(r.results.gains!.prPhiUnnormalized).toBeCloseTo(r.results.prPhi!, 12);
     expect(r.results.gains!.prPhiReadout).toBeCloseTo(r.results.prPhi!, 12);
-    const het = await simulate(makeNetwork({ coupling: "iid", n: 200, g: 5, seed: 2, gains: { prG: 0.5 } }), { ...small, duration: 200, burnIn: 50, trials: 4 });
+    const het = await simulate(makeNetwork({ coupling: "iid", n: 200, g: 5, seed: 2, gains: { prG: 0.5 } }), {
+      ...small,
+      duration: 200,
+      burnIn: 50,
+      trials: 4,
+    });
     expect(het.results.nonStationary).toBe(false);
     const { prPhiUnnormalized, prPhiNormalized, prPhiReadout } = het.results.gains!;
     for (const v of [prPhiUnnormalized, prPhiNormalized, prPhiReadout]) {
@@ -116,30 +147,44 @@ describe("simulate", () => {
     expect(prPhiUnnormalized!).toBeLessThan(prPhiNormalized!);
   });
 
-  it("reproduces the DMFT single-unit variance C^x(0) = 1.9248 (tanh, g = 2) and the 1/e time of C^phi averaged over networks at N = 300", async () => {
-    // THEORY §5.4: C^x(0) = 1.9248 at g = 2 (N -> infinity). One finite network's neuron-averaged variance
-    // differs from it by quenched disorder (sd ~ 9 % across networks at N = 400, measured), so we average
-    // 6 networks and allow 4 standard errors of that mean (estimated from the 6 values; t_5 at p ~ 1 %)
-    // plus 2 % for O(1/N) finite-size bias. The same for the single-neuron PC timescale (1/e time of
-    // C^phi(tau)), compared with the theory's C^phi read on the same unit lag grid (so that the linear
-    // interpolation between lags is the same on both sides).
-    const v: number[] = [], t: number[] = [];
-    for (let s = 1; s <= 6; s++) {
-      const r = await simulate(makeNetwork({ coupling: "iid", n: 300, g: 2, seed: s }), { trials: 4, duration: 150, burnIn: 100, lags: 12, seed: 5 });
-      v.push(r.results.cX0);
-      t.push(r.results.timescales.cPhi!);
-    }
-    const stats = (a: number[]) => {
-      const m = a.reduce((x, y) => x + y) / a.length;
-      return { m, se: Math.sqrt(a.reduce((x, y) => x + (y - m) ** 2, 0) / (a.length - 1) / a.length) };
-    };
-    const { m: mean, se } = stats(v);
-    expect(Math.abs(mean - 1.9248)).toBeLessThan(4 * se + 0.02 * 1.9248);
-    const th = theory(2).results;
-    const lagsUnit = Array.from({ length: 13 }, (_, k) => k);
-    const tauTheory = decayTime(lagsUnit, lagsUnit.map((k) => th.autocorrelation.cPhi[k * 10]))!;
-    const ts = stats(t);
-    expect(Math.abs(ts.m - tauTheory)).toBeLessThan(4 * ts.se + 0.02 * tauTheory);
-    expect(se / mean).toBeLessThan(0.1);
-  });
+  it(
+    "reproduces the DMFT single-unit variance C^x(0) = 1.9248 (tanh, g = 2) and the 1/e time of " +
+      "C^phi averaged over networks at N = 300",
+    async () => {
+      // THEORY §5.4: C^x(0) = 1.9248 at g = 2 (N -> infinity). One finite network's neuron-averaged variance
+      // differs from it by quenched disorder (sd ~ 9 % across networks at N = 400, measured), so we average
+      // 6 networks and allow 4 standard errors of that mean (estimated from the 6 values; t_5 at p ~ 1 %)
+      // plus 2 % for O(1/N) finite-size bias. The same for the single-neuron PC timescale (1/e time of
+      // C^phi(tau)), compared with the theory's C^phi read on the same unit lag grid (so that the linear
+      // interpolation between lags is the same on both sides).
+      const v: number[] = [],
+        t: number[] = [];
+      for (let s = 1; s <= 6; s++) {
+        const r = await simulate(makeNetwork({ coupling: "iid", n: 300, g: 2, seed: s }), {
+          trials: 4,
+          duration: 150,
+          burnIn: 100,
+          lags: 12,
+          seed: 5,
+        });
+        v.push(r.results.cX0);
+        t.push(r.results.timescales.cPhi!);
+      }
+      const stats = (a: number[]) => {
+        const m = a.reduce((x, y) => x + y) / a.length;
+        return { m, se: Math.sqrt(a.reduce((x, y) => x + (y - m) ** 2, 0) / (a.length - 1) / a.length) };
+      };
+      const { m: mean, se } = stats(v);
+      expect(Math.abs(mean - 1.9248)).toBeLessThan(4 * se + 0.02 * 1.9248);
+      const th = theory(2).results;
+      const lagsUnit = Array.from({ length: 13 }, (_, k) => k);
+      const tauTheory = decayTime(
+        lagsUnit,
+        lagsUnit.map((k) => th.autocorrelation.cPhi[k * 10]),
+      )!;
+      const ts = stats(t);
+      expect(Math.abs(ts.m - tauTheory)).toBeLessThan(4 * ts.se + 0.02 * tauTheory);
+      expect(se / mean).toBeLessThan(0.1);
+    },
+  );
 });

@@ -16,8 +16,23 @@ beforeAll(async () => {
 });
 
 /** Feed `samples` Gaussian vectors with covariance diag(lambda) (and an AR(1) time correlation rho) to an accumulator. */
-function run(n: number, trials: number, samples: number, lags: number, blocks: number, lambda: Float64Array, seed: number, rho = 0, keep?: Float64Array[], fullLags?: number, offset = 0.3, storeSamples = false) {
-  const acc = new CovarianceAccumulator(be, n, trials, lags, fullLags ?? lags, blocks, "float64", null, { storeSamples });
+function run(
+  n: number,
+  trials: number,
+  samples: number,
+  lags: number,
+  blocks: number,
+  lambda: Float64Array,
+  seed: number,
+  rho = 0,
+  keep?: Float64Array[],
+  fullLags?: number,
+  offset = 0.3,
+  storeSamples = false,
+) {
+  const acc = new CovarianceAccumulator(be, n, trials, lags, fullLags ?? lags, blocks, "float64", null, {
+    storeSamples,
+  });
   const buf = be.alloc("float64", trials * n);
   const z = new Float64Array(trials * n);
   const state = new Float64Array(trials * n);
@@ -44,34 +59,59 @@ describe("the streaming covariance accumulator", () => {
     [2, "lag sums"],
     [4, "stored samples"],
     [2, "stored samples"],
-  ])("equals the batch covariance, autocovariance and Psi(tau, 0) of the samples with %i full lags, Psi from %s (trials, flush and block edges included)", (fullLags, psiFrom) => {
-    const n = 7, trials = 3, samples = 53, lags = 4;
-    const kept: Float64Array[] = [];
-    const s = run(n, trials, samples, lags, 3, Float64Array.from({ length: n }, (_, i) => 1 + i), 5, 0.6, kept, fullLags as number, 0.3, psiFrom === "stored samples");
-    const mean = new Float64Array(n);
-    for (const v of kept) for (let q = 0; q < trials * n; q++) mean[q % n] += v[q] / (samples * trials);
-    const C = (l: number) => {
-      const out = new Float64Array(n * n);
-      for (let k = l; k < samples; k++)
-        for (let t = 0; t < trials; t++)
-          for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] += kept[k][t * n + i] * kept[k - l][t * n + j];
-      return out.map((v, q) => v / (trials * (samples - l)) - mean[Math.floor(q / n)] * mean[q % n]);
-    };
-    const c0 = C(0);
-    for (let q = 0; q < n * n; q++) expect(s.c0[q]).toBeCloseTo(c0[q], 11);
-    for (let l = 0; l <= lags; l++) {
-      const cl = C(l);
-      let tr = 0, psi = 0;
-      for (let i = 0; i < n; i++) tr += cl[i * n + i];
-      for (let q = 0; q < n * n; q++) psi += cl[q] * c0[q];
-      expect(s.autocovariance[l]).toBeCloseTo(tr / n, 11);
-      if (l <= fullLags) expect(s.psi[l]).toBeCloseTo(psi / n, 11);
-    }
-    expect(s.psi.length).toBe(fullLags + 1);
-  });
+  ])(
+    "equals the batch covariance, autocovariance and Psi(tau, 0) of the samples with %i full " +
+      "lags, Psi from %s (trials, flush and block edges included)",
+    (fullLags, psiFrom) => {
+      const n = 7,
+        trials = 3,
+        samples = 53,
+        lags = 4;
+      const kept: Float64Array[] = [];
+      const s = run(
+        n,
+        trials,
+        samples,
+        lags,
+        3,
+        Float64Array.from({ length: n }, (_, i) => 1 + i),
+        5,
+        0.6,
+        kept,
+        fullLags as number,
+        0.3,
+        psiFrom === "stored samples",
+      );
+      const mean = new Float64Array(n);
+      for (const v of kept) for (let q = 0; q < trials * n; q++) mean[q % n] += v[q] / (samples * trials);
+      const C = (l: number) => {
+        const out = new Float64Array(n * n);
+        for (let k = l; k < samples; k++)
+          for (let t = 0; t < trials; t++)
+            for (let i = 0; i < n; i++)
+              for (let j = 0; j < n; j++) out[i * n + j] += kept[k][t * n + i] * kept[k - l][t * n + j];
+        return out.map((v, q) => v / (trials * (samples - l)) - mean[Math.floor(q / n)] * mean[q % n]);
+      };
+      const c0 = C(0);
+      for (let q = 0; q < n * n; q++) expect(s.c0[q]).toBeCloseTo(c0[q], 11);
+      for (let l = 0; l <= lags; l++) {
+        const cl = C(l);
+        let tr = 0,
+          psi = 0;
+        for (let i = 0; i < n; i++) tr += cl[i * n + i];
+        for (let q = 0; q < n * n; q++) psi += cl[q] * c0[q];
+        expect(s.autocovariance[l]).toBeCloseTo(tr / n, 11);
+        if (l <= fullLags) expect(s.psi[l]).toBeCloseTo(psi / n, 11);
+      }
+      expect(s.psi.length).toBe(fullLags + 1);
+    },
+  );
 
   it("forms trial blocks from whole trials: block covariances equal the batch covariances of those trials about the pooled mean", () => {
-    const n = 5, trials = 4, samples = 37, blocks = 2;
+    const n = 5,
+      trials = 4,
+      samples = 37,
+      blocks = 2;
     const acc = new CovarianceAccumulator(be, n, trials, 2, 1, blocks, "float64", [0, 0, 1, 1]);
     const buf = be.alloc("float64", trials * n);
     const data: Float64Array[] = [];
@@ -103,49 +143,75 @@ describe("the streaming covariance accumulator", () => {
     direct.trace.forEach((t, b) => expect(Math.abs(s.blockTrace[b] - t)).toBeLessThan(1e-12 * Math.abs(t)));
   });
 
-  it.each([false, true])("holds in a trial group only its own trials' block sums, and two groups summarise to the one-group statistics (stored samples: %s)", async (storeSamples) => {
-    const n = 6, samples = 40, blocks = 4, lags = 2;
-    const wasm = await createWasmBackend();
-    const feed = (acc: CovarianceAccumulator, trials: number[]) => {
-      const buf = wasm.alloc("float64", trials.length * n), z = new Float64Array(4 * n);
-      const st = seedState(9, 3);
-      for (let k = 0; k < samples; k++) {
-        fillNormal(st, 4 * n, 0.1, 1, z); // the same 4 trials' samples for every grouping
-        wasm.write(buf, z.subarray(trials[0] * n, (trials.at(-1)! + 1) * n));
-        acc.push(buf);
-      }
-      wasm.free(buf);
-      acc.endBlock();
-    };
-    const before = wasm.bytesInUse;
-    const first = new CovarianceAccumulator(wasm, n, 2, lags, lags, blocks, "float64", [0, 1], { storeSamples });
-    // history, without stored samples the lags' sums (S_0 is the sum of the blocks, formed by summarize) and 2 of
-    // the 4 block sums (allocations round up to 16 bytes, an empty one takes 16); stored samples live outside the backend
-    const round16 = (bytes: number) => Math.max(16, bytes + 16 - (bytes % 16 || 16));
-    expect(wasm.bytesInUse - before).toBe(2 * (lags + FLUSH) * n * 8 + round16((storeSamples ? 0 : lags) * n * n * 8) + 2 * round16(n * n * 8));
-    if (!storeSamples) expect(wasm.bytesInUse - before).toBeLessThanOrEqual(CovarianceAccumulator.bytes(n, 2, lags, lags, 2, "float64") + 64);
-    const second = new CovarianceAccumulator(wasm, n, 2, lags, lags, blocks, "float64", [2, 3], { storeSamples });
-    const whole = new CovarianceAccumulator(wasm, n, 4, lags, lags, blocks, "float64", [0, 1, 2, 3], { storeSamples });
-    feed(first, [0, 1]);
-    feed(second, [2, 3]);
-    feed(whole, [0, 1, 2, 3]);
-    const split = summarize([first.state(), second.state()], wasm), one = whole.summary();
-    for (const acc of [first, second, whole]) acc.free();
-    expect(wasm.bytesInUse).toBe(before);
-    // the same sums added in another grouping: equal to rounding (1e-12 relative)
-    for (const key of ["prCrossBlock", "prPlugin", "crossBlockTrace2"] as const) expect(Math.abs(split[key] / one[key] - 1)).toBeLessThan(1e-12);
-    split.psi.forEach((v, l) => expect(Math.abs(v / one.psi[l] - 1)).toBeLessThan(1e-12));
-    blockCovariances(split).forEach((c, b) => c.forEach((v, q) => expect(v).toBeCloseTo(blockCovariances(one)[b][q], 12)));
-  });
+  it.each([false, true])(
+    "holds in a trial group only its own trials' block sums, and two groups summarise to the one-group statistics (stored samples: %s)",
+    async (storeSamples) => {
+      const n = 6,
+        samples = 40,
+        blocks = 4,
+        lags = 2;
+      const wasm = await createWasmBackend();
+      const feed = (acc: CovarianceAccumulator, trials: number[]) => {
+        const buf = wasm.alloc("float64", trials.length * n),
+          z = new Float64Array(4 * n);
+        const st = seedState(9, 3);
+        for (let k = 0; k < samples; k++) {
+          fillNormal(st, 4 * n, 0.1, 1, z); // the same 4 trials' samples for every grouping
+          wasm.write(buf, z.subarray(trials[0] * n, (trials.at(-1)! + 1) * n));
+          acc.push(buf);
+        }
+        wasm.free(buf);
+        acc.endBlock();
+      };
+      const before = wasm.bytesInUse;
+      const first = new CovarianceAccumulator(wasm, n, 2, lags, lags, blocks, "float64", [0, 1], { storeSamples });
+      // history, without stored samples the lags' sums (S_0 is the sum of the blocks, formed by summarize) and 2 of
+      // the 4 block sums (allocations round up to 16 bytes, an empty one takes 16); stored samples live outside the backend
+      const round16 = (bytes: number) => Math.max(16, bytes + 16 - (bytes % 16 || 16));
+      expect(wasm.bytesInUse - before).toBe(
+        2 * (lags + FLUSH) * n * 8 + round16((storeSamples ? 0 : lags) * n * n * 8) + 2 * round16(n * n * 8),
+      );
+      if (!storeSamples)
+        expect(wasm.bytesInUse - before).toBeLessThanOrEqual(
+          CovarianceAccumulator.bytes(n, 2, lags, lags, 2, "float64") + 64,
+        );
+      const second = new CovarianceAccumulator(wasm, n, 2, lags, lags, blocks, "float64", [2, 3], { storeSamples });
+      const whole = new CovarianceAccumulator(wasm, n, 4, lags, lags, blocks, "float64", [0, 1, 2, 3], {
+        storeSamples,
+      });
+      feed(first, [0, 1]);
+      feed(second, [2, 3]);
+      feed(whole, [0, 1, 2, 3]);
+      const split = summarize([first.state(), second.state()], wasm),
+        one = whole.summary();
+      for (const acc of [first, second, whole]) acc.free();
+      expect(wasm.bytesInUse).toBe(before);
+      // the same sums added in another grouping: equal to rounding (1e-12 relative)
+      for (const key of ["prCrossBlock", "prPlugin", "crossBlockTrace2"] as const)
+        expect(Math.abs(split[key] / one[key] - 1)).toBeLessThan(1e-12);
+      split.psi.forEach((v, l) => expect(Math.abs(v / one.psi[l] - 1)).toBeLessThan(1e-12));
+      blockCovariances(split).forEach((c, b) =>
+        c.forEach((v, q) => expect(v).toBeCloseTo(blockCovariances(one)[b][q], 12)),
+      );
+    },
+  );
 
   it("gives an unbiased cross-block PR and a plug-in PR biased low when samples are few (known spectrum)", () => {
     // lambda_i = 1/i (i = 1..N): PR = (sum 1/i)^2 / (N sum 1/i^2)
-    const n = 40, samples = 120, reps = 24;
+    const n = 40,
+      samples = 120,
+      reps = 24;
     const lambda = Float64Array.from({ length: n }, (_, i) => 1 / (i + 1));
-    let h1 = 0, h2 = 0;
-    for (const l of lambda) { h1 += l; h2 += l * l; }
+    let h1 = 0,
+      h2 = 0;
+    for (const l of lambda) {
+      h1 += l;
+      h2 += l * l;
+    }
     const truePr = (h1 * h1) / (n * h2);
-    const cb: number[] = [], pl: number[] = [], jks: number[] = [];
+    const cb: number[] = [],
+      pl: number[] = [],
+      jks: number[] = [];
     for (let r = 0; r < reps; r++) {
       // zero-mean data: blocks are centred on the pooled mean (as the authors' estimator does, so that slow
       // modes keep their variance), which leaves an O(|mean|^2 / samples per block) bias for nonzero means
@@ -159,7 +225,8 @@ describe("the streaming covariance accumulator", () => {
       const sd = Math.sqrt(a.reduce((x, y) => x + (y - m) ** 2, 0) / (a.length - 1));
       return { m, se: sd / Math.sqrt(a.length) };
     };
-    const c = stats(cb), p = stats(pl);
+    const c = stats(cb),
+      p = stats(pl);
     // the jackknife SE of one run estimates the replicate spread of the estimator (within a factor ~1.5
     // for 6 blocks: the jackknife variance itself has ~ sqrt(2/(B-1)) = 63 % relative error, averaged here)
     const jk = Math.sqrt(jks.reduce((a, b) => a + b * b, 0) / jks.length);

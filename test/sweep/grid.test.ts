@@ -5,7 +5,9 @@ import { gridPoints, parseValues, pointKey } from "../../src/sweep/grid.ts";
 describe("sweep grids", () => {
   it("parse lists and inclusive ranges, rounding accumulated steps", () => {
     expect(parseValues("--g", "3,6,10", true)).toEqual([3, 6, 10]);
-    expect(parseValues("--effective-rank", "0.1:1:0.1", true)).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+    expect(parseValues("--effective-rank", "0.1:1:0.1", true)).toEqual([
+      0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1,
+    ]);
     expect(parseValues("--n", "1000:2000:500", true)).toEqual([1000, 1500, 2000]);
     expect(parseValues("--phi", "tanh, erf", false)).toEqual(["tanh", "erf"]);
   });
@@ -19,8 +21,16 @@ describe("sweep grids", () => {
   });
 
   it("form the product with the last parameter varying fastest, and key points independently of order", () => {
-    const pts = gridPoints([["g", [3, 6]], ["phi", ["tanh", "erf"]]]);
-    expect(pts).toEqual([{ g: 3, phi: "tanh" }, { g: 3, phi: "erf" }, { g: 6, phi: "tanh" }, { g: 6, phi: "erf" }]);
+    const pts = gridPoints([
+      ["g", [3, 6]],
+      ["phi", ["tanh", "erf"]],
+    ]);
+    expect(pts).toEqual([
+      { g: 3, phi: "tanh" },
+      { g: 3, phi: "erf" },
+      { g: 6, phi: "tanh" },
+      { g: 6, phi: "erf" },
+    ]);
     expect(pointKey("theory", { g: 3, phi: "erf" })).toBe(pointKey("theory", { phi: "erf", g: 3 }));
     expect(pointKey("theory", { g: 3 })).not.toBe(pointKey("simulation", { g: 3 }));
   });

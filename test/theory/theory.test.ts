@@ -12,8 +12,14 @@ const rel = (a: number, b: number) => Math.abs(a / b - 1);
 describe("i.i.d. tanh theory", () => {
   // THEORY §5.4: PR^phi and PR^x to the 4-5 digits published
   const table: [number, number, number][] = [
-    [1.25, 0.00146, 0.0014], [1.5, 0.00624, 0.00561], [2, 0.01974, 0.01592], [3, 0.04465, 0.03137],
-    [4, 0.06207, 0.04027], [6, 0.08264, 0.04908], [10, 0.1007, 0.05526], [20, 0.11434, 0.05871],
+    [1.25, 0.00146, 0.0014],
+    [1.5, 0.00624, 0.00561],
+    [2, 0.01974, 0.01592],
+    [3, 0.04465, 0.03137],
+    [4, 0.06207, 0.04027],
+    [6, 0.08264, 0.04908],
+    [10, 0.1007, 0.05526],
+    [20, 0.11434, 0.05871],
   ];
   it.each(table)("gives the published PR^phi and PR^x at g = %s", (g, prPhi, prX) => {
     const r = theory(g).results;
@@ -34,7 +40,8 @@ describe("i.i.d. tanh theory", () => {
     // extrapolation from 0.01-0.03, 0.9973 vs 0.9980); 4.27 is given to 3 digits (1.2e-3): tolerance 5e-3
     // for PR, 2e-3 for the exact limits of C^x(0)/eps and 3 (1 - nu)/eps^2.
     const ratios = (g: number) => {
-      const r = theory(g).results, e = g - 1;
+      const r = theory(g).results,
+        e = g - 1;
       return [(4.27 * r.prPhiIid!) / e ** 3, (4.27 * r.prXIid!) / e ** 3, r.cX0 / e, (3 * (1 - r.nu)) / e ** 2];
     };
     const coarse = [1.2, 1.1, 1.05].map((g) => ratios(g)[0]);
@@ -51,25 +58,34 @@ describe("i.i.d. tanh theory", () => {
   });
 
   it("is converged near g = 1 when the automatic lag step grows (g = 1.1: grid 8192 -> 16384, dt 0.474 -> 0.25)", () => {
-    const a = theory(1.1), b = theory(1.1, { dt: 0.25, points: 16384 });
+    const a = theory(1.1),
+      b = theory(1.1, { dt: 0.25, points: 16384 });
     expect(a.params.dt).toBeGreaterThan(0.1);
     expect(rel(a.results.prPhiIid!, b.results.prPhiIid!)).toBeLessThan(2e-4);
     expect(rel(a.results.prXIid!, b.results.prXIid!)).toBeLessThan(2e-4);
   });
 
   it("is converged in the lag step and grid size (g = 10: dt 0.1 -> 0.05, 4096 -> 8192 points)", () => {
-    const a = theory(10).results, b = theory(10, { dt: 0.05, points: 8192 }).results;
+    const a = theory(10).results,
+      b = theory(10, { dt: 0.05, points: 8192 }).results;
     expect(rel(a.prPhiIid!, b.prPhiIid!)).toBeLessThan(1e-5);
     expect(rel(a.prXIid!, b.prXIid!)).toBeLessThan(1e-5);
   });
 
   it("gives the published C^x(0), <tanh'> and off-diagonal psi^phi(0, 0)", () => {
-    for (const [g, q, dp] of [[2, 1.9248, 0.48682], [6, 24.926, 0.15726], [10, 71.368, 0.093909]]) {
+    for (const [g, q, dp] of [
+      [2, 1.9248, 0.48682],
+      [6, 24.926, 0.15726],
+      [10, 71.368, 0.093909],
+    ]) {
       const s = solveDmft(g);
       expect(rel(s.q, q)).toBeLessThan(5e-5);
       expect(rel(s.meanPhiPrime, dp)).toBeLessThan(5e-5);
     }
-    for (const [g, psi] of [[3, 9.91], [10, 7.332]]) {
+    for (const [g, psi] of [
+      [3, 9.91],
+      [10, 7.332],
+    ]) {
       const r = theory(g).results;
       expect(rel(r.psiPhi00 - r.cPhi0 ** 2, psi)).toBeLessThan(1e-3);
     }
@@ -79,7 +95,8 @@ describe("i.i.d. tanh theory", () => {
     const s = solveDmft(3);
     expect(s.cX[0]).toBe(s.q);
     for (let k = 1; k < 200; k++) expect(s.cX[k]).toBeLessThan(s.cX[k - 1]);
-    const k1 = 300, k2 = 400; // deep in the tail
+    const k1 = 300,
+      k2 = 400; // deep in the tail
     expect(Math.log(s.cX[k1] / s.cX[k2]) / ((k2 - k1) * s.params.dt)).toBeCloseTo(Math.sqrt(1 - s.nu), 6);
   });
 });
@@ -89,12 +106,15 @@ describe("tanh's F(c; q) at large variance", () => {
     // direct: F = E_z[h(z) h(+-z)], h(z) = E_x tanh(sqrt(q - c) x + sqrt(c) z), trapezoid dz = 0.002 on [-10, 10]
     // in both variables (error ~1e-9 for these smooth Gaussian integrands; tanh's transition at |x| ~ 1/sqrt q
     // is resolved: 0.002 sqrt(q) <= 0.02)
-    const q = 80, dz = 0.002, K = Math.round(10 / dz);
+    const q = 80,
+      dz = 0.002,
+      K = Math.round(10 / dz);
     const zs = Float64Array.from({ length: 2 * K + 1 }, (_, k) => (k - K) * dz);
     const wz = zs.map((z) => (dz * Math.exp((-z * z) / 2)) / Math.sqrt(2 * Math.PI));
     const F = phiCovariance("tanh", q);
     for (const c of [0.3 * q, 0.9 * q, 0.999 * q]) {
-      const a = Math.sqrt(q - c), b = Math.sqrt(c);
+      const a = Math.sqrt(q - c),
+        b = Math.sqrt(c);
       let acc = 0;
       for (let j = 0; j < zs.length; j += 2) {
         let h = 0;
@@ -108,7 +128,9 @@ describe("tanh's F(c; q) at large variance", () => {
   it("reaches the g -> infinity limits with tanh: PR^phi -> 12.6 %, PR^x -> 6.02 % (g = 200 and 1000), as erf does", () => {
     // finite-g corrections: PR^phi is still rising at g = 200 (0.1254) and 1000 (0.1261); both nonlinearities
     // tend to the sign function, so at g = 1000 tanh and erf agree to the size of those corrections (~1e-3)
-    const r200 = theory(200).results, r1000 = theory(1000).results, e1000 = theory(1000, { phi: "erf" }).results;
+    const r200 = theory(200).results,
+      r1000 = theory(1000).results,
+      e1000 = theory(1000, { phi: "erf" }).results;
     expect(r200.prPhiIid!).toBeLessThan(r1000.prPhiIid!);
     expect(Math.abs(r200.prPhiIid! / 0.126 - 1)).toBeLessThan(0.01);
     expect(Math.abs(r200.prXIid! / 0.0602 - 1)).toBeLessThan(0.005);
@@ -124,21 +146,30 @@ describe("erf theory (the PRX nonlinearity)", () => {
     for (const g of [1.5, 3, 10]) {
       const q = varianceFromEnergy(g, "erf");
       const a = q + 2 / Math.PI;
-      const V = (c: number) => -(c * c) / 2 + g * g * ((2 / Math.PI) * Math.sqrt(a * a - c * c) + c * (2 / Math.PI) * Math.asin(c / a));
+      const V = (c: number) =>
+        -(c * c) / 2 + g * g * ((2 / Math.PI) * Math.sqrt(a * a - c * c) + c * (2 / Math.PI) * Math.asin(c / a));
       expect(Math.abs(V(q) - V(0)) / (g * g * q)).toBeLessThan(1e-9);
     }
   });
 
   it("matches its closed forms for <phi'> and F(q; q) by quadrature", () => {
     const q = 2.3;
-    expect(gaussianAverage((x) => Math.exp((-Math.PI / 4) * x * x), q)).toBeCloseTo(1 / Math.sqrt(1 + (Math.PI * q) / 2), 12);
+    expect(gaussianAverage((x) => Math.exp((-Math.PI / 4) * x * x), q)).toBeCloseTo(
+      1 / Math.sqrt(1 + (Math.PI * q) / 2),
+      12,
+    );
     const F = phiCovariance("erf", q);
     const s = solveDmft(2, "erf");
     expect(F(q)).toBeCloseTo((2 / Math.PI) * Math.asin(q / (q + 2 / Math.PI)), 14);
     expect(s.cPhi[0]).toBeCloseTo(phiCovariance("erf", s.q)(s.q), 14);
   });
 
-  it.each([[1.5, 1.079], [3, 1.289], [10, 1.476], [30, 1.519]])("gives K^phi / PR^phi_iid = %s -> %s (THEORY §4.5 [checked])", (g, ratio) => {
+  it.each([
+    [1.5, 1.079],
+    [3, 1.289],
+    [10, 1.476],
+    [30, 1.519],
+  ])("gives K^phi / PR^phi_iid = %s -> %s (THEORY §4.5 [checked])", (g, ratio) => {
     const r = theory(g, { phi: "erf" }).results;
     expect(Math.abs(r.kPhi! / r.prPhiIid! - ratio)).toBeLessThan(1.5e-3);
   });
@@ -172,13 +203,18 @@ describe("random-mode model and gains", () => {
     const r = theory(2).results;
     expect(r.diagonal.psiPhi[0]).toBeCloseTo(r.collective.psiPhi[0], 10);
     // at g = 2 (near-ish criticality) the tau1 = tau2 direction decays more slowly than tau2 = 0
-    for (const k of [20, 50, 100]) expect(r.diagonal.psiPhiNormalized[k]).toBeGreaterThan(r.collective.psiPhiNormalized[k]);
+    for (const k of [20, 50, 100])
+      expect(r.diagonal.psiPhiNormalized[k]).toBeGreaterThan(r.collective.psiPhiNormalized[k]);
   });
 
   it("gives PRX Fig. 5b's observable ratios at g_eff = 10, PR^G = 0.1 (plot readings, +-10 %)", () => {
     // THEORY §7 Fig. 5b: PR^{G phi}/PR^phi ~ 0.72 and PR^{G' phi}/PR^phi ~ 0.88 for alpha PR^D = 10 or 1,
     // ~0.82 and ~0.92 for 0.1, PR^phi being the z-scored observable; plot readings are +-10 % (THEORY §11.5)
-    for (const [er, a, b] of [[10, 0.72, 0.88], [1, 0.72, 0.88], [0.1, 0.82, 0.92]]) {
+    for (const [er, a, b] of [
+      [10, 0.72, 0.88],
+      [1, 0.72, 0.88],
+      [0.1, 0.82, 0.92],
+    ]) {
       const g = theory(10, { phi: "erf", effectiveRank: er, prG: 0.1 }).results.gains!;
       expect(Math.abs(g.prPhiUnnormalized / g.prPhiNormalized / a - 1)).toBeLessThan(0.1);
       expect(Math.abs(g.prPhiReadout / g.prPhiNormalized / b - 1)).toBeLessThan(0.1);

@@ -9,7 +9,12 @@ describe("decayTime", () => {
   it("finds the 1/e time of an exponential, interpolating linearly between grid points", () => {
     const tau = Array.from({ length: 200 }, (_, k) => k * 0.01);
     // on a 0.01 grid, linear interpolation of exp(-t/0.5) near t = 0.5 errs by < (0.01)^2 / (8 * 0.5^2) relative
-    expect(decayTime(tau, tau.map((t) => 3 * Math.exp(-t / 0.5)))).toBeCloseTo(0.5, 4);
+    expect(
+      decayTime(
+        tau,
+        tau.map((t) => 3 * Math.exp(-t / 0.5)),
+      ),
+    ).toBeCloseTo(0.5, 4);
     // an exact straight line is interpolated exactly
     expect(decayTime([0, 1, 2], [1, 0.5, 0])).toBeCloseTo(2 * (1 - 1 / Math.E), 14);
   });
@@ -44,7 +49,8 @@ describe("theory PC timescales", () => {
 
 describe("valueAt", () => {
   it("interpolates linearly between lags and holds the end values outside the grid", () => {
-    const tau = [0, 0.5, 1], f = [1, 0.5, 0.25];
+    const tau = [0, 0.5, 1],
+      f = [1, 0.5, 0.25];
     expect(valueAt(tau, f, 0.25)).toBeCloseTo(0.75, 15);
     expect(valueAt(tau, f, 0.5)).toBe(0.5);
     expect(valueAt(tau, f, 3)).toBe(0.25);

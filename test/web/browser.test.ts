@@ -20,7 +20,10 @@ describe.skipIf(!have)("the live page in headless Chromium", () => {
   beforeAll(async () => {
     server = await startServer(0);
     const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -61,20 +64,30 @@ describe.skipIf(!have)("the live page in headless Chromium", () => {
     await page.fill("input[name=n]", "600");
     await page.fill("input[name=rounds]", "200");
     await page.click("#run");
-    await page.waitForFunction(() => /round \d+ of 200/.test(document.getElementById("status")!.textContent ?? ""), null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => /round \d+ of 200/.test(document.getElementById("status")!.textContent ?? ""),
+      null,
+      { timeout: 60_000 },
+    );
     // the main thread answers while the worker computes
     const t = Date.now();
     await page.evaluate(() => 1 + 1);
     expect(Date.now() - t).toBeLessThan(1000);
     await page.click("#cancel");
-    await page.waitForFunction(() => document.getElementById("status")!.textContent === "cancelled", null, { timeout: 10_000 });
+    await page.waitForFunction(() => document.getElementById("status")!.textContent === "cancelled", null, {
+      timeout: 10_000,
+    });
     await page.fill("input[name=n]", "100");
     await page.fill("input[name=rounds]", "2");
     await page.selectOption("select[name=phi]", "erf");
     await page.fill("input[name=effectiveRank]", "0.5");
     await page.click("#run");
     await page.waitForSelector("body[data-state=idle]", { timeout: 60_000 });
-    const result = await page.evaluate(() => (window as unknown as { strandResult: { params: { n: number; phi: string; effectiveRank: number } } }).strandResult);
+    const result = await page.evaluate(
+      () =>
+        (window as unknown as { strandResult: { params: { n: number; phi: string; effectiveRank: number } } })
+          .strandResult,
+    );
     expect(result.params).toMatchObject({ n: 100, phi: "erf", effectiveRank: 0.5 });
     await page.screenshot({ path: path.join(shots, "live-page-rerun.png"), fullPage: true });
     await page.close();
@@ -84,9 +97,14 @@ describe.skipIf(!have)("the live page in headless Chromium", () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
     const errors: string[] = [];
     page.on("pageerror", (e: Error) => errors.push(e.message));
-    page.on("console", (m: { type(): string; text(): string }) => void (m.type() === "error" ? errors.push(m.text()) : undefined));
+    page.on(
+      "console",
+      (m: { type(): string; text(): string }) => void (m.type() === "error" ? errors.push(m.text()) : undefined),
+    );
     await page.goto(`http://127.0.0.1:${server.port}/`);
-    expect((await fetch(`http://127.0.0.1:${server.port}/favicon.svg`)).headers.get("content-type")).toBe("image/svg+xml");
+    expect((await fetch(`http://127.0.0.1:${server.port}/favicon.svg`)).headers.get("content-type")).toBe(
+      "image/svg+xml",
+    );
     // an emptied field: an error naming it, and nothing runs
     await page.fill("input[name=g]", "");
     await page.click("#run");

@@ -5,7 +5,11 @@ import { describe, expect, it } from "vitest";
 import { handle } from "../../src/web/handler.ts";
 import { liveParams, liveRun } from "../../src/web/live.ts";
 
-const post = (body: unknown, method = "POST") => new Request("http://localhost/api/run", { method, body: method === "GET" ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
+const post = (body: unknown, method = "POST") =>
+  new Request("http://localhost/api/run", {
+    method,
+    body: method === "GET" ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
 
 describe("serverless handler", () => {
   const small = { n: 80, g: 3, rounds: 3, duration: 40, burnIn: 20, lags: 5, seed: 4 };
