@@ -197,7 +197,9 @@ function samplingLines(p: SamplingPrediction, spec: NetworkSpec, be: Backend, th
       o instanceof Float64Array
         ? "measured overlaps"
         : `gamma_rho ${o?.gamma}, beta_rho ${o?.beta ?? 16}, u_flip ${formatNumber(modes.uFlip ?? NaN)}`;
-    described = `random-mode model with diagonal overlaps, g_eff ${formatNumber(spec.g)}, N ${modes.n}, alpha ${formatNumber(modes.alpha)}, ${profile}`;
+    described =
+      `random-mode model with diagonal overlaps, g_eff ${formatNumber(spec.g)}, N ${modes.n}, ` +
+      `alpha ${formatNumber(modes.alpha)}, ${profile}`;
   }
   const r = p.theory;
   const R = r.results;
