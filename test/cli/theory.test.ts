@@ -29,7 +29,9 @@ describe("strand theory", () => {
     expect(r.status, r.stderr).toBe(0);
     // with gains, simulate measures the z-scored PR^phi (THEORY §4.6): that is the headline, the no-gain value beside it
     const lib = theory(6, { phi: "erf", effectiveRank: 0.5, prG: 0.5 }).results;
-    expect(r.stderr).toMatch(new RegExp(`PR\\^phi\\s+${lib.gains!.prPhiNormalized.toPrecision(5)} \\(z-scored.*without gains 0\\.0361`));
+    expect(r.stderr).toMatch(
+      new RegExp(`PR\\^phi\\s+${lib.gains!.prPhiNormalized.toPrecision(5)} \\(z-scored.*without gains 0\\.0361`),
+    );
     expect(r.stderr).toMatch(/PR\^x\s+not derived with gains/);
     const doc = JSON.parse(r.stdout); // stdout holds only the JSON
     expect(doc.observables.prPhi).toBe(lib.gains!.prPhiNormalized);
