@@ -77,7 +77,9 @@ export {
   type SimulationResult,
   type Method,
 } from "./simulate/simulate.ts";
-export { CovarianceAccumulator, crossBlock, jackknife, type CovarianceSummary } from "./simulate/stats.ts";
+export { CovarianceAccumulator, type CovarianceSummary } from "./simulate/stats.ts";
+export { crossBlock, jackknife, jackknifeSe, meanAndSe } from "./stats/estimators.ts";
+export { decayTime, pcTimescales, type PcTimescales } from "./stats/timescales.ts";
 export {
   theory,
   solveDmft,

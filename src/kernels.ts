@@ -14,6 +14,7 @@
  * Each call copies its arrays, which is fine for checks and small jobs; long runs (simulation) keep their
  * state inside the backend and call Backend methods directly.
  */
+import { transposed } from "./backend/buffers.ts";
 import {
   checkArray,
   checkDType,
@@ -32,14 +33,6 @@ import { PHI_KINDS, type Backend, type Buf, type Coupling, type PhiName } from "
 export type { FloatArray, DType };
 /** The nonlinearities by name. */
 export const PHI_NAMES = Object.keys(PHI_KINDS) as PhiName[];
-
-/** The transpose (cols x rows) of a row-major rows x cols array, in the same float type. The backends take the
- *  low-rank coupling's R transposed (m x n), so that R^T v is a product over contiguous rows. */
-export function transposed<T extends FloatArray>(a: T, rows: number, cols: number): T {
-  const out = new (a.constructor as new (length: number) => T)(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
-  return out;
-}
 
 /** A coupling matrix given as arrays: dense J (n x n) or J = L diag(d) R^T with L, R n x m. */
 export type CouplingArrays =

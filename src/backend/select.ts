@@ -42,6 +42,17 @@ export function isWasmForbidden(err: unknown): boolean {
 }
 
 let warnedFallback = false;
+let reference: JsBackend | undefined;
+
+/**
+ * The TypeScript backend shared by synchronous callers that were given no backend (theory(g) without
+ * `backend`: the dimension sums then run in TypeScript; pass a wasm backend for speed). Stateless between calls.
+ *
+ * @returns the shared JsBackend
+ */
+export function referenceBackend(): Backend {
+  return (reference ??= new JsBackend());
+}
 
 /**
  * A backend: "auto" (default) = wasm where SIMD is supported, else js; "wasm" fails loudly when it cannot run.

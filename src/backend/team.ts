@@ -31,7 +31,7 @@ import {
 } from "../errors.ts";
 import { relaxedSimdSupported } from "./features.ts";
 import { PHI_KINDS, type PhiName } from "./types.ts";
-import { transposed } from "../kernels.ts";
+import { transposed } from "./buffers.ts";
 import { decode } from "./wasm.ts";
 
 /** the kernels a helper can be asked to run, by index in the control block */

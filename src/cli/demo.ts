@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { renderSvg, svgToPng } from "../io/render.ts";
 import { theory } from "../theory/index.ts";
-import { valueAt } from "../theory/timescales.ts";
+import { valueAt } from "../stats/timescales.ts";
 import { UsageError } from "./args.ts";
 import { simulateCommand } from "./simulate.ts";
 

@@ -9,6 +9,7 @@
  * reduction to Hessenberg form and the Francis double-shift QR iteration, values only (assembly/eig.ts);
  * the js backend delegates to ml-matrix (JAMA), an independent implementation the tests compare against.
  */
+import { withBuffers } from "../backend/buffers.ts";
 import type { Backend } from "../backend/types.ts";
 import { ConvergenceError } from "../errors.ts";
 import { checkSquareMatrix, svd } from "./svd.ts";
@@ -25,20 +26,12 @@ export interface Eigenvalues {
  *  (wasm: Hessenberg + Francis QR kernels; js: ml-matrix). */
 export function eigenvalues(n: number, A: Float64Array, be: Backend): Eigenvalues {
   checkSquareMatrix(n, A);
-  const a = be.alloc("float64", n * n),
-    wr = be.alloc("float64", n),
-    wi = be.alloc("float64", n),
-    w = be.alloc("float64", 2 * n);
-  let re: Float64Array, im: Float64Array;
-  try {
-    be.write(a, A);
+  const f64 = (length: number) => ({ dtype: "float64" as const, length });
+  const { re, im } = withBuffers(be, [A, f64(n), f64(n), f64(2 * n)], ([a, wr, wi, w]) => {
     if (be.eig(n, a, wr, wi, w) !== 0)
       throw new ConvergenceError(`the QR iteration for the eigenvalues did not converge (n = ${n})`, { n });
-    re = be.read(wr) as Float64Array;
-    im = be.read(wi) as Float64Array;
-  } finally {
-    for (const b of [a, wr, wi, w]) be.free(b);
-  }
+    return { re: be.read(wr) as Float64Array, im: be.read(wi) as Float64Array };
+  });
   const order = Array.from({ length: n }, (_, k) => k).sort(
     (x, y) => Math.hypot(re[y], im[y]) - Math.hypot(re[x], im[x]) || re[y] - re[x] || im[y] - im[x],
   );

@@ -14,7 +14,8 @@
  * L R^T fill [S_-, S_+], S_(+/-)^2 = 1 + 5 alpha/2 - alpha^2/8 +/- (1 + alpha/8)^(3/2) sqrt(8 alpha) (PRX (14),
  * alpha < 1).
  */
-import type { Backend, Buf } from "../backend/types.ts";
+import { withBuffers } from "../backend/buffers.ts";
+import type { Backend } from "../backend/types.ts";
 import type { DenseCoupling, LowRankCoupling, Network } from "./ensembles.ts";
 
 /** Trace-based structure of a coupling matrix: realised N Var J_ij, PR^S, effective rank, g_eff. */
@@ -35,24 +36,11 @@ export interface StructureSummary {
   meanDiagonal: number;
 }
 
-function withBufs<T>(be: Backend, arrays: Float64Array[], body: (b: Buf[]) => T): T {
-  const bufs = arrays.map((a) => {
-    const b = be.alloc("float64", a.length);
-    be.write(b, a);
-    return b;
-  });
-  try {
-    return body(bufs);
-  } finally {
-    for (const b of bufs) be.free(b);
-  }
-}
-
 /** X^T X for X n x m row-major (m x m, symmetric), by the matmat kernel on X^T. */
 export function gram(be: Backend, n: number, m: number, X: Float64Array): Float64Array {
   const Xt = new Float64Array(m * n);
   for (let i = 0; i < n; i++) for (let a = 0; a < m; a++) Xt[a * n + i] = X[i * m + a];
-  return withBufs(be, [Xt, new Float64Array(m * m)], ([xt, y]) => {
+  return withBuffers(be, [Xt, { dtype: "float64", length: m * m }], ([xt, y]) => {
     be.matmat(m, n, m, xt, xt, y);
     return be.read(y) as Float64Array;
   });
@@ -72,7 +60,7 @@ export function couplingStructure(of: Network | DenseCoupling | LowRankCoupling,
     for (let i = 0; i < n * n; i++) sumJ += c.J[i];
     for (let i = 0; i < n; i++) sumDiag += c.J[i * n + i];
   } else if (c.kind === "dense") {
-    ({ sumS2, sumS4 } = withBufs(be, [c.J, new Float64Array(n * n)], ([j, w]) => {
+    ({ sumS2, sumS4 } = withBuffers(be, [c.J, { dtype: "float64", length: n * n }], ([j, w]) => {
       be.matmat(n, n, n, j, j, w); // w[b][a] = (J J^T)_ab
       return { sumS2: be.sumsq(n * n, j), sumS4: be.sumsq(n * n, w) };
     }));
@@ -90,7 +78,7 @@ export function couplingStructure(of: Network | DenseCoupling | LowRankCoupling,
         C[a * m + b] = D[a] * A[a * m + b] * D[b];
         sumS2 += C[a * m + b] * B[a * m + b];
       }
-    sumS4 = withBufs(be, [C, B, new Float64Array(m * m)], ([cb, bb, y]) => {
+    sumS4 = withBuffers(be, [C, B, { dtype: "float64", length: m * m }], ([cb, bb, y]) => {
       be.matmat(m, m, m, cb, bb, y); // y[b][a] = (C B)_ab = P_ab
       return be.traceProd(m, y, y);
     });

@@ -4,7 +4,7 @@
  * error), one colour per value of a chosen parameter. Axis titles use the paper's symbols. Pure data in,
  * a vega-lite spec out (rendering lives in src/io/render.ts).
  */
-import { meanAndSe } from "../simulate/stats.ts";
+import { meanAndSe } from "../stats/estimators.ts";
 
 export interface SweepRecord {
   key: string;

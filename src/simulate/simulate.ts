@@ -35,13 +35,13 @@ import type { Team, TeamTrajectory } from "../backend/team.ts";
 import {
   CovarianceAccumulator,
   blockCovariances,
-  crossBlock,
   summarize,
   type AccumulatorState,
   type CovarianceSummary,
 } from "./stats.ts";
-import { transposed } from "../kernels.ts";
-import { pcTimescales, type PcTimescales } from "../theory/timescales.ts";
+import { transposed, withBuffers } from "../backend/buffers.ts";
+import { pcTimescales, type PcTimescales } from "../stats/timescales.ts";
+import { crossBlock } from "../stats/estimators.ts";
 
 /** The integration methods: classical RK4, or explicit Euler. */
 export const METHODS = ["rk4", "euler"] as const;
@@ -441,19 +441,10 @@ export function formDense(
 ): Float64Array {
   const LD = new Float64Array(n * m);
   for (let i = 0; i < n; i++) for (let a = 0; a < m; a++) LD[i * m + a] = L[i * m + a] * D[a];
-  const r = be.alloc("float64", n * m),
-    x = be.alloc("float64", n * m),
-    y = be.alloc("float64", n * n);
-  try {
-    be.write(r, R);
-    be.write(x, LD);
+  return withBuffers(be, [R, LD, { dtype: "float64", length: n * n }], ([r, x, y]) => {
     be.matmat(n, m, n, r, x, y); // y[b][j] = sum_a R[j][a] LD[b][a] = J[b][j]
     return be.read(y) as Float64Array;
-  } finally {
-    be.free(r);
-    be.free(x);
-    be.free(y);
-  }
+  });
 }
 
 /**

@@ -18,9 +18,10 @@
  * M = 4096: 8.4e6 terms) in the backend kernel assembly/psi.ts — one reciprocal per term, f64x2 — about
  * 25 ms with the wasm backend, ~3x that with the js one (the default when no backend is passed).
  */
+import { withBuffers } from "../backend/buffers.ts";
 import { evenSpectrum as spectrum, lagsOfSpectrum } from "./fft.ts";
 import type { DmftSolution } from "./dmft.ts";
-import { JsBackend } from "../backend/js.ts";
+import { referenceBackend } from "../backend/select.ts";
 import type { Backend } from "../backend/types.ts";
 
 export interface DimensionTheory {
@@ -47,7 +48,6 @@ interface DimensionParts extends Omit<DimensionTheory, "collective" | "diagonal"
 }
 
 const partsCache = new WeakMap<DmftSolution, Map<string, DimensionParts>>();
-const fallback = new JsBackend();
 
 function dimensionParts(sol: DmftSolution, be: Backend): DimensionParts {
   const cached = partsCache.get(sol)?.get(be.name);
@@ -65,22 +65,19 @@ function dimensionParts(sol: DmftSolution, be: Backend): DimensionParts {
   const half = M / 2;
   const weight = (a: number) => (a === 0 || a === half ? 0.5 : 1);
   const sa = Float64Array.from(Cp, (c, a) => weight(a) * c); // rows a <= M/2 only are read
-  const bufs = [w, Cp, Cx, w.map((v) => 1 + v * v), sa].map((arr) => {
-    const b = be.alloc("float64", M);
-    be.write(b, arr);
-    return b;
+  const specs = [
+    w,
+    Cp,
+    Cx,
+    w.map((v) => 1 + v * v),
+    sa,
+    { dtype: "float64" as const, length: 4 * M },
+    { dtype: "float64" as const, length: 2 * M },
+  ];
+  const { rows, anti } = withBuffers(be, specs, ([wb, cp, cx, xb, sab, rowsBuf, antiBuf]) => {
+    be.psiSums(M, 0, half + 1, nu, wb, cp, cx, xb, sab, rowsBuf, antiBuf);
+    return { rows: Float64Array.from(be.read(rowsBuf)), anti: Float64Array.from(be.read(antiBuf)) };
   });
-  const rowsBuf = be.alloc("float64", 4 * M),
-    antiBuf = be.alloc("float64", 2 * M);
-  be.fill(antiBuf, 0);
-  let rows: Float64Array, anti: Float64Array;
-  try {
-    be.psiSums(M, 0, half + 1, nu, bufs[0], bufs[1], bufs[2], bufs[3], bufs[4], rowsBuf, antiBuf);
-    rows = Float64Array.from(be.read(rowsBuf));
-    anti = Float64Array.from(be.read(antiBuf));
-  } finally {
-    for (const b of [...bufs, rowsBuf, antiBuf]) be.free(b);
-  }
   let psiP = 0,
     psiX = 0,
     dP = 0,
@@ -143,7 +140,7 @@ export function dimensionTheory(
   sol: DmftSolution,
   effectiveRank = Infinity,
   collectiveLags = 40,
-  be: Backend = fallback,
+  be: Backend = referenceBackend(),
 ): DimensionTheory {
   const P = dimensionParts(sol, be);
   const { dt, points: M } = sol.params;

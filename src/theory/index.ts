@@ -9,7 +9,7 @@ import type { Backend } from "../backend/types.ts";
 import { checkFinite, invalid } from "../errors.ts";
 import { solveDmft, type DmftOptions, type DmftSolution, type TheoryPhi } from "./dmft.ts";
 import { dimensionTheory, gainDimensions, harmonicPr } from "./dimension.ts";
-import { pcTimescales, type PcTimescales } from "./timescales.ts";
+import { pcTimescales, type PcTimescales } from "../stats/timescales.ts";
 
 /** Options of theory(): phi, effectiveRank, prG, the lag grid, a backend for the dimension sums. */
 export interface TheoryOptions extends DmftOptions {
@@ -54,7 +54,7 @@ export interface TheoryResult {
     /** Psi^phi(tau, tau), the slow diagonal of the four-point function */
     diagonal: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[] };
     gains?: { prPhiUnnormalized: number; prPhiNormalized: number; prPhiReadout: number };
-    /** 1/e times of C^phi(tau) and Psi^phi(tau, 0) (PC-timescale summaries, src/theory/timescales.ts) */
+    /** 1/e times of C^phi(tau) and Psi^phi(tau, 0) (PC-timescale summaries, src/stats/timescales.ts) */
     timescales: PcTimescales;
   };
   dmft: DmftSolution;
@@ -166,4 +166,4 @@ export function theory(g: number, opts: TheoryOptions = {}): TheoryResult {
 
 export { solveDmft, type DmftSolution, type TheoryPhi } from "./dmft.ts";
 export { dimensionTheory, harmonicPr, gainDimensions } from "./dimension.ts";
-export { decayTime, pcTimescales, type PcTimescales } from "./timescales.ts";
+export { decayTime, pcTimescales, type PcTimescales } from "../stats/timescales.ts";

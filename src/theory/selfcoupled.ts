@@ -46,7 +46,7 @@ import type { Backend, PhiKind } from "../backend/types.ts";
 import { seedState } from "../backend/rng.ts";
 import { dphiScalar } from "../backend/special.ts";
 import { evenSpectrum, fft, fftInterleaved, lagsOfSpectrum } from "./fft.ts";
-import { decayTime } from "./timescales.ts";
+import { decayTime } from "../stats/timescales.ts";
 
 /** What the reciprocal structure does to the single site, given S^phi(w) on the frequency grid. */
 export interface SelfCouplingModel {

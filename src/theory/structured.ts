@@ -38,7 +38,8 @@ import {
 } from "./selfcoupled.ts";
 import { lagsOfSpectrum } from "./fft.ts";
 import { rmmModes, type NetworkSpec } from "../network/ensembles.ts";
-import { decayTime, pcTimescales, type PcTimescales } from "./timescales.ts";
+import { decayTime, pcTimescales, type PcTimescales } from "../stats/timescales.ts";
+import { jackknifeSe } from "../stats/estimators.ts";
 
 const MAX_MODES = 128;
 const ACTIVE_REL = 1e-4;
@@ -500,8 +501,7 @@ export async function structuredTheory(
     return (q.c0 * q.c0) / q.psi00;
   });
   const B = jack.length;
-  const jm = jack.reduce((s, v) => s + v, 0) / Math.max(1, B);
-  const prPhiSe = B > 1 ? Math.sqrt(((B - 1) / B) * jack.reduce((s, v) => s + (v - jm) ** 2, 0)) : NaN;
+  const prPhiSe = jackknifeSe(jack);
   // batch values (pseudo-values B PR - (B - 1) PR_(-b)) for the record; drift: first vs last, in units of their scatter
   const batchPrPhi = jack.map((v) => B * prPhi - (B - 1) * v);
   const drift = B > 1 ? (batchPrPhi[B - 1] - batchPrPhi[0]) / (prPhiSe * Math.sqrt(B) * Math.SQRT2) : 0;

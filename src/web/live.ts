@@ -14,9 +14,9 @@ import { createBackend } from "../backend/select.ts";
 import { checkFinite, checkOneOf, checkSize, invalid } from "../errors.ts";
 import { makeNetwork } from "../network/ensembles.ts";
 import { simulate } from "../simulate/simulate.ts";
-import { meanAndSe } from "../simulate/stats.ts";
+import { meanAndSe } from "../stats/estimators.ts";
 import { theory } from "../theory/index.ts";
-import { valueAt } from "../theory/timescales.ts";
+import { valueAt } from "../stats/timescales.ts";
 import { VERSION } from "../version.ts";
 
 export interface LiveParams {

@@ -24,7 +24,7 @@ import {
   worst,
 } from "../helpers.ts";
 import { dphiExact, matmatRef, phiExact, psiSumsRef, selfSiteRef, stepRef, type StepProblem } from "../reference.ts";
-import { transposed } from "../../src/kernels.ts";
+import { transposed } from "../../src/backend/buffers.ts";
 
 let all: Backend[] = [];
 beforeAll(async () => {

@@ -14,7 +14,7 @@ import { createWasmBackend } from "../../src/backend/wasm.ts";
 import { createTeam } from "../../src/io/team-pool.ts";
 import type { DType, FloatArray } from "../../src/errors.ts";
 import { DTYPES, put, randn } from "../helpers.ts";
-import { transposed } from "../../src/kernels.ts";
+import { transposed } from "../../src/backend/buffers.ts";
 import type { TeamTrajectorySpec } from "../../src/backend/team.ts";
 
 const teams: Team[] = [];

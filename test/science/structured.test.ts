@@ -27,7 +27,7 @@ import { samplerPool, type SamplerPool } from "../../src/io/sampler-pool.ts";
 import { makeNetwork, type NetworkSpec } from "../../src/network/ensembles.ts";
 import { simulate } from "../../src/simulate/simulate.ts";
 import { theory } from "../../src/theory/index.ts";
-import { meanAndSe } from "../../src/simulate/stats.ts";
+import { meanAndSe } from "../../src/stats/estimators.ts";
 import { structureOf, structuredTheory } from "../../src/theory/structured.ts";
 
 const RUN = !!process.env.STRAND_SCIENCE;

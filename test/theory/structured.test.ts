@@ -13,7 +13,7 @@ import { fourPoint, structureModel, structuredTheory, type Structure } from "../
 import { freqOf, sampleSingleSite, type SelfCouplingModel } from "../../src/theory/selfcoupled.ts";
 import { gaussianPhiStats } from "../../src/theory/dmft.ts";
 import { denseJ, makeNetwork, rmmModes } from "../../src/network/ensembles.ts";
-import { meanAndSe } from "../../src/simulate/stats.ts";
+import { meanAndSe } from "../../src/stats/estimators.ts";
 
 let be: Backend;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { decayTime, theory } from "../../src/theory/index.ts";
-import { valueAt } from "../../src/theory/timescales.ts";
+import { valueAt } from "../../src/stats/timescales.ts";
 
 describe("decayTime", () => {
   it("finds the 1/e time of an exponential, interpolating linearly between grid points", () => {

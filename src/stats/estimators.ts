@@ -1,0 +1,87 @@
+/**
+ * Estimators shared by the simulations and the theory (src/simulate/, src/theory/ and everything above them):
+ *
+ *   cross-block second moment (THEORY §5.1): with B independent blocks of samples and their covariances C^(b),
+ *     tr(C)^2 / (N mean_{a != b} tr(C^(a) C^(b))) estimates PR / N without the plug-in estimator's 1/T bias,
+ *     because E tr(C^(a) C^(b)) = tr(C^2) for independent blocks;
+ *   delete-one jackknife standard errors of a nonlinear estimator from its leave-one-out values;
+ *   mean and standard error of independent replicates.
+ */
+/**
+ * tr C^(b) and the mean over a != b of tr(C^(a) C^(b)) = sum_ij C^(a)_ij C^(b)_ij (symmetric blocks), with optional
+ * weights w_i w_j on entry ij.
+ */
+export function crossBlock(
+  n: number,
+  blockCov: Float64Array[],
+  weight?: Float64Array,
+): { trace: Float64Array; cross: number; pairs: Float64Array } {
+  const B = blockCov.length;
+  const w = weight ?? null;
+  const trace = Float64Array.from(blockCov, (c) => {
+    let t = 0;
+    for (let i = 0; i < n; i++) t += c[i * n + i] * (w ? w[i] * w[i] : 1);
+    return t;
+  });
+  let cross = 0,
+    count = 0;
+  const pairMatrix = new Float64Array(B * B);
+  for (let a = 0; a < B; a++)
+    for (let b = a + 1; b < B; b++) {
+      const A = blockCov[a],
+        Bm = blockCov[b];
+      let s = 0;
+      if (w) {
+        for (let i = 0; i < n; i++) {
+          const wi = w[i] * w[i];
+          for (let j = 0; j < n; j++) s += A[i * n + j] * Bm[i * n + j] * wi * w[j] * w[j];
+        }
+      } else for (let i = 0; i < n * n; i++) s += A[i] * Bm[i];
+      cross += s;
+      count++;
+      pairMatrix[a * B + b] = pairMatrix[b * B + a] = s;
+    }
+  return { trace, cross: count ? cross / count : NaN, pairs: pairMatrix };
+}
+
+/**
+ * Delete-one-block jackknife of the cross-block PR: PR_(i) uses the blocks other than i;
+ * SE = sqrt((B - 1)/B sum_i (PR_(i) - mean)^2) (Efron & Stein). Needs B >= 3.
+ */
+export function jackknife(n: number, trace: Float64Array, pairs: Float64Array): number {
+  const B = trace.length;
+  if (B < 3) return NaN;
+  const loo: number[] = [];
+  for (let i = 0; i < B; i++) {
+    let t = 0,
+      p = 0,
+      c = 0;
+    for (let a = 0; a < B; a++) if (a !== i) t += trace[a] / (B - 1);
+    for (let a = 0; a < B; a++)
+      for (let b = a + 1; b < B; b++)
+        if (a !== i && b !== i) {
+          p += pairs[a * B + b];
+          c++;
+        }
+    loo.push((t * t) / (n * (p / c)));
+  }
+  return jackknifeSe(loo);
+}
+
+/**
+ * The delete-one jackknife standard error from the B leave-one-out values of an estimator:
+ * SE = sqrt((B - 1)/B sum_i (loo_i - mean)^2) (Efron & Stein); NaN for fewer than two.
+ */
+export function jackknifeSe(loo: readonly number[]): number {
+  const B = loo.length;
+  if (B < 2) return NaN;
+  const m = loo.reduce((x, y) => x + y, 0) / B;
+  return Math.sqrt(((B - 1) / B) * loo.reduce((x, y) => x + (y - m) ** 2, 0));
+}
+
+/** Mean of independent replicates and its standard error sd / sqrt(k) (null with one replicate). */
+export function meanAndSe(xs: readonly number[]): { mean: number; se: number | null } {
+  const k = xs.length;
+  const mean = xs.reduce((s, v) => s + v, 0) / k;
+  return { mean, se: k > 1 ? Math.sqrt(xs.reduce((s, v) => s + (v - mean) ** 2, 0) / (k - 1) / k) : null };
+}
