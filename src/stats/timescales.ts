@@ -6,6 +6,14 @@
  * the first lag where f(tau) / f(0) falls below 1/e, linearly interpolated between grid points (null when
  * f does not fall that far within the lags given, or f(0) <= 0). Both theory and simulation report them.
  */
+
+/**
+ * The 1/e time of f on the lag grid tau (linear interpolation); null if f(0) <= 0 or f stays above f(0)/e.
+ *
+ * @param tau increasing lags
+ * @param f the function at those lags
+ * @returns the first tau where f(tau) = f(0)/e, or null
+ */
 export function decayTime(tau: ArrayLike<number>, f: ArrayLike<number>): number | null {
   if (f.length === 0 || !(f[0] > 0)) return null;
   const level = f[0] / Math.E;
@@ -18,6 +26,7 @@ export function decayTime(tau: ArrayLike<number>, f: ArrayLike<number>): number 
   return null;
 }
 
+/** The two PC-timescale summaries: 1/e times of C^phi(tau) and of Psi^phi(tau, 0). */
 export interface PcTimescales {
   /** 1/e time of C^phi(tau): the eigenvalue-weighted PC autocorrelation */
   cPhi: number | null;
@@ -25,6 +34,11 @@ export interface PcTimescales {
   psiPhi: number | null;
 }
 
+/**
+ * The PC timescales from C^phi(tau) and Psi^phi(tau, 0) on their lag grids.
+ *
+ * @returns { cPhi, psiPhi } 1/e times (null where the function does not decay that far)
+ */
 export function pcTimescales(
   tauC: ArrayLike<number>,
   cPhi: ArrayLike<number>,
