@@ -27,22 +27,30 @@ import { __phi_gain } from "./phi";
 import { __euler_update, __rk4_combine } from "./ode";
 import { __shift } from "./inline/simd";
 
+// The barrier's words, byte offsets from bar: the host's TEAM_PROTOCOL (src/backend/team-protocol.ts) has the same
+// values under the same names (test/backend/team.test.ts reads them from this file and compares).
+const BAR_COUNT: usize = 0;
+const BAR_GENERATION: usize = 4;
+const BAR_SLEEPERS: usize = 8;
+const BAR_ABORT: usize = 12;
+const BAR_SPIN: usize = 16;
+
 // @ts-ignore: decorator
 @inline function __barrier(bar: usize, threads: i32, spin: i32): void {
-  let gen = atomic.load<i32>(bar, 4);
-  if (atomic.add<i32>(bar, 1) == threads - 1) {
-    atomic.store<i32>(bar, 0);
-    atomic.store<i32>(bar, gen + 1, 4);
-    if (atomic.load<i32>(bar, 8) > 0) atomic.notify(bar + 4);
+  let gen = atomic.load<i32>(bar, BAR_GENERATION);
+  if (atomic.add<i32>(bar + BAR_COUNT, 1) == threads - 1) {
+    atomic.store<i32>(bar + BAR_COUNT, 0);
+    atomic.store<i32>(bar, gen + 1, BAR_GENERATION);
+    if (atomic.load<i32>(bar, BAR_SLEEPERS) > 0) atomic.notify(bar + BAR_GENERATION);
     return;
   }
   let spins = 0;
-  while (atomic.load<i32>(bar, 4) == gen) {
-    if (atomic.load<i32>(bar, 12) != 0) return;
+  while (atomic.load<i32>(bar, BAR_GENERATION) == gen) {
+    if (atomic.load<i32>(bar, BAR_ABORT) != 0) return;
     if (++spins > spin) {
-      atomic.add<i32>(bar + 8, 1);
-      memory.atomic.wait32(bar + 4, gen, -1);
-      atomic.sub<i32>(bar + 8, 1);
+      atomic.add<i32>(bar + BAR_SLEEPERS, 1);
+      memory.atomic.wait32(bar + BAR_GENERATION, gen, -1);
+      atomic.sub<i32>(bar + BAR_SLEEPERS, 1);
     }
   }
 }
@@ -87,7 +95,7 @@ import { __shift } from "./inline/simd";
   let go = g != 0 ? g + off : 0;
   let io = inp != 0 ? inp + off : 0;
   let parity = 0;
-  let spin = load<i32>(bar, 16);
+  let spin = load<i32>(bar, BAR_SPIN);
   for (let s = 0; s < steps; s++) {
     if (rk4) {
       for (let stage = 0; stage < 4; stage++) {

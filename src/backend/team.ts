@@ -12,9 +12,9 @@
  * This module owns the shared memory: a bump allocator (one live trajectory at a time; free() returns its
  * bytes), views re-made from memory.buffer on every access (growth replaces the buffer). It is environment
  * neutral: threads beyond the caller's own come from a `spawn` function (src/io/team-pool.ts starts Node
- * worker threads running src/io/team-worker.mjs). Protocol, over a 512-byte control block at the heap base:
- * int32 [0] call sequence, [1] kernel index (-1: quit), [2] argument count, f64 [16..63] the arguments;
- * the barrier's five int32 at +64 (assembly/team.ts; the fifth is the spin count). The caller writes the arguments, bumps the sequence and
+ * worker threads running src/io/team-worker.mjs). Protocol: a control block at the heap base laid out by
+ * TEAM_PROTOCOL (src/backend/team-protocol.ts: the call words, the barrier, the arguments), which every helper
+ * receives with its init message. The caller writes the arguments, bumps the sequence and
  * notifies, then runs its own share (tid 0); helpers wait on the sequence and run theirs (tid 1..).
  * A helper whose call throws sets the barrier's abort word and wakes everyone; the caller's call then
  * returns early and steps() throws (the team is closed; the helper prints its error).
@@ -32,13 +32,12 @@ import {
 import { relaxedSimdSupported } from "./features.ts";
 import { PHI_KINDS, type PhiName } from "./types.ts";
 import { transposed } from "./buffers.ts";
+import { TEAM_PROTOCOL, type TeamProtocol } from "./team-protocol.ts";
 import { decode } from "./wasm.ts";
 
 /** the kernels a helper can be asked to run, by index in the control block */
 export const TEAM_KERNELS = ["team_dense_f32", "team_dense_f64", "team_lowrank_f32", "team_lowrank_f64"] as const;
-const CONTROL_BYTES = 512;
-const BAR = 64;
-const ARGS = 128;
+const { CONTROL_BYTES, BAR, ARGS, CALL_SEQ, CALL_KERNEL, CALL_ARGC, BAR_ABORT, BAR_SPIN } = TEAM_PROTOCOL;
 const PAGE = 65536;
 const MAX_PAGES = 65536;
 /** barrier polls before sleeping: ~5-10 us, a few times a stage's imbalance when both threads run. Measured at
@@ -61,6 +60,8 @@ export interface TeamInit {
   control: number;
   tid: number;
   kernels: readonly string[];
+  /** the control block's layout (src/backend/team-protocol.ts) */
+  protocol: TeamProtocol;
 }
 export interface TeamHelper {
   close(): Promise<void>;
@@ -157,11 +158,13 @@ export class Team {
     const need = control + CONTROL_BYTES;
     if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
     new Uint8Array(memory.buffer, control, CONTROL_BYTES).fill(0);
-    new Int32Array(memory.buffer, control + BAR, 5)[4] = spin;
+    new Int32Array(memory.buffer, control + BAR, 5)[BAR_SPIN / 4] = spin;
     const helpers: TeamHelper[] = [];
     try {
       for (let tid = 1; tid < threads; tid++)
-        helpers.push(await options.spawn!({ module, memory, control, tid, kernels: TEAM_KERNELS }));
+        helpers.push(
+          await options.spawn!({ module, memory, control, tid, kernels: TEAM_KERNELS, protocol: TEAM_PROTOCOL }),
+        );
     } catch (err) {
       await Promise.all(helpers.map((h) => h.close()));
       throw err;
@@ -194,10 +197,10 @@ export class Team {
   private post(index: number, args: number[]): void {
     const ctl = this.ctl();
     new Float64Array(this.buffer(), this.control + ARGS, args.length).set(args);
-    ctl[1] = index;
-    ctl[2] = args.length;
-    Atomics.add(ctl, 0, 1);
-    Atomics.notify(ctl, 0);
+    ctl[CALL_KERNEL] = index;
+    ctl[CALL_ARGC] = args.length;
+    Atomics.add(ctl, CALL_SEQ, 1);
+    Atomics.notify(ctl, CALL_SEQ);
   }
 
   /** Run kernel `index` on every thread with these arguments (after the thread index); returns when all are done. */
@@ -205,7 +208,7 @@ export class Team {
     if (this.closed) throw new Error("this team is closed");
     if (this.helpers.length) this.post(index, args);
     (this.ex[TEAM_KERNELS[index]] as TeamKernel)(0, ...args);
-    if (Atomics.load(this.ctl(), (BAR + 12) / 4) !== 0) {
+    if (Atomics.load(this.ctl(), (BAR + BAR_ABORT) / 4) !== 0) {
       this.closed = true;
       throw new Error("a team helper thread failed (its error is on the console); the team is closed");
     }

@@ -6,7 +6,7 @@ import { parentPort } from "node:worker_threads";
 
 // polls of the call sequence before sleeping (~0.1-0.2 ms: a sample's bookkeeping between calls is shorter)
 const SPIN = 20000;
-parentPort.once("message", ({ module, memory, control, tid, kernels }) => {
+parentPort.once("message", ({ module, memory, control, tid, kernels, protocol: P }) => {
   const { exports } = new WebAssembly.Instance(module, {
     env: {
       memory,
@@ -15,23 +15,24 @@ parentPort.once("message", ({ module, memory, control, tid, kernels }) => {
       },
     },
   });
-  const ctl = new Int32Array(memory.buffer, control, 64);
-  const args = new Float64Array(memory.buffer, control + 128, 48);
+  // the control block's layout comes from the host (src/backend/team-protocol.ts)
+  const ctl = new Int32Array(memory.buffer, control, P.CONTROL_BYTES / 4);
+  const args = new Float64Array(memory.buffer, control + P.ARGS, (P.CONTROL_BYTES - P.ARGS) / 8);
   parentPort.postMessage({ ready: true });
-  let seen = Atomics.load(ctl, 0);
+  let seen = Atomics.load(ctl, P.CALL_SEQ);
   for (;;) {
-    for (let spins = 0; Atomics.load(ctl, 0) === seen; spins++) {
-      if (spins > SPIN) Atomics.wait(ctl, 0, seen);
+    for (let spins = 0; Atomics.load(ctl, P.CALL_SEQ) === seen; spins++) {
+      if (spins > SPIN) Atomics.wait(ctl, P.CALL_SEQ, seen);
     }
-    seen = Atomics.load(ctl, 0);
-    const index = ctl[1];
+    seen = Atomics.load(ctl, P.CALL_SEQ);
+    const index = ctl[P.CALL_KERNEL];
     if (index < 0) break;
     try {
-      exports[kernels[index]](tid, ...args.subarray(0, ctl[2]));
+      exports[kernels[index]](tid, ...args.subarray(0, ctl[P.CALL_ARGC]));
     } catch (err) {
       console.error(`strand team helper ${tid}: ${err?.stack ?? err}`);
-      Atomics.store(ctl, (64 + 12) / 4, 1);
-      Atomics.notify(ctl, (64 + 4) / 4);
+      Atomics.store(ctl, (P.BAR + P.BAR_ABORT) / 4, 1);
+      Atomics.notify(ctl, (P.BAR + P.BAR_GENERATION) / 4);
     }
   }
   parentPort.close();

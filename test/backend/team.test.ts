@@ -6,7 +6,10 @@
  * exactness is the claim, so no
  * tolerance). Then the API's refusals.
  */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEAM_PROTOCOL } from "../../src/backend/team-protocol.ts";
 import type { Backend } from "../../src/backend/types.ts";
 import { PHI_KINDS } from "../../src/backend/types.ts";
 import { Team } from "../../src/backend/team.ts";
@@ -206,5 +209,19 @@ describe("team refusals", () => {
         x0: new Float64Array(1),
       }),
     ).toThrow(/closed/);
+  });
+});
+
+describe("the team protocol", () => {
+  it("has the same barrier offsets in the kernels (assembly/team.ts) as on the host (TEAM_PROTOCOL)", () => {
+    const src = readFileSync(fileURLToPath(new URL("../../assembly/team.ts", import.meta.url)), "utf8");
+    const names = ["BAR_COUNT", "BAR_GENERATION", "BAR_SLEEPERS", "BAR_ABORT", "BAR_SPIN"] as const;
+    for (const name of names) {
+      const m = new RegExp(`const ${name}: usize = (\\d+);`).exec(src);
+      expect(m, name).not.toBeNull();
+      expect(Number(m![1]), name).toBe(TEAM_PROTOCOL[name]);
+    }
+    // the barrier's five words fit between it and the arguments
+    expect(TEAM_PROTOCOL.BAR + TEAM_PROTOCOL.BAR_SPIN + 4).toBeLessThanOrEqual(TEAM_PROTOCOL.ARGS);
   });
 });
