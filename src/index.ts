@@ -21,7 +21,7 @@ export {
 export type { WasmOptions } from "./backend/wasm.ts";
 export type { Backend, BackendName, Buf, Coupling, Rng, PhiName, EulerScratch, Rk4Scratch } from "./backend/types.ts";
 export { PHI_KINDS } from "./backend/types.ts";
-export { seedState } from "./backend/rng.ts";
+export { seedState, STREAMS } from "./backend/rng.ts";
 export { Team, TeamTrajectory, teamSupported, type TeamOptions, type TeamTrajectorySpec } from "./backend/team.ts";
 export { Kernels, loadKernels, PHI_NAMES, type CouplingArrays, type StepOptions } from "./kernels.ts";
 export type { DType, FloatArray } from "./errors.ts";
@@ -31,7 +31,6 @@ export {
   standInNetwork,
   overlapProfile,
   solveUFlip,
-  STREAMS,
   type Network,
   type NetworkSpec,
   type IidSpec,
@@ -89,7 +88,6 @@ export {
   type TheoryOptions,
   type TheoryResult,
   type DmftSolution,
-  type TheoryPhi,
 } from "./theory/index.ts";
 export {
   structuredTheory,

@@ -12,6 +12,24 @@
  */
 import { checkSize } from "../errors.ts";
 
+/**
+ * The registry of random streams: every draw strand makes takes its stream from here, so two kinds of draw of one
+ * seed never share a sequence (changing the gains never changes J; adding trials never changes the first trials'
+ * noise). A new kind of draw gets a new entry, never a number in use. Bases are followed by an index: the noise
+ * of trial t is stream noiseBase + t; sampler chunk c of iteration i is samplerBase + 4096 i + c.
+ */
+export const STREAMS = {
+  couplingX: 1,
+  couplingY: 2,
+  modesL: 3,
+  modesR: 4,
+  modesShared: 5,
+  gains: 6,
+  initialState: 7,
+  samplerBase: 16,
+  noiseBase: 1000,
+} as const;
+
 const GOLDEN = 0x9e3779b9;
 
 function fmix32(h: number): number {

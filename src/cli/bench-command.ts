@@ -1,6 +1,6 @@
 /**
  * `strand bench`: the short kernel benchmark (src/cli/bench.ts times the kernels), as a table or JSON with
- * provenance, and the spine issue's two performance checks.
+ * provenance, and two kernel performance checks (matvec rate; batched vs single trajectory throughput).
  */
 import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
@@ -26,7 +26,7 @@ Options:
 
 Rates are GFLOP/s for products (2 flops per multiply-add) and Melem/s for element-wise kernels;
 wasm/js is the speed-up of the wasm kernel over the TypeScript reference measured in the same run.
-The short run ends with the spine's two checks: float32 matvec at N = 1000 (GFLOP/s, target >= 15)
+The short run ends with two checks: float32 matvec at N = 1000 (GFLOP/s, target >= 15)
 and batched matmat K = 8 vs K = 1 per-trajectory throughput at N = 4000 (target >= 1.5x).`;
 
 function gitRevision(): string | undefined {
@@ -107,7 +107,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     filter,
     onCase: values.json ? undefined : (c) => console.log(formatRow(c)),
   });
-  const checks = spineChecks(results);
+  const checks = kernelChecks(results);
   if (values.json) {
     console.log(
       JSON.stringify(
@@ -136,8 +136,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** The spine issue's two performance checks, from whatever the run measured. */
-export function spineChecks(results: BenchCase[]) {
+/** The two kernel performance checks, from whatever the run measured. */
+export function kernelChecks(results: BenchCase[]) {
   const checks: { name: string; value: number; target: number; unit: string; met: boolean }[] = [];
   const mv = results.find(
     (r) => r.kernel === "matvec" && r.n === 1000 && r.dtype === "float32" && r.backend === "wasm",

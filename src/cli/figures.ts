@@ -4,6 +4,7 @@
  * --quick (default) uses small N and short runs; --full the paper's sizes. PRX Fig. 7 and PRL Fig. 6 use the
  * sampling single-site theory (src/theory/structured.ts) on two worker threads.
  */
+import type { PhiName } from "../backend/types.ts";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -139,7 +140,7 @@ const simLabel = (m: Mode, n: number, duration: number) =>
     : `N = ${n}, 1 network, 8 trials × ${duration} time units, ± jackknife se`;
 
 /** simulate(), once per (network spec, phi, seed, run) in one `strand figures` invocation */
-function simulateOnce(m: Mode, spec: NetworkSpec, phi: "tanh" | "erf", seed: number, run: Run) {
+function simulateOnce(m: Mode, spec: NetworkSpec, phi: PhiName, seed: number, run: Run) {
   const key = JSON.stringify({ spec, phi, seed, run });
   let r = m.simulations.get(key);
   if (!r) {
@@ -159,7 +160,7 @@ function overNetworks(values: number[], errors: number[]) {
 
 /** Each point simulated on m.networks networks (seeds seed, seed + 1, ...; network 1 is the run other figures
  *  share), PR^phi and PR^x as mean ± se over them, with the per-network values. */
-async function simulatePoints(m: Mode, specs: { spec: NetworkSpec; phi: "tanh" | "erf"; seed: number }[], run: Run) {
+async function simulatePoints(m: Mode, specs: { spec: NetworkSpec; phi: PhiName; seed: number }[], run: Run) {
   const out = [];
   for (const s of specs) {
     const rs = [];
@@ -940,7 +941,7 @@ async function connectomeFigures(m: Mode): Promise<Figure[]> {
 
 /** The sampling single-site theory of one structure, on the run's 2 sampler threads; quick mode uses fewer
  *  paths but all 60 iterations (at rho 0.6 the iteration still creeps at 24: PR^phi 14 % low there). */
-async function sampled(st: Structure, phi: "tanh" | "erf", m: Mode) {
+async function sampled(st: Structure, phi: PhiName, m: Mode) {
   const pool = await m.sampler();
   return (await structuredTheory(m.be, st, { phi, seed: 1, executor: pool.executor, ...(m.full ? {} : { paths: 16 }) }))
     .results;

@@ -1,6 +1,6 @@
 /**
- * The connectivity flags shared by every command that builds a network (network now; simulate and theory
- * next): --coupling iid|rmm|file, --n, --g, --symmetry, --alpha, --spectrum, --pr-d, --beta-d, --gamma,
+ * The connectivity flags shared by every command that builds a network (network, simulate, theory, demo):
+ * --coupling iid|rmm|file, --n, --g, --symmetry, --alpha, --spectrum, --pr-d, --beta-d, --gamma,
  * --effective-rank, --pr-g, --overlap-gamma, --overlap-beta, --seed, --file. Values are parsed here and
  * validated by makeNetwork, whose errors name the library argument.
  */

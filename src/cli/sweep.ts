@@ -2,6 +2,7 @@
  * `strand sweep`: theory and/or simulation over a grid of parameters, each finished point appended to a
  * JSON Lines file (src/io/jsonl.ts) so that a killed sweep resumes with --resume, every point exactly once.
  */
+import type { PhiName } from "../backend/types.ts";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { createBackend } from "../backend/select.ts";
@@ -90,7 +91,7 @@ const theoryBackend = () => (backendPromise ??= createBackend("auto"));
 
 async function runTask(t: SweepTask, workers: number): Promise<Record<string, unknown>> {
   const p = t.point;
-  const phi = p.phi as "tanh" | "erf";
+  const phi = p.phi as PhiName;
   const t0 = performance.now();
   if (t.kind === "theory") {
     const spec = specOf({ n: 1000, ...p }, 1); // n only sets the discrete spectrum when no effective rank is given

@@ -18,7 +18,7 @@
  * `g` is always the target g_eff = sqrt(N) std(J_ij) (with gains: the effective one).
  */
 import { checkFinite, checkOneOf, checkSize, invalid } from "../errors.ts";
-import { fillNormal, seedState } from "../backend/rng.ts";
+import { STREAMS, fillNormal, seedState } from "../backend/rng.ts";
 import {
   SPECTRUM_KINDS,
   exponentialProfile,
@@ -30,18 +30,6 @@ import {
   stepProfile,
   type SpectrumKind,
 } from "./spectra.ts";
-
-/** RNG streams of one seed: one per random object. */
-export const STREAMS = {
-  couplingX: 1,
-  couplingY: 2,
-  modesL: 3,
-  modesR: 4,
-  modesShared: 5,
-  gains: 6,
-  initialState: 7,
-  noise: 8,
-} as const;
 
 /** Per-neuron gains: drawn with a target participation ratio PR^G, or given (one per neuron). */
 export type GainSpec = { prG: number } | Float64Array;

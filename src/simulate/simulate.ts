@@ -11,7 +11,7 @@
  * independent initial conditions make the blocks independent, as the estimator assumes), otherwise
  * consecutive time slices pooling all trials. The pooled mean is subtracted.
  * Noise (Euler–Maruyama): after each deterministic step x += sigma sqrt(dt) xi, xi ~ N(0, 1), from a stream of
- * its own for each trial (NOISE_STREAM + trial).
+ * its own for each trial (STREAMS.noiseBase + trial).
  * Parallelism: the trials are split into `groups` (default 2) that accumulate their statistics separately;
  * the groups' sums are added in group order at the end. An executor runs the groups (in this thread by
  * default; on worker threads via src/io/parallel.ts), and since every trial's arithmetic and every sum's
@@ -27,9 +27,9 @@
 import type { Backend, Buf, Coupling } from "../backend/types.ts";
 import { PHI_KINDS, type PhiName } from "../backend/types.ts";
 import { createBackend, type BackendChoice } from "../backend/select.ts";
-import { seedState } from "../backend/rng.ts";
+import { STREAMS, seedState } from "../backend/rng.ts";
 import { checkDType, checkFinite, checkOneOf, checkSize, invalid, type DType } from "../errors.ts";
-import { STREAMS, type DenseCoupling, type LowRankCoupling, type Network } from "../network/ensembles.ts";
+import type { DenseCoupling, LowRankCoupling, Network } from "../network/ensembles.ts";
 import { provenance, type Provenance } from "../provenance.ts";
 import type { Team, TeamTrajectory } from "../backend/team.ts";
 import {
@@ -89,8 +89,6 @@ export interface SimulateOptions {
    */
   team?: Team;
 }
-
-const NOISE_STREAM = 1000;
 
 /** Everything one group of trials needs, as plain data (it may cross to a worker thread). */
 export interface GroupTask {
@@ -196,7 +194,7 @@ export async function runGroup(
     const gains = task.gains && !shared ? put(task.gains) : null;
     const input = task.input && !shared ? put(task.input) : null;
     for (let k = 0; k < K && sigma > 0; k++)
-      rngs.push(be.rngCreate(seedState(task.seed, NOISE_STREAM + task.trialStart + k)));
+      rngs.push(be.rngCreate(seedState(task.seed, STREAMS.noiseBase + task.trialStart + k)));
     const noise = sigma > 0 ? alloc(K * n) : null;
     const scratch = {
       p: alloc(K * n),

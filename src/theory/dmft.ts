@@ -24,9 +24,7 @@
  */
 import { ConvergenceError, checkFinite, checkOneOf, invalid } from "../errors.ts";
 import { erf } from "../backend/special.ts";
-
-/** The nonlinearities the theory solves for. */
-export type TheoryPhi = "tanh" | "erf";
+import type { PhiName } from "../backend/types.ts";
 
 export { ConvergenceError };
 
@@ -40,11 +38,11 @@ const Z_MAX = 10,
 const ZS = Float64Array.from({ length: Math.round((2 * Z_MAX) / DZ) + 1 }, (_, k) => -Z_MAX + k * DZ);
 const WZ = ZS.map((z) => (DZ * Math.exp((-z * z) / 2)) / Math.sqrt(2 * Math.PI));
 
-function dphiOf(kind: TheoryPhi): (x: number) => number {
+function dphiOf(kind: PhiName): (x: number) => number {
   return kind === "tanh" ? (x) => 1 / Math.cosh(x) ** 2 : (x) => Math.exp((-Math.PI / 4) * x * x);
 }
 /** Phi with Phi' = phi: log cosh x (computed without overflow), or x erf(a x) + exp(-a^2 x^2)/(a sqrt pi). */
-function bigPhiOf(kind: TheoryPhi): (x: number) => number {
+function bigPhiOf(kind: PhiName): (x: number) => number {
   if (kind === "tanh") return (x) => Math.abs(x) + Math.log1p(Math.exp(-2 * Math.abs(x))) - Math.LN2;
   return (x) => x * erf(SQRT_PI_2 * x) + (2 / Math.PI) * Math.exp((-Math.PI / 4) * x * x);
 }
@@ -69,7 +67,7 @@ export function gaussianAverage(f: (x: number) => number, q: number, scale = 0):
 }
 
 /** The nonzero root q of q^2/2 = g^2 Var[Phi(sqrt(q) z)] (g > 1), by bisection on a bracket. */
-export function varianceFromEnergy(g: number, kind: TheoryPhi): number {
+export function varianceFromEnergy(g: number, kind: PhiName): number {
   if (g <= 1) return 0;
   const P = bigPhiOf(kind);
   const f = (q: number) => {
@@ -185,7 +183,7 @@ export function tanhCovarianceLargeQ(q: number): (c: number) => number {
 }
 
 /** F(c; q) = E[phi(x) phi(y)] as a function of c in [-q, q]. */
-export function phiCovariance(kind: TheoryPhi, q: number): (c: number) => number {
+export function phiCovariance(kind: PhiName, q: number): (c: number) => number {
   if (kind === "erf") return (c) => (2 / Math.PI) * Math.asin(Math.max(-1, Math.min(1, c / (q + 2 / Math.PI))));
   if (q >= LARGE_Q) return tanhCovarianceLargeQ(q);
   // tanh: tabulate F on a c-grid, F(c) = E_z[h(z) h(s z)], h(z) = E_x[tanh(sqrt(q - |c|) x + sqrt|c| z)];
@@ -255,10 +253,9 @@ export interface DmftOptions {
 /** The DMFT fixed point: C^x(tau), C^phi(tau) on a lag grid and their equal-time values. */
 export interface DmftSolution {
   g: number;
-  phi: TheoryPhi;
+  phi: PhiName;
   /** C^x(0) = q from the energy condition */
   q: number;
-  qEnergy: number;
   /** lags 0, dt, 2 dt, ... (half the periodic grid) */
   tau: Float64Array;
   cX: Float64Array;
@@ -273,7 +270,7 @@ export interface DmftSolution {
 }
 
 /** Solve the single-site DMFT for C^x(tau), C^phi(tau), <phi'> (see the module comment). */
-export function solveDmft(g: number, phi: TheoryPhi = "tanh", opts: DmftOptions = {}): DmftSolution {
+export function solveDmft(g: number, phi: PhiName = "tanh", opts: DmftOptions = {}): DmftSolution {
   checkFinite("g", g, { min: 0 });
   checkOneOf("phi", phi, ["tanh", "erf"] as const);
   let dt = checkFinite("dt", opts.dt ?? 0.1, { positive: true });
@@ -299,7 +296,6 @@ export function solveDmft(g: number, phi: TheoryPhi = "tanh", opts: DmftOptions 
       g,
       phi,
       q: 0,
-      qEnergy: 0,
       tau,
       cX: new Float64Array(half + 1),
       cPhi: new Float64Array(half + 1),
@@ -311,8 +307,7 @@ export function solveDmft(g: number, phi: TheoryPhi = "tanh", opts: DmftOptions 
       params,
     };
   }
-  const qEnergy = varianceFromEnergy(g, phi);
-  const q = qEnergy;
+  const q = varianceFromEnergy(g, phi);
   const F = phiCovariance(phi, q);
   const meanPhiPrime0 = phi === "erf" ? 1 / Math.sqrt(1 + (Math.PI * q) / 2) : gaussianAverage(dphiOf(phi), q, 1);
   const nu0 = g * g * meanPhiPrime0 ** 2;
@@ -383,7 +378,6 @@ export function solveDmft(g: number, phi: TheoryPhi = "tanh", opts: DmftOptions 
     g,
     phi,
     q,
-    qEnergy,
     tau,
     cX,
     cPhi,
@@ -401,7 +395,7 @@ export function solveDmft(g: number, phi: TheoryPhi = "tanh", opts: DmftOptions 
  * q = C^x(0), and <phi'>. The sampling solver's control variate (selfcoupled.ts) uses it for the exact
  * statistics of the uncoupled site under the current noise.
  */
-export function gaussianPhiStats(kind: TheoryPhi, cX: Float64Array): { cPhi: Float64Array; meanPhiPrime: number } {
+export function gaussianPhiStats(kind: PhiName, cX: Float64Array): { cPhi: Float64Array; meanPhiPrime: number } {
   const q = cX[0];
   const F = phiCovariance(kind, q);
   const cPhi = cX.map((c) => F(Math.max(-q, Math.min(q, c))));

@@ -3,17 +3,17 @@
  * (src/theory/dmft.ts) and the dimension and collective correlations (src/theory/dimension.ts) for i.i.d.
  * couplings, the random-mode model (through alpha PR^D; THEORY §4.4) and single-neuron gains (§4.6).
  * Only g_eff, alpha PR^D and PR^G enter (N is not needed). Partial symmetry and structured overlaps need
- * the sampling single-site solver (issue 6) and are refused here.
+ * the sampling single-site solver (src/theory/structured.ts); predict() (src/theory/predict.ts) chooses.
  */
-import type { Backend } from "../backend/types.ts";
+import type { Backend, PhiName } from "../backend/types.ts";
 import { checkFinite, invalid } from "../errors.ts";
-import { solveDmft, type DmftOptions, type DmftSolution, type TheoryPhi } from "./dmft.ts";
+import { solveDmft, type DmftOptions, type DmftSolution } from "./dmft.ts";
 import { dimensionTheory, gainDimensions, harmonicPr } from "./dimension.ts";
 import { pcTimescales, type PcTimescales } from "../stats/timescales.ts";
 
 /** Options of theory(): phi, effectiveRank, prG, the lag grid, a backend for the dimension sums. */
 export interface TheoryOptions extends DmftOptions {
-  phi?: TheoryPhi;
+  phi?: PhiName;
   /** alpha PR^D (default Infinity: i.i.d. couplings) */
   effectiveRank?: number;
   /** PR^G of the gains (default 1: none) */
@@ -28,7 +28,7 @@ export interface TheoryOptions extends DmftOptions {
 export interface TheoryResult {
   params: {
     g: number;
-    phi: TheoryPhi;
+    phi: PhiName;
     effectiveRank: number | null;
     prG: number | null;
     dt: number;
@@ -64,7 +64,7 @@ export interface TheoryResult {
  *  the same g reuses the solution and its frequency sums (src/theory/dimension.ts caches those per solution).
  *  The cached arrays are shared with the returned `dmft` field: treat them as read-only. */
 const dmftCache = new Map<string, DmftSolution>();
-function cachedDmft(g: number, phi: TheoryPhi, opts: DmftOptions): DmftSolution {
+function cachedDmft(g: number, phi: PhiName, opts: DmftOptions): DmftSolution {
   const key = JSON.stringify([g, phi, opts.dt ?? null, opts.points ?? null]);
   const hit = dmftCache.get(key);
   if (hit) {
@@ -164,6 +164,6 @@ export function theory(g: number, opts: TheoryOptions = {}): TheoryResult {
   };
 }
 
-export { solveDmft, type DmftSolution, type TheoryPhi } from "./dmft.ts";
+export { solveDmft, type DmftSolution } from "./dmft.ts";
 export { dimensionTheory, harmonicPr, gainDimensions } from "./dimension.ts";
 export { decayTime, pcTimescales, type PcTimescales } from "../stats/timescales.ts";

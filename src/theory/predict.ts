@@ -17,10 +17,9 @@
  * NotPredictedError that says so and what would have one.
  */
 import { createBackend } from "../backend/select.ts";
-import type { Backend } from "../backend/types.ts";
+import type { Backend, PhiName } from "../backend/types.ts";
 import { rmmModes, type EnsembleSummary, type NetworkSpec } from "../network/ensembles.ts";
 import { participationRatio } from "../network/spectra.ts";
-import type { TheoryPhi } from "./dmft.ts";
 import { theory, type TheoryResult } from "./index.ts";
 import type { ChunkExecutor } from "./selfcoupled.ts";
 import { structureOf, structuredTheory, type Structure, type StructuredTheoryResult } from "./structured.ts";
@@ -43,7 +42,7 @@ export interface Observables {
 /** Options of predict(). */
 export interface PredictOptions {
   /** the nonlinearity (default "tanh") */
-  phi?: TheoryPhi;
+  phi?: PhiName;
   /** kernels for the dimension sums and the sampler (default: a new "auto" backend where needed) */
   backend?: Backend;
   /** a drawn network's realised structure: its effective rank replaces the spec's target */
@@ -55,7 +54,7 @@ export interface PredictOptions {
 /** A Gaussian single-site prediction: the inputs it used and theory()'s full result. */
 export interface GaussianPrediction {
   method: "gaussian";
-  phi: TheoryPhi;
+  phi: PhiName;
   inputs: { g: number; effectiveRank: number; prG: number | undefined };
   theory: TheoryResult;
   observables: Observables;
@@ -64,7 +63,7 @@ export interface GaussianPrediction {
 /** A sampling single-site prediction (reciprocal structure): the structure and structuredTheory()'s result. */
 export interface SamplingPrediction {
   method: "sampling";
-  phi: TheoryPhi;
+  phi: PhiName;
   structure: Structure;
   theory: StructuredTheoryResult;
   observables: Observables;

@@ -43,7 +43,7 @@
  */
 import { ConvergenceError } from "../errors.ts";
 import type { Backend, PhiKind } from "../backend/types.ts";
-import { seedState } from "../backend/rng.ts";
+import { STREAMS, seedState } from "../backend/rng.ts";
 import { dphiScalar } from "../backend/special.ts";
 import { evenSpectrum, fft, fftInterleaved, lagsOfSpectrum } from "./fft.ts";
 import { decayTime } from "../stats/timescales.ts";
@@ -305,7 +305,7 @@ export async function sampleSingleSite(
         nseg,
         cv,
         seed,
-        stream: 16 + it * 4096 + c,
+        stream: STREAMS.samplerBase + it * 4096 + c,
         iteration: it,
       });
     }

@@ -22,9 +22,9 @@
  * batch left out; se^2 = (4/5) sum (PR_(-b) - mean)^2).
  */
 import { checkFinite, invalid } from "../errors.ts";
-import type { Backend } from "../backend/types.ts";
+import type { Backend, PhiName } from "../backend/types.ts";
 import { PHI_KINDS } from "../backend/types.ts";
-import { gaussianPhiStats, solveDmft, type TheoryPhi } from "./dmft.ts";
+import { gaussianPhiStats, solveDmft } from "./dmft.ts";
 import {
   GRID_PER_DECAY,
   GridTooShortError,
@@ -51,14 +51,14 @@ export type Structure =
 
 /** Options of structuredTheory(): the sampler's, plus phi. */
 export interface StructuredTheoryOptions extends SamplerOptions {
-  phi?: TheoryPhi;
+  phi?: PhiName;
   /** lags (dt apart) reported for C(tau) and Psi^phi(tau, 0) (default: tau <= 40) */
   collectiveLags?: number;
 }
 
 /** What structuredTheory() returns. */
 export interface StructuredTheoryResult {
-  params: { structure: Record<string, unknown>; gEff: number; phi: TheoryPhi; sampler: SamplerResult["params"] };
+  params: { structure: Record<string, unknown>; gEff: number; phi: PhiName; sampler: SamplerResult["params"] };
   results: {
     quiescent: false;
     prPhi: number;

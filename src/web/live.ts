@@ -9,6 +9,7 @@
  * the spread of independent replicates, nothing assumed. Same parameters and seed give the same numbers on
  * every platform running the same wasm (no Node-only imports here: this module is part of the core).
  */
+import type { PhiName } from "../backend/types.ts";
 import type { Backend } from "../backend/types.ts";
 import { createBackend } from "../backend/select.ts";
 import { checkFinite, checkOneOf, checkSize, invalid } from "../errors.ts";
@@ -25,7 +26,7 @@ export interface LiveParams {
   g: number;
   /** alpha PR^D of a random-mode network; null: i.i.d. couplings */
   effectiveRank: number | null;
-  phi: "tanh" | "erf";
+  phi: PhiName;
   seed: number;
   rounds: number;
   trialsPerRound: number;
