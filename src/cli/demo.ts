@@ -2,16 +2,19 @@
  * `strand demo`: the README's first command — one random-mode network, simulated and predicted, explained in
  * a few lines, with one figure (C^phi(tau) and Psi^phi(tau, 0): theory lines, simulated points).
  */
-import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { renderSvg, svgToPng } from "../io/render.ts";
-import { theory } from "../theory/index.ts";
+import { comparePrediction } from "../compare.ts";
+import { workerExecutor } from "../io/parallel.ts";
+import { makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
+import { simulate } from "../simulate/simulate.ts";
 import { valueAt } from "../stats/timescales.ts";
 import { UsageError } from "./args.ts";
-import { simulateCommand } from "./simulate.ts";
+import { comparisonLines, predictFor, progressBar, simulationLines } from "./report.ts";
 
 export const DEMO_HELP = `strand demo — one network, simulated and predicted, in about half a minute
 
@@ -42,31 +45,46 @@ random input and output modes with a decaying spectrum (the random-mode model, P
 g_eff = ${p.g} (chaotic), effective rank alpha PR^D = ${p.effectiveRank}, phi = erf. How many dimensions does its activity
 fill? strand simulates it and computes the N -> infinity theory (DMFT) for the same parameters.
 `);
-  const code = await simulateCommand([
-    "--coupling",
-    "rmm",
-    "--n",
-    String(p.n),
-    "--g",
-    String(p.g),
-    "--effective-rank",
-    String(p.effectiveRank),
-    "--phi",
-    p.phi,
-    "--duration",
-    "200",
-    "--trials",
-    "8",
-    "--lags",
-    "20",
-    "--theory",
-    "--json",
+  // the library's path: draw, simulate (all cores), predict, compare; this command only prints and draws
+  const spec: NetworkSpec = { coupling: "rmm", n: p.n, g: p.g, effectiveRank: p.effectiveRank, seed: 1 };
+  const network = makeNetwork(spec);
+  const workers = os.availableParallelism?.() ?? os.cpus().length;
+  const sim = await simulate(network, {
+    phi: p.phi,
+    duration: 200,
+    burnIn: 100,
+    trials: 8,
+    blocks: 8,
+    lags: 20,
+    seed: spec.seed,
+    onProgress: progressBar(),
+    executor: workers > 1 ? workerExecutor(workers) : undefined,
+  });
+  const { prediction } = await predictFor(network, p.phi, "auto", 1);
+  if (!prediction || prediction.method !== "gaussian")
+    throw new Error("internal: the demo's network has no Gaussian prediction");
+  const comparison = comparePrediction(sim.results, prediction);
+  console.log(
+    [
+      ...simulationLines("rmm network", network, sim, workers > 1 ? `${workers} workers` : "1 thread"),
+      ...comparisonLines(prediction, comparison),
+    ].join("\n"),
+  );
+  await writeFileAtomic(
     json,
-  ]);
-  if (code !== 0) return code;
-  const doc = JSON.parse(readFileSync(json, "utf8"));
-  const th = theory(p.g, { phi: p.phi, effectiveRank: p.effectiveRank }).results;
-  const R = doc.results;
+    JSON.stringify(
+      {
+        params: { ...sim.params, network: spec },
+        provenance: sim.provenance,
+        results: sim.results,
+        theory: comparison,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+  const th = prediction.theory.results;
+  const R = sim.results;
   const rows: Record<string, unknown>[] = [];
   for (const [k, t] of (R.autocorrelation.tau as number[]).entries()) {
     rows.push({
@@ -102,12 +120,12 @@ fill? strand simulates it and computes the N -> infinity theory (DMFT) for the s
     y: { field: "value", type: "quantitative", title: null },
     color: { field: "source", type: "nominal", title: null },
   };
-  const spec = {
+  const figure = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
       text: `Random-mode network: g_eff = ${p.g}, αPR^D = ${p.effectiveRank}, φ = erf`,
       subtitle: [
-        `dimension PR^φ: simulation ${R.prPhi.toFixed(4)} ± ${R.prPhiError.toFixed(4)}, theory ${th.prPhi!.toFixed(4)}`,
+        `dimension PR^φ: simulation ${R.prPhi!.toFixed(4)} ± ${R.prPhiError!.toFixed(4)}, theory ${th.prPhi!.toFixed(4)}`,
         "the leading modes (right) stay correlated longer than single neurons (left)",
       ],
     },
@@ -132,12 +150,12 @@ fill? strand simulates it and computes the N -> infinity theory (DMFT) for the s
       ],
     },
   };
-  const svg = await renderSvg(spec);
+  const svg = await renderSvg(figure);
   await writeFileAtomic(path.join(dir, "demo.svg"), svg);
   await writeFileAtomic(path.join(dir, "demo.png"), svgToPng(svg));
   console.log(`
 What the numbers say: PR^phi is the participation-ratio dimension of the activity, as a fraction of N (1 =
-every direction equally active). Here ~${(100 * R.prPhi).toFixed(1)} % of N: high-dimensional but far below N, and lower
+every direction equally active). Here ~${(100 * R.prPhi!).toFixed(1)} % of N: high-dimensional but far below N, and lower
 than i.i.d. couplings would give (${(100 * th.prPhiIid!).toFixed(1)} %) because the modes of J have a decaying spectrum. The
 theory predicts it from two numbers, g_eff and alpha PR^D, without N.
 

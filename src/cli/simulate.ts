@@ -4,19 +4,18 @@
  * A progress bar goes to stderr on a TTY only.
  */
 import { parseArgs } from "node:util";
-import { BACKEND_CHOICES, createBackend } from "../backend/select.ts";
+import { BACKEND_CHOICES } from "../backend/select.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { writeNpy } from "../io/npy.ts";
 import { workerExecutor } from "../io/parallel.ts";
 import { createTeam } from "../io/team-pool.ts";
 import { teamSupported } from "../backend/team.ts";
-import { samplerPool } from "../io/sampler-pool.ts";
 import os from "node:os";
 import { METHODS, simulate } from "../simulate/simulate.ts";
-import { structureOf } from "../theory/structured.ts";
-import { NotPredictedError, predict, type Prediction } from "../theory/predict.ts";
+import { comparePrediction, type ComparisonRow } from "../compare.ts";
+import { comparisonLines, predictFor, progressBar, simulationLines } from "./report.ts";
 import { describe } from "../errors.ts";
-import { UsageError, choice, integer, formatNumber } from "./args.ts";
+import { UsageError, choice, integer } from "./args.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
 
 export const SIMULATE_HELP = `strand simulate — simulate dx/dt = -x + J (G ⊙ phi(x)) and measure its dimension
@@ -83,23 +82,6 @@ function num(flag: string, v: string | undefined, fallback: number): number {
   return x;
 }
 
-function progressBar() {
-  if (!process.stderr.isTTY) return undefined;
-  const start = performance.now();
-  return (p: { t: number; fraction: number; phase: string }) => {
-    const w = 30,
-      done = Math.round(p.fraction * w);
-    const el = (performance.now() - start) / 1000;
-    const eta = p.fraction > 0 ? (el / p.fraction) * (1 - p.fraction) : 0;
-    process.stderr.write(
-      `\r[${"#".repeat(done)}${" ".repeat(w - done)}] ` +
-        `${(p.fraction * 100).toFixed(0).padStart(3)}% ${p.phase} t=${p.t.toFixed(0)} ETA ` +
-        `${eta.toFixed(0)}s   `,
-    );
-    if (p.fraction >= 1) process.stderr.write("\n");
-  };
-}
-
 export async function simulateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -156,112 +138,22 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     await team?.close();
   }
   const R = r.results;
-  const f = (v: number | null, d = 4) => formatNumber(v, d);
   const s = network.summary;
   const name = choiceOf.kind === "file" ? choiceOf.file : `${network.spec.coupling} network`;
-  const gEff = Number.isFinite(s.g) ? `, g_eff ${f(s.g)}` : "";
-  const rank =
-    Number.isFinite(s.effectiveRank) && network.coupling.kind === "lowrank"
-      ? `, effective rank ${f(s.effectiveRank)}`
-      : "";
   const threads =
     workers > 1 && options.trials > 1
       ? `${Math.min(workers, r.params.groups)} workers`
       : r.params.stepThreads > 1
         ? `${r.params.stepThreads} threads sharing the steps`
         : "1 thread";
-  const lines = [
-    `${name}: N = ${s.n}, ${r.params.coupling}${gEff}${rank}, phi = ${options.phi}`,
-    `  run                ${options.method}, dt ${options.dt}, ${options.trials} trials x ` +
-      `${options.duration} time units after ${options.burnIn} burn-in, ${R.samples} samples, ` +
-      `${options.dtype}, ${r.params.backend}, ` +
-      `${threads}, ` +
-      `${R.seconds.toFixed(1)} s`,
-    ...(R.quiescent
-      ? ["  state              quiescent: the network decayed to a fixed point (no fluctuations to measure)"]
-      : [
-          `  PR^phi             ${f(R.prPhi)} ± ${f(R.prPhiError, 2)} (cross-block; plug-in ${f(R.prPhiPlugin)})`,
-          `  PR^x               ${f(R.prX)} ± ${f(R.prXError, 2)} (cross-block; plug-in ${f(R.prXPlugin)})`,
-          ...(R.gains
-            ? [
-                `  gains              PR^{G phi} ${f(R.gains.prPhiUnnormalized)}, z-scored ` +
-                  `${f(R.gains.prPhiNormalized)}, random readout ${f(R.gains.prPhiReadout)}`,
-              ]
-            : []),
-          `  C^x(0), C^phi(0)   ${f(R.cX0)}, ${f(R.cPhi0)}`,
-          `  C^phi(tau)/C(0)    ${R.autocorrelation.tau
-            .slice(0, 6)
-            .map((t, k) => `${t}: ${(R.autocorrelation.cPhi[k] / R.cPhi0).toFixed(3)}`)
-            .join("  ")}`,
-          `  Psi^phi(tau,0)/(0) ${R.collective.tau
-            .slice(0, 6)
-            .map((t, k) => `${t}: ${R.collective.psiPhiNormalized[k].toFixed(3)}`)
-            .join("  ")}`,
-          ...(R.nonStationary
-            ? [
-                `  warning            block variances differ by ${R.blockVarianceRatio.toFixed(1)}x: not stationary (lengthen --burn-in)`,
-              ]
-            : []),
-        ]),
-  ];
-  let comparison: Record<string, { simulation: number | null; error: number | null; theory: number | null }> | null =
-    null;
+  const lines = simulationLines(name, network, r, threads);
+  let comparison: Record<string, ComparisonRow> | null = null;
   if (values.theory) {
-    // the library decides which theory applies (src/theory/predict.ts); a connectome's own J has none
-    const be = await createBackend(options.backend);
-    const pool = workers > 1 && structureOf(network.spec) ? await samplerPool(workers, be.name) : null;
-    let p: Prediction | null = null;
-    try {
-      p = await predict(network.spec, {
-        phi: options.phi,
-        backend: be,
-        summary: network.summary,
-        sampler: { seed: network.spec.seed, executor: pool?.executor },
-      });
-    } catch (e) {
-      if (!(e instanceof NotPredictedError)) throw e;
-      lines.push(`  theory             not available: ${e.message}`);
-    } finally {
-      await pool?.close();
-    }
-    if (p) {
-      const o = p.observables;
-      const sim = (v: number | null, e: number | null, th: number | null, thErr = 0) => ({
-        simulation: v,
-        error: e === null && !thErr ? null : Math.hypot(e ?? 0, thErr),
-        theory: th,
-      });
-      comparison = {
-        prPhi: sim(R.prPhi, R.prPhiError, o.prPhi, o.prPhiError),
-        ...(o.prX !== null ? { prX: sim(R.prX, R.prXError, o.prX) } : {}),
-        cX0: sim(R.cX0, null, o.cX0),
-        cPhi0: sim(R.cPhi0, null, o.cPhi0),
-        tauCPhi: sim(R.timescales.cPhi, null, o.tauCPhi),
-        ...(p.method === "gaussian" ? { tauPsiPhi: sim(R.timescales.psiPhi, null, o.tauPsiPhi) } : {}),
-      };
-      if (p.method === "sampling") {
-        lines.push(
-          `  theory (N -> inf)  sampling single site, PR^phi ${f(o.prPhi)} ± ${f(o.prPhiError, 2)}; ` +
-            `the difference below is in units of both errors combined`,
-        );
-      } else if (p.inputs.prG !== undefined) {
-        lines.push(
-          `  theory (N -> inf)  with gains PR^G ${p.inputs.prG}: PR^phi is the z-scored one (what is measured here)`,
-        );
-      }
-    }
-    if (comparison) {
-      lines.push("  theory (N -> inf)  quantity   simulation          theory     difference");
-      for (const [k, v] of Object.entries(comparison)) {
-        const d = v.simulation !== null && v.theory !== null ? v.simulation - v.theory : null;
-        const inSe = d !== null && v.error ? ` = ${(d / v.error).toFixed(1)} se` : "";
-        lines.push(
-          `                     ${k.padEnd(9)}  ${f(v.simulation)}${v.error ? ` ± ${f(v.error, 2)}` : ""}`.padEnd(52) +
-            `${f(v.theory)}`.padEnd(11) +
-            (d !== null ? `${((100 * d) / v.theory!).toFixed(1)} %${inSe}` : "-"),
-        );
-      }
-    }
+    const { prediction, note } = await predictFor(network, options.phi, options.backend, workers);
+    if (prediction) {
+      comparison = comparePrediction(R, prediction);
+      lines.push(...comparisonLines(prediction, comparison));
+    } else lines.push(`  theory             not available: ${note}`);
   }
   // with --json - the JSON owns stdout, so the summary goes to stderr
   (values.json === "-" ? console.error : console.log)(lines.join("\n"));

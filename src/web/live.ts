@@ -13,10 +13,10 @@ import type { PhiName } from "../backend/types.ts";
 import type { Backend } from "../backend/types.ts";
 import { createBackend } from "../backend/select.ts";
 import { checkFinite, checkOneOf, checkSize, invalid } from "../errors.ts";
-import { makeNetwork } from "../network/ensembles.ts";
+import { makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
 import { simulate } from "../simulate/simulate.ts";
 import { meanAndSe } from "../stats/estimators.ts";
-import { theory } from "../theory/index.ts";
+import { predict } from "../theory/predict.ts";
 import { valueAt } from "../stats/timescales.ts";
 import { VERSION } from "../version.ts";
 
@@ -132,13 +132,22 @@ export interface LiveResult {
   simulation: LiveEstimate;
 }
 
-function liveTheory(p: LiveParams, be: Backend): LiveTheory | null {
+/** The live network's spec: i.i.d., or the random-mode model at the given effective rank. */
+function specOf(p: LiveParams): NetworkSpec {
+  return p.effectiveRank === null
+    ? { coupling: "iid", n: p.n, g: p.g, seed: p.seed }
+    : { coupling: "rmm", n: p.n, g: p.g, effectiveRank: p.effectiveRank, seed: p.seed };
+}
+
+async function liveTheory(p: LiveParams, be: Backend): Promise<LiveTheory | null> {
   if (p.g <= 1) return null;
-  const r = theory(p.g, { phi: p.phi, effectiveRank: p.effectiveRank ?? Infinity, backend: be }).results;
+  const pr = await predict(specOf(p), { phi: p.phi, backend: be });
+  if (pr.method !== "gaussian") throw new Error(`internal: the live page's network predicted by ${pr.method}`);
+  const r = pr.theory.results;
   const tau = Array.from({ length: p.lags + 1 }, (_, k) => k);
   return {
-    prPhi: r.prPhi,
-    prX: r.prX,
+    prPhi: pr.observables.prPhi,
+    prX: pr.observables.prX,
     cPhi0: r.cPhi0,
     tau,
     // the theory's lag grid (dt = 0.1, coarser near g = 1) read at integer lags
@@ -167,13 +176,9 @@ export async function liveRun(
   } = {},
 ): Promise<LiveResult> {
   const be = hooks.backend ?? (await createBackend("auto"));
-  const th = liveTheory(p, be);
+  const th = await liveTheory(p, be);
   hooks.onTheory?.(th);
-  const net = makeNetwork(
-    p.effectiveRank === null
-      ? { coupling: "iid", n: p.n, g: p.g, seed: p.seed }
-      : { coupling: "rmm", n: p.n, g: p.g, effectiveRank: p.effectiveRank, seed: p.seed },
-  );
+  const net = makeNetwork(specOf(p));
   const rows: { prPhi: number; prX: number; c: number[]; psi: number[] }[] = [];
   let estimate!: LiveEstimate;
   let quiescent: boolean;

@@ -1,0 +1,130 @@
+/**
+ * What `strand simulate` and `strand demo` print about a run: the summary of a simulation, and the table of the
+ * simulation beside the prediction (src/compare.ts computes it; this module only formats). predictFor() runs the
+ * library's predict() for a drawn network with worker threads for the sampling single site and turns "no theory
+ * for this spec" into a note to print.
+ */
+import { createBackend, type BackendChoice } from "../backend/select.ts";
+import type { PhiName } from "../backend/types.ts";
+import type { ComparisonRow } from "../compare.ts";
+import { samplerPool } from "../io/sampler-pool.ts";
+import type { Network } from "../network/ensembles.ts";
+import type { SimulationResult } from "../simulate/simulate.ts";
+import { NotPredictedError, predict, predictionMethod, type Prediction } from "../theory/predict.ts";
+import { formatNumber } from "./args.ts";
+
+const f = (v: number | null, d = 4) => formatNumber(v, d);
+
+/** The summary lines of one simulation. */
+export function simulationLines(name: string, network: Network, r: SimulationResult, threads: string): string[] {
+  const R = r.results,
+    P = r.params,
+    s = network.summary;
+  const gEff = Number.isFinite(s.g) ? `, g_eff ${f(s.g)}` : "";
+  const rank =
+    Number.isFinite(s.effectiveRank) && network.coupling.kind === "lowrank"
+      ? `, effective rank ${f(s.effectiveRank)}`
+      : "";
+  const atLags = (tau: number[], v: (k: number) => number) =>
+    tau
+      .slice(0, 6)
+      .map((t, k) => `${t}: ${v(k).toFixed(3)}`)
+      .join("  ");
+  return [
+    `${name}: N = ${s.n}, ${P.coupling}${gEff}${rank}, phi = ${P.phi}`,
+    `  run                ${P.method}, dt ${P.dt}, ${P.trials} trials x ` +
+      `${P.duration} time units after ${P.burnIn} burn-in, ${R.samples} samples, ` +
+      `${P.dtype}, ${P.backend}, ${threads}, ${R.seconds.toFixed(1)} s`,
+    ...(R.quiescent
+      ? ["  state              quiescent: the network decayed to a fixed point (no fluctuations to measure)"]
+      : [
+          `  PR^phi             ${f(R.prPhi)} ± ${f(R.prPhiError, 2)} (cross-block; plug-in ${f(R.prPhiPlugin)})`,
+          `  PR^x               ${f(R.prX)} ± ${f(R.prXError, 2)} (cross-block; plug-in ${f(R.prXPlugin)})`,
+          ...(R.gains
+            ? [
+                `  gains              PR^{G phi} ${f(R.gains.prPhiUnnormalized)}, z-scored ` +
+                  `${f(R.gains.prPhiNormalized)}, random readout ${f(R.gains.prPhiReadout)}`,
+              ]
+            : []),
+          `  C^x(0), C^phi(0)   ${f(R.cX0)}, ${f(R.cPhi0)}`,
+          `  C^phi(tau)/C(0)    ${atLags(R.autocorrelation.tau, (k) => R.autocorrelation.cPhi[k] / R.cPhi0)}`,
+          `  Psi^phi(tau,0)/(0) ${atLags(R.collective.tau, (k) => R.collective.psiPhiNormalized[k])}`,
+          ...(R.nonStationary
+            ? [
+                `  warning            block variances differ by ${R.blockVarianceRatio.toFixed(1)}x: ` +
+                  `not stationary (lengthen --burn-in)`,
+              ]
+            : []),
+        ]),
+  ];
+}
+
+/** The prediction for a drawn network (sampler on `workers` threads), or the reason there is none. */
+export async function predictFor(
+  network: Network,
+  phi: PhiName,
+  backend: BackendChoice,
+  workers: number,
+): Promise<{ prediction: Prediction | null; note: string }> {
+  const be = await createBackend(backend);
+  const sampling = Number.isFinite(network.spec.g) && predictionMethod(network.spec) === "sampling";
+  const pool = workers > 1 && sampling ? await samplerPool(workers, be.name) : null;
+  try {
+    const prediction = await predict(network.spec, {
+      phi,
+      backend: be,
+      summary: network.summary,
+      sampler: { seed: network.spec.seed, executor: pool?.executor },
+    });
+    return { prediction, note: "" };
+  } catch (e) {
+    if (e instanceof NotPredictedError) return { prediction: null, note: e.message };
+    throw e;
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** The table of simulation beside prediction, with a line on what the prediction is. */
+export function comparisonLines(p: Prediction, comparison: Record<string, ComparisonRow>): string[] {
+  const o = p.observables;
+  const lines: string[] = [];
+  if (p.method === "sampling") {
+    lines.push(
+      `  theory (N -> inf)  sampling single site, PR^phi ${f(o.prPhi)} ± ${f(o.prPhiError, 2)}; ` +
+        `the difference below is in units of both errors combined`,
+    );
+  } else if (p.inputs.prG !== undefined) {
+    lines.push(
+      `  theory (N -> inf)  with gains PR^G ${p.inputs.prG}: PR^phi is the z-scored one (what is measured here)`,
+    );
+  }
+  lines.push("  theory (N -> inf)  quantity   simulation          theory     difference");
+  for (const [k, v] of Object.entries(comparison)) {
+    const inSe = v.z !== null ? ` = ${v.z.toFixed(1)} se` : "";
+    lines.push(
+      `                     ${k.padEnd(9)}  ${f(v.simulation)}${v.error ? ` ± ${f(v.error, 2)}` : ""}`.padEnd(52) +
+        `${f(v.theory)}`.padEnd(11) +
+        (v.relative !== null ? `${(100 * v.relative).toFixed(1)} %${inSe}` : "-"),
+    );
+  }
+  return lines;
+}
+
+/** A one-line progress bar on stderr when it is a terminal (for simulate's onProgress). */
+export function progressBar() {
+  if (!process.stderr.isTTY) return undefined;
+  const start = performance.now();
+  return (p: { t: number; fraction: number; phase: string }) => {
+    const w = 30,
+      done = Math.round(p.fraction * w);
+    const el = (performance.now() - start) / 1000;
+    const eta = p.fraction > 0 ? (el / p.fraction) * (1 - p.fraction) : 0;
+    process.stderr.write(
+      `\r[${"#".repeat(done)}${" ".repeat(w - done)}] ` +
+        `${(p.fraction * 100).toFixed(0).padStart(3)}% ${p.phase} t=${p.t.toFixed(0)} ETA ` +
+        `${eta.toFixed(0)}s   `,
+    );
+    if (p.fraction >= 1) process.stderr.write("\n");
+  };
+}
