@@ -1,0 +1,231 @@
+/**
+ * Run planning and shared pieces of `strand figures` (src/figures/): the figure record, the mode (--quick / --full,
+ * N, networks per point), simulation settings that fit this machine's memory, simulations over networks with their
+ * spread, the sampling single site on worker threads, and the finite-N notes every figure prints.
+ */
+import type { PhiName } from "../backend/types.ts";
+import type { Backend } from "../backend/types.ts";
+import { makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
+import { accumulatorBytes, simulate, type GroupExecutor } from "../simulate/simulate.ts";
+import { meanAndSe } from "../stats/estimators.ts";
+import { structuredTheory, type Structure } from "../theory/structured.ts";
+import { type SamplerPool } from "../io/sampler-pool.ts";
+import { UsageError } from "../cli/args.ts";
+
+export interface Figure {
+  name: string;
+  title: string;
+  spec: Record<string, unknown>;
+  data: Record<string, unknown>;
+  /** one line for index.md */
+  summary: string;
+}
+
+export interface Mode {
+  full: boolean;
+  /** --n: the network size of every model figure, instead of the mode's */
+  n?: number;
+  be: Backend;
+  /** one set of simulation worker threads for the whole run (they persist between simulate() calls) */
+  executor: GroupExecutor;
+  /** simulations already run in this invocation, by network spec, phi, seed and run (PRX Fig. 4a and 4b
+   *  share their g_eff = 3 and 10 networks: 4a simulates them with 4b's lags) */
+  simulations: Map<string, Promise<Awaited<ReturnType<typeof simulate>>>>;
+  /** --networks: networks per simulated PR point (mean ± se over them) */
+  networks: number;
+  /** the sampling theory's 2 worker threads, started by the first figure that needs them */
+  sampler: () => Promise<SamplerPool>;
+}
+
+/** a figure's network size: --n if given, else its quick or full size */
+export const sizeOf = (m: Mode, quick: number, full: number) => m.n ?? (m.full ? full : quick);
+
+export const SIM = (full: boolean) => ({
+  trials: 8,
+  duration: full ? 500 : 150,
+  burnIn: full ? 200 : 50,
+  dt: 0.05,
+  lags: 1,
+  blocks: 8,
+  dtype: "float32" as const,
+});
+
+/** Fig. 4b's longest lag (time units), also simulated by Fig. 4a so that 4b can reuse its runs */
+export const TAU_4B = 20;
+
+type Run = ReturnType<typeof SIM> & { sampleEvery?: number; groups?: number; maxBytes?: number };
+
+/** memory the figures' simulations may take in all (covariance sums of every trial group) and per wasm instance
+ *  (one group at a time on each thread; wasm32 memory ends at 4 GiB) */
+const FIG_MAX_BYTES = 12 * 2 ** 30,
+  GROUP_MAX_BYTES = 3 * 2 ** 30;
+
+/** A figure's run at network size n, with lagged covariances up to maxTau (0: the equal-time ones). At large N
+ *  (--full, --n) the lags are sampled every 2, 4, 8 time units until each of the 2 trial groups' sums fit one
+ *  wasm instance, and then the trials are split into 4 or 8 groups (each holds only its trials' block sums,
+ *  but every group its own lag sums). */
+export function fitRun(m: Mode, n: number, maxTau = 0): Run & { lags: number } {
+  const run = SIM(m.full);
+  for (const groups of [2, 4, 8]) {
+    for (let sampleEvery = 1; sampleEvery <= (maxTau ? 8 : 1); sampleEvery *= 2) {
+      const lags = maxTau ? Math.ceil(maxTau / sampleEvery) : run.lags;
+      const total = accumulatorBytes(
+        n,
+        run.trials,
+        groups,
+        lags,
+        run.blocks,
+        run.dtype,
+        Math.floor(run.duration / sampleEvery),
+      );
+      if (total / groups <= GROUP_MAX_BYTES && total <= FIG_MAX_BYTES) {
+        return {
+          ...run,
+          lags,
+          ...(sampleEvery > 1 ? { sampleEvery } : {}),
+          ...(groups > 2 ? { groups } : {}),
+          maxBytes: FIG_MAX_BYTES,
+        };
+      }
+    }
+  }
+  throw new UsageError(
+    `invalid argument: N = ${n} is too large for the figures' simulations (their covariance ` +
+      `sums exceed ${FIG_MAX_BYTES / 2 ** 30} GiB); use a smaller \`--n\``,
+  );
+}
+
+/** a simulated point's legend: size, networks, run length and what its error bar is */
+export const simLabel = (m: Mode, n: number, duration: number) =>
+  m.networks > 1
+    ? `N = ${n}, ${m.networks} networks × 8 trials × ${duration} time units, ± se over networks`
+    : `N = ${n}, 1 network, 8 trials × ${duration} time units, ± jackknife se`;
+
+/** simulate(), once per (network spec, phi, seed, run) in one `strand figures` invocation */
+export function simulateOnce(m: Mode, spec: NetworkSpec, phi: PhiName, seed: number, run: Run) {
+  const key = JSON.stringify({ spec, phi, seed, run });
+  let r = m.simulations.get(key);
+  if (!r) {
+    r = simulate(makeNetwork(spec), { ...run, phi, seed, executor: m.executor });
+    m.simulations.set(key, r);
+  }
+  return r;
+}
+
+/** Mean and spread of one simulated observable over a point's networks: one network gives its own jackknife
+ *  error; several give the standard error of their mean, sd/sqrt(K), which also holds the network-to-network
+ *  scatter that one run's jackknife cannot see (large at low effective rank and near a collective instability). */
+function overNetworks(values: number[], errors: number[]) {
+  const { mean, se } = meanAndSe(values);
+  return { mean, se: se ?? errors[0] };
+}
+
+/** Each point simulated on m.networks networks (seeds seed, seed + 1, ...; network 1 is the run other figures
+ *  share), PR^phi and PR^x as mean ± se over them, with the per-network values. */
+export async function simulatePoints(m: Mode, specs: { spec: NetworkSpec; phi: PhiName; seed: number }[], run: Run) {
+  const out = [];
+  for (const s of specs) {
+    const rs = [];
+    for (let k = 0; k < m.networks; k++)
+      rs.push((await simulateOnce(m, { ...s.spec, seed: s.spec.seed + k }, s.phi, s.seed + k, run)).results);
+    const phi = overNetworks(
+      rs.map((r) => r.prPhi!),
+      rs.map((r) => r.prPhiError!),
+    );
+    const x = overNetworks(
+      rs.map((r) => r.prX!),
+      rs.map((r) => r.prXError!),
+    );
+    out.push({
+      prPhi: phi.mean,
+      prPhiError: phi.se,
+      prX: x.mean,
+      prXError: x.se,
+      ...(m.networks > 1
+        ? { networks: rs.map((r) => ({ prPhi: r.prPhi, prPhiError: r.prPhiError, prX: r.prX, prXError: r.prXError })) }
+        : {}),
+    });
+  }
+  return out;
+}
+
+export type SimPoint = Awaited<ReturnType<typeof simulatePoints>>[number];
+
+/** One simulated point beside its theory value (thSe: the sampler's error; 0 for a closed form): the value with
+ *  its ± se rule, the relative difference, z = difference / combined error, and the per-network values. */
+export function simPoint(sim: SimPoint, which: "prPhi" | "prX", th: number, thSe = 0) {
+  const pr = sim[which]!,
+    se = sim[which === "prPhi" ? "prPhiError" : "prXError"]!;
+  return {
+    pr,
+    lo: pr - se,
+    hi: pr + se,
+    theory: th,
+    difference: pr / th - 1,
+    z: (pr - th) / Math.hypot(se, thSe),
+    ...(sim.networks ? { networks: sim.networks.map((r) => r[which]) } : {}),
+  };
+}
+
+/** The sampling single-site theory of one structure, on the run's 2 sampler threads; quick mode uses fewer
+ *  paths but all 60 iterations (at rho 0.6 the iteration still creeps at 24: PR^phi 14 % low there). */
+export async function sampled(st: Structure, phi: PhiName, m: Mode) {
+  const pool = await m.sampler();
+  return (await structuredTheory(m.be, st, { phi, seed: 1, executor: pool.executor, ...(m.full ? {} : { paths: 16 }) }))
+    .results;
+}
+
+/** theory line with a ±2 se band, simulation points with ± se rules */
+export function bandLayers(
+  theoryRows: unknown[],
+  simRows: unknown[],
+  x: Record<string, unknown>,
+  color: Record<string, unknown>,
+) {
+  return [
+    {
+      data: { values: theoryRows },
+      mark: { type: "area", opacity: 0.25 },
+      encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color },
+    },
+    {
+      data: { values: theoryRows },
+      mark: { type: "line", strokeWidth: 2, point: true },
+      encoding: { x, y: { field: "pr", type: "quantitative", title: "PR^φ" }, color },
+    },
+    {
+      data: { values: simRows },
+      mark: "rule",
+      encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color },
+    },
+    {
+      data: { values: simRows },
+      mark: { type: "point", filled: true, size: 60, shape: "square" },
+      encoding: { x, y: { field: "pr", type: "quantitative" }, color },
+    },
+  ];
+}
+
+/** simulated / theoretical 1/e time − 1; NaN (left out of the gap) when either never decays to 1/e */
+export const timeGap = (sim: number | null, th: number | null) => (sim !== null && th !== null ? sim / th - 1 : NaN);
+
+/** What a figure's simulation points show of the finite-N gap, and what the validation runs know about it
+ *  (docs/VALIDATION.md): recorded in each figure's JSON next to the per-point differences. */
+export function finiteSize(n: number, differences: number[], note: string, errors?: { networks: number; z: number[] }) {
+  const d = differences.filter(Number.isFinite);
+  return {
+    n,
+    largestRelativeDifference: d.length ? Math.max(...d.map(Math.abs)) : null,
+    meanRelativeDifference: d.length ? d.reduce((a, b) => a + b, 0) / d.length : null,
+    // with the points' errors (jackknife for one network, over networks for several; plus the sampler's):
+    // how many differences are within 3 combined errors
+    ...(errors
+      ? {
+          networks: errors.networks,
+          points: errors.z.length,
+          withinThreeErrors: errors.z.filter((z) => Math.abs(z) < 3).length,
+        }
+      : {}),
+    note,
+  };
+}
