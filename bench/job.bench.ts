@@ -16,7 +16,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { workerExecutor } from "../src/io/parallel.ts";
 import { enableRelaxedSimd } from "../src/io/relaxed-simd.ts";
-import { createWasmBackend } from "../src/backend/wasm.ts";
+import { createWasmBackend } from "../src/backend/wasm-load.ts";
 import { makeNetwork } from "../src/network/ensembles.ts";
 import { simulate } from "../src/simulate/simulate.ts";
 import { machine } from "../src/cli/bench.ts";

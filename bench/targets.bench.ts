@@ -22,7 +22,7 @@ import { machine } from "../src/cli/bench.ts";
 import { workerExecutor } from "../src/io/parallel.ts";
 import { enableRelaxedSimd } from "../src/io/relaxed-simd.ts";
 import { createTeam } from "../src/io/team-pool.ts";
-import { createWasmBackend } from "../src/backend/wasm.ts";
+import { createWasmBackend } from "../src/backend/wasm-load.ts";
 import { Kernels } from "../src/kernels.ts";
 import { transposed } from "../src/backend/buffers.ts";
 import { makeNetwork } from "../src/network/ensembles.ts";

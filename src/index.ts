@@ -18,7 +18,7 @@ export {
   type BackendChoice,
   type BackendOptions,
 } from "./backend/select.ts";
-export type { WasmOptions } from "./backend/wasm.ts";
+export type { WasmOptions } from "./backend/wasm-load.ts";
 export type { Backend, BackendName, Buf, Coupling, Rng, PhiName, EulerScratch, Rk4Scratch } from "./backend/types.ts";
 export { PHI_KINDS } from "./backend/types.ts";
 export { seedState, STREAMS } from "./backend/rng.ts";

@@ -13,7 +13,7 @@
  *    1e-6 float32, 1e-13 float64); two implementations that both meet it differ by at most twice that.
  */
 import { JsBackend } from "../src/backend/js.ts";
-import { createWasmBackend } from "../src/backend/wasm.ts";
+import { createWasmBackend } from "../src/backend/wasm-load.ts";
 import { fillNormal, seedState } from "../src/backend/rng.ts";
 import type { Backend } from "../src/backend/types.ts";
 import type { DType, FloatArray } from "../src/errors.ts";

@@ -8,7 +8,7 @@ import { checkOneOf } from "../errors.ts";
 import { JsBackend } from "./js.ts";
 import type { Backend, BackendName } from "./types.ts";
 import { simdSupported } from "./features.ts";
-import { createWasmBackend, type WasmOptions } from "./wasm.ts";
+import { createWasmBackend, type WasmOptions } from "./wasm-load.ts";
 
 export { simdSupported };
 

@@ -33,7 +33,7 @@ import { relaxedSimdSupported } from "./features.ts";
 import { PHI_KINDS, type PhiName } from "./types.ts";
 import { transposed } from "./buffers.ts";
 import { TEAM_PROTOCOL, type TeamProtocol } from "./team-protocol.ts";
-import { decode } from "./wasm.ts";
+import { decode } from "./wasm-load.ts";
 
 /** the kernels a helper can be asked to run, by index in the control block */
 export const TEAM_KERNELS = ["team_dense_f32", "team_dense_f64", "team_lowrank_f32", "team_lowrank_f64"] as const;

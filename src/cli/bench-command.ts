@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { VERSION } from "../version.ts";
 import { provenance } from "../provenance.ts";
 import { simdSupported } from "../backend/select.ts";
-import { defaultFma } from "../backend/wasm.ts";
+import { defaultFma } from "../backend/wasm-load.ts";
 import { checkOneOf, type DType } from "../errors.ts";
 import { TABLE_HEADER, formatRow, machine, runBench, type BenchCase } from "./bench.ts";
 import { UsageError } from "./args.ts";

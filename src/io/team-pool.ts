@@ -6,7 +6,7 @@
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { Team, type TeamInit, type TeamHelper } from "../backend/team.ts";
-import { defaultFma } from "../backend/wasm.ts";
+import { defaultFma } from "../backend/wasm-load.ts";
 import { enableRelaxedSimd } from "./relaxed-simd.ts";
 
 function spawnHelper(init: TeamInit): Promise<TeamHelper> {

@@ -13,7 +13,7 @@ import { TEAM_PROTOCOL } from "../../src/backend/team-protocol.ts";
 import type { Backend } from "../../src/backend/types.ts";
 import { PHI_KINDS } from "../../src/backend/types.ts";
 import { Team } from "../../src/backend/team.ts";
-import { createWasmBackend } from "../../src/backend/wasm.ts";
+import { createWasmBackend } from "../../src/backend/wasm-load.ts";
 import { createTeam } from "../../src/io/team-pool.ts";
 import type { DType, FloatArray } from "../../src/errors.ts";
 import { DTYPES, put, randn } from "../helpers.ts";

@@ -3,7 +3,7 @@
  * and separate instances not sharing state.
  */
 import { describe, expect, it } from "vitest";
-import { createWasmBackend } from "../../src/backend/wasm.ts";
+import { createWasmBackend } from "../../src/backend/wasm-load.ts";
 import { Kernels } from "../../src/kernels.ts";
 
 describe("the wasm backend's memory", () => {

@@ -4,7 +4,7 @@
  * ConvergenceError arrives as one.
  */
 import { describe, expect, it } from "vitest";
-import { createWasmBackend } from "../../src/backend/wasm.ts";
+import { createWasmBackend } from "../../src/backend/wasm-load.ts";
 import { ConvergenceError } from "../../src/errors.ts";
 import { samplerPool } from "../../src/io/sampler-pool.ts";
 import { structuredTheory } from "../../src/theory/structured.ts";

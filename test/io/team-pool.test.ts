@@ -5,7 +5,7 @@
  * several trials, another wasm build) ignore it and say so in params.stepThreads.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWasmBackend } from "../../src/backend/wasm.ts";
+import { createWasmBackend } from "../../src/backend/wasm-load.ts";
 import type { Team } from "../../src/backend/team.ts";
 import { createTeam } from "../../src/io/team-pool.ts";
 import { makeNetwork } from "../../src/network/ensembles.ts";

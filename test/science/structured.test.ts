@@ -21,7 +21,7 @@
  * 14 fails by chance; finite-N effects at N = 2000 are within 1-3 % for i.i.d. couplings).
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { createWasmBackend } from "../../src/backend/wasm.ts";
+import { createWasmBackend } from "../../src/backend/wasm-load.ts";
 import { workerExecutor } from "../../src/io/parallel.ts";
 import { samplerPool, type SamplerPool } from "../../src/io/sampler-pool.ts";
 import { makeNetwork, type NetworkSpec } from "../../src/network/ensembles.ts";

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createBackend } from "../../src/backend/select.ts";
 import { fillNormal, seedState } from "../../src/backend/rng.ts";
 import type { Backend } from "../../src/backend/types.ts";
-import { createWasmBackend } from "../../src/backend/wasm.ts";
+import { createWasmBackend } from "../../src/backend/wasm-load.ts";
 import { blockCovariances, CovarianceAccumulator, FLUSH, summarize } from "../../src/simulate/stats.ts";
 import { crossBlock } from "../../src/stats/estimators.ts";
 

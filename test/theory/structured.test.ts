@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Backend } from "../../src/backend/types.ts";
-import { createWasmBackend } from "../../src/backend/wasm.ts";
+import { createWasmBackend } from "../../src/backend/wasm-load.ts";
 import { ConvergenceError } from "../../src/errors.ts";
 import { theory } from "../../src/theory/index.ts";
 import { fourPoint, structureModel, structuredTheory, type Structure } from "../../src/theory/structured.ts";

@@ -1,0 +1,193 @@
+/**
+ * The exports of strand's kernel module (assembly/index.ts, compiled to build/strand.wasm and build/strand-fma.wasm):
+ * one typed signature per kernel, pointers and sizes as numbers. src/backend/wasm.ts calls them.
+ */
+export interface Exports {
+  memory: WebAssembly.Memory;
+  heap_base(): number;
+  build_fma(): number;
+  matvec_f32(m: number, n: number, a: number, x: number, y: number): void;
+  matvec_f64(m: number, n: number, a: number, x: number, y: number): void;
+  matmat_f32(m: number, n: number, k: number, a: number, x: number, y: number): void;
+  matmat_f64(m: number, n: number, k: number, a: number, x: number, y: number): void;
+  lowrank_f32(n: number, m: number, k: number, l: number, d: number, rt: number, v: number, z: number, y: number): void;
+  lowrank_f64(n: number, m: number, k: number, l: number, d: number, rt: number, v: number, z: number, y: number): void;
+  phi_f32(kind: number, n: number, k: number, x: number, g: number, out: number): void;
+  phi_f64(kind: number, n: number, k: number, x: number, g: number, out: number): void;
+  dphi_f32(kind: number, len: number, x: number, out: number): void;
+  dphi_f64(kind: number, len: number, x: number, out: number): void;
+  euler_dense_f32(
+    n: number,
+    k: number,
+    kind: number,
+    dt: number,
+    j: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+  ): void;
+  euler_dense_f64(
+    n: number,
+    k: number,
+    kind: number,
+    dt: number,
+    j: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+  ): void;
+  euler_lowrank_f32(
+    n: number,
+    m: number,
+    k: number,
+    kind: number,
+    dt: number,
+    l: number,
+    d: number,
+    rt: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+    z: number,
+  ): void;
+  euler_lowrank_f64(
+    n: number,
+    m: number,
+    k: number,
+    kind: number,
+    dt: number,
+    l: number,
+    d: number,
+    rt: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+    z: number,
+  ): void;
+  rk4_dense_f32(
+    n: number,
+    k: number,
+    kind: number,
+    dt: number,
+    j: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+    xs: number,
+    acc: number,
+  ): void;
+  rk4_dense_f64(
+    n: number,
+    k: number,
+    kind: number,
+    dt: number,
+    j: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+    xs: number,
+    acc: number,
+  ): void;
+  rk4_lowrank_f32(
+    n: number,
+    m: number,
+    k: number,
+    kind: number,
+    dt: number,
+    l: number,
+    d: number,
+    rt: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+    xs: number,
+    acc: number,
+    z: number,
+  ): void;
+  rk4_lowrank_f64(
+    n: number,
+    m: number,
+    k: number,
+    kind: number,
+    dt: number,
+    l: number,
+    d: number,
+    rt: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+    xs: number,
+    acc: number,
+    z: number,
+  ): void;
+  cov_lag_accum_f32(n: number, k: number, l0: number, lags: number, hist: number, acc: number): void;
+  cov_lag_accum_f64(n: number, k: number, l0: number, lags: number, hist: number, acc: number): void;
+  cov_sym_accum_f32(n: number, k: number, hist: number, acc: number): void;
+  cov_sym_accum_f64(n: number, k: number, hist: number, acc: number): void;
+  row_sum_accum_f32(n: number, k: number, x: number, sum: number): void;
+  row_sum_accum_f64(n: number, k: number, x: number, sum: number): void;
+  trace_f64(n: number, a: number): number;
+  dot_f64(len: number, a: number, b: number): number;
+  sumsq_f64(len: number, a: number): number;
+  trace_prod_f64(n: number, a: number, b: number): number;
+  gram_upper_f64(
+    n: number,
+    nb: number,
+    r0: number,
+    rows: number,
+    s: number,
+    mu: number,
+    gram: number,
+    quad: number,
+  ): void;
+  rng_normal_f32(n: number, state: number, mean: number, std: number, out: number): void;
+  rng_normal_f64(n: number, state: number, mean: number, std: number, out: number): void;
+  rng_uniform_f64(n: number, state: number, out: number): void;
+  bidiag_f64(n: number, a: number, d: number, e: number, w: number): void;
+  bidiag_vectors_f64(n: number, a: number, d: number, ut: number, vt: number, w: number): void;
+  rot_seq_f64(n: number, x: number, first: number, count: number, cs: number, sn: number): void;
+  rot_pair_f64(n: number, x: number, r1: number, r2: number, c: number, s: number): void;
+  hessenberg_f64(n: number, a: number, w: number): void;
+  hqr_f64(n: number, a: number, wr: number, wi: number): number;
+  self_site_f64(
+    p: number,
+    steps: number,
+    klen: number,
+    kind: number,
+    h: number,
+    eta: number,
+    w: number,
+    xs: number,
+    ph: number,
+    gs: number,
+  ): void;
+  psi_sums_f64(
+    m: number,
+    a0: number,
+    a1: number,
+    nu: number,
+    w: number,
+    cp: number,
+    cx: number,
+    xb: number,
+    sa: number,
+    rows: number,
+    anti: number,
+  ): void;
+}
