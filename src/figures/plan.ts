@@ -6,7 +6,8 @@
 import type { PhiName } from "../backend/types.ts";
 import type { Backend } from "../backend/types.ts";
 import { makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
-import { accumulatorBytes, simulate, type GroupExecutor } from "../simulate/simulate.ts";
+import { simulate } from "../simulate/simulate.ts";
+import { accumulatorBytes, type GroupExecutor } from "../simulate/group.ts";
 import { meanAndSe } from "../stats/estimators.ts";
 import { structuredTheory, type Structure } from "../theory/structured.ts";
 import { type SamplerPool } from "../io/sampler-pool.ts";

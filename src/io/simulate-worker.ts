@@ -5,7 +5,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { createBackend } from "../backend/select.ts";
-import { runGroup, type GroupTask } from "../simulate/simulate.ts";
+import { runGroup, type GroupTask } from "../simulate/group.ts";
 
 parentPort!.on("message", async ({ id, task }: { id: number; task: GroupTask }) => {
   try {
