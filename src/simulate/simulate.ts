@@ -32,7 +32,8 @@ import { checkDType, checkFinite, checkOneOf, checkSize, invalid, type DType } f
 import type { DenseCoupling, LowRankCoupling, Network } from "../network/ensembles.ts";
 import { provenance, type Provenance } from "../provenance.ts";
 import type { Team } from "../backend/team.ts";
-import { blockCovariances, summarize, type CovarianceSummary } from "./stats.ts";
+import type { CovarianceSummary } from "./stats.ts";
+import { blockCovariances, summarize } from "./summary.ts";
 import { withBuffers } from "../backend/buffers.ts";
 import { pcTimescales, type PcTimescales } from "../stats/timescales.ts";
 import { crossBlock } from "../stats/estimators.ts";

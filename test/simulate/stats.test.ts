@@ -8,7 +8,8 @@ import { createBackend } from "../../src/backend/select.ts";
 import { fillNormal, seedState } from "../../src/backend/rng.ts";
 import type { Backend } from "../../src/backend/types.ts";
 import { createWasmBackend } from "../../src/backend/wasm-load.ts";
-import { blockCovariances, CovarianceAccumulator, FLUSH, summarize } from "../../src/simulate/stats.ts";
+import { CovarianceAccumulator, FLUSH } from "../../src/simulate/stats.ts";
+import { blockCovariances, summarize } from "../../src/simulate/summary.ts";
 import { crossBlock } from "../../src/stats/estimators.ts";
 
 let be: Backend;
