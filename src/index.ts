@@ -103,8 +103,6 @@ export {
   type SamplerOptions,
   type SamplerResult,
   type SelfCouplingModel,
-  type ChunkExecutor,
-  type ChunkTask,
-  type ChunkResult,
 } from "./theory/selfcoupled.ts";
+export type { ChunkExecutor, ChunkTask, ChunkResult } from "./theory/selfcoupled-chunk.ts";
 export { ConvergenceError } from "./errors.ts";

@@ -8,7 +8,7 @@ import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { workerEntry } from "./worker-entry.ts";
 import { ConvergenceError } from "../errors.ts";
-import type { ChunkExecutor, ChunkResult, ChunkTask } from "../theory/selfcoupled.ts";
+import type { ChunkExecutor, ChunkResult, ChunkTask } from "../theory/selfcoupled-chunk.ts";
 
 /** Worker threads for the sampling single site: pass `executor` to structuredTheory; close() when done. */
 export interface SamplerPool {

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { createBackend } from "../backend/select.ts";
-import { runChunk, type ChunkTask } from "../theory/selfcoupled.ts";
+import { runChunk, type ChunkTask } from "../theory/selfcoupled-chunk.ts";
 
 const be = await createBackend((workerData as { backend: "wasm" | "js" }).backend);
 parentPort!.on("message", (m: { id: number; task: ChunkTask }) => {

@@ -21,7 +21,7 @@ import type { Backend, PhiName } from "../backend/types.ts";
 import { rmmModes, type EnsembleSummary, type NetworkSpec } from "../network/ensembles.ts";
 import { participationRatio } from "../network/spectra.ts";
 import { theory, type TheoryResult } from "./index.ts";
-import type { ChunkExecutor } from "./selfcoupled.ts";
+import type { ChunkExecutor } from "./selfcoupled-chunk.ts";
 import { structureOf, structuredTheory, type Structure, type StructuredTheoryResult } from "./structured.ts";
 
 /** The quantities simulate() measures that the theory predicts (null: not predicted for this spec). */

@@ -29,13 +29,12 @@ import {
   GRID_PER_DECAY,
   GridTooShortError,
   batchSizes,
-  freqOf,
   sampleSingleSite,
   type SamplerOptions,
   type SamplerResult,
-  type SamplerState,
   type SelfCouplingModel,
 } from "./selfcoupled.ts";
+import { freqOf, type SamplerState } from "./selfcoupled-state.ts";
 import { lagsOfSpectrum } from "./fft.ts";
 import { rmmModes, type NetworkSpec } from "../network/ensembles.ts";
 import { decayTime, pcTimescales, type PcTimescales } from "../stats/timescales.ts";
