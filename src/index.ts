@@ -29,8 +29,6 @@ export {
   makeNetwork,
   denseJ,
   standInNetwork,
-  overlapProfile,
-  solveUFlip,
   type Network,
   type NetworkSpec,
   type IidSpec,
@@ -40,24 +38,27 @@ export {
   type LowRankCoupling,
   type EnsembleSummary,
 } from "./network/ensembles.ts";
+export { overlapProfile, solveUFlip } from "./network/rmm-spectrum.ts";
 export { SPECTRUM_KINDS, participationRatio, moment, type SpectrumKind } from "./network/spectra.ts";
 export { couplingStructure, gram, prSTheory, singularValueEdges, type StructureSummary } from "./network/structure.ts";
 export {
   parseEdgeList,
   parseDenseMatrix,
   connectomeFromMatrix,
-  applySigns,
-  normalizeBalanced,
-  FLY_SIGNS,
   ConnectomeFormatError,
   type Connectome,
   type ConnectomeStats,
   type EdgeListOptions,
   type MatrixOptions,
+} from "./network/connectome.ts";
+export {
+  applySigns,
+  normalizeBalanced,
+  FLY_SIGNS,
   type SignOptions,
   type SignSummary,
   type NormalizeResult,
-} from "./network/connectome.ts";
+} from "./network/signs.ts";
 export { singularValues, bidiagonalValues } from "./linalg/svd.ts";
 export { provenance, type Provenance } from "./provenance.ts";
 export {

@@ -6,13 +6,8 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { CONNECTOME_FORMATS, readConnectome } from "../io/connectome-file.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
-import {
-  ConnectomeFormatError,
-  applySigns,
-  normalizeBalanced,
-  type SignSummary,
-  type NormalizeResult,
-} from "../network/connectome.ts";
+import { ConnectomeFormatError } from "../network/connectome.ts";
+import { applySigns, normalizeBalanced, type NormalizeResult, type SignSummary } from "../network/signs.ts";
 import { couplingStructure } from "../network/structure.ts";
 import { singularValues } from "../linalg/svd.ts";
 import { eigenvalues, modeOverlaps, singularVectors } from "../linalg/dense.ts";

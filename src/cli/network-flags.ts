@@ -5,7 +5,7 @@
  * validated by makeNetwork, whose errors name the library argument.
  */
 import { UsageError, choice, integer, regex } from "./args.ts";
-import { applySigns, normalizeBalanced } from "../network/connectome.ts";
+import { applySigns, normalizeBalanced } from "../network/signs.ts";
 import { describe } from "../errors.ts";
 import { makeNetwork, standInNetwork, type Network, type NetworkSpec } from "../network/ensembles.ts";
 import { readConnectome } from "../io/connectome-file.ts";

@@ -3,14 +3,8 @@
  * and one clear error line (file:line: problem) for every kind of malformed input.
  */
 import { describe, expect, it } from "vitest";
-import {
-  ConnectomeFormatError,
-  FLY_SIGNS,
-  applySigns,
-  normalizeBalanced,
-  parseDenseMatrix,
-  parseEdgeList,
-} from "../../src/network/connectome.ts";
+import { ConnectomeFormatError, parseDenseMatrix, parseEdgeList } from "../../src/network/connectome.ts";
+import { FLY_SIGNS, applySigns, normalizeBalanced } from "../../src/network/signs.ts";
 
 const EDGES = `Source,Target,Weight,Type
 A  , B ,2,chemical
