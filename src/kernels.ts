@@ -14,7 +14,7 @@
  * Each call copies its arrays, which is fine for checks and small jobs; long runs (simulation) keep their
  * state inside the backend and call Backend methods directly.
  */
-import { transposed } from "./backend/buffers.ts";
+import { transposed, withBuffers } from "./backend/buffers.ts";
 import {
   checkArray,
   checkDType,
@@ -60,21 +60,7 @@ export class Kernels {
 
   /** Copy arrays in, run, free everything (also on error). */
   private run<R>(arrays: (FloatArray | null)[], body: (bufs: (Buf | null)[]) => R): R {
-    const bufs: (Buf | null)[] = [];
-    try {
-      for (const a of arrays) {
-        if (!a) {
-          bufs.push(null);
-          continue;
-        }
-        const b = this.backend.alloc(dtypeOf(a), a.length);
-        this.backend.write(b, a);
-        bufs.push(b);
-      }
-      return body(bufs);
-    } finally {
-      for (const b of bufs) if (b) this.backend.free(b);
-    }
+    return withBuffers(this.backend, arrays, body);
   }
 
   /** Like run, plus a fresh output buffer of `length` values whose contents are returned. */
@@ -84,14 +70,10 @@ export class Kernels {
     inputs: (FloatArray | null)[],
     run: (bufs: (Buf | null)[], y: Buf) => void,
   ): FloatArray {
-    return this.run(inputs, (bufs) => {
-      const y = this.backend.alloc(dtype, length);
-      try {
-        run(bufs, y);
-        return this.backend.read(y);
-      } finally {
-        this.backend.free(y);
-      }
+    return withBuffers(this.backend, [...inputs, { dtype, length }], (bufs) => {
+      const y = bufs[inputs.length]!;
+      run(bufs.slice(0, inputs.length), y);
+      return this.backend.read(y);
     });
   }
 

@@ -10,27 +10,36 @@ import type { Backend, Buf } from "./types.ts";
 export type BufferSpec = FloatArray | { dtype: DType; length: number };
 
 /**
- * Allocate one buffer per spec (arrays are written in, the rest are zero), run `body` on them, and free every
- * buffer afterwards, whether `body` returns or throws. `body` is synchronous: read what it needs before returning.
+ * Allocate one buffer per spec (arrays are written in, the rest are zero; a null spec gives a null buffer, for
+ * optional arguments), run `body` on them, and free every buffer afterwards, whether `body` returns or throws.
+ * `body` is synchronous: read what it needs before returning.
  *
  * @param be the backend that owns the buffers
- * @param specs arrays to copy in, or { dtype, length } for zeroed buffers
+ * @param specs arrays to copy in, { dtype, length } for zeroed buffers, or null
  * @param body the work, given the buffers in the order of `specs`
  * @returns what `body` returns
  */
-export function withBuffers<T>(be: Backend, specs: readonly BufferSpec[], body: (bufs: Buf[]) => T): T {
-  const bufs: Buf[] = [];
+export function withBuffers<T>(be: Backend, specs: readonly BufferSpec[], body: (bufs: Buf[]) => T): T;
+export function withBuffers<T>(
+  be: Backend,
+  specs: readonly (BufferSpec | null)[],
+  body: (bufs: (Buf | null)[]) => T,
+): T;
+export function withBuffers<T>(be: Backend, specs: readonly (BufferSpec | null)[], body: (bufs: Buf[]) => T): T {
+  // (a null spec's slot holds null; the overloads type it for the caller)
+  const bufs: (Buf | null)[] = [];
   try {
     for (const s of specs) {
-      if (s instanceof Float32Array || s instanceof Float64Array) {
+      if (s === null) bufs.push(null);
+      else if (s instanceof Float32Array || s instanceof Float64Array) {
         const b = be.alloc(s instanceof Float32Array ? "float32" : "float64", s.length);
         bufs.push(b);
         be.write(b, s);
       } else bufs.push(be.alloc(s.dtype, s.length));
     }
-    return body(bufs);
+    return body(bufs as Buf[]);
   } finally {
-    for (const b of bufs) be.free(b);
+    for (const b of bufs) if (b) be.free(b);
   }
 }
 

@@ -14,6 +14,7 @@
  * rotPair: the rows of U^T, V^T are the vectors, so a rotation is two contiguous SIMD row updates; one
  * kernel call per QR sweep). Stage 2 then costs ~12 n^3 flops instead of O(n^2), as in LAPACK's dbdsqr.
  */
+import { withBuffers } from "../backend/buffers.ts";
 import type { Backend } from "../backend/types.ts";
 import { ConvergenceError, checkArray, checkSize } from "../errors.ts";
 
@@ -31,19 +32,11 @@ export function checkSquareMatrix(n: number, A: Float64Array): void {
 /** Singular values of the n x n row-major matrix A (not modified), sorted in decreasing order. */
 export function singularValues(n: number, A: Float64Array, be: Backend): Float64Array {
   checkSquareMatrix(n, A);
-  const a = be.alloc("float64", n * n),
-    d = be.alloc("float64", n),
-    e = be.alloc("float64", n),
-    w = be.alloc("float64", 2 * n);
-  let s: Float64Array, sup: Float64Array;
-  try {
-    be.write(a, A);
+  const f64 = (length: number) => ({ dtype: "float64" as const, length });
+  const { s, sup } = withBuffers(be, [A, f64(n), f64(n), f64(2 * n)], ([a, d, e, w]) => {
     be.bidiag(n, a, d, e, w);
-    s = be.read(d) as Float64Array;
-    sup = be.read(e) as Float64Array;
-  } finally {
-    for (const b of [a, d, e, w]) be.free(b);
-  }
+    return { s: be.read(d) as Float64Array, sup: be.read(e) as Float64Array };
+  });
   bidiagonalValues(s, sup);
   return s.sort((x, y) => y - x);
 }

@@ -4,6 +4,7 @@
  * (matmat over the thinned mode list), Psi^phi(w1, w2) and its sums Psi(0, 0) and Psi(tau, 0), restricted to the
  * frequency bins that hold all but ACTIVE_REL of sum C^phi(w) (src/theory/structured.ts has the equations).
  */
+import { withBuffers } from "../backend/buffers.ts";
 import type { Backend } from "../backend/types.ts";
 import { freqOf, type SamplerState } from "./selfcoupled-state.ts";
 import { type Structure } from "./structured.ts";
@@ -32,19 +33,10 @@ function product(
   Ri: Float64Array | null,
 ): { re: Float64Array; im: Float64Array } {
   const real = (X: Float64Array, A: Float64Array, w: number) => {
-    const a = be.alloc("float64", nr * w),
-      x = be.alloc("float64", nl * w),
-      y = be.alloc("float64", nl * nr);
-    try {
-      be.write(a, A);
-      be.write(x, X);
+    return withBuffers(be, [A, X, { dtype: "float64", length: nl * nr }], ([a, x, y]) => {
       be.matmat(nr, w, nl, a, x, y);
       return be.read(y) as Float64Array;
-    } finally {
-      be.free(a);
-      be.free(x);
-      be.free(y);
-    }
+    });
   };
   const cat = (n: number, P: Float64Array, Q: Float64Array, sq: number) => {
     const out = new Float64Array(n * 2 * m);
