@@ -56,7 +56,8 @@ const userEnv = () => {
 };
 
 let tmp = "",
-  app = "";
+  app = "",
+  tarball = "";
 
 beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), "strand-pack-"));
@@ -68,6 +69,7 @@ beforeAll(() => {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const tgz = readdirSync(tmp).find((f) => f.endsWith(".tgz"))!;
+  tarball = path.join(tmp, tgz);
   writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   execFileSync(
     "npm",
@@ -100,6 +102,21 @@ describe("the packed tarball installed into an empty folder", () => {
     expect(Object.keys(manifest.dependencies)).not.toContain("tsx");
     expect(readFileSync(path.join(pkg, "bin/strand.js"), "utf8")).not.toMatch(/tsx/);
   });
+
+  it("imports from `node -e` as the issue types it, in a folder whose package.json has no type field", () => {
+    const plain = path.join(tmp, "plain");
+    mkdirSync(plain);
+    writeFileSync(path.join(plain, "package.json"), JSON.stringify({ name: "plain", private: true }));
+    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", tarball], {
+      cwd: plain,
+      stdio: ["ignore", "pipe", "inherit"],
+      env: userEnv(),
+    });
+    const code = 'import("strand").then((m) => console.log(m.theory(3, { phi: "tanh" }).results.prPhi))';
+    const r = spawnSync(process.execPath, ["-e", code], { cwd: plain, encoding: "utf8", env: userEnv() });
+    expect(r.stderr).toBe("");
+    expect(Number(r.stdout)).toBe(PR_TANH_G3);
+  }, 120_000);
 
   it("runs the README's Node snippet in plain node: theory and a simulation, the numbers of the sources", async () => {
     writeFileSync(path.join(app, "node-example.mjs"), snippet("node-example.mjs"));
