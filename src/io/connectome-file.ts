@@ -7,8 +7,7 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { unzipSync } from "fflate";
-import * as XLSX from "xlsx";
+import type { WorkBook } from "xlsx";
 import {
   ConnectomeFormatError,
   connectomeFromMatrix,
@@ -93,6 +92,8 @@ export async function readConnectome(file: string, opts: ReadOptions = {}): Prom
     );
   }
   if (kind === "zip") {
+    // fflate and xlsx load only when a file needs them (xlsx alone is ~0.1 s of start-up)
+    const { unzipSync } = await import("fflate");
     let members: Record<string, Uint8Array>;
     try {
       members = unzipSync(bytes, {
@@ -129,7 +130,8 @@ export async function readConnectome(file: string, opts: ReadOptions = {}): Prom
     return c;
   }
   if (kind === "excel") {
-    let wb: XLSX.WorkBook;
+    const XLSX = await import("xlsx");
+    let wb: WorkBook;
     try {
       wb = XLSX.read(bytes, { type: "array" });
     } catch (err) {
