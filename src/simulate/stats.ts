@@ -28,18 +28,17 @@
  *   lag sums (1-3 lags, or long runs: more than 2 Lf N float32 samples per trial, Lf N float64): the pooled S_1..S_Lf are accumulated with
  *     the rank-F updates and Psi is <C_l, C_0> directly. Both give the same number up to rounding.
  * History rows before the first sample are zero, so early pairs with t - l < 0 contribute nothing and
- * n_l counts only real pairs. Trial blocks get their own lag-0 rank-F update at each flush (and the pooled
- * S_0 is the sum of the blocks, so no product is computed twice); time-block sums are differences of the
- * pooled S_0 taken at block boundaries. The lag-0 sums are symmetric, so only their upper triangles are
- * accumulated (covSymAccum: half the arithmetic and memory traffic of the full rank-F update, the largest cost
- * after the dynamics at N = 2000). Time blocks: state() mirrors the pooled S_0. Trial blocks: no pooled S_0 is
- * kept; summarize() adds up the blocks (in block order, the same numbers for any grouping of the trials) in the
- * pass that forms their Gram sums, and mirrors it. Block sums stay upper (the cross-block sums read only the
- * upper triangles; blockCovariances() mirrors).
+ * n_l counts only real pairs. Every flush adds its lag-0 rank-F update to one block's sums only — the trial's
+ * block (trial blocks) or the current time slice's (time blocks) — and no pooled S_0 is kept: summarize() adds up
+ * the blocks (in block order, the same numbers for any grouping of the trials) in the pass that forms their Gram
+ * sums, and mirrors it, so no product is computed twice and nothing at a block boundary costs O(N^2). The lag-0
+ * sums are symmetric, so only their upper triangles are accumulated (covSymAccum: half the arithmetic and memory
+ * traffic of the full rank-F update, the largest cost after the dynamics at N = 2000). Block sums stay upper (the
+ * cross-block sums read only the upper triangles; blockCovariances() mirrors).
  */
 import type { Backend, Buf } from "../backend/types.ts";
 import type { DType } from "../errors.ts";
-import { summarize, mirrorUpper } from "./summary.ts";
+import { summarize } from "./summary.ts";
 
 type FloatChunks = (Float32Array | Float64Array)[];
 
@@ -109,10 +108,9 @@ export class CovarianceAccumulator {
   private readonly stored: FloatChunks[] | null; // per trial, its samples in flush-sized chunks (stored-samples mode)
   private readonly diag: Float64Array; // sum_i a_i(t) a_i(t - l), l = 0..L
   private readonly sum: Float64Array;
-  private readonly blockS: Float64Array[]; // B x n^2 (time blocks)
-  private readonly blockBufs: (Buf | null)[] | null; // B x n^2 in the backend (trial blocks; only this accumulator's trials' blocks)
+  /** B x n^2 lag-0 block sums in the backend (trial blocks: only this accumulator's trials' blocks) */
+  private readonly blockBufs: (Buf | null)[];
   private readonly blockCount: number[];
-  private snapshot: Float64Array; // pooled S_0 at the last time-block boundary (time blocks only)
   private samplesPerTrial = 0;
 
   constructor(
@@ -137,21 +135,20 @@ export class CovarianceAccumulator {
       fullLags > 0 &&
       (psiFrom.storeSamples ?? CovarianceAccumulator.storesSamples(n, fullLags, dtype, psiFrom.samplesPerTrial));
     this.stored = store ? Array.from({ length: trials }, () => []) : null;
-    this.lagOffset = blockOfTrial ? 0 : n * n;
-    this.pooled = be.alloc("float64", this.lagOffset + (store ? 0 : fullLags * n * n));
+    // no pooled S_0 is kept: each block's lag-0 sums accumulate in its own buffer and summarize() adds them up
+    this.lagOffset = 0;
+    this.pooled = be.alloc("float64", store ? 0 : fullLags * n * n);
     this.diag = new Float64Array(lags + 1);
     this.sum = new Float64Array(n);
-    this.blockS = Array.from({ length: blocks }, () => new Float64Array(blockOfTrial ? 0 : n * n));
-    this.blockBufs = blockOfTrial
-      ? Array.from({ length: blocks }, (_, b) => (blockOfTrial.includes(b) ? be.alloc("float64", n * n) : null))
-      : null;
+    // time blocks: every block (all trials pass through each); trial blocks: those of this accumulator's trials
+    this.blockBufs = Array.from({ length: blocks }, (_, b) =>
+      !blockOfTrial || blockOfTrial.includes(b) ? be.alloc("float64", n * n) : null,
+    );
     this.blockCount = new Array(blocks).fill(0);
-    this.snapshot = new Float64Array(blockOfTrial ? 0 : n * n);
   }
 
-  /** Bytes of memory this accumulator needs at most (for a memory check before allocating; with trial blocks it
-   *  holds no pooled S_0, one N^2 float64 less); `blocks`: the block sums
-   *  it holds (all of them with time blocks, those of its own trials with trial blocks). */
+  /** Bytes of memory this accumulator needs at most (for a memory check before allocating); `blocks`: the block
+   *  sums it holds (all of them with time blocks, those of its own trials with trial blocks). */
   static bytes(
     n: number,
     trials: number,
@@ -165,7 +162,7 @@ export class CovarianceAccumulator {
     const lagged = CovarianceAccumulator.storesSamples(n, fullLags, dtype, samplesPerTrial)
       ? trials * samplesPerTrial! * n * s
       : fullLags * n * n * 8;
-    return trials * (lags + FLUSH) * n * s + n * n * 8 + lagged + blocks * n * n * 8;
+    return trials * (lags + FLUSH) * n * s + lagged + blocks * n * n * 8;
   }
 
   /** Psi from stored samples when there are at least STORE_MIN_LAGS lags and one trial's T N samples take no
@@ -199,15 +196,11 @@ export class CovarianceAccumulator {
     const n = this.n,
       L = this.lags,
       Lf = this.fullLags;
-    if (this.blockBufs && this.blockOfTrial) {
-      // trial blocks: lag 0 goes to the trial's block only (the pooled S_0 is their sum, formed by summarize()),
-      // lags 1..Lf to the pooled sums — each product is computed once
-      const b = this.blockOfTrial[k];
-      this.be.covSymAccum(n, f, this.be.sub(this.hist[k], L * n, f * n), this.blockBufs[b]!);
-      this.blockCount[b] += f;
-    } else {
-      this.be.covSymAccum(n, f, this.be.sub(this.hist[k], L * n, f * n), this.be.sub(this.pooled, 0, n * n));
-    }
+    // lag 0 goes to the block only (the trial's, or the current time slice's; the pooled S_0 is their sum, formed
+    // by summarize()), lags 1..Lf to the pooled sums — each product is computed once
+    const b = this.blockOfTrial ? this.blockOfTrial[k] : this.block;
+    this.be.covSymAccum(n, f, this.be.sub(this.hist[k], L * n, f * n), this.blockBufs[b]!);
+    this.blockCount[b] += f;
     if (Lf > 0 && !this.stored)
       this.be.covLagAccum(
         n,
@@ -236,41 +229,26 @@ export class CovarianceAccumulator {
 
   private block = 0;
 
-  /** Close block b: flush every trial and take the lag-0 sums of the slice since the last boundary. */
+  /** Close a block: flush every trial (time blocks: the next samples go to the next block). */
   endBlock(): void {
     for (let k = 0; k < this.trials; k++) this.flushTrial(k);
-    if (this.blockBufs) return; // trial blocks are complete at every flush
-    const p0 = this.be.view(this.pooled).subarray(0, this.n * this.n);
-    const dst = this.blockS[this.block];
-    for (let i = 0; i < dst.length; i++) {
-      dst[i] += p0[i] - this.snapshot[i];
-    }
-    this.snapshot = Float64Array.from(p0);
-    this.blockCount[this.block] = this.samplesPerTrial * this.trials - this.blockCount.reduce((a, b) => a + b, 0);
-    if (this.block < this.blocks - 1) this.block++;
+    if (!this.blockOfTrial && this.block < this.blocks - 1) this.block++;
   }
 
   /** Release the accumulator's backend memory. */
   free(): void {
     for (const h of this.hist) this.be.free(h);
-    for (const b of this.blockBufs ?? []) if (b) this.be.free(b);
+    for (const b of this.blockBufs) if (b) this.be.free(b);
     this.be.free(this.pooled);
   }
 
   /** A copy of the raw sums. */
   state(): AccumulatorState {
     // trial blocks: a block none of this accumulator's trials belongs to has no sums (count 0, an empty array)
-    const blockS = this.blockBufs
-      ? this.blockBufs.map((b) => (b ? (this.be.read(b) as Float64Array) : new Float64Array(0)))
-      : this.blockS.map((b) => Float64Array.from(b));
-    // S_0 (time blocks; trial blocks: summarize() adds up the blocks, so it crosses no thread boundary twice),
-    // whole: the lag-0 kernel fills the upper triangle only
+    const blockS = this.blockBufs.map((b) => (b ? (this.be.read(b) as Float64Array) : new Float64Array(0)));
+    // S_0: summarize() adds up the blocks, so it crosses no thread boundary twice
     const nn = this.n * this.n;
-    let s0: Float64Array | null = null;
-    if (!this.blockBufs) {
-      s0 = this.be.read(this.be.sub(this.pooled, 0, nn)) as Float64Array;
-      mirrorUpper(s0, this.n);
-    }
+    const s0: Float64Array | null = null;
     const lagSums = this.be.read(
       this.be.sub(this.pooled, this.lagOffset, this.stored ? 0 : this.fullLags * nn),
     ) as Float64Array;
