@@ -48,9 +48,11 @@ export function comparePrediction(
       z: d !== null && error ? d / error : null,
     };
   };
+  // an estimate that does not mean something (results.status) is not compared
+  const ok = (v: number | null, status: string) => (status === "ok" ? v : null);
   return {
-    prPhi: row(results.prPhi, results.prPhiError, o.prPhi, o.prPhiError),
-    ...(o.prX !== null ? { prX: row(results.prX, results.prXError, o.prX) } : {}),
+    prPhi: row(ok(results.prPhi, results.status.prPhi), results.prPhiError, o.prPhi, o.prPhiError),
+    ...(o.prX !== null ? { prX: row(ok(results.prX, results.status.prX), results.prXError, o.prX) } : {}),
     cX0: row(results.cX0, null, o.cX0),
     cPhi0: row(results.cPhi0, null, o.cPhi0),
     tauCPhi: row(results.timescales.cPhi, null, o.tauCPhi),

@@ -78,7 +78,15 @@ export {
   type Method,
 } from "./simulate/simulate.ts";
 export { CovarianceAccumulator, type CovarianceSummary } from "./simulate/stats.ts";
-export { crossBlock, jackknife, jackknifeSe, meanAndSe } from "./stats/estimators.ts";
+export {
+  crossBlock,
+  jackknife,
+  jackknifeSe,
+  meanAndSe,
+  estimateStatus,
+  type EstimateStatus,
+  type EstimateContext,
+} from "./stats/estimators.ts";
 export { decayTime, pcTimescales, type PcTimescales } from "./stats/timescales.ts";
 export {
   theory,

@@ -15,6 +15,14 @@ import { formatNumber } from "./args.ts";
 
 const f = (v: number | null, d = 4) => formatNumber(v, d);
 
+/** A PR line: the estimate ± its error when it means something, else the reason (never a negative dimension). */
+function prLine(name: string, pr: number | null, se: number | null, plugin: number | null, status: string): string {
+  const label = `  ${name}`.padEnd(21);
+  if (status === "ok") return `${label}${f(pr)} ± ${f(se, 2)} (cross-block; plug-in ${f(plugin)})`;
+  const shown = pr !== null && pr > 0 && se !== null && se >= 0 ? ` (estimate ${f(pr)} ± ${f(se, 2)})` : "";
+  return `${label}${status}${shown}`;
+}
+
 /** The summary lines of one simulation. */
 export function simulationLines(name: string, network: Network, r: SimulationResult, threads: string): string[] {
   const R = r.results,
@@ -38,8 +46,8 @@ export function simulationLines(name: string, network: Network, r: SimulationRes
     ...(R.quiescent
       ? ["  state              quiescent: the network decayed to a fixed point (no fluctuations to measure)"]
       : [
-          `  PR^phi             ${f(R.prPhi)} ± ${f(R.prPhiError, 2)} (cross-block; plug-in ${f(R.prPhiPlugin)})`,
-          `  PR^x               ${f(R.prX)} ± ${f(R.prXError, 2)} (cross-block; plug-in ${f(R.prXPlugin)})`,
+          prLine("PR^phi", R.prPhi, R.prPhiError, R.prPhiPlugin, R.status.prPhi),
+          prLine("PR^x", R.prX, R.prXError, R.prXPlugin, R.status.prX),
           ...(R.gains
             ? [
                 `  gains              PR^{G phi} ${f(R.gains.prPhiUnnormalized)}, z-scored ` +
@@ -87,6 +95,9 @@ export async function predictFor(
 
 /** The table of simulation beside prediction, with a line on what the prediction is. */
 export function comparisonLines(p: Prediction, comparison: Record<string, ComparisonRow>): string[] {
+  // an estimate with an unreliable status comes without a value (src/compare.ts): say so, not "-"
+  const sim = (v: ComparisonRow) =>
+    v.simulation === null ? "unreliable (above)" : `${f(v.simulation)}${v.error ? ` ± ${f(v.error, 2)}` : ""}`;
   const o = p.observables;
   const lines: string[] = [];
   if (p.method === "sampling") {
@@ -103,7 +114,7 @@ export function comparisonLines(p: Prediction, comparison: Record<string, Compar
   for (const [k, v] of Object.entries(comparison)) {
     const inSe = v.z !== null ? ` = ${v.z.toFixed(1)} se` : "";
     lines.push(
-      `                     ${k.padEnd(9)}  ${f(v.simulation)}${v.error ? ` ± ${f(v.error, 2)}` : ""}`.padEnd(52) +
+      `                     ${k.padEnd(9)}  ${sim(v)}`.padEnd(52) +
         `${f(v.theory)}`.padEnd(11) +
         (v.relative !== null ? `${(100 * v.relative).toFixed(1)} %${inSe}` : "-"),
     );

@@ -126,6 +126,7 @@ async function runTask(t: SweepTask, workers: number): Promise<Record<string, un
     prX: R.prX,
     prPhiError: R.prPhiError,
     prXError: R.prXError,
+    status: R.status,
     cPhi0: R.cPhi0,
     cX0: R.cX0,
     quiescent: R.quiescent,

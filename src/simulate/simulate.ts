@@ -36,7 +36,7 @@ import type { CovarianceSummary } from "./stats.ts";
 import { blockCovariances, summarize } from "./summary.ts";
 import { withBuffers } from "../backend/buffers.ts";
 import { pcTimescales, type PcTimescales } from "../stats/timescales.ts";
-import { crossBlock } from "../stats/estimators.ts";
+import { crossBlock, estimateStatus, type EstimateStatus } from "../stats/estimators.ts";
 
 import {
   accumulatorBytes,
@@ -132,9 +132,11 @@ export interface SimulationResult {
     nonStationary: boolean;
     prPhi: number | null;
     prX: number | null;
-    /** jackknife standard errors of prPhi, prX (over time blocks) */
+    /** jackknife standard errors of prPhi, prX (over the blocks) */
     prPhiError: number | null;
     prXError: number | null;
+    /** whether prPhi and prX mean something: "ok", or "unreliable: <why; how to fix it>" (estimateStatus) */
+    status: { prPhi: EstimateStatus; prX: EstimateStatus };
     prPhiPlugin: number | null;
     prXPlugin: number | null;
     cPhi0: number;
@@ -336,6 +338,19 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
   const ox = observable(sx, quiescent),
     op = observable(sp, quiescent);
   const tau = Array.from({ length: lags + 1 }, (_, l) => l * sampleEvery);
+  const nonStationary = !quiescent && blockVarianceRatio > 4;
+  const timescales = quiescent ? { cPhi: null, psiPhi: null } : pcTimescales(tau, op.autocovariance, tau, op.psi);
+  const statusOf = (o: ObservableResults) =>
+    estimateStatus({
+      pr: o.pr,
+      prError: o.prError,
+      blocks,
+      quiescent,
+      nonStationary,
+      blockVarianceRatio,
+      blockDuration: trials >= blocks ? null : (samples / blocks) * sampleEvery,
+      correlationTime: timescales.psiPhi ?? timescales.cPhi,
+    });
   let gainsResults: SimulationResult["results"]["gains"];
   if (network.gains) {
     const G = network.gains;
@@ -386,18 +401,19 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     results: {
       quiescent,
       blockVarianceRatio,
-      nonStationary: !quiescent && blockVarianceRatio > 4,
+      nonStationary,
       prPhi: op.pr,
       prX: ox.pr,
       prPhiError: op.prError,
       prXError: ox.prError,
+      status: { prPhi: statusOf(op), prX: statusOf(ox) },
       prPhiPlugin: op.prPlugin,
       prXPlugin: ox.prPlugin,
       cPhi0: op.c0,
       cX0: ox.c0,
       autocorrelation: { tau, cPhi: op.autocovariance, cX: ox.autocovariance },
       collective: { tau, psiPhi: op.psi, psiPhiNormalized: op.psiNormalized, psiX00: ox.psi[0] },
-      timescales: quiescent ? { cPhi: null, psiPhi: null } : pcTimescales(tau, op.autocovariance, tau, op.psi),
+      timescales,
       ...(gainsResults ? { gains: gainsResults } : {}),
       samples: samples * trials,
       seconds: (performance.now() - t0) / 1000,

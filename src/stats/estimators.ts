@@ -85,3 +85,62 @@ export function meanAndSe(xs: readonly number[]): { mean: number; se: number | n
   const mean = xs.reduce((s, v) => s + v, 0) / k;
   return { mean, se: k > 1 ? Math.sqrt(xs.reduce((s, v) => s + (v - mean) ** 2, 0) / (k - 1) / k) : null };
 }
+
+/** Whether an estimate means something: "ok", or "unreliable: " followed by why and what would fix it. */
+export type EstimateStatus = "ok" | `unreliable: ${string}`;
+
+/** What estimateStatus needs to know about a cross-block PR estimate and the run behind it. */
+export interface EstimateContext {
+  pr: number | null;
+  /** the delete-one-block jackknife standard error (NaN or null without one) */
+  prError: number | null;
+  blocks: number;
+  quiescent: boolean;
+  nonStationary: boolean;
+  blockVarianceRatio: number;
+  /** time blocks: each block's duration (time units); null for trial blocks (independent by construction) */
+  blockDuration: number | null;
+  /** the slowest correlation time measured (1/e time of Psi(tau, 0), else of C(tau)); null if not measured */
+  correlationTime: number | null;
+}
+
+/**
+ * The status of a cross-block PR estimate (THEORY §5.1). Unreliable, in this order:
+ *  - quiescent: no fluctuations, so no dimension;
+ *  - non-stationary: the blocks' variances differ by more than 4x (a transient or too short a burn-in);
+ *  - fewer than 3 blocks: the delete-one jackknife, hence the error bar, needs 3;
+ *  - not positive, or not significant: PR <= 2 se, i.e. a 2-standard-error interval reaches 0 — the block
+ *    covariances are too noisy for tr(C_a C_b) (few samples per block against N);
+ *  - time blocks not independent: the estimator assumes independent blocks; consecutive time slices share about
+ *    tau_c of correlated activity at each boundary, so the adjacent pairs (2 of every B pairs) carry a relative bias
+ *    of order tau_c / d for blocks of duration d. Flagged when (2 / B)(tau_c / d) > 0.1, a bias above 10 %.
+ *
+ * @param c the estimate and the run's facts
+ * @returns "ok" or "unreliable: <reason; how to fix it>"
+ */
+export function estimateStatus(c: EstimateContext): EstimateStatus {
+  const unreliable = (why: string): EstimateStatus => `unreliable: ${why}`;
+  const more = "too few samples per block against N; lengthen the duration or add trials";
+  if (c.quiescent) return unreliable("the network is quiescent (no fluctuations, so no dimension)");
+  if (c.nonStationary)
+    return unreliable(
+      `the blocks' variances differ by ${c.blockVarianceRatio.toFixed(1)}x: not stationary (lengthen the burn-in)`,
+    );
+  if (c.blocks < 3) return unreliable(`${c.blocks} blocks give no error bar (the jackknife needs 3 or more blocks)`);
+  const pr = c.pr ?? NaN,
+    se = c.prError ?? NaN;
+  if (!(pr > 0)) return unreliable(`the cross-block estimate is not positive (${more})`);
+  if (!(se >= 0)) return unreliable("no standard error could be formed");
+  if (pr <= 2 * se)
+    return unreliable(`the standard error is ${((100 * se) / pr).toFixed(0)} % of the estimate (${more})`);
+  if (c.blockDuration !== null && c.correlationTime !== null) {
+    const bias = (2 / c.blocks) * (c.correlationTime / c.blockDuration);
+    if (bias > 0.1)
+      return unreliable(
+        `time blocks of ${c.blockDuration.toFixed(1)} time units are not independent (correlation time ` +
+          `${c.correlationTime.toFixed(1)}, bias up to ~${(100 * bias).toFixed(0)} %): lengthen the duration, or run ` +
+          "at least as many trials as blocks",
+      );
+  }
+  return "ok";
+}

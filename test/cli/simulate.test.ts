@@ -12,7 +12,8 @@ import { readNpy } from "../../src/io/npy.ts";
 import { theory } from "../../src/theory/index.ts";
 import { makeNetwork } from "../../src/network/ensembles.ts";
 
-const quick = ["--n", "60", "--duration", "40", "--burn-in", "10", "--trials", "2", "--lags", "4", "--blocks", "4"];
+// trial blocks (4 trials, 4 blocks): independent by construction, so the estimate's status is ok when its error allows
+const quick = ["--n", "60", "--duration", "40", "--burn-in", "10", "--trials", "4", "--lags", "4", "--blocks", "4"];
 
 describe("strand simulate", () => {
   it("prints a summary and writes JSON and .npy outputs", async () => {
@@ -46,7 +47,7 @@ describe("strand simulate", () => {
     expect(doc.results.collective.psiPhiNormalized[0]).toBe(1);
     expect(doc.params).toMatchObject({
       phi: "erf",
-      trials: 2,
+      trials: 4,
       duration: 40,
       network: { coupling: "rmm", effectiveRank: 0.5 },
     });
@@ -217,6 +218,26 @@ describe("strand simulate", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/theory\s+not available: a connectome's own coupling matrix.*--stand-in random/);
   });
+
+  it("says why a PR estimate means nothing instead of printing it (N = 2000, 40 samples; 2 blocks), and not for a long run", () => {
+    const big = ["--coupling", "iid", "--n", "2000", "--g", "3", "--burn-in", "50", "--lags", "4", "--trials", "1"];
+    // 40 samples in 8 time blocks of 5 time units: too few samples per block against N (the estimate comes out
+    // negative here, the case), and consecutive slices are not independent either
+    const short = strand("simulate", ...big, "--duration", "40", "--json", "-");
+    expect(short.status, short.stderr).toBe(0);
+    const reason = /^unreliable: (the cross-block estimate is not positive|time blocks of 5\.0 time units)/;
+    expect(JSON.parse(short.stdout).results.status.prPhi).toMatch(reason);
+    expect(short.stderr).toMatch(/PR\^phi\s+unreliable: .*(lengthen the duration)/);
+    expect(short.stderr).not.toMatch(/PR\^phi\s+-?\d/); // no bare number where the estimate means nothing
+    // two blocks: no error bar, so no verdict either (was "PR^phi -0.01731 ± -")
+    const two = strand("simulate", ...big, "--duration", "40", "--blocks", "2");
+    expect(two.stdout).toMatch(/PR\^phi\s+unreliable: 2 blocks give no error bar/);
+    expect(two.stdout).not.toMatch(/± -/);
+    // a long run at the same N: blocks of 40 time units against a correlation time ~9 (g = 3)
+    const long = strand("simulate", ...big, "--duration", "320", "--json", "-");
+    expect(long.status, long.stderr).toBe(0);
+    expect(JSON.parse(long.stdout).results.status).toEqual({ prPhi: "ok", prX: "ok" });
+  }, 60_000);
 
   it("refuses bad flags with one line and a non-zero exit, leaving no output file", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
