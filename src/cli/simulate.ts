@@ -11,7 +11,8 @@ import { workerExecutor } from "../io/parallel.ts";
 import { createTeam } from "../io/team-pool.ts";
 import { teamSupported } from "../backend/team.ts";
 import os from "node:os";
-import { METHODS, simulate } from "../simulate/simulate.ts";
+import { METHODS, memoryEstimate, simulate } from "../simulate/simulate.ts";
+import { rmmModes } from "../network/ensembles.ts";
 import { comparePrediction, type ComparisonRow } from "../compare.ts";
 import { comparisonLines, predictFor, progressBar, simulationLines } from "./report.ts";
 import { describe } from "../errors.ts";
@@ -49,6 +50,10 @@ Output:
   --save-trajectory F trial 0's sampled x as a (samples x N) float32 .npy
   --save-covariance F the equal-time covariance of phi as an (N x N) float64 .npy
 
+Memory:
+  --dry-run           print the memory the run will need (coupling, statistics) and stop, before drawing J
+  --max-memory GIB    refuse runs that need more than this many GiB   (default: 75 % of this machine's memory)
+
 The defaults (8 trials x 500 time units, a sample every time unit: 4000 samples) give PR^phi to a few
 percent at N = 1000 (the reported ± is the delete-one-block jackknife standard error).`;
 
@@ -71,6 +76,8 @@ const SIM_FLAGS = {
   json: { type: "string" },
   "save-trajectory": { type: "string" },
   "save-covariance": { type: "string" },
+  "dry-run": { type: "boolean", default: false },
+  "max-memory": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -118,7 +125,38 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     backend: choice("--backend", values.backend, BACKEND_CHOICES, "auto"),
     seed: choiceOf.kind === "spec" ? choiceOf.spec.seed : choiceOf.seed,
   };
-  const network = await loadNetwork(choiceOf);
+  // the memory the run needs, from sizes alone: before J is drawn (a connectome file is read first, for its N)
+  const maxMemory =
+    values["max-memory"] !== undefined ? num("--max-memory", values["max-memory"], 0) * 2 ** 30 : 0.75 * os.totalmem();
+  if (!(maxMemory > 0))
+    throw new UsageError(
+      `invalid argument: \`--max-memory\` must be a positive number of GiB; got ${describe(values["max-memory"])}`,
+    );
+  const drawnLater = choiceOf.kind === "spec" ? choiceOf.spec : null;
+  let network = drawnLater ? null : await loadNetwork(choiceOf);
+  const n = drawnLater ? drawnLater.n : network!.coupling.n;
+  const shape: { kind: "dense" } | { kind: "lowrank"; m: number } = drawnLater
+    ? drawnLater.coupling === "rmm"
+      ? { kind: "lowrank", m: rmmModes(drawnLater).D.length }
+      : { kind: "dense" }
+    : network!.coupling.kind === "lowrank"
+      ? { kind: "lowrank", m: network!.coupling.m }
+      : { kind: "dense" };
+  const need = memoryEstimate(n, shape, options);
+  const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+  const needText = `${gib(need.total)} (coupling ${gib(need.coupling)}, statistics ${gib(need.statistics)})`;
+  if (values["dry-run"]) {
+    const verdict = need.total > maxMemory ? " — would be refused" : "";
+    console.log(`strand simulate --dry-run: N = ${n} needs ${needText}; limit ${gib(maxMemory)}${verdict}`);
+    return 0;
+  }
+  if (need.total > maxMemory)
+    throw new UsageError(
+      `the run needs ${needText}, above the limit of ${gib(maxMemory)} ` +
+        `(${values["max-memory"] !== undefined ? "--max-memory" : "75 % of this machine's memory"}): lower --lags, ` +
+        "--blocks, --trials or --duration, or raise --max-memory",
+    );
+  network ??= await loadNetwork(choiceOf);
   const workers = integer("--workers", values.workers, os.availableParallelism?.() ?? os.cpus().length, 1);
   // one trial: its steps shared by a team of threads (on the wasm backend)
   const team =
@@ -129,6 +167,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   try {
     r = await simulate(network, {
       ...options,
+      maxBytes: maxMemory,
       keepTrajectory: values["save-trajectory"] !== undefined,
       onProgress: progressBar(),
       ...(workers > 1 && options.trials > 1 ? { executor: workerExecutor(workers) } : {}),

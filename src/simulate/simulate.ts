@@ -199,6 +199,45 @@ export function formDense(
   });
 }
 
+/** What a simulation will hold in memory at most, by part (bytes). */
+export interface MemoryEstimate {
+  /** the coupling: J or its factors as drawn (float64), and one copy per group's backend in the run's dtype */
+  coupling: number;
+  /** the streaming statistics: block and lag sums, stored samples, histories (accumulatorBytes) */
+  statistics: number;
+  /** the peak: the coupling, and the statistics twice (held by the groups, then copied once to be combined) */
+  total: number;
+}
+
+/**
+ * The memory a simulation of an N-neuron network will need, from sizes alone — call it before drawing J, to
+ * refuse a run that cannot fit (the CLI does, against the machine's memory or --max-memory).
+ *
+ * @param n neurons
+ * @param coupling dense, or low-rank with m modes (formed densely when m > n / 2, as simulate does)
+ * @param options simulate's options (trials, duration, sampleEvery, lags, blocks, groups, dtype)
+ * @returns the estimate by part
+ */
+export function memoryEstimate(
+  n: number,
+  coupling: { kind: "dense" } | { kind: "lowrank"; m: number },
+  options: Pick<SimulateOptions, "trials" | "duration" | "sampleEvery" | "lags" | "blocks" | "groups" | "dtype"> = {},
+): MemoryEstimate {
+  const trials = options.trials ?? 1,
+    lags = options.lags ?? 10,
+    blocks = options.blocks ?? 8;
+  const groups = Math.min(trials, options.groups ?? 2);
+  const dtype = options.dtype ?? "float32";
+  const samples = Math.floor((options.duration ?? 1000) / (options.sampleEvery ?? 1) + 1e-9);
+  const s = dtype === "float32" ? 4 : 8;
+  const dense = coupling.kind === "dense" || coupling.m > n / 2;
+  const drawn = coupling.kind === "dense" ? 8 * n * n : 2 * 8 * n * coupling.m + (dense ? 8 * n * n : 0);
+  const perBackend = dense ? s * n * n : 2 * s * n * (coupling as { m: number }).m;
+  const couplingBytes = drawn + groups * perBackend;
+  const statistics = accumulatorBytes(n, trials, groups, lags, blocks, dtype, samples);
+  return { coupling: couplingBytes, statistics, total: couplingBytes + 2 * statistics };
+}
+
 /**
  * Simulate a network (trials from independent initial conditions, RK4 or Euler) and measure, with streaming
  * statistics, PR^phi and PR^x (cross-block, with jackknife errors), C^a(tau), Psi^phi(tau, 0) and the gain
@@ -349,7 +388,8 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
       nonStationary,
       blockVarianceRatio,
       blockDuration: trials >= blocks ? null : (samples / blocks) * sampleEvery,
-      correlationTime: timescales.psiPhi ?? timescales.cPhi,
+      // the slowest measured correlation: Psi(tau, 0)'s 1/e time, else at least the lag window it outlasted
+      correlationTime: timescales.psiPhi ?? (lags > 0 ? Math.max(timescales.cPhi ?? 0, lags * sampleEvery) : null),
     });
   let gainsResults: SimulationResult["results"]["gains"];
   if (network.gains) {

@@ -100,7 +100,8 @@ export interface EstimateContext {
   blockVarianceRatio: number;
   /** time blocks: each block's duration (time units); null for trial blocks (independent by construction) */
   blockDuration: number | null;
-  /** the slowest correlation time measured (1/e time of Psi(tau, 0), else of C(tau)); null if not measured */
+  /** the slowest correlation time measured (the 1/e time of Psi(tau, 0), else the lag window it outlasted, a
+   *  lower bound); null if no lags were measured */
   correlationTime: number | null;
 }
 
@@ -113,7 +114,8 @@ export interface EstimateContext {
  *    covariances are too noisy for tr(C_a C_b) (few samples per block against N);
  *  - time blocks not independent: the estimator assumes independent blocks; consecutive time slices share about
  *    tau_c of correlated activity at each boundary, so the adjacent pairs (2 of every B pairs) carry a relative bias
- *    of order tau_c / d for blocks of duration d. Flagged when (2 / B)(tau_c / d) > 0.1, a bias above 10 %.
+ *    of order tau_c / d for blocks of duration d. Flagged when (2 / B)(tau_c / d) > 0.1, a bias above 10 %, and
+ *    when tau_c is unknown (no lags measured), since independence then cannot be checked.
  *
  * @param c the estimate and the run's facts
  * @returns "ok" or "unreliable: <reason; how to fix it>"
@@ -133,6 +135,11 @@ export function estimateStatus(c: EstimateContext): EstimateStatus {
   if (!(se >= 0)) return unreliable("no standard error could be formed");
   if (pr <= 2 * se)
     return unreliable(`the standard error is ${((100 * se) / pr).toFixed(0)} % of the estimate (${more})`);
+  if (c.blockDuration !== null && c.correlationTime === null)
+    return unreliable(
+      "time blocks whose independence cannot be checked without lags (measure lags, e.g. --lags 10, or run at " +
+        "least as many trials as blocks)",
+    );
   if (c.blockDuration !== null && c.correlationTime !== null) {
     const bias = (2 / c.blocks) * (c.correlationTime / c.blockDuration);
     if (bias > 0.1)

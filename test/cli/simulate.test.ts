@@ -239,6 +239,20 @@ describe("strand simulate", () => {
     expect(JSON.parse(long.stdout).results.status).toEqual({ prPhi: "ok", prX: "ok" });
   }, 60_000);
 
+  it("estimates the memory before drawing J: --dry-run prints it, --max-memory refuses above it", () => {
+    // N = 16384 would take minutes to draw and GiBs to hold: the estimate answers at once
+    const dry = strand("simulate", "--coupling", "iid", "--n", "16384", "--g", "2", "--trials", "2", "--dry-run");
+    expect(dry.status, dry.stderr).toBe(0);
+    const m = /N = 16384 needs ([\d.]+) GiB \(coupling ([\d.]+) GiB, statistics ([\d.]+) GiB\)/.exec(dry.stdout);
+    expect(m, dry.stdout).not.toBeNull();
+    // J alone: N^2 float64 as drawn (2 GiB) plus one float32 copy per group's backend (2 x 1 GiB)
+    expect(Number(m![2])).toBeCloseTo((16384 ** 2 * (8 + 2 * 4)) / 2 ** 30, 2);
+    const refused = strand("simulate", "--coupling", "iid", "--n", "16384", "--g", "2", "--max-memory", "1");
+    expect(refused.status).toBe(2);
+    expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+    expect(refused.stderr).toMatch(/needs [\d.]+ GiB .* above the limit of 1\.00 GiB \(--max-memory\)/);
+  });
+
   it("refuses bad flags with one line and a non-zero exit, leaving no output file", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
     const out = path.join(dir, "r.json");

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { createBackend } from "../../src/backend/select.ts";
 import { denseJ, makeNetwork, type LowRankCoupling } from "../../src/network/ensembles.ts";
-import { SimulationError, formDense, simulate } from "../../src/simulate/simulate.ts";
+import { SimulationError, formDense, memoryEstimate, simulate } from "../../src/simulate/simulate.ts";
+import { accumulatorBytes } from "../../src/simulate/group.ts";
 import { decayTime, theory } from "../../src/theory/index.ts";
 
 const small = { trials: 2, duration: 60, burnIn: 10, lags: 3, blocks: 3 };
@@ -187,4 +188,19 @@ describe("simulate", () => {
       expect(se / mean).toBeLessThan(0.1);
     },
   );
+});
+
+describe("memoryEstimate", () => {
+  it("counts what simulate allocates: the accumulators' bytes and the coupling's copies", () => {
+    const o = { trials: 4, duration: 100, lags: 5, blocks: 4, groups: 2, dtype: "float32" as const };
+    const e = memoryEstimate(300, { kind: "lowrank", m: 30 }, o);
+    expect(e.statistics).toBe(accumulatorBytes(300, 4, 2, 5, 4, "float32", 100));
+    // L and R in float64 as drawn, and a float32 copy of both per group's backend
+    expect(e.coupling).toBe(2 * 8 * 300 * 30 + 2 * (2 * 4 * 300 * 30));
+    expect(e.total).toBe(e.coupling + 2 * e.statistics); // held by the groups, then copied to be combined
+    // more modes than N/2: simulate forms J densely, and so does the estimate
+    expect(memoryEstimate(300, { kind: "lowrank", m: 200 }, o).coupling).toBe(
+      2 * 8 * 300 * 200 + 8 * 300 ** 2 + 2 * 4 * 300 ** 2,
+    );
+  });
 });

@@ -29,6 +29,7 @@ describe("estimateStatus", () => {
     ["within 2 se of zero", { pr: 0.01, prError: 0.006 }, /standard error is 60 %/],
     // (2 / 8)(9 / 10) = 0.225 > 0.1
     ["short time blocks", { blockDuration: 10 }, /time blocks of 10\.0 time units are not independent.*~23 %/],
+    ["time blocks without lags", { blockDuration: 100, correlationTime: null }, /independence cannot be checked/],
   ])("is unreliable when %s, with the reason", (_label, change, reason) => {
     const s = estimateStatus({ ...good, ...change });
     expect(s).toMatch(/^unreliable: /);
