@@ -15,9 +15,23 @@ export function choice<T extends string>(
   return value as T;
 }
 
+/** A decimal number as users type them ("3", "-0.5", "1e-3"): no hex, no trailing junk, no empty string. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** A finite decimal number, or `fallback` when the flag is absent. */
+export function finite(flag: string, value: string | undefined, fallback: number): number;
+export function finite(flag: string, value: string | undefined): number | undefined;
+export function finite(flag: string, value: string | undefined, fallback?: number): number | undefined {
+  if (value === undefined) return fallback;
+  const x = Number(value.trim());
+  if (!DECIMAL.test(value.trim()) || !Number.isFinite(x))
+    throw new UsageError(`invalid argument: \`${flag}\` must be a finite decimal number; got ${describe(value)}`);
+  return x;
+}
+
 export function integer(flag: string, value: string | undefined, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
-  const v = Number(value);
+  const v = DECIMAL.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isInteger(v) || v < min)
     throw new UsageError(`invalid argument: \`${flag}\` must be an integer >= ${min}; got ${describe(value)}`);
   return v;
@@ -30,6 +44,32 @@ export function regex(flag: string, value: string | undefined): RegExp | undefin
   } catch {
     throw new UsageError(`invalid argument: \`${flag}\` must be a regular expression; got ${describe(value)}`);
   }
+}
+
+/**
+ * Command lines as users type them, before node:util's parseArgs sees them: a negative number after a flag is that
+ * flag's value (`--g -3` becomes `--g=-3`; parseArgs would call it ambiguous), and a flag given twice is an error
+ * (parseArgs keeps the last silently).
+ */
+export function normalizeArgv(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const t = argv[i],
+      next = argv[i + 1];
+    if (/^--[^=]+$/.test(t) && next !== undefined && /^-(\d|\.\d|inf|nan)/i.test(next)) {
+      out.push(`${t}=${next}`);
+      i++;
+    } else out.push(t);
+  }
+  const seen = new Set<string>();
+  for (const t of out) {
+    if (t === "--") break;
+    const m = /^--([^=]+)/.exec(t);
+    if (!m) continue;
+    if (seen.has(m[1])) throw new UsageError(`invalid argument: \`--${m[1]}\` is given more than once; give it once`);
+    seen.add(m[1]);
+  }
+  return out;
 }
 
 /** A number for a summary line: `digits` significant digits, exponential below 1e-3 or from 1e4 on, "-" for

@@ -4,7 +4,7 @@
  */
 import { VERSION } from "../version.ts";
 import { enableRelaxedSimd } from "../io/relaxed-simd.ts";
-import { UsageError } from "./args.ts";
+import { UsageError, normalizeArgv } from "./args.ts";
 
 const HELP = `strand ${VERSION} — STructured RAndom Network Dynamics
 Simulate and explain large nonlinear recurrent networks dx/dt = -x + J phi(x)
@@ -77,9 +77,10 @@ export async function main(argv: string[]): Promise<number> {
     const load = COMMANDS[cmd];
     if (!load || !Object.hasOwn(COMMANDS, cmd))
       throw new UsageError(`unknown command \`${cmd}\`; run \`strand --help\` for the list`);
+    const argsOf = normalizeArgv(rest); // before loading: a repeated flag fails at once
     return await (
       await load()
-    )(rest);
+    )(argsOf);
   } catch (err) {
     if (err instanceof Error && RUNTIME_ERRORS.includes(err.name)) {
       console.error(`strand: ${err.message}`);

@@ -4,7 +4,7 @@
  * --effective-rank, --pr-g, --overlap-gamma, --overlap-beta, --seed, --file. Values are parsed here and
  * validated by makeNetwork, whose errors name the library argument.
  */
-import { UsageError, choice, integer, regex } from "./args.ts";
+import { UsageError, choice, finite, integer, regex } from "./args.ts";
 import { applySigns, normalizeBalanced } from "../network/signs.ts";
 import { describe } from "../errors.ts";
 import { makeNetwork, standInNetwork, type Network, type NetworkSpec } from "../network/ensembles.ts";
@@ -61,13 +61,7 @@ export const NETWORK_FLAGS_HELP = `Connectivity:
                       stand-in: D_a = its singular values, random modes (random), or random modes with the
                       measured diagonal overlaps u_a.v_a as rho_a (overlaps; THEORY §6)   (default: none)`;
 
-function num(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (v.trim() === "" || !Number.isFinite(x))
-    throw new UsageError(`invalid argument: \`${flag}\` must be a finite number; got ${describe(v)}`);
-  return x;
-}
+const num = (flag: string, v: string | undefined) => finite(flag, v);
 
 export type NetworkChoice =
   | { kind: "spec"; spec: NetworkSpec }

@@ -16,7 +16,7 @@ import { rmmModes } from "../network/ensembles.ts";
 import { comparePrediction, type ComparisonRow } from "../compare.ts";
 import { comparisonLines, predictFor, progressBar, simulationLines } from "./report.ts";
 import { describe } from "../errors.ts";
-import { UsageError, choice, integer } from "./args.ts";
+import { UsageError, choice, finite, integer } from "./args.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
 
 export const SIMULATE_HELP = `strand simulate — simulate dx/dt = -x + J (G ⊙ phi(x)) and measure its dimension
@@ -81,13 +81,7 @@ const SIM_FLAGS = {
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
-function num(flag: string, v: string | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  const x = Number(v);
-  if (v.trim() === "" || !Number.isFinite(x))
-    throw new UsageError(`invalid argument: \`${flag}\` must be a finite number; got ${describe(v)}`);
-  return x;
-}
+const num = (flag: string, v: string | undefined, fallback: number) => finite(flag, v, fallback);
 
 export async function simulateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

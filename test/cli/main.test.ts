@@ -32,6 +32,31 @@ describe("the strand command", () => {
     expect(strand("bench", "--nope").status).toBe(2);
   });
 
+  it("reads a negative number as a flag's value, refuses a repeated flag and numbers that are not decimal", () => {
+    // was: "Option '--g' argument is ambiguous"
+    const neg = strand("theory", "--g", "-3");
+    expect(neg.status).toBe(2);
+    expect(neg.stderr.trim()).toBe("strand: invalid argument: `g` must be >= 0; got `-3` (number)");
+    // was: the last one taken silently
+    const twice = strand("theory", "--g", "3", "--g=4");
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toMatch(/`--g` is given more than once; give it once/);
+    // was: 0x40 read as 64
+    for (const [flag, value] of [
+      ["--n", "0x40"],
+      ["--g", "3abc"],
+      ["--g", ""],
+      ["--effective-rank", "1e"],
+    ]) {
+      const r = strand("network", "--coupling", "rmm", flag, value);
+      expect(r.status, `${flag} ${value}`).toBe(2);
+      expect(r.stderr, `${flag} ${value}`).toMatch(
+        new RegExp(`\`${flag}\` must be (an integer|a finite decimal number)`),
+      );
+    }
+    expect(strand("theory", "--g", "1e1").status).toBe(0); // exponents are decimal
+  });
+
   it("runs a short benchmark and prints JSON with params, provenance and both backends' rates", () => {
     const out = execFileSync(
       process.execPath,

@@ -264,7 +264,10 @@ describe("strand simulate", () => {
       [["--trials", "0"], /`--trials` must be an integer >= 1/],
       [["--save-trajectory", "x.csv"], /`--save-trajectory` must name a \.npy file/],
     ] as const) {
-      const r = strand("simulate", ...quick, ...args, "--json", out);
+      // the quick settings less the flag under test (a flag given twice is itself an error)
+      const given = args.map((a) => a.split("=")[0]).filter((a) => a.startsWith("--"));
+      const base = quick.filter((a, i) => !given.includes(a) && !given.includes(quick[i - 1]));
+      const r = strand("simulate", ...base, ...args, "--json", out);
       expect(r.status, r.stderr).toBe(2);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toMatch(msg);
