@@ -58,7 +58,7 @@ export function referenceBackend(): Backend {
  * A backend: "auto" (default) = wasm where SIMD is supported, else js; "wasm" fails loudly when it cannot run.
  * Options (or the second argument) say where the wasm kernels come from: the bytes embedded in the package
  * (default, zero configuration), a precompiled `module` (edge runtimes), or a `url` to fetch (browsers); and
- * which build (`fma`, src/backend/wasm.ts). Where compiling wasm is forbidden and no module is given, "auto"
+ * which build (`fma`, src/backend/wasm-load.ts). Where compiling wasm is forbidden and no module is given, "auto"
  * falls back to the TypeScript backend with one warning; "wasm" throws a WasmUnavailableError naming the cause.
  *
  * @param choice "auto" | "wasm" | "js", or an options object `{ backend, module, url, fma }`
@@ -66,7 +66,7 @@ export function referenceBackend(): Backend {
  * @returns a Backend with its own memory (a fresh wasm instance per call)
  * @example
  * const be = await createBackend();                                   // embedded kernels, or the TS fallback
- * const edge = await createBackend({ module: wasmModule });           // Cloudflare: import wasmModule from "strand/wasm"
+ * const edge = await createBackend({ module: wasmModule });  // Cloudflare: import wasmModule from "strand/wasm/strand.wasm"
  * const web = await createBackend({ url: "/assets/strand.wasm" });    // a browser fetching the shipped file
  */
 export async function createBackend(

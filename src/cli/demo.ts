@@ -6,7 +6,7 @@ import { mkdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { writeFileAtomic } from "../io/atomic.ts";
+import { checkOutputs, writeFileAtomic } from "../io/atomic.ts";
 import { renderSvg, svgToPng } from "../io/render.ts";
 import { comparePrediction } from "../compare.ts";
 import { workerExecutor } from "../io/parallel.ts";
@@ -18,17 +18,22 @@ import { comparisonLines, predictFor, progressBar, simulationLines } from "./rep
 
 export const DEMO_HELP = `strand demo — one network, simulated and predicted, in about half a minute
 
-Usage: strand demo [--out DIR]
+Usage: strand demo [--out DIR] [--force]
 
 Simulates a random-mode network (N = 1000, g_eff = 6, effective rank alpha PR^D = 1, phi = erf; RK4 on
 all cores, 8 trials x 200 time units), computes the mean-field theory for the same parameters, prints both
-side by side and writes DIR/demo.json, DIR/demo.svg and DIR/demo.png        (default DIR: strand-demo)`;
+side by side and writes DIR/demo.json, DIR/demo.svg and DIR/demo.png        (default DIR: strand-demo);
+--force overwrites them if they exist (otherwise the run is refused before it starts).`;
 
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { out: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
+    options: {
+      out: { type: "string" },
+      force: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
   });
   if (values.help) {
     console.log(DEMO_HELP);
@@ -39,6 +44,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const dir = values.out ?? "strand-demo";
   await mkdir(dir, { recursive: true });
   const json = path.join(dir, "demo.json");
+  // a second run refuses to overwrite the first one's files unless --force; checked before the half minute of work
+  checkOutputs([json, path.join(dir, "demo.svg"), path.join(dir, "demo.png")], values.force);
   const p = { n: 1000, g: 6, effectiveRank: 1, phi: "erf" as const };
   console.log(`strand demo: a recurrent network dx/dt = -x + J phi(x) of N = ${p.n} neurons whose coupling matrix J has
 random input and output modes with a decaying spectrum (the random-mode model, PRX 2025): coupling strength

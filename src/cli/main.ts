@@ -88,6 +88,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const usage =
       err instanceof UsageError ||
+      (err instanceof Error && err.name === "OutputPathError") ||
       err instanceof RangeError ||
       err instanceof TypeError ||
       (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS");

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { writeFileAtomic } from "../io/atomic.ts";
+import { checkOutputs, writeFileAtomic } from "../io/atomic.ts";
 import { readResults, ResultsFileError } from "../io/jsonl.ts";
 import { renderSvg, svgToPng } from "../io/render.ts";
 import { figureRows, sweepFigureSpec, type SweepRecord } from "../plot/sweep-figure.ts";
@@ -17,7 +17,9 @@ Usage: strand plot RESULTS.jsonl [--x PARAM] [--y QUANTITY] [--color PARAM] [--l
   --x PARAM       swept parameter on the x axis (g, effective-rank, pr-g, n, ...)   (default: the first swept one)
   --y QUANTITY    prPhi | prX | cPhi0 | cX0                                         (default: prPhi)
   --color PARAM   one line / colour per value of this parameter      (default: the second swept parameter)
-  --out FIG.svg   also writes FIG.png (resvg, 2x) and FIG.json (spec + rows)       (default: RESULTS.svg)`;
+  --out FIG.svg   also writes FIG.png (resvg, 2x) and FIG.json (spec + rows)       (default: RESULTS.svg);
+                  FIG.png or a name without extension name the same three files
+  --force         overwrite them if they exist (otherwise refused before drawing)`;
 
 export async function plotCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -30,6 +32,7 @@ export async function plotCommand(argv: string[]): Promise<number> {
       "log-x": { type: "boolean", default: false },
       "log-y": { type: "boolean", default: false },
       out: { type: "string" },
+      force: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -74,9 +77,10 @@ export async function plotCommand(argv: string[]): Promise<number> {
       `simulation: N = ${n?.join(", ")}, ${tr?.join(", ")} trials × ${dur?.join(", ")} time units each`,
     ];
   }
-  const svg = await renderSvg(spec);
   const out = values.out ?? file.replace(/\.jsonl?$/, "") + ".svg";
-  const base = out.replace(/\.svg$/, "");
+  const base = out.replace(/\.(svg|png|json)$/i, "");
+  checkOutputs([`${base}.svg`, `${base}.png`, `${base}.json`], values.force);
+  const svg = await renderSvg(spec);
   await writeFileAtomic(`${base}.svg`, svg);
   await writeFileAtomic(`${base}.png`, svgToPng(svg));
   await writeFileAtomic(

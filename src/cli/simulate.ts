@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { BACKEND_CHOICES } from "../backend/select.ts";
-import { writeFileAtomic } from "../io/atomic.ts";
+import { checkOutputs, writeFileAtomic } from "../io/atomic.ts";
 import { writeNpy } from "../io/npy.ts";
 import { workerExecutor } from "../io/parallel.ts";
 import { createTeam } from "../io/team-pool.ts";
@@ -49,6 +49,7 @@ Output:
   --json FILE         write { params, provenance, results } to FILE ("-" for stdout)
   --save-trajectory F trial 0's sampled x as a (samples x N) float32 .npy
   --save-covariance F the equal-time covariance of phi as an (N x N) float64 .npy
+  --force             overwrite existing output files (otherwise an existing file is refused before the run)
 
 Memory:
   --dry-run           print the memory the run will need (coupling, statistics) and stop, before drawing J
@@ -77,6 +78,7 @@ const SIM_FLAGS = {
   "save-trajectory": { type: "string" },
   "save-covariance": { type: "string" },
   "dry-run": { type: "boolean", default: false },
+  force: { type: "boolean", default: false },
   "max-memory": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
@@ -102,6 +104,8 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     if (path !== undefined && !path.endsWith(".npy"))
       throw new UsageError(`invalid argument: \`${flag}\` must name a .npy file; got ${describe(path)}`);
   }
+  // every output checked before the run: nothing existing is overwritten without --force, no folder is missing
+  checkOutputs([values.json, values["save-trajectory"], values["save-covariance"]], values.force);
   const choiceOf = networkFromFlags(values);
   const options = {
     method: choice("--method", values.method, METHODS, "rk4"),

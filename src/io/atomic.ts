@@ -3,6 +3,7 @@
  * over the destination, so a reader never sees a half-written file and a failure leaves nothing behind.
  * "-" means standard output.
  */
+import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -24,5 +25,41 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   } catch (err) {
     await unlink(tmp).catch(() => {});
     throw err;
+  }
+}
+
+/** An output the run cannot write: it exists (and `force` was not given), or its folder is missing or read-only. */
+export class OutputPathError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "OutputPathError";
+  }
+}
+
+/**
+ * Check every output of a run before the run: none exists unless `force` (existing files are never overwritten
+ * silently), and each one's folder exists and is writable. "-" (standard output) always passes. The message names
+ * the user's path, never a temporary file.
+ *
+ * @param files the outputs the run will write
+ * @param force overwrite existing files
+ * @throws OutputPathError naming the first output that cannot be written
+ */
+export function checkOutputs(files: (string | undefined)[], force = false): void {
+  for (const file of files) {
+    if (file === undefined || file === "-") continue;
+    if (existsSync(file)) {
+      if (!force) throw new OutputPathError(`\`${file}\` exists: pass --force to overwrite it`);
+      if (statSync(file).isDirectory()) throw new OutputPathError(`\`${file}\` is a folder, not a file`);
+    }
+    const dir = path.dirname(path.resolve(file));
+    try {
+      if (!statSync(dir).isDirectory()) throw new Error("not a folder");
+      accessSync(dir, constants.W_OK);
+    } catch {
+      throw new OutputPathError(
+        `cannot write \`${file}\`: its folder \`${path.dirname(file)}\` is missing or not writable`,
+      );
+    }
   }
 }

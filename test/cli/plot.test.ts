@@ -51,6 +51,18 @@ describe("strand plot", () => {
       expect(s.seeds).toBe(2);
       expect(s.hi).toBeGreaterThan(s.lo);
     }
+    // the same figure again: refused without --force (nothing overwritten), drawn with it
+    const again = strand("plot", res, "--out", path.join(dir, "fig.svg"));
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/fig\.svg` exists: pass --force to overwrite it/);
+    expect(strand("plot", res, "--out", path.join(dir, "fig.svg"), "--force").status).toBe(0);
+    // --out pl.png names pl.png, pl.svg and pl.json (was: pl.png.svg); an unrelated file is never touched
+    writeFileSync(path.join(dir, "keep.json"), "keep");
+    const png = strand("plot", res, "--out", path.join(dir, "pl.png"));
+    expect(png.status, png.stderr).toBe(0);
+    for (const f of ["pl.png", "pl.svg", "pl.json"]) expect(existsSync(path.join(dir, f)), f).toBe(true);
+    expect(existsSync(path.join(dir, "pl.png.svg"))).toBe(false);
+    expect(readFileSync(path.join(dir, "keep.json"), "utf8")).toBe("keep");
   }, 60_000);
 
   it("refuses missing files, non-results files and parameters the sweep does not have", async () => {

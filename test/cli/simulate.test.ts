@@ -253,6 +253,26 @@ describe("strand simulate", () => {
     expect(refused.stderr).toMatch(/needs [\d.]+ GiB .* above the limit of 1\.00 GiB \(--max-memory\)/);
   });
 
+  it("never overwrites an output without --force, and refuses an unwritable one before the run, naming it", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
+    const json = path.join(dir, "r.json");
+    writeFileSync(json, "keep");
+    const refused = strand("simulate", ...quick, "--json", json);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr.trim()).toBe(`strand: \`${json}\` exists: pass --force to overwrite it`);
+    expect(readFileSync(json, "utf8")).toBe("keep");
+    // a missing folder for one output: refused before any output is written (was: .npy written, then the run failed)
+    const npy = path.join(dir, "x.npy");
+    const bad = strand("simulate", ...quick, "--save-trajectory", npy, "--json", path.join(dir, "no/such/r.json"));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/cannot write `.*no\/such\/r\.json`: its folder .* is missing or not writable/);
+    expect(bad.stderr).not.toMatch(/\.tmp/);
+    expect(existsSync(npy)).toBe(false);
+    const forced = strand("simulate", ...quick, "--json", json, "--force");
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(json, "utf8")).params.n).toBe(60);
+  });
+
   it("refuses bad flags with one line and a non-zero exit, leaving no output file", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
     const out = path.join(dir, "r.json");
