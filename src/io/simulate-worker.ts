@@ -11,14 +11,7 @@ parentPort!.on("message", async ({ id, task }: { id: number; task: GroupTask }) 
   try {
     const be = await createBackend(task.backend, { fma: task.fma });
     const r = await runGroup(task, be, (fraction) => parentPort!.postMessage({ id, type: "progress", fraction }));
-    const sums = (a: typeof r.x) => [
-      ...(a.s0 ? [a.s0] : []),
-      a.lagSums,
-      a.sum,
-      a.diag,
-      ...a.blockS,
-      ...(a.samples ? [a.samples] : []),
-    ];
+    const sums = (a: typeof r.x) => [a.lagSums, a.sum, a.diag, ...a.blockS, ...(a.samples ? [a.samples] : [])];
     const transfer = [...sums(r.x), ...sums(r.phi), ...(r.trajectory ? [r.trajectory] : [])].map(
       (a) => a.buffer as ArrayBuffer,
     );

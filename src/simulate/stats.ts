@@ -86,8 +86,6 @@ export interface AccumulatorState {
   blocks: number;
   trials: number;
   samplesPerTrial: number;
-  /** the pooled lag-0 sums S_0 (n x n, whole), or null with trial blocks: summarize() adds up the blocks */
-  s0: Float64Array | null;
   /** the pooled lag sums S_1..S_Lf (lag-sums mode; empty with stored samples or Lf = 0) */
   lagSums: Float64Array;
   /** stored-samples mode: every trial's samples, trials x samplesPerTrial x n (the history dtype); else null */
@@ -104,7 +102,6 @@ export class CovarianceAccumulator {
   readonly hist: Buf[];
   private readonly pending: number[];
   private readonly pooled: Buf; // S_0 (not with trial blocks: it is the sum of the blocks) and S_1..S_Lf (lag-sums mode), n^2 float64 each
-  private readonly lagOffset: number; // where S_1 starts in pooled
   private readonly stored: FloatChunks[] | null; // per trial, its samples in flush-sized chunks (stored-samples mode)
   private readonly diag: Float64Array; // sum_i a_i(t) a_i(t - l), l = 0..L
   private readonly sum: Float64Array;
@@ -135,8 +132,8 @@ export class CovarianceAccumulator {
       fullLags > 0 &&
       (psiFrom.storeSamples ?? CovarianceAccumulator.storesSamples(n, fullLags, dtype, psiFrom.samplesPerTrial));
     this.stored = store ? Array.from({ length: trials }, () => []) : null;
-    // no pooled S_0 is kept: each block's lag-0 sums accumulate in its own buffer and summarize() adds them up
-    this.lagOffset = 0;
+    // no pooled S_0 is kept: each block's lag-0 sums accumulate in its own buffer and summarize() adds them up;
+    // `pooled` holds the lag sums S_1..S_Lf only
     this.pooled = be.alloc("float64", store ? 0 : fullLags * n * n);
     this.diag = new Float64Array(lags + 1);
     this.sum = new Float64Array(n);
@@ -207,7 +204,7 @@ export class CovarianceAccumulator {
         f,
         Lf,
         this.be.sub(this.hist[k], (L - Lf) * n, (Lf + f) * n),
-        this.be.sub(this.pooled, this.lagOffset, Lf * n * n),
+        this.be.sub(this.pooled, 0, Lf * n * n),
         1,
       );
     const h = this.be.view(this.hist[k]);
@@ -248,10 +245,7 @@ export class CovarianceAccumulator {
     const blockS = this.blockBufs.map((b) => (b ? (this.be.read(b) as Float64Array) : new Float64Array(0)));
     // S_0: summarize() adds up the blocks, so it crosses no thread boundary twice
     const nn = this.n * this.n;
-    const s0: Float64Array | null = null;
-    const lagSums = this.be.read(
-      this.be.sub(this.pooled, this.lagOffset, this.stored ? 0 : this.fullLags * nn),
-    ) as Float64Array;
+    const lagSums = this.be.read(this.be.sub(this.pooled, 0, this.stored ? 0 : this.fullLags * nn)) as Float64Array;
     let samples: Float32Array | Float64Array | null = null;
     if (this.stored) {
       const T = this.samplesPerTrial,
@@ -273,7 +267,6 @@ export class CovarianceAccumulator {
       blocks: this.blocks,
       trials: this.trials,
       samplesPerTrial: this.samplesPerTrial,
-      s0,
       lagSums,
       samples,
       diag: Float64Array.from(this.diag),

@@ -20,14 +20,7 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
     nn = n * n;
   const K = groups.reduce((a, g) => a + g.trials, 0);
   for (const g of groups) {
-    if (
-      g.samplesPerTrial !== T ||
-      g.n !== n ||
-      g.lags !== L ||
-      g.fullLags !== Lf ||
-      !g.samples !== !g0.samples ||
-      !g.s0 !== !g0.s0
-    )
+    if (g.samplesPerTrial !== T || g.n !== n || g.lags !== L || g.fullLags !== Lf || !g.samples !== !g0.samples)
       throw new Error("summarize: groups of different shape");
   }
   // Sums over groups, in group order, added into the first group's array. A block with no samples in a group
@@ -50,11 +43,11 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
   const mean = sum.map((v) => v / total);
   let mu2 = 0;
   for (const v of mean) mu2 += v * v;
-  // The blocks' Gram sums (below) and, with trial blocks, S_0 as the sum of all blocks in block order (the same
+  // The blocks' Gram sums (below) and S_0 as the sum of all blocks in block order (the same
   // numbers however the trials were grouped); C_0 is formed in place of S_0
-  const s0 = g0.s0 ? addUp(groups.map((g) => g.s0!)) : new Float64Array(nn);
+  const s0 = new Float64Array(nn);
   const B = blockS.length;
-  const { gram, quad } = blockGram(be, n, blockS, mean, g0.s0 ? null : s0);
+  const { gram, quad } = blockGram(be, n, blockS, mean, s0);
   const c0 = centred(s0, pairs[0], mean, s0);
   let tr0 = 0,
     fro = 0;
@@ -219,8 +212,8 @@ function centred(
   return out;
 }
 
-/** The blocks' Gram matrix G_ab = sum_ij S_a,ij S_b,ij (a < b; upper triangle of G) and mu^T S_a mu (and, when
- *  `total` is given, sum_a S_a written to it, whole), by the
+/** The blocks' Gram matrix G_ab = sum_ij S_a,ij S_b,ij (a < b; upper triangle of G) and mu^T S_a mu, and
+ *  sum_a S_a written to `total` (whole), by the
  *  backend's gramUpper over bands of rows (~1 MB of the B blocks at a time, copied into backend memory). The lag-0
  *  sums are symmetric and hold their upper triangles only (covSymAccum), so both are sums over the upper
  *  triangles: the diagonal once, the rest twice. */
@@ -229,7 +222,7 @@ function blockGram(
   n: number,
   blocks: Float64Array[],
   mean: Float64Array,
-  total: Float64Array | null,
+  total: Float64Array,
 ): { gram: Float64Array; quad: Float64Array } {
   const B = blocks.length;
   const rows = Math.max(1, Math.min(n, Math.floor(2 ** 17 / (B * n))));
@@ -237,7 +230,7 @@ function blockGram(
     mu = be.alloc("float64", n),
     g = be.alloc("float64", B * B),
     q = be.alloc("float64", B);
-  const t = be.alloc("float64", total ? rows * n : 0);
+  const t = be.alloc("float64", rows * n);
   try {
     be.write(mu, mean);
     be.fill(g, 0);
@@ -246,15 +239,13 @@ function blockGram(
       const r = Math.min(rows, n - r0);
       blocks.forEach((S, a) => be.write(s, S.subarray(r0 * n, (r0 + r) * n), a * r * n));
       be.gramUpper(n, B, r0, r, s, mu, g, q);
-      if (total) {
-        // the band of sum_a S_a, blocks added in order (the rows' entries below the diagonal are mirrored after)
-        const band = be.sub(t, 0, r * n);
-        be.fill(band, 0);
-        be.rowSumAccum(r * n, B, be.sub(s, 0, B * r * n), band);
-        total.set(be.view(band), r0 * n);
-      }
+      // the band of sum_a S_a, blocks added in order (the rows' entries below the diagonal are mirrored after)
+      const band = be.sub(t, 0, r * n);
+      be.fill(band, 0);
+      be.rowSumAccum(r * n, B, be.sub(s, 0, B * r * n), band);
+      total.set(be.view(band), r0 * n);
     }
-    if (total) mirrorUpper(total, n);
+    mirrorUpper(total, n);
     return { gram: be.read(g) as Float64Array, quad: be.read(q) as Float64Array };
   } finally {
     for (const b of [s, mu, g, q, t]) be.free(b);
