@@ -11,11 +11,12 @@
  * simulation is the structured job at 20 sampled time units less its dynamics (scaled from the 500-unit run).
  * Run: npm run bench:e2e [-- --runs N] (after npm run build).
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { machine } from "../src/cli/bench.ts";
 import { hasNumpy } from "./python.ts";
+import { seconds } from "./whole-process.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ri = process.argv.indexOf("--runs");
@@ -25,13 +26,6 @@ const numpyEnv = { ...process.env };
 delete numpyEnv.OPENBLAS_CORETYPE;
 delete numpyEnv.OPENBLAS_L2_SIZE;
 
-/** Seconds of one whole process. */
-function seconds(cmd: string, args: string[], env = process.env): number {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", env, maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
-  return Number(process.hrtime.bigint() - t) / 1e9;
-}
 type Command = readonly [string, string[]];
 const strand = (...args: string[]): Command => [process.execPath, [path.join(root, "bin/strand.js"), ...args]];
 const numpy = (...args: string[]): Command => ["python3", [path.join(root, "bench/numpy_e2e.py"), ...args]];
@@ -112,8 +106,8 @@ for (const job of JOBS) {
   let s = Infinity,
     n = Infinity;
   for (let r = 0; r < runs; r++) {
-    s = Math.min(s, seconds(job.strand[0], job.strand[1]));
-    if (job.numpy && python) n = Math.min(n, seconds(job.numpy[0], job.numpy[1], numpyEnv));
+    s = Math.min(s, seconds(job.strand[0], job.strand[1], root));
+    if (job.numpy && python) n = Math.min(n, seconds(job.numpy[0], job.numpy[1], root, numpyEnv));
   }
   best[job.name] = { strand: s, numpy: Number.isFinite(n) ? n : null };
   const ratio = Number.isFinite(n) ? `${(n / s).toFixed(2)}x` : "-";

@@ -4,10 +4,10 @@
  * same commands through tsx from the TypeScript sources, which is how the CLI ran before the package issue
  * (bin/strand.js registered tsx). Run: `npx tsx bench/startup.bench.ts [--runs N]` (after `npm run build`).
  */
-import { spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { seconds } from "./whole-process.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ri = process.argv.indexOf("--runs");
@@ -27,20 +27,14 @@ const WAYS: [string, (args: string[]) => string[]][] = [
   ["sources via tsx", (args) => ["--input-type=module", "-e", viaTsx, "--", ...args]],
 ];
 
-function seconds(argv: string[]): number {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, argv, { cwd: root, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`${argv.join(" ")} failed: ${r.stderr}`);
-  return Number(process.hrtime.bigint() - t) / 1e9;
-}
-
 console.log(
   `CLI start-up, whole processes, best of ${runs} (alternated) — ${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}`,
 );
 console.log(`${"command".padEnd(38)}${WAYS.map(([w]) => w.padStart(20)).join("")}${"ratio".padStart(8)}`);
 for (const [name, args] of COMMANDS) {
   const best = WAYS.map(() => Infinity);
-  for (let r = 0; r < runs; r++) WAYS.forEach(([, argv], i) => (best[i] = Math.min(best[i], seconds(argv(args)))));
+  for (let r = 0; r < runs; r++)
+    WAYS.forEach(([, argv], i) => (best[i] = Math.min(best[i], seconds(process.execPath, argv(args), root))));
   console.log(
     `${name.padEnd(38)}${best.map((b) => `${b.toFixed(3)} s`.padStart(20)).join("")}${`${(best[1] / best[0]).toFixed(1)}x`.padStart(8)}`,
   );

@@ -61,8 +61,6 @@ export const NETWORK_FLAGS_HELP = `Connectivity:
                       stand-in: D_a = its singular values, random modes (random), or random modes with the
                       measured diagonal overlaps u_a.v_a as rho_a (overlaps; THEORY §6)   (default: none)`;
 
-const num = (flag: string, v: string | undefined) => finite(flag, v);
-
 export type NetworkChoice =
   | { kind: "spec"; spec: NetworkSpec }
   | {
@@ -98,8 +96,8 @@ export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPT
       throw new UsageError(`invalid argument: \`--${k}\` applies to --coupling file only; got ${describe(v[k])}`);
   }
   const n = integer("--n", v.n, 1000, 2);
-  const g = num("--g", v.g) ?? 6;
-  const prG = num("--pr-g", v["pr-g"]);
+  const g = finite("--g", v.g) ?? 6;
+  const prG = finite("--pr-g", v["pr-g"]);
   const gains = prG !== undefined ? { prG } : undefined;
   const rmmOnly = [
     "alpha",
@@ -115,13 +113,13 @@ export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPT
     for (const k of rmmOnly)
       if (v[k] !== undefined)
         throw new UsageError(`invalid argument: \`--${k}\` applies to --coupling rmm only; got ${describe(v[k])}`);
-    return { kind: "spec", spec: { coupling: "iid", n, g, symmetry: num("--symmetry", v.symmetry), seed, gains } };
+    return { kind: "spec", spec: { coupling: "iid", n, g, symmetry: finite("--symmetry", v.symmetry), seed, gains } };
   }
   if (v.symmetry !== undefined)
     throw new UsageError(
       `invalid argument: \`--symmetry\` applies to --coupling iid only; got ${describe(v.symmetry)}`,
     );
-  const og = num("--overlap-gamma", v["overlap-gamma"]);
+  const og = finite("--overlap-gamma", v["overlap-gamma"]);
   return {
     kind: "spec",
     spec: {
@@ -130,13 +128,13 @@ export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPT
       g,
       seed,
       gains,
-      alpha: num("--alpha", v.alpha),
+      alpha: finite("--alpha", v.alpha),
       spectrum: v.spectrum === undefined ? undefined : choice("--spectrum", v.spectrum, SPECTRUM_KINDS, "flat"),
-      prD: num("--pr-d", v["pr-d"]),
-      betaD: num("--beta-d", v["beta-d"]),
-      gamma: num("--gamma", v.gamma),
-      effectiveRank: num("--effective-rank", v["effective-rank"]),
-      overlap: og !== undefined ? { gamma: og, beta: num("--overlap-beta", v["overlap-beta"]) } : undefined,
+      prD: finite("--pr-d", v["pr-d"]),
+      betaD: finite("--beta-d", v["beta-d"]),
+      gamma: finite("--gamma", v.gamma),
+      effectiveRank: finite("--effective-rank", v["effective-rank"]),
+      overlap: og !== undefined ? { gamma: og, beta: finite("--overlap-beta", v["overlap-beta"]) } : undefined,
     },
   };
 }

@@ -83,8 +83,6 @@ const SIM_FLAGS = {
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
-const num = (flag: string, v: string | undefined, fallback: number) => finite(flag, v, fallback);
-
 export async function simulateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -109,23 +107,25 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   const choiceOf = networkFromFlags(values);
   const options = {
     method: choice("--method", values.method, METHODS, "rk4"),
-    dt: num("--dt", values.dt, 0.05),
-    burnIn: num("--burn-in", values["burn-in"], 100),
-    duration: num("--duration", values.duration, 500),
-    sampleEvery: num("--sample-every", values["sample-every"], 1),
+    dt: finite("--dt", values.dt, 0.05),
+    burnIn: finite("--burn-in", values["burn-in"], 100),
+    duration: finite("--duration", values.duration, 500),
+    sampleEvery: finite("--sample-every", values["sample-every"], 1),
     trials: integer("--trials", values.trials, 8, 1),
     lags: integer("--lags", values.lags, 10),
     blocks: integer("--blocks", values.blocks, 8, 2),
     phi: choice("--phi", values.phi, ["tanh", "erf"] as const, "tanh"),
     dtype: choice("--dtype", values.dtype, ["float32", "float64"] as const, "float32"),
-    sigma: num("--sigma", values.sigma, 0),
-    input: values.input !== undefined ? num("--input", values.input, 0) : undefined,
+    sigma: finite("--sigma", values.sigma, 0),
+    input: values.input !== undefined ? finite("--input", values.input, 0) : undefined,
     backend: choice("--backend", values.backend, BACKEND_CHOICES, "auto"),
     seed: choiceOf.kind === "spec" ? choiceOf.spec.seed : choiceOf.seed,
   };
   // the memory the run needs, from sizes alone: before J is drawn (a connectome file is read first, for its N)
   const maxMemory =
-    values["max-memory"] !== undefined ? num("--max-memory", values["max-memory"], 0) * 2 ** 30 : 0.75 * os.totalmem();
+    values["max-memory"] !== undefined
+      ? finite("--max-memory", values["max-memory"], 0) * 2 ** 30
+      : 0.75 * os.totalmem();
   if (!(maxMemory > 0))
     throw new UsageError(
       `invalid argument: \`--max-memory\` must be a positive number of GiB; got ${describe(values["max-memory"])}`,
