@@ -8,6 +8,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { checkOutputs, writeFileAtomic } from "../io/atomic.ts";
 import { renderSvg, svgToPng } from "../io/render.ts";
+import { createBackend } from "../backend/select.ts";
 import { comparePrediction } from "../compare.ts";
 import { workerExecutor } from "../io/parallel.ts";
 import { makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
@@ -67,7 +68,12 @@ fill? strand simulates it and computes the N -> infinity theory (DMFT) for the s
     onProgress: progressBar(),
     executor: workers > 1 ? workerExecutor(workers) : undefined,
   });
-  const { prediction } = await predictFor(network, p.phi, "auto", 1);
+  const { prediction } = await predictFor(network.spec, {
+    phi: p.phi,
+    backend: await createBackend(),
+    threads: 1,
+    summary: network.summary,
+  });
   if (!prediction || prediction.method !== "gaussian")
     throw new Error("internal: the demo's network has no Gaussian prediction");
   const comparison = comparePrediction(sim.results, prediction);

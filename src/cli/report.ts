@@ -1,14 +1,13 @@
 /**
  * What `strand simulate` and `strand demo` print about a run: the summary of a simulation, and the table of the
  * simulation beside the prediction (src/compare.ts computes it; this module only formats). predictFor() runs the
- * library's predict() for a drawn network with worker threads for the sampling single site and turns "no theory
- * for this spec" into a note to print.
+ * library's predict() for a spec (simulate, demo, theory) with worker threads for the sampling single site and turns
+ * "no theory for this spec" into a note to print.
  */
-import { createBackend, type BackendChoice } from "../backend/select.ts";
-import type { PhiName } from "../backend/types.ts";
+import type { Backend, PhiName } from "../backend/types.ts";
 import type { ComparisonRow } from "../compare.ts";
 import { samplerPool } from "../io/sampler-pool.ts";
-import type { Network } from "../network/ensembles.ts";
+import type { EnsembleSummary, Network, NetworkSpec } from "../network/ensembles.ts";
 import type { SimulationResult } from "../simulate/simulate.ts";
 import { NotPredictedError, predict, predictionMethod, type Prediction } from "../theory/predict.ts";
 import { formatNumber } from "./args.ts";
@@ -67,22 +66,29 @@ export function simulationLines(name: string, network: Network, r: SimulationRes
   ];
 }
 
-/** The prediction for a drawn network (sampler on `workers` threads), or the reason there is none. */
+/**
+ * The prediction for a spec (a drawn network's: pass its summary), the sampling single site on `threads` worker
+ * threads, or the reason there is none (NotPredictedError's message).
+ */
 export async function predictFor(
-  network: Network,
-  phi: PhiName,
-  backend: BackendChoice,
-  workers: number,
+  spec: NetworkSpec,
+  o: {
+    phi: PhiName;
+    backend: Backend;
+    threads: number;
+    summary?: EnsembleSummary;
+    paths?: number;
+    iterations?: number;
+  },
 ): Promise<{ prediction: Prediction | null; note: string }> {
-  const be = await createBackend(backend);
-  const sampling = Number.isFinite(network.spec.g) && predictionMethod(network.spec) === "sampling";
-  const pool = workers > 1 && sampling ? await samplerPool(workers, be.name) : null;
+  const sampling = Number.isFinite(spec.g) && predictionMethod(spec) === "sampling";
+  const pool = o.threads > 1 && sampling ? await samplerPool(o.threads, o.backend.name) : null;
   try {
-    const prediction = await predict(network.spec, {
-      phi,
-      backend: be,
-      summary: network.summary,
-      sampler: { seed: network.spec.seed, executor: pool?.executor },
+    const prediction = await predict(spec, {
+      phi: o.phi,
+      backend: o.backend,
+      summary: o.summary,
+      sampler: { seed: spec.seed, paths: o.paths, iterations: o.iterations, executor: pool?.executor },
     });
     return { prediction, note: "" };
   } catch (e) {

@@ -4,7 +4,7 @@
  * A progress bar goes to stderr on a TTY only.
  */
 import { parseArgs } from "node:util";
-import { BACKEND_CHOICES } from "../backend/select.ts";
+import { BACKEND_CHOICES, createBackend } from "../backend/select.ts";
 import { checkOutputs, writeFileAtomic } from "../io/atomic.ts";
 import { writeNpy } from "../io/npy.ts";
 import { workerExecutor } from "../io/parallel.ts";
@@ -186,7 +186,12 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   const lines = simulationLines(name, network, r, threads);
   let comparison: Record<string, ComparisonRow> | null = null;
   if (values.theory) {
-    const { prediction, note } = await predictFor(network, options.phi, options.backend, workers);
+    const { prediction, note } = await predictFor(network.spec, {
+      phi: options.phi,
+      backend: await createBackend(options.backend),
+      threads: workers,
+      summary: network.summary,
+    });
     if (prediction) {
       comparison = comparePrediction(R, prediction);
       lines.push(...comparisonLines(prediction, comparison));

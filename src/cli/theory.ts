@@ -4,21 +4,14 @@
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
-import { samplerPool } from "../io/sampler-pool.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { provenance } from "../provenance.ts";
-import {
-  NotPredictedError,
-  predict,
-  predictionMethod,
-  type GaussianPrediction,
-  type Prediction,
-  type SamplingPrediction,
-} from "../theory/predict.ts";
+import { predictionMethod, type GaussianPrediction, type SamplingPrediction } from "../theory/predict.ts";
 import { rmmModes, type NetworkSpec } from "../network/ensembles.ts";
 import { createBackend, BACKEND_CHOICES } from "../backend/select.ts";
 import type { Backend } from "../backend/types.ts";
 import { UsageError, choice, formatNumber, integer } from "./args.ts";
+import { predictFor } from "./report.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
 
 export const THEORY_HELP = `strand theory — DMFT predictions: C(tau), <phi'>, PR^phi, PR^x, Psi^phi(tau, 0)
@@ -100,24 +93,14 @@ export async function theoryCommand(argv: string[]): Promise<number> {
     os.availableParallelism?.() ?? os.cpus().length,
     1,
   );
-  const pool = sampling && threads > 1 ? await samplerPool(threads, be.name) : null;
-  let p: Prediction;
-  try {
-    p = await predict(spec, {
-      phi,
-      backend: be,
-      sampler: {
-        paths: integer("--paths", values.paths as string | undefined, 32, 2),
-        iterations: integer("--iterations", values.iterations as string | undefined, 40, 5),
-        executor: pool?.executor,
-      },
-    });
-  } catch (e) {
-    if (e instanceof NotPredictedError) throw new UsageError(`invalid argument: ${e.message}`);
-    throw e;
-  } finally {
-    await pool?.close();
-  }
+  const { prediction: p, note } = await predictFor(spec, {
+    phi,
+    backend: be,
+    threads,
+    paths: integer("--paths", values.paths as string | undefined, 32, 2),
+    iterations: integer("--iterations", values.iterations as string | undefined, 40, 5),
+  });
+  if (!p) throw new UsageError(`invalid argument: ${note}`);
   const lines = p.method === "gaussian" ? gaussianLines(p) : samplingLines(p, spec, be, sampling ? threads : 1);
   // with --json - the JSON owns stdout, so the summary goes to stderr
   (values.json === "-" ? console.error : console.log)(lines.join("\n"));
