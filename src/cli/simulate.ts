@@ -54,6 +54,9 @@ Output:
 Memory:
   --dry-run           print the memory the run will need (coupling, statistics) and stop, before drawing J
   --max-memory GIB    refuse runs that need more than this many GiB   (default: 75 % of this machine's memory)
+  --statistics S      auto | samples | sums: form the statistics from the stored samples' Gram matrix
+                      (memory ~ samples x N + samples^2) or from N x N sums (~ blocks x N^2); auto takes
+                      samples when there are at most N samples, or when only they fit  (default: auto)
 
 The defaults (8 trials x 500 time units, a sample every time unit: 4000 samples) give PR^phi to a few
 percent at N = 1000 (the reported ± is the delete-one-block jackknife standard error).`;
@@ -80,6 +83,7 @@ const SIM_FLAGS = {
   "dry-run": { type: "boolean", default: false },
   force: { type: "boolean", default: false },
   "max-memory": { type: "string" },
+  statistics: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -119,6 +123,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     sigma: finite("--sigma", values.sigma, 0),
     input: values.input !== undefined ? finite("--input", values.input, 0) : undefined,
     backend: choice("--backend", values.backend, BACKEND_CHOICES, "auto"),
+    statistics: choice("--statistics", values.statistics, ["auto", "samples", "sums"] as const, "auto"),
     seed: choiceOf.kind === "spec" ? choiceOf.spec.seed : choiceOf.seed,
   };
   // the memory the run needs, from sizes alone: before J is drawn (a connectome file is read first, for its N)
@@ -140,9 +145,11 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     : network!.coupling.kind === "lowrank"
       ? { kind: "lowrank", m: network!.coupling.m }
       : { kind: "dense" };
-  const need = memoryEstimate(n, shape, options);
+  const need = memoryEstimate(n, shape, { ...options, maxBytes: maxMemory });
   const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
-  const needText = `${gib(need.total)} (coupling ${gib(need.coupling)}, statistics ${gib(need.statistics)})`;
+  const needText =
+    `${gib(need.total)} (coupling ${gib(need.coupling)}, statistics ${gib(need.statistics)} ` +
+    `${need.space === "samples" ? "in sample space" : "as N x N sums"})`;
   if (values["dry-run"]) {
     const verdict = need.total > maxMemory ? " — would be refused" : "";
     console.log(`strand simulate --dry-run: N = ${n} needs ${needText}; limit ${gib(maxMemory)}${verdict}`);
@@ -165,8 +172,10 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   try {
     r = await simulate(network, {
       ...options,
+      statistics: need.space,
       maxBytes: maxMemory,
       keepTrajectory: values["save-trajectory"] !== undefined,
+      keepCovariance: values["save-covariance"] !== undefined,
       onProgress: progressBar(),
       ...(workers > 1 && options.trials > 1 ? { executor: workerExecutor(workers) } : {}),
       ...(team ? { team } : {}),
@@ -204,7 +213,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       values["save-trajectory"],
       writeNpy(r.trajectory.x, [r.trajectory.samples, r.trajectory.n], "float32"),
     );
-  if (values["save-covariance"])
+  if (values["save-covariance"] && r.covariancePhi)
     await writeFileAtomic(values["save-covariance"], writeNpy(r.covariancePhi, [s.n, s.n]));
   if (values.json !== undefined) {
     const doc = {

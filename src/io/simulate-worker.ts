@@ -11,7 +11,14 @@ parentPort!.on("message", async ({ id, task }: { id: number; task: GroupTask }) 
   try {
     const be = await createBackend(task.backend, { fma: task.fma });
     const r = await runGroup(task, be, (fraction) => parentPort!.postMessage({ id, type: "progress", fraction }));
-    const sums = (a: typeof r.x) => [a.lagSums, a.sum, a.diag, ...a.blockS, ...(a.samples ? [a.samples] : [])];
+    const sums = (a: typeof r.x) => [
+      a.lagSums,
+      a.sum,
+      a.diag,
+      ...a.blockS,
+      ...(a.samples ? [a.samples] : []),
+      ...(a.sampleBlock ? [a.sampleBlock] : []),
+    ];
     const transfer = [...sums(r.x), ...sums(r.phi), ...(r.trajectory ? [r.trajectory] : [])].map(
       (a) => a.buffer as ArrayBuffer,
     );

@@ -12,7 +12,7 @@ import { type DType } from "../errors.ts";
 import type { Team, TeamTrajectory } from "../backend/team.ts";
 import type { DenseCoupling, LowRankCoupling } from "../network/ensembles.ts";
 import { transposed } from "../backend/buffers.ts";
-import { CovarianceAccumulator, type AccumulatorState } from "./stats.ts";
+import { CovarianceAccumulator, type AccumulatorState, type StatisticsSpace } from "./stats.ts";
 
 import type { Method } from "./simulate.ts";
 
@@ -50,6 +50,8 @@ export interface GroupTask {
   trialsTotal: number;
   /** blocks are whole trials (trials >= blocks) rather than time slices */
   trialBlocks: boolean;
+  /** where the statistics are formed (stats.ts): the stored samples' Gram matrix or N x N sums */
+  space: StatisticsSpace;
   /** initial states of this group's trials (trialCount x n) */
   x0: Float64Array;
   keepTrajectory: boolean;
@@ -99,10 +101,9 @@ export async function runGroup(
   const blockOfTrial = task.trialBlocks
     ? Array.from({ length: K }, (_, k) => trialBlock(task.trialStart + k, task.blocks, task.trialsTotal))
     : null;
-  const accX = new CovarianceAccumulator(be, n, K, task.lags, 0, task.blocks, dtype, blockOfTrial);
-  const accPhi = new CovarianceAccumulator(be, n, K, task.lags, task.lags, task.blocks, dtype, blockOfTrial, {
-    samplesPerTrial: task.samples,
-  });
+  const opts = { samplesPerTrial: task.samples, space: task.space };
+  const accX = new CovarianceAccumulator(be, n, K, task.lags, 0, task.blocks, dtype, blockOfTrial, opts);
+  const accPhi = new CovarianceAccumulator(be, n, K, task.lags, task.lags, task.blocks, dtype, blockOfTrial, opts);
   const rngs: ReturnType<Backend["rngCreate"]>[] = [];
   let shared: TeamTrajectory | null = null;
   try {
@@ -235,9 +236,9 @@ function trialBlock(t: number, blocks: number, trials: number): number {
   return Math.floor((t * blocks) / trials);
 }
 
-/** Bytes of covariance sums and stored samples (x and phi, every group) a simulation with these settings allocates: what
- *  simulate() checks against `maxBytes`. With trial blocks (trials >= blocks) a group holds only the block
- *  sums of its own trials. */
+/** Bytes of covariance sums and stored samples (x and phi, every group) a simulation with these settings allocates
+ *  while it runs. With trial blocks (trials >= blocks) a group holds only the block sums of its own trials; in
+ *  sample space no sums, the samples. */
 export function accumulatorBytes(
   n: number,
   trials: number,
@@ -246,6 +247,7 @@ export function accumulatorBytes(
   blocks: number,
   dtype: DType,
   samplesPerTrial: number,
+  space: StatisticsSpace = "sums",
 ): number {
   return groupTrials(trials, Math.min(trials, groups)).reduce((sum, { start, count }) => {
     const held =
@@ -254,8 +256,8 @@ export function accumulatorBytes(
         : blocks;
     return (
       sum +
-      CovarianceAccumulator.bytes(n, count, lags, 0, held, dtype) +
-      CovarianceAccumulator.bytes(n, count, lags, lags, held, dtype, samplesPerTrial)
+      CovarianceAccumulator.bytes(n, count, lags, 0, held, dtype, samplesPerTrial, space) +
+      CovarianceAccumulator.bytes(n, count, lags, lags, held, dtype, samplesPerTrial, space)
     );
   }, 0);
 }

@@ -32,11 +32,12 @@ import { checkDType, checkFinite, checkOneOf, checkSize, invalid, type DType } f
 import type { DenseCoupling, LowRankCoupling, Network } from "../network/ensembles.ts";
 import { provenance, type Provenance } from "../provenance.ts";
 import type { Team } from "../backend/team.ts";
-import type { CovarianceSummary } from "./stats.ts";
-import { blockCovariances, summarize } from "./summary.ts";
+import { statisticsSpace, type CovarianceSummary, type StatisticsSpace } from "./stats.ts";
+import { reweightedPr, summarize } from "./summary.ts";
+import { sampleCovariance } from "./gram.ts";
 import { withBuffers } from "../backend/buffers.ts";
 import { pcTimescales, type PcTimescales } from "../stats/timescales.ts";
-import { crossBlock, estimateStatus, type EstimateStatus } from "../stats/estimators.ts";
+import { estimateStatus, type EstimateStatus } from "../stats/estimators.ts";
 
 import {
   accumulatorBytes,
@@ -82,8 +83,16 @@ export interface SimulateOptions {
   /** called as the run advances (time, fraction done, phase) */
   onProgress?: (p: { t: number; fraction: number; phase: "burn-in" | "sampling" }) => void;
   signal?: AbortSignal;
-  /** refuse runs whose statistics need more backend memory than this (bytes; default 3 GiB) */
+  /** refuse runs whose statistics need more memory than this (bytes; default 3 GiB) */
   maxBytes?: number;
+  /**
+   * where the statistics are formed: "samples" (the stored samples' Gram matrix: memory O(S N + S^2) for S
+   * samples), "sums" (N x N sums: O(B N^2)), or "auto" (default): samples when S <= N or when only they fit
+   * in maxBytes. The same numbers up to rounding; params.statistics says which ran.
+   */
+  statistics?: StatisticsSpace | "auto";
+  /** return covariancePhi, the N x N equal-time covariance of phi (N^2 float64) */
+  keepCovariance?: boolean;
   /** independent accumulation groups of trials (default min(trials, 2)); part of the result's definition */
   groups?: number;
   /** runs the groups; default: one after another in this thread (see src/io/parallel.ts for workers) */
@@ -114,9 +123,20 @@ export interface SimulationResult {
   params: Required<
     Omit<
       SimulateOptions,
-      "backend" | "onProgress" | "signal" | "input" | "keepTrajectory" | "maxBytes" | "executor" | "team"
+      | "backend"
+      | "onProgress"
+      | "signal"
+      | "input"
+      | "keepTrajectory"
+      | "maxBytes"
+      | "executor"
+      | "team"
+      | "statistics"
+      | "keepCovariance"
     >
   > & {
+    /** where the statistics were formed */
+    statistics: StatisticsSpace;
     n: number;
     coupling: string;
     input: string;
@@ -149,8 +169,8 @@ export interface SimulationResult {
     samples: number;
     seconds: number;
   };
-  /** covariance of phi (C_0, N x N) */
-  covariancePhi: Float64Array;
+  /** covariance of phi (C_0, N x N float64), with keepCovariance */
+  covariancePhi?: Float64Array;
   trajectory?: { samples: number; n: number; x: Float32Array };
 }
 
@@ -174,14 +194,6 @@ function observable(s: CovarianceSummary, quiescent: boolean): ObservableResults
   };
 }
 
-/** PR of the reweighted covariance diag(w) C diag(w), cross-block, from the blocks' covariances. */
-function weightedPr(n: number, blockCov: Float64Array[], w: Float64Array): number {
-  const { trace, cross } = crossBlock(n, blockCov, w);
-  let mt = 0;
-  for (const t of trace) mt += t / trace.length;
-  return (mt * mt) / (n * cross);
-}
-
 /** J = L diag(D) R^T formed by the batched matmat kernel: row b of J is R (L_b ⊙ D), i.e. Y[b] = R X[b]. */
 export function formDense(
   be: Backend,
@@ -201,12 +213,52 @@ export function formDense(
 
 /** What a simulation will hold in memory at most, by part (bytes). */
 export interface MemoryEstimate {
+  /** where the statistics will be formed (options.statistics, or the automatic choice) */
+  space: StatisticsSpace;
   /** the coupling: J or its factors as drawn (float64), and one copy per group's backend in the run's dtype */
   coupling: number;
-  /** the streaming statistics: block and lag sums, stored samples, histories (accumulatorBytes) */
+  /** the streaming statistics at their peak: N x N space, the block and lag sums and histories held by the
+   *  groups and their copies being combined; sample space, the stored samples and histories, then the transposed
+   *  samples and their S x S Gram matrix */
   statistics: number;
-  /** the peak: the coupling, and the statistics twice (held by the groups, then copied once to be combined) */
+  /** the peak: the coupling and the statistics */
   total: number;
+}
+
+/** Bytes of the statistics in one space (see MemoryEstimate.statistics). */
+function statisticsBytes(
+  space: StatisticsSpace,
+  n: number,
+  trials: number,
+  groups: number,
+  lags: number,
+  blocks: number,
+  dtype: DType,
+  samples: number,
+): number {
+  const held = accumulatorBytes(n, trials, groups, lags, blocks, dtype, samples, space);
+  if (space === "sums") return 2 * held;
+  const S = trials * samples;
+  return held + S * n * (dtype === "float32" ? 4 : 8) + 8 * S * S;
+}
+
+/** The space a run's statistics use: the requested one, or (auto) the cheaper one (statisticsSpace), unless only
+ *  sample space fits in maxBytes. */
+function chooseSpace(
+  choice: StatisticsSpace | "auto",
+  maxBytes: number,
+  ...size: [n: number, trials: number, groups: number, lags: number, blocks: number, dtype: DType, samples: number]
+): StatisticsSpace {
+  if (choice !== "auto") return choice;
+  const [n, trials, , , , , samples] = size;
+  const space = statisticsSpace(n, trials * samples);
+  if (
+    space === "sums" &&
+    statisticsBytes("sums", ...size) > maxBytes &&
+    statisticsBytes("samples", ...size) <= maxBytes
+  )
+    return "samples";
+  return space;
 }
 
 /**
@@ -215,13 +267,17 @@ export interface MemoryEstimate {
  *
  * @param n neurons
  * @param coupling dense, or low-rank with m modes (formed densely when m > n / 2, as simulate does)
- * @param options simulate's options (trials, duration, sampleEvery, lags, blocks, groups, dtype)
- * @returns the estimate by part
+ * @param options simulate's options (trials, duration, sampleEvery, lags, blocks, groups, dtype, statistics,
+ *   maxBytes — which, as in simulate, can tip the automatic choice of space)
+ * @returns the estimate by part, and the space of the statistics
  */
 export function memoryEstimate(
   n: number,
   coupling: { kind: "dense" } | { kind: "lowrank"; m: number },
-  options: Pick<SimulateOptions, "trials" | "duration" | "sampleEvery" | "lags" | "blocks" | "groups" | "dtype"> = {},
+  options: Pick<
+    SimulateOptions,
+    "trials" | "duration" | "sampleEvery" | "lags" | "blocks" | "groups" | "dtype" | "statistics" | "maxBytes"
+  > = {},
 ): MemoryEstimate {
   const trials = options.trials ?? 1,
     lags = options.lags ?? 10,
@@ -234,9 +290,13 @@ export function memoryEstimate(
   const drawn = coupling.kind === "dense" ? 8 * n * n : 2 * 8 * n * coupling.m + (dense ? 8 * n * n : 0);
   const perBackend = dense ? s * n * n : 2 * s * n * (coupling as { m: number }).m;
   const couplingBytes = drawn + groups * perBackend;
-  const statistics = accumulatorBytes(n, trials, groups, lags, blocks, dtype, samples);
-  return { coupling: couplingBytes, statistics, total: couplingBytes + 2 * statistics };
+  const size = [n, trials, groups, lags, blocks, dtype, samples] as const;
+  const space = chooseSpace(options.statistics ?? "auto", options.maxBytes ?? DEFAULT_MAX_BYTES, ...size);
+  const statistics = statisticsBytes(space, ...size);
+  return { space, coupling: couplingBytes, statistics, total: couplingBytes + statistics };
 }
+
+const DEFAULT_MAX_BYTES = 3 * 2 ** 30;
 
 /**
  * Simulate a network (trials from independent initial conditions, RK4 or Euler) and measure, with streaming
@@ -292,15 +352,18 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     } else
       throw invalid("input", `must be a finite number or a Float64Array of length n = ${n}`, options.input, TypeError);
   }
-  const maxBytes = options.maxBytes ?? 3 * 2 ** 30;
-  const need = accumulatorBytes(n, trials, groups, lags, blocks, dtype, samples);
+  const maxBytes = checkFinite("maxBytes", options.maxBytes ?? DEFAULT_MAX_BYTES, { positive: true });
+  const choice = checkOneOf("statistics", options.statistics ?? "auto", ["auto", "samples", "sums"] as const);
+  const size = [n, trials, groups, lags, blocks, dtype, samples] as const;
+  const space = chooseSpace(choice, maxBytes, ...size);
+  const need = statisticsBytes(space, ...size);
   if (need > maxBytes)
     throw invalid(
-      "lags",
-      `with blocks = ${blocks}, ${groups} groups and N = ${n} needs ` +
-        `${(need / 2 ** 30).toFixed(2)} GiB of covariance sums and stored samples (limit ` +
-        `${(maxBytes / 2 ** 30).toFixed(1)} GiB); lower lags, blocks or duration`,
-      lags,
+      "duration",
+      `with ${trials} trials of ${samples} samples, blocks = ${blocks}, lags = ${lags} and N = ${n} the statistics ` +
+        `need ${(need / 2 ** 30).toFixed(2)} GiB (${space === "samples" ? "stored samples" : "N x N sums"}; limit ` +
+        `${(maxBytes / 2 ** 30).toFixed(1)} GiB, maxBytes); lower the duration, trials or lags, or raise maxBytes`,
+      duration,
     );
 
   const backendArg = typeof options.backend === "object" && options.backend !== null ? options.backend : undefined;
@@ -344,6 +407,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
       trialCount: count,
       trialsTotal: trials,
       trialBlocks: trials >= blocks,
+      space,
       x0: x0.slice(start * n, (start + count) * n),
       keepTrajectory: !!options.keepTrajectory && g === 0,
     });
@@ -395,7 +459,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
   if (network.gains) {
     const G = network.gains;
     // z-scored phi: weights 1/sd_i; random readout: an independent copy of the gains (shuffled order)
-    const sd = Float64Array.from({ length: n }, (_, i) => 1 / Math.sqrt(Math.max(sp.c0[i * n + i], 1e-300)));
+    const sd = Float64Array.from(sp.variance, (v) => 1 / Math.sqrt(Math.max(v, 1e-300)));
     const perm = Array.from({ length: n }, (_, i) => i);
     const r = be.rngCreate(seedState(seed, STREAMS.gains));
     const u = be.alloc("float64", n);
@@ -405,14 +469,10 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     be.rngFree(r);
     perm.sort((a, b) => uv[a] - uv[b]);
     const readout = Float64Array.from(perm, (i) => G[i]);
-    const blockCov = quiescent ? [] : blockCovariances(sp); // formed once for the three reweightings
-    gainsResults = quiescent
-      ? { prPhiUnnormalized: null, prPhiNormalized: null, prPhiReadout: null }
-      : {
-          prPhiUnnormalized: weightedPr(n, blockCov, G),
-          prPhiNormalized: weightedPr(n, blockCov, sd),
-          prPhiReadout: weightedPr(n, blockCov, readout),
-        };
+    const pr = quiescent ? null : reweightedPr(sp, be);
+    gainsResults = pr
+      ? { prPhiUnnormalized: pr(G), prPhiNormalized: pr(sd), prPhiReadout: pr(readout) }
+      : { prPhiUnnormalized: null, prPhiNormalized: null, prPhiReadout: null };
   }
   const trajectory = groupResults[0].trajectory;
   return {
@@ -431,6 +491,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
       sigma,
       n,
       groups,
+      statistics: space,
       coupling:
         c.kind === "dense" ? "dense" : useDense ? `lowrank formed densely (M = ${c.m} > N/2)` : `lowrank (M = ${c.m})`,
       input: inputArr ? (typeof options.input === "number" ? String(options.input) : "array") : "none",
@@ -458,7 +519,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
       samples: samples * trials,
       seconds: (performance.now() - t0) / 1000,
     },
-    covariancePhi: sp.c0,
+    ...(options.keepCovariance ? { covariancePhi: sp.c0 ?? sampleCovariance(sp, be) } : {}),
     ...(trajectory ? { trajectory: { samples, n, x: trajectory } } : {}),
   };
 }

@@ -3,9 +3,10 @@
  * the lagged covariances and their traces, the per-block covariances and their Gram sums for the cross-block
  * estimator (THEORY §5.1), formed on the backend from the stored samples or the N x N sums, whichever the run kept.
  */
-import { jackknife } from "../stats/estimators.ts";
+import { crossBlock, jackknife } from "../stats/estimators.ts";
 import type { Backend } from "../backend/types.ts";
 import { type CovarianceSummary, type AccumulatorState } from "./stats.ts";
+import { mirrorUpper, sampleReweightedPr, summarizeSamples } from "./gram.ts";
 
 /** Add the groups' sums (in the given order) and derive the statistics (see the module comment); `be` does
  *  the products C_0 a(t_s) of stored samples and the blocks' Gram sums. Takes ownership of the groups' arrays:
@@ -13,6 +14,8 @@ import { type CovarianceSummary, type AccumulatorState } from "./stats.ts";
  *  groups' own arrays (every caller passes fresh state(), so no copy of O(B N^2) floats is made). */
 export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSummary {
   const g0 = groups[0];
+  if (groups.some((g) => g.space !== g0.space)) throw new Error("summarize: groups of different spaces");
+  if (g0.space === "samples") return summarizeSamples(groups, be);
   const n = g0.n,
     L = g0.lags,
     Lf = g0.fullLags,
@@ -117,8 +120,10 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
     lags: L,
     blocks: B,
     samples: total,
+    space: "sums",
     c0,
     mean,
+    variance: Float64Array.from({ length: n }, (_, i) => c0[i * n + i]),
     autocovariance,
     psi,
     prPlugin: (tr0 * tr0) / (n * fro),
@@ -128,6 +133,7 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
     crossBlockTrace2: cross,
     blockS,
     blockCount,
+    stored: null,
   };
 }
 
@@ -177,8 +183,9 @@ function laggedWithC0(
 }
 
 /** The blocks' mean-subtracted covariances C^(b) = S_b / n_b - mu mu^T (for reweighted estimators, e.g. gains),
- *  whole (the block sums hold their upper triangles only). */
+ *  whole (the block sums hold their upper triangles only). N x N space only. */
 export function blockCovariances(s: CovarianceSummary): Float64Array[] {
+  if (!s.blockS) throw new Error("blockCovariances: the summary was formed in sample space (no N x N block sums)");
   return s.blockS.map((S, b) => {
     const c = centred(S, s.blockCount[b], s.mean);
     mirrorUpper(c, s.n);
@@ -186,14 +193,18 @@ export function blockCovariances(s: CovarianceSummary): Float64Array[] {
   });
 }
 
-/** Copy the upper triangle of the symmetric n x n row-major S into its lower triangle, in 32 x 32 tiles (the rows
- *  read and the rows written stay in cache). */
-export function mirrorUpper(S: Float64Array, n: number): void {
-  const T = 32;
-  for (let ib = 0; ib < n; ib += T)
-    for (let jb = 0; jb <= ib; jb += T)
-      for (let i = ib; i < Math.min(ib + T, n); i++)
-        for (let j = jb, end = Math.min(jb + T, i); j < end; j++) S[i * n + j] = S[j * n + i];
+/** The cross-block PR of the reweighted covariance diag(w) C diag(w), in the summary's space: returns a function
+ *  of w (the N x N path forms the block covariances once for all the weightings it is called with). */
+export function reweightedPr(s: CovarianceSummary, be: Backend): (w: Float64Array) => number {
+  if (s.space === "samples") return (w) => sampleReweightedPr(s, be, w);
+  let blockCov: Float64Array[] | null = null;
+  return (w) => {
+    blockCov ??= blockCovariances(s);
+    const { trace, cross } = crossBlock(s.n, blockCov, w);
+    let mt = 0;
+    for (const t of trace) mt += t / trace.length;
+    return (mt * mt) / (s.n * cross);
+  };
 }
 
 /** C = S / count - mu mu^T from the first n^2 entries of S (a lag-0 sum), into `out` (which may be S). */

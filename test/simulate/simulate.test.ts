@@ -120,10 +120,13 @@ describe("simulate", () => {
     // memory refused before anything is allocated: 200 lags' N x N sums (a run too long to store its samples
     // for Psi: T N > 2 lags N^2 per trial), and 64 trial blocks' N x N sums
     const big = makeNetwork({ coupling: "iid", n: 4000, g: 2, seed: 1 });
+    // (2e6 samples: the Gram matrix of sample space would be larger still)
     await expect(simulate(big, { lags: 200, duration: 2e6 })).rejects.toThrow(
-      /needs 2[0-9]\.[0-9]+ GiB of covariance sums and stored samples .*lower lags, blocks or duration/,
+      /need 5[0-9]\.[0-9]+ GiB \(N x N sums; .*lower the duration, trials or lags, or raise maxBytes/,
     );
-    await expect(simulate(big, { trials: 64, blocks: 64 })).rejects.toThrow(/needs [0-9.]+ GiB of covariance sums/);
+    await expect(simulate(big, { trials: 64, blocks: 64, statistics: "sums" })).rejects.toThrow(
+      /need [0-9.]+ GiB \(N x N sums/,
+    );
   });
 
   it("computes the three gain observables, which coincide with PR^phi for unit gains", async () => {
@@ -193,11 +196,18 @@ describe("simulate", () => {
 describe("memoryEstimate", () => {
   it("counts what simulate allocates: the accumulators' bytes and the coupling's copies", () => {
     const o = { trials: 4, duration: 100, lags: 5, blocks: 4, groups: 2, dtype: "float32" as const };
-    const e = memoryEstimate(300, { kind: "lowrank", m: 30 }, o);
-    expect(e.statistics).toBe(accumulatorBytes(300, 4, 2, 5, 4, "float32", 100));
+    const e = memoryEstimate(300, { kind: "lowrank", m: 30 }, { ...o, statistics: "sums" });
+    // held by the groups, then copied to be combined
+    expect(e.statistics).toBe(2 * accumulatorBytes(300, 4, 2, 5, 4, "float32", 100));
     // L and R in float64 as drawn, and a float32 copy of both per group's backend
     expect(e.coupling).toBe(2 * 8 * 300 * 30 + 2 * (2 * 4 * 300 * 30));
-    expect(e.total).toBe(e.coupling + 2 * e.statistics); // held by the groups, then copied to be combined
+    expect(e.total).toBe(e.coupling + e.statistics);
+    // 400 samples > N = 300: auto takes the N x N sums; in sample space the stored samples (x and phi, with their
+    // blocks), then the transposed samples and their 400 x 400 float64 Gram matrix
+    expect(memoryEstimate(300, { kind: "lowrank", m: 30 }, o).space).toBe("sums");
+    const s = memoryEstimate(300, { kind: "lowrank", m: 30 }, { ...o, statistics: "samples" });
+    const hist = 2 * 2 * (2 * (5 + 32) * 300 * 4);
+    expect(s.statistics).toBe(hist + 2 * 400 * (300 * 4 + 4) + 400 * 300 * 4 + 8 * 400 ** 2);
     // more modes than N/2: simulate forms J densely, and so does the estimate
     expect(memoryEstimate(300, { kind: "lowrank", m: 200 }, o).coupling).toBe(
       2 * 8 * 300 * 200 + 8 * 300 ** 2 + 2 * 4 * 300 ** 2,

@@ -95,7 +95,7 @@ describe("the streaming covariance accumulator", () => {
         return out.map((v, q) => v / (trials * (samples - l)) - mean[Math.floor(q / n)] * mean[q % n]);
       };
       const c0 = C(0);
-      for (let q = 0; q < n * n; q++) expect(s.c0[q]).toBeCloseTo(c0[q], 11);
+      for (let q = 0; q < n * n; q++) expect(s.c0![q]).toBeCloseTo(c0[q], 11);
       for (let l = 0; l <= lags; l++) {
         const cl = C(l);
         let tr = 0,
