@@ -6,7 +6,7 @@
 import type { PhiName } from "../backend/types.ts";
 import type { Backend } from "../backend/types.ts";
 import { makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
-import { simulate } from "../simulate/simulate.ts";
+import { memoryEstimate, simulate } from "../simulate/simulate.ts";
 import { accumulatorBytes, type GroupExecutor } from "../simulate/group.ts";
 import { meanAndSe } from "../stats/estimators.ts";
 import { structuredTheory, type Structure } from "../theory/structured.ts";
@@ -54,19 +54,29 @@ export const SIM = (full: boolean) => ({
 /** Fig. 4b's longest lag (time units), also simulated by Fig. 4a so that 4b can reuse its runs */
 export const TAU_4B = 20;
 
-type Run = ReturnType<typeof SIM> & { sampleEvery?: number; groups?: number; maxBytes?: number };
+type Run = ReturnType<typeof SIM> & {
+  sampleEvery?: number;
+  groups?: number;
+  maxBytes?: number;
+  statistics?: "samples" | "sums";
+};
 
 /** memory the figures' simulations may take in all (covariance sums of every trial group) and per wasm instance
  *  (one group at a time on each thread; wasm32 memory ends at 4 GiB) */
 const FIG_MAX_BYTES = 12 * 2 ** 30,
   GROUP_MAX_BYTES = 3 * 2 ** 30;
 
-/** A figure's run at network size n, with lagged covariances up to maxTau (0: the equal-time ones). At large N
- *  (--full, --n) the lags are sampled every 2, 4, 8 time units until each of the 2 trial groups' sums fit one
- *  wasm instance, and then the trials are split into 4 or 8 groups (each holds only its trials' block sums,
- *  but every group its own lag sums). */
+/** A figure's run at network size n, with lagged covariances up to maxTau (0: the equal-time ones). A run with
+ *  at most N samples keeps its statistics in sample space (memory ~ samples x N, src/simulate/gram.ts). Otherwise,
+ *  at large N (--full, --n), the lags are sampled every 2, 4, 8 time units until each of the 2 trial groups' N x N
+ *  sums fit one wasm instance, and then the trials are split into 4 or 8 groups (each holds only its trials' block
+ *  sums, but every group its own lag sums). */
 export function fitRun(m: Mode, n: number, maxTau = 0): Run & { lags: number } {
   const run = SIM(m.full);
+  const lags0 = maxTau || run.lags;
+  const est = memoryEstimate(n, { kind: "dense" }, { ...run, lags: lags0, maxBytes: FIG_MAX_BYTES });
+  if (est.space === "samples" && est.statistics <= FIG_MAX_BYTES)
+    return { ...run, lags: lags0, maxBytes: FIG_MAX_BYTES };
   for (const groups of [2, 4, 8]) {
     for (let sampleEvery = 1; sampleEvery <= (maxTau ? 8 : 1); sampleEvery *= 2) {
       const lags = maxTau ? Math.ceil(maxTau / sampleEvery) : run.lags;
@@ -86,6 +96,7 @@ export function fitRun(m: Mode, n: number, maxTau = 0): Run & { lags: number } {
           ...(sampleEvery > 1 ? { sampleEvery } : {}),
           ...(groups > 2 ? { groups } : {}),
           maxBytes: FIG_MAX_BYTES,
+          statistics: "sums",
         };
       }
     }

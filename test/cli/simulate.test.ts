@@ -243,10 +243,16 @@ describe("strand simulate", () => {
     // N = 16384 would take minutes to draw and GiBs to hold: the estimate answers at once
     const dry = strand("simulate", "--coupling", "iid", "--n", "16384", "--g", "2", "--trials", "2", "--dry-run");
     expect(dry.status, dry.stderr).toBe(0);
-    const m = /N = 16384 needs ([\d.]+) GiB \(coupling ([\d.]+) GiB, statistics ([\d.]+) GiB\)/.exec(dry.stdout);
+    const m = /N = 16384 needs ([\d.]+) GiB \(coupling ([\d.]+) GiB, statistics ([\d.]+) GiB in sample space\)/.exec(
+      dry.stdout,
+    );
     expect(m, dry.stdout).not.toBeNull();
     // J alone: N^2 float64 as drawn (2 GiB) plus one float32 copy per group's backend (2 x 1 GiB)
     expect(Number(m![2])).toBeCloseTo((16384 ** 2 * (8 + 2 * 4)) / 2 ** 30, 2);
+    // 1000 samples < N: sample space, the samples of x and phi (2 x 1000 x N float32), their transpose and the
+    // 1000 x 1000 Gram matrix — 0.19 GiB, where N x N sums would take 2 x 2 x 8 N^2 float64 (34 GiB)
+    expect(Number(m![3])).toBeGreaterThan((3 * 1000 * 16384 * 4 + 8 * 1000 ** 2) / 2 ** 30 - 0.01);
+    expect(Number(m![3])).toBeLessThan(0.25);
     const refused = strand("simulate", "--coupling", "iid", "--n", "16384", "--g", "2", "--max-memory", "1");
     expect(refused.status).toBe(2);
     expect(refused.stderr.trim().split("\n")).toHaveLength(1);
