@@ -6,7 +6,8 @@
  * budget of a benchmark and scaled down above it (the table says how). Beside each row strand's own memory
  * estimate (--dry-run), so the estimate can be checked against the peak; and, with --numpy, the NumPy script a user
  * would write for the same samples (bench/numpy_scale.py, trials batched, Gram-matrix cross-block PR).
- * Run: npx tsx bench/scale.bench.ts [--numpy] [--only N[,N…]] (after npm run build). Takes ~30 min with --numpy.
+ * Run: npm run bench:scale [-- --numpy | --numpy-at N[,N…]] [--only N[,N…]] (after npm run build): ~20 min, twice
+ * that with --numpy.
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -19,7 +20,9 @@ const arg = (name: string) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
-const withNumpy = process.argv.includes("--numpy") && hasNumpy();
+// --numpy: the NumPy peer at every size; --numpy-at N[,N…]: at those sizes only
+const numpyAt = arg("--numpy-at")?.split(",").map(Number);
+const withNumpy = (n: number) => (process.argv.includes("--numpy") || !!numpyAt?.includes(n)) && hasNumpy();
 const only = arg("--only")?.split(",").map(Number);
 const numpyEnv = { ...process.env };
 delete numpyEnv.OPENBLAS_CORETYPE;
@@ -89,7 +92,7 @@ for (const c of CASES) {
   const s = measure(process.execPath, [bin, ...run, "--json", "-"]);
   const doc = JSON.parse(s.stdout);
   let np = { seconds: NaN, rss: NaN };
-  if (withNumpy) {
+  if (withNumpy(c.n)) {
     const args = [c.coupling === "iid" ? "dense" : "rmm", c.n, 2, c.duration, 0.05, c.burnIn, c.trials, 1];
     np = measure("python3", [path.join(root, "bench/numpy_scale.py"), ...args.map(String), "0.1"], numpyEnv);
   }
@@ -98,6 +101,6 @@ for (const c of CASES) {
     `| ${c.n} | ${c.coupling === "iid" ? "i.i.d." : "random-mode α 0.1"} | ${c.trials} x ${c.duration} ` +
       `(+ ${c.burnIn}) | ${doc.params.statistics} | ${est?.[1] ?? "?"} | ${gib(s.rss)} | ${s.seconds.toFixed(1)} | ` +
       `${pr === null ? doc.results.status.prPhi : pr.toFixed(4)} | ` +
-      `${withNumpy ? `${np.seconds.toFixed(1)} | ${gib(np.rss)} | ${(np.seconds / s.seconds).toFixed(2)}x` : "- | - | -"} |`,
+      `${withNumpy(c.n) ? `${np.seconds.toFixed(1)} | ${gib(np.rss)} | ${(np.seconds / s.seconds).toFixed(2)}x` : "- | - | -"} |`,
   );
 }

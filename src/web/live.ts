@@ -15,7 +15,7 @@ import { createBackend } from "../backend/select.ts";
 import { checkFinite, checkOneOf, checkSize, invalid } from "../errors.ts";
 import { makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
 import { simulate } from "../simulate/simulate.ts";
-import { meanAndSe } from "../stats/estimators.ts";
+import { meanAndSe, type EstimateStatus } from "../stats/estimators.ts";
 import { predict } from "../theory/predict.ts";
 import { valueAt } from "../stats/timescales.ts";
 import { VERSION } from "../version.ts";
@@ -120,9 +120,12 @@ export interface LiveEstimate {
   tau: number[];
   cPhiNormalized: { mean: number[]; se: number[] | null };
   psiPhiNormalized: { mean: number[]; se: number[] | null };
-  /** the rounds' own estimates, in order */
-  perRound: { prPhi: number; prX: number }[];
+  /** the rounds' own estimates, in order (null: a quiescent round, no dimension) */
+  perRound: { prPhi: number | null; prX: number | null }[];
   quiescent: boolean;
+  /** whether the means mean something (liveStatus): "ok", or "unreliable: <why; how to fix it>" — the page prints
+   *  the reason instead of the number */
+  status: { prPhi: EstimateStatus; prX: EstimateStatus };
 }
 
 export interface LiveResult {
@@ -156,6 +159,21 @@ async function liveTheory(p: LiveParams, be: Backend): Promise<LiveTheory | null
   };
 }
 
+/**
+ * The status of a mean over rounds: quiescent, one round (that round's own status, from its blocks), or — with
+ * two or more rounds, the se their spread — not positive or within 2 se of 0 (too few samples per round against
+ * N: more rounds, longer rounds or more trials per round).
+ */
+export function liveStatus(mean: number, se: number | null, quiescent: boolean, last: EstimateStatus): EstimateStatus {
+  if (quiescent) return "unreliable: the network is quiescent (no fluctuations, so no dimension)";
+  if (se === null) return last;
+  const fix = "too few samples per round against N; run more rounds, or longer rounds with more trials";
+  if (!(mean > 0)) return `unreliable: the mean over rounds is not positive (${fix})`;
+  if (mean <= 2 * se)
+    return `unreliable: the standard error is ${((100 * se) / mean).toFixed(0)} % of the mean (${fix})`;
+  return "ok";
+}
+
 /** column-wise mean ± se over the rounds (rows) */
 const meanSe = (rows: number[][]) => {
   const cols = rows[0].map((_, j) => meanAndSe(rows.map((r) => r[j])));
@@ -179,7 +197,13 @@ export async function liveRun(
   const th = await liveTheory(p, be);
   hooks.onTheory?.(th);
   const net = makeNetwork(specOf(p));
-  const rows: { prPhi: number; prX: number; c: number[]; psi: number[] }[] = [];
+  const rows: {
+    prPhi: number | null;
+    prX: number | null;
+    status: { prPhi: EstimateStatus; prX: EstimateStatus };
+    c: number[];
+    psi: number[];
+  }[] = [];
   let estimate!: LiveEstimate;
   let quiescent: boolean;
   for (let k = 0; k < p.rounds; k++) {
@@ -200,12 +224,13 @@ export async function liveRun(
     quiescent = r.results.quiescent;
     const R = r.results;
     rows.push({
-      prPhi: R.prPhi ?? 0,
-      prX: R.prX ?? 0,
+      prPhi: R.prPhi,
+      prX: R.prX,
+      status: R.status,
       c: R.autocorrelation.cPhi.map((v) => (R.cPhi0 > 0 ? v / R.cPhi0 : 0)),
       psi: R.collective.psiPhiNormalized.map((v) => (Number.isFinite(v) ? v : 0)),
     });
-    const pp = meanSe(rows.map((x) => [x.prPhi, x.prX]));
+    const pp = meanSe(rows.map((x) => [x.prPhi ?? 0, x.prX ?? 0]));
     const cc = meanSe(rows.map((x) => x.c)),
       ps = meanSe(rows.map((x) => x.psi));
     estimate = {
@@ -217,6 +242,10 @@ export async function liveRun(
       psiPhiNormalized: ps,
       perRound: rows.map((x) => ({ prPhi: x.prPhi, prX: x.prX })),
       quiescent,
+      status: {
+        prPhi: liveStatus(pp.mean[0], pp.se?.[0] ?? null, quiescent, rows.at(-1)!.status.prPhi),
+        prX: liveStatus(pp.mean[1], pp.se?.[1] ?? null, quiescent, rows.at(-1)!.status.prX),
+      },
     };
     hooks.onRound?.(estimate);
   }

@@ -49,12 +49,23 @@ function drawTable() {
   const rows: [string, string, string][] = [];
   const pm = (m: number, s: number | null) => `${fmt(m)}${s !== null ? ` ± ${fmt(s, 2)}` : ""}`;
   // a quiescent network has no fluctuations, so no dimension: say so in words, never "0.000 ± 0.0"
-  const sim = (e: { mean: number; se: number | null } | undefined) =>
-    !estimate ? "…" : estimate.quiescent ? "— quiescent: activity decays to x = 0" : pm(e!.mean, e!.se);
+  // nor a number whose estimator means nothing (too few samples per round): the reason instead
+  const sim = (e: { mean: number; se: number | null } | undefined, status?: string) =>
+    !estimate
+      ? "…"
+      : estimate.quiescent
+        ? "— quiescent: activity decays to x = 0"
+        : status && status !== "ok"
+          ? `— ${status}`
+          : pm(e!.mean, e!.se);
   const th = (v: number | null | undefined) =>
     theory ? fmt(v) : run.g <= 1 ? "— quiescent (g_eff ≤ 1): x = 0 is stable" : "…";
-  rows.push(["PR^φ / N (dimension of φ, fraction of N)", sim(estimate?.prPhi), th(theory?.prPhi)]);
-  rows.push(["PR^x / N", sim(estimate?.prX), th(theory?.prX)]);
+  rows.push([
+    "PR^φ / N (dimension of φ, fraction of N)",
+    sim(estimate?.prPhi, estimate?.status.prPhi),
+    th(theory?.prPhi),
+  ]);
+  rows.push(["PR^x / N", sim(estimate?.prX, estimate?.status.prX), th(theory?.prX)]);
   rows.push(["rounds", estimate ? String(estimate.rounds) : "0", ""]);
   tbody.replaceChildren(
     ...rows.map((r) => {
