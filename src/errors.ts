@@ -52,6 +52,16 @@ export function checkSize(name: string, value: unknown, max = 2 ** 31 - 1): numb
 }
 
 /** A finite number, optionally with bounds; `positive` excludes 0. */
+/** The largest coupling strength g (g_eff) accepted: by g = 1e3 the theory's observables sit at their g -> infinity
+ *  limits to 3-4 digits (THEORY §4.5), and above ~1e5 the DMFT's time grid no longer resolves the fast start of C(tau)
+ *  (g = 1e6 takes minutes, 1e20 never ends). */
+export const G_MAX = 1e4;
+
+/** A coupling strength g in [0, G_MAX]. */
+export function checkG(name: string, value: unknown, opts: { positive?: boolean } = {}): number {
+  return checkFinite(name, value, { ...opts, min: 0, max: G_MAX });
+}
+
 export function checkFinite(
   name: string,
   value: unknown,

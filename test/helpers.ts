@@ -17,6 +17,7 @@ import { createWasmBackend } from "../src/backend/wasm-load.ts";
 import { fillNormal, seedState } from "../src/backend/rng.ts";
 import type { Backend } from "../src/backend/types.ts";
 import type { DType, FloatArray } from "../src/errors.ts";
+import { makeNetwork, type Network } from "../src/network/ensembles.ts";
 
 export const DTYPES: DType[] = ["float32", "float64"];
 export const UNIT_ROUNDOFF: Record<DType, number> = { float32: 2 ** -24, float64: 2 ** -53 };
@@ -89,4 +90,13 @@ export function maxAbs(a: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
   return m;
+}
+
+/** A network whose state leaves |x| <= 1e6: the i.i.d. one scaled to g = 1e7, beyond what makeNetwork accepts (G_MAX) —
+ *  e.g. a connectome's raw weights. */
+export function diverging(): Network {
+  const net = makeNetwork({ coupling: "iid", n: 20, g: 2, seed: 1 });
+  if (net.coupling.kind !== "dense") throw new Error("dense expected");
+  net.coupling.J.forEach((v, i, a) => (a[i] = v * 5e6));
+  return { ...net, summary: { ...net.summary, g: 1e7 } };
 }

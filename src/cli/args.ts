@@ -1,4 +1,5 @@
 /** Shared CLI helpers: usage errors and flag value checks with the library's message template. */
+import os from "node:os";
 import { describe } from "../errors.ts";
 
 export class UsageError extends Error {}
@@ -29,12 +30,30 @@ export function finite(flag: string, value: string | undefined, fallback?: numbe
   return x;
 }
 
-export function integer(flag: string, value: string | undefined, fallback: number, min = 0): number {
+export function integer(
+  flag: string,
+  value: string | undefined,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   const v = DECIMAL.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isInteger(v) || v < min)
-    throw new UsageError(`invalid argument: \`${flag}\` must be an integer >= ${min}; got ${describe(value)}`);
+  // a safe integer only: above 2^53 - 1 the number read would be another one (9007199254740993 -> ...992)
+  if (!Number.isSafeInteger(v) || v < min || v > max)
+    throw new UsageError(
+      `invalid argument: \`${flag}\` must be an integer ${max < Number.MAX_SAFE_INTEGER ? `from ${min} to ${max}` : `>= ${min}`}` +
+        `${max === Number.MAX_SAFE_INTEGER ? " (and at most 2^53 - 1)" : ""}; got ${describe(value)}`,
+    );
   return v;
+}
+
+/** This machine's cores: the most threads a command starts. */
+export const CORES = os.availableParallelism?.() ?? os.cpus().length;
+
+/** A thread count flag: an integer >= 1, capped at the machine's cores (more threads only compete for them). */
+export function threadsFlag(flag: string, value: string | undefined): number {
+  return Math.min(integer(flag, value, CORES, 1), CORES);
 }
 
 export function regex(flag: string, value: string | undefined): RegExp | undefined {

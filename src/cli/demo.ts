@@ -2,11 +2,10 @@
  * `strand demo`: the README's first command — one random-mode network, simulated and predicted, explained in
  * a few lines, with one figure (C^phi(tau) and Psi^phi(tau, 0): theory lines, simulated points).
  */
-import { mkdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { checkOutputs, writeFileAtomic } from "../io/atomic.ts";
+import { checkOutputs, prepareOutputDir, writeFileAtomic } from "../io/atomic.ts";
 import { renderSvg, svgToPng } from "../io/render.ts";
 import { createBackend } from "../backend/select.ts";
 import { comparePrediction } from "../compare.ts";
@@ -43,7 +42,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   if (positionals.length)
     throw new UsageError(`strand demo takes no positional arguments; got ${JSON.stringify(positionals)}`);
   const dir = values.out ?? "strand-demo";
-  await mkdir(dir, { recursive: true });
+  prepareOutputDir(dir);
   const json = path.join(dir, "demo.json");
   // a second run refuses to overwrite the first one's files unless --force; checked before the half minute of work
   checkOutputs([json, path.join(dir, "demo.svg"), path.join(dir, "demo.png")], values.force);

@@ -4,12 +4,14 @@
  * --quick (default) uses small N and short runs; --full the paper's sizes. PRX Fig. 7 and PRL Fig. 6 use the
  * sampling single-site theory (src/theory/structured.ts) on two worker threads.
  */
-import { mkdir } from "node:fs/promises";
+import { readdirSync } from "node:fs";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { createBackend } from "../backend/select.ts";
 import { workerExecutor } from "../io/parallel.ts";
 import { samplerPool, type SamplerPool } from "../io/sampler-pool.ts";
-import { UsageError } from "./args.ts";
+import { UsageError, integer } from "./args.ts";
+import { prepareOutputDir } from "../io/atomic.ts";
 import { type Mode } from "../figures/plan.ts";
 import { FIGS, writeFigures } from "../figures/index.ts";
 
@@ -25,6 +27,7 @@ Usage: strand figures [--quick | --full] [--n N] [--networks K] [--out DIR] [--o
                 (seeds 1..K) and plot their mean ± the standard error over networks, which includes
                 the network-to-network scatter one run's jackknife error cannot see    (default: 1)
   --out DIR     output folder                                             (default: figures)
+  --force       overwrite the figures' files already in DIR (otherwise refused before any work)
   --only LIST   some of: prx-fig4a, prx-fig4b, prx-fig5, prx-fig7, prx-fig8, prx-fig9, prx-fig10, prl-fig2a,
                 prl-fig6, connectomes
 
@@ -46,6 +49,7 @@ export async function figuresCommand(argv: string[]): Promise<number> {
       out: { type: "string" },
       only: { type: "string" },
       networks: { type: "string" },
+      force: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -62,17 +66,20 @@ export async function figuresCommand(argv: string[]): Promise<number> {
       throw new UsageError(
         `invalid argument: \`--only\` must list figures among ${Object.keys(FIGS).join(", ")}; got \`${k}\``,
       );
-  let n: number | undefined;
-  if (values.n !== undefined) {
-    n = Number(values.n);
-    if (!(Number.isInteger(n) && n >= 50 && n <= 20000))
-      throw new UsageError(`invalid argument: \`--n\` must be an integer in [50, 20000]; got \`${values.n}\``);
-  }
-  const networks = values.networks === undefined ? 1 : Number(values.networks);
-  if (!(Number.isInteger(networks) && networks >= 1 && networks <= 50))
-    throw new UsageError(`invalid argument: \`--networks\` must be an integer in [1, 50]; got \`${values.networks}\``);
+  const n = values.n === undefined ? undefined : integer("--n", values.n, 0, 50, 20000);
+  const networks = integer("--networks", values.networks, 1, 1, 50);
   const dir = values.out ?? "figures";
-  await mkdir(dir, { recursive: true });
+  prepareOutputDir(dir);
+  // the files this run writes (each figure's .svg/.png/.json, named after its key; index.md): none overwritten
+  // without --force, checked before hours of work
+  if (!values.force) {
+    const prefixes = only.map((k) => (k === "connectomes" ? "connectome-" : k));
+    const clash = readdirSync(dir).find(
+      (f) => f === "index.md" || (/\.(svg|png|json)$/.test(f) && prefixes.some((p) => f.startsWith(p))),
+    );
+    if (clash)
+      throw new UsageError(`\`${path.join(dir, clash)}\` exists: pass --force to overwrite the figures in \`${dir}\``);
+  }
   let pool: Promise<SamplerPool> | undefined;
   const mode: Mode = {
     full: values.full === true,

@@ -44,25 +44,27 @@ export function simulationLines(name: string, network: Network, r: SimulationRes
       `${P.dtype}, ${P.backend}, ${threads}, ${R.seconds.toFixed(1)} s`,
     ...(R.quiescent
       ? ["  state              quiescent: the network decayed to a fixed point (no fluctuations to measure)"]
-      : [
-          prLine("PR^phi", R.prPhi, R.prPhiError, R.prPhiPlugin, R.status.prPhi),
-          prLine("PR^x", R.prX, R.prXError, R.prXPlugin, R.status.prX),
-          ...(R.gains
-            ? [
-                `  gains              PR^{G phi} ${f(R.gains.prPhiUnnormalized)}, z-scored ` +
-                  `${f(R.gains.prPhiNormalized)}, random readout ${f(R.gains.prPhiReadout)}`,
-              ]
-            : []),
-          `  C^x(0), C^phi(0)   ${f(R.cX0)}, ${f(R.cPhi0)}`,
-          `  C^phi(tau)/C(0)    ${atLags(R.autocorrelation.tau, (k) => R.autocorrelation.cPhi[k] / R.cPhi0)}`,
-          `  Psi^phi(tau,0)/(0) ${atLags(R.collective.tau, (k) => R.collective.psiPhiNormalized[k])}`,
-          ...(R.nonStationary
-            ? [
-                `  warning            block variances differ by ${R.blockVarianceRatio.toFixed(1)}x: ` +
-                  `not stationary (lengthen --burn-in)`,
-              ]
-            : []),
-        ]),
+      : R.dynamics !== "fluctuating"
+        ? [`  state              ${R.dynamics}: ${R.status.prPhi.replace(/^unreliable: /, "")}`]
+        : [
+            prLine("PR^phi", R.prPhi, R.prPhiError, R.prPhiPlugin, R.status.prPhi),
+            prLine("PR^x", R.prX, R.prXError, R.prXPlugin, R.status.prX),
+            ...(R.gains
+              ? [
+                  `  gains              PR^{G phi} ${f(R.gains.prPhiUnnormalized)}, z-scored ` +
+                    `${f(R.gains.prPhiNormalized)}, random readout ${f(R.gains.prPhiReadout)}`,
+                ]
+              : []),
+            `  C^x(0), C^phi(0)   ${f(R.cX0)}, ${f(R.cPhi0)}`,
+            `  C^phi(tau)/C(0)    ${atLags(R.autocorrelation.tau, (k) => R.autocorrelation.cPhi[k] / R.cPhi0)}`,
+            `  Psi^phi(tau,0)/(0) ${atLags(R.collective.tau, (k) => R.collective.psiPhiNormalized[k])}`,
+            ...(R.nonStationary
+              ? [
+                  `  warning            block variances differ by ${R.blockVarianceRatio.toFixed(1)}x: ` +
+                    `not stationary (lengthen --burn-in)`,
+                ]
+              : []),
+          ]),
   ];
 }
 

@@ -16,7 +16,7 @@ import { rmmModes } from "../network/ensembles.ts";
 import { comparePrediction, type ComparisonRow } from "../compare.ts";
 import { comparisonLines, predictFor, progressBar, simulationLines } from "./report.ts";
 import { describe } from "../errors.ts";
-import { UsageError, choice, finite, integer } from "./args.ts";
+import { UsageError, choice, finite, integer, threadsFlag } from "./args.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
 
 export const SIMULATE_HELP = `strand simulate — simulate dx/dt = -x + J (G ⊙ phi(x)) and measure its dimension
@@ -162,7 +162,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
         "--blocks, --trials or --duration, or raise --max-memory",
     );
   network ??= await loadNetwork(choiceOf);
-  const workers = integer("--workers", values.workers, os.availableParallelism?.() ?? os.cpus().length, 1);
+  const workers = threadsFlag("--workers", values.workers);
   // one trial: its steps shared by a team of threads (on the wasm backend)
   const team =
     workers > 1 && options.trials === 1 && options.backend !== "js" && teamSupported()

@@ -3,7 +3,6 @@
  * JSON Lines file (src/io/jsonl.ts) so that a killed sweep resumes with --resume, every point exactly once.
  */
 import type { PhiName } from "../backend/types.ts";
-import os from "node:os";
 import { parseArgs } from "node:util";
 import { createBackend } from "../backend/select.ts";
 import type { Backend } from "../backend/types.ts";
@@ -16,7 +15,7 @@ import { gridPoints, parseValues, pointKey, type GridValue } from "../sweep/grid
 import { predict } from "../theory/predict.ts";
 import { VERSION } from "../version.ts";
 import { SPECTRUM_KINDS } from "../network/spectra.ts";
-import { UsageError, choice, integer } from "./args.ts";
+import { UsageError, choice, integer, threadsFlag } from "./args.ts";
 
 /** Sweepable parameters: flag -> [numeric, default] */
 const PARAMS: Record<string, [boolean, GridValue]> = {
@@ -195,12 +194,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     throw new UsageError("invalid argument: `--out` (the results file, .jsonl) is required; got `undefined`");
   const what = choice("--what", values.what as string | undefined, ["both", "theory", "simulate"] as const, "both");
   const seeds = integer("--seeds", values.seeds as string | undefined, 1, 1);
-  const workers = integer(
-    "--workers",
-    values.workers as string | undefined,
-    os.availableParallelism?.() ?? os.cpus().length,
-    1,
-  );
+  const workers = threadsFlag("--workers", values.workers as string | undefined);
   // the order of axes: as given on the command line, then the defaults
   const given = argv
     .filter((a) => a.startsWith("--"))

@@ -2,7 +2,6 @@
  * `strand theory`: the DMFT predictions for the connectivity the flags describe (same flags as simulate;
  * N only matters when the spectrum is given by beta_D or gamma, through the discrete PR^D).
  */
-import os from "node:os";
 import { parseArgs } from "node:util";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { provenance } from "../provenance.ts";
@@ -10,7 +9,7 @@ import { predictionMethod, type GaussianPrediction, type SamplingPrediction } fr
 import { rmmModes, type NetworkSpec } from "../network/ensembles.ts";
 import { createBackend, BACKEND_CHOICES } from "../backend/select.ts";
 import type { Backend } from "../backend/types.ts";
-import { UsageError, choice, formatNumber, integer } from "./args.ts";
+import { UsageError, choice, formatNumber, integer, threadsFlag } from "./args.ts";
 import { predictFor } from "./report.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
 
@@ -87,12 +86,7 @@ export async function theoryCommand(argv: string[]): Promise<number> {
     }
   }
   const be = await createBackend(choice("--backend", values.backend as string | undefined, BACKEND_CHOICES, "auto"));
-  const threads = integer(
-    "--threads",
-    values.threads as string | undefined,
-    os.availableParallelism?.() ?? os.cpus().length,
-    1,
-  );
+  const threads = threadsFlag("--threads", values.threads as string | undefined);
   const { prediction: p, note } = await predictFor(spec, {
     phi,
     backend: be,

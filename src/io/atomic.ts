@@ -3,7 +3,7 @@
  * over the destination, so a reader never sees a half-written file and a failure leaves nothing behind.
  * "-" means standard output.
  */
-import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
 import { rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -45,6 +45,34 @@ export class OutputPathError extends Error {
  * @param force overwrite existing files
  * @throws OutputPathError naming the first output that cannot be written
  */
+/**
+ * An output folder, ready to write into: an existing writable folder, or a new one made inside an existing writable
+ * folder (one level only: a missing parent is the user's typo, and a recursive mkdir under /proc never returns).
+ * Refused, naming the user's path, before any work.
+ */
+export function prepareOutputDir(dir: string): void {
+  const abs = path.resolve(dir);
+  if (existsSync(abs)) {
+    if (!statSync(abs).isDirectory()) throw new OutputPathError(`\`${dir}\` exists and is not a folder`);
+    try {
+      accessSync(abs, constants.W_OK);
+    } catch {
+      throw new OutputPathError(`cannot write into \`${dir}\`: the folder is not writable`);
+    }
+    return;
+  }
+  const parent = path.dirname(abs);
+  try {
+    if (!statSync(parent).isDirectory()) throw new Error("not a folder");
+    accessSync(parent, constants.W_OK);
+    mkdirSync(abs);
+  } catch {
+    throw new OutputPathError(
+      `cannot make the folder \`${dir}\`: its parent \`${path.dirname(dir)}\` is missing or not writable`,
+    );
+  }
+}
+
 export function checkOutputs(files: (string | undefined)[], force = false): void {
   for (const file of files) {
     if (file === undefined || file === "-") continue;

@@ -17,7 +17,7 @@
  *               g_eff is unchanged; or a user array (not normalised; then g sets alpha r_2 q_2 = g^2).
  * `g` is always the target g_eff = sqrt(N) std(J_ij) (with gains: the effective one).
  */
-import { checkFinite, checkOneOf, checkSize, invalid } from "../errors.ts";
+import { checkFinite, checkOneOf, checkSize, invalid, checkG } from "../errors.ts";
 import { STREAMS, fillNormal, seedState } from "../backend/rng.ts";
 import { exponentialProfile, moment, participationRatio, solveExponentialBeta, type SpectrumKind } from "./spectra.ts";
 import { resolveSpectrum, overlapProfile, solveUFlip } from "./rmm-spectrum.ts";
@@ -159,7 +159,7 @@ function gainMoments(G: Float64Array | null) {
 
 function makeIid(spec: IidSpec): Network {
   const n = checkN(spec.n);
-  const g = checkFinite("g", spec.g, { min: 0 });
+  const g = checkG("g", spec.g);
   const rho = checkFinite("symmetry", spec.symmetry ?? 0, { min: -1, max: 1 });
   const gains = resolveGains(spec.gains, n);
   const gm = gainMoments(gains);
@@ -192,7 +192,7 @@ function makeIid(spec: IidSpec): Network {
  */
 export function rmmModes(spec: RmmSpec) {
   const n = checkN(spec.n);
-  const g = checkFinite("g", spec.g, { min: 0 });
+  const g = checkG("g", spec.g);
   const { D: Dfull, alpha, betaD, gamma } = resolveSpectrum(spec, n);
   const gains = resolveGains(spec.gains, n);
   const gm = gainMoments(gains);

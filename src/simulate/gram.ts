@@ -190,6 +190,7 @@ export function summarizeSamples(groups: AccumulatorState[], be: Backend): Covar
   const { p, sumSq } = projections(samples, n, mean, null);
   const variance = sumSq.map((v, i) => v / S - mean[i] * mean[i]);
   const autocovariance = Float64Array.from({ length: L + 1 }, (_, l) => (diag[l] / pairs[l] - mu2) / n);
+  const withinTrial = withinTrialAutocovariance(groups, diag, pairs, n);
   const psi = new Float64Array(Lf + 1);
   const c = withGram(be, samples, n, null, (kb, K) => {
     const cb = crossBlockSums(K, S, n, block, blockCount, p, mu2);
@@ -227,6 +228,7 @@ export function summarizeSamples(groups: AccumulatorState[], be: Backend): Covar
     mean,
     variance,
     autocovariance,
+    withinTrial,
     psi,
     prPlugin: (c.tr0 * c.tr0) / (n * c.fro),
     prCrossBlock: c.pr,
@@ -274,6 +276,24 @@ export function sampleCovariance(s: CovarianceSummary, be: Backend): Float64Arra
     be.free(acc);
     be.free(rows);
   }
+}
+
+/** The within-trial autocovariance (CovarianceSummary.withinTrial) from the pooled lagged diagonal sums and each
+ *  trial's squared mean. */
+export function withinTrialAutocovariance(
+  groups: AccumulatorState[],
+  diag: Float64Array,
+  pairs: Float64Array,
+  n: number,
+): Float64Array {
+  let m2 = 0,
+    trials = 0;
+  for (const g of groups)
+    for (const q of g.trialMeanSq) {
+      m2 += q;
+      trials++;
+    }
+  return Float64Array.from(diag, (d, l) => (d / pairs[l] - m2 / trials) / n);
 }
 
 /** Copy the upper triangle of the symmetric n x n row-major S into its lower triangle, in 32 x 32 tiles (the rows

@@ -19,10 +19,10 @@
  * thread. A single trial (a group of one) can instead share its steps between the threads of a `team`
  * (src/backend/team.ts: rows of J, or of L and R^T, split between threads; the same numbers bit for bit as the
  * wasm backend it matches). Divergence: a non-finite or |x| > 1e6 state stops the run with an error naming dt and g.
- * Quiescence: if the neuron-averaged variance of x is below 1e-8 (the state sits at a fixed point, as for
- * g_eff < 1, where chaotic variances are O(1)), the run is reported as quiescent and PR values are null,
- * not NaN. Stationarity: the ratio of the largest to the smallest block variance is reported; above 4 the
- * run is flagged non-stationary (a decaying transient or a too-short burn-in), since PR then means little.
+ * The state sampled (src/simulate/dynamics.ts): quiescent (the neuron-averaged variance of x below 1e-8, as for
+ * g_eff < 1, where chaotic variances are O(1)), a fixed point per trial, or a periodic orbit are reported as such
+ * (results.dynamics, and the status of every PR) and their PR values are null, not NaN or a number. Stationarity:
+ * the ratio of the largest to the smallest block variance is reported; above 4 the run is flagged non-stationary (a decaying transient or a too-short burn-in), since PR then means little.
  */
 import type { Backend } from "../backend/types.ts";
 import { type PhiName } from "../backend/types.ts";
@@ -38,6 +38,7 @@ import { sampleCovariance } from "./gram.ts";
 import { withBuffers } from "../backend/buffers.ts";
 import { pcTimescales, type PcTimescales } from "../stats/timescales.ts";
 import { estimateStatus, type EstimateStatus } from "../stats/estimators.ts";
+import { classifyDynamics, type Dynamics } from "./dynamics.ts";
 
 import {
   accumulatorBytes,
@@ -147,6 +148,10 @@ export interface SimulationResult {
   provenance: Provenance;
   results: {
     quiescent: boolean;
+    /** the kind of state sampled (classifyDynamics): PR values are null unless "fluctuating" */
+    dynamics: Dynamics;
+    /** the period of a periodic state (time units), else null */
+    period: number | null;
     /** max / min of the blocks' tr C(0) for x: ~1 for a stationary run */
     blockVarianceRatio: number;
     nonStationary: boolean;
@@ -435,20 +440,24 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
       groupResults.map((r) => r.phi),
       be,
     );
-  const quiescent = sx.autocovariance[0] < 1e-8;
+  const quiescent = !(sx.autocovariance[0] >= 1e-8);
+  const state = classifyDynamics(sx.autocovariance[0], sx.withinTrial, sampleEvery);
+  // no dimension for a state that does not fluctuate: every PR and timescale null (quiescent, fixed point, periodic)
+  const still = state.dynamics !== "fluctuating";
   const bt = Array.from(sx.blockTrace);
   const blockVarianceRatio = Math.max(...bt) / Math.max(Math.min(...bt), 1e-300);
-  const ox = observable(sx, quiescent),
-    op = observable(sp, quiescent);
+  const ox = observable(sx, still),
+    op = observable(sp, still);
   const tau = Array.from({ length: lags + 1 }, (_, l) => l * sampleEvery);
-  const nonStationary = !quiescent && blockVarianceRatio > 4;
-  const timescales = quiescent ? { cPhi: null, psiPhi: null } : pcTimescales(tau, op.autocovariance, tau, op.psi);
+  const nonStationary = !still && blockVarianceRatio > 4;
+  const timescales = still ? { cPhi: null, psiPhi: null } : pcTimescales(tau, op.autocovariance, tau, op.psi);
   const statusOf = (o: ObservableResults) =>
     estimateStatus({
       pr: o.pr,
       prError: o.prError,
       blocks,
       quiescent,
+      noDimension: state.reason,
       nonStationary,
       blockVarianceRatio,
       blockDuration: trials >= blocks ? null : (samples / blocks) * sampleEvery,
@@ -469,7 +478,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     be.rngFree(r);
     perm.sort((a, b) => uv[a] - uv[b]);
     const readout = Float64Array.from(perm, (i) => G[i]);
-    const pr = quiescent ? null : reweightedPr(sp, be);
+    const pr = still ? null : reweightedPr(sp, be);
     gainsResults = pr
       ? { prPhiUnnormalized: pr(G), prPhiNormalized: pr(sd), prPhiReadout: pr(readout) }
       : { prPhiUnnormalized: null, prPhiNormalized: null, prPhiReadout: null };
@@ -501,6 +510,8 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     provenance: provenance(be, { network: network.spec.coupling, networkSeed: network.spec.seed }),
     results: {
       quiescent,
+      dynamics: state.dynamics,
+      period: state.period,
       blockVarianceRatio,
       nonStationary,
       prPhi: op.pr,

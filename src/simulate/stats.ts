@@ -85,6 +85,10 @@ export interface CovarianceSummary {
   variance: Float64Array;
   /** (1/N) tr C_l, l = 0..L */
   autocovariance: Float64Array;
+  /** the same within trials: about each trial's own mean, (1/N)(sum_{pairs} a(t) . a(t - l) / n_l - mean_k |m_k|^2)
+   *  (m_k trial k's mean) — what each trajectory does in time, without the spread between trials (a fixed point
+   *  per trial has 0 here, whatever the pooled variance) */
+  withinTrial: Float64Array;
   /** (1/N) sum_ij C_l,ij C_0,ij, l = 0..Lf */
   psi: Float64Array;
   prPlugin: number;
@@ -121,6 +125,8 @@ export interface AccumulatorState {
   sampleBlock: Int32Array | null;
   diag: Float64Array;
   sum: Float64Array;
+  /** |m_k|^2 for each trial k: the squared norm of its mean over time */
+  trialMeanSq: Float64Array;
   /** the blocks' lag-0 sums, valid on and above the diagonal only (empty arrays in sample space) */
   blockS: Float64Array[];
   blockCount: number[];
@@ -138,6 +144,7 @@ export class CovarianceAccumulator {
   private readonly written: number[]; // samples stored per trial
   private readonly diag: Float64Array; // sum_i a_i(t) a_i(t - l), l = 0..L
   private readonly sum: Float64Array;
+  private readonly trialSum: Float64Array; // each trial's sum_t a(t), trials x n
   /** B x n^2 lag-0 block sums in the backend (trial blocks: only this accumulator's trials' blocks; none in
    *  sample space) */
   private readonly blockBufs: (Buf | null)[];
@@ -178,6 +185,7 @@ export class CovarianceAccumulator {
     this.pooled = be.alloc("float64", store ? 0 : fullLags * n * n);
     this.diag = new Float64Array(lags + 1);
     this.sum = new Float64Array(n);
+    this.trialSum = new Float64Array(trials * n);
     // time blocks: every block (all trials pass through each); trial blocks: those of this accumulator's trials
     this.blockBufs = Array.from({ length: blocks }, (_, b) =>
       !samples && (!blockOfTrial || blockOfTrial.includes(b)) ? be.alloc("float64", n * n) : null,
@@ -259,9 +267,13 @@ export class CovarianceAccumulator {
       );
     const h = this.be.view(this.hist[k]);
     if (this.stored) this.store(k, h.subarray(L * n, (L + f) * n), f, b);
+    const ts = this.trialSum.subarray(k * n, (k + 1) * n);
     for (let s = 0; s < f; s++) {
       const a = (L + s) * n;
-      for (let i = 0; i < n; i++) this.sum[i] += h[a + i];
+      for (let i = 0; i < n; i++) {
+        this.sum[i] += h[a + i];
+        ts[i] += h[a + i];
+      }
       for (let l = 0; l <= L; l++) {
         const b = (L + s - l) * n;
         let acc = 0;
@@ -348,6 +360,11 @@ export class CovarianceAccumulator {
       sampleBlock,
       diag: Float64Array.from(this.diag),
       sum: Float64Array.from(this.sum),
+      trialMeanSq: Float64Array.from({ length: this.trials }, (_, k) => {
+        let q = 0;
+        for (let i = 0; i < n; i++) q += (this.trialSum[k * n + i] / T) ** 2;
+        return q;
+      }),
       blockS,
       blockCount: [...this.blockCount],
     };

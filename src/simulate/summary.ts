@@ -6,7 +6,7 @@
 import { crossBlock, jackknife } from "../stats/estimators.ts";
 import type { Backend } from "../backend/types.ts";
 import { type CovarianceSummary, type AccumulatorState } from "./stats.ts";
-import { mirrorUpper, sampleReweightedPr, summarizeSamples } from "./gram.ts";
+import { mirrorUpper, sampleReweightedPr, summarizeSamples, withinTrialAutocovariance } from "./gram.ts";
 
 /** Add the groups' sums (in the given order) and derive the statistics (see the module comment); `be` does
  *  the products C_0 a(t_s) of stored samples and the blocks' Gram sums. Takes ownership of the groups' arrays:
@@ -57,6 +57,7 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
   for (let i = 0; i < n; i++) tr0 += c0[i * n + i];
   for (let i = 0; i < nn; i++) fro += c0[i] * c0[i];
   const autocovariance = Float64Array.from({ length: L + 1 }, (_, l) => (diag[l] / pairs[l] - mu2) / n);
+  const withinTrial = withinTrialAutocovariance(groups, diag, pairs, n);
   // Psi(tau_l, 0) = (1/N) sum_ij C_l,ij C_0,ij without forming C_l
   const psi = new Float64Array(Lf + 1);
   psi[0] = fro / n;
@@ -125,6 +126,7 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
     mean,
     variance: Float64Array.from({ length: n }, (_, i) => c0[i * n + i]),
     autocovariance,
+    withinTrial,
     psi,
     prPlugin: (tr0 * tr0) / (n * fro),
     prCrossBlock: (mt * mt) / (n * cross),

@@ -92,6 +92,8 @@ export type EstimateStatus = "ok" | `unreliable: ${string}`;
 /** What estimateStatus needs to know about a cross-block PR estimate and the run behind it. */
 export interface EstimateContext {
   pr: number | null;
+  /** why the sampled state has no dimension at all (a fixed point, a periodic orbit: classifyDynamics), else null */
+  noDimension?: string | null;
   /** the delete-one-block jackknife standard error (NaN or null without one) */
   prError: number | null;
   blocks: number;
@@ -124,6 +126,7 @@ export function estimateStatus(c: EstimateContext): EstimateStatus {
   const unreliable = (why: string): EstimateStatus => `unreliable: ${why}`;
   const more = "too few samples per block against N; lengthen the duration or add trials";
   if (c.quiescent) return unreliable("the network is quiescent (no fluctuations, so no dimension)");
+  if (c.noDimension) return unreliable(c.noDimension);
   if (c.nonStationary)
     return unreliable(
       `the blocks' variances differ by ${c.blockVarianceRatio.toFixed(1)}x: not stationary (lengthen the burn-in)`,

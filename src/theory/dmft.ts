@@ -22,7 +22,7 @@
  * F is the closed form (M1), F = (2/pi) arcsin(c / (q + 2/pi)), and <phi'> = 1/sqrt(1 + pi q / 2).
  * g <= 1: the quiescent solution (q = 0) is returned explicitly.
  */
-import { ConvergenceError, checkFinite, checkOneOf, invalid } from "../errors.ts";
+import { ConvergenceError, checkFinite, checkOneOf, invalid, checkG } from "../errors.ts";
 import { erf } from "../backend/special.ts";
 import type { PhiName } from "../backend/types.ts";
 
@@ -271,7 +271,7 @@ export interface DmftSolution {
 
 /** Solve the single-site DMFT for C^x(tau), C^phi(tau), <phi'> (see the module comment). */
 export function solveDmft(g: number, phi: PhiName = "tanh", opts: DmftOptions = {}): DmftSolution {
-  checkFinite("g", g, { min: 0 });
+  checkG("g", g);
   checkOneOf("phi", phi, ["tanh", "erf"] as const);
   let dt = checkFinite("dt", opts.dt ?? 0.1, { positive: true });
   if (

@@ -21,7 +21,7 @@
  * Errors: delete-one-batch jackknife over 5 batches of the averaged iterations (PR^phi of the mean with one
  * batch left out; se^2 = (4/5) sum (PR_(-b) - mean)^2).
  */
-import { checkFinite, invalid } from "../errors.ts";
+import { checkFinite, invalid, checkG } from "../errors.ts";
 import type { Backend, PhiName } from "../backend/types.ts";
 import { PHI_KINDS } from "../backend/types.ts";
 import { gaussianPhiStats, solveDmft } from "./dmft.ts";
@@ -95,7 +95,7 @@ export function structureOf(spec: NetworkSpec): Structure | null {
 
 function checkStructure(st: Structure): Structure {
   if (st.kind === "symmetry") {
-    const g = checkFinite("g", st.g, { positive: true });
+    const g = checkG("g", st.g, { positive: true });
     const rho = checkFinite("symmetry", st.rho, {});
     if (Math.abs(rho) > 1) throw invalid("symmetry", "must lie in [-1, 1] (the correlation of J_ij and J_ji)", rho);
     return { kind: "symmetry", g, rho };

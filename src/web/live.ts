@@ -12,7 +12,7 @@
 import type { PhiName } from "../backend/types.ts";
 import type { Backend } from "../backend/types.ts";
 import { createBackend } from "../backend/select.ts";
-import { checkFinite, checkOneOf, checkSize, invalid } from "../errors.ts";
+import { checkFinite, checkOneOf, checkSize, invalid, checkG } from "../errors.ts";
 import { makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
 import { simulate } from "../simulate/simulate.ts";
 import { meanAndSe, type EstimateStatus } from "../stats/estimators.ts";
@@ -77,7 +77,7 @@ export function liveParams(input: unknown, limits: LiveLimits = { maxN: 4000, ma
   const p = { ...LIVE_DEFAULTS, ...raw } as LiveParams;
   checkSize("n", p.n);
   if (p.n < 2) throw invalid("n", "must be an integer >= 2", p.n);
-  checkFinite("g", p.g, { min: 0 });
+  checkG("g", p.g);
   if (p.effectiveRank !== null) checkFinite("effectiveRank", p.effectiveRank, { positive: true });
   checkOneOf("phi", p.phi, ["tanh", "erf"] as const);
   checkSize("seed", p.seed, Number.MAX_SAFE_INTEGER);

@@ -1,6 +1,6 @@
 /** `strand figures`: one cheap figure end to end (files, index), and its refusals. The figures with
  *  simulations run in `strand figures --quick` (minutes), not here. */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -59,12 +59,30 @@ describe("strand figures", () => {
   it("refuses unknown figures, contradictory flags and a network size that is not an integer in range", () => {
     expect(strand("figures", "--only", "fig99").stderr).toMatch(/`--only` must list figures among/);
     expect(strand("figures", "--quick", "--full").stderr).toMatch(/`--quick` and `--full` exclude each other/);
-    for (const bad of ["2.5", "30000"])
+    for (const bad of ["2.5", "30000", "0x40"])
       expect(strand("figures", "--n", bad).stderr).toContain(
-        `\`--n\` must be an integer in [50, 20000]; got \`${bad}\``,
+        `\`--n\` must be an integer from 50 to 20000; got \`"${bad}"\``,
       );
     expect(strand("figures", "--networks", "0").stderr).toContain(
-      "`--networks` must be an integer in [1, 50]; got `0`",
+      '`--networks` must be an integer from 1 to 50; got `"0"`',
+    );
+    // an output folder that cannot be made: refused at once (a recursive mkdir under /proc never returned)
+    const proc = strand("figures", "--only", "prx-fig8", "--out", "/proc/x/y");
+    expect(proc.status).toBe(2);
+    expect(proc.stderr.trim()).toBe(
+      "strand: cannot make the folder `/proc/x/y`: its parent `/proc/x` is missing or not writable",
     );
   });
+
+  it("never overwrites a figure already in the output folder without --force", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-fig-"));
+    writeFileSync(path.join(dir, "prx-fig8.svg"), "keep");
+    const r = strand("figures", "--only", "prx-fig8", "--out", dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`\`${path.join(dir, "prx-fig8.svg")}\` exists: pass --force`);
+    expect(readFileSync(path.join(dir, "prx-fig8.svg"), "utf8")).toBe("keep");
+    // with --force it is replaced
+    expect(strand("figures", "--only", "prx-fig8", "--out", dir, "--force").status).toBe(0);
+    expect(readFileSync(path.join(dir, "prx-fig8.svg"), "utf8")).toMatch(/^<svg/);
+  }, 60_000);
 });

@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { workerExecutor } from "../../src/io/parallel.ts";
 import { makeNetwork } from "../../src/network/ensembles.ts";
 import { SimulationError, simulate } from "../../src/simulate/simulate.ts";
+import { diverging } from "../helpers.ts";
 
 describe("simulate on worker threads", () => {
   it("gives results identical to a single-threaded run for the same seed, noise included", async () => {
@@ -27,7 +28,7 @@ describe("simulate on worker threads", () => {
   });
 
   it("passes a worker's divergence error through as a SimulationError", async () => {
-    const net = makeNetwork({ coupling: "iid", n: 20, g: 1e7, seed: 1 });
+    const net = diverging();
     await expect(
       simulate(net, { trials: 2, duration: 20, burnIn: 5, lags: 2, blocks: 2, executor: workerExecutor(2) }),
     ).rejects.toThrow(SimulationError);
@@ -50,9 +51,7 @@ describe("simulate on worker threads", () => {
     expect(second.results.prPhi).toBe(first.results.prPhi);
     expect(executor.threadsStarted()).toBe(2);
     // an error inside a group leaves the worker usable; an abort terminates it and the next call starts another
-    await expect(
-      simulate(makeNetwork({ coupling: "iid", n: 20, g: 1e7, seed: 1 }), { ...opts, duration: 20 }),
-    ).rejects.toThrow(SimulationError);
+    await expect(simulate(diverging(), { ...opts, duration: 20 })).rejects.toThrow(SimulationError);
     expect(executor.threadsStarted()).toBe(2);
     const ctrl = new AbortController();
     const p = simulate(net, { ...opts, duration: 100000, signal: ctrl.signal });

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { createBackend } from "../../src/backend/select.ts";
 import { denseJ, makeNetwork, type LowRankCoupling } from "../../src/network/ensembles.ts";
+import { diverging } from "../helpers.ts";
 import { SimulationError, formDense, memoryEstimate, simulate } from "../../src/simulate/simulate.ts";
 import { accumulatorBytes } from "../../src/simulate/group.ts";
 import { decayTime, theory } from "../../src/theory/index.ts";
@@ -87,7 +88,7 @@ describe("simulate", () => {
   });
 
   it("stops a diverging run with an error naming dt and g", async () => {
-    const net = makeNetwork({ coupling: "iid", n: 20, g: 1e7, seed: 1 });
+    const net = diverging();
     await expect(simulate(net, small)).rejects.toThrow(SimulationError);
     await expect(simulate(net, small)).rejects.toThrow(
       /diverged at t = .*reduce dt \(now 0.05\) or g \(now 10000000\)/,
