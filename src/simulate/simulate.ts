@@ -22,7 +22,8 @@
  * The state sampled (src/simulate/dynamics.ts): quiescent (the neuron-averaged variance of x below 1e-8, as for
  * g_eff < 1, where chaotic variances are O(1)), a fixed point per trial, or a periodic orbit are reported as such
  * (results.dynamics, and the status of every PR) and their PR values are null, not NaN or a number. Stationarity:
- * the ratio of the largest to the smallest block variance is reported; above 4 the run is flagged non-stationary (a decaying transient or a too-short burn-in), since PR then means little.
+ * the ratio of the largest to the smallest block variance is reported; above 4 the run is flagged non-stationary
+ * (a decaying transient or a too-short burn-in), since PR then means little.
  */
 import type { Backend } from "../backend/types.ts";
 import { type PhiName } from "../backend/types.ts";
