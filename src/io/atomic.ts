@@ -37,15 +37,6 @@ export class OutputPathError extends Error {
 }
 
 /**
- * Check every output of a run before the run: none exists unless `force` (existing files are never overwritten
- * silently), and each one's folder exists and is writable. "-" (standard output) always passes. The message names
- * the user's path, never a temporary file.
- *
- * @param files the outputs the run will write
- * @param force overwrite existing files
- * @throws OutputPathError naming the first output that cannot be written
- */
-/**
  * An output folder, ready to write into: an existing writable folder, or a new one made inside an existing writable
  * folder (one level only: a missing parent is the user's typo, and a recursive mkdir under /proc never returns).
  * Refused, naming the user's path, before any work.
@@ -73,6 +64,15 @@ export function prepareOutputDir(dir: string): void {
   }
 }
 
+/**
+ * Check every output of a run before the run: none exists unless `force` (existing files are never overwritten
+ * silently), and each one's folder exists and is writable. "-" (standard output) always passes. The message names
+ * the user's path, never a temporary file.
+ *
+ * @param files the outputs the run will write
+ * @param force overwrite existing files
+ * @throws OutputPathError naming the first output that cannot be written
+ */
 export function checkOutputs(files: (string | undefined)[], force = false): void {
   for (const file of files) {
     if (file === undefined || file === "-") continue;
