@@ -131,3 +131,38 @@ export class ConvergenceError extends Error {
     this.name = "ConvergenceError";
   }
 }
+
+/** Edit distance between two strings (insertions, deletions, substitutions), for "did you mean" hints. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const t = d[j];
+      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = t;
+    }
+  }
+  return d[b.length];
+}
+
+/**
+ * An options object holds only known keys: an unknown one (a typo such as `trails`, `effectiverank`) is an error
+ * naming the nearest valid key, not silently ignored (an ignored `effectiverank` returns the i.i.d. answer).
+ * Keys whose value is undefined are skipped (spreading optional fields is common).
+ */
+export function checkKeys(what: string, value: unknown, allowed: readonly string[]): void {
+  if (value === null || typeof value !== "object") return;
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined || allowed.includes(k)) continue;
+    const near = allowed
+      .map((a) => ({ a, d: a.toLowerCase() === k.toLowerCase() ? 0 : editDistance(k.toLowerCase(), a.toLowerCase()) }))
+      .sort((x, y) => x.d - y.d)[0];
+    const hint = near && near.d <= Math.max(2, Math.floor(k.length / 3)) ? `; did you mean \`${near.a}\`?` : "";
+    throw new TypeError(
+      `invalid argument: unknown option \`${k}\` in ${what}${hint} (valid: ${allowed.join(", ")})`,
+    );
+  }
+}
+

@@ -30,6 +30,8 @@ Options:
   --entry NAME        zip member or workbook sheet to read  (default: *all-all_connectivity_matrix.csv, or
                       the first sheet with an edge-list header)
   --orientation O     pre-rows | post-rows: what a dense matrix's rows are  (default: pre-rows)
+  --labels            a dense matrix's first row and column are neuron ids, even when they are numbers
+                      (default: ids only when they are not numbers)
   --self-edges S      keep | drop                                           (default: keep)
   --duplicates D      sum | error, for repeated (pre, post) rows            (default: sum)
   --signs S           none | column | FILE: transmitters from the file's neurotransmitter column or from a
@@ -79,6 +81,7 @@ export async function connectomeCommand(argv: string[]): Promise<number> {
       include: { type: "string" },
       entry: { type: "string" },
       orientation: { type: "string" },
+      labels: { type: "boolean" },
       "self-edges": { type: "string" },
       duplicates: { type: "string" },
       signs: { type: "string" },
@@ -116,7 +119,27 @@ export async function connectomeCommand(argv: string[]): Promise<number> {
     svd: choice("--svd", values.svd, ["auto", "yes", "no"] as const, "auto"),
     vectors: choice("--vectors", values.vectors, ["auto", "yes", "no"] as const, "auto"),
   };
-  const c = await readConnectome(file, { ...params, include: regex("--include", params.include) });
+  const c = await readConnectome(file, {
+    ...params,
+    labels: values.labels,
+    include: regex("--include", params.include),
+  });
+  // flags for another kind of file than the one read: an error, not silently ignored
+  if (values.entry !== undefined && !/\.(zip|xlsx?)$/i.test(file) && !["zip", "excel"].includes(params.format))
+    throw new UsageError(`invalid argument: \`--entry\` applies to .zip archives and workbooks; got ${file}`);
+  const read = String(c.source.format);
+  const onlyFor: [string, unknown, string[]][] = [
+    ["--layer", values.layer, ["edgelist"]],
+    ["--include", values.include, ["edgelist"]],
+    ["--duplicates", values.duplicates, ["edgelist"]],
+    ["--orientation", values.orientation, ["matrix", "npy"]],
+    ["--labels", values.labels, ["matrix"]],
+  ];
+  for (const [flag, value, formats] of onlyFor)
+    if (value !== undefined && !formats.includes(read))
+      throw new UsageError(
+        `invalid argument: \`${flag}\` applies to ${formats.join(" and ")} files; ${file} was read as ${read}`,
+      );
   let J = c.J;
   let signs: SignSummary | null = null;
   if (params.signs !== "none") {

@@ -6,7 +6,7 @@
  */
 import { UsageError, choice, finite, integer, regex } from "./args.ts";
 import { applySigns, normalizeBalanced } from "../network/signs.ts";
-import { describe } from "../errors.ts";
+import { G_MAX, describe } from "../errors.ts";
 import { makeNetwork, standInNetwork, type Network, type NetworkSpec } from "../network/ensembles.ts";
 import { readConnectome } from "../io/connectome-file.ts";
 import { createBackend } from "../backend/select.ts";
@@ -61,6 +61,22 @@ export const NETWORK_FLAGS_HELP = `Connectivity:
                       stand-in: D_a = its singular values, random modes (random), or random modes with the
                       measured diagonal overlaps u_a.v_a as rho_a (overlaps; THEORY §6)   (default: none)`;
 
+/** the flags of the random ensembles (iid, rmm), which a connectome file replaces */
+const ENSEMBLE_FLAGS = [
+  "n",
+  "g",
+  "symmetry",
+  "alpha",
+  "spectrum",
+  "pr-d",
+  "beta-d",
+  "gamma",
+  "effective-rank",
+  "pr-g",
+  "overlap-gamma",
+  "overlap-beta",
+] as const;
+
 export type NetworkChoice =
   | { kind: "spec"; spec: NetworkSpec }
   | {
@@ -79,6 +95,12 @@ export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPT
   const seed = integer("--seed", v.seed, 1);
   if (coupling === "file") {
     if (!v.file) throw new UsageError("invalid argument: `--file` is needed with --coupling file; got `undefined`");
+    // the file fixes N and J: the ensembles' flags do not apply
+    for (const k of ENSEMBLE_FLAGS)
+      if (v[k] !== undefined)
+        throw new UsageError(
+          `invalid argument: \`--${k}\` does not apply to --coupling file (the file gives N and J); got ${describe(v[k])}`,
+        );
     regex("--include", v.include);
     return {
       kind: "file",
@@ -120,6 +142,11 @@ export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPT
       `invalid argument: \`--symmetry\` applies to --coupling iid only; got ${describe(v.symmetry)}`,
     );
   const og = finite("--overlap-gamma", v["overlap-gamma"]);
+  if (og === undefined && v["overlap-beta"] !== undefined)
+    throw new UsageError(
+      `invalid argument: \`--overlap-beta\` shapes the overlaps of --overlap-gamma, which is not given; got ` +
+        describe(v["overlap-beta"]),
+    );
   return {
     kind: "spec",
     spec: {
@@ -139,6 +166,27 @@ export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPT
   };
 }
 
+/**
+ * A connectome's weights as couplings: their scale g = sqrt(sum J_ij^2 / N) (g_eff for zero-mean weights) must be
+ * finite and at most G_MAX — weights of 1e300 overflow every product (the run would only say "diverged"), and raw
+ * counts far above it make a state that saturates every neuron.
+ */
+function checkWeights(file: string, J: Float64Array, n: number): void {
+  let sq = 0,
+    big = 0;
+  for (const w of J) {
+    sq += w * w;
+    big = Math.max(big, Math.abs(w));
+  }
+  const g = Math.sqrt(sq / n);
+  if (!(g <= G_MAX))
+    throw new UsageError(
+      `invalid argument: the weights of ${file} are too large to simulate: sqrt(sum J_ij^2 / N) = ` +
+        `${Number.isFinite(g) ? g.toExponential(2) : "overflows"} (largest |weight| ${big.toExponential(2)}; at most ` +
+        `${G_MAX}) — rescale them, or use --normalize balanced`,
+    );
+}
+
 /** The network the flags describe: drawn from its ensemble, a connectome file as a dense coupling, or the
  *  file's random-mode stand-in (--stand-in). */
 export async function loadNetwork(choice: NetworkChoice): Promise<Network> {
@@ -151,6 +199,7 @@ export async function loadNetwork(choice: NetworkChoice): Promise<Network> {
     J = applySigns(c, c.transmitters).J;
   }
   if (choice.normalize === "balanced") J = normalizeBalanced(J, c.n).J;
+  checkWeights(choice.file, J, c.n);
   if (choice.standIn !== "none") {
     const be = await createBackend();
     if (choice.standIn === "random") return standInNetwork(singularValues(c.n, J, be), choice.seed);

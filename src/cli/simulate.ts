@@ -11,7 +11,14 @@ import { workerExecutor } from "../io/parallel.ts";
 import { createTeam } from "../io/team-pool.ts";
 import { teamSupported } from "../backend/team.ts";
 import os from "node:os";
-import { METHODS, memoryEstimate, simulate } from "../simulate/simulate.ts";
+import {
+  DEFAULT_MAX_SECONDS,
+  METHODS,
+  formatSeconds,
+  memoryEstimate,
+  simulate,
+  timeEstimate,
+} from "../simulate/simulate.ts";
 import { rmmModes } from "../network/ensembles.ts";
 import { comparePrediction, type ComparisonRow } from "../compare.ts";
 import { comparisonLines, predictFor, progressBar, simulationLines } from "./report.ts";
@@ -52,7 +59,8 @@ Output:
   --force             overwrite existing output files (otherwise an existing file is refused before the run)
 
 Memory:
-  --dry-run           print the memory the run will need (coupling, statistics) and stop, before drawing J
+  --dry-run           print the memory and time the run will need and stop, before drawing J
+  --max-time HOURS    refuse runs whose time estimate (a lower bound) is above this   (default: 24)
   --max-memory GIB    refuse runs that need more than this many GiB   (default: 75 % of this machine's memory)
   --statistics S      auto | samples | sums: form the statistics from the stored samples' Gram matrix
                       (memory ~ samples x N + samples^2) or from N x N sums (~ blocks x N^2); auto takes
@@ -84,6 +92,7 @@ const SIM_FLAGS = {
   force: { type: "boolean", default: false },
   "max-memory": { type: "string" },
   statistics: { type: "string" },
+  "max-time": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -147,14 +156,29 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       : { kind: "dense" };
   const need = memoryEstimate(n, shape, { ...options, maxBytes: maxMemory });
   const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+  const maxHours = finite("--max-time", values["max-time"], DEFAULT_MAX_SECONDS / 3600);
+  if (!(maxHours > 0))
+    throw new UsageError(
+      `invalid argument: \`--max-time\` must be a positive number of hours; got ${describe(values["max-time"])}`,
+    );
+  const time = timeEstimate(n, shape, options);
+  const timeText = `at least ${formatSeconds(time.seconds)} (${time.steps.toExponential(2)} steps per trial)`;
   const needText =
     `${gib(need.total)} (coupling ${gib(need.coupling)}, statistics ${gib(need.statistics)} ` +
     `${need.space === "samples" ? "in sample space" : "as N x N sums"})`;
   if (values["dry-run"]) {
     const verdict = need.total > maxMemory ? " — would be refused" : "";
+    const late = time.seconds > maxHours * 3600 ? " — would be refused" : "";
     console.log(`strand simulate --dry-run: N = ${n} needs ${needText}; limit ${gib(maxMemory)}${verdict}`);
+    console.log(`  time: ${timeText}; limit ${formatSeconds(maxHours * 3600)}${late}`);
     return 0;
   }
+  if (time.seconds > maxHours * 3600)
+    throw new UsageError(
+      `the run takes ${timeText}, above the limit of ${formatSeconds(maxHours * 3600)} ` +
+        `(${values["max-time"] !== undefined ? "--max-time" : "24 h"}): shorten --duration or --burn-in, raise --dt, ` +
+        "or raise --max-time",
+    );
   if (need.total > maxMemory)
     throw new UsageError(
       `the run needs ${needText}, above the limit of ${gib(maxMemory)} ` +
@@ -174,6 +198,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       ...options,
       statistics: need.space,
       maxBytes: maxMemory,
+      maxSeconds: maxHours * 3600,
       keepTrajectory: values["save-trajectory"] !== undefined,
       keepCovariance: values["save-covariance"] !== undefined,
       onProgress: progressBar(),

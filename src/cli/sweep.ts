@@ -50,8 +50,9 @@ the product of all of them (in the order given), simulated for seeds 1..S (the n
   --resume      continue FILE: points already in it are skipped; a FILE from a different sweep is refused
   --workers W   worker threads per simulation                                 (default: the number of cores)
 
-Points are written as they finish, one complete line each; an existing FILE is never overwritten. Plot with
-strand plot FILE.`;
+Points are written as they finish, one complete line each; an existing FILE is never overwritten. A point that
+fails (a diverging run, a theory without a solution) is written as a line with its error and the sweep goes on
+(exit status 1 at the end). Ctrl-C stops at once, leaving FILE valid for --resume. Plot with strand plot FILE.`;
 
 export interface SweepTask {
   kind: "theory" | "simulation";
@@ -232,11 +233,30 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   );
   const start = performance.now();
   const tty = process.stderr.isTTY;
+  // Ctrl-C / SIGTERM: stop at once; every finished point is already a complete line, so the file stays valid and
+  // --resume continues (a point cut off is run again)
+  const interrupted = (signal: NodeJS.Signals) => {
+    results.close();
+    console.error(`\nstrand sweep: stopped by ${signal}; ${results.done.size} points in ${values.out} (--resume continues)`);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
+  let failed = 0;
   try {
     for (let i = 0; i < todo.length; i++) {
       const t = todo[i];
-      const res = await runTask(t, workers);
-      results.append({ key: t.key, kind: t.kind, point: t.point, results: res });
+      // a point that fails (a diverging run, a theory without a solution) is recorded as failed and the sweep goes on
+      let res: Awaited<ReturnType<typeof runTask>> | null = null,
+        error: string | undefined;
+      try {
+        res = await runTask(t, workers);
+      } catch (e) {
+        error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        failed++;
+        console.error(`strand sweep: point ${t.key} failed (${error}); recorded, going on`);
+      }
+      results.append({ key: t.key, kind: t.kind, point: t.point, results: res, ...(error ? { error } : {}) });
       const el = (performance.now() - start) / 1000,
         frac = (i + 1) / todo.length;
       if (tty) {
@@ -249,10 +269,13 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       }
     }
   } finally {
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
     results.close();
   }
   console.error(
-    `strand sweep: done, ${tasks.length} points in ${values.out} (${((performance.now() - start) / 1000).toFixed(1)} s this run)`,
+    `strand sweep: done, ${tasks.length} points in ${values.out} (${((performance.now() - start) / 1000).toFixed(1)} s ` +
+      `this run)${failed ? `; ${failed} failed (their lines say why)` : ""}`,
   );
-  return 0;
+  return failed ? 1 : 0;
 }

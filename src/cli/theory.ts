@@ -9,6 +9,7 @@ import { predictionMethod, type GaussianPrediction, type SamplingPrediction } fr
 import { rmmModes, type NetworkSpec } from "../network/ensembles.ts";
 import { createBackend, BACKEND_CHOICES } from "../backend/select.ts";
 import type { Backend } from "../backend/types.ts";
+import { describe } from "../errors.ts";
 import { UsageError, choice, formatNumber, integer, threadsFlag } from "./args.ts";
 import { predictFor } from "./report.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
@@ -67,6 +68,12 @@ export async function theoryCommand(argv: string[]): Promise<number> {
     throw new UsageError(`strand theory takes no positional arguments; got ${JSON.stringify(positionals)}`);
   const phi = choice("--phi", values.phi, ["tanh", "erf"] as const, "tanh");
   const net = networkFromFlags(values);
+  // the i.i.d. theory is N -> infinity (the random-mode one keeps N: M = alpha N modes make its spectrum)
+  if (net.kind === "spec" && net.spec.coupling === "iid" && values.n !== undefined)
+    throw new UsageError(
+      `invalid argument: \`--n\` does not apply to the i.i.d. theory (it is the N -> infinity limit); got ` +
+        describe(values.n),
+    );
   if (net.kind === "file" && net.standIn === "none") {
     throw new UsageError(
       `invalid argument: \`--coupling file\` has a mean-field theory only through its random-mode ` +

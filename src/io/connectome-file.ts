@@ -34,8 +34,31 @@ export interface ReadOptions extends EdgeListOptions, MatrixOptions {
 /** The default larval matrix in Winding et al.'s supplement. */
 const PREFERRED_ENTRY = /all-all_connectivity_matrix\.csv$/;
 
+/**
+ * The header a header-less edge list lacks, when the content says it is one: every line 2 or 3 cells, the first two
+ * non-negative integers (neuron indices), the third a number; and not a square matrix (as many lines as cells per line:
+ * a 3 x 3 numeric file stays a matrix). Else null.
+ */
+export function headerlessEdgeList(text: string): string | null {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
+  const delimiter = /\t/.test(lines[0] ?? "") ? "\t" : lines[0]?.includes(";") && !lines[0].includes(",") ? ";" : ",";
+  const widths = new Set<number>();
+  for (const l of lines) {
+    const c = l.split(delimiter).map((x) => x.trim());
+    if (c.length < 2 || c.length > 3 || !/^\d+$/.test(c[0]) || !/^\d+$/.test(c[1])) return null;
+    if (c.length === 3 && !(c[2] !== "" && Number.isFinite(Number(c[2])))) return null;
+    widths.add(c.length);
+  }
+  if (widths.size !== 1 || lines.length === [...widths][0]) return null;
+  return (widths.has(3) ? ["pre", "post", "weight"] : ["pre", "post"]).join(delimiter);
+}
+
 function fromText(text: string, file: string, opts: ReadOptions, format: ConnectomeFormat): Connectome {
   const firstLine = text.slice(0, Math.max(0, text.indexOf("\n")) || text.length);
+  if (format === "auto" && !looksLikeEdgeList(firstLine)) {
+    const header = headerlessEdgeList(text);
+    if (header !== null) return parseEdgeList(`${header}\n${text}`, file, { ...opts, headerless: true });
+  }
   const kind = format === "auto" ? (looksLikeEdgeList(firstLine) ? "edgelist" : "matrix") : format;
   return kind === "edgelist" ? parseEdgeList(text, file, opts) : parseDenseMatrix(text, file, opts);
 }

@@ -88,6 +88,37 @@ function runOn(
   });
 }
 
+/** shared copies of couplings already sent (a network simulated again, e.g. by the figures, is not copied again) */
+const sharedCopies = new WeakMap<Float64Array, Float32Array | Float64Array>();
+
+/** `a` in a SharedArrayBuffer, as `Type` (float32 for a float32 run: the values its backend would round to anyway) */
+function shared(a: Float64Array, float32: boolean): Float32Array | Float64Array {
+  const hit = sharedCopies.get(a);
+  if (hit && hit instanceof Float32Array === float32) return hit;
+  const out = float32
+    ? new Float32Array(new SharedArrayBuffer(4 * a.length))
+    : new Float64Array(new SharedArrayBuffer(8 * a.length));
+  out.set(a);
+  sharedCopies.set(a, out);
+  return out;
+}
+
+/**
+ * The task with its coupling in shared memory: posting a task clones its arrays into every worker (a float64 J of
+ * N = 8192 is 0.5 GiB per thread); a SharedArrayBuffer is not cloned. A dense J goes as float32 for float32 runs
+ * (half the memory, the same numbers: the backend rounds to float32 when it loads J).
+ */
+function shareCoupling(task: GroupTask): GroupTask {
+  const c = task.coupling;
+  const isShared = (a: Float32Array | Float64Array) => a.buffer instanceof SharedArrayBuffer;
+  if (c.kind === "dense" ? isShared(c.J) || c.J instanceof Float32Array : isShared(c.L)) return task;
+  const coupling: GroupTask["coupling"] =
+    c.kind === "dense"
+      ? { ...c, J: shared(c.J as Float64Array, task.dtype === "float32") }
+      : { ...c, L: shared(c.L, false) as Float64Array, R: shared(c.R, false) as Float64Array };
+  return { ...task, coupling };
+}
+
 /** simulate()'s executor on worker threads, which also counts the threads it started. */
 export interface WorkerExecutor extends GroupExecutor {
   /** threads started so far */
@@ -114,7 +145,7 @@ export function workerExecutor(workers = os.availableParallelism?.() ?? os.cpus(
         const g = next++;
         const w = await acquire();
         try {
-          results[g] = await runOn(w, nextId++, tasks[g], (f) => onProgress(g, f), signal);
+          results[g] = await runOn(w, nextId++, shareCoupling(tasks[g]), (f) => onProgress(g, f), signal);
         } finally {
           // an aborted or dead worker is gone; one whose group reported an error is still good
           if (!gone.has(w)) idle.push(w);

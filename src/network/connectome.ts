@@ -65,6 +65,8 @@ export interface EdgeListOptions {
   selfEdges?: "keep" | "drop";
   /** refuse more neurons than this (dense n x n float64 memory) */
   maxNeurons?: number;
+  /** the text's first line is a header added by the reader to a header-less file (line numbers shift by one) */
+  headerless?: boolean;
 }
 
 const PRE = ["source", "pre", "presynaptic", "from", "origin", "i", "pre_id", "presynaptic_id"];
@@ -139,7 +141,9 @@ function checkMax(file: string, n: number, max: number) {
  * columns; names are trimmed). Header names i/j with integer values are taken as 0-based neuron indices.
  */
 export function parseEdgeList(text: string, file: string, opts: EdgeListOptions = {}): Connectome {
-  const { rows, lines } = parseRows(text, file);
+  const parsed = parseRows(text, file);
+  const rows = parsed.rows,
+    lines = opts.headerless ? parsed.lines.map((l) => l - 1) : parsed.lines;
   const header = rows[0];
   const iPre = findColumn(header, PRE),
     iPost = findColumn(header, POST);
@@ -292,6 +296,9 @@ function countEdges(J: Float64Array) {
 export interface MatrixOptions {
   /** "pre-rows" (default: row = presynaptic, as in adjacency files) or "post-rows" (row = postsynaptic, i.e. J itself) */
   orientation?: "pre-rows" | "post-rows";
+  /** the first row and the first column are neuron ids (default: only when they are not numbers — a numeric cell is
+   *  never taken for an id unless this is set) */
+  labels?: boolean;
   selfEdges?: "keep" | "drop";
   maxNeurons?: number;
 }
@@ -338,15 +345,34 @@ export function connectomeFromMatrix(
   };
 }
 
-/** A dense matrix in CSV/TSV: optional header row of neuron ids (then each row starts with its id). */
+/** A dense matrix in CSV/TSV: optional header row of neuron ids (then each row starts with its id). Ids are
+ *  recognised as cells that are not numbers (or, with `labels`, as the first row and column whatever they hold); the
+ *  shape comes from the data: N rows of N numbers (after the ids), anything else is refused with the shape found. */
 export function parseDenseMatrix(text: string, file: string, opts: MatrixOptions = {}): Connectome {
   const { rows, lines } = parseRows(text, file);
-  const firstIsHeader = rows[0].some((c) => c.trim() !== "" && !Number.isFinite(Number(c))) || rows[0][0].trim() === "";
+  const isNumber = (c: string) => c.trim() !== "" && Number.isFinite(Number(c));
+  const firstIsHeader =
+    opts.labels === true || rows[0].some((c) => c.trim() !== "" && !isNumber(c)) || rows[0][0].trim() === "";
   const body = firstIsHeader ? rows.slice(1) : rows;
   const bodyLines = firstIsHeader ? lines.slice(1) : lines;
   const n = body.length;
   if (n === 0) throw new ConnectomeFormatError(file, null, "the matrix has no rows");
-  const hasIds = firstIsHeader ? rows[0].length === n + 1 : body[0].length === n + 1;
+  // row ids: with a header row, one more header cell than rows; without, a first column that is not numbers
+  const hasIds = firstIsHeader
+    ? rows[0].length === n + 1
+    : opts.labels === true || (body[0].length === n + 1 && body.every((r) => r[0] !== undefined && !isNumber(r[0])));
+  const widths = new Set(body.map((r) => r.length - (hasIds ? 1 : 0)));
+  if (widths.size === 1 && !widths.has(n)) {
+    const w = [...widths][0];
+    throw new ConnectomeFormatError(
+      file,
+      null,
+      `a connectivity matrix must be square: found ${n} rows of ${w} numbers` +
+        (firstIsHeader ? ` after a header row of ${rows[0].length} ids` : "") +
+        (hasIds ? " and a first column of ids" : "") +
+        " (a numeric first row or column is data, not ids, unless --labels / labels: true says so)",
+    );
+  }
   const names = hasIds
     ? (firstIsHeader ? rows[0].slice(1) : body.map((r) => r[0])).map((s) => s.trim())
     : Array.from({ length: n }, (_, k) => String(k));

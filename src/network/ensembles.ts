@@ -17,7 +17,7 @@
  *               g_eff is unchanged; or a user array (not normalised; then g sets alpha r_2 q_2 = g^2).
  * `g` is always the target g_eff = sqrt(N) std(J_ij) (with gains: the effective one).
  */
-import { checkFinite, checkOneOf, checkSize, invalid, checkG } from "../errors.ts";
+import { checkFinite, checkOneOf, checkSize, invalid, checkG, checkKeys } from "../errors.ts";
 import { STREAMS, fillNormal, seedState } from "../backend/rng.ts";
 import { exponentialProfile, moment, participationRatio, solveExponentialBeta, type SpectrumKind } from "./spectra.ts";
 import { resolveSpectrum, overlapProfile, solveUFlip } from "./rmm-spectrum.ts";
@@ -121,6 +121,42 @@ function normals(seed: number, stream: number, length: number, std: number): Flo
   return out;
 }
 
+/** The largest dense network: J as float32 must fit one wasm32 instance (4 GiB, with the state and statistics). */
+export const DENSE_N_MAX = 32768;
+
+/** Refuse a dense J larger than DENSE_N_MAX before drawing it, with what it would take. */
+export function checkDenseN(n: number, what: string): void {
+  if (n > DENSE_N_MAX)
+    throw invalid(
+      "n",
+      `is too large for ${what}: N^2 entries take ${((8 * n * n) / 2 ** 30).toFixed(1)} GiB as drawn (float64) and ` +
+        `${((4 * n * n) / 2 ** 30).toFixed(1)} GiB as float32, more than one wasm32 instance holds (4 GiB: ` +
+        `N <= ${DENSE_N_MAX}); the random-mode model at low effective rank (coupling "rmm", memory O(N M)) goes further`,
+      n,
+    );
+}
+
+const IID_KEYS = ["coupling", "n", "g", "symmetry", "seed", "gains"] as const;
+const RMM_KEYS = [
+  "coupling",
+  "n",
+  "g",
+  "alpha",
+  "spectrum",
+  "betaD",
+  "prD",
+  "gamma",
+  "effectiveRank",
+  "overlap",
+  "seed",
+  "gains",
+] as const;
+
+/** A network spec holds only its kind's keys (checkKeys: a typo such as `effectiverank` is named, not ignored). */
+export function checkSpecKeys(spec: NetworkSpec): void {
+  checkKeys(`a ${spec.coupling} network spec`, spec, spec.coupling === "rmm" ? RMM_KEYS : IID_KEYS);
+}
+
 function checkN(n: unknown): number {
   const v = checkSize("n", n);
   if (v < 2) throw invalid("n", "must be an integer >= 2 (number of neurons)", n);
@@ -164,11 +200,12 @@ function makeIid(spec: IidSpec): Network {
   const gains = resolveGains(spec.gains, n);
   const gm = gainMoments(gains);
   const gBare = g / Math.sqrt(gm.q2); // J's own scale so that g_eff^2 = g_bare^2 q_2 = g^2
-  const X = normals(spec.seed, STREAMS.couplingX, n * n, 1 / Math.sqrt(n));
-  const J = new Float64Array(n * n);
+  checkDenseN(n, "an i.i.d. J");
+  // J scaled in place from its normals: one N x N array (N = 16384: 2 GiB, not 4)
+  const J = normals(spec.seed, STREAMS.couplingX, n * n, 1 / Math.sqrt(n));
   const sigma = rho * gBare * gBare;
   const a = Math.sqrt(gBare * gBare - Math.abs(sigma));
-  for (let i = 0; i < n * n; i++) J[i] = a * X[i];
+  for (let i = 0; i < n * n; i++) J[i] *= a;
   if (sigma !== 0) {
     const Y = normals(spec.seed, STREAMS.couplingY, n * n, 1 / Math.sqrt(n));
     const b = Math.sqrt(Math.abs(sigma) / 2),
@@ -191,6 +228,7 @@ function makeIid(spec: IidSpec): Network {
  * theory needs (src/theory/structured.ts).
  */
 export function rmmModes(spec: RmmSpec) {
+  checkSpecKeys(spec);
   const n = checkN(spec.n);
   const g = checkG("g", spec.g);
   const { D: Dfull, alpha, betaD, gamma } = resolveSpectrum(spec, n);
@@ -231,6 +269,15 @@ export function rmmModes(spec: RmmSpec) {
 function makeRmm(spec: RmmSpec): Network {
   const { n, g, alpha, betaD, gamma, gains, gm, strengths, D, rho, uFlip } = rmmModes(spec);
   const m = D.length;
+  // simulated densely when M > N/2 (src/simulate/simulate.ts); else L and R^T (float32) share a wasm32 instance
+  if (m > n / 2) checkDenseN(n, `a random-mode J with M = ${m} > N/2 modes (simulated as a dense matrix)`);
+  else if (2 * n * m * 4 > 3 * 2 ** 30)
+    throw invalid(
+      "n",
+      `is too large for M = ${m} modes: L and R take ${((2 * n * m * 4) / 2 ** 30).toFixed(1)} GiB as float32, more ` +
+        "than one wasm32 instance holds with the state (3 GiB); lower N or the effective rank",
+      n,
+    );
   const sd = 1 / Math.sqrt(n);
   const X1 = normals(spec.seed, STREAMS.modesL, n * m, sd);
   const X2 = normals(spec.seed, STREAMS.modesR, n * m, sd);
@@ -291,6 +338,7 @@ export function makeNetwork(spec: NetworkSpec): Network {
   if (!spec || typeof spec !== "object") throw invalid("spec", "must be an object", spec, TypeError);
   checkSize("seed", spec.seed, Number.MAX_SAFE_INTEGER);
   const kind = checkOneOf("coupling", spec.coupling, ["iid", "rmm"] as const);
+  checkSpecKeys(spec);
   return kind === "iid" ? makeIid(spec as IidSpec) : makeRmm(spec as RmmSpec);
 }
 

@@ -10,7 +10,9 @@ export interface SweepRecord {
   key: string;
   kind: "theory" | "simulation";
   point: Record<string, number | string>;
-  results: Record<string, unknown>;
+  /** null for a point that failed (its error says why; it is not plotted) */
+  results: Record<string, unknown> | null;
+  error?: string;
 }
 
 export const SYMBOLS: Record<string, string> = {
@@ -43,16 +45,16 @@ export function figureRows(records: SweepRecord[], o: FigureOptions) {
   const label = (p: Record<string, number | string>) =>
     o.color ? `${SYMBOLS[o.color] ?? o.color} = ${p[o.color]}` : "";
   const theory = records
-    .filter((r) => r.kind === "theory" && typeof r.results[o.y] === "number" && o.x in r.point)
+    .filter((r) => r.kind === "theory" && typeof r.results?.[o.y] === "number" && o.x in r.point)
     .map((r) => ({
       x: Number(r.point[o.x]),
-      y: r.results[o.y] as number,
+      y: r.results![o.y] as number,
       group: label(r.point),
       source: "theory (N → ∞)",
     }));
   const groups = new Map<string, SweepRecord[]>();
   for (const r of records) {
-    if (r.kind !== "simulation" || typeof r.results[o.y] !== "number") continue;
+    if (r.kind !== "simulation" || typeof r.results?.[o.y] !== "number") continue;
     const { seed: _s, ...rest } = r.point;
     const k = JSON.stringify(
       Object.keys(rest)
@@ -62,9 +64,9 @@ export function figureRows(records: SweepRecord[], o: FigureOptions) {
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   const simulation = [...groups.values()].map((rs) => {
-    const ys = rs.map((r) => r.results[o.y] as number);
+    const ys = rs.map((r) => r.results![o.y] as number);
     const { mean: m, se: spread } = meanAndSe(ys);
-    const se = spread ?? (rs[0].results[`${o.y}Error`] as number | null) ?? 0;
+    const se = spread ?? (rs[0].results![`${o.y}Error`] as number | null) ?? 0;
     return {
       x: Number(rs[0].point[o.x]),
       y: m,

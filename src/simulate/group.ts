@@ -10,7 +10,7 @@ import { createBackend, type BackendChoice } from "../backend/select.ts";
 import { STREAMS, seedState } from "../backend/rng.ts";
 import { type DType } from "../errors.ts";
 import type { Team, TeamTrajectory } from "../backend/team.ts";
-import type { DenseCoupling, LowRankCoupling } from "../network/ensembles.ts";
+import type { LowRankCoupling } from "../network/ensembles.ts";
 import { transposed } from "../backend/buffers.ts";
 import { CovarianceAccumulator, type AccumulatorState, type StatisticsSpace } from "./stats.ts";
 
@@ -24,9 +24,13 @@ export class SimulationError extends Error {
   }
 }
 
+/** The coupling as a group gets it: a dense J may come as a float32 copy (the run's dtype), shared between the worker
+ *  threads (src/io/parallel.ts) instead of one float64 clone per thread. */
+export type GroupCoupling = { kind: "dense"; n: number; J: Float32Array | Float64Array } | LowRankCoupling;
+
 /** Everything one group of trials needs, as plain data (it may cross to a worker thread). */
 export interface GroupTask {
-  coupling: DenseCoupling | LowRankCoupling;
+  coupling: GroupCoupling;
   gains: Float64Array | null;
   input: Float64Array | null;
   method: Method;

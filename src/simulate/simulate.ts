@@ -29,7 +29,7 @@ import type { Backend } from "../backend/types.ts";
 import { type PhiName } from "../backend/types.ts";
 import { createBackend, type BackendChoice } from "../backend/select.ts";
 import { STREAMS, seedState } from "../backend/rng.ts";
-import { checkDType, checkFinite, checkOneOf, checkSize, invalid, type DType } from "../errors.ts";
+import { checkDType, checkFinite, checkKeys, checkOneOf, checkSize, invalid, type DType } from "../errors.ts";
 import type { DenseCoupling, LowRankCoupling, Network } from "../network/ensembles.ts";
 import { provenance, type Provenance } from "../provenance.ts";
 import type { Team } from "../backend/team.ts";
@@ -51,6 +51,34 @@ import {
 } from "./group.ts";
 
 export { SimulationError, type GroupExecutor, type GroupResult, type GroupTask } from "./group.ts";
+
+/** simulate()'s option names (checkKeys: a typo is named, not ignored) */
+const SIMULATE_OPTION_KEYS = [
+  "method",
+  "dt",
+  "burnIn",
+  "duration",
+  "sampleEvery",
+  "trials",
+  "lags",
+  "blocks",
+  "phi",
+  "dtype",
+  "backend",
+  "seed",
+  "sigma",
+  "input",
+  "keepTrajectory",
+  "onProgress",
+  "signal",
+  "maxBytes",
+  "maxSeconds",
+  "statistics",
+  "keepCovariance",
+  "groups",
+  "executor",
+  "team",
+] as const;
 
 /** The integration methods: classical RK4, or explicit Euler. */
 export const METHODS = ["rk4", "euler"] as const;
@@ -87,6 +115,8 @@ export interface SimulateOptions {
   signal?: AbortSignal;
   /** refuse runs whose statistics need more memory than this (bytes; default 3 GiB) */
   maxBytes?: number;
+  /** refuse runs whose time estimate (timeEstimate, a lower bound) is above this (seconds; default a day) */
+  maxSeconds?: number;
   /**
    * where the statistics are formed: "samples" (the stored samples' Gram matrix: memory O(S N + S^2) for S
    * samples), "sums" (N x N sums: O(B N^2)), or "auto" (default): samples when S <= N or when only they fit
@@ -131,6 +161,7 @@ export interface SimulationResult {
       | "input"
       | "keepTrajectory"
       | "maxBytes"
+      | "maxSeconds"
       | "executor"
       | "team"
       | "statistics"
@@ -188,11 +219,14 @@ function stepsOf(name: string, time: number, dt: number): number {
   return r;
 }
 
+/** a number, or null where it is not finite (a jackknife of 2 blocks, a ratio of zeros): results hold no NaN */
+const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
+
 function observable(s: CovarianceSummary, quiescent: boolean): ObservableResults {
   return {
-    pr: quiescent ? null : s.prCrossBlock,
-    prError: quiescent ? null : s.prCrossBlockSE,
-    prPlugin: quiescent ? null : s.prPlugin,
+    pr: quiescent ? null : finiteOrNull(s.prCrossBlock),
+    prError: quiescent ? null : finiteOrNull(s.prCrossBlockSE),
+    prPlugin: quiescent ? null : finiteOrNull(s.prPlugin),
     c0: s.autocovariance[0],
     autocovariance: Array.from(s.autocovariance),
     psi: Array.from(s.psi),
@@ -221,13 +255,16 @@ export function formDense(
 export interface MemoryEstimate {
   /** where the statistics will be formed (options.statistics, or the automatic choice) */
   space: StatisticsSpace;
-  /** the coupling: J or its factors as drawn (float64), and one copy per group's backend in the run's dtype */
+  /** the coupling: J or its factors as drawn (float64), one copy shared with the worker threads (when there are
+   *  several groups; a dense J in the run's dtype), and one copy per group's backend in the run's dtype */
   coupling: number;
+  /** the runtime itself: Node and the kernels (~64 MiB) and ~32 MiB per worker thread */
+  runtime: number;
   /** the streaming statistics at their peak: N x N space, the block and lag sums and histories held by the
    *  groups and their copies being combined; sample space, the stored samples and histories, then the transposed
    *  samples and their S x S Gram matrix */
   statistics: number;
-  /** the peak: the coupling and the statistics */
+  /** the peak: the coupling, the statistics and the runtime */
   total: number;
 }
 
@@ -295,14 +332,57 @@ export function memoryEstimate(
   const dense = coupling.kind === "dense" || coupling.m > n / 2;
   const drawn = coupling.kind === "dense" ? 8 * n * n : 2 * 8 * n * coupling.m + (dense ? 8 * n * n : 0);
   const perBackend = dense ? s * n * n : 2 * s * n * (coupling as { m: number }).m;
-  const couplingBytes = drawn + groups * perBackend;
+  const sharedCopy = groups > 1 ? (dense ? s * n * n : 2 * 8 * n * (coupling as { m: number }).m) : 0;
+  const couplingBytes = drawn + sharedCopy + groups * perBackend;
+  const runtime = (64 + 32 * groups) * 2 ** 20;
   const size = [n, trials, groups, lags, blocks, dtype, samples] as const;
   const space = chooseSpace(options.statistics ?? "auto", options.maxBytes ?? DEFAULT_MAX_BYTES, ...size);
   const statistics = statisticsBytes(space, ...size);
-  return { space, coupling: couplingBytes, statistics, total: couplingBytes + statistics };
+  return { space, coupling: couplingBytes, statistics, runtime, total: couplingBytes + statistics + runtime };
 }
 
 const DEFAULT_MAX_BYTES = 3 * 2 ** 30;
+
+/** multiply-adds per second assumed by timeEstimate: above what two cores sustain on the batched kernels (~1.7e10
+ *  measured at N = 5000), so the estimate is a lower bound — a run refused for time would surely take longer */
+const MULTIPLY_ADDS_PER_SECOND = 2e10;
+/** default limit on a run's estimated time (simulate's maxSeconds, the CLI's --max-time): a day */
+export const DEFAULT_MAX_SECONDS = 24 * 3600;
+
+/**
+ * A lower bound on a simulation's time from its sizes: steps x trials x stages (4 for RK4) x the coupling product
+ * (N^2 dense, 2 N M low-rank), plus the statistics (N^2 per sample in N x N space, S N in sample space), at
+ * MULTIPLY_ADDS_PER_SECOND. Call it before drawing J, to refuse a run that would take absurdly long (the CLI does).
+ *
+ * @param n neurons
+ * @param coupling dense, or low-rank with m modes (formed densely when m > n / 2, as simulate does)
+ * @param options simulate's options (method, dt, burnIn, duration, sampleEvery, trials)
+ * @returns the steps per trial, the multiply-adds and the seconds they take at least
+ */
+export function timeEstimate(
+  n: number,
+  coupling: { kind: "dense" } | { kind: "lowrank"; m: number },
+  options: Pick<SimulateOptions, "method" | "dt" | "burnIn" | "duration" | "sampleEvery" | "trials"> = {},
+): { steps: number; multiplyAdds: number; seconds: number } {
+  const dt = options.dt ?? 0.05;
+  const steps = Math.round(((options.burnIn ?? 50) + (options.duration ?? 1000)) / dt);
+  const trials = options.trials ?? 1;
+  const samples = Math.floor((options.duration ?? 1000) / (options.sampleEvery ?? 1) + 1e-9) * trials;
+  const product = coupling.kind === "dense" || coupling.m > n / 2 ? n * n : 2 * n * coupling.m;
+  const stages = (options.method ?? "rk4") === "rk4" ? 4 : 1;
+  const statistics = samples * Math.min(n * n, samples * n);
+  const multiplyAdds = steps * trials * stages * (product + 4 * n) + statistics;
+  return { steps, multiplyAdds, seconds: multiplyAdds / MULTIPLY_ADDS_PER_SECOND };
+}
+
+/** "3.2 h", "41 s": a duration for messages. */
+export function formatSeconds(s: number): string {
+  if (s >= 86400 * 365) return `${(s / (86400 * 365)).toExponential(1)} years`;
+  if (s >= 86400) return `${(s / 86400).toFixed(1)} days`;
+  if (s >= 3600) return `${(s / 3600).toFixed(1)} h`;
+  if (s >= 60) return `${(s / 60).toFixed(1)} min`;
+  return `${s.toFixed(s < 10 ? 1 : 0)} s`;
+}
 
 /**
  * Simulate a network (trials from independent initial conditions, RK4 or Euler) and measure, with streaming
@@ -320,6 +400,9 @@ const DEFAULT_MAX_BYTES = 3 * 2 ** 30;
  */
 export async function simulate(network: Network, options: SimulateOptions = {}): Promise<SimulationResult> {
   const t0 = performance.now();
+  if (!network || typeof network !== "object" || !network.coupling)
+    throw invalid("network", "must be a Network from makeNetwork (or standInNetwork)", network, TypeError);
+  checkKeys("simulate's options", options, SIMULATE_OPTION_KEYS);
   const n = network.coupling.n;
   const method = checkOneOf("method", options.method ?? "rk4", METHODS);
   const dt = checkFinite("dt", options.dt ?? 0.05, { positive: true });
@@ -358,6 +441,17 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     } else
       throw invalid("input", `must be a finite number or a Float64Array of length n = ${n}`, options.input, TypeError);
   }
+  const maxSeconds = checkFinite("maxSeconds", options.maxSeconds ?? DEFAULT_MAX_SECONDS, { positive: true });
+  const c0 = network.coupling;
+  const time = timeEstimate(n, c0.kind === "dense" ? c0 : { kind: "lowrank", m: c0.m }, options);
+  if (time.seconds > maxSeconds)
+    throw invalid(
+      "duration",
+      `with dt = ${dt}, burnIn = ${burnIn}, ${trials} trials and N = ${n} the run takes ${time.steps.toExponential(2)} ` +
+        `steps per trial, at least ${formatSeconds(time.seconds)} (limit ${formatSeconds(maxSeconds)}, maxSeconds); ` +
+        "shorten it or raise maxSeconds",
+      duration,
+    );
   const maxBytes = checkFinite("maxBytes", options.maxBytes ?? DEFAULT_MAX_BYTES, { positive: true });
   const choice = checkOneOf("statistics", options.statistics ?? "auto", ["auto", "samples", "sums"] as const);
   const size = [n, trials, groups, lags, blocks, dtype, samples] as const;

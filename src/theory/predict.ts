@@ -18,7 +18,8 @@
  */
 import { createBackend } from "../backend/select.ts";
 import type { Backend, PhiName } from "../backend/types.ts";
-import { rmmModes, type EnsembleSummary, type NetworkSpec } from "../network/ensembles.ts";
+import { checkSpecKeys, rmmModes, type EnsembleSummary, type NetworkSpec } from "../network/ensembles.ts";
+import { checkKeys, invalid } from "../errors.ts";
 import { participationRatio } from "../network/spectra.ts";
 import { theory, type TheoryResult } from "./index.ts";
 import type { ChunkExecutor } from "./selfcoupled-chunk.ts";
@@ -128,6 +129,9 @@ export function predictionMethod(spec: NetworkSpec): Prediction["method"] {
  * p.method, p.observables.prPhi;
  */
 export async function predict(spec: NetworkSpec, options: PredictOptions = {}): Promise<Prediction> {
+  if (!spec || typeof spec !== "object") throw invalid("spec", "must be a network spec object", spec, TypeError);
+  checkSpecKeys(spec);
+  checkKeys("predict's options", options, ["phi", "backend", "summary", "sampler"]);
   const phi = options.phi ?? "tanh";
   if (!Number.isFinite(spec.g)) {
     throw new NotPredictedError(

@@ -195,6 +195,9 @@ function maxModeGainOf(st: Structure, s0: number): number | null {
   return u;
 }
 
+/** The most sampled path-iterations structuredTheory runs (paths x iterations; the defaults are 64 x 40 = 2560). */
+export const MAX_PATH_ITERATIONS = 200_000;
+
 /**
  * PR^phi (and C, Psi(tau, 0)) for partially symmetric couplings or diagonal mode overlaps, by the sampling
  * single-site DMFT on backend `be` (the wasm kernels where available). Throws ConvergenceError when the
@@ -220,8 +223,18 @@ export async function structuredTheory(
     ["iterations", opts.iterations, 5],
   ] as const) {
     if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= 1e6))
-      throw invalid(name, `must be an integer >= ${min}`, v);
+      throw invalid(name, `must be an integer from ${min} to 1000000`, v);
   }
+  // the work grows as paths x iterations (~0.1-1 s per 100 path-iterations on 2 cores at the default grid): bounded
+  // before any is done, so a mistyped count is refused instead of running for days
+  const work = (opts.paths ?? 64) * (opts.iterations ?? 40);
+  if (work > MAX_PATH_ITERATIONS)
+    throw invalid(
+      "paths",
+      `times iterations is ${work}, above ${MAX_PATH_ITERATIONS} (hours of sampling; the error falls only like ` +
+        "1/sqrt(paths x iterations)); lower paths or iterations",
+      opts.paths,
+    );
   const dt = opts.dt ?? 0.1;
   // the grid grows with the single site's correlation time (slow dynamics at strong symmetry), from 4096
   // points (410 time units) up to 32768; on the longer grids the integration step is the lag step 0.1

@@ -247,8 +247,9 @@ describe("strand simulate", () => {
       dry.stdout,
     );
     expect(m, dry.stdout).not.toBeNull();
-    // J alone: N^2 float64 as drawn (2 GiB) plus one float32 copy per group's backend (2 x 1 GiB)
-    expect(Number(m![2])).toBeCloseTo((16384 ** 2 * (8 + 2 * 4)) / 2 ** 30, 2);
+    // J alone: N^2 float64 as drawn (2 GiB), its float32 copy shared with the 2 workers and one float32 copy per
+    // group's backend (3 x 1 GiB)
+    expect(Number(m![2])).toBeCloseTo((16384 ** 2 * (8 + 3 * 4)) / 2 ** 30, 2);
     // 1000 samples < N: sample space, the samples of x and phi (2 x 1000 x N float32), their transpose and the
     // 1000 x 1000 Gram matrix — 0.19 GiB, where N x N sums would take 2 x 2 x 8 N^2 float64 (34 GiB)
     expect(Number(m![3])).toBeGreaterThan((3 * 1000 * 16384 * 4 + 8 * 1000 ** 2) / 2 ** 30 - 0.01);

@@ -200,9 +200,11 @@ describe("memoryEstimate", () => {
     const e = memoryEstimate(300, { kind: "lowrank", m: 30 }, { ...o, statistics: "sums" });
     // held by the groups, then copied to be combined
     expect(e.statistics).toBe(2 * accumulatorBytes(300, 4, 2, 5, 4, "float32", 100));
-    // L and R in float64 as drawn, and a float32 copy of both per group's backend
-    expect(e.coupling).toBe(2 * 8 * 300 * 30 + 2 * (2 * 4 * 300 * 30));
-    expect(e.total).toBe(e.coupling + e.statistics);
+    // L and R in float64 as drawn, their float64 copy shared with the workers, and a float32 copy of both per
+    // group's backend; the runtime: 64 MiB and 32 MiB per worker
+    expect(e.coupling).toBe(2 * 2 * 8 * 300 * 30 + 2 * (2 * 4 * 300 * 30));
+    expect(e.runtime).toBe((64 + 2 * 32) * 2 ** 20);
+    expect(e.total).toBe(e.coupling + e.statistics + e.runtime);
     // 400 samples > N = 300: auto takes the N x N sums; in sample space the stored samples (x and phi, with their
     // blocks), then the transposed samples and their 400 x 400 float64 Gram matrix
     expect(memoryEstimate(300, { kind: "lowrank", m: 30 }, o).space).toBe("sums");
@@ -210,8 +212,9 @@ describe("memoryEstimate", () => {
     const hist = 2 * 2 * (2 * (5 + 32) * 300 * 4);
     expect(s.statistics).toBe(hist + 2 * 400 * (300 * 4 + 4) + 400 * 300 * 4 + 8 * 400 ** 2);
     // more modes than N/2: simulate forms J densely, and so does the estimate
+    // (and shares it with the workers in the run's dtype)
     expect(memoryEstimate(300, { kind: "lowrank", m: 200 }, o).coupling).toBe(
-      2 * 8 * 300 * 200 + 8 * 300 ** 2 + 2 * 4 * 300 ** 2,
+      2 * 8 * 300 * 200 + 8 * 300 ** 2 + 4 * 300 ** 2 + 2 * 4 * 300 ** 2,
     );
   });
 });

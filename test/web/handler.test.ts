@@ -41,6 +41,7 @@ describe("serverless handler", () => {
       [[1, 2], 400, /`params` must be a JSON object/],
       [{ n: -3 }, 400, /`n` must be a non-negative integer/],
       [{ g: "six" }, 400, /`g` must be a finite number/],
+      [{ g: 1e308 }, 400, /`g` must be <= 10000/], // spun forever before G_MAX
       [{ phi: "relu" }, 400, /`phi` must be one of/],
       [{ colour: "red" }, 400, /`colour` is not a parameter/],
       [{ n: 5000 }, 413, /above this server's limit of 1000 neurons/],

@@ -1,0 +1,101 @@
+/**
+ * Fuzz of the command line (in-process, through main(): the same parser and checks as bin/strand.js): every flag
+ * of `simulate` (with --dry-run, so a valid line stops before drawing J) and `theory` (i.i.d., the closed-form path)
+ * with hostile values, repeated flags and missing values. Property: exit 0, 1 or 2; on failure one line on stderr
+ * starting "strand: ", never a crash message; on success no NaN/Infinity printed.
+ */
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../src/cli/main.ts";
+import { BUG_MESSAGES, hostileValue, params } from "./fuzz.ts";
+
+let out: string[], err: string[];
+beforeEach(() => {
+  out = [];
+  err = [];
+  vi.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
+  vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
+});
+afterEach(() => vi.restoreAllMocks());
+
+async function run(argv: string[]) {
+  out.length = 0;
+  err.length = 0;
+  const code = await main(argv);
+  const stderr = err.join("\n"),
+    stdout = out.join("\n");
+  expect([0, 1, 2], argv.join(" ")).toContain(code);
+  expect(stderr + stdout, argv.join(" ")).not.toMatch(BUG_MESSAGES);
+  if (code !== 0) {
+    expect(stderr.trim().split("\n"), argv.join(" ")).toHaveLength(1);
+    expect(stderr, argv.join(" ")).toMatch(/^strand: /);
+  } else expect(stdout, argv.join(" ")).not.toMatch(/\bNaN\b|Infinity|± -/);
+  return code;
+}
+
+const SIMULATE_FLAGS = [
+  "--n",
+  "--g",
+  "--dt",
+  "--duration",
+  "--burn-in",
+  "--trials",
+  "--lags",
+  "--blocks",
+  "--sample-every",
+  "--sigma",
+  "--input",
+  "--seed",
+  "--alpha",
+  "--pr-g",
+  "--effective-rank",
+  "--max-memory",
+  "--max-time",
+  "--workers",
+  "--method",
+  "--phi",
+  "--dtype",
+  "--statistics",
+  "--coupling",
+  "--symmetry",
+  "--overlap-gamma",
+];
+const THEORY_FLAGS = ["--g", "--seed", "--phi", "--n", "--alpha", "--paths", "--threads", "--pr-g"];
+
+/** a command line: some flags with hostile values, sometimes one repeated or left without a value */
+const line = (flags: string[]) =>
+  fc
+    .tuple(
+      fc.uniqueArray(fc.tuple(fc.constantFrom(...flags), hostileValue), {
+        minLength: 1,
+        maxLength: 3,
+        selector: (x) => x[0],
+      }),
+      fc.constantFrom("none", "repeat", "missing"),
+    )
+    .map(([pairs, twist]) => {
+      const argv = pairs.flatMap(([f, v]) => [f, v]);
+      if (twist === "repeat") argv.push(pairs[0][0], pairs[0][1]);
+      if (twist === "missing") argv.push(pairs[0][0] === "--g" ? "--n" : "--g");
+      return argv;
+    });
+
+describe("the command line under fuzz", () => {
+  it("refuses or answers every simulate line with one clear line (--dry-run)", async () => {
+    await fc.assert(
+      fc.asyncProperty(line(SIMULATE_FLAGS), async (argv) => {
+        await run(["simulate", "--coupling", "iid", ...argv, "--dry-run"]);
+      }),
+      params(250),
+    );
+  }, 60_000);
+
+  it("refuses or answers every i.i.d. theory line with one clear line", async () => {
+    await fc.assert(
+      fc.asyncProperty(line(THEORY_FLAGS), async (argv) => {
+        await run(["theory", "--coupling", "iid", ...argv]);
+      }),
+      params(40),
+    );
+  }, 60_000);
+});
