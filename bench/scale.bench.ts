@@ -40,10 +40,10 @@ const CASES: Case[] = [1000, 2000, 5000].flatMap((n) =>
   (["iid", "rmm"] as const).map((coupling) => ({ n, coupling, ...paper })),
 );
 CASES.push(
-  { n: 8192, coupling: "iid", trials: 2, duration: 50, burnIn: 10 },
-  { n: 8192, coupling: "rmm", trials: 2, duration: 50, burnIn: 10 },
+  { n: 8192, coupling: "iid", trials: 8, duration: 50, burnIn: 20 },
+  { n: 8192, coupling: "rmm", trials: 8, duration: 100, burnIn: 20 },
   { n: 16384, coupling: "iid", trials: 1, duration: 20, burnIn: 10 },
-  { n: 16384, coupling: "rmm", trials: 1, duration: 20, burnIn: 10 },
+  { n: 16384, coupling: "rmm", trials: 8, duration: 50, burnIn: 20 },
 );
 
 /** wall seconds and peak RSS (bytes) of one whole process, and its stdout */
@@ -96,11 +96,15 @@ for (const c of CASES) {
     const args = [c.coupling === "iid" ? "dense" : "rmm", c.n, 2, c.duration, 0.05, c.burnIn, c.trials, 1];
     np = measure("python3", [path.join(root, "bench/numpy_scale.py"), ...args.map(String), "0.1"], numpyEnv);
   }
-  const pr = doc.results.prPhi;
+  const pr = doc.results.prPhi,
+    status: string = doc.results.status.prPhi;
+  // the estimate with its error when it means something, else why not (never a bare number)
+  const shownPr =
+    status === "ok" ? `${pr.toFixed(4)} ± ${doc.results.prPhiError.toFixed(4)}` : status.replace(/\(.*$/, "").trim();
   console.log(
     `| ${c.n} | ${c.coupling === "iid" ? "i.i.d." : "random-mode α 0.1"} | ${c.trials} x ${c.duration} ` +
       `(+ ${c.burnIn}) | ${doc.params.statistics} | ${est?.[1] ?? "?"} | ${gib(s.rss)} | ${s.seconds.toFixed(1)} | ` +
-      `${pr === null ? doc.results.status.prPhi : pr.toFixed(4)} | ` +
+      `${shownPr} | ` +
       `${withNumpy(c.n) ? `${np.seconds.toFixed(1)} | ${gib(np.rss)} | ${(np.seconds / s.seconds).toFixed(2)}x` : "- | - | -"} |`,
   );
 }

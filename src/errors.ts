@@ -160,9 +160,6 @@ export function checkKeys(what: string, value: unknown, allowed: readonly string
       .map((a) => ({ a, d: a.toLowerCase() === k.toLowerCase() ? 0 : editDistance(k.toLowerCase(), a.toLowerCase()) }))
       .sort((x, y) => x.d - y.d)[0];
     const hint = near && near.d <= Math.max(2, Math.floor(k.length / 3)) ? `; did you mean \`${near.a}\`?` : "";
-    throw new TypeError(
-      `invalid argument: unknown option \`${k}\` in ${what}${hint} (valid: ${allowed.join(", ")})`,
-    );
+    throw new TypeError(`invalid argument: unknown option \`${k}\` in ${what}${hint} (valid: ${allowed.join(", ")})`);
   }
 }
-

@@ -237,7 +237,9 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   // --resume continues (a point cut off is run again)
   const interrupted = (signal: NodeJS.Signals) => {
     results.close();
-    console.error(`\nstrand sweep: stopped by ${signal}; ${results.done.size} points in ${values.out} (--resume continues)`);
+    console.error(
+      `\nstrand sweep: stopped by ${signal}; ${results.done.size} points in ${values.out} (--resume continues)`,
+    );
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
   process.once("SIGINT", interrupted);

@@ -63,6 +63,23 @@ function fromText(text: string, file: string, opts: ReadOptions, format: Connect
   return kind === "edgelist" ? parseEdgeList(text, file, opts) : parseDenseMatrix(text, file, opts);
 }
 
+/** A square 2-D .npy array of finite numbers as a connectome (a file, or a zip member at `file`). */
+function npyConnectome(bytes: Uint8Array, file: string, opts: ReadOptions): Connectome {
+  let arr;
+  try {
+    arr = readNpy(bytes, file);
+  } catch (err) {
+    throw new ConnectomeFormatError(file, null, (err as Error).message.replace(`${file}: `, ""));
+  }
+  if (arr.shape.length !== 2 || arr.shape[0] !== arr.shape[1])
+    throw new ConnectomeFormatError(file, null, `expected a square 2-D array, got shape (${arr.shape.join(", ")})`);
+  for (const v of arr.data)
+    if (!Number.isFinite(v)) throw new ConnectomeFormatError(file, null, "the array holds a non-finite value");
+  const n = arr.shape[0];
+  const names = Array.from({ length: n }, (_, k) => String(k));
+  return connectomeFromMatrix(arr.data, n, names, file, "npy", opts);
+}
+
 export async function readConnectome(file: string, opts: ReadOptions = {}): Promise<Connectome> {
   let info;
   try {
@@ -93,27 +110,7 @@ export async function readConnectome(file: string, opts: ReadOptions = {}): Prom
             ? "excel"
             : format;
 
-  if (kind === "npy") {
-    let arr;
-    try {
-      arr = readNpy(bytes, file);
-    } catch (err) {
-      throw new ConnectomeFormatError(file, null, (err as Error).message.replace(`${file}: `, ""));
-    }
-    if (arr.shape.length !== 2 || arr.shape[0] !== arr.shape[1])
-      throw new ConnectomeFormatError(file, null, `expected a square 2-D array, got shape (${arr.shape.join(", ")})`);
-    for (const v of arr.data)
-      if (!Number.isFinite(v)) throw new ConnectomeFormatError(file, null, "the array holds a non-finite value");
-    const n = arr.shape[0];
-    return connectomeFromMatrix(
-      arr.data,
-      n,
-      Array.from({ length: n }, (_, k) => String(k)),
-      file,
-      "npy",
-      opts,
-    );
-  }
+  if (kind === "npy") return npyConnectome(bytes, file, opts);
   if (kind === "zip") {
     // fflate and xlsx load only when a file needs them (xlsx alone is ~0.1 s of start-up)
     const { unzipSync } = await import("fflate");
@@ -140,14 +137,7 @@ export async function readConnectome(file: string, opts: ReadOptions = {}): Prom
     }
     const where = `${file}!${entry}`;
     const c = entry.toLowerCase().endsWith(".npy")
-      ? connectomeFromMatrix(
-          readNpy(members[entry], where).data,
-          Math.round(Math.sqrt(readNpy(members[entry], where).data.length)),
-          [],
-          where,
-          "npy",
-          opts,
-        )
+      ? npyConnectome(members[entry], where, opts)
       : fromText(new TextDecoder().decode(members[entry]), where, opts, format === "auto" ? "auto" : format);
     c.source = { ...c.source, archive: file, entry };
     return c;

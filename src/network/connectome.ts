@@ -312,6 +312,7 @@ export function connectomeFromMatrix(
   format: string,
   opts: MatrixOptions = {},
 ): Connectome {
+  if (!(n >= 1)) throw new ConnectomeFormatError(file, null, "the matrix is empty (0 neurons)");
   checkMax(file, n, opts.maxNeurons ?? 20000);
   const J = new Float64Array(n * n);
   const pre = (opts.orientation ?? "pre-rows") === "pre-rows";

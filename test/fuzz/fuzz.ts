@@ -25,8 +25,21 @@ export const hostileValue = fc.oneof(
 );
 
 /** messages that mean a bug reached the user (a crash dressed as an error) */
-export const BUG_MESSAGES =
-  /Cannot read propert|is not a function|is not iterable|undefined \(reading|Invalid typed array length|Array buffer allocation failed|is ambiguous|Maximum call stack|out of memory|RangeError: Invalid array length|\bat .*\.(ts|js):\d+/;
+export const BUG_MESSAGES = new RegExp(
+  [
+    "Cannot read propert",
+    "is not a function",
+    "is not iterable",
+    "undefined \\(reading",
+    "Invalid typed array length",
+    "Array buffer allocation failed",
+    "is ambiguous",
+    "Maximum call stack",
+    "out of memory",
+    "Invalid array length",
+    "\\bat .*\\.(ts|js):\\d+",
+  ].join("|"),
+);
 
 /** Every number in `value` (deeply) is finite; every key named like a dimension (pr…) is null or > 0. */
 export function expectFiniteOutput(value: unknown, where = "result"): void {

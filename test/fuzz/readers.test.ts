@@ -27,14 +27,17 @@ function expectValid(c: Connectome) {
 
 /** returns normally or throws one of the readers' own errors */
 async function readsOrRefuses(read: () => Connectome | Promise<Connectome>, formatErrors: string[]) {
+  let c: Connectome;
   try {
-    expectValid(await read());
+    c = await read();
   } catch (e) {
     const err = e as Error;
     expect(formatErrors, `${err.name}: ${err.message}`).toContain(err.name);
     expect(err.message).not.toMatch(BUG_MESSAGES);
     expect(err.message.length).toBeGreaterThan(0);
+    return;
   }
+  expectValid(c);
 }
 
 const cell = fc.oneof(
@@ -137,9 +140,9 @@ describe("the connectome readers under fuzz", () => {
         writeFileSync(file, b);
         await readsOrRefuses(() => readConnectome(file), ["ConnectomeFormatError"]);
       }),
-      params(80),
+      params(60),
     );
-  });
+  }, 120_000);
 
   it("keeps the issue's cases: a 3 x 4 matrix is refused with its shape, a header-less edge list is an edge list", () => {
     expect(() => parseDenseMatrix("1,2,3,4\n5,6,7,8\n9,10,11,12\n", "m.csv")).toThrow(
