@@ -60,6 +60,19 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
 /** Errors of the run, not of its usage (ConnectomeFormatError, SimulationError, ConvergenceError): exit 1. */
 const RUNTIME_ERRORS = ["ConnectomeFormatError", "SimulationError", "ConvergenceError"];
 
+/** An error as one line for the user: node:util's parseArgs messages said in ours (its "argument is ambiguous" meant a
+ *  flag whose value is missing or is another flag), anything else up to its first line break. */
+function oneLine(err: Error): string {
+  const m = err.message;
+  const missing = /^Option '(--[\w-]+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec(m);
+  if (missing) return `invalid argument: \`${missing[1]}\` needs a value (none was given, or the next word is a flag)`;
+  const unknown = /^Unknown option '([^']+)'/.exec(m);
+  if (unknown) return `invalid argument: unknown flag \`${unknown[1]}\` (see --help)`;
+  const noValue = /^Option '(--[\w-]+)' does not take an argument/.exec(m);
+  if (noValue) return `invalid argument: \`${noValue[1]}\` takes no value`;
+  return m.split("\n")[0];
+}
+
 export async function main(argv: string[]): Promise<number> {
   // the wasm backend's fused multiply-add build (relaxed SIMD, behind a V8 flag in Node 20; src/io/relaxed-simd.ts)
   // for this process and its worker threads; STRAND_FMA=0 keeps the plain SIMD build
@@ -92,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
       err instanceof RangeError ||
       err instanceof TypeError ||
       (err as { code?: string })?.code?.startsWith("ERR_PARSE_ARGS");
-    console.error(`strand: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`strand: ${err instanceof Error ? oneLine(err) : String(err)}`);
     return usage ? 2 : 1;
   }
 }

@@ -124,9 +124,9 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     burnIn: finite("--burn-in", values["burn-in"], 100),
     duration: finite("--duration", values.duration, 500),
     sampleEvery: finite("--sample-every", values["sample-every"], 1),
-    trials: integer("--trials", values.trials, 8, 1),
-    lags: integer("--lags", values.lags, 10),
-    blocks: integer("--blocks", values.blocks, 8, 2),
+    trials: integer("--trials", values.trials, 8, 1, 4096),
+    lags: integer("--lags", values.lags, 10, 0, 10000),
+    blocks: integer("--blocks", values.blocks, 8, 2, 1000),
     phi: choice("--phi", values.phi, ["tanh", "erf"] as const, "tanh"),
     dtype: choice("--dtype", values.dtype, ["float32", "float64"] as const, "float32"),
     sigma: finite("--sigma", values.sigma, 0),
@@ -140,9 +140,10 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     values["max-memory"] !== undefined
       ? finite("--max-memory", values["max-memory"], 0) * 2 ** 30
       : 0.75 * os.totalmem();
-  if (!(maxMemory > 0))
+  if (!(maxMemory > 0 && maxMemory <= 2 ** 50))
     throw new UsageError(
-      `invalid argument: \`--max-memory\` must be a positive number of GiB; got ${describe(values["max-memory"])}`,
+      `invalid argument: \`--max-memory\` must be a positive number of GiB up to 2^20; got ` +
+        describe(values["max-memory"]),
     );
   const drawnLater = choiceOf.kind === "spec" ? choiceOf.spec : null;
   let network = drawnLater ? null : await loadNetwork(choiceOf);
@@ -157,9 +158,9 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   const need = memoryEstimate(n, shape, { ...options, maxBytes: maxMemory });
   const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
   const maxHours = finite("--max-time", values["max-time"], DEFAULT_MAX_SECONDS / 3600);
-  if (!(maxHours > 0))
+  if (!(maxHours > 0 && maxHours <= 1e6))
     throw new UsageError(
-      `invalid argument: \`--max-time\` must be a positive number of hours; got ${describe(values["max-time"])}`,
+      `invalid argument: \`--max-time\` must be a positive number of hours up to 10^6; got ${describe(values["max-time"])}`,
     );
   const time = timeEstimate(n, shape, options);
   const timeText = `at least ${formatSeconds(time.seconds)} (${time.steps.toExponential(2)} steps per trial)`;

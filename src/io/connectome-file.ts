@@ -143,6 +143,20 @@ export async function readConnectome(file: string, opts: ReadOptions = {}): Prom
     return c;
   }
   if (kind === "excel") {
+    // SheetJS never returns on some truncated archives: a workbook must be a whole zip (.xlsx) or an OLE compound
+    // file (.xls) before it is handed over
+    const zip = bytes[0] === 0x50 && bytes[1] === 0x4b,
+      ole = [0xd0, 0xcf, 0x11, 0xe0].every((b, k) => bytes[k] === b);
+    if (!zip && !ole)
+      throw new ConnectomeFormatError(file, null, "not an Excel workbook (neither .xlsx nor .xls bytes)");
+    if (zip) {
+      const { unzipSync } = await import("fflate");
+      try {
+        unzipSync(bytes);
+      } catch (err) {
+        throw new ConnectomeFormatError(file, null, `not a readable Excel workbook (${(err as Error).message})`);
+      }
+    }
     const XLSX = await import("xlsx");
     let wb: WorkBook;
     try {

@@ -157,9 +157,12 @@ export function checkSpecKeys(spec: NetworkSpec): void {
   checkKeys(`a ${spec.coupling} network spec`, spec, spec.coupling === "rmm" ? RMM_KEYS : IID_KEYS);
 }
 
+/** The most neurons any network has here (the mode arrays of the random-mode model are O(N) float64 each). */
+export const N_MAX = 2 ** 24;
+
 function checkN(n: unknown): number {
   const v = checkSize("n", n);
-  if (v < 2) throw invalid("n", "must be an integer >= 2 (number of neurons)", n);
+  if (v < 2 || v > N_MAX) throw invalid("n", `must be an integer from 2 to ${N_MAX} (number of neurons)`, n);
   return v;
 }
 

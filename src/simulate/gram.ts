@@ -1,21 +1,25 @@
 /**
  * The streaming statistics in sample space (THEORY §5.1; stats.ts chooses the space): with S stored samples
- * a(t_r) (all trials, in trial order) and their Gram matrix K_rs = a(t_r) . a(t_s) (S x S, float64), every sum of
- * the N x N path is a sum over K:
+ * a(t_r) (all trials, in trial order), their pooled mean mu and the centred samples y_r = a(t_r) - mu, every sum of
+ * the N x N path is a sum over the centred Gram matrix K_rs = y_r . y_s (S x S, float64). The summary's block
+ * covariances are C^(b) = S^(b) / n_b - mu mu^T (as in summary.ts); with a = y + mu,
  *
- *   tr S^(b) = sum_{r in b} K_rr                         (block b's lag-0 sum S^(b) = sum_{r in b} a a^T)
- *   G_ab = sum_ij S^(a)_ij S^(b)_ij = sum_{r in a, s in b} K_rs^2        (||X_a X_b^T||_F^2)
- *   mu^T S^(b) mu = sum_{r in b} p_r^2,   p_r = a(t_r) . mu
- *   <S_l, S_0> = sum_{pairs (r, r - l) within a trial} sum_s K_rs K_{r-l,s}      (shifted Gram products)
- *   mu^T S_l mu = sum_{pairs} p_r p_{r-l}
+ *   C^(b) = A_b + u_b mu^T + mu u_b^T,   A_b = (1/n_b) sum_{r in b} y_r y_r^T,   u_b = (1/n_b) sum_{r in b} y_r,
+ *   tr C^(b) = tr A_b + 2 mu . u_b,                    tr A_b = (1/n_b) sum_{r in b} K_rr,
+ *   tr(C^(a) C^(b)) = tr(A_a A_b) + 2 mu^T A_a u_b + 2 mu^T A_b u_a + 2 (mu . u_a)(mu . u_b) + 2 |mu|^2 u_a . u_b,
+ *     tr(A_a A_b) = sum_{r in a, s in b} K_rs^2 / (n_a n_b)                  (||Y_a Y_b^T||_F^2)
+ *     mu^T A_a u_b = sum_{r in a} p_r sum_{s in b} K_rs / (n_a n_b),   u_a . u_b = sum_{r in a, s in b} K_rs / (n_a n_b),
+ *     p_r = mu . y_r;
+ *   C_0 = Y^T Y / S (the pooled covariance, centred exactly):  ||C_0||_F^2 = ||K||_F^2 / S^2;
+ *   <C_l, C_0> = sum_{pairs (r, r - l)} sum_s K_rs K_{r-l,s} / (n_l S) + (sum_{r leading} q_r + sum_{r lagged} q_r) / (n_l S),
+ *     q = K p   (the mean terms of C_l = A_l + v_l mu^T + mu w_l^T; Psi from shifted Gram products).
  *
- * and the summary (C^(b) = S^(b) / n_b - mu mu^T about the pooled mean, as in summary.ts) follows with the same
- * formulas: O(S N + S^2) memory and O(S^2 N) work instead of O(B N^2) and O(S N^2). K is formed on the backend
- * by its lag-0 kernel applied to the transposed samples, 32 neurons per call (each neuron is a "sample" of
- * length S there): with float32 samples the products and their partial sums over 32 terms are float32, added
- * to float64 — the same rounding as the N x N path's rank-32 updates; with float64 samples it is float64 throughout.
- * Reweighted observables (diag(w) C diag(w), the gain observables of THEORY §4.6) are the same sums over the
- * Gram matrix of the samples w ⊙ a(t_r).
+ * Every term is a sum of centred quantities: no |mu|^4 is subtracted from a sum of that size, so a large mean (an
+ * input, x itself) costs no accuracy — the N x N path's expansion loses digits there, this one does not. Memory is
+ * O(S N + S^2) and work O(S^2 N) instead of O(B N^2) and O(S N^2). K is formed on the backend by its lag-0 kernel
+ * applied to the transposed centred samples, 32 neurons per call (each neuron a "sample" of length S there).
+ * Reweighted observables (diag(w) C diag(w), the gain observables of THEORY §4.6) are the same sums for the samples
+ * w ⊙ a(t_r), whose mean is w ⊙ mu.
  */
 import type { Backend, Buf } from "../backend/types.ts";
 import { jackknife } from "../stats/estimators.ts";
@@ -27,13 +31,15 @@ type Samples = Float32Array | Float64Array;
 const NEURONS_PER_CALL = 32;
 
 /**
- * K = X X^T for the samples (the arrays' rows of n values, in order; S rows in all), optionally of w ⊙ a,
- * on the backend as a whole S x S float64 matrix; `use` reads it (the buffer and a view of it), then it is freed.
+ * K = Y Y^T for the centred samples y_r = w ⊙ (a(t_r) - mu) (the arrays' rows of n values, in order; S rows in
+ * all; w = 1 without weights), on the backend as a whole S x S float64 matrix; `use` reads it (the buffer and a view
+ * of it), then it is freed.
  */
 export function withGram<R>(
   be: Backend,
   samples: Samples[],
   n: number,
+  mean: Float64Array,
   weights: Float64Array | null,
   use: (k: Buf, view: Float64Array) => R,
 ): R {
@@ -42,7 +48,7 @@ export function withGram<R>(
   let xt: Buf | null = be.alloc(dtype, n * S);
   let kb: Buf | null = null;
   try {
-    // X^T: row i holds neuron i's S values (in tiles of 64 samples, so the reads stay in cache)
+    // Y^T: row i holds neuron i's S centred values (in tiles of 64 samples, so the reads stay in cache)
     const t = be.view(xt);
     let r0 = 0;
     for (const a of samples) {
@@ -51,8 +57,9 @@ export function withGram<R>(
         const re = Math.min(rows, rb + 64);
         for (let i = 0; i < n; i++) {
           const w = weights ? weights[i] : 1,
+            m = mean[i],
             o = i * S + r0;
-          for (let r = rb; r < re; r++) t[o + r] = a[r * n + i] * w;
+          for (let r = rb; r < re; r++) t[o + r] = (a[r * n + i] - m) * w;
         }
       }
       r0 += rows;
@@ -74,8 +81,8 @@ export function withGram<R>(
   }
 }
 
-/** The cross-block sums of one Gram matrix (see the module comment): per block tr S^(b) and mu^T S^(b) mu, the
- *  block Gram G_ab (whole, B x B), and from them the summary's cross-block estimates. */
+/** The cross-block sums of one centred Gram matrix (see the module comment), with p_r = mu . y_r and |mu|^2: the
+ *  blocks' traces and pair traces tr(C^(a) C^(b)), the cross-block PR and its jackknife error, ||K||_F^2 and K p. */
 function crossBlockSums(
   K: Float64Array,
   S: number,
@@ -84,55 +91,74 @@ function crossBlockSums(
   count: number[],
   p: Float64Array,
   mu2: number,
-): {
-  traceRaw: Float64Array;
-  quad: Float64Array;
-  gram: Float64Array;
-  blockTrace: Float64Array;
-  cross: number;
-  pr: number;
-  se: number;
-} {
+): { blockTrace: Float64Array; cross: number; pr: number; se: number; trace: number; fro2: number; q: Float64Array } {
   const B = count.length;
-  const traceRaw = new Float64Array(B),
-    quad = new Float64Array(B),
-    gram = new Float64Array(B * B);
-  const rowSums = new Float64Array(B);
+  const traceA = new Float64Array(B), // sum_{r in b} K_rr
+    pu = new Float64Array(B), // sum_{r in b} p_r
+    gram = new Float64Array(B * B), // sum_{r in a, s in b} K_rs^2
+    sums = new Float64Array(B * B), // sum_{r in a, s in b} K_rs
+    pk = new Float64Array(B * B); // sum_{r in a} p_r sum_{s in b} K_rs
+  const q = new Float64Array(S);
+  const sq = new Float64Array(B),
+    plain = new Float64Array(B);
   for (let r = 0; r < S; r++) {
     const a = block[r],
       o = r * S;
-    traceRaw[a] += K[o + r];
-    quad[a] += p[r] * p[r];
-    rowSums.fill(0);
-    for (let s = 0; s < S; s++) rowSums[block[s]] += K[o + s] * K[o + s];
-    for (let b = 0; b < B; b++) gram[a * B + b] += rowSums[b];
+    traceA[a] += K[o + r];
+    pu[a] += p[r];
+    sq.fill(0);
+    plain.fill(0);
+    let qr = 0;
+    for (let s = 0; s < S; s++) {
+      const v = K[o + s],
+        b = block[s];
+      sq[b] += v * v;
+      plain[b] += v;
+      qr += v * p[s];
+    }
+    q[r] = qr;
+    for (let b = 0; b < B; b++) {
+      gram[a * B + b] += sq[b];
+      sums[a * B + b] += plain[b];
+      pk[a * B + b] += p[r] * plain[b];
+    }
   }
-  const blockTrace = Float64Array.from(traceRaw, (t, b) => t / count[b] - mu2);
+  // tr C^(b) = tr A_b + 2 mu . u_b
+  const blockTrace = Float64Array.from(traceA, (t, b) => (t + 2 * pu[b]) / count[b]);
   const pairTraces = new Float64Array(B * B);
   let cross = 0,
     pairs = 0;
   for (let a = 0; a < B; a++)
     for (let b = a + 1; b < B; b++) {
-      const v = gram[a * B + b] / (count[a] * count[b]) - quad[a] / count[a] - quad[b] / count[b] + mu2 * mu2;
+      const nn = count[a] * count[b];
+      const v =
+        gram[a * B + b] / nn +
+        (2 * (pk[a * B + b] + pk[b * B + a])) / nn +
+        (2 * pu[a] * pu[b]) / nn +
+        (2 * mu2 * sums[a * B + b]) / nn;
       pairTraces[a * B + b] = pairTraces[b * B + a] = v;
       cross += v;
       pairs++;
     }
   cross = pairs ? cross / pairs : NaN;
-  let mt = 0;
+  let mt = 0,
+    trace = 0,
+    fro2 = 0;
   for (const t of blockTrace) mt += t / B;
+  for (const t of traceA) trace += t;
+  for (const g of gram) fro2 += g;
   return {
-    traceRaw,
-    quad,
-    gram,
     blockTrace,
     cross,
     pr: (mt * mt) / (n * cross),
     se: jackknife(n, blockTrace, pairTraces),
+    trace,
+    fro2,
+    q,
   };
 }
 
-/** p_r = (w ⊙ a(t_r)) . (w ⊙ mu) for every stored sample, and (no weights) each neuron's sum of squares. */
+/** p_r = (w ⊙ (a(t_r) - mu)) . (w ⊙ mu) for every stored sample, and each neuron's sum of squared deviations. */
 function projections(
   samples: Samples[],
   n: number,
@@ -148,7 +174,7 @@ function projections(
     for (let o = 0; o < a.length; o += n, r++) {
       let d = 0;
       for (let i = 0; i < n; i++) {
-        const v = a[o + i];
+        const v = a[o + i] - mean[i];
         d += v * m[i];
         sumSq[i] += v * v;
       }
@@ -188,35 +214,27 @@ export function summarizeSamples(groups: AccumulatorState[], be: Backend): Covar
   let mu2 = 0;
   for (const v of mean) mu2 += v * v;
   const { p, sumSq } = projections(samples, n, mean, null);
-  const variance = sumSq.map((v, i) => v / S - mean[i] * mean[i]);
+  const variance = sumSq.map((v) => v / S);
   const autocovariance = Float64Array.from({ length: L + 1 }, (_, l) => (diag[l] / pairs[l] - mu2) / n);
   const withinTrial = withinTrialAutocovariance(groups, diag, pairs, n);
   const psi = new Float64Array(Lf + 1);
-  const c = withGram(be, samples, n, null, (kb, K) => {
+  const c = withGram(be, samples, n, mean, null, (kb, K) => {
     const cb = crossBlockSums(K, S, n, block, blockCount, p, mu2);
-    let tr = 0,
-      fro2 = 0,
-      q = 0;
-    for (let b = 0; b < B; b++) {
-      tr += cb.traceRaw[b];
-      q += cb.quad[b];
-      for (let a = 0; a < B; a++) fro2 += cb.gram[a * B + b];
-    }
-    // ||C_0||_F^2 = ||S_0||^2 / S^2 - 2 mu^T S_0 mu / S + |mu|^4, and <C_l, C_0> likewise (module comment)
-    const fro = fro2 / (S * S) - (2 * q) / S + mu2 * mu2;
+    // C_0 = Y^T Y / S: ||C_0||_F^2 = ||K||_F^2 / S^2
+    const fro = cb.fro2 / (S * S);
     psi[0] = fro / n;
     for (let l = 1; l <= Lf; l++) {
       let lagged = 0,
-        mm = 0;
+        means = 0;
       for (let k = 0; k < trials; k++)
         for (let s = l; s < T; s++) {
           const r = k * T + s;
           lagged += be.dot(S, be.sub(kb, r * S, S), be.sub(kb, (r - l) * S, S));
-          mm += p[r] * p[r - l];
+          means += cb.q[r] + cb.q[r - l]; // the leading and the lagged sample of the pair
         }
-      psi[l] = (lagged / (pairs[l] * S) - mm / pairs[l] - q / S + mu2 * mu2) / n;
+      psi[l] = (lagged + means) / (pairs[l] * S) / n;
     }
-    return { ...cb, tr0: tr / S - mu2, fro };
+    return { ...cb, tr0: cb.trace / S, fro };
   });
   return {
     n,
@@ -244,33 +262,40 @@ export function summarizeSamples(groups: AccumulatorState[], be: Backend): Covar
 /** The cross-block PR of diag(w) C diag(w) from a sample-space summary's stored samples. */
 export function sampleReweightedPr(s: CovarianceSummary, be: Backend, w: Float64Array): number {
   const { samples, block } = s.stored!;
-  const mw = s.mean.map((v, i) => v * w[i]);
   let mu2 = 0;
-  for (const v of mw) mu2 += v * v;
+  for (let i = 0; i < s.n; i++) mu2 += (s.mean[i] * w[i]) ** 2;
   const { p } = projections(samples, s.n, s.mean, w);
-  return withGram(be, samples, s.n, w, (_, K) => crossBlockSums(K, s.samples, s.n, block, s.blockCount, p, mu2).pr);
+  return withGram(
+    be,
+    samples,
+    s.n,
+    s.mean,
+    w,
+    (_, K) => crossBlockSums(K, s.samples, s.n, block, s.blockCount, p, mu2).pr,
+  );
 }
 
-/** C_0 = (1/S) sum_r a(t_r) a(t_r)^T - mu mu^T (n x n, whole) from a sample-space summary's stored samples, by
- *  the backend's lag-0 kernel (32 samples per call, as the N x N path accumulates). */
+/** C_0 = (1/S) sum_r y_r y_r^T (n x n, whole), y_r = a(t_r) - mu, from a sample-space summary's stored samples, by
+ *  the backend's lag-0 kernel on the centred samples (32 per call, as the N x N path accumulates). */
 export function sampleCovariance(s: CovarianceSummary, be: Backend): Float64Array {
   const n = s.n,
     samples = s.stored!.samples;
   const dtype = samples[0] instanceof Float32Array ? "float32" : "float64";
   const acc = be.alloc("float64", n * n),
     rows = be.alloc(dtype, 32 * n);
+  const centred = dtype === "float32" ? new Float32Array(32 * n) : new Float64Array(32 * n);
   try {
     be.fill(acc, 0);
     for (const a of samples)
       for (let r0 = 0; r0 < a.length / n; r0 += 32) {
         const k = Math.min(32, a.length / n - r0);
-        be.write(rows, a.subarray(r0 * n, (r0 + k) * n));
+        for (let q = 0; q < k * n; q++) centred[q] = a[r0 * n + q] - s.mean[q % n];
+        be.write(rows, centred.subarray(0, k * n));
         be.covSymAccum(n, k, be.sub(rows, 0, k * n), acc);
       }
     const c = be.read(acc) as Float64Array;
     mirrorUpper(c, n);
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < n; j++) c[i * n + j] = c[i * n + j] / s.samples - s.mean[i] * s.mean[j];
+    for (let q = 0; q < n * n; q++) c[q] /= s.samples;
     return c;
   } finally {
     be.free(acc);

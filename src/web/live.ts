@@ -115,8 +115,9 @@ export interface LiveTheory {
 
 export interface LiveEstimate {
   rounds: number;
-  prPhi: { mean: number; se: number | null };
-  prX: { mean: number; se: number | null };
+  /** mean over rounds ± its standard error; null where the mean is not positive (no dimension: status says why) */
+  prPhi: { mean: number | null; se: number | null };
+  prX: { mean: number | null; se: number | null };
   tau: number[];
   cPhiNormalized: { mean: number[]; se: number[] | null };
   psiPhiNormalized: { mean: number[]; se: number[] | null };
@@ -235,8 +236,8 @@ export async function liveRun(
       ps = meanSe(rows.map((x) => x.psi));
     estimate = {
       rounds: rows.length,
-      prPhi: { mean: pp.mean[0], se: pp.se?.[0] ?? null },
-      prX: { mean: pp.mean[1], se: pp.se?.[1] ?? null },
+      prPhi: pp.mean[0] > 0 ? { mean: pp.mean[0], se: pp.se?.[0] ?? null } : { mean: null, se: null },
+      prX: pp.mean[1] > 0 ? { mean: pp.mean[1], se: pp.se?.[1] ?? null } : { mean: null, se: null },
       tau: R.autocorrelation.tau,
       cPhiNormalized: cc,
       psiPhiNormalized: ps,

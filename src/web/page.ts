@@ -47,10 +47,10 @@ const fmt = (v: number | null | undefined, d = 4) =>
 
 function drawTable() {
   const rows: [string, string, string][] = [];
-  const pm = (m: number, s: number | null) => `${fmt(m)}${s !== null ? ` ± ${fmt(s, 2)}` : ""}`;
+  const pm = (m: number | null, s: number | null) => `${fmt(m)}${s !== null ? ` ± ${fmt(s, 2)}` : ""}`;
   // a quiescent network has no fluctuations, so no dimension: say so in words, never "0.000 ± 0.0"
   // nor a number whose estimator means nothing (too few samples per round): the reason instead
-  const sim = (e: { mean: number; se: number | null } | undefined, status?: string) =>
+  const sim = (e: { mean: number | null; se: number | null } | undefined, status?: string) =>
     !estimate
       ? "…"
       : estimate.quiescent

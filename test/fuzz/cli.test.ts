@@ -86,7 +86,7 @@ describe("the command line under fuzz", () => {
       fc.asyncProperty(line(SIMULATE_FLAGS), async (argv) => {
         await run(["simulate", "--coupling", "iid", ...argv, "--dry-run"]);
       }),
-      params(250),
+      params(600),
     );
   }, 60_000);
 
@@ -95,7 +95,7 @@ describe("the command line under fuzz", () => {
       fc.asyncProperty(line(THEORY_FLAGS), async (argv) => {
         await run(["theory", "--coupling", "iid", ...argv]);
       }),
-      params(40),
+      params(80),
     );
   }, 60_000);
 });

@@ -53,7 +53,7 @@ export function expectFiniteOutput(value: unknown, where = "result"): void {
     return;
   }
   for (const [k, v] of Object.entries(value)) {
-    if (/^pr(Phi|X)?(Plugin|Unnormalized|Normalized|Readout)?$/.test(k) && v !== null)
+    if (/^pr(Phi|X)?(Plugin|Unnormalized|Normalized|Readout)?$/.test(k) && typeof v === "number")
       expect(v as number, `${where}.${k} (a dimension)`).toBeGreaterThan(0);
     expectFiniteOutput(v, `${where}.${k}`);
   }

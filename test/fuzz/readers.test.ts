@@ -77,7 +77,7 @@ describe("the connectome readers under fuzz", () => {
         await readsOrRefuses(() => parseDenseMatrix(text, "m.csv"), ["ConnectomeFormatError"]);
         await readsOrRefuses(() => parseEdgeList(text, "e.csv"), ["ConnectomeFormatError"]);
       }),
-      params(400),
+      params(800),
     );
   });
 
@@ -89,7 +89,7 @@ describe("the connectome readers under fuzz", () => {
         writeFileSync(file, text);
         await readsOrRefuses(() => readConnectome(file), ["ConnectomeFormatError"]);
       }),
-      params(150),
+      params(300),
     );
   });
 
@@ -126,7 +126,7 @@ describe("the connectome readers under fuzz", () => {
         writeFileSync(file, b);
         await readsOrRefuses(() => readConnectome(file), ["ConnectomeFormatError"]);
       }),
-      params(150),
+      params(300),
     );
   });
 
