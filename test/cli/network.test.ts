@@ -75,7 +75,7 @@ describe("strand network", () => {
     expect(bad.stderr).toMatch(/`--pr-d` applies to --coupling rmm only/);
     const neg = strand("network", "--n", "1");
     expect(neg.status).toBe(2);
-    expect(neg.stderr).toMatch(/`--n` must be an integer >= 2; got `"1"`/);
+    expect(neg.stderr).toMatch(/`--n` must be an integer >= 2 \(and at most 2\^53 - 1\); got `"1"`/);
     const er = strand("network", "--effective-rank=-1");
     expect(er.status).toBe(2);
     expect(er.stderr).toMatch(/`effectiveRank` must be a positive finite number; got `-1`/);

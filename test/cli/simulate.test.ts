@@ -288,7 +288,7 @@ describe("strand simulate", () => {
       [["--dt=-0.1"], /`dt` must be a positive finite number; got `-0.1`/],
       [["--n", "1"], /`--n` must be an integer >= 2/],
       [["--effective-rank=0"], /`effectiveRank` must be a positive finite number; got `0`/],
-      [["--trials", "0"], /`--trials` must be an integer >= 1/],
+      [["--trials", "0"], /`--trials` must be an integer from 1 to 4096/],
       [["--save-trajectory", "x.csv"], /`--save-trajectory` must name a \.npy file/],
     ] as const) {
       // the quick settings less the flag under test (a flag given twice is itself an error)

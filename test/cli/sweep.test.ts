@@ -88,12 +88,14 @@ describe("strand sweep", () => {
     ).toEqual([2, 3, 4]);
     const sims = recs.filter((x) => x.kind === "simulation");
     expect(sims.map((x) => `${x.point.g}/${x.point.seed}`).sort()).toEqual(["2/1", "2/2", "3/1", "3/2", "4/1", "4/2"]);
-    for (const s of sims) expect(typeof s.results.prPhi).toBe("number");
+    // every point measured (a short run's cross-block PR may be null, "unreliable" with its reason; the plug-in
+    // estimate is always a number)
+    for (const s of sims) expect(typeof s.results.prPhiPlugin).toBe("number");
     // the same point gives the same numbers whether it ran before or after a kill: compare with a fresh sweep
     const fresh = path.join(dir, "fresh.jsonl");
     expect(strand("sweep", "--out", fresh, ...GRID).status).toBe(0);
-    const byKey = new Map(records(fresh).map((x) => [x.key, x.results.prPhi]));
-    for (const s of sims) expect(s.results.prPhi).toBe(byKey.get(s.key));
+    const byKey = new Map(records(fresh).map((x) => [x.key, x.results.prPhiPlugin]));
+    for (const s of sims) expect(s.results.prPhiPlugin).toBe(byKey.get(s.key));
     // resuming a finished sweep runs nothing and leaves the file as it is
     const size = statSync(out).size;
     const again = strand("sweep", "--out", out, ...GRID, "--resume");
@@ -124,5 +126,54 @@ describe("strand sweep", () => {
     }
     expect(readFileSync(out, "utf8")).toBe(before);
     expect(existsSync(path.join(dir, "x.jsonl"))).toBe(false);
+  }, 60_000);
+
+  it("records a point that fails as a failed line and goes on (exit 1 at the end), and plots the others", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-sweep-"));
+    const out = path.join(dir, "r.jsonl");
+    // dt = 0.3 does not divide the burn-in of 1 time unit: that point is refused by simulate(); dt = 0.05 runs
+    const grid = [
+      "--what",
+      "simulate",
+      "--coupling",
+      "iid",
+      "--n",
+      "60",
+      "--g",
+      "2",
+      "--duration",
+      "20",
+      "--trials",
+      "2",
+    ];
+    const r = strand(
+      "sweep",
+      "--out",
+      out,
+      ...grid,
+      "--burn-in",
+      "1",
+      "--lags",
+      "2",
+      "--dt",
+      "0.3,0.05",
+      "--workers",
+      "1",
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /point .* failed \(RangeError: invalid argument: `burnIn` must be a whole number of steps/,
+    );
+    expect(r.stderr).toMatch(/done, 2 points .*; 1 failed/);
+    const recs = records(out);
+    expect(recs).toHaveLength(2);
+    const [bad, good] = recs;
+    expect(bad.point.dt).toBe(0.3);
+    expect(bad.results).toBeNull();
+    expect(bad.error).toMatch(/burnIn/);
+    expect(typeof good.results.prPhiPlugin).toBe("number");
+    // the plot skips the failed point
+    const plot = strand("plot", out, "--x", "dt", "--out", path.join(dir, "p.svg"));
+    expect(plot.status, plot.stderr).toBe(0);
   }, 60_000);
 });

@@ -158,7 +158,9 @@ describe("a random-mode stand-in for a measured matrix", () => {
 
 describe("ensemble arguments", () => {
   it("are validated with messages naming the argument and the value", () => {
-    expect(() => makeNetwork({ coupling: "iid", n: 1, g: 1, seed: 1 })).toThrow(/`n` must be an integer >= 2.*`1`/);
+    expect(() => makeNetwork({ coupling: "iid", n: 1, g: 1, seed: 1 })).toThrow(
+      /`n` must be an integer from 2 to 16777216.*`1`/,
+    );
     expect(() => makeNetwork({ coupling: "iid", n: 10, g: -1, seed: 1 })).toThrow(/`g` must be >= 0; got `-1`/);
     expect(() => makeNetwork({ coupling: "iid", n: 10, g: 1, symmetry: 1.5, seed: 1 })).toThrow(
       /`symmetry` must be <= 1/,

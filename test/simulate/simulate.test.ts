@@ -122,7 +122,8 @@ describe("simulate", () => {
     // for Psi: T N > 2 lags N^2 per trial), and 64 trial blocks' N x N sums
     const big = makeNetwork({ coupling: "iid", n: 4000, g: 2, seed: 1 });
     // (2e6 samples: the Gram matrix of sample space would be larger still)
-    await expect(simulate(big, { lags: 200, duration: 2e6 })).rejects.toThrow(
+    // (and its time estimate, 2e6 time units, is lifted to reach the memory check)
+    await expect(simulate(big, { lags: 200, duration: 2e6, maxSeconds: 1e12 })).rejects.toThrow(
       /need 5[0-9]\.[0-9]+ GiB \(N x N sums; .*lower the duration, trials or lags, or raise maxBytes/,
     );
     await expect(simulate(big, { trials: 64, blocks: 64, statistics: "sums" })).rejects.toThrow(
