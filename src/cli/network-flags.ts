@@ -51,7 +51,6 @@ export const NETWORK_FLAGS_HELP = `Connectivity:
   --effective-rank R  rmm: target alpha PR^D (below 1: alpha = 1, exponential D; above: flat D, alpha = R)
   --pr-g P            single-neuron gains with PR^G = P (exponential profile, <G^2> = 1)
   --overlap-gamma X   rmm: diagonal left/right mode overlaps, sigmoid profile amplitude gamma_rho in [-1, 1]
-                      (write negative values with '=': --overlap-gamma=-0.3)
   --overlap-beta B    rmm: the profile's steepness beta_rho                  (default: 16)
   --seed S            random seed (every draw is seeded; independent streams per object)  (default: 1)
   --file F            --coupling file: a connectome file (see strand connectome --help), with
@@ -61,21 +60,20 @@ export const NETWORK_FLAGS_HELP = `Connectivity:
                       stand-in: D_a = its singular values, random modes (random), or random modes with the
                       measured diagonal overlaps u_a.v_a as rho_a (overlaps; THEORY §6)   (default: none)`;
 
-/** the flags of the random ensembles (iid, rmm), which a connectome file replaces */
-const ENSEMBLE_FLAGS = [
-  "n",
-  "g",
-  "symmetry",
+/** the flags of the random-mode model only */
+const RMM_ONLY = [
   "alpha",
   "spectrum",
   "pr-d",
   "beta-d",
   "gamma",
   "effective-rank",
-  "pr-g",
   "overlap-gamma",
   "overlap-beta",
 ] as const;
+
+/** the flags of the random ensembles (iid, rmm), which a connectome file replaces */
+const ENSEMBLE_FLAGS = ["n", "g", "symmetry", "pr-g", ...RMM_ONLY] as const;
 
 export type NetworkChoice =
   | { kind: "spec"; spec: NetworkSpec }
@@ -121,18 +119,8 @@ export function networkFromFlags(v: Partial<Record<keyof typeof NETWORK_FLAG_OPT
   const g = finite("--g", v.g) ?? 6;
   const prG = finite("--pr-g", v["pr-g"]);
   const gains = prG !== undefined ? { prG } : undefined;
-  const rmmOnly = [
-    "alpha",
-    "spectrum",
-    "pr-d",
-    "beta-d",
-    "gamma",
-    "effective-rank",
-    "overlap-gamma",
-    "overlap-beta",
-  ] as const;
   if (coupling === "iid") {
-    for (const k of rmmOnly)
+    for (const k of RMM_ONLY)
       if (v[k] !== undefined)
         throw new UsageError(`invalid argument: \`--${k}\` applies to --coupling rmm only; got ${describe(v[k])}`);
     return { kind: "spec", spec: { coupling: "iid", n, g, symmetry: finite("--symmetry", v.symmetry), seed, gains } };

@@ -21,6 +21,11 @@ interface ResolvedSpectrum {
   gamma?: number;
 }
 
+/** The most modes per neuron (alpha = M / N, and the effective rank alpha PR^D): by alpha = 100 the random-mode
+ *  model is the i.i.d. one to within 1 % (1/PR = 1/PR_iid + 1/(K alpha PR^D), THEORY §4.4), and M = alpha N
+ *  arrays stay O(N). */
+export const ALPHA_MAX = 100;
+
 /** The mode strengths of a random-mode spec (before scaling to g_eff) and the spectrum's parameters. */
 export function resolveSpectrum(spec: RmmSpec, n: number): ResolvedSpectrum {
   const given = (k: keyof RmmSpec) => spec[k] !== undefined;
@@ -29,7 +34,7 @@ export function resolveSpectrum(spec: RmmSpec, n: number): ResolvedSpectrum {
       if (given(k))
         throw invalid(k, "cannot be combined with `effectiveRank` (which sets alpha and the spectrum)", spec[k]);
     }
-    const er = checkFinite("effectiveRank", spec.effectiveRank, { positive: true });
+    const er = checkFinite("effectiveRank", spec.effectiveRank, { positive: true, max: ALPHA_MAX });
     if (er < 1) {
       if (er <= 1 / n) throw invalid("effectiveRank", `must be > 1/n = ${1 / n}`, er);
       const betaD = solveExponentialBeta(n, er, "effectiveRank");
@@ -51,7 +56,7 @@ export function resolveSpectrum(spec: RmmSpec, n: number): ResolvedSpectrum {
     }
     return { D: Float64Array.from(D), alpha };
   }
-  const alpha = checkFinite("alpha", spec.alpha ?? 1, { positive: true });
+  const alpha = checkFinite("alpha", spec.alpha ?? 1, { positive: true, max: ALPHA_MAX });
   const m = Math.round(alpha * n);
   if (m < 1) throw invalid("alpha", `gives M = round(alpha n) = 0 modes at n = ${n}`, alpha);
   const kind = checkOneOf(

@@ -5,7 +5,10 @@
  * starting "strand: ", never a crash message; on success no NaN/Infinity printed.
  */
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.ts";
 import { BUG_MESSAGES, hostileValue, params } from "./fuzz.ts";
 
@@ -61,6 +64,41 @@ const SIMULATE_FLAGS = [
   "--overlap-gamma",
 ];
 const THEORY_FLAGS = ["--g", "--seed", "--phi", "--n", "--alpha", "--paths", "--threads", "--pr-g"];
+const NETWORK_FLAGS = [
+  "--n",
+  "--g",
+  "--alpha",
+  "--spectrum",
+  "--pr-d",
+  "--beta-d",
+  "--gamma",
+  "--effective-rank",
+  "--pr-g",
+  "--overlap-gamma",
+  "--overlap-beta",
+  "--seed",
+  "--backend",
+  "--symmetry",
+  "--layer",
+  "--stand-in",
+];
+const CONNECTOME_FLAGS = [
+  "--format",
+  "--layer",
+  "--orientation",
+  "--self-edges",
+  "--duplicates",
+  "--max-neurons",
+  "--svd",
+  "--vectors",
+  "--normalize",
+  "--signs",
+  "--unsigned",
+  "--include",
+  "--entry",
+  "--backend",
+  "--labels",
+];
 
 /** a command line: some flags with hostile values, sometimes one repeated or left without a value */
 const line = (flags: string[]) =>
@@ -80,6 +118,9 @@ const line = (flags: string[]) =>
       return argv;
     });
 
+const dir = mkdtempSync(path.join(os.tmpdir(), "strand-fuzz-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 describe("the command line under fuzz", () => {
   it("refuses or answers every simulate line with one clear line (--dry-run)", async () => {
     await fc.assert(
@@ -96,6 +137,26 @@ describe("the command line under fuzz", () => {
         await run(["theory", "--coupling", "iid", ...argv]);
       }),
       params(80),
+    );
+  }, 60_000);
+
+  it("refuses or answers every network line (N = 30, so every valid one is quick)", async () => {
+    await fc.assert(
+      fc.asyncProperty(line(NETWORK_FLAGS), async (argv) => {
+        await run(["network", "--coupling", "rmm", ...(argv.includes("--n") ? [] : ["--n", "30"]), ...argv]);
+      }),
+      params(120),
+    );
+  }, 60_000);
+
+  it("refuses or answers every connectome line on a small matrix file", async () => {
+    const file = path.join(dir, "m.csv");
+    writeFileSync(file, "0,1,2\n1,0,0\n0,3,0\n");
+    await fc.assert(
+      fc.asyncProperty(line(CONNECTOME_FLAGS), async (argv) => {
+        await run(["connectome", file, ...argv]);
+      }),
+      params(150),
     );
   }, 60_000);
 });
