@@ -5,7 +5,7 @@
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { checkOutputs, prepareOutputDir, writeFileAtomic } from "../io/atomic.ts";
+import { checkOutputs, prepareOutputDir, writeFilesAtomic } from "../io/atomic.ts";
 import { renderSvg, svgToPng } from "../io/render.ts";
 import { createBackend } from "../backend/select.ts";
 import { comparePrediction } from "../compare.ts";
@@ -82,8 +82,7 @@ fill? strand simulates it and computes the N -> infinity theory (DMFT) for the s
       ...comparisonLines(prediction, comparison),
     ].join("\n"),
   );
-  await writeFileAtomic(
-    json,
+  const jsonText =
     JSON.stringify(
       {
         params: { ...sim.params, network: spec },
@@ -93,11 +92,14 @@ fill? strand simulates it and computes the N -> infinity theory (DMFT) for the s
       },
       null,
       2,
-    ) + "\n",
-  );
+    ) + "\n";
   const th = prediction.theory.results;
   const R = sim.results;
   const rows: Record<string, unknown>[] = [];
+  const percentOfN = R.prPhi === null ? `(no estimate: ${R.status.prPhi})` : (100 * R.prPhi).toFixed(1);
+  // the estimate ± its error, or why there is none (never a bare or negative number)
+  const simPr =
+    R.prPhi === null || R.prPhiError === null ? R.status.prPhi : `${R.prPhi.toFixed(4)} ± ${R.prPhiError.toFixed(4)}`;
   for (const [k, t] of (R.autocorrelation.tau as number[]).entries()) {
     rows.push({
       panel: "single neurons: C^φ(τ) / C^φ(0)",
@@ -137,7 +139,7 @@ fill? strand simulates it and computes the N -> infinity theory (DMFT) for the s
     title: {
       text: `Random-mode network: g_eff = ${p.g}, αPR^D = ${p.effectiveRank}, φ = erf`,
       subtitle: [
-        `dimension PR^φ: simulation ${R.prPhi!.toFixed(4)} ± ${R.prPhiError!.toFixed(4)}, theory ${th.prPhi!.toFixed(4)}`,
+        `dimension PR^φ: simulation ${simPr}, theory ${th.prPhi!.toFixed(4)}`,
         "the leading modes (right) stay correlated longer than single neurons (left)",
       ],
     },
@@ -163,11 +165,15 @@ fill? strand simulates it and computes the N -> infinity theory (DMFT) for the s
     },
   };
   const svg = await renderSvg(figure);
-  await writeFileAtomic(path.join(dir, "demo.svg"), svg);
-  await writeFileAtomic(path.join(dir, "demo.png"), svgToPng(svg));
+  // the three outputs together: none, or all of them
+  await writeFilesAtomic([
+    [json, jsonText],
+    [path.join(dir, "demo.svg"), svg],
+    [path.join(dir, "demo.png"), svgToPng(svg)],
+  ]);
   console.log(`
 What the numbers say: PR^phi is the participation-ratio dimension of the activity, as a fraction of N (1 =
-every direction equally active). Here ~${(100 * R.prPhi!).toFixed(1)} % of N: high-dimensional but far below N, and lower
+every direction equally active). Here ~${percentOfN} % of N: high-dimensional but far below N, and lower
 than i.i.d. couplings would give (${(100 * th.prPhiIid!).toFixed(1)} %) because the modes of J have a decaying spectrum. The
 theory predicts it from two numbers, g_eff and alpha PR^D, without N.
 

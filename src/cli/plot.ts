@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { checkOutputs, writeFileAtomic } from "../io/atomic.ts";
+import { checkOutputs, writeFilesAtomic } from "../io/atomic.ts";
 import { readResults, ResultsFileError } from "../io/jsonl.ts";
 import { renderSvg, svgToPng } from "../io/render.ts";
 import { figureRows, sweepFigureSpec, type SweepRecord } from "../plot/sweep-figure.ts";
@@ -81,16 +81,18 @@ export async function plotCommand(argv: string[]): Promise<number> {
   const base = out.replace(/\.(svg|png|json)$/i, "");
   checkOutputs([`${base}.svg`, `${base}.png`, `${base}.json`], values.force);
   const svg = await renderSvg(spec);
-  await writeFileAtomic(`${base}.svg`, svg);
-  await writeFileAtomic(`${base}.png`, svgToPng(svg));
-  await writeFileAtomic(
-    `${base}.json`,
-    JSON.stringify(
-      { source: path.resolve(file), header, options: opts, rows: figureRows(records, opts), spec },
-      null,
-      1,
-    ) + "\n",
-  );
+  await writeFilesAtomic([
+    [`${base}.svg`, svg],
+    [`${base}.png`, svgToPng(svg)],
+    [
+      `${base}.json`,
+      JSON.stringify(
+        { source: path.resolve(file), header, options: opts, rows: figureRows(records, opts), spec },
+        null,
+        1,
+      ) + "\n",
+    ],
+  ]);
   console.log(`strand plot: ${base}.svg, ${base}.png, ${base}.json`);
   return 0;
 }

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { BACKEND_CHOICES, createBackend } from "../backend/select.ts";
-import { checkOutputs, writeFileAtomic } from "../io/atomic.ts";
+import { checkOutputs, writeFilesAtomic } from "../io/atomic.ts";
 import { writeNpy } from "../io/npy.ts";
 import { workerExecutor } from "../io/parallel.ts";
 import { createTeam } from "../io/team-pool.ts";
@@ -234,21 +234,23 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   }
   // with --json - the JSON owns stdout, so the summary goes to stderr
   (values.json === "-" ? console.error : console.log)(lines.join("\n"));
-  if (values["save-trajectory"] && r.trajectory)
-    await writeFileAtomic(
-      values["save-trajectory"],
-      writeNpy(r.trajectory.x, [r.trajectory.samples, r.trajectory.n], "float32"),
-    );
-  if (values["save-covariance"] && r.covariancePhi)
-    await writeFileAtomic(values["save-covariance"], writeNpy(r.covariancePhi, [s.n, s.n]));
-  if (values.json !== undefined) {
-    const doc = {
-      params: { ...r.params, network: choiceOf.kind === "spec" ? choiceOf.spec : choiceOf },
-      provenance: { ...r.provenance, argv: ["simulate", ...argv] },
-      results: R,
-      ...(comparison ? { theory: comparison } : {}),
-    };
-    await writeFileAtomic(values.json, JSON.stringify(doc, null, 2) + "\n");
-  }
+  // every output of the run together, at its end (checked before it started): none, or all of them
+  const doc = {
+    params: { ...r.params, network: choiceOf.kind === "spec" ? choiceOf.spec : choiceOf },
+    provenance: { ...r.provenance, argv: ["simulate", ...argv] },
+    results: R,
+    ...(comparison ? { theory: comparison } : {}),
+  };
+  await writeFilesAtomic([
+    [
+      r.trajectory ? values["save-trajectory"] : undefined,
+      r.trajectory ? writeNpy(r.trajectory.x, [r.trajectory.samples, r.trajectory.n], "float32") : "",
+    ],
+    [
+      r.covariancePhi ? values["save-covariance"] : undefined,
+      r.covariancePhi ? writeNpy(r.covariancePhi, [s.n, s.n]) : "",
+    ],
+    [values.json, values.json !== undefined ? JSON.stringify(doc, null, 2) + "\n" : ""],
+  ]);
   return 0;
 }

@@ -28,6 +28,30 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   }
 }
 
+/**
+ * Write a run's outputs together: every file to its temporary beside it first, then all renamed, so a failure while
+ * writing (a full disk, a vanished folder) leaves none of them — no partial set. "-" (standard output) is written
+ * last, after the files.
+ *
+ * @param files [path, data] pairs; undefined paths are skipped
+ */
+export async function writeFilesAtomic(files: [string | undefined, string | Uint8Array][]): Promise<void> {
+  const staged: [string, string][] = [];
+  try {
+    for (const [file, data] of files) {
+      if (file === undefined || file === "-") continue;
+      const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+      staged.push([tmp, file]);
+      await writeFile(tmp, data);
+    }
+    for (const [tmp, file] of staged) await rename(tmp, file);
+  } catch (err) {
+    await Promise.all(staged.map(([tmp]) => unlink(tmp).catch(() => {})));
+    throw err;
+  }
+  for (const [file, data] of files) if (file === "-") process.stdout.write(data);
+}
+
 /** An output the run cannot write: it exists (and `force` was not given), or its folder is missing or read-only. */
 export class OutputPathError extends Error {
   constructor(message: string) {
