@@ -183,6 +183,14 @@ function projections(
   return { p, sumSq };
 }
 
+/** The groups' sums added element by element in group order, into the first array (summarize() owns the groups'
+ *  arrays): the same numbers however the trials were grouped. */
+export function addInOrder(arrays: Float64Array[]): Float64Array {
+  const out = arrays[0];
+  for (const a of arrays.slice(1)) for (let i = 0; i < out.length; i++) out[i] += a[i];
+  return out;
+}
+
 /** summarize() for groups accumulated in sample space (see the module comment); the groups' arrays are kept by
  *  the summary (stored), not copied. */
 export function summarizeSamples(groups: AccumulatorState[], be: Backend): CovarianceSummary {
@@ -194,13 +202,8 @@ export function summarizeSamples(groups: AccumulatorState[], be: Backend): Covar
     B = g0.blocks;
   const trials = groups.reduce((a, g) => a + g.trials, 0);
   const S = trials * T;
-  const add = (arrays: Float64Array[]) => {
-    const out = Float64Array.from(arrays[0]);
-    for (const a of arrays.slice(1)) for (let i = 0; i < out.length; i++) out[i] += a[i];
-    return out;
-  };
-  const diag = add(groups.map((g) => g.diag)),
-    sum = add(groups.map((g) => g.sum));
+  const diag = addInOrder(groups.map((g) => g.diag)),
+    sum = addInOrder(groups.map((g) => g.sum));
   const samples = groups.map((g) => g.samples!);
   const block = new Int32Array(S);
   let o = 0;

@@ -449,8 +449,8 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
       throw invalid("input", `must be a finite number or a Float64Array of length n = ${n}`, options.input, TypeError);
   }
   const maxSeconds = checkFinite("maxSeconds", options.maxSeconds ?? DEFAULT_MAX_SECONDS, { positive: true });
-  const c0 = network.coupling;
-  const time = timeEstimate(n, c0.kind === "dense" ? c0 : { kind: "lowrank", m: c0.m }, options);
+  const c = network.coupling;
+  const time = timeEstimate(n, c.kind === "dense" ? c : { kind: "lowrank", m: c.m }, options);
   if (time.seconds > maxSeconds)
     throw invalid(
       "duration",
@@ -475,7 +475,6 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
 
   const backendArg = typeof options.backend === "object" && options.backend !== null ? options.backend : undefined;
   const be = backendArg ?? (await createBackend((options.backend as BackendChoice | undefined) ?? "auto"));
-  const c = network.coupling;
   // the factored product costs 4 N M per trajectory and step, the dense one 2 N^2: form J when M > N/2
   const useDense = c.kind === "lowrank" && c.m > n / 2;
   const coupling: DenseCoupling | LowRankCoupling = useDense
@@ -542,8 +541,8 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
       groupResults.map((r) => r.phi),
       be,
     );
-  const quiescent = !(sx.autocovariance[0] >= 1e-8);
   const state = classifyDynamics(sx.autocovariance[0], sx.withinTrial, sampleEvery);
+  const quiescent = state.dynamics === "quiescent";
   // no dimension for a state that does not fluctuate: every PR and timescale null (quiescent, fixed point, periodic)
   const still = state.dynamics !== "fluctuating";
   const bt = Array.from(sx.blockTrace);

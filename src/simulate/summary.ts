@@ -6,7 +6,7 @@
 import { crossBlock, jackknife } from "../stats/estimators.ts";
 import type { Backend } from "../backend/types.ts";
 import { type CovarianceSummary, type AccumulatorState } from "./stats.ts";
-import { mirrorUpper, sampleReweightedPr, summarizeSamples, withinTrialAutocovariance } from "./gram.ts";
+import { addInOrder, mirrorUpper, sampleReweightedPr, summarizeSamples, withinTrialAutocovariance } from "./gram.ts";
 
 /** Add the groups' sums (in the given order) and derive the statistics (see the module comment); `be` does
  *  the products C_0 a(t_s) of stored samples and the blocks' Gram sums. Takes ownership of the groups' arrays:
@@ -28,17 +28,12 @@ export function summarize(groups: AccumulatorState[], be: Backend): CovarianceSu
   }
   // Sums over groups, in group order, added into the first group's array. A block with no samples in a group
   // (trial blocks live in one group) has all-zero sums there and is skipped.
-  const addUp = (arrays: Float64Array[]) => {
-    const out = arrays[0];
-    for (const a of arrays.slice(1)) for (let i = 0; i < out.length; i++) out[i] += a[i];
-    return out;
-  };
-  const lagSums = addUp(groups.map((g) => g.lagSums)),
-    diag = addUp(groups.map((g) => g.diag)),
-    sum = addUp(groups.map((g) => g.sum));
+  const lagSums = addInOrder(groups.map((g) => g.lagSums)),
+    diag = addInOrder(groups.map((g) => g.diag)),
+    sum = addInOrder(groups.map((g) => g.sum));
   const blockS = g0.blockS.map((_, k) => {
     const parts = groups.filter((g) => g.blockCount[k] > 0).map((g) => g.blockS[k]);
-    return parts.length ? addUp(parts) : new Float64Array(nn);
+    return parts.length ? addInOrder(parts) : new Float64Array(nn);
   });
   const blockCount = g0.blockCount.map((_, k) => groups.reduce((a, g) => a + g.blockCount[k], 0));
   const pairs = Float64Array.from({ length: L + 1 }, (_, l) => K * Math.max(0, T - l));
