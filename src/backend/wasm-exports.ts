@@ -1,22 +1,18 @@
 /**
  * The exports of strand's kernel module (assembly/index.ts, compiled to build/strand.wasm and build/strand-fma.wasm):
- * one typed signature per kernel, pointers and sizes as numbers. src/backend/wasm.ts calls them.
+ * one typed signature per kernel, pointers and sizes as numbers. src/backend/wasm.ts calls them. Most kernels come in
+ * a float32 and a float64 build with the same arguments (`matvec_f32`, `matvec_f64`): their signature is written
+ * once, in BothDtypes.
  */
-export interface Exports {
-  memory: WebAssembly.Memory;
-  heap_base(): number;
-  build_fma(): number;
-  matvec_f32(m: number, n: number, a: number, x: number, y: number): void;
-  matvec_f64(m: number, n: number, a: number, x: number, y: number): void;
-  matmat_f32(m: number, n: number, k: number, a: number, x: number, y: number): void;
-  matmat_f64(m: number, n: number, k: number, a: number, x: number, y: number): void;
-  lowrank_f32(n: number, m: number, k: number, l: number, d: number, rt: number, v: number, z: number, y: number): void;
-  lowrank_f64(n: number, m: number, k: number, l: number, d: number, rt: number, v: number, z: number, y: number): void;
-  phi_f32(kind: number, n: number, k: number, x: number, g: number, out: number): void;
-  phi_f64(kind: number, n: number, k: number, x: number, g: number, out: number): void;
-  dphi_f32(kind: number, len: number, x: number, out: number): void;
-  dphi_f64(kind: number, len: number, x: number, out: number): void;
-  euler_dense_f32(
+
+/** The kernels built for both dtypes, by their name without the `_f32` / `_f64` suffix. */
+interface BothDtypes {
+  matvec(m: number, n: number, a: number, x: number, y: number): void;
+  matmat(m: number, n: number, k: number, a: number, x: number, y: number): void;
+  lowrank(n: number, m: number, k: number, l: number, d: number, rt: number, v: number, z: number, y: number): void;
+  phi(kind: number, n: number, k: number, x: number, g: number, out: number): void;
+  dphi(kind: number, len: number, x: number, out: number): void;
+  euler_dense(
     n: number,
     k: number,
     kind: number,
@@ -28,19 +24,7 @@ export interface Exports {
     p: number,
     h: number,
   ): void;
-  euler_dense_f64(
-    n: number,
-    k: number,
-    kind: number,
-    dt: number,
-    j: number,
-    x: number,
-    g: number,
-    inp: number,
-    p: number,
-    h: number,
-  ): void;
-  euler_lowrank_f32(
+  euler_lowrank(
     n: number,
     m: number,
     k: number,
@@ -56,23 +40,7 @@ export interface Exports {
     h: number,
     z: number,
   ): void;
-  euler_lowrank_f64(
-    n: number,
-    m: number,
-    k: number,
-    kind: number,
-    dt: number,
-    l: number,
-    d: number,
-    rt: number,
-    x: number,
-    g: number,
-    inp: number,
-    p: number,
-    h: number,
-    z: number,
-  ): void;
-  rk4_dense_f32(
+  rk4_dense(
     n: number,
     k: number,
     kind: number,
@@ -86,21 +54,7 @@ export interface Exports {
     xs: number,
     acc: number,
   ): void;
-  rk4_dense_f64(
-    n: number,
-    k: number,
-    kind: number,
-    dt: number,
-    j: number,
-    x: number,
-    g: number,
-    inp: number,
-    p: number,
-    h: number,
-    xs: number,
-    acc: number,
-  ): void;
-  rk4_lowrank_f32(
+  rk4_lowrank(
     n: number,
     m: number,
     k: number,
@@ -118,30 +72,14 @@ export interface Exports {
     acc: number,
     z: number,
   ): void;
-  rk4_lowrank_f64(
-    n: number,
-    m: number,
-    k: number,
-    kind: number,
-    dt: number,
-    l: number,
-    d: number,
-    rt: number,
-    x: number,
-    g: number,
-    inp: number,
-    p: number,
-    h: number,
-    xs: number,
-    acc: number,
-    z: number,
-  ): void;
-  cov_lag_accum_f32(n: number, k: number, l0: number, lags: number, hist: number, acc: number): void;
-  cov_lag_accum_f64(n: number, k: number, l0: number, lags: number, hist: number, acc: number): void;
-  cov_sym_accum_f32(n: number, k: number, hist: number, acc: number): void;
-  cov_sym_accum_f64(n: number, k: number, hist: number, acc: number): void;
-  row_sum_accum_f32(n: number, k: number, x: number, sum: number): void;
-  row_sum_accum_f64(n: number, k: number, x: number, sum: number): void;
+  cov_lag_accum(n: number, k: number, l0: number, lags: number, hist: number, acc: number): void;
+  cov_sym_accum(n: number, k: number, hist: number, acc: number): void;
+  row_sum_accum(n: number, k: number, x: number, sum: number): void;
+  rng_normal(n: number, state: number, mean: number, std: number, out: number): void;
+}
+
+/** The float64-only kernels (the linear algebra and the theory's sums). */
+interface Float64Only {
   trace_f64(n: number, a: number): number;
   dot_f64(len: number, a: number, b: number): number;
   sumsq_f64(len: number, a: number): number;
@@ -156,8 +94,6 @@ export interface Exports {
     gram: number,
     quad: number,
   ): void;
-  rng_normal_f32(n: number, state: number, mean: number, std: number, out: number): void;
-  rng_normal_f64(n: number, state: number, mean: number, std: number, out: number): void;
   rng_uniform_f64(n: number, state: number, out: number): void;
   bidiag_f64(n: number, a: number, d: number, e: number, w: number): void;
   bidiag_vectors_f64(n: number, a: number, d: number, ut: number, vt: number, w: number): void;
@@ -191,3 +127,10 @@ export interface Exports {
     anti: number,
   ): void;
 }
+
+/** The module's exports: memory, build facts, and every kernel under its exported name. */
+export type Exports = {
+  memory: WebAssembly.Memory;
+  heap_base(): number;
+  build_fma(): number;
+} & { [K in keyof BothDtypes as `${K}_f32` | `${K}_f64`]: BothDtypes[K] } & Float64Only;
