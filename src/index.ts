@@ -73,6 +73,7 @@ export {
   simulate,
   SimulationError,
   METHODS,
+  STARTS,
   type SimulateOptions,
   type SimulationResult,
   type Method,

@@ -26,6 +26,10 @@ export const STREAMS = {
   modesShared: 5,
   gains: 6,
   initialState: 7,
+  branchKick: 8,
+  branchRootNoise: 9,
+  lyapunovFrame: 10,
+  lyapunovTwin: 11,
   samplerBase: 16,
   noiseBase: 1000,
 } as const;

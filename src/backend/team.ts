@@ -40,11 +40,14 @@ export const TEAM_KERNELS = ["team_dense_f32", "team_dense_f64", "team_lowrank_f
 const { CONTROL_BYTES, BAR, ARGS, CALL_SEQ, CALL_KERNEL, CALL_ARGC, BAR_ABORT, BAR_SPIN } = TEAM_PROTOCOL;
 const PAGE = 65536;
 const MAX_PAGES = 65536;
-/** barrier polls before sleeping: ~5-10 us, a few times a stage's imbalance when both threads run. Measured at
- *  N = 1000 (f32 RK4, 20 steps a call): 2048 and 65536 give the same 0.24-0.29 ms/step on an idle machine; with a
- *  third busy thread on the two cores, 0.74-0.82 (2048) against 0.86-1.09 ms/step (65536) (the one-thread
- *  kernel 0.42-0.63): a team only pays when its threads have cores to themselves. */
-const SPIN = 2048;
+/** barrier polls before sleeping. Long enough to outlast a sleeper's wake-up (tens of microseconds): once one thread
+ *  sleeps, it wakes late, so the other waits past a short spin and sleeps at the next barrier, and so on — every stage
+ *  then pays a futex round trip. Measured (2-core EPYC, idle, f32 RK4, us per RK4 stage, 2 threads; one thread in
+ *  brackets): low-rank N = 2000, M = 200: 2048 polls 67-75, 4096 74-84, 8192 41-52, 16384-32768 37-42, 262144 45-48
+ *  [73]; dense N = 1000: 2048 59-62, 8192 56-62, 16384-32768 41-44 [78]. With a third busy thread on the two cores the
+ *  long spin costs more (low-rank 94 at 2048, 124-132 at 16384, 142-149 at 65536): a team only pays when its threads
+ *  have cores to themselves, which is when strand uses one. */
+const SPIN = 32768;
 
 type TeamKernel = (tid: number, ...args: number[]) => void;
 interface TeamExports {

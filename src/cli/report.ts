@@ -40,7 +40,9 @@ export function simulationLines(name: string, network: Network, r: SimulationRes
   return [
     `${name}: N = ${s.n}, ${P.coupling}${gEff}${rank}, phi = ${P.phi}`,
     `  run                ${P.method}, dt ${P.dt}, ${P.trials} trials x ` +
-      `${P.duration} time units after ${P.burnIn} burn-in, ${R.samples} samples, ` +
+      `${P.duration} time units after ${P.burnIn} burn-in` +
+      (P.start === "branch" ? ` (shared; branched, kick ${P.branchKick}, settle ${P.branchSettle})` : "") +
+      `, ${R.samples} samples, ` +
       `${P.dtype}, ${P.backend}, ${threads}, ${R.seconds.toFixed(1)} s`,
     ...(R.quiescent
       ? ["  state              quiescent: the network decayed to a fixed point (no fluctuations to measure)"]

@@ -14,6 +14,7 @@ import os from "node:os";
 import {
   DEFAULT_MAX_SECONDS,
   METHODS,
+  STARTS,
   formatSeconds,
   memoryEstimate,
   simulate,
@@ -39,6 +40,12 @@ Simulation:
   --duration T        sampled time units per trial                          (default: 500)
   --sample-every T    time units between samples                            (default: 1)
   --trials K          independent initial conditions, run as one batch      (default: 8)
+  --start S           independent | branch: every trial burnt in from its own x(0), or one burn-in
+                      shared and the trials branched from it by independent kicks, each settling
+                      --branch-settle time units before sampling; branches decorrelate slowly near
+                      the transition (docs/BRANCHING.md: when it is safe)   (default: independent)
+  --branch-settle T   time units each branch runs, discarded (--start branch) (default: 100)
+  --branch-kick K     standard deviation of each neuron's kick (--start branch) (default: 0.1)
   --lags L            sampled lags for C(tau) and Psi^phi(tau, 0)           (default: 10)
   --blocks B          time blocks for the cross-block PR estimator          (default: 8)
   --phi F             tanh | erf (erf(sqrt(pi) x / 2), the PRX choice)      (default: tanh)
@@ -76,6 +83,9 @@ const SIM_FLAGS = {
   duration: { type: "string" },
   "sample-every": { type: "string" },
   trials: { type: "string" },
+  start: { type: "string" },
+  "branch-settle": { type: "string" },
+  "branch-kick": { type: "string" },
   lags: { type: "string" },
   blocks: { type: "string" },
   phi: { type: "string" },
@@ -95,6 +105,21 @@ const SIM_FLAGS = {
   "max-time": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
+
+/** --start and the branch flags, which apply only with --start branch */
+function branchFlags(values: { start?: string; "branch-settle"?: string; "branch-kick"?: string }) {
+  const start = choice("--start", values.start, STARTS, "independent");
+  if (start !== "branch") {
+    for (const flag of ["branch-settle", "branch-kick"] as const)
+      if (values[flag] !== undefined) throw new UsageError(`\`--${flag}\` applies only with \`--start branch\``);
+    return { start };
+  }
+  return {
+    start,
+    branchSettle: finite("--branch-settle", values["branch-settle"], 100),
+    branchKick: finite("--branch-kick", values["branch-kick"], 0.1),
+  };
+}
 
 export async function simulateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -125,6 +150,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     duration: finite("--duration", values.duration, 500),
     sampleEvery: finite("--sample-every", values["sample-every"], 1),
     trials: integer("--trials", values.trials, 8, 1, 4096),
+    ...branchFlags(values),
     lags: integer("--lags", values.lags, 10, 0, 10000),
     blocks: integer("--blocks", values.blocks, 8, 2, 1000),
     phi: choice("--phi", values.phi, ["tanh", "erf"] as const, "tanh"),
@@ -188,9 +214,9 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     );
   network ??= await loadNetwork(choiceOf);
   const workers = threadsFlag("--workers", values.workers);
-  // one trial: its steps shared by a team of threads (on the wasm backend)
+  // one trial (or the shared burn-in of branched trials): its steps shared by a team of threads (on the wasm backend)
   const team =
-    workers > 1 && options.trials === 1 && options.backend !== "js" && teamSupported()
+    workers > 1 && (options.trials === 1 || options.start === "branch") && options.backend !== "js" && teamSupported()
       ? await createTeam(workers)
       : undefined;
   let r;

@@ -7,8 +7,8 @@
 import type { Backend, Buf, Coupling } from "../backend/types.ts";
 import { PHI_KINDS, type PhiName } from "../backend/types.ts";
 import { createBackend, type BackendChoice } from "../backend/select.ts";
-import { STREAMS, seedState } from "../backend/rng.ts";
-import { type DType } from "../errors.ts";
+import { seedState } from "../backend/rng.ts";
+import { type DType, type FloatArray } from "../errors.ts";
 import type { Team, TeamTrajectory } from "../backend/team.ts";
 import type { LowRankCoupling } from "../network/ensembles.ts";
 import { transposed } from "../backend/buffers.ts";
@@ -47,6 +47,8 @@ export interface GroupTask {
   blocks: number;
   seed: number;
   sigma: number;
+  /** the noise stream of the group's first trial (STREAMS.noiseBase + trialStart; the branch root has its own) */
+  noiseStream: number;
   /** g_eff for error messages */
   g: number;
   trialStart: number;
@@ -81,17 +83,29 @@ export function teamSteps(task: GroupTask, be: Backend, team: Team | undefined):
   return !!team && task.trialCount === 1 && be.name === "wasm" && be.fma === team.fma;
 }
 
-/** Run one group of trials on a backend (see the module comment). */
-export async function runGroup(
-  task: GroupTask,
-  be: Backend,
-  onProgress?: (fraction: number) => void,
-  signal?: AbortSignal,
-  team?: Team,
-): Promise<GroupResult> {
+/** A group's trajectories on a backend or a team: `advance(count)` steps, `check(t)` stops a diverging run,
+ *  `state()` views the state (in the team's memory when it steps), `x` the state in the backend's memory (current
+ *  after `sync()`). */
+interface Stepper {
+  readonly x: Buf;
+  advance(count: number): void;
+  check(t: number): void;
+  state(): FloatArray;
+  sync(): void;
+  free(): void;
+}
+
+function makeStepper(task: GroupTask, be: Backend, team: Team | undefined): Stepper {
   const { coupling: c, dtype, trialCount: K, method, dt, sigma } = task;
   const n = c.n;
   const bufs: Buf[] = [];
+  const rngs: ReturnType<Backend["rngCreate"]>[] = [];
+  let shared: TeamTrajectory | null = null;
+  const free = () => {
+    shared?.free();
+    for (const r of rngs) be.rngFree(r);
+    for (const b of bufs) be.free(b);
+  };
   const alloc = (length: number) => {
     const b = be.alloc(dtype, length);
     bufs.push(b);
@@ -102,14 +116,6 @@ export async function runGroup(
     be.write(b, data);
     return b;
   };
-  const blockOfTrial = task.trialBlocks
-    ? Array.from({ length: K }, (_, k) => trialBlock(task.trialStart + k, task.blocks, task.trialsTotal))
-    : null;
-  const opts = { samplesPerTrial: task.samples, space: task.space };
-  const accX = new CovarianceAccumulator(be, n, K, task.lags, 0, task.blocks, dtype, blockOfTrial, opts);
-  const accPhi = new CovarianceAccumulator(be, n, K, task.lags, task.lags, task.blocks, dtype, blockOfTrial, opts);
-  const rngs: ReturnType<Backend["rngCreate"]>[] = [];
-  let shared: TeamTrajectory | null = null;
   try {
     const x = put(task.x0);
     if (teamSteps(task, be, team)) {
@@ -132,8 +138,7 @@ export async function runGroup(
     const m = c.kind === "lowrank" ? c.m : 0;
     const gains = task.gains && !shared ? put(task.gains) : null;
     const input = task.input && !shared ? put(task.input) : null;
-    for (let k = 0; k < K && sigma > 0; k++)
-      rngs.push(be.rngCreate(seedState(task.seed, STREAMS.noiseBase + task.trialStart + k)));
+    for (let k = 0; k < K && sigma > 0; k++) rngs.push(be.rngCreate(seedState(task.seed, task.noiseStream + k)));
     const noise = sigma > 0 ? alloc(K * n) : null;
     const scratch = {
       p: alloc(K * n),
@@ -142,10 +147,7 @@ export async function runGroup(
       acc: alloc(K * n),
       z: alloc(Math.max(1, K * m)),
     };
-    const phiBuf = alloc(K * n);
     const kind = PHI_KINDS[task.phi];
-    const traj = task.keepTrajectory ? new Float32Array(task.samples * n) : undefined;
-    /** the state: in the team's memory when it steps, else in the backend's */
     const state = () => (shared ? shared.state() : be.view(x));
     const step = () => {
       if (shared) shared.steps(1, dt);
@@ -158,52 +160,118 @@ export async function runGroup(
         for (let i = 0; i < xv.length; i++) xv[i] += nv[i];
       }
     };
-    /** `count` steps: one team call when there is no noise to add between steps */
-    const advance = (count: number) => {
-      if (shared && !noise) shared.steps(count, dt);
-      else for (let s = 0; s < count; s++) step();
-    };
-    const check = (t: number) => {
-      const xv = state();
-      for (let i = 0; i < xv.length; i++) {
-        const v = xv[i];
-        if (!(Math.abs(v) <= 1e6)) {
-          throw new SimulationError(
-            `the simulation diverged at t = ${t.toFixed(2)} (x = ${v} in trial ` +
-              `${task.trialStart + Math.floor(i / n)}): reduce dt (now ${dt})` +
-              (`${Number.isFinite(task.g) ? ` or g (now ${task.g})` : ""}${sigma > 0 ? ` or sigma (now ${sigma})` : ""}, ` +
-                `or use method "rk4"`),
-          );
+    return {
+      x,
+      state,
+      free,
+      sync: () => {
+        if (shared) be.write(x, shared.state());
+      },
+      // one team call when there is no noise to add between steps
+      advance: (count) => {
+        if (shared && !noise) shared.steps(count, dt);
+        else for (let s = 0; s < count; s++) step();
+      },
+      check: (t) => {
+        const xv = state();
+        for (let i = 0; i < xv.length; i++) {
+          const v = xv[i];
+          if (!(Math.abs(v) <= 1e6)) {
+            throw new SimulationError(
+              `the simulation diverged at t = ${t.toFixed(2)} (x = ${v} in trial ` +
+                `${task.trialStart + Math.floor(i / n)}): reduce dt (now ${dt})` +
+                (`${Number.isFinite(task.g) ? ` or g (now ${task.g})` : ""}${sigma > 0 ? ` or sigma (now ${sigma})` : ""}, ` +
+                  `or use method "rk4"`),
+            );
+          }
         }
-      }
+      },
     };
-    let lastYield = performance.now();
-    const totalSteps = task.burnSteps + task.samples * task.stepsPerSample;
-    const maybeYield = async (stepsDone: number) => {
-      if (performance.now() - lastYield < 100) return;
-      lastYield = performance.now();
-      onProgress?.(stepsDone / totalSteps);
-      await new Promise((r) => setTimeout(r, 0));
-      if (signal?.aborted)
-        throw signal.reason instanceof Error ? signal.reason : new DOMException("simulation aborted", "AbortError");
-    };
-    if (signal?.aborted) throw new DOMException("simulation aborted", "AbortError");
-    for (let s = 0; s < task.burnSteps; s += 20) {
-      const count = Math.min(20, task.burnSteps - s);
-      advance(count);
-      check((s + count) * dt);
-      await maybeYield(s + count);
-    }
+  } catch (err) {
+    free();
+    throw err;
+  }
+}
+
+/** Progress and cancellation every ~100 ms of a group's stepping (a macrotask, so messages and signals arrive). */
+function yielder(totalSteps: number, onProgress?: (fraction: number) => void, signal?: AbortSignal) {
+  let lastYield = performance.now();
+  if (signal?.aborted) throw new DOMException("simulation aborted", "AbortError");
+  return async (stepsDone: number) => {
+    if (performance.now() - lastYield < 100) return;
+    lastYield = performance.now();
+    onProgress?.(stepsDone / totalSteps);
+    await new Promise((r) => setTimeout(r, 0));
+    if (signal?.aborted)
+      throw signal.reason instanceof Error ? signal.reason : new DOMException("simulation aborted", "AbortError");
+  };
+}
+
+/** the burn-in: task.burnSteps steps in calls of 20, checked for divergence after each */
+async function burn(task: GroupTask, run: Stepper, maybeYield: (stepsDone: number) => Promise<void>): Promise<void> {
+  for (let s = 0; s < task.burnSteps; s += 20) {
+    const count = Math.min(20, task.burnSteps - s);
+    run.advance(count);
+    run.check((s + count) * task.dt);
+    await maybeYield(s + count);
+  }
+}
+
+/** The state of the task's trials after its burn-in (trialCount x n), nothing sampled: the shared start of branched
+ *  trials (simulate's `start: "branch"`). */
+export async function burnInState(
+  task: GroupTask,
+  be: Backend,
+  onProgress?: (fraction: number) => void,
+  signal?: AbortSignal,
+  team?: Team,
+): Promise<Float64Array> {
+  const run = makeStepper(task, be, team);
+  try {
+    await burn(task, run, yielder(task.burnSteps, onProgress, signal));
+    onProgress?.(1);
+    return Float64Array.from(run.state());
+  } finally {
+    run.free();
+  }
+}
+
+/** Run one group of trials on a backend (see the module comment). */
+export async function runGroup(
+  task: GroupTask,
+  be: Backend,
+  onProgress?: (fraction: number) => void,
+  signal?: AbortSignal,
+  team?: Team,
+): Promise<GroupResult> {
+  const { coupling: c, dtype, trialCount: K } = task;
+  const n = c.n;
+  const blockOfTrial = task.trialBlocks
+    ? Array.from({ length: K }, (_, k) => trialBlock(task.trialStart + k, task.blocks, task.trialsTotal))
+    : null;
+  const opts = { samplesPerTrial: task.samples, space: task.space };
+  const totalSteps = task.burnSteps + task.samples * task.stepsPerSample;
+  const maybeYield = yielder(totalSteps, onProgress, signal);
+  const accX = new CovarianceAccumulator(be, n, K, task.lags, 0, task.blocks, dtype, blockOfTrial, opts);
+  const accPhi = new CovarianceAccumulator(be, n, K, task.lags, task.lags, task.blocks, dtype, blockOfTrial, opts);
+  let run: Stepper | null = null;
+  let phiBuf: Buf | null = null;
+  try {
+    run = makeStepper(task, be, team);
+    phiBuf = be.alloc(dtype, K * n);
+    const kind = PHI_KINDS[task.phi];
+    const traj = task.keepTrajectory ? new Float32Array(task.samples * n) : undefined;
+    await burn(task, run, maybeYield);
     const blockEnd = (b: number) => Math.round(((b + 1) * task.samples) / task.blocks);
     let block = 0;
     for (let k = 0; k < task.samples; k++) {
-      advance(task.stepsPerSample);
-      check((task.burnSteps + (k + 1) * task.stepsPerSample) * dt);
-      if (shared) be.write(x, shared.state());
-      accX.push(x);
-      be.phi(kind, n, K, x, null, phiBuf);
+      run.advance(task.stepsPerSample);
+      run.check((task.burnSteps + (k + 1) * task.stepsPerSample) * task.dt);
+      run.sync();
+      accX.push(run.x);
+      be.phi(kind, n, K, run.x, null, phiBuf);
       accPhi.push(phiBuf);
-      if (traj) traj.set(be.view(x).subarray(0, n), k * n);
+      if (traj) traj.set(be.view(run.x).subarray(0, n), k * n);
       if (k + 1 === blockEnd(block)) {
         accX.endBlock();
         accPhi.endBlock();
@@ -214,11 +282,10 @@ export async function runGroup(
     onProgress?.(1);
     return { x: accX.state(), phi: accPhi.state(), ...(traj ? { trajectory: traj } : {}) };
   } finally {
-    shared?.free();
+    run?.free();
+    if (phiBuf) be.free(phiBuf);
     accX.free();
     accPhi.free();
-    for (const r of rngs) be.rngFree(r);
-    for (const b of bufs) be.free(b);
   }
 }
 

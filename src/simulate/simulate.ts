@@ -43,6 +43,7 @@ import { classifyDynamics, type Dynamics } from "./dynamics.ts";
 
 import {
   accumulatorBytes,
+  burnInState,
   groupTrials,
   sequentialExecutor,
   teamSteps,
@@ -78,7 +79,13 @@ const SIMULATE_OPTION_KEYS = [
   "groups",
   "executor",
   "team",
+  "start",
+  "branchSettle",
+  "branchKick",
 ] as const;
+
+/** How trials start: each from its own x(0) and burn-in, or branched from one burnt-in state (see simulate()). */
+export const STARTS = ["independent", "branch"] as const;
 
 /** The integration methods: classical RK4, or explicit Euler. */
 export const METHODS = ["rk4", "euler"] as const;
@@ -135,6 +142,18 @@ export interface SimulateOptions {
    * so the numbers are the one-thread run's. The result's params.stepThreads says whether it was used.
    */
   team?: Team;
+  /**
+   * "independent" (default): every trial from its own x(0) ~ N(0, 1) and its own burn-in. "branch": one trajectory
+   * burnt in for `burnIn` (on `team` when given, else in this thread), then every trial from that state plus an
+   * independent kick N(0, branchKick^2) per neuron, `branchSettle` time units discarded, then sampled. Saves
+   * (trials - 1) burn-ins; the trials are independent only once the kicks have grown to the attractor's size, so
+   * the settle time must outlast that (docs/BRANCHING.md: what each start does to the error bars).
+   */
+  start?: (typeof STARTS)[number];
+  /** branched trials: time units each branch runs, discarded, before sampling (default 100) */
+  branchSettle?: number;
+  /** branched trials: standard deviation of each neuron's independent kick at the branch point (default 0.1) */
+  branchKick?: number;
 }
 
 export interface ObservableResults {
@@ -166,8 +185,13 @@ export interface SimulationResult {
       | "team"
       | "statistics"
       | "keepCovariance"
+      | "branchSettle"
+      | "branchKick"
     >
   > & {
+    /** branched trials only (start "branch") */
+    branchSettle?: number;
+    branchKick?: number;
     /** where the statistics were formed */
     statistics: StatisticsSpace;
     n: number;
@@ -346,6 +370,9 @@ export function memoryEstimate(
 }
 
 const DEFAULT_MAX_BYTES = 3 * 2 ** 30;
+/** branched trials' defaults (simulate's branchSettle, branchKick; docs/BRANCHING.md measures them) */
+const DEFAULT_BRANCH_SETTLE = 100;
+const DEFAULT_BRANCH_KICK = 0.1;
 
 /** multiply-adds per second assumed by timeEstimate: above what two cores sustain on the batched kernels (~1.7e10
  *  measured at N = 5000), so the estimate is a lower bound — a run refused for time would surely take longer */
@@ -360,17 +387,24 @@ export const DEFAULT_MAX_SECONDS = 24 * 3600;
  *
  * @param n neurons
  * @param coupling dense, or low-rank with m modes (formed densely when m > n / 2, as simulate does)
- * @param options simulate's options (method, dt, burnIn, duration, sampleEvery, trials)
+ * @param options simulate's options (method, dt, burnIn, duration, sampleEvery, trials, start, branchSettle)
  * @returns the steps per trial, the multiply-adds and the seconds they take at least
  */
 export function timeEstimate(
   n: number,
   coupling: { kind: "dense" } | { kind: "lowrank"; m: number },
-  options: Pick<SimulateOptions, "method" | "dt" | "burnIn" | "duration" | "sampleEvery" | "trials"> = {},
+  options: Pick<
+    SimulateOptions,
+    "method" | "dt" | "burnIn" | "duration" | "sampleEvery" | "trials" | "start" | "branchSettle"
+  > = {},
 ): { steps: number; multiplyAdds: number; seconds: number } {
   const dt = options.dt ?? 0.05;
-  const steps = Math.round(((options.burnIn ?? 50) + (options.duration ?? 1000)) / dt);
   const trials = options.trials ?? 1;
+  const burnIn = options.burnIn ?? 50;
+  // branched trials: one burn-in for all, then each trial's settle time (the steps per trial, averaged)
+  const perTrial =
+    options.start === "branch" ? burnIn / trials + (options.branchSettle ?? DEFAULT_BRANCH_SETTLE) : burnIn;
+  const steps = Math.round((perTrial + (options.duration ?? 1000)) / dt);
   const samples = Math.floor((options.duration ?? 1000) / (options.sampleEvery ?? 1) + 1e-9) * trials;
   const product = coupling.kind === "dense" || coupling.m > n / 2 ? n * n : 2 * n * coupling.m;
   const stages = (options.method ?? "rk4") === "rk4" ? 4 : 1;
@@ -429,7 +463,17 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
   const sigma = checkFinite("sigma", options.sigma ?? 0, { min: 0 });
   const groups = Math.min(trials, checkSize("groups", options.groups ?? 2, 64));
   if (groups < 1) throw invalid("groups", "must be at least 1", options.groups);
+  const start = checkOneOf("start", options.start ?? "independent", STARTS);
+  const branchSettle = checkFinite("branchSettle", options.branchSettle ?? DEFAULT_BRANCH_SETTLE, { min: 0 });
+  const branchKick = checkFinite("branchKick", options.branchKick ?? DEFAULT_BRANCH_KICK, { min: 0 });
+  const branch = start === "branch";
+  if (!branch && (options.branchSettle !== undefined || options.branchKick !== undefined))
+    throw invalid("start", 'must be "branch" for branchSettle and branchKick to apply', options.start);
+  if (branch && trials < 2) throw invalid("trials", 'must be at least 2 with start "branch"', trials);
+  if (branch && branchKick === 0 && sigma === 0)
+    throw invalid("branchKick", "must be positive without noise (sigma = 0): the branches would be identical", 0);
   const burnSteps = stepsOf("burnIn", burnIn, dt);
+  const settleSteps = branch ? stepsOf("branchSettle", branchSettle, dt) : 0;
   const stepsPerSample = stepsOf("sampleEvery", sampleEvery, dt);
   const samples = Math.floor(duration / sampleEvery + 1e-9);
   if (samples < blocks)
@@ -489,45 +533,67 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     be.free(b);
     be.rngFree(init);
   }
-  const tasks: GroupTask[] = [];
-  for (const [g, { start, count }] of groupTrials(trials, groups).entries()) {
-    tasks.push({
-      coupling,
-      gains: network.gains,
-      input: inputArr,
-      method,
-      dt,
-      phi,
-      dtype,
-      backend: be.name,
-      fma: be.fma,
-      burnSteps,
-      stepsPerSample,
-      samples,
-      lags,
-      blocks,
-      seed,
-      sigma,
-      g: network.summary.g,
-      trialStart: start,
-      trialCount: count,
-      trialsTotal: trials,
-      trialBlocks: trials >= blocks,
-      space,
-      x0: x0.slice(start * n, (start + count) * n),
-      keepTrajectory: !!options.keepTrajectory && g === 0,
+  const task = (start: number, count: number, x0: Float64Array, burn: number, noiseStream: number): GroupTask => ({
+    coupling,
+    gains: network.gains,
+    input: inputArr,
+    method,
+    dt,
+    phi,
+    dtype,
+    backend: be.name,
+    fma: be.fma,
+    burnSteps: burn,
+    stepsPerSample,
+    samples,
+    lags,
+    blocks,
+    seed,
+    sigma,
+    noiseStream,
+    g: network.summary.g,
+    trialStart: start,
+    trialCount: count,
+    trialsTotal: trials,
+    trialBlocks: trials >= blocks,
+    space,
+    x0,
+    keepTrajectory: !!options.keepTrajectory && start === 0,
+  });
+  // progress: the branch root's burn-in (branched starts), then the groups' mean fraction of their own paths
+  const rootTime = branch ? burnIn : 0;
+  const pathTime = (branch ? branchSettle : burnIn) + samples * sampleEvery;
+  const report = (t: number) =>
+    options.onProgress?.({
+      t,
+      fraction: t / (rootTime + pathTime),
+      phase: t < (branch ? burnIn + branchSettle : burnIn) ? "burn-in" : "sampling",
     });
+  if (branch) {
+    // one burn-in from trial 0's x(0), on the team when there is one; then an independent kick per trial
+    const root = task(0, 1, x0.slice(0, n), burnSteps, STREAMS.branchRootNoise);
+    const xb = await burnInState(root, be, (f) => report(f * burnIn), options.signal, options.team);
+    const kick = be.rngCreate(seedState(seed, STREAMS.branchKick));
+    const b = be.alloc("float64", trials * n);
+    be.rngNormal(kick, trials * n, 0, branchKick, b);
+    x0.set(be.view(b));
+    be.free(b);
+    be.rngFree(kick);
+    for (let i = 0; i < x0.length; i++) x0[i] += xb[i % n];
   }
+  const tasks = groupTrials(trials, groups).map(({ start, count }) =>
+    task(
+      start,
+      count,
+      x0.slice(start * n, (start + count) * n),
+      branch ? settleSteps : burnSteps,
+      STREAMS.noiseBase + start,
+    ),
+  );
   const fractions = new Array(groups).fill(0);
-  const totalTime = burnIn + samples * sampleEvery;
   const progress = (g: number, f: number) => {
     fractions[g] = f;
-    const mean = fractions.reduce((a, b) => a + b, 0) / groups;
-    options.onProgress?.({
-      t: mean * totalTime,
-      fraction: mean,
-      phase: mean * totalTime < burnIn ? "burn-in" : "sampling",
-    });
+    report(rootTime + (fractions.reduce((a, b) => a + b, 0) / groups) * pathTime);
   };
   const executor = options.executor ?? sequentialExecutor;
   const team = options.executor ? undefined : options.team;
@@ -597,6 +663,8 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
       duration,
       sampleEvery,
       trials,
+      start,
+      ...(branch ? { branchSettle, branchKick } : {}),
       lags,
       blocks,
       phi,

@@ -16,6 +16,26 @@ import { makeNetwork } from "../../src/network/ensembles.ts";
 const quick = ["--n", "60", "--duration", "40", "--burn-in", "10", "--trials", "4", "--lags", "4", "--blocks", "4"];
 
 describe("strand simulate", () => {
+  it("branches the trials from one shared burn-in with --start branch and says so; its flags apply only there", () => {
+    const r = strand(
+      "simulate",
+      "--coupling",
+      "iid",
+      "--g",
+      "3",
+      ...quick,
+      "--start",
+      "branch",
+      "--branch-settle",
+      "5",
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/after 10 burn-in \(shared; branched, kick 0\.1, settle 5\)/);
+    const bad = strand("simulate", "--coupling", "iid", "--g", "3", ...quick, "--branch-kick", "0.5");
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/`--branch-kick` applies only with `--start branch`/);
+  });
+
   it("prints a summary and writes JSON and .npy outputs", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
     const r = strand(

@@ -131,6 +131,47 @@ describe("simulate", () => {
     );
   });
 
+  it("branches trials from one burn-in: trial 0 continues the burnt-in state of its own x(0), kicked and settled", async () => {
+    // float64 state, kick 1e-9: after the kick the branch follows the unkicked path to ~1e-9 e^(lambda t), with
+    // lambda < 1 for g = 3 (the flow's maximal exponent), i.e. below 1e-6 after 7 time units
+    const net = makeNetwork({ coupling: "iid", n: 50, g: 3, seed: 2 });
+    const o = { duration: 12, burnIn: 10, lags: 2, blocks: 2, dtype: "float64", backend: "wasm", seed: 4 } as const;
+    const one = await simulate(net, { ...o, trials: 1, keepTrajectory: true });
+    for (const settle of [0, 5]) {
+      const b = await simulate(net, {
+        ...o,
+        trials: 2,
+        start: "branch",
+        branchSettle: settle,
+        branchKick: 1e-9,
+        keepTrajectory: true,
+      });
+      // the branch's first sample is the single trial's sample at burnIn + settle + 1
+      const x1 = b.trajectory!.x.subarray(0, 50),
+        ref = one.trajectory!.x.subarray(settle * 50, settle * 50 + 50);
+      for (let i = 0; i < 50; i++) expect(Math.abs(x1[i] - ref[i])).toBeLessThan(1e-6);
+      expect(b.params).toMatchObject({ start: "branch", branchSettle: settle, branchKick: 1e-9, burnIn: 10 });
+    }
+    // independent kicks: trials that start 0.1 apart are different trials (a different PR from the same seed's
+    // near-identical branches), and the same seed gives the same numbers
+    const k1 = await simulate(net, { ...o, trials: 4, start: "branch", branchSettle: 0 });
+    const k2 = await simulate(net, { ...o, trials: 4, start: "branch", branchSettle: 0 });
+    const tiny = await simulate(net, { ...o, trials: 4, start: "branch", branchSettle: 0, branchKick: 1e-9 });
+    expect(k1.results.prPhi).toBe(k2.results.prPhi);
+    expect(k1.results.prPhi).not.toBe(tiny.results.prPhi);
+    expect(one.params.start).toBe("independent");
+  });
+
+  it("refuses branch options that cannot apply, naming them", async () => {
+    const net = makeNetwork({ coupling: "iid", n: 20, g: 2, seed: 1 });
+    await expect(simulate(net, { trials: 1, start: "branch" })).rejects.toThrow(/`trials` must be at least 2/);
+    await expect(simulate(net, { trials: 2, branchSettle: 3 })).rejects.toThrow(/`start` must be "branch"/);
+    await expect(simulate(net, { trials: 2, start: "branch", branchKick: 0 })).rejects.toThrow(
+      /`branchKick` must be positive without noise/,
+    );
+    await expect(simulate(net, { trials: 2, start: "fork" as "branch" })).rejects.toThrow(/`start` must be one of/);
+  });
+
   it("computes the three gain observables, which coincide with PR^phi for unit gains", async () => {
     const n = 50;
     const ones = makeNetwork({ coupling: "iid", n, g: 3, seed: 2, gains: new Float64Array(n).fill(1) });
