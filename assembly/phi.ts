@@ -139,7 +139,7 @@ const PI_OVER_4: f64 = 0.78539816339744830962;
   return v128.extract_lane<T>(__phi_v<T>(kind, v128.splat<T>(x)), 0);
 }
 // @ts-ignore: decorator
-@inline function __dphi_s<T>(kind: i32, x: T): T {
+@inline export function __dphi_s<T>(kind: i32, x: T): T {
   return v128.extract_lane<T>(__dphi_v<T>(kind, v128.splat<T>(x)), 0);
 }
 

@@ -7,7 +7,7 @@
  */
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import type { DType, FloatArray } from "../errors.ts";
-import type { Backend, Buf, Coupling, EulerScratch, PhiKind, Rk4Scratch, Rng } from "./types.ts";
+import type { Backend, Buf, Coupling, EulerScratch, PhiKind, Rk4Scratch, Rng, TangentScratch } from "./types.ts";
 import { phiScalar, dphiScalar } from "./special.ts";
 import { fillNormal, uniform53 } from "./rng.ts";
 import { bidiagOf, bidiagVectorsOf, gramUpperOf, psiSumsOf, selfSiteOf, type Arrays } from "./js-dense.ts";
@@ -189,6 +189,84 @@ export class JsBackend implements Backend {
           }
         }
       }
+    }
+  }
+
+  tangentStep(
+    method: "rk4" | "euler",
+    n: number,
+    k: number,
+    kind: PhiKind,
+    dt: number,
+    c: Coupling,
+    x: Buf,
+    g: Buf | null,
+    input: Buf | null,
+    s: TangentScratch,
+  ): void {
+    const k1 = k + 1;
+    const X = this.d(x),
+      H = this.d(s.h),
+      XS = this.d(s.xs),
+      ACC = this.d(s.acc),
+      P = this.d(s.p),
+      DD = this.d(s.dd),
+      G = g ? this.d(g) : null,
+      I = input ? this.d(input) : null;
+    // p_0 = G phi(x_0), D = G phi'(x_0), p_b = D x_b; then H = J P for the k + 1 rows
+    const products = (XIN: FloatArray) => {
+      for (let i = 0; i < n; i++) {
+        P[i] = G ? phiScalar(kind, XIN[i]) * G[i] : phiScalar(kind, XIN[i]);
+        DD[i] = G ? dphiScalar(kind, XIN[i]) * G[i] : dphiScalar(kind, XIN[i]);
+      }
+      for (let b = 1; b < k1; b++) for (let i = 0; i < n; i++) P[b * n + i] = DD[i] * XIN[b * n + i];
+      this.coupling(n, k1, c, s.p, s.h, s.z);
+    };
+    const rhs = (XIN: FloatArray, at: number, i: number) => (I && at < n ? H[at] - XIN[at] + I[i] : H[at] - XIN[at]);
+    if (method === "euler") {
+      products(X);
+      for (let at = 0; at < k1 * n; at++) X[at] = X[at] + dt * rhs(X, at, at % n);
+      return;
+    }
+    for (let stage = 0; stage < 4; stage++) {
+      const XIN = stage === 0 ? X : XS;
+      products(XIN);
+      const w = RK4_WEIGHT[stage];
+      const cdt = stage < 3 ? RK4_NODE[stage] * dt : 0;
+      for (let at = 0; at < k1 * n; at++) {
+        const f = rhs(XIN, at, at % n);
+        if (stage === 0) {
+          ACC[at] = w * f;
+          XS[at] = X[at] + cdt * f;
+        } else if (stage < 3) {
+          ACC[at] = ACC[at] + w * f;
+          XS[at] = X[at] + cdt * f;
+        } else {
+          X[at] = X[at] + dt * (ACC[at] + w * f);
+        }
+      }
+    }
+  }
+
+  gramSchmidt(n: number, k: number, q: Buf, r: Buf, logr: Buf): void {
+    const Q = this.d(q),
+      R = this.d(r),
+      LR = this.d(logr);
+    for (let j = 0; j < k; j++) {
+      const qj = j * n;
+      for (let pass = 0; pass < 2; pass++) {
+        for (let i = 0; i < j; i++) {
+          let dot = 0;
+          for (let t = 0; t < n; t++) dot += Q[i * n + t] * Q[qj + t];
+          R[i] = dot;
+        }
+        for (let i = 0; i < j; i++) for (let t = 0; t < n; t++) Q[qj + t] -= R[i] * Q[i * n + t];
+      }
+      let sq = 0;
+      for (let t = 0; t < n; t++) sq += Q[qj + t] * Q[qj + t];
+      const norm = Math.sqrt(sq);
+      LR[j] = Math.log(norm);
+      for (let t = 0; t < n; t++) Q[qj + t] /= norm;
     }
   }
 

@@ -19,6 +19,9 @@
  *   convolution weights w (klen taps); eta, xs, ph: (steps + 1) x p, time-major (assembly/selfsite.ts).
  *   psiSums: the dimension theory's frequency double sums (row sums and anti-diagonal sums of the four-point
  *   function's integrands on an m-point periodic grid; assembly/psi.ts).
+ *   tangentStep: one RK4 / Euler step of the state (row 0 of x) and k tangent vectors (rows 1..k of x, (k + 1) x n):
+ *   dQ/dt = -Q + J (G phi'(x) ⊙ Q), one batched product for the state and the frame (assembly/tangent.ts);
+ *   gramSchmidt: CGS2 orthonormalisation of k float64 rows, logr = log |diag R|.
  *   eig: Householder Hessenberg reduction + Francis double-shift QR, eigenvalues only (the js backend
  *   delegates to ml-matrix's JAMA port, an independent implementation to check the kernel against).
  */
@@ -55,6 +58,11 @@ export interface EulerScratch {
 export interface Rk4Scratch extends EulerScratch {
   xs: Buf;
   acc: Buf;
+}
+
+/** Work buffers of a tangent step: the RK4 ones for k + 1 rows (z: (k + 1) x m) and dd = G ⊙ phi'(x) (n values). */
+export interface TangentScratch extends Rk4Scratch {
+  dd: Buf;
 }
 
 /** Dense J (n x n) or factored J = L diag(d) R^T (L: n x m; R stored transposed, rt: m x n). */
@@ -128,6 +136,22 @@ export interface Backend {
     input: Buf | null,
     scratch: Rk4Scratch,
   ): void;
+
+  /** One RK4 or Euler step of the state (row 0 of x) and k tangent vectors (rows 1..k), x in place. */
+  tangentStep(
+    method: "rk4" | "euler",
+    n: number,
+    k: number,
+    kind: PhiKind,
+    dt: number,
+    coupling: Coupling,
+    x: Buf,
+    g: Buf | null,
+    input: Buf | null,
+    scratch: TangentScratch,
+  ): void;
+  /** Orthonormalise the k rows of q (float64, k x n) in place (CGS2); logr[j] = log |R_jj| (scratch r: k values). */
+  gramSchmidt(n: number, k: number, q: Buf, r: Buf, logr: Buf): void;
 
   // streaming statistics (accumulators are float64)
   /** C_l += sum_s a(t_s) a(t_s - l)^T for l = firstLag..lags (float64 accumulators). */

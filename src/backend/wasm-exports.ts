@@ -72,6 +72,27 @@ interface BothDtypes {
     acc: number,
     z: number,
   ): void;
+  tangent_step(
+    rk4: number,
+    lowrank: number,
+    n: number,
+    m: number,
+    k1: number,
+    kind: number,
+    dt: number,
+    j: number,
+    d: number,
+    rt: number,
+    x: number,
+    g: number,
+    inp: number,
+    p: number,
+    h: number,
+    xs: number,
+    acc: number,
+    z: number,
+    dd: number,
+  ): void;
   cov_lag_accum(n: number, k: number, l0: number, lags: number, hist: number, acc: number): void;
   cov_sym_accum(n: number, k: number, hist: number, acc: number): void;
   row_sum_accum(n: number, k: number, x: number, sum: number): void;
@@ -101,6 +122,7 @@ interface Float64Only {
   rot_pair_f64(n: number, x: number, r1: number, r2: number, c: number, s: number): void;
   hessenberg_f64(n: number, a: number, w: number): void;
   hqr_f64(n: number, a: number, wr: number, wi: number): number;
+  gram_schmidt_f64(n: number, k: number, q: number, r: number, logr: number): void;
   self_site_f64(
     p: number,
     steps: number,

@@ -12,7 +12,7 @@
  * module (edge runtimes that forbid compiling from bytes) or a URL of the shipped .wasm file (browsers).
  */
 import type { DType, FloatArray } from "../errors.ts";
-import type { Backend, Buf, Coupling, EulerScratch, PhiKind, Rk4Scratch, Rng } from "./types.ts";
+import type { Backend, Buf, Coupling, EulerScratch, PhiKind, Rk4Scratch, Rng, TangentScratch } from "./types.ts";
 import type { Exports } from "./wasm-exports.ts";
 
 const PAGE = 65536;
@@ -302,6 +302,44 @@ export class WasmBackend implements Backend {
         this.p(s.z),
       );
     }
+  }
+  tangentStep(
+    method: "rk4" | "euler",
+    n: number,
+    k: number,
+    kind: PhiKind,
+    dt: number,
+    c: Coupling,
+    x: Buf,
+    g: Buf | null,
+    input: Buf | null,
+    s: TangentScratch,
+  ): void {
+    const low = c.kind === "lowrank";
+    (x.dtype === "float32" ? this.ex.tangent_step_f32 : this.ex.tangent_step_f64)(
+      method === "rk4" ? 1 : 0,
+      low ? 1 : 0,
+      n,
+      low ? c.m : 0,
+      k + 1,
+      kind,
+      dt,
+      this.p(low ? c.l : c.j),
+      low ? this.p(c.d) : 0,
+      low ? this.p(c.rt) : 0,
+      this.p(x),
+      this.p(g),
+      this.p(input),
+      this.p(s.p),
+      this.p(s.h),
+      this.p(s.xs),
+      this.p(s.acc),
+      this.p(s.z),
+      this.p(s.dd),
+    );
+  }
+  gramSchmidt(n: number, k: number, q: Buf, r: Buf, logr: Buf): void {
+    this.ex.gram_schmidt_f64(n, k, this.p(q), this.p(r), this.p(logr));
   }
   covLagAccum(n: number, k: number, lags: number, hist: Buf, acc: Buf, firstLag = 0): void {
     (hist.dtype === "float32" ? this.ex.cov_lag_accum_f32 : this.ex.cov_lag_accum_f64)(

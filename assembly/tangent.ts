@@ -1,0 +1,157 @@
+// Tangent dynamics for Lyapunov spectra (CHAOS.md §1-2): one step of the state and an N x k frame together, and the
+// frame's QR re-orthonormalisation.
+//
+//   state:   dx/dt = -x + J (G ⊙ phi(x)) + I
+//   tangent: dQ/dt = -Q + J (D ⊙ Q),  D = G ⊙ phi'(x)   (each column of Q; J D is never formed)
+//
+// Layout: one (k + 1) x n block X, row 0 the state, rows 1..k the frame's vectors (trajectory-major, like k + 1
+// trajectories). Both equations have the form f = -z + J p, so a stage is: p_0 = G ⊙ phi(x_0), D = G ⊙ phi'(x_0),
+// p_b = D ⊙ x_b (b >= 1); then ONE batched product H = J P over the k + 1 rows (the matmat / low-rank kernels of
+// matvec.ts, so J is streamed once per stage for the state and the whole frame); then the element-wise RK4 or Euler
+// update of ode.ts (the input I on row 0 only).
+//   RK4 (rk4 = 1): the four stages above on the joint system, D taken at each stage's state: the exact derivative of
+//   the numerical RK4 map. Euler (rk4 = 0): Q <- (1 - dt) Q + dt J (D ⊙ Q), D at the old state: the Euler map's
+//   Jacobian M = (1 - dt) I + dt J D.
+// phi' comes from __dphi_v (1/cosh^2 for tanh, never 1 - tanh^2, which is exactly 0 for |x| > ~9 in float32).
+//
+// QR: classical Gram-Schmidt twice ("CGS2": project out the earlier vectors, then once more), the rows being the
+// vectors, in float64 — as stable as Householder for a well-conditioned frame (Giraud, Langou et al. 2005), and each
+// projection a contiguous dot product. log |R_jj| goes to logr[j]; a vector that vanishes gives -inf (the caller
+// stops with an error).
+
+import { __lanes, __shift, __hsum, __madd } from "./inline/simd";
+import { __phi_gain, __dphi_v, __dphi_s } from "./phi";
+import { __matmat, __lowrank } from "./matvec";
+import { __euler_update, __rk4_combine } from "./ode";
+
+// p_0 = G ⊙ phi(x_0); dd = G ⊙ phi'(x_0); p_b = dd ⊙ x_b for b = 1..k
+// @ts-ignore: decorator
+@inline function __tangent_p<T>(kind: i32, n: i32, k1: i32, x: usize, g: usize, p: usize, dd: usize): void {
+  const L = __lanes<T>();
+  const S = __shift<T>();
+  let nv = n & ~(L - 1);
+  __phi_gain<T>(kind, n, 1, x, g, p);
+  let i = 0;
+  for (; i < nv; i += L) {
+    let off = <usize>i << S;
+    let v = __dphi_v<T>(kind, v128.load(x + off));
+    v128.store(dd + off, g != 0 ? v128.mul<T>(v, v128.load(g + off)) : v);
+  }
+  for (; i < n; i++) {
+    let off = <usize>i << S;
+    let v = __dphi_s<T>(kind, load<T>(x + off));
+    store<T>(dd + off, g != 0 ? v * load<T>(g + off) : v);
+  }
+  for (let b = 1; b < k1; b++) {
+    let base = (<usize>b * <usize>n) << S;
+    let j = 0;
+    for (; j < nv; j += L) {
+      let off = <usize>j << S;
+      v128.store(p + base + off, v128.mul<T>(v128.load(dd + off), v128.load(x + base + off)));
+    }
+    for (; j < n; j++) {
+      let off = <usize>j << S;
+      store<T>(p + base + off, load<T>(dd + off) * load<T>(x + base + off));
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function __tangent_step<T>(rk4: bool, lowrank: bool, n: i32, m: i32, k1: i32, kind: i32, dt: T, j: usize, d: usize,
+                                   rt: usize, x: usize, g: usize, inp: usize, p: usize, h: usize, xs: usize, acc: usize,
+                                   z: usize, dd: usize): void {
+  const S = __shift<T>();
+  let row = <usize>n << S;
+  if (!rk4) {
+    __tangent_p<T>(kind, n, k1, x, g, p, dd);
+    if (lowrank) __lowrank<T>(n, m, k1, j, d, rt, p, z, h);
+    else __matmat<T>(n, n, k1, j, p, h);
+    __euler_update<T>(n, 1, dt, x, h, inp);
+    if (k1 > 1) __euler_update<T>(n, k1 - 1, dt, x + row, h + row, 0);
+    return;
+  }
+  for (let s = 0; s < 4; s++) {
+    let xin = s == 0 ? x : xs;
+    __tangent_p<T>(kind, n, k1, xin, g, p, dd);
+    if (lowrank) __lowrank<T>(n, m, k1, j, d, rt, p, z, h);
+    else __matmat<T>(n, n, k1, j, p, h);
+    __rk4_combine<T>(s, n, 1, dt, x, xin, h, inp, acc, xs);
+    if (k1 > 1) __rk4_combine<T>(s, n, k1 - 1, dt, x + row, xin + row, h + row, 0, acc + row, xs + row);
+  }
+}
+
+/** One RK4 (rk4 = 1) or Euler (0) step of the state (row 0 of x) and k1 - 1 tangent vectors (rows 1..), dense J
+ *  (lowrank = 0: j is J, n x n) or J = L diag(d) R^T (lowrank = 1: j is L, n x m; rt is R^T, m x n), float32.
+ *  g, inp: 0 for none. Scratch p, h, xs, acc: k1 x n; z: k1 x m (low-rank); dd: n. */
+export function tangent_step_f32(rk4: i32, lowrank: i32, n: i32, m: i32, k1: i32, kind: i32, dt: f32, j: usize, d: usize,
+                                 rt: usize, x: usize, g: usize, inp: usize, p: usize, h: usize, xs: usize, acc: usize,
+                                 z: usize, dd: usize): void {
+  if (lowrank) {
+    if (rk4) __tangent_step<f32>(true, true, n, m, k1, kind, dt, j, d, rt, x, g, inp, p, h, xs, acc, z, dd);
+    else __tangent_step<f32>(false, true, n, m, k1, kind, dt, j, d, rt, x, g, inp, p, h, xs, acc, z, dd);
+  } else {
+    if (rk4) __tangent_step<f32>(true, false, n, 0, k1, kind, dt, j, 0, 0, x, g, inp, p, h, xs, acc, 0, dd);
+    else __tangent_step<f32>(false, false, n, 0, k1, kind, dt, j, 0, 0, x, g, inp, p, h, xs, acc, 0, dd);
+  }
+}
+/** float64 version of tangent_step_f32. */
+export function tangent_step_f64(rk4: i32, lowrank: i32, n: i32, m: i32, k1: i32, kind: i32, dt: f64, j: usize, d: usize,
+                                 rt: usize, x: usize, g: usize, inp: usize, p: usize, h: usize, xs: usize, acc: usize,
+                                 z: usize, dd: usize): void {
+  if (lowrank) {
+    if (rk4) __tangent_step<f64>(true, true, n, m, k1, kind, dt, j, d, rt, x, g, inp, p, h, xs, acc, z, dd);
+    else __tangent_step<f64>(false, true, n, m, k1, kind, dt, j, d, rt, x, g, inp, p, h, xs, acc, z, dd);
+  } else {
+    if (rk4) __tangent_step<f64>(true, false, n, 0, k1, kind, dt, j, 0, 0, x, g, inp, p, h, xs, acc, 0, dd);
+    else __tangent_step<f64>(false, false, n, 0, k1, kind, dt, j, 0, 0, x, g, inp, p, h, xs, acc, 0, dd);
+  }
+}
+
+// sum_i a_i b_i over n float64 values (two accumulators, then the scalar tail)
+// @ts-ignore: decorator
+@inline function __dot64(n: i32, a: usize, b: usize): f64 {
+  let nv = n & ~3;
+  let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
+  let i = 0;
+  for (; i < nv; i += 4) {
+    let off = <usize>i << 3;
+    c0 = __madd<f64>(c0, v128.load(a + off), v128.load(b + off));
+    c1 = __madd<f64>(c1, v128.load(a + off, 16), v128.load(b + off, 16));
+  }
+  let s = __hsum<f64>(f64x2.add(c0, c1));
+  for (; i < n; i++) s += load<f64>(a + (<usize>i << 3)) * load<f64>(b + (<usize>i << 3));
+  return s;
+}
+
+// a -= r b over n float64 values
+// @ts-ignore: decorator
+@inline function __axpy64(n: i32, r: f64, b: usize, a: usize): void {
+  let nv = n & ~1;
+  let vr = f64x2.splat(-r);
+  let i = 0;
+  for (; i < nv; i += 2) {
+    let off = <usize>i << 3;
+    v128.store(a + off, __madd<f64>(v128.load(a + off), vr, v128.load(b + off)));
+  }
+  for (; i < n; i++) store<f64>(a + (<usize>i << 3), load<f64>(a + (<usize>i << 3)) - r * load<f64>(b + (<usize>i << 3)));
+}
+
+/** Orthonormalise the k rows of q (k x n, float64) in place by CGS2; logr[j] = log |R_jj|. Scratch r: k values. */
+export function gram_schmidt_f64(n: i32, k: i32, q: usize, r: usize, logr: usize): void {
+  let row = <usize>n << 3;
+  for (let j = 0; j < k; j++) {
+    let qj = q + <usize>j * row;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < j; i++) store<f64>(r + (<usize>i << 3), __dot64(n, q + <usize>i * row, qj));
+      for (let i = 0; i < j; i++) __axpy64(n, load<f64>(r + (<usize>i << 3)), q + <usize>i * row, qj);
+    }
+    let norm = Math.sqrt(__dot64(n, qj, qj));
+    store<f64>(logr + (<usize>j << 3), Math.log(norm));
+    let inv = 1.0 / norm;
+    let vi = f64x2.splat(inv);
+    let nv = n & ~1;
+    let i = 0;
+    for (; i < nv; i += 2) v128.store(qj + (<usize>i << 3), f64x2.mul(v128.load(qj + (<usize>i << 3)), vi));
+    for (; i < n; i++) store<f64>(qj + (<usize>i << 3), load<f64>(qj + (<usize>i << 3)) * inv);
+  }
+}

@@ -1,0 +1,516 @@
+/**
+ * lyapunov(network, options): the leading k Lyapunov exponents of dx/dt = -x + J (G ⊙ phi(x)) + I (+ sigma dW/dt)
+ * by the QR (Benettin) method, CHAOS.md §1-2.
+ *
+ *   tangent  dQ/dt = -Q + J (D ⊙ Q),  D = G ⊙ phi'(x)     (flow: RK4 on the joint system, the exact derivative of
+ *                                                         the RK4 map; or the Euler map M = (1 - dt) I + dt J D)
+ *   every qrEvery: Q, R = QR(Q);  in observation blocks acc_i += log |R_ii|;  lambda_i = acc_i / time
+ *
+ * Protocol: x(0) ~ N(0, 1) (STREAMS.initialState), `burnIn` time units of the state alone, then the frame Q (an
+ * orthonormalised Gaussian N x k frame, STREAMS.lyapunovFrame) is advanced with it for `warmUp` time units (QR'd,
+ * logs discarded: the frame aligns with the backward Lyapunov vectors), then `duration` time units observed in
+ * `blocks` equal blocks. Each block's exponents are its log sums over its time; the exponents are their mean (the
+ * blocks tile the observation) and the error the delete-one-block jackknife (for a mean, sd / sqrt(B)); consecutive
+ * blocks of a long run are close to independent when a block outlasts the correlation time.
+ * Numerics: the state and frame step in `dtype` (float64 by default), one batched product for both
+ * (backend.tangentStep); the QR (CGS2) and the log sums in float64 (a float32 frame is widened for its QR). In exact
+ * arithmetic the QR interval does not change the exponents; it keeps the frame conditioned: (lambda_1 - lambda_k)
+ * qrEvery should stay below ~30 in float64 and ~8 in float32 (checked: an interval above it is refused).
+ * Derived: D_KY = j + S_j / |lambda_{j+1}| (S_j the sum of the first j exponents, j the last index with S_j >= 0;
+ * 0 when lambda_1 < 0; null when the k exponents never reach the crossing), h_KS = the sum of the positive exponents
+ * (a lower bound when all k are positive and k < N), both also per neuron.
+ * Noise: the tangent of additive noise is the noise-free one along the noisy path; the spectrum is that of the random
+ * dynamical system (the noise adds to the state after each step, as in simulate).
+ * Twin check (checkTwin): a second trajectory at distance eps (1e-8 in float64, 1e-4 in float32), renormalised every
+ * QR interval: its log growth rate estimates lambda_1 independently of the tangent code.
+ */
+import type { Backend, Buf, Coupling, PhiName, TangentScratch } from "../backend/types.ts";
+import { PHI_KINDS } from "../backend/types.ts";
+import { createBackend, type BackendChoice } from "../backend/select.ts";
+import { STREAMS, seedState } from "../backend/rng.ts";
+import { transposed } from "../backend/buffers.ts";
+import { checkDType, checkFinite, checkKeys, checkOneOf, checkSize, invalid, type DType } from "../errors.ts";
+import type { Network } from "../network/ensembles.ts";
+import { provenance, type Provenance } from "../provenance.ts";
+import { jackknifeSe } from "../stats/estimators.ts";
+import { SimulationError } from "../simulate/group.ts";
+import { METHODS, type Method } from "../simulate/simulate.ts";
+
+/** lyapunov()'s option names (a typo is named, not ignored) */
+const LYAPUNOV_OPTION_KEYS = [
+  "k",
+  "method",
+  "dt",
+  "burnIn",
+  "warmUp",
+  "duration",
+  "qrEvery",
+  "blocks",
+  "phi",
+  "dtype",
+  "seed",
+  "sigma",
+  "input",
+  "checkTwin",
+  "backend",
+  "onProgress",
+  "signal",
+  "maxSeconds",
+] as const;
+
+/** Options of lyapunov(); every field has a default (see its comment). */
+export interface LyapunovOptions {
+  /** exponents to compute: 1..N, or "all" (default: ceil(N / 5), enough for D_KY of i.i.d. tanh networks) */
+  k?: number | "all";
+  /** "rk4": the flow's exponents (RK4 tangent); "euler": those of the Euler map with step dt (default rk4) */
+  method?: Method;
+  dt?: number;
+  /** time units of the state alone before the frame starts (default 100) */
+  burnIn?: number;
+  /** time units the frame is advanced and re-orthonormalised before its logs count (default 50) */
+  warmUp?: number;
+  /** observed time units (default 200) */
+  duration?: number;
+  /** time units between QR steps, a whole number of steps (default 0.5) */
+  qrEvery?: number;
+  /** observation blocks for the error bars (default 8) */
+  blocks?: number;
+  phi?: PhiName;
+  /** the state's and the frame's dtype (the QR and sums are float64) (default float64) */
+  dtype?: DType;
+  seed?: number;
+  sigma?: number;
+  input?: number | Float64Array;
+  /** also estimate lambda_1 from a twin trajectory (default false) */
+  checkTwin?: boolean;
+  backend?: BackendChoice | Backend;
+  onProgress?: (p: { t: number; fraction: number; phase: "burn-in" | "warm-up" | "observation" }) => void;
+  signal?: AbortSignal;
+  /** refuse runs whose time estimate is above this (seconds; default a day) */
+  maxSeconds?: number;
+}
+
+/** What lyapunov() returns. */
+export interface LyapunovResult {
+  params: {
+    n: number;
+    k: number;
+    method: Method;
+    dt: number;
+    burnIn: number;
+    warmUp: number;
+    duration: number;
+    qrEvery: number;
+    blocks: number;
+    phi: PhiName;
+    dtype: DType;
+    seed: number;
+    sigma: number;
+    input: string;
+    coupling: string;
+    backend: string;
+    /** "flow" (RK4 tangent) or "euler map (delta = dt)" */
+    meaning: string;
+  };
+  provenance: Provenance;
+  results: {
+    /** the k leading exponents, descending, per unit time */
+    exponents: number[];
+    /** their delete-one-block jackknife standard errors */
+    errors: number[];
+    lambdaMax: number;
+    lambdaMaxError: number;
+    /** Kaplan–Yorke dimension; null when the k exponents do not reach the crossing (kaplanYorkeStatus says so) */
+    kaplanYorkeDimension: number | null;
+    kaplanYorkeFraction: number | null;
+    kaplanYorkeStatus: string;
+    /** sum of the positive exponents (Pesin); a lower bound when all k are positive and k < N */
+    ksEntropy: number;
+    ksEntropyPerNeuron: number;
+    /** positive exponents among the k, and their number per neuron */
+    positiveCount: number;
+    positiveFraction: number;
+    /** each block's exponents (blocks x k, in the order of `exponents`) */
+    blockExponents: number[][];
+    /** lambda_1's running estimate at the end of each QR interval of the observation */
+    trace: { t: number[]; lambda1: number[] };
+    /** the twin-trajectory estimate of lambda_1 (checkTwin) and its difference from lambda_1 in combined errors */
+    twin: { lambda1: number; error: number; z: number } | null;
+    seconds: number;
+  };
+}
+
+const DEFAULTS = { burnIn: 100, warmUp: 50, duration: 200, qrEvery: 0.5, blocks: 8, dt: 0.05 };
+/** multiply-adds per second assumed for the time estimate (a lower bound, as simulate's) */
+const MULTIPLY_ADDS_PER_SECOND = 2e10;
+
+function stepsOf(name: string, time: number, dt: number): number {
+  const s = Math.round(time / dt);
+  if (Math.abs(s * dt - time) > 1e-9 * Math.max(1, time))
+    throw invalid(name, `must be a whole number of steps of dt = ${dt}`, time);
+  return s;
+}
+
+/**
+ * The leading k Lyapunov exponents of a network by the QR method on the RK4 tangent flow or the Euler map, with
+ * block errors, the Kaplan–Yorke dimension, the KS entropy, a convergence trace and optionally the twin check.
+ *
+ * @param network from makeNetwork, standInNetwork or a connectome
+ * @param options k, method, dt, burnIn, warmUp, duration, qrEvery, blocks, phi, dtype, seed, sigma, input, …
+ * @returns { params, provenance, results }
+ * @throws SimulationError when the state diverges or the frame collapses
+ * @example
+ * const r = await lyapunov(makeNetwork({ coupling: "iid", n: 200, g: 3, seed: 1 }), { k: 20, seed: 1 });
+ * r.results.lambdaMax, r.results.kaplanYorkeDimension;
+ */
+export async function lyapunov(network: Network, options: LyapunovOptions = {}): Promise<LyapunovResult> {
+  const t0 = performance.now();
+  if (!network || typeof network !== "object" || !network.coupling)
+    throw invalid("network", "must be a Network from makeNetwork (or standInNetwork)", network, TypeError);
+  checkKeys("lyapunov's options", options, LYAPUNOV_OPTION_KEYS);
+  const c = network.coupling;
+  const n = c.n;
+  const kOpt = options.k ?? Math.ceil(n / 5);
+  const k = kOpt === "all" ? n : checkSize("k", kOpt, n);
+  if (k < 1) throw invalid("k", `must be between 1 and N = ${n}, or "all"`, kOpt);
+  const method = checkOneOf("method", options.method ?? "rk4", METHODS);
+  const dt = checkFinite("dt", options.dt ?? DEFAULTS.dt, { positive: true });
+  if (dt > 1) throw invalid("dt", "must be <= 1 (the neuron time constant is 1)", dt);
+  const burnIn = checkFinite("burnIn", options.burnIn ?? DEFAULTS.burnIn, { min: 0 });
+  const warmUp = checkFinite("warmUp", options.warmUp ?? DEFAULTS.warmUp, { min: 0 });
+  const duration = checkFinite("duration", options.duration ?? DEFAULTS.duration, { positive: true });
+  const qrEvery = checkFinite("qrEvery", options.qrEvery ?? DEFAULTS.qrEvery, { positive: true });
+  const blocks = checkSize("blocks", options.blocks ?? DEFAULTS.blocks, 1000);
+  if (blocks < 2) throw invalid("blocks", "must be at least 2 (the error bar compares blocks)", blocks);
+  const phi = checkOneOf("phi", options.phi ?? "tanh", ["tanh", "erf"] as const);
+  const dtype = checkDType("dtype", options.dtype ?? "float64");
+  const seed = checkSize("seed", options.seed ?? 1, Number.MAX_SAFE_INTEGER);
+  const sigma = checkFinite("sigma", options.sigma ?? 0, { min: 0 });
+  const checkTwin = !!options.checkTwin;
+  const burnSteps = stepsOf("burnIn", burnIn, dt);
+  const qrSteps = stepsOf("qrEvery", qrEvery, dt);
+  if (qrSteps < 1) throw invalid("qrEvery", `must be at least one step (dt = ${dt})`, qrEvery);
+  const warmIntervals = Math.round(warmUp / qrEvery);
+  if (Math.abs(warmIntervals * qrEvery - warmUp) > 1e-9 * Math.max(1, warmUp))
+    throw invalid("warmUp", `must be a whole number of QR intervals (qrEvery = ${qrEvery})`, warmUp);
+  const intervals = Math.round(duration / qrEvery);
+  if (Math.abs(intervals * qrEvery - duration) > 1e-9 * Math.max(1, duration))
+    throw invalid("duration", `must be a whole number of QR intervals (qrEvery = ${qrEvery})`, duration);
+  if (intervals < blocks)
+    throw invalid("duration", `must hold at least one QR interval per block (${blocks} blocks)`, duration);
+  let inputArr: Float64Array | null = null;
+  if (options.input !== undefined) {
+    if (typeof options.input === "number") inputArr = new Float64Array(n).fill(checkFinite("input", options.input));
+    else if (options.input instanceof Float64Array && options.input.length === n) {
+      for (const v of options.input) checkFinite("input", v);
+      inputArr = options.input;
+    } else
+      throw invalid("input", `must be a finite number or a Float64Array of length n = ${n}`, options.input, TypeError);
+  }
+  const maxSeconds = checkFinite("maxSeconds", options.maxSeconds ?? 24 * 3600, { positive: true });
+  const stages = method === "rk4" ? 4 : 1;
+  const product = c.kind === "dense" ? n * n : 2 * n * c.m;
+  const totalSteps = burnSteps + (warmIntervals + intervals) * qrSteps;
+  const estimate =
+    (totalSteps * stages * (k + 1) * product + (warmIntervals + intervals) * 2 * n * k * k) / MULTIPLY_ADDS_PER_SECOND;
+  if (estimate > maxSeconds)
+    throw invalid(
+      "duration",
+      `with N = ${n}, k = ${k} and ${totalSteps} steps the run takes at least ${Math.round(estimate)} s ` +
+        `(limit ${maxSeconds} s, maxSeconds); lower k or the duration, or raise maxSeconds`,
+      duration,
+    );
+
+  const backendArg = typeof options.backend === "object" && options.backend !== null ? options.backend : undefined;
+  const be = backendArg ?? (await createBackend((options.backend as BackendChoice | undefined) ?? "auto"));
+  const kind = PHI_KINDS[phi];
+  const bufs: Buf[] = [];
+  const rngs: ReturnType<Backend["rngCreate"]>[] = [];
+  const alloc = (dtypeOf: DType, length: number) => {
+    const b = be.alloc(dtypeOf, length);
+    bufs.push(b);
+    return b;
+  };
+  const put = (data: ArrayLike<number>) => {
+    const b = alloc(dtype, data.length);
+    be.write(b, data);
+    return b;
+  };
+  try {
+    const coupling: Coupling =
+      c.kind === "dense"
+        ? { kind: "dense", j: put(c.J) }
+        : { kind: "lowrank", m: c.m, l: put(c.L), d: put(c.D), rt: put(transposed(c.R, n, c.m)) };
+    const m = c.kind === "lowrank" ? c.m : 0;
+    const gains = network.gains ? put(network.gains) : null;
+    const input = inputArr ? put(inputArr) : null;
+    const k1 = k + 1;
+    const x = alloc(dtype, k1 * n);
+    const scratch: TangentScratch = {
+      p: alloc(dtype, k1 * n),
+      h: alloc(dtype, k1 * n),
+      xs: alloc(dtype, k1 * n),
+      acc: alloc(dtype, k1 * n),
+      z: alloc(dtype, Math.max(1, k1 * m)),
+      dd: alloc(dtype, n),
+    };
+    const normal = (stream: number, length: number, into: Buf) => {
+      const r = be.rngCreate(seedState(seed, stream));
+      rngs.push(r);
+      be.rngNormal(r, length, 0, 1, into);
+    };
+    {
+      const x0 = alloc("float64", n);
+      normal(STREAMS.initialState, n, x0);
+      be.write(x, be.view(x0));
+    }
+    // the frame in float64 for the QR (the stepping buffer's rows 1..k itself when dtype is float64)
+    const frame64 = dtype === "float64" ? be.sub(x, n, k * n) : alloc("float64", k * n);
+    const r = alloc("float64", k);
+    const logr = alloc("float64", k);
+    const noise = sigma > 0 ? alloc(dtype, n) : null;
+    const noiseRng = sigma > 0 ? be.rngCreate(seedState(seed, STREAMS.noiseBase)) : null;
+    if (noiseRng) rngs.push(noiseRng);
+
+    // the twin: a second state at distance eps, stepped with the same noise
+    const eps = dtype === "float64" ? 1e-8 : 1e-4;
+    const twin = checkTwin ? alloc(dtype, n) : null;
+    const twinScratch = checkTwin
+      ? {
+          p: alloc(dtype, n),
+          h: alloc(dtype, n),
+          xs: alloc(dtype, n),
+          acc: alloc(dtype, n),
+          z: alloc(dtype, Math.max(1, m)),
+        }
+      : null;
+
+    let stepsDone = 0;
+    let lastYield = performance.now();
+    const totalTime = totalSteps * dt;
+    const phaseOf = (s: number) =>
+      s < burnSteps ? "burn-in" : s < burnSteps + warmIntervals * qrSteps ? "warm-up" : "observation";
+    const maybeYield = async () => {
+      if (performance.now() - lastYield < 100) return;
+      lastYield = performance.now();
+      options.onProgress?.({ t: stepsDone * dt, fraction: (stepsDone * dt) / totalTime, phase: phaseOf(stepsDone) });
+      await new Promise((res) => setTimeout(res, 0));
+      if (options.signal?.aborted)
+        throw options.signal.reason instanceof Error
+          ? options.signal.reason
+          : new DOMException("lyapunov aborted", "AbortError");
+    };
+    if (options.signal?.aborted) throw new DOMException("lyapunov aborted", "AbortError");
+    const check = () => {
+      const xv = be.view(x);
+      for (let i = 0; i < n; i++)
+        if (!(Math.abs(xv[i]) <= 1e6))
+          throw new SimulationError(
+            `the state diverged at t = ${(stepsDone * dt).toFixed(2)} (x = ${xv[i]}): reduce dt (now ${dt}) or g ` +
+              `(now ${network.summary.g}), or use method "rk4"`,
+          );
+    };
+    /** `count` steps of the state and the first `vectors` frame rows (0: the state alone) */
+    const advance = (count: number, vectors: number) => {
+      for (let s = 0; s < count; s++) {
+        if (twin) {
+          if (method === "rk4") be.rk4(n, 1, kind, dt, coupling, twin, gains, input, twinScratch!);
+          else be.euler(n, 1, kind, dt, coupling, twin, gains, input, twinScratch!);
+        }
+        be.tangentStep(method, n, vectors, kind, dt, coupling, x, gains, input, scratch);
+        if (noise) {
+          be.rngNormal(noiseRng!, n, 0, sigma * Math.sqrt(dt), noise);
+          const xv = be.view(x),
+            nv = be.view(noise);
+          for (let i = 0; i < n; i++) xv[i] += nv[i];
+          if (twin) {
+            const tv = be.view(twin);
+            for (let i = 0; i < n; i++) tv[i] += nv[i];
+          }
+        }
+        stepsDone++;
+      }
+    };
+
+    for (let s = 0; s < burnSteps; s += 20) {
+      advance(Math.min(20, burnSteps - s), 0);
+      check();
+      await maybeYield();
+    }
+    // the frame: a Gaussian N x k frame (rows 1..k of x), orthonormalised
+    {
+      const g0 = alloc("float64", k * n);
+      normal(STREAMS.lyapunovFrame, k * n, g0);
+      be.gramSchmidt(n, k, g0, r, logr);
+      be.write(x, be.view(g0), n);
+    }
+    if (twin) {
+      const u = alloc("float64", n);
+      normal(STREAMS.lyapunovTwin, n, u);
+      const uv = be.view(u);
+      let sq = 0;
+      for (let i = 0; i < n; i++) sq += uv[i] * uv[i];
+      const norm = Math.sqrt(sq);
+      const xv = be.view(x);
+      be.write(
+        twin,
+        Array.from(uv, (v, i) => xv[i] + (eps * v) / norm),
+      );
+    }
+    /** QR of the frame: its log |R_ii| (float64, k values) */
+    const qr = (): Float64Array => {
+      if (dtype !== "float64") be.write(frame64, be.view(x).subarray(n, k1 * n));
+      be.gramSchmidt(n, k, frame64, r, logr);
+      if (dtype !== "float64") be.write(x, be.view(frame64), n);
+      const out = Float64Array.from(be.view(logr));
+      for (let i = 0; i < k; i++)
+        if (!Number.isFinite(out[i]))
+          throw new SimulationError(
+            `the tangent frame collapsed at t = ${(stepsDone * dt).toFixed(2)} (vector ${i + 1} vanished or overflowed): ` +
+              `lower qrEvery (now ${qrEvery}) or k (now ${k})`,
+          );
+      return out;
+    };
+    /** the twin's log growth over the last interval, then back to distance eps along its direction */
+    const twinLog = (): number => {
+      const tv = be.view(twin!),
+        xv = be.view(x);
+      let sq = 0;
+      for (let i = 0; i < n; i++) sq += (tv[i] - xv[i]) ** 2;
+      const dist = Math.sqrt(sq);
+      for (let i = 0; i < n; i++) tv[i] = xv[i] + ((tv[i] - xv[i]) * eps) / dist;
+      return Math.log(dist / eps);
+    };
+
+    for (let w = 0; w < warmIntervals; w++) {
+      advance(qrSteps, k);
+      check();
+      qr();
+      if (twin) twinLog();
+      await maybeYield();
+    }
+    const blockSums: Float64Array[] = Array.from({ length: blocks }, () => new Float64Array(k));
+    const blockTwin = new Float64Array(blocks);
+    const blockIntervals = new Float64Array(blocks);
+    const total = new Float64Array(k);
+    const trace = { t: [] as number[], lambda1: [] as number[] };
+    for (let it = 0; it < intervals; it++) {
+      advance(qrSteps, k);
+      check();
+      const lr = qr();
+      const b = Math.min(blocks - 1, Math.floor((it * blocks) / intervals));
+      for (let i = 0; i < k; i++) {
+        blockSums[b][i] += lr[i];
+        total[i] += lr[i];
+      }
+      blockIntervals[b]++;
+      if (twin) blockTwin[b] += twinLog();
+      trace.t.push((it + 1) * qrEvery);
+      trace.lambda1.push(total[0] / ((it + 1) * qrEvery));
+      await maybeYield();
+    }
+    options.onProgress?.({ t: totalTime, fraction: 1, phase: "observation" });
+
+    // per-block exponents; the estimate pools all blocks (= their interval-weighted mean); jackknife over blocks
+    const blockExponents = blockSums.map((s, b) => Array.from(s, (v) => v / (blockIntervals[b] * qrEvery)));
+    const exponentsRaw = Array.from(total, (v) => v / duration);
+    const looOf = (sums: (b: number) => number, all: number) =>
+      Array.from({ length: blocks }, (_, b) => (all - sums(b)) / (duration - blockIntervals[b] * qrEvery));
+    const errorsRaw = exponentsRaw.map((_, i) => jackknifeSe(looOf((b) => blockSums[b][i], total[i])));
+    const order = exponentsRaw.map((_, i) => i).sort((a, b) => exponentsRaw[b] - exponentsRaw[a]);
+    const exponents = order.map((i) => exponentsRaw[i]);
+    const errors = order.map((i) => errorsRaw[i]);
+    const derived = spectrumSummary(exponents, n);
+    let twinResult: LyapunovResult["results"]["twin"] = null;
+    if (twin) {
+      const all = blockTwin.reduce((a, v) => a + v, 0);
+      const lambda1 = all / duration;
+      const error = jackknifeSe(looOf((b) => blockTwin[b], all));
+      twinResult = { lambda1, error, z: (lambda1 - exponents[0]) / Math.hypot(error, errors[0]) };
+    }
+    return {
+      params: {
+        n,
+        k,
+        method,
+        dt,
+        burnIn,
+        warmUp,
+        duration,
+        qrEvery,
+        blocks,
+        phi,
+        dtype,
+        seed,
+        sigma,
+        input: inputArr ? (typeof options.input === "number" ? String(options.input) : "array") : "none",
+        coupling: c.kind === "dense" ? "dense" : `lowrank (M = ${c.m})`,
+        backend: be.name,
+        meaning: method === "rk4" ? "flow (RK4 tangent)" : `euler map (delta = ${dt})`,
+      },
+      provenance: provenance(be, { network: network.spec.coupling, networkSeed: network.spec.seed }),
+      results: {
+        exponents,
+        errors,
+        lambdaMax: exponents[0],
+        lambdaMaxError: errors[0],
+        ...derived,
+        blockExponents: blockExponents.map((row) => order.map((i) => row[i])),
+        trace,
+        twin: twinResult,
+        seconds: (performance.now() - t0) / 1000,
+      },
+    };
+  } finally {
+    for (const rg of rngs) be.rngFree(rg);
+    for (const b of bufs) be.free(b);
+  }
+}
+
+/**
+ * The Kaplan–Yorke dimension, KS entropy and positive count of the k leading exponents (descending) of an
+ * N-dimensional system (CHAOS.md §2).
+ */
+export function spectrumSummary(
+  exponents: readonly number[],
+  n: number,
+): Pick<
+  LyapunovResult["results"],
+  | "kaplanYorkeDimension"
+  | "kaplanYorkeFraction"
+  | "kaplanYorkeStatus"
+  | "ksEntropy"
+  | "ksEntropyPerNeuron"
+  | "positiveCount"
+  | "positiveFraction"
+> {
+  const k = exponents.length;
+  const positive = exponents.filter((v) => v > 0);
+  const ksEntropy = positive.reduce((a, v) => a + v, 0);
+  let dim: number | null = null;
+  let status = "ok";
+  if (exponents[0] < 0) dim = 0;
+  else {
+    let sum = 0,
+      j = 0;
+    while (j < k && sum + exponents[j] >= 0) sum += exponents[j++];
+    if (j === k)
+      status =
+        k === n
+          ? "the exponents' sum stays non-negative over all N (no volume contraction): D_KY = N"
+          : `not reached: the sum of the ${k} leading exponents is still non-negative; raise k`;
+    if (j === k && k === n) dim = n;
+    else if (j < k) dim = j + sum / Math.abs(exponents[j]);
+  }
+  const partial = positive.length === k && k < n;
+  return {
+    kaplanYorkeDimension: dim,
+    kaplanYorkeFraction: dim === null ? null : dim / n,
+    kaplanYorkeStatus: status,
+    ksEntropy,
+    ksEntropyPerNeuron: ksEntropy / n,
+    positiveCount: positive.length,
+    positiveFraction: positive.length / n,
+    ...(partial ? { kaplanYorkeStatus: `all ${k} exponents are positive: raise k (h_KS is a lower bound)` } : {}),
+  };
+}
