@@ -19,7 +19,17 @@ export {
   type BackendOptions,
 } from "./backend/select.ts";
 export type { WasmOptions } from "./backend/wasm-load.ts";
-export type { Backend, BackendName, Buf, Coupling, Rng, PhiName, EulerScratch, Rk4Scratch } from "./backend/types.ts";
+export type {
+  Backend,
+  BackendName,
+  Buf,
+  Coupling,
+  Rng,
+  PhiName,
+  EulerScratch,
+  Rk4Scratch,
+  TangentScratch,
+} from "./backend/types.ts";
 export { PHI_KINDS } from "./backend/types.ts";
 export { seedState, STREAMS } from "./backend/rng.ts";
 export { Team, TeamTrajectory, teamSupported, type TeamOptions, type TeamTrajectorySpec } from "./backend/team.ts";
@@ -116,3 +126,6 @@ export {
 } from "./theory/selfcoupled.ts";
 export type { ChunkExecutor, ChunkTask, ChunkResult } from "./theory/selfcoupled-chunk.ts";
 export { ConvergenceError } from "./errors.ts";
+export { lyapunov, spectrumSummary, type LyapunovOptions, type LyapunovResult } from "./chaos/lyapunov.ts";
+export { predictMaximalExponent, type ExponentPrediction } from "./chaos/predict.ts";
+export { maximalExponent, gainCovariance, type MaximalExponent } from "./theory/lyapunov.ts";

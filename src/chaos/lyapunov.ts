@@ -84,6 +84,7 @@ export interface LyapunovOptions {
   /** also estimate lambda_1 from a twin trajectory (default false) */
   checkTwin?: boolean;
   backend?: BackendChoice | Backend;
+  /** called as the run advances (time, fraction done, phase) */
   onProgress?: (p: { t: number; fraction: number; phase: "burn-in" | "warm-up" | "observation" }) => void;
   signal?: AbortSignal;
   /** refuse runs whose time estimate is above this (seconds; default a day) */
@@ -114,7 +115,7 @@ export interface LyapunovResult {
   };
   provenance: Provenance;
   results: {
-    /** the k leading exponents, descending, per unit time */
+    /** the k leading exponents per unit time, in the QR's order (descending up to finite-time fluctuations) */
     exponents: number[];
     /** their delete-one-block jackknife standard errors */
     errors: number[];
@@ -417,10 +418,14 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
     const looOf = (sums: (b: number) => number, all: number) =>
       Array.from({ length: blocks }, (_, b) => (all - sums(b)) / (duration - blockIntervals[b] * qrEvery));
     const errorsRaw = exponentsRaw.map((_, i) => jackknifeSe(looOf((b) => blockSums[b][i], total[i])));
-    const order = exponentsRaw.map((_, i) => i).sort((a, b) => exponentsRaw[b] - exponentsRaw[a]);
-    const exponents = order.map((i) => exponentsRaw[i]);
-    const errors = order.map((i) => errorsRaw[i]);
-    const derived = spectrumSummary(exponents, n);
+    // in the QR's order (the Lyapunov index): descending up to finite-time fluctuations; not sorted, so that
+    // exponent i is the same quantity in every block, in the k-leading and the full run
+    const exponents = exponentsRaw;
+    const errors = errorsRaw;
+    const derived = spectrumSummary(
+      [...exponents].sort((a, b) => b - a),
+      n,
+    );
     let twinResult: LyapunovResult["results"]["twin"] = null;
     if (twin) {
       const all = blockTwin.reduce((a, v) => a + v, 0);
@@ -455,7 +460,7 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
         lambdaMax: exponents[0],
         lambdaMaxError: errors[0],
         ...derived,
-        blockExponents: blockExponents.map((row) => order.map((i) => row[i])),
+        blockExponents,
         trace,
         twin: twinResult,
         seconds: (performance.now() - t0) / 1000,

@@ -19,6 +19,7 @@ Commands:
   network      draw a coupling matrix (i.i.d., random-mode model, gains, overlaps) and report its structure
   simulate     simulate the network and measure PR^phi, PR^x, C(tau), Psi(tau, 0) with streaming statistics
   theory       the mean-field (DMFT) predictions for the same quantities
+  lyapunov     the Lyapunov spectrum (QR method): lambda_max, Kaplan-Yorke dimension, KS entropy
   compare      simulate and theory side by side (= strand simulate --theory)
   sweep        theory and simulation over a parameter grid, appended to a resumable JSON Lines file
   plot         draw a sweep's results (SVG + PNG): theory lines, simulation points with error bars
@@ -46,6 +47,7 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   network: async () => (await import("./network.ts")).networkCommand,
   simulate: async () => (await import("./simulate.ts")).simulateCommand,
   theory: async () => (await import("./theory.ts")).theoryCommand,
+  lyapunov: async () => (await import("./lyapunov.ts")).lyapunovCommand,
   serve: async () => (await import("./serve.ts")).serveCommand,
   sweep: async () => (await import("./sweep.ts")).sweepCommand,
   plot: async () => (await import("./plot.ts")).plotCommand,

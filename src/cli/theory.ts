@@ -12,6 +12,7 @@ import type { Backend } from "../backend/types.ts";
 import { describe } from "../errors.ts";
 import { UsageError, choice, formatNumber, integer, threadsFlag } from "./args.ts";
 import { predictFor } from "./report.ts";
+import { maximalExponent } from "../theory/lyapunov.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
 
 export const THEORY_HELP = `strand theory — DMFT predictions: C(tau), <phi'>, PR^phi, PR^x, Psi^phi(tau, 0)
@@ -102,7 +103,14 @@ export async function theoryCommand(argv: string[]): Promise<number> {
     iterations: integer("--iterations", values.iterations as string | undefined, 40, 5),
   });
   if (!p) throw new UsageError(`invalid argument: ${note}`);
+  // the flow's mean-field maximal exponent (CHAOS.md §4): the Gaussian single site without gains
+  const chaos = p.method === "gaussian" && !p.theory.results.gains ? maximalExponent(p.inputs.g, phi) : null;
   const lines = p.method === "gaussian" ? gaussianLines(p) : samplingLines(p, spec, be, sampling ? threads : 1);
+  if (chaos)
+    lines.push(
+      `  lambda_max         ${f(chaos.lambdaMax)} per unit time (the flow's, mean field; ` +
+        (chaos.quiescent ? "quiescent: -1 + g_eff)" : `self-check E_1 = ${chaos.e1.toExponential(1)})`),
+    );
   // with --json - the JSON owns stdout, so the summary goes to stderr
   (values.json === "-" ? console.error : console.log)(lines.join("\n"));
   if (values.json !== undefined) {
@@ -126,6 +134,8 @@ export async function theoryCommand(argv: string[]): Promise<number> {
       results: p.theory.results,
       /** what simulate measures for the same spec, predicted (with gains: the z-scored PR^phi) */
       observables: p.observables,
+      /** the flow's mean-field maximal Lyapunov exponent and its self-check (no gains, Gaussian single site) */
+      ...(chaos ? { lyapunov: chaos } : {}),
     };
     const arrays = (_k: string, v: unknown) =>
       v === Infinity ? null : ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v;

@@ -269,8 +269,21 @@ export interface DmftSolution {
   params: { dt: number; points: number; quadrature: string };
 }
 
-/** Solve the single-site DMFT for C^x(tau), C^phi(tau), <phi'> (see the module comment). */
+/** the last solution and its arguments: `strand theory` asks for the same fixed point twice (the observables and the
+ *  maximal exponent); a solution is never mutated after it is returned */
+let lastSolution: { key: string; solution: DmftSolution } | null = null;
+
+/** Solve the single-site DMFT for C^x(tau), C^phi(tau), <phi'> (see the module comment). The returned arrays are
+ *  shared with later calls with the same arguments: read them, do not write them. */
 export function solveDmft(g: number, phi: PhiName = "tanh", opts: DmftOptions = {}): DmftSolution {
+  const key = `${g} ${phi} ${opts.dt} ${opts.points}`;
+  if (lastSolution?.key === key) return lastSolution.solution;
+  const solution = solveDmftUncached(g, phi, opts);
+  lastSolution = { key, solution };
+  return solution;
+}
+
+function solveDmftUncached(g: number, phi: PhiName, opts: DmftOptions): DmftSolution {
   checkG("g", g);
   checkOneOf("phi", phi, ["tanh", "erf"] as const);
   let dt = checkFinite("dt", opts.dt ?? 0.1, { positive: true });

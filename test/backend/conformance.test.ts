@@ -249,6 +249,76 @@ describe.each(BACKEND_LABELS)("the %s backend", (name) => {
       });
     });
 
+    it.each([1, 5, 17, 100])(
+      "steps the state and k tangent vectors together: the state as the plain step, the vectors as the step's " +
+        "derivative by central differences, at n = %i",
+      (n) => {
+        for (const method of ["euler", "rk4"] as const)
+          for (const lowrank of [false, true])
+            for (const phi of ["tanh", "erf"] as const) {
+              const k = 3,
+                dt = 0.05,
+                m = lowrank ? Math.max(1, Math.floor(n / 4)) : 0;
+              let J: Float64Array, coupling: Coupling;
+              if (!lowrank) {
+                const Jd = randn(dtype, n * n, 31, 2 / Math.sqrt(n));
+                J = Float64Array.from(Jd);
+                coupling = { kind: "dense", j: put(be(), Jd) };
+              } else {
+                const L = randn(dtype, n * m, 32, 1 / Math.sqrt(n)),
+                  R = randn(dtype, n * m, 33, 1 / Math.sqrt(n)),
+                  d = randn(dtype, m, 34, 2, 1);
+                J = new Float64Array(n * n);
+                for (let i = 0; i < n; i++)
+                  for (let j = 0; j < n; j++)
+                    for (let a = 0; a < m; a++) J[i * n + j] += L[i * m + a] * d[a] * R[j * m + a];
+                coupling = { kind: "lowrank", m, l: put(be(), L), d: put(be(), d), rt: put(be(), transposed(R, n, m)) };
+              }
+              const gains = randn(dtype, n, 35, 0.3, 1),
+                input = randn(dtype, n, 36, 0.5);
+              const x = randn(dtype, (k + 1) * n, 37, 1.5);
+              const xb = put(be(), x);
+              const rows = (k + 1) * n;
+              const s = {
+                p: be().alloc(dtype, rows),
+                h: be().alloc(dtype, rows),
+                xs: be().alloc(dtype, rows),
+                acc: be().alloc(dtype, rows),
+                z: be().alloc(dtype, Math.max(1, (k + 1) * m)),
+                dd: be().alloc(dtype, n),
+              };
+              be().tangentStep(method, n, k, PHI_KINDS[phi], dt, coupling, xb, put(be(), gains), put(be(), input), s);
+              const got = be().read(xb);
+              const problem: StepProblem = { n, k: 1, dt, kind: phi, J, gains, input };
+              const x0 = Float64Array.from(x.subarray(0, n));
+              const state = stepRef(problem, method, x0);
+              // the derivative of the float64 reference step along v: error eps^2 |third derivative| + u / eps
+              const eps = 1e-5;
+              const tol = dtype === "float64" ? 1e-7 : 2e-4;
+              expect(
+                worst(got.subarray(0, n), state, () => tol),
+                `${method} lowrank=${lowrank} ${phi} state`,
+              ).toBeNull();
+              for (let b = 1; b <= k; b++) {
+                const v = x.subarray(b * n, (b + 1) * n);
+                const plus = stepRef(
+                  problem,
+                  method,
+                  x0.map((xi, i) => xi + eps * v[i]),
+                );
+                const minus = stepRef(
+                  problem,
+                  method,
+                  x0.map((xi, i) => xi - eps * v[i]),
+                );
+                const fd = plus.map((pv, i) => (pv - minus[i]) / (2 * eps));
+                const bad = worst(got.subarray(b * n, (b + 1) * n), fd, (i) => tol * (1 + Math.abs(fd[i])));
+                expect(bad, `${method} lowrank=${lowrank} ${phi} vector ${b}`).toBeNull();
+              }
+            }
+      },
+    );
+
     it.each(LENGTHS)("accumulates lagged covariances C_l += a(t) a(t-l)^T as rank-k updates at n = %i", (n) => {
       const lags = 3;
       for (const k of n === 1000 ? [5] : [1, 4, 7]) {
@@ -518,5 +588,41 @@ describe("the plain wasm build and the js backend", () => {
     }
     expect(Array.from(out[0])).toEqual(Array.from(out[1]));
     void makeArray;
+  });
+});
+
+describe.each(BACKEND_LABELS)("the %s backend's QR of a frame", (name) => {
+  it("orthonormalises k rows by CGS2 and returns log |R_jj|: Q Q^T = I and each row's coordinates triangular", () => {
+    const be = all.find((b) => label(b) === name)!;
+    for (const [n, k] of [
+      [1, 1],
+      [5, 3],
+      [17, 17],
+      [300, 40],
+    ]) {
+      // an ill-conditioned frame: rows scaled over 12 orders of magnitude and nearly parallel
+      const A = randn("float64", k * n, 41) as Float64Array;
+      for (let j = 0; j < k; j++)
+        for (let t = 0; t < n; t++) A[j * n + t] = 10 ** (-12 * (j / Math.max(1, k - 1))) * (A[j * n + t] + 3 * A[t]);
+      const q = put(be, A),
+        r = be.alloc("float64", k),
+        logr = be.alloc("float64", k);
+      be.gramSchmidt(n, k, q, r, logr);
+      const Q = be.read(q),
+        LR = be.read(logr);
+      const dot = (X: ArrayLike<number>, i: number, Y: ArrayLike<number>, j: number) => {
+        let s = 0;
+        for (let t = 0; t < n; t++) s += X[i * n + t] * Y[j * n + t];
+        return s;
+      };
+      for (let i = 0; i < k; i++)
+        for (let j = 0; j < k; j++) expect(Math.abs(dot(Q, i, Q, j) - (i === j ? 1 : 0))).toBeLessThan(1e-12);
+      // A_j = sum_{i <= j} R_ji q_i: zero coordinates past j, |R_jj| = exp(logr_j) (relative to the row's norm)
+      for (let j = 0; j < k; j++) {
+        const norm = Math.sqrt(dot(A, j, A, j));
+        for (let i = j + 1; i < k; i++) expect(Math.abs(dot(A, j, Q, i)) / norm).toBeLessThan(1e-12);
+        expect(Math.abs(Math.abs(dot(A, j, Q, j)) - Math.exp(LR[j])) / norm).toBeLessThan(1e-12);
+      }
+    }
   });
 });

@@ -1,0 +1,88 @@
+/**
+ * The mean-field maximal exponent (CHAOS.md §4): the built-in self-check E_1 = 0 with C^x' as the first excited
+ * state, the sign of lambda_max against g = 1, the onset law lambda_max ~ (g - 1)^2 / 2, and the gain correlation
+ * C^d against independent quadratures at its ends and in closed form (erf).
+ */
+import { describe, expect, it } from "vitest";
+import { gainCovariance, maximalExponent } from "../../src/theory/lyapunov.ts";
+import { gaussianAverage } from "../../src/theory/dmft.ts";
+
+describe("maximalExponent", () => {
+  it.each(["tanh", "erf"] as const)(
+    "reproduces E_1 = 0 with C^x'(tau) as the first excited state for %s at g = 1.2 ... 20",
+    (phi) => {
+      for (const g of [1.2, 2, 5, 10, 20]) {
+        const r = maximalExponent(g, phi);
+        // E_1 is 0 exactly; the discretisation (Richardson-extrapolated) and C^d's tabulation leave ~1e-6
+        expect(Math.abs(r.e1), `g = ${g}`).toBeLessThan(1e-5);
+        expect(r.overlap, `g = ${g}`).toBeGreaterThan(0.9999);
+        expect(r.e0).toBeLessThan(0);
+        expect(r.lambdaMax).toBeGreaterThan(0);
+      }
+    },
+  );
+
+  it("is the quiescent state's -1 + g below the transition", () => {
+    expect(maximalExponent(0.5).lambdaMax).toBeCloseTo(-0.5, 14);
+    expect(maximalExponent(1).lambdaMax).toBe(0);
+  });
+
+  it.each(["tanh", "erf"] as const)("vanishes at onset like (g - 1)^2 / 2 for %s", (phi) => {
+    // c(g) = lambda / (g - 1)^2 is linear in g - 1 near 1: extrapolated from g = 1.02 and 1.03 to g = 1
+    const c = (g: number) => maximalExponent(g, phi).lambdaMax / (g - 1) ** 2;
+    const c2 = c(1.02),
+      c3 = c(1.03);
+    const c0 = c2 - (c3 - c2) * 2;
+    expect(Math.abs(c0 - 0.5)).toBeLessThan(0.01);
+    expect(c2).toBeGreaterThan(c3);
+  });
+
+  it("grows with g (tanh and erf)", () => {
+    for (const phi of ["tanh", "erf"] as const) {
+      const l = [1.5, 2, 3, 5].map((g) => maximalExponent(g, phi).lambdaMax);
+      for (let i = 1; i < l.length; i++) expect(l[i]).toBeGreaterThan(l[i - 1]);
+    }
+  });
+});
+
+describe("gainCovariance", () => {
+  it("equals <phi'>^2 at c = 0 and <phi'^2> at c = q (tanh, 1-D quadratures), at small and large q", () => {
+    for (const q of [0.3, 2, 4, 4.5, 30, 200]) {
+      const Cd = gainCovariance("tanh", q);
+      const sech2 = (x: number) => 1 / Math.cosh(x) ** 2;
+      const m1 = gaussianAverage(sech2, q, 1),
+        m2 = gaussianAverage((x) => sech2(x) ** 2, q, 1);
+      expect(Math.abs(Cd(0) - m1 * m1) / (m1 * m1), `q = ${q}, c = 0`).toBeLessThan(1e-6);
+      expect(Math.abs(Cd(q) - m2) / m2, `q = ${q}, c = q`).toBeLessThan(1e-6);
+      expect(Cd(-q / 3)).toBe(Cd(q / 3)); // phi' even: C^d even in c
+    }
+  });
+
+  it("matches a 2-D quadrature in between, and the erf closed form", () => {
+    for (const kind of ["tanh", "erf"] as const)
+      for (const q of [1, 10]) {
+        const Cd = gainCovariance(kind, q);
+        const dphi =
+          kind === "tanh" ? (x: number) => 1 / Math.cosh(x) ** 2 : (x: number) => Math.exp((-Math.PI / 4) * x * x);
+        for (const c of [0.3 * q, 0.8 * q, 0.97 * q]) {
+          // x = sqrt(q - c) u + sqrt(c) z, y = sqrt(q - c) v + sqrt(c) z: a 3-D trapezoid in (u, v, z) on [-8, 8]
+          const h = 0.05 / Math.sqrt(q);
+          const K = Math.round(8 / h);
+          const a = Math.sqrt(q - c),
+            b = Math.sqrt(c);
+          let total = 0;
+          for (let zi = -K; zi <= K; zi += 4) {
+            const z = zi * h;
+            let inner = 0;
+            for (let ui = -K; ui <= K; ui++) {
+              const u = ui * h;
+              inner += Math.exp((-u * u) / 2) * dphi(a * u + b * z);
+            }
+            inner *= h / Math.sqrt(2 * Math.PI);
+            total += ((4 * h * Math.exp((-z * z) / 2)) / Math.sqrt(2 * Math.PI)) * inner * inner;
+          }
+          expect(Math.abs(Cd(c) - total) / total, `${kind} q = ${q} c = ${c}`).toBeLessThan(1e-4);
+        }
+      }
+  });
+});
