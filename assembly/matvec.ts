@@ -78,13 +78,14 @@ export function __matvec<T>(m: i32, n: i32, a: usize, x: usize, y: usize): void 
   }
 }
 
-// Y[b, i] = sum_j A[i, j] X[b, j]
-export function __matmat<T>(m: i32, n: i32, k: i32, a: usize, x: usize, y: usize): void {
+// Y[b, i] = sum_j A[i, j] X[b, j]; trajectory b's outputs start at y + b ldy (ldy = m: contiguous; a team thread
+// writes its rows of every trajectory of a wider output with ldy > m)
+export function __matmat<T>(m: i32, n: i32, k: i32, a: usize, x: usize, y: usize, ldy: i32 = m): void {
   const L = __lanes<T>();
   const S = __shift<T>();
   let nv = n & ~(L - 1);
   let rowBytes = <usize>n << S;
-  let outBytes = <usize>m << S;
+  let outBytes = <usize>ldy << S;
   let b = 0;
   for (; b + 4 <= k; b += 4) {
     let x0 = x + <usize>b * rowBytes;

@@ -24,34 +24,37 @@ import { __phi_gain, __dphi_v, __dphi_s } from "./phi";
 import { __matmat, __lowrank } from "./matvec";
 import { __euler_update, __rk4_combine } from "./ode";
 
-// p_0 = G ⊙ phi(x_0); dd = G ⊙ phi'(x_0); p_b = dd ⊙ x_b for b = 1..k
+// p_0 = G ⊙ phi(x_0); dd = G ⊙ phi'(x_0); p_b = dd ⊙ x_b for b = 1..k1-1, on columns [c0, c0 + cols) of rows of n
+// (a team thread's own columns; c0 = 0, cols = n for all)
 // @ts-ignore: decorator
-@inline function __tangent_p<T>(kind: i32, n: i32, k1: i32, x: usize, g: usize, p: usize, dd: usize): void {
+@inline export function __tangent_p<T>(kind: i32, n: i32, c0: i32, cols: i32, k1: i32, x: usize, g: usize, p: usize,
+                                       dd: usize): void {
   const L = __lanes<T>();
   const S = __shift<T>();
-  let nv = n & ~(L - 1);
-  __phi_gain<T>(kind, n, 1, x, g, p);
+  let nv = cols & ~(L - 1);
+  let o = <usize>c0 << S;
+  __phi_gain<T>(kind, cols, 1, x + o, g != 0 ? g + o : 0, p + o);
   let i = 0;
   for (; i < nv; i += L) {
-    let off = <usize>i << S;
+    let off = o + (<usize>i << S);
     let v = __dphi_v<T>(kind, v128.load(x + off));
     v128.store(dd + off, g != 0 ? v128.mul<T>(v, v128.load(g + off)) : v);
   }
-  for (; i < n; i++) {
-    let off = <usize>i << S;
+  for (; i < cols; i++) {
+    let off = o + (<usize>i << S);
     let v = __dphi_s<T>(kind, load<T>(x + off));
     store<T>(dd + off, g != 0 ? v * load<T>(g + off) : v);
   }
   for (let b = 1; b < k1; b++) {
-    let base = (<usize>b * <usize>n) << S;
+    let base = ((<usize>b * <usize>n) << S) + o;
     let j = 0;
     for (; j < nv; j += L) {
       let off = <usize>j << S;
-      v128.store(p + base + off, v128.mul<T>(v128.load(dd + off), v128.load(x + base + off)));
+      v128.store(p + base + off, v128.mul<T>(v128.load(dd + o + off), v128.load(x + base + off)));
     }
-    for (; j < n; j++) {
+    for (; j < cols; j++) {
       let off = <usize>j << S;
-      store<T>(p + base + off, load<T>(dd + off) * load<T>(x + base + off));
+      store<T>(p + base + off, load<T>(dd + o + off) * load<T>(x + base + off));
     }
   }
 }
@@ -63,7 +66,7 @@ import { __euler_update, __rk4_combine } from "./ode";
   const S = __shift<T>();
   let row = <usize>n << S;
   if (!rk4) {
-    __tangent_p<T>(kind, n, k1, x, g, p, dd);
+    __tangent_p<T>(kind, n, 0, n, k1, x, g, p, dd);
     if (lowrank) __lowrank<T>(n, m, k1, j, d, rt, p, z, h);
     else __matmat<T>(n, n, k1, j, p, h);
     __euler_update<T>(n, 1, dt, x, h, inp);
@@ -72,7 +75,7 @@ import { __euler_update, __rk4_combine } from "./ode";
   }
   for (let s = 0; s < 4; s++) {
     let xin = s == 0 ? x : xs;
-    __tangent_p<T>(kind, n, k1, xin, g, p, dd);
+    __tangent_p<T>(kind, n, 0, n, k1, xin, g, p, dd);
     if (lowrank) __lowrank<T>(n, m, k1, j, d, rt, p, z, h);
     else __matmat<T>(n, n, k1, j, p, h);
     __rk4_combine<T>(s, n, 1, dt, x, xin, h, inp, acc, xs);

@@ -22,8 +22,9 @@
 // A nonzero word at bar + 12 (set by a helper whose call failed, which then wakes the sleepers) makes every
 // barrier return at once, so no thread waits forever for a dead partner; the host checks it after the call.
 
-import { __matvec } from "./matvec";
+import { __matvec, __matmat } from "./matvec";
 import { __phi_gain } from "./phi";
+import { __tangent_p } from "./tangent";
 import { __euler_update, __rk4_combine } from "./ode";
 import { __shift } from "./inline/simd";
 
@@ -145,6 +146,91 @@ export function team_lowrank_f64(tid: i32, threads: i32, rk4: i32, steps: i32, n
   if (rk4) __team_step<f64>(true, true, tid, threads, steps, n, m, kind, dt, l, d, rt, x, g, inp, p0, p1, h, xs, acc, z, bar);
   else __team_step<f64>(false, true, tid, threads, steps, n, m, kind, dt, l, d, rt, x, g, inp, p0, p1, h, xs, acc, z, bar);
 }
+
+// Tangent steps on a team (Lyapunov spectra, assembly/tangent.ts): the state (row 0) and k1 - 1 frame vectors of
+// x ((k1) x n), thread t owning columns [r_t, r_{t+1}) of every row. Per stage: the thread's columns of P (phi,
+// phi' and D ⊙ Q, into the stage's parity buffer); barrier; its rows of H = J P for every row of P (dense: J's own
+// rows; low-rank: its rows of Z = d ⊙ R^T P, a barrier, then L's own rows times Z); the element-wise RK4 / Euler
+// update of its columns. The parity argument of the steps above holds unchanged (P alternates, Z is rewritten only
+// after the next stage's first barrier).
+// @ts-ignore: decorator
+@inline function __team_tangent<T>(rk4: bool, lowrank: bool, tid: i32, threads: i32, steps: i32, n: i32, m: i32, k1: i32,
+                                   kind: i32, dt: T, j: usize, d: usize, rt: usize, x: usize, g: usize, inp: usize,
+                                   p0: usize, p1: usize, h: usize, xs: usize, acc: usize, z: usize, dd: usize,
+                                   bar: usize): void {
+  const S = __shift<T>();
+  let r0 = __row(tid, threads, n);
+  let rows = __row(tid + 1, threads, n) - r0;
+  let off = <usize>r0 << S;
+  let row = <usize>n << S;
+  let io = inp != 0 ? inp + off : 0;
+  let parity = 0;
+  let spin = load<i32>(bar, BAR_SPIN);
+  let z0 = __row(tid, threads, m);
+  let zrows = __row(tid + 1, threads, m) - z0;
+  let zo = <usize>z0 << S;
+  let stages = rk4 ? 4 : 1;
+  for (let s = 0; s < steps; s++) {
+    for (let stage = 0; stage < stages; stage++) {
+      let p = parity ? p1 : p0;
+      parity ^= 1;
+      let xin = stage == 0 ? x : xs;
+      __tangent_p<T>(kind, n, r0, rows, k1, xin, g, p, dd);
+      __barrier(bar, threads, spin);
+      if (lowrank) {
+        __matmat<T>(zrows, n, k1, rt + <usize>z0 * row, p, z + zo, m);
+        for (let b = 0; b < k1; b++) {
+          let zb = z + <usize>b * (<usize>m << S) + zo;
+          for (let a = 0; a < zrows; a++) {
+            let at = <usize>a << S;
+            store<T>(zb + at, load<T>(zb + at) * load<T>(d + zo + at));
+          }
+        }
+        __barrier(bar, threads, spin);
+        __matmat<T>(rows, m, k1, j + <usize>r0 * (<usize>m << S), z, h + off, n);
+      } else {
+        __matmat<T>(rows, n, k1, j + <usize>r0 * row, p, h + off, n);
+      }
+      for (let b = 0; b < k1; b++) {
+        let at = <usize>b * row + off;
+        if (rk4) __rk4_combine<T>(stage, rows, 1, dt, x + at, xin + at, h + at, b == 0 ? io : 0, acc + at, xs + at);
+        else __euler_update<T>(rows, 1, dt, x + at, h + at, b == 0 ? io : 0);
+      }
+    }
+  }
+  __barrier(bar, threads, spin);
+}
+
+/** Thread tid's share of `steps` RK4 (rk4 = 1) or Euler (0) tangent steps: the state (row 0 of x) and k1 - 1 vectors,
+ *  dense J (lowrank = 0; j: n x n) or J = L diag(d) R^T (lowrank = 1; j: L, n x m; rt: R^T, m x n), float32.
+ *  Scratch p0, p1, h, xs, acc: k1 x n; z: k1 x m; dd: n; bar: the team's barrier block. */
+export function team_tangent_f32(tid: i32, threads: i32, rk4: i32, lowrank: i32, steps: i32, n: i32, m: i32, k1: i32,
+                                 kind: i32, dt: f32, j: usize, d: usize, rt: usize, x: usize, g: usize, inp: usize,
+                                 p0: usize, p1: usize, h: usize, xs: usize, acc: usize, z: usize, dd: usize,
+                                 bar: usize): void {
+  if (lowrank) {
+    if (rk4) __team_tangent<f32>(true, true, tid, threads, steps, n, m, k1, kind, dt, j, d, rt, x, g, inp, p0, p1, h, xs, acc, z, dd, bar);
+    else __team_tangent<f32>(false, true, tid, threads, steps, n, m, k1, kind, dt, j, d, rt, x, g, inp, p0, p1, h, xs, acc, z, dd, bar);
+  } else {
+    if (rk4) __team_tangent<f32>(true, false, tid, threads, steps, n, 0, k1, kind, dt, j, 0, 0, x, g, inp, p0, p1, h, xs, acc, 0, dd, bar);
+    else __team_tangent<f32>(false, false, tid, threads, steps, n, 0, k1, kind, dt, j, 0, 0, x, g, inp, p0, p1, h, xs, acc, 0, dd, bar);
+  }
+}
+/** float64 version of team_tangent_f32. */
+export function team_tangent_f64(tid: i32, threads: i32, rk4: i32, lowrank: i32, steps: i32, n: i32, m: i32, k1: i32,
+                                 kind: i32, dt: f64, j: usize, d: usize, rt: usize, x: usize, g: usize, inp: usize,
+                                 p0: usize, p1: usize, h: usize, xs: usize, acc: usize, z: usize, dd: usize,
+                                 bar: usize): void {
+  if (lowrank) {
+    if (rk4) __team_tangent<f64>(true, true, tid, threads, steps, n, m, k1, kind, dt, j, d, rt, x, g, inp, p0, p1, h, xs, acc, z, dd, bar);
+    else __team_tangent<f64>(false, true, tid, threads, steps, n, m, k1, kind, dt, j, d, rt, x, g, inp, p0, p1, h, xs, acc, z, dd, bar);
+  } else {
+    if (rk4) __team_tangent<f64>(true, false, tid, threads, steps, n, 0, k1, kind, dt, j, 0, 0, x, g, inp, p0, p1, h, xs, acc, 0, dd, bar);
+    else __team_tangent<f64>(false, false, tid, threads, steps, n, 0, k1, kind, dt, j, 0, 0, x, g, inp, p0, p1, h, xs, acc, 0, dd, bar);
+  }
+}
+
+export { gram_schmidt_f64 } from "./tangent";
 
 /** First free byte after the static data (src/backend/team.ts allocates from here). */
 export function heap_base(): usize {

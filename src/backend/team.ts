@@ -36,7 +36,14 @@ import { TEAM_PROTOCOL, type TeamProtocol } from "./team-protocol.ts";
 import { decode } from "./wasm-load.ts";
 
 /** the kernels a helper can be asked to run, by index in the control block */
-export const TEAM_KERNELS = ["team_dense_f32", "team_dense_f64", "team_lowrank_f32", "team_lowrank_f64"] as const;
+export const TEAM_KERNELS = [
+  "team_dense_f32",
+  "team_dense_f64",
+  "team_lowrank_f32",
+  "team_lowrank_f64",
+  "team_tangent_f32",
+  "team_tangent_f64",
+] as const;
 const { CONTROL_BYTES, BAR, ARGS, CALL_SEQ, CALL_KERNEL, CALL_ARGC, BAR_ABORT, BAR_SPIN } = TEAM_PROTOCOL;
 const PAGE = 65536;
 const MAX_PAGES = 65536;
@@ -113,7 +120,7 @@ export function teamSupported(): boolean {
  */
 export class Team {
   private top: number;
-  private live: TeamTrajectory | null = null;
+  private live: object | null = null;
   private closed = false;
 
   private constructor(
@@ -219,6 +226,12 @@ export class Team {
 
   /** A trajectory in team memory; one at a time per team. */
   trajectory(spec: TeamTrajectorySpec): TeamTrajectory {
+    return this.hold((release) => new TeamTrajectory(this, spec, release));
+  }
+
+  /** The team's memory for one live object (a trajectory, a tangent frame: src/backend/team-tangent.ts), made by
+   *  `make` with the release that frees it. */
+  hold<T extends object>(make: (release: () => void) => T): T {
     if (this.closed) throw new Error("this team is closed");
     if (this.live) throw new Error("this team already has a live trajectory: free() it first");
     const release = () => {
@@ -226,12 +239,19 @@ export class Team {
       this.live = null;
     };
     try {
-      this.live = new TeamTrajectory(this, spec, release);
+      const made = make(release);
+      this.live = made;
+      return made;
     } catch (err) {
       release();
       throw err;
     }
-    return this.live;
+  }
+
+  /** A kernel of the team module run on this thread only (the frame's QR between team calls). */
+  local(name: "gram_schmidt_f64", ...args: number[]): void {
+    if (this.closed) throw new Error("this team is closed");
+    (this.ex[name] as (...a: number[]) => void)(...args);
   }
 
   /** Stop the helper threads (idempotent). */

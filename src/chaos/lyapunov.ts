@@ -15,7 +15,8 @@
  * Numerics: the state and frame step in `dtype` (float64 by default), one batched product for both
  * (backend.tangentStep); the QR (CGS2) and the log sums in float64 (a float32 frame is widened for its QR). In exact
  * arithmetic the QR interval does not change the exponents; it keeps the frame conditioned: (lambda_1 - lambda_k)
- * qrEvery should stay below ~30 in float64 and ~8 in float32 (checked: an interval above it is refused).
+ * qrEvery should stay below ~30 in float64 and ~8 in float32 (checked after the warm-up from its growth rates: a
+ * longer interval is refused with the longest that fits).
  * Derived: D_KY = j + S_j / |lambda_{j+1}| (S_j the sum of the first j exponents, j the last index with S_j >= 0;
  * 0 when lambda_1 < 0; null when the k exponents never reach the crossing), h_KS = the sum of the positive exponents
  * (a lower bound when all k are positive and k < N), both also per neuron.
@@ -24,12 +25,23 @@
  * Twin check (checkTwin): a second trajectory at distance eps (1e-8 in float64, 1e-4 in float32), renormalised every
  * QR interval: its log growth rate estimates lambda_1 independently of the tangent code.
  */
-import type { Backend, Buf, Coupling, PhiName, TangentScratch } from "../backend/types.ts";
+import type { Backend, Buf, Coupling, PhiKind, PhiName, TangentScratch } from "../backend/types.ts";
+import type { Team, TeamTrajectory } from "../backend/team.ts";
+import { teamTangent, type TeamTangent } from "../backend/team-tangent.ts";
 import { PHI_KINDS } from "../backend/types.ts";
 import { createBackend, type BackendChoice } from "../backend/select.ts";
 import { STREAMS, seedState } from "../backend/rng.ts";
 import { transposed } from "../backend/buffers.ts";
-import { checkDType, checkFinite, checkKeys, checkOneOf, checkSize, invalid, type DType } from "../errors.ts";
+import {
+  checkDType,
+  checkFinite,
+  checkKeys,
+  checkOneOf,
+  checkSize,
+  invalid,
+  type DType,
+  type FloatArray,
+} from "../errors.ts";
 import type { Network } from "../network/ensembles.ts";
 import { provenance, type Provenance } from "../provenance.ts";
 import { jackknifeSe } from "../stats/estimators.ts";
@@ -56,6 +68,7 @@ const LYAPUNOV_OPTION_KEYS = [
   "onProgress",
   "signal",
   "maxSeconds",
+  "team",
 ] as const;
 
 /** Options of lyapunov(); every field has a default (see its comment). */
@@ -89,6 +102,9 @@ export interface LyapunovOptions {
   signal?: AbortSignal;
   /** refuse runs whose time estimate is above this (seconds; default a day) */
   maxSeconds?: number;
+  /** threads sharing the steps (src/io/team-pool.ts createTeam in Node): used on the wasm backend of the same
+   *  build, with the same numbers as one thread; the twin trajectory stays on the backend */
+  team?: Team;
 }
 
 /** What lyapunov() returns. */
@@ -110,6 +126,8 @@ export interface LyapunovResult {
     input: string;
     coupling: string;
     backend: string;
+    /** threads that shared the steps (a team's size when one was used) */
+    stepThreads: number;
     /** "flow" (RK4 tangent) or "euler map (delta = dt)" */
     meaning: string;
   };
@@ -225,6 +243,8 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
   const backendArg = typeof options.backend === "object" && options.backend !== null ? options.backend : undefined;
   const be = backendArg ?? (await createBackend((options.backend as BackendChoice | undefined) ?? "auto"));
   const kind = PHI_KINDS[phi];
+  const team = options.team;
+  let engine: Engine | null = null;
   const bufs: Buf[] = [];
   const rngs: ReturnType<Backend["rngCreate"]>[] = [];
   const alloc = (dtypeOf: DType, length: number) => {
@@ -245,35 +265,23 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
     const m = c.kind === "lowrank" ? c.m : 0;
     const gains = network.gains ? put(network.gains) : null;
     const input = inputArr ? put(inputArr) : null;
-    const k1 = k + 1;
-    const x = alloc(dtype, k1 * n);
-    const scratch: TangentScratch = {
-      p: alloc(dtype, k1 * n),
-      h: alloc(dtype, k1 * n),
-      xs: alloc(dtype, k1 * n),
-      acc: alloc(dtype, k1 * n),
-      z: alloc(dtype, Math.max(1, k1 * m)),
-      dd: alloc(dtype, n),
-    };
     const normal = (stream: number, length: number, into: Buf) => {
       const r = be.rngCreate(seedState(seed, stream));
       rngs.push(r);
       be.rngNormal(r, length, 0, 1, into);
     };
-    {
-      const x0 = alloc("float64", n);
-      normal(STREAMS.initialState, n, x0);
-      be.write(x, be.view(x0));
-    }
-    // the frame in float64 for the QR (the stepping buffer's rows 1..k itself when dtype is float64)
-    const frame64 = dtype === "float64" ? be.sub(x, n, k * n) : alloc("float64", k * n);
-    const r = alloc("float64", k);
-    const logr = alloc("float64", k);
+    const x0 = alloc("float64", n);
+    normal(STREAMS.initialState, n, x0);
+    const useTeam = !!team && be.name === "wasm" && be.fma === team.fma;
+    engine = useTeam
+      ? teamEngine(team!, network, { n, k, dtype, method, phi, dt }, be.read(x0))
+      : backendEngine(be, alloc, { n, k, dtype, method, kind, dt, coupling, gains, input }, be.read(x0));
+    const run = engine;
     const noise = sigma > 0 ? alloc(dtype, n) : null;
     const noiseRng = sigma > 0 ? be.rngCreate(seedState(seed, STREAMS.noiseBase)) : null;
     if (noiseRng) rngs.push(noiseRng);
 
-    // the twin: a second state at distance eps, stepped with the same noise
+    // the twin: a second state at distance eps, stepped with the same noise (on the backend, one thread)
     const eps = dtype === "float64" ? 1e-8 : 1e-4;
     const twin = checkTwin ? alloc(dtype, n) : null;
     const twinScratch = checkTwin
@@ -303,7 +311,7 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
     };
     if (options.signal?.aborted) throw new DOMException("lyapunov aborted", "AbortError");
     const check = () => {
-      const xv = be.view(x);
+      const xv = run.state();
       for (let i = 0; i < n; i++)
         if (!(Math.abs(xv[i]) <= 1e6))
           throw new SimulationError(
@@ -311,17 +319,22 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
               `(now ${network.summary.g}), or use method "rk4"`,
           );
     };
-    /** `count` steps of the state and the first `vectors` frame rows (0: the state alone) */
-    const advance = (count: number, vectors: number) => {
+    /** `count` steps of the state (and the frame once it started); one call when there is no noise or twin */
+    const advance = (count: number) => {
+      if (!noise && !twin) {
+        run.step(count);
+        stepsDone += count;
+        return;
+      }
       for (let s = 0; s < count; s++) {
         if (twin) {
           if (method === "rk4") be.rk4(n, 1, kind, dt, coupling, twin, gains, input, twinScratch!);
           else be.euler(n, 1, kind, dt, coupling, twin, gains, input, twinScratch!);
         }
-        be.tangentStep(method, n, vectors, kind, dt, coupling, x, gains, input, scratch);
+        run.step(1);
         if (noise) {
           be.rngNormal(noiseRng!, n, 0, sigma * Math.sqrt(dt), noise);
-          const xv = be.view(x),
+          const xv = run.state(),
             nv = be.view(noise);
           for (let i = 0; i < n; i++) xv[i] += nv[i];
           if (twin) {
@@ -334,16 +347,18 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
     };
 
     for (let s = 0; s < burnSteps; s += 20) {
-      advance(Math.min(20, burnSteps - s), 0);
+      advance(Math.min(20, burnSteps - s));
       check();
       await maybeYield();
     }
-    // the frame: a Gaussian N x k frame (rows 1..k of x), orthonormalised
+    // the frame: a Gaussian N x k frame, orthonormalised
     {
       const g0 = alloc("float64", k * n);
       normal(STREAMS.lyapunovFrame, k * n, g0);
+      const r = alloc("float64", k),
+        logr = alloc("float64", k);
       be.gramSchmidt(n, k, g0, r, logr);
-      be.write(x, be.view(g0), n);
+      run.startFrame(be.read(g0) as Float64Array);
     }
     if (twin) {
       const u = alloc("float64", n);
@@ -352,7 +367,7 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
       let sq = 0;
       for (let i = 0; i < n; i++) sq += uv[i] * uv[i];
       const norm = Math.sqrt(sq);
-      const xv = be.view(x);
+      const xv = run.state();
       be.write(
         twin,
         Array.from(uv, (v, i) => xv[i] + (eps * v) / norm),
@@ -360,10 +375,7 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
     }
     /** QR of the frame: its log |R_ii| (float64, k values) */
     const qr = (): Float64Array => {
-      if (dtype !== "float64") be.write(frame64, be.view(x).subarray(n, k1 * n));
-      be.gramSchmidt(n, k, frame64, r, logr);
-      if (dtype !== "float64") be.write(x, be.view(frame64), n);
-      const out = Float64Array.from(be.view(logr));
+      const out = run.qr();
       for (let i = 0; i < k; i++)
         if (!Number.isFinite(out[i]))
           throw new SimulationError(
@@ -375,7 +387,7 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
     /** the twin's log growth over the last interval, then back to distance eps along its direction */
     const twinLog = (): number => {
       const tv = be.view(twin!),
-        xv = be.view(x);
+        xv = run.state();
       let sq = 0;
       for (let i = 0; i < n; i++) sq += (tv[i] - xv[i]) ** 2;
       const dist = Math.sqrt(sq);
@@ -383,22 +395,45 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
       return Math.log(dist / eps);
     };
 
+    // conditioning: within one QR interval the vectors' norms spread by e^((lambda_1 - lambda_k) qrEvery); beyond
+    // ~e^30 (float64; e^8 stepping in float32) the last vectors are lost to rounding before the QR separates them
+    const limit = dtype === "float64" ? 30 : 8;
+    const warmLogs = new Float64Array(k);
+    const checkSpread = (logs: Float64Array, time: number) => {
+      let hi = -Infinity,
+        lo = Infinity;
+      for (const v of logs) {
+        hi = Math.max(hi, v / time);
+        lo = Math.min(lo, v / time);
+      }
+      if ((hi - lo) * qrEvery > limit)
+        throw invalid(
+          "qrEvery",
+          `is too long for this spectrum: its growth rates span ${(hi - lo).toFixed(3)} per unit time, so within ` +
+            `one interval the frame's norms spread by e^${((hi - lo) * qrEvery).toFixed(0)} (limit e^${limit} in ` +
+            `${dtype}); use qrEvery <= ${(limit / (hi - lo)).toPrecision(2)} (a whole number of steps) or a smaller k`,
+          qrEvery,
+        );
+    };
     for (let w = 0; w < warmIntervals; w++) {
-      advance(qrSteps, k);
+      advance(qrSteps);
       check();
-      qr();
+      const lr = qr();
+      for (let i = 0; i < k; i++) warmLogs[i] += lr[i];
       if (twin) twinLog();
       await maybeYield();
     }
+    if (warmIntervals > 0) checkSpread(warmLogs, warmIntervals * qrEvery);
     const blockSums: Float64Array[] = Array.from({ length: blocks }, () => new Float64Array(k));
     const blockTwin = new Float64Array(blocks);
     const blockIntervals = new Float64Array(blocks);
     const total = new Float64Array(k);
     const trace = { t: [] as number[], lambda1: [] as number[] };
     for (let it = 0; it < intervals; it++) {
-      advance(qrSteps, k);
+      advance(qrSteps);
       check();
       const lr = qr();
+      if (it === 0 && warmIntervals === 0) checkSpread(lr, qrEvery);
       const b = Math.min(blocks - 1, Math.floor((it * blocks) / intervals));
       for (let i = 0; i < k; i++) {
         blockSums[b][i] += lr[i];
@@ -451,6 +486,7 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
         input: inputArr ? (typeof options.input === "number" ? String(options.input) : "array") : "none",
         coupling: c.kind === "dense" ? "dense" : `lowrank (M = ${c.m})`,
         backend: be.name,
+        stepThreads: useTeam ? team!.threads : 1,
         meaning: method === "rk4" ? "flow (RK4 tangent)" : `euler map (delta = ${dt})`,
       },
       provenance: provenance(be, { network: network.spec.coupling, networkSeed: network.spec.seed }),
@@ -467,9 +503,102 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
       },
     };
   } finally {
+    engine?.free();
     for (const rg of rngs) be.rngFree(rg);
     for (const b of bufs) be.free(b);
   }
+}
+
+/** Where the state and the frame step: the backend's tangentStep (one thread), or a team (src/backend/team-tangent.ts).
+ *  Until startFrame, steps advance the state alone (the burn-in). */
+interface Engine {
+  /** the state, a live view (writes change it: the noise) */
+  state(): FloatArray;
+  step(count: number): void;
+  startFrame(frame: Float64Array): void;
+  qr(): Float64Array;
+  free(): void;
+}
+
+interface EngineSpec {
+  n: number;
+  k: number;
+  dtype: DType;
+  method: Method;
+  dt: number;
+}
+
+function backendEngine(
+  be: Backend,
+  alloc: (dtype: DType, length: number) => Buf,
+  o: EngineSpec & { kind: PhiKind; coupling: Coupling; gains: Buf | null; input: Buf | null },
+  x0: FloatArray,
+): Engine {
+  const { n, k, dtype } = o;
+  const k1 = k + 1;
+  const m = o.coupling.kind === "lowrank" ? o.coupling.m : 0;
+  const x = alloc(dtype, k1 * n);
+  be.write(x, x0);
+  const scratch: TangentScratch = {
+    p: alloc(dtype, k1 * n),
+    h: alloc(dtype, k1 * n),
+    xs: alloc(dtype, k1 * n),
+    acc: alloc(dtype, k1 * n),
+    z: alloc(dtype, Math.max(1, k1 * m)),
+    dd: alloc(dtype, n),
+  };
+  // the frame in float64 for the QR (the stepping buffer's rows 1..k itself when dtype is float64)
+  const frame64 = dtype === "float64" ? be.sub(x, n, k * n) : alloc("float64", k * n);
+  const r = alloc("float64", k),
+    logr = alloc("float64", k);
+  let vectors = 0;
+  return {
+    state: () => be.view(x).subarray(0, n),
+    step: (count) => {
+      for (let s = 0; s < count; s++)
+        be.tangentStep(o.method, n, vectors, o.kind, o.dt, o.coupling, x, o.gains, o.input, scratch);
+    },
+    startFrame: (frame) => {
+      be.write(x, frame, n);
+      vectors = k;
+    },
+    qr: () => {
+      if (dtype !== "float64") be.write(frame64, be.view(x).subarray(n, k1 * n));
+      be.gramSchmidt(n, k, frame64, r, logr);
+      if (dtype !== "float64") be.write(x, be.view(frame64), n);
+      return Float64Array.from(be.view(logr));
+    },
+    free: () => {},
+  };
+}
+
+function teamEngine(team: Team, network: Network, o: EngineSpec & { phi: PhiName }, x0: FloatArray): Engine {
+  const c = network.coupling;
+  const base = {
+    n: o.n,
+    dtype: o.dtype,
+    method: o.method,
+    phi: o.phi,
+    coupling: c.kind === "dense" ? c : { kind: "lowrank" as const, m: c.m, L: c.L, D: c.D, R: c.R },
+    gains: network.gains,
+  };
+  let burn: TeamTrajectory | null = team.trajectory({ ...base, x0 });
+  let frame: TeamTangent | null = null;
+  return {
+    state: () => (frame ? frame.state() : burn!.state()),
+    step: (count) => (frame ? frame.steps(count, o.dt) : burn!.steps(count, o.dt)),
+    startFrame: (q) => {
+      const state = Float64Array.from(burn!.state());
+      burn!.free();
+      burn = null;
+      frame = teamTangent(team, { ...base, x0: state, frame: q, k: o.k });
+    },
+    qr: () => frame!.qr(),
+    free: () => {
+      burn?.free();
+      frame?.free();
+    },
+  };
 }
 
 /**

@@ -11,7 +11,9 @@ import { METHODS } from "../simulate/simulate.ts";
 import { lyapunov } from "../chaos/lyapunov.ts";
 import { predictMaximalExponent } from "../chaos/predict.ts";
 import { describe } from "../errors.ts";
-import { UsageError, choice, finite, formatNumber, integer } from "./args.ts";
+import { UsageError, choice, finite, formatNumber, integer, threadsFlag } from "./args.ts";
+import { createTeam } from "../io/team-pool.ts";
+import { teamSupported } from "../backend/team.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
 import { progressBar } from "./report.ts";
 
@@ -37,6 +39,8 @@ Spectrum:
   --input I           constant input to every neuron                         (default: 0)
   --backend B         auto | wasm | js                                       (default: auto)
   --check-twin        also estimate lambda_1 from a twin trajectory at distance 1e-8
+  --workers W         threads sharing the steps (rows of J split; the same numbers as --workers 1)
+                                                                             (default: the number of cores)
 
 Output:
   --theory            the predicted lambda_max beside the measured one (mean field for i.i.d. and random-mode
@@ -63,6 +67,7 @@ const FLAGS = {
   input: { type: "string" },
   backend: { type: "string" },
   "check-twin": { type: "boolean", default: false },
+  workers: { type: "string" },
   theory: { type: "boolean", default: false },
   json: { type: "string" },
   "save-exponents": { type: "string" },
@@ -111,7 +116,18 @@ export async function lyapunovCommand(argv: string[]): Promise<number> {
       `invalid argument: \`--k\` must be at most N = ${network.coupling.n} (or "all"); got ${options.k}`,
     );
   const backend = await createBackend(backendChoice);
-  const r = await lyapunov(network, { ...options, backend, onProgress: progressBar() });
+  const workers = threadsFlag("--workers", values.workers);
+  // the steps shared by a team of threads on the wasm backend (the same numbers as one thread)
+  const team =
+    workers > 1 && backend.name === "wasm" && teamSupported()
+      ? await createTeam(workers, { fma: backend.fma })
+      : undefined;
+  let r;
+  try {
+    r = await lyapunov(network, { ...options, backend, onProgress: progressBar(), ...(team ? { team } : {}) });
+  } finally {
+    await team?.close();
+  }
   const R = r.results,
     P = r.params;
   const name = choiceOf.kind === "file" ? choiceOf.file : `${network.spec.coupling} network`;
@@ -123,7 +139,8 @@ export async function lyapunovCommand(argv: string[]): Promise<number> {
   const lines = [
     `${name}: N = ${P.n}, ${P.coupling}, g_eff ${network.summary.g}, phi = ${P.phi}`,
     `  run                ${P.meaning}, dt ${P.dt}, k = ${P.k}, ${P.burnIn} burn-in + ${P.warmUp} warm-up + ` +
-      `${P.duration} observed, QR every ${P.qrEvery}, ${P.dtype}, ${P.backend}, ${R.seconds.toFixed(1)} s`,
+      `${P.duration} observed, QR every ${P.qrEvery}, ${P.dtype}, ${P.backend}, ` +
+      `${P.stepThreads > 1 ? `${P.stepThreads} threads` : "1 thread"}, ${R.seconds.toFixed(1)} s`,
     `  lambda_1..5        ${first}${P.k > 5 ? ", …" : ""}`,
     `  lambda_max         ${f(R.lambdaMax)} ± ${formatNumber(R.lambdaMaxError, 2)} per unit time`,
     `  D_KY, D_KY/N       ` +

@@ -19,6 +19,7 @@ import type { DType, FloatArray } from "../../src/errors.ts";
 import { DTYPES, put, randn } from "../helpers.ts";
 import { transposed } from "../../src/backend/buffers.ts";
 import type { TeamTrajectorySpec } from "../../src/backend/team.ts";
+import { teamTangent } from "../../src/backend/team-tangent.ts";
 
 const teams: Team[] = [];
 let plain: Backend, fused: Backend;
@@ -224,4 +225,100 @@ describe("the team protocol", () => {
     // the barrier's five words fit between it and the arguments
     expect(TEAM_PROTOCOL.BAR + TEAM_PROTOCOL.BAR_SPIN + 4).toBeLessThanOrEqual(TEAM_PROTOCOL.ARGS);
   });
+});
+
+describe("team tangent steps", () => {
+  for (const dtype of DTYPES)
+    it(
+      `match the one-thread backend's tangentStep and QR bit for bit: ${dtype}, dense and low-rank, rk4 and euler, ` +
+        `1-3 threads, both builds`,
+      () => {
+        for (const n of [1, 5, 17, 130]) {
+          const k = 3;
+          const scale = 3 / Math.sqrt(n);
+          const couplings: Spec[] = [
+            { kind: "dense", J: randn(dtype, n * n, 1, scale) },
+            {
+              kind: "lowrank",
+              m: 6,
+              L: randn(dtype, n * 6, 16, scale),
+              D: randn(dtype, 6, 26, 1, 2),
+              R: randn(dtype, n * 6, 36, scale),
+            },
+          ];
+          const x0 = randn(dtype, n, 2),
+            frame = randn("float64", k * n, 5);
+          const gains = randn(dtype, n, 3, 0.3, 1),
+            input = randn(dtype, n, 4, 0.5);
+          for (const c of couplings)
+            for (const [method, phi, g, inp] of [
+              ["rk4", "tanh", null, null],
+              ["euler", "erf", gains, input],
+            ] as const)
+              for (const team of teams) {
+                const be = team.fma ? fused : plain;
+                // the backend: x = [x0; frame], 7 steps, QR
+                const x = put(
+                  be,
+                  Float64Array.from({ length: (k + 1) * n }, (_, i) => (i < n ? x0[i] : frame[i - n])),
+                );
+                const X = be.alloc(dtype, (k + 1) * n);
+                be.write(X, be.read(x));
+                const m = c.kind === "lowrank" ? c.m : 0;
+                const coupling =
+                  c.kind === "dense"
+                    ? { kind: "dense" as const, j: put(be, c.J) }
+                    : {
+                        kind: "lowrank" as const,
+                        m,
+                        l: put(be, c.L),
+                        d: put(be, c.D),
+                        rt: put(be, transposed(c.R, n, m)),
+                      };
+                const s = {
+                  p: be.alloc(dtype, (k + 1) * n),
+                  h: be.alloc(dtype, (k + 1) * n),
+                  xs: be.alloc(dtype, (k + 1) * n),
+                  acc: be.alloc(dtype, (k + 1) * n),
+                  z: be.alloc(dtype, Math.max(1, (k + 1) * m)),
+                  dd: be.alloc(dtype, n),
+                };
+                const G = g ? put(be, g) : null,
+                  I = inp ? put(be, inp) : null;
+                for (let i = 0; i < 7; i++) be.tangentStep(method, n, k, PHI_KINDS[phi], 0.05, coupling, X, G, I, s);
+                const want = be.read(X);
+                const q = put(be, Float64Array.from(want.subarray(n))),
+                  r = be.alloc("float64", k),
+                  logr = be.alloc("float64", k);
+                be.gramSchmidt(n, k, q, r, logr);
+                const wantLogr = be.read(logr),
+                  wantQ = be.read(q);
+                const t = teamTangent(team, {
+                  n,
+                  k,
+                  dtype,
+                  method,
+                  phi,
+                  coupling: c,
+                  gains: g,
+                  input: inp,
+                  x0,
+                  frame,
+                });
+                try {
+                  t.steps(4, 0.05);
+                  t.steps(3, 0.05);
+                  expect(Array.from(t.state()), `${method} ${c.kind} n=${n} threads=${team.threads}`).toEqual(
+                    Array.from(want.subarray(0, n)),
+                  );
+                  const got = t.qr();
+                  expect(Array.from(got)).toEqual(Array.from(wantLogr));
+                  if (dtype === "float64") expect(Array.from(t.frameView())).toEqual(Array.from(wantQ));
+                } finally {
+                  t.free();
+                }
+              }
+        }
+      },
+    );
 });

@@ -8,6 +8,7 @@ import { createBackend } from "../../src/backend/select.ts";
 import { makeNetwork, type Network } from "../../src/network/ensembles.ts";
 import { eigenvalues } from "../../src/linalg/dense.ts";
 import { lyapunov, spectrumSummary } from "../../src/chaos/lyapunov.ts";
+import { createTeam } from "../../src/io/team-pool.ts";
 
 /** |R(z)| of the classical RK4 stability polynomial at z = dt mu (complex) */
 function rk4Gain(re: number, im: number, dt: number): number {
@@ -96,6 +97,26 @@ describe("lyapunov", () => {
     }
   });
 
+  it("gives the same numbers on a team of threads as on one, with and without noise", async () => {
+    const be = await createBackend("wasm");
+    const team = await createTeam(2, { fma: be.fma });
+    try {
+      for (const net of [
+        makeNetwork({ coupling: "iid", n: 41, g: 3, seed: 8 }),
+        makeNetwork({ coupling: "rmm", n: 41, g: 3, alpha: 0.3, seed: 8 }),
+      ])
+        for (const sigma of [0, 0.3]) {
+          const o = { k: 6, duration: 10, warmUp: 2, burnIn: 5, seed: 2, blocks: 2, backend: be, sigma } as const;
+          const one = await lyapunov(net, o);
+          const two = await lyapunov(net, { ...o, team });
+          expect(two.params.stepThreads).toBe(2);
+          expect(two.results.exponents).toEqual(one.results.exponents);
+        }
+    } finally {
+      await team.close();
+    }
+  });
+
   it("agrees with a twin trajectory's growth rate within their combined errors", async () => {
     const net = makeNetwork({ coupling: "iid", n: 200, g: 3, seed: 7 });
     const r = await lyapunov(net, { k: 1, duration: 400, seed: 1, checkTwin: true });
@@ -127,6 +148,10 @@ describe("lyapunov", () => {
       /at least one QR interval per block/,
     );
     await expect(lyapunov(net, { kk: 3 } as never)).rejects.toThrow(/unknown option `kk`/);
+    // all 20 exponents of a g = 2 network span ~3 per unit time: QR every 20 time units is e^60 apart
+    await expect(lyapunov(net, { k: "all", qrEvery: 20, warmUp: 20, duration: 160, burnIn: 10 })).rejects.toThrow(
+      /`qrEvery` is too long for this spectrum: .* use qrEvery <= /,
+    );
     await expect(lyapunov(makeNetwork({ coupling: "iid", n: 4000, g: 2, seed: 1 }), { k: "all" })).rejects.toThrow(
       /takes at least .* s/,
     );
