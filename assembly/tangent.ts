@@ -139,22 +139,80 @@ export function tangent_step_f64(rk4: i32, lowrank: i32, n: i32, m: i32, k1: i32
   for (; i < n; i++) store<f64>(a + (<usize>i << 3), load<f64>(a + (<usize>i << 3)) - r * load<f64>(b + (<usize>i << 3)));
 }
 
-/** Orthonormalise the k rows of q (k x n, float64) in place by CGS2; logr[j] = log |R_jj|. Scratch r: k values. */
+// v_b -= sum_i r[b, i] q_i for the B rows v_b (b < B) against the j0 rows q_i: 4 rows of v per load of q_i
+// @ts-ignore: decorator
+@inline function __subtract_projections(n: i32, j0: i32, B: i32, q: usize, v: usize, r: usize): void {
+  let row = <usize>n << 3;
+  let nv = n & ~1;
+  let b = 0;
+  for (; b + 4 <= B; b += 4) {
+    let v0 = v + <usize>b * row, v1 = v0 + row, v2 = v1 + row, v3 = v2 + row;
+    let r0 = r + ((<usize>b * <usize>j0) << 3);
+    let r1 = r0 + (<usize>j0 << 3), r2 = r1 + (<usize>j0 << 3), r3 = r2 + (<usize>j0 << 3);
+    for (let i = 0; i < j0; i++) {
+      let qi = q + <usize>i * row;
+      let io = <usize>i << 3;
+      let c0 = f64x2.splat(-load<f64>(r0 + io)), c1 = f64x2.splat(-load<f64>(r1 + io));
+      let c2 = f64x2.splat(-load<f64>(r2 + io)), c3 = f64x2.splat(-load<f64>(r3 + io));
+      let t = 0;
+      for (; t < nv; t += 2) {
+        let off = <usize>t << 3;
+        let qv = v128.load(qi + off);
+        v128.store(v0 + off, __madd<f64>(v128.load(v0 + off), c0, qv));
+        v128.store(v1 + off, __madd<f64>(v128.load(v1 + off), c1, qv));
+        v128.store(v2 + off, __madd<f64>(v128.load(v2 + off), c2, qv));
+        v128.store(v3 + off, __madd<f64>(v128.load(v3 + off), c3, qv));
+      }
+      for (; t < n; t++) {
+        let off = <usize>t << 3;
+        let qs = load<f64>(qi + off);
+        store<f64>(v0 + off, load<f64>(v0 + off) - load<f64>(r0 + io) * qs);
+        store<f64>(v1 + off, load<f64>(v1 + off) - load<f64>(r1 + io) * qs);
+        store<f64>(v2 + off, load<f64>(v2 + off) - load<f64>(r2 + io) * qs);
+        store<f64>(v3 + off, load<f64>(v3 + off) - load<f64>(r3 + io) * qs);
+      }
+    }
+  }
+  for (; b < B; b++) {
+    let vb = v + <usize>b * row;
+    let rb = r + ((<usize>b * <usize>j0) << 3);
+    for (let i = 0; i < j0; i++) __axpy64(n, load<f64>(rb + (<usize>i << 3)), q + <usize>i * row, vb);
+  }
+}
+
+/** The Gram-Schmidt block: vectors are orthogonalised against all earlier ones in blocks of GS_BLOCK (two passes of
+ *  one matmat for the projections and one fused update), then among themselves one by one. */
+const GS_BLOCK = 16;
+
+/** Orthonormalise the k rows of q (k x n, float64) in place by block CGS2; logr[j] = log |R_jj|. Scratch r:
+ *  k x 16 values. */
 export function gram_schmidt_f64(n: i32, k: i32, q: usize, r: usize, logr: usize): void {
   let row = <usize>n << 3;
-  for (let j = 0; j < k; j++) {
-    let qj = q + <usize>j * row;
-    for (let pass = 0; pass < 2; pass++) {
-      for (let i = 0; i < j; i++) store<f64>(r + (<usize>i << 3), __dot64(n, q + <usize>i * row, qj));
-      for (let i = 0; i < j; i++) __axpy64(n, load<f64>(r + (<usize>i << 3)), q + <usize>i * row, qj);
+  for (let j0 = 0; j0 < k; j0 += GS_BLOCK) {
+    let B = min(GS_BLOCK, k - j0);
+    let v = q + <usize>j0 * row;
+    if (j0 > 0) {
+      for (let pass = 0; pass < 2; pass++) {
+        // r[b, i] = q_i . v_b (i < j0), then v_b -= sum_i r[b, i] q_i
+        __matmat<f64>(j0, n, B, q, v, r);
+        __subtract_projections(n, j0, B, q, v, r);
+      }
     }
-    let norm = Math.sqrt(__dot64(n, qj, qj));
-    store<f64>(logr + (<usize>j << 3), Math.log(norm));
-    let inv = 1.0 / norm;
-    let vi = f64x2.splat(inv);
-    let nv = n & ~1;
-    let i = 0;
-    for (; i < nv; i += 2) v128.store(qj + (<usize>i << 3), f64x2.mul(v128.load(qj + (<usize>i << 3)), vi));
-    for (; i < n; i++) store<f64>(qj + (<usize>i << 3), load<f64>(qj + (<usize>i << 3)) * inv);
+    for (let jb = 0; jb < B; jb++) {
+      let j = j0 + jb;
+      let qj = q + <usize>j * row;
+      for (let pass = 0; pass < 2; pass++) {
+        for (let i = j0; i < j; i++) store<f64>(r + (<usize>(i - j0) << 3), __dot64(n, q + <usize>i * row, qj));
+        for (let i = j0; i < j; i++) __axpy64(n, load<f64>(r + (<usize>(i - j0) << 3)), q + <usize>i * row, qj);
+      }
+      let norm = Math.sqrt(__dot64(n, qj, qj));
+      store<f64>(logr + (<usize>j << 3), Math.log(norm));
+      let inv = 1.0 / norm;
+      let vi = f64x2.splat(inv);
+      let nv = n & ~1;
+      let i = 0;
+      for (; i < nv; i += 2) v128.store(qj + (<usize>i << 3), f64x2.mul(v128.load(qj + (<usize>i << 3)), vi));
+      for (; i < n; i++) store<f64>(qj + (<usize>i << 3), load<f64>(qj + (<usize>i << 3)) * inv);
+    }
   }
 }

@@ -128,4 +128,10 @@ export type { ChunkExecutor, ChunkTask, ChunkResult } from "./theory/selfcoupled
 export { ConvergenceError } from "./errors.ts";
 export { lyapunov, spectrumSummary, type LyapunovOptions, type LyapunovResult } from "./chaos/lyapunov.ts";
 export { predictMaximalExponent, type ExponentPrediction } from "./chaos/predict.ts";
-export { maximalExponent, gainCovariance, type MaximalExponent } from "./theory/lyapunov.ts";
+export {
+  maximalExponent,
+  maximalExponentEuler,
+  discreteDmft,
+  gainCovariance,
+  type MaximalExponent,
+} from "./theory/lyapunov.ts";

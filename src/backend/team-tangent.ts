@@ -76,7 +76,7 @@ export class TeamTangent {
     const dd = team.alloc(n * bytes);
     this.ptr = {
       x,
-      r: team.alloc(k * 8),
+      r: team.alloc(16 * k * 8),
       logr: team.alloc(k * 8),
       // the frame widened to float64 for its QR (float32 runs)
       q64: dtype === "float64" ? x + n * 8 : team.alloc(k * n * 8),

@@ -21,7 +21,7 @@
  *   function's integrands on an m-point periodic grid; assembly/psi.ts).
  *   tangentStep: one RK4 / Euler step of the state (row 0 of x) and k tangent vectors (rows 1..k of x, (k + 1) x n):
  *   dQ/dt = -Q + J (G phi'(x) ⊙ Q), one batched product for the state and the frame (assembly/tangent.ts);
- *   gramSchmidt: CGS2 orthonormalisation of k float64 rows, logr = log |diag R|.
+ *   gramSchmidt: block CGS2 orthonormalisation of k float64 rows, logr = log |diag R| (scratch r: 16 k values).
  *   eig: Householder Hessenberg reduction + Francis double-shift QR, eigenvalues only (the js backend
  *   delegates to ml-matrix's JAMA port, an independent implementation to check the kernel against).
  */
@@ -150,7 +150,8 @@ export interface Backend {
     input: Buf | null,
     scratch: TangentScratch,
   ): void;
-  /** Orthonormalise the k rows of q (float64, k x n) in place (CGS2); logr[j] = log |R_jj| (scratch r: k values). */
+  /** Orthonormalise the k rows of q (float64, k x n) in place (CGS2); logr[j] = log |R_jj| (scratch r: 16 k
+   *  values). */
   gramSchmidt(n: number, k: number, q: Buf, r: Buf, logr: Buf): void;
 
   // streaming statistics (accumulators are float64)

@@ -159,6 +159,8 @@ export interface LyapunovResult {
   };
 }
 
+/** the QR kernel's scratch, per frame vector (assembly/tangent.ts: blocks of 16) */
+const GS_SCRATCH = 16;
 const DEFAULTS = { burnIn: 100, warmUp: 50, duration: 200, qrEvery: 0.5, blocks: 8, dt: 0.05 };
 /** multiply-adds per second assumed for the time estimate (a lower bound, as simulate's) */
 const MULTIPLY_ADDS_PER_SECOND = 2e10;
@@ -355,7 +357,7 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
     {
       const g0 = alloc("float64", k * n);
       normal(STREAMS.lyapunovFrame, k * n, g0);
-      const r = alloc("float64", k),
+      const r = alloc("float64", GS_SCRATCH * k),
         logr = alloc("float64", k);
       be.gramSchmidt(n, k, g0, r, logr);
       run.startFrame(be.read(g0) as Float64Array);
@@ -549,7 +551,7 @@ function backendEngine(
   };
   // the frame in float64 for the QR (the stepping buffer's rows 1..k itself when dtype is float64)
   const frame64 = dtype === "float64" ? be.sub(x, n, k * n) : alloc("float64", k * n);
-  const r = alloc("float64", k),
+  const r = alloc("float64", GS_SCRATCH * k),
     logr = alloc("float64", k);
   let vectors = 0;
   return {

@@ -3,13 +3,13 @@
  * ground state (src/theory/lyapunov.ts, CHAOS.md §4) for i.i.d. couplings and the random-mode model through g_eff
  * (§4 last point: i.i.d. modes give the i.i.d. single site with g -> g_eff); below the transition the quiescent
  * state's exact finite-N value, max Re mu(J) - 1 for the flow and log max |1 - dt + dt mu(J)| / dt for the Euler
- * map, from the eigenvalues of J. What has no theory here says so (gains, partial symmetry, connectomes, the Euler
- * map in the chaotic regime) instead of answering with the wrong one.
+ * map, from the eigenvalues of J; the Euler map's mean field from its discrete DMFT. What has no theory here says so
+ * (gains, partial symmetry, connectomes) instead of answering with the wrong one.
  */
 import type { Backend, PhiName } from "../backend/types.ts";
 import type { Network } from "../network/ensembles.ts";
 import { eigenvalues } from "../linalg/dense.ts";
-import { maximalExponent } from "../theory/lyapunov.ts";
+import { maximalExponent, maximalExponentEuler } from "../theory/lyapunov.ts";
 import type { Method } from "../simulate/simulate.ts";
 
 /** A predicted lambda_max with where it comes from, or why there is none. */
@@ -37,8 +37,15 @@ export function predictMaximalExponent(
     return { lambdaMax: null, note: "no mean-field exponent with gains (a heterogeneous single site)" };
   if (summary.symmetry) return { lambdaMax: null, note: "no mean-field exponent with partial symmetry (i.i.d. only)" };
   if (g > 1) {
-    if (options.method === "euler")
-      return { lambdaMax: null, note: "the Euler map's mean-field exponent is not implemented (the flow's is)" };
+    if (options.method === "euler") {
+      if (options.dt > 1) return { lambdaMax: null, note: `the Euler map's theory needs dt <= 1; got ${options.dt}` };
+      const r = maximalExponentEuler(g, options.phi, options.dt);
+      return {
+        lambdaMax: r.lambdaMax,
+        source: `mean field of the Euler map (g_eff ${g}, delta ${options.dt})`,
+        e1: null,
+      };
+    }
     const r = maximalExponent(g, options.phi);
     return { lambdaMax: r.lambdaMax, source: `mean field (g_eff ${g}, E_1 = ${r.e1.toExponential(1)})`, e1: r.e1 };
   }

@@ -4,6 +4,7 @@
  * the exponents as a float64 .npy, atomically, both at the end. A progress bar on a TTY.
  */
 import { parseArgs } from "node:util";
+import v8 from "node:v8";
 import { BACKEND_CHOICES, createBackend } from "../backend/select.ts";
 import { checkOutputs, writeFilesAtomic } from "../io/atomic.ts";
 import { writeNpy } from "../io/npy.ts";
@@ -115,6 +116,9 @@ export async function lyapunovCommand(argv: string[]): Promise<number> {
     throw new UsageError(
       `invalid argument: \`--k\` must be at most N = ${network.coupling.n} (or "all"); got ${options.k}`,
     );
+  // a run of minutes calls few, long kernels: compile them optimised at once instead of starting in V8's baseline
+  // tier (its first calls ran ~0.7 s slower at N = 1000, k = 100: bench/README.md)
+  v8.setFlagsFromString("--no-liftoff");
   const backend = await createBackend(backendChoice);
   const workers = threadsFlag("--workers", values.workers);
   // the steps shared by a team of threads on the wasm backend (the same numbers as one thread)

@@ -10,9 +10,10 @@ import { rmmModes, type NetworkSpec } from "../network/ensembles.ts";
 import { createBackend, BACKEND_CHOICES } from "../backend/select.ts";
 import type { Backend } from "../backend/types.ts";
 import { describe } from "../errors.ts";
-import { UsageError, choice, formatNumber, integer, threadsFlag } from "./args.ts";
+import { UsageError, choice, finite, formatNumber, integer, threadsFlag } from "./args.ts";
 import { predictFor } from "./report.ts";
-import { maximalExponent } from "../theory/lyapunov.ts";
+import { maximalExponent, maximalExponentEuler } from "../theory/lyapunov.ts";
+import { METHODS } from "../simulate/simulate.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
 
 export const THEORY_HELP = `strand theory — DMFT predictions: C(tau), <phi'>, PR^phi, PR^x, Psi^phi(tau, 0)
@@ -25,6 +26,12 @@ ${NETWORK_FLAGS_HELP}
   --backend B         auto | wasm | js: the kernels for the frequency double sums and the sampling solver
                       (default: auto)
   --json FILE         write { params, provenance, results } to FILE ("-" for stdout)
+  --method M          rk4 | euler: lambda_max of the flow (the RK4 tangent's limit) or of the Euler map   (default: rk4)
+  --dt D              the Euler map's step delta, in (0, 1] (--method euler)  (default: 0.05)
+
+The maximal Lyapunov exponent lambda_max (CHAOS.md §4) is printed for the Gaussian single site without gains:
+the flow's from the ground state of H = -d^2/dtau^2 + 1 - g^2 C^d(tau) with its self-check E_1 = 0, the Euler
+map's from its discrete DMFT (seconds for tanh).
 
 Reciprocal structure — partial symmetry (--coupling iid --symmetry RHO) and diagonal mode overlaps
 (--coupling rmm --overlap-gamma G) — is solved by the sampling single-site DMFT (Monte-Carlo paths with the
@@ -58,6 +65,8 @@ export async function theoryCommand(argv: string[]): Promise<number> {
       iterations: { type: "string" },
       backend: { type: "string" },
       threads: { type: "string" },
+      method: { type: "string" },
+      dt: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -68,6 +77,12 @@ export async function theoryCommand(argv: string[]): Promise<number> {
   if (positionals.length)
     throw new UsageError(`strand theory takes no positional arguments; got ${JSON.stringify(positionals)}`);
   const phi = choice("--phi", values.phi, ["tanh", "erf"] as const, "tanh");
+  const lyapunovMethod = choice("--method", values.method as string | undefined, METHODS, "rk4");
+  const lyapunovDt = finite("--dt", values.dt as string | undefined, 0.05);
+  if (values.dt !== undefined && lyapunovMethod !== "euler")
+    throw new UsageError("invalid argument: `--dt` applies to the Euler map's lambda_max (`--method euler`) only");
+  if (!(lyapunovDt > 0 && lyapunovDt <= 1))
+    throw new UsageError(`invalid argument: \`--dt\` must be in (0, 1]; got ${describe(values.dt)}`);
   const net = networkFromFlags(values);
   // the i.i.d. theory is N -> infinity (the random-mode one keeps N: M = alpha N modes make its spectrum)
   if (net.kind === "spec" && net.spec.coupling === "iid" && values.n !== undefined)
@@ -103,9 +118,16 @@ export async function theoryCommand(argv: string[]): Promise<number> {
     iterations: integer("--iterations", values.iterations as string | undefined, 40, 5),
   });
   if (!p) throw new UsageError(`invalid argument: ${note}`);
-  // the flow's mean-field maximal exponent (CHAOS.md §4): the Gaussian single site without gains
-  const chaos = p.method === "gaussian" && !p.theory.results.gains ? maximalExponent(p.inputs.g, phi) : null;
+  // the mean-field maximal exponent (CHAOS.md §4) of the flow, or of the Euler map with step --dt: the Gaussian single
+  // site without gains
+  const gaussian = p.method === "gaussian" && !p.theory.results.gains;
+  const chaos = gaussian && lyapunovMethod === "rk4" ? maximalExponent(p.inputs.g, phi) : null;
+  const chaosMap = gaussian && lyapunovMethod === "euler" ? maximalExponentEuler(p.inputs.g, phi, lyapunovDt) : null;
   const lines = p.method === "gaussian" ? gaussianLines(p) : samplingLines(p, spec, be, sampling ? threads : 1);
+  if (chaosMap)
+    lines.push(
+      `  lambda_max         ${f(chaosMap.lambdaMax)} per unit time (the Euler map's, delta = ${lyapunovDt}, mean field)`,
+    );
   if (chaos)
     lines.push(
       `  lambda_max         ${f(chaos.lambdaMax)} per unit time (the flow's, mean field; ` +
@@ -136,6 +158,7 @@ export async function theoryCommand(argv: string[]): Promise<number> {
       observables: p.observables,
       /** the flow's mean-field maximal Lyapunov exponent and its self-check (no gains, Gaussian single site) */
       ...(chaos ? { lyapunov: chaos } : {}),
+      ...(chaosMap ? { lyapunov: { method: "euler", dt: lyapunovDt, ...chaosMap } } : {}),
     };
     const arrays = (_k: string, v: unknown) =>
       v === Infinity ? null : ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v;

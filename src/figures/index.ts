@@ -13,6 +13,7 @@ import { prlFig2a, prlFig6 } from "./prl.ts";
 import { fig10, fig9 } from "./prx-fig9-10.ts";
 import { fig5 } from "./prx-fig5.ts";
 import { connectomeFigures } from "./connectomes.ts";
+import { chaosDimensions, chaosLambda, chaosSpectrum } from "./chaos.ts";
 
 export const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = {
   "prx-fig4a": fig4a,
@@ -25,6 +26,9 @@ export const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = {
   "prl-fig2a": prlFig2a,
   "prl-fig6": prlFig6,
   connectomes: connectomeFigures,
+  "chaos-lambda": chaosLambda,
+  "chaos-dimensions": chaosDimensions,
+  "chaos-spectrum": chaosSpectrum,
 };
 
 export async function writeFigures(mode: Mode, only: string[], dir: string): Promise<number> {

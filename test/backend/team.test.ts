@@ -288,7 +288,7 @@ describe("team tangent steps", () => {
                 for (let i = 0; i < 7; i++) be.tangentStep(method, n, k, PHI_KINDS[phi], 0.05, coupling, X, G, I, s);
                 const want = be.read(X);
                 const q = put(be, Float64Array.from(want.subarray(n))),
-                  r = be.alloc("float64", k),
+                  r = be.alloc("float64", 16 * k),
                   logr = be.alloc("float64", k);
                 be.gramSchmidt(n, k, q, r, logr);
                 const wantLogr = be.read(logr),

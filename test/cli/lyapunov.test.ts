@@ -50,7 +50,9 @@ describe("strand lyapunov", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`theory lambda_max  ${maximalExponent(3).lambdaMax.toPrecision(4)}`);
     const euler = strand("lyapunov", "--coupling", "iid", "--g", "3", ...quick, "--method", "euler", "--theory");
-    expect(euler.stdout).toMatch(/theory\s+not available: the Euler map's mean-field exponent is not implemented/);
+    expect(euler.stdout).toMatch(
+      /theory lambda_max {2}0\.\d+ \(mean field of the Euler map \(g_eff 3, delta 0\.05\)\)/,
+    );
     const gains = strand("lyapunov", "--coupling", "rmm", "--g", "3", "--pr-g", "0.5", ...quick, "--theory");
     expect(gains.stdout).toMatch(/not available: no mean-field exponent with gains/);
   });

@@ -4,7 +4,7 @@
  * C^d against independent quadratures at its ends and in closed form (erf).
  */
 import { describe, expect, it } from "vitest";
-import { gainCovariance, maximalExponent } from "../../src/theory/lyapunov.ts";
+import { gainCovariance, maximalExponent, maximalExponentEuler } from "../../src/theory/lyapunov.ts";
 import { gaussianAverage } from "../../src/theory/dmft.ts";
 
 describe("maximalExponent", () => {
@@ -86,3 +86,45 @@ describe("gainCovariance", () => {
       }
   });
 });
+
+describe("maximalExponentEuler", () => {
+  it("has the closed form log(g sqrt(C^d(0))) at delta = 1, with q = g^2 <phi^2> (tanh and erf)", () => {
+    for (const phi of ["tanh", "erf"] as const)
+      for (const g of [2, 4]) {
+        const r = maximalExponentEuler(g, phi, 1);
+        const f = phi === "tanh" ? Math.tanh : (x: number) => erfOf(x);
+        const dphi =
+          phi === "tanh" ? (x: number) => 1 / Math.cosh(x) ** 2 : (x: number) => Math.exp((-Math.PI / 4) * x * x);
+        // at delta = 1 the map is x_{n+1} = J phi(x_n): q = g^2 <phi(x)^2> at variance q, and no lagged correlation;
+        // the DMFT's F(q; q) comes from its 2-D table (trapezoid step 0.25 / sqrt q), this from a 1-D quadrature:
+        // they differ by ~3e-8
+        expect(Math.abs(r.q - g * g * gaussianAverage((x) => f(x) ** 2, r.q, 1)) / r.q).toBeLessThan(1e-6);
+        const cd0 = gaussianAverage((x) => dphi(x) ** 2, r.q, 1);
+        expect(Math.abs(r.lambdaMax - Math.log(g * Math.sqrt(cd0)))).toBeLessThan(1e-6);
+      }
+  });
+
+  it("tends to the flow's exponent linearly in delta (erf, g = 3)", () => {
+    const flow = maximalExponent(3, "erf").lambdaMax;
+    const d1 = flow - maximalExponentEuler(3, "erf", 0.1).lambdaMax,
+      d2 = flow - maximalExponentEuler(3, "erf", 0.05).lambdaMax;
+    // O(delta): halving delta halves the gap (to 10 %, the O(delta^2) term)
+    expect(Math.abs(d2 / d1 - 0.5)).toBeLessThan(0.05);
+    expect(Math.abs(d2)).toBeLessThan(0.02 * flow);
+  });
+});
+
+/** erf(sqrt(pi) x / 2) through its series-free relation to the normal CDF (an independent evaluation) */
+function erfOf(x: number): number {
+  // erf(y) = 2 Phi(y sqrt 2) - 1, Phi by Gauss-Legendre-free trapezoid of the density on [0, |y| sqrt 2]
+  const y = (Math.sqrt(Math.PI) / 2) * x;
+  const t = Math.abs(y) * Math.SQRT2,
+    steps = 2000;
+  let s = 0;
+  for (let i = 0; i <= steps; i++) {
+    const u = (i / steps) * t;
+    s += (i === 0 || i === steps ? 0.5 : 1) * Math.exp((-u * u) / 2);
+  }
+  const half = (s * (t / steps)) / Math.sqrt(2 * Math.PI);
+  return Math.sign(y) * 2 * half;
+}
