@@ -56,6 +56,27 @@ describe("strand figures", () => {
     );
   }, 120_000);
 
+  it("draws the chaos figures: lambda_max vs g, the three dimensions vs g, spectra vs i/N", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-fig-"));
+    const r = strand("figures", "--only", "chaos-lambda,chaos-dimensions,chaos-spectrum", "--n", "60", "--out", dir);
+    expect(r.status, r.stderr).toBe(0);
+    const read = (name: string) => JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8")).data;
+    const lambda = read("chaos-lambda");
+    expect(lambda.theory.length).toBeGreaterThan(10);
+    expect(lambda.simulation.map((p: { g: number }) => p.g)).toEqual([1.5, 2, 3, 5, 8]);
+    for (const p of lambda.simulation) expect(p.values).toHaveLength(3);
+    const dims = read("chaos-dimensions");
+    expect(new Set(dims.simulation.map((p: { which: string }) => p.which))).toEqual(
+      new Set(["D_KY/N", "PR^x/N", "PR^φ/N"]),
+    );
+    const spectra = read("chaos-spectrum");
+    expect(spectra.sizes).toEqual([15, 30, 60]);
+    // each N contributes its leading N/2 exponents at i/N = 1/N ... 1/2
+    expect(spectra.spectra.filter((p: { N: string }) => p.N === "N = 60")).toHaveLength(30);
+    for (const name of ["chaos-lambda", "chaos-dimensions", "chaos-spectrum"])
+      expect(readFileSync(path.join(dir, `${name}.png`)).length).toBeGreaterThan(1000);
+  }, 120_000);
+
   it("refuses unknown figures, contradictory flags and a network size that is not an integer in range", () => {
     expect(strand("figures", "--only", "fig99").stderr).toMatch(/`--only` must list figures among/);
     expect(strand("figures", "--quick", "--full").stderr).toMatch(/`--quick` and `--full` exclude each other/);
