@@ -46,7 +46,7 @@ import type { Network } from "../network/ensembles.ts";
 import { provenance, type Provenance } from "../provenance.ts";
 import { jackknifeSe } from "../stats/estimators.ts";
 import { SimulationError } from "../simulate/group.ts";
-import { METHODS, type Method } from "../simulate/simulate.ts";
+import { METHODS, formatSeconds, type Method } from "../simulate/simulate.ts";
 
 /** lyapunov()'s option names (a typo is named, not ignored) */
 const LYAPUNOV_OPTION_KEYS = [
@@ -172,6 +172,38 @@ function stepsOf(name: string, time: number, dt: number): number {
   return s;
 }
 
+/** what one WebAssembly (wasm32) instance may hold for a run: 4 GiB less room for the runtime's own data */
+const WASM_BYTES_MAX = 3.5 * 2 ** 30;
+
+/**
+ * A lower bound on a lyapunov() run's time and its memory in one WebAssembly instance, from sizes alone (before
+ * J is drawn; the CLI's --dry-run prints it): the steps' O(N^2 (k + 1)) (dense) or O(N M (k + 1)) products, four
+ * per RK4 step, and the QRs' O(N k^2), at MULTIPLY_ADDS_PER_SECOND; the coupling, six (k + 1) x N buffers and the
+ * float64 frame.
+ *
+ * @param n neurons
+ * @param coupling dense, or low-rank with m modes
+ * @param options lyapunov()'s options (k, method, dt, burnIn, warmUp, duration, qrEvery, dtype)
+ */
+export function lyapunovCost(
+  n: number,
+  coupling: { kind: "dense" } | { kind: "lowrank"; m: number },
+  options: Pick<LyapunovOptions, "k" | "method" | "dt" | "burnIn" | "warmUp" | "duration" | "qrEvery" | "dtype"> = {},
+): { k: number; steps: number; seconds: number; bytes: number } {
+  const k = options.k === "all" ? n : Math.min(n, options.k ?? Math.ceil(n / 5));
+  const dt = options.dt ?? DEFAULTS.dt;
+  const qrEvery = options.qrEvery ?? DEFAULTS.qrEvery;
+  const frameTime = (options.warmUp ?? DEFAULTS.warmUp) + (options.duration ?? DEFAULTS.duration);
+  const steps = Math.round(((options.burnIn ?? DEFAULTS.burnIn) + frameTime) / dt);
+  const stages = (options.method ?? "rk4") === "rk4" ? 4 : 1;
+  const product = coupling.kind === "dense" ? n * n : 2 * n * coupling.m;
+  const multiplyAdds = steps * stages * (k + 1) * product + (frameTime / qrEvery) * 2 * n * k * k;
+  const size = (options.dtype ?? "float64") === "float64" ? 8 : 4;
+  const couplingBytes = size * (coupling.kind === "dense" ? n * n : 2 * n * coupling.m + coupling.m);
+  const bytes = couplingBytes + 6 * size * (k + 1) * n + 8 * (k * n + 17 * k);
+  return { k, steps, seconds: multiplyAdds / MULTIPLY_ADDS_PER_SECOND, bytes };
+}
+
 /**
  * The leading k Lyapunov exponents of a network by the QR method on the RK4 tangent flow or the Euler map, with
  * block errors, the Kaplan–Yorke dimension, the KS entropy, a convergence trace and optionally the twin check.
@@ -229,17 +261,33 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
       throw invalid("input", `must be a finite number or a Float64Array of length n = ${n}`, options.input, TypeError);
   }
   const maxSeconds = checkFinite("maxSeconds", options.maxSeconds ?? 24 * 3600, { positive: true });
-  const stages = method === "rk4" ? 4 : 1;
-  const product = c.kind === "dense" ? n * n : 2 * n * c.m;
   const totalSteps = burnSteps + (warmIntervals + intervals) * qrSteps;
-  const estimate =
-    (totalSteps * stages * (k + 1) * product + (warmIntervals + intervals) * 2 * n * k * k) / MULTIPLY_ADDS_PER_SECOND;
-  if (estimate > maxSeconds)
+  const cost = lyapunovCost(n, c.kind === "dense" ? c : { kind: "lowrank", m: c.m }, {
+    ...options,
+    k,
+    method,
+    dt,
+    burnIn,
+    warmUp,
+    duration,
+    qrEvery,
+    dtype,
+  });
+  if (cost.seconds > maxSeconds)
     throw invalid(
       "duration",
-      `with N = ${n}, k = ${k} and ${totalSteps} steps the run takes at least ${Math.round(estimate)} s ` +
-        `(limit ${maxSeconds} s, maxSeconds); lower k or the duration, or raise maxSeconds`,
+      `with N = ${n}, k = ${k} and ${totalSteps} steps the run takes at least ${formatSeconds(cost.seconds)} ` +
+        `(limit ${formatSeconds(maxSeconds)}, maxSeconds); lower k or the duration, or raise maxSeconds`,
       duration,
+    );
+  // one wasm32 instance holds the coupling, the state and frame with their four scratch copies, and the twin
+  if (cost.bytes > WASM_BYTES_MAX)
+    throw invalid(
+      "k",
+      `with N = ${n} the coupling and k + 1 = ${k + 1} state and frame rows (x 6 buffers) need ` +
+        `${(cost.bytes / 2 ** 30).toFixed(1)} GiB, above one WebAssembly instance's ${WASM_BYTES_MAX / 2 ** 30} GiB; ` +
+        "lower k or use dtype float32",
+      kOpt,
     );
 
   const backendArg = typeof options.backend === "object" && options.backend !== null ? options.backend : undefined;

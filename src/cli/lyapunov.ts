@@ -9,7 +9,9 @@ import { BACKEND_CHOICES, createBackend } from "../backend/select.ts";
 import { checkOutputs, writeFilesAtomic } from "../io/atomic.ts";
 import { writeNpy } from "../io/npy.ts";
 import { METHODS } from "../simulate/simulate.ts";
-import { lyapunov } from "../chaos/lyapunov.ts";
+import { lyapunov, lyapunovCost } from "../chaos/lyapunov.ts";
+import { formatSeconds } from "../simulate/simulate.ts";
+import { rmmModes } from "../network/ensembles.ts";
 import { predictMaximalExponent } from "../chaos/predict.ts";
 import { describe } from "../errors.ts";
 import { UsageError, choice, finite, formatNumber, integer, threadsFlag } from "./args.ts";
@@ -49,6 +51,8 @@ Output:
   --json FILE         write { params, provenance, results } to FILE ("-" for stdout)
   --save-exponents F  the exponents as a float64 .npy
   --force             overwrite existing output files
+  --dry-run           print the time (a lower bound) and memory the run needs and stop, before drawing J
+  --max-time HOURS    refuse runs whose time estimate is above this            (default: 24)
 
 The exponents are per unit time (the neuron time constant), in the QR's order: descending up to finite-time
 fluctuations. The error bars are delete-one-block jackknife standard errors over --blocks blocks.`;
@@ -69,6 +73,8 @@ const FLAGS = {
   backend: { type: "string" },
   "check-twin": { type: "boolean", default: false },
   workers: { type: "string" },
+  "dry-run": { type: "boolean", default: false },
+  "max-time": { type: "string" },
   theory: { type: "boolean", default: false },
   json: { type: "string" },
   "save-exponents": { type: "string" },
@@ -111,11 +117,42 @@ export async function lyapunovCommand(argv: string[]): Promise<number> {
     checkTwin: values["check-twin"],
     seed: choiceOf.kind === "spec" ? choiceOf.spec.seed : choiceOf.seed,
   };
-  const network = await loadNetwork(choiceOf);
-  if (typeof options.k === "number" && options.k > network.coupling.n)
+  // the time and memory from sizes alone, before J is drawn (a connectome file is read first, for its N)
+  const drawnLater = choiceOf.kind === "spec" ? choiceOf.spec : null;
+  let network = drawnLater ? null : await loadNetwork(choiceOf);
+  const n = drawnLater ? drawnLater.n : network!.coupling.n;
+  if (typeof options.k === "number" && options.k > n)
+    throw new UsageError(`invalid argument: \`--k\` must be at most N = ${n} (or "all"); got ${options.k}`);
+  const shape: { kind: "dense" } | { kind: "lowrank"; m: number } = drawnLater
+    ? drawnLater.coupling === "rmm"
+      ? { kind: "lowrank", m: rmmModes(drawnLater).D.length }
+      : { kind: "dense" }
+    : network!.coupling.kind === "lowrank"
+      ? { kind: "lowrank", m: network!.coupling.m }
+      : { kind: "dense" };
+  const cost = lyapunovCost(n, shape, options);
+  const maxHours = finite("--max-time", values["max-time"], 24);
+  if (!(maxHours > 0 && maxHours <= 1e6))
     throw new UsageError(
-      `invalid argument: \`--k\` must be at most N = ${network.coupling.n} (or "all"); got ${options.k}`,
+      `invalid argument: \`--max-time\` must be a positive number of hours up to 10^6; got ${describe(values["max-time"])}`,
     );
+  const timeText = Number.isFinite(cost.seconds)
+    ? `at least ${formatSeconds(cost.seconds)} (${cost.steps.toPrecision(3)} steps`
+    : "an unbounded time (more steps than a number holds";
+  if (values["dry-run"]) {
+    console.log(
+      `strand lyapunov --dry-run: N = ${n}, k = ${cost.k}: ${timeText}; limit ${formatSeconds(maxHours * 3600)}` +
+        `${cost.seconds > maxHours * 3600 ? " — would be refused" : ""}), ` +
+        `${(cost.bytes / 2 ** 30).toFixed(2)} GiB in the WebAssembly memory`,
+    );
+    return 0;
+  }
+  if (cost.seconds > maxHours * 3600)
+    throw new UsageError(
+      `the run takes ${timeText}; N = ${n}, k = ${cost.k}), above ` +
+        `the limit of ${formatSeconds(maxHours * 3600)}: lower --k or --duration, or raise --max-time`,
+    );
+  network ??= await loadNetwork(choiceOf);
   // a run of minutes calls few, long kernels: compile them optimised at once instead of starting in V8's baseline
   // tier (its first calls ran ~0.7 s slower at N = 1000, k = 100: bench/README.md)
   v8.setFlagsFromString("--no-liftoff");
@@ -128,7 +165,13 @@ export async function lyapunovCommand(argv: string[]): Promise<number> {
       : undefined;
   let r;
   try {
-    r = await lyapunov(network, { ...options, backend, onProgress: progressBar(), ...(team ? { team } : {}) });
+    r = await lyapunov(network, {
+      ...options,
+      backend,
+      maxSeconds: maxHours * 3600,
+      onProgress: progressBar(),
+      ...(team ? { team } : {}),
+    });
   } finally {
     await team?.close();
   }

@@ -45,7 +45,7 @@ export function gainCovariance(kind: PhiName, q: number): (c: number) => number 
     return (c) => 1 / Math.sqrt(a * a - ((Math.PI * c) / 2) ** 2);
   }
   // tabulated in t = sqrt(1 - |c| / q) (t = 0 at c = q, where C^d varies on a scale ~1/q in c/q for large q)
-  const P = q <= 4 ? 24 : q <= 30 ? 40 : 64;
+  const P = q <= 4 ? 24 : q <= 30 ? 32 : 64;
   const F = new Float64Array(P + 1);
   for (let k = 0; k <= P; k++) {
     const c = q * (1 - (k / P) ** 2);
@@ -195,9 +195,16 @@ function eigenvector(a: Float64Array, b: number, e: number): Float64Array {
  *
  * @param g coupling strength (g_eff)
  * @param phi "tanh" or "erf"
- * @param dmft a solveDmft(g, phi, { dt: 0.05 }) solution to reuse (optional)
+ * @param dmft a solveDmft(g, phi) solution to reuse (optional; its lag step is the operator's finest grid step)
+ * @param options window: half-width L of the tau interval in units of 1/kappa (default 40: the bound states'
+ *   amplitude at the wall below e^-40)
  */
-export function maximalExponent(g: number, phi: PhiName = "tanh", dmft?: DmftSolution): MaximalExponent {
+export function maximalExponent(
+  g: number,
+  phi: PhiName = "tanh",
+  dmft?: DmftSolution,
+  options: { window?: number } = {},
+): MaximalExponent {
   checkG("g", g);
   checkOneOf("phi", phi, ["tanh", "erf"] as const);
   if (g <= 1)
@@ -217,7 +224,7 @@ export function maximalExponent(g: number, phi: PhiName = "tanh", dmft?: DmftSol
   const dtau = sol.tau[1];
   const vInf = 1 - g * g * Cd(0);
   const kappa = Math.sqrt(Math.max(vInf, 1e-12));
-  const L = Math.min(40 / kappa, (sol.tau.length - 1) * dtau);
+  const L = Math.min((options.window ?? 40) / kappa, (sol.tau.length - 1) * dtau);
   /** H on steps of h = stride x the DMFT's lag step: V at |tau|, continued by V(inf) past the DMFT grid */
   const solveAt = (stride: number) => {
     const h = stride * dtau;

@@ -63,6 +63,27 @@ const SIMULATE_FLAGS = [
   "--symmetry",
   "--overlap-gamma",
 ];
+const LYAPUNOV_FLAGS = [
+  "--n",
+  "--g",
+  "--k",
+  "--dt",
+  "--duration",
+  "--burn-in",
+  "--warm-up",
+  "--qr-every",
+  "--blocks",
+  "--sigma",
+  "--input",
+  "--seed",
+  "--method",
+  "--phi",
+  "--dtype",
+  "--workers",
+  "--max-time",
+  "--coupling",
+  "--alpha",
+];
 const THEORY_FLAGS = ["--g", "--seed", "--phi", "--n", "--alpha", "--paths", "--threads", "--pr-g"];
 const NETWORK_FLAGS = [
   "--n",
@@ -128,6 +149,15 @@ describe("the command line under fuzz", () => {
         await run(["simulate", "--coupling", "iid", ...argv, "--dry-run"]);
       }),
       params(600),
+    );
+  }, 60_000);
+
+  it("refuses or answers every lyapunov line with one clear line (--dry-run)", async () => {
+    await fc.assert(
+      fc.asyncProperty(line(LYAPUNOV_FLAGS), async (argv) => {
+        await run(["lyapunov", "--coupling", "iid", ...argv, "--dry-run"]);
+      }),
+      params(300),
     );
   }, 60_000);
 
