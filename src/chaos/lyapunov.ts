@@ -172,8 +172,9 @@ function stepsOf(name: string, time: number, dt: number): number {
   return s;
 }
 
-/** what one WebAssembly (wasm32) instance may hold for a run: 4 GiB less room for the runtime's own data */
-const WASM_BYTES_MAX = 3.5 * 2 ** 30;
+/** what one WebAssembly (wasm32) instance may hold for a lyapunov run: 4 GiB less room for the runtime's own data */
+export const LYAPUNOV_BYTES_MAX = 3.5 * 2 ** 30;
+const WASM_BYTES_MAX = LYAPUNOV_BYTES_MAX;
 
 /**
  * A lower bound on a lyapunov() run's time and its memory in one WebAssembly instance, from sizes alone (before

@@ -9,7 +9,7 @@ import { BACKEND_CHOICES, createBackend } from "../backend/select.ts";
 import { checkOutputs, writeFilesAtomic } from "../io/atomic.ts";
 import { writeNpy } from "../io/npy.ts";
 import { METHODS } from "../simulate/simulate.ts";
-import { lyapunov, lyapunovCost } from "../chaos/lyapunov.ts";
+import { LYAPUNOV_BYTES_MAX, lyapunov, lyapunovCost } from "../chaos/lyapunov.ts";
 import { formatSeconds } from "../simulate/simulate.ts";
 import { rmmModes } from "../network/ensembles.ts";
 import { predictMaximalExponent } from "../chaos/predict.ts";
@@ -143,10 +143,16 @@ export async function lyapunovCommand(argv: string[]): Promise<number> {
     console.log(
       `strand lyapunov --dry-run: N = ${n}, k = ${cost.k}: ${timeText}; limit ${formatSeconds(maxHours * 3600)}` +
         `${cost.seconds > maxHours * 3600 ? " — would be refused" : ""}), ` +
-        `${(cost.bytes / 2 ** 30).toFixed(2)} GiB in the WebAssembly memory`,
+        `${(cost.bytes / 2 ** 30).toFixed(2)} GiB in the WebAssembly memory (limit ${LYAPUNOV_BYTES_MAX / 2 ** 30} GiB` +
+        `${cost.bytes > LYAPUNOV_BYTES_MAX ? " — would be refused" : ""})`,
     );
     return 0;
   }
+  if (cost.bytes > LYAPUNOV_BYTES_MAX)
+    throw new UsageError(
+      `the run needs ${(cost.bytes / 2 ** 30).toFixed(2)} GiB in one WebAssembly instance (N = ${n}, k = ${cost.k}; ` +
+        `limit ${LYAPUNOV_BYTES_MAX / 2 ** 30} GiB): lower --k, or use --dtype float32`,
+    );
   if (cost.seconds > maxHours * 3600)
     throw new UsageError(
       `the run takes ${timeText}; N = ${n}, k = ${cost.k}), above ` +
