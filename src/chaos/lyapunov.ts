@@ -45,7 +45,7 @@ import {
 import type { Network } from "../network/ensembles.ts";
 import { provenance, type Provenance } from "../provenance.ts";
 import { jackknifeSe } from "../stats/estimators.ts";
-import { SimulationError } from "../simulate/group.ts";
+import { SimulationError, noiseIncrement } from "../simulate/group.ts";
 import { METHODS, formatSeconds, type Method } from "../simulate/simulate.ts";
 
 /** lyapunov()'s option names (a typo is named, not ignored) */
@@ -384,7 +384,7 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
         }
         run.step(1);
         if (noise) {
-          be.rngNormal(noiseRng!, n, 0, sigma * Math.sqrt(dt), noise);
+          be.rngNormal(noiseRng!, n, 0, noiseIncrement(sigma, dt, method), noise);
           const xv = run.state(),
             nv = be.view(noise);
           for (let i = 0; i < n; i++) xv[i] += nv[i];

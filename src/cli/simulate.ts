@@ -246,7 +246,16 @@ export async function simulateCommand(argv: string[]): Promise<number> {
         : "1 thread";
   const lines = simulationLines(name, network, r, threads);
   let comparison: Record<string, ComparisonRow> | null = null;
-  if (values.theory) {
+  // the mean-field theory has neither noise nor a constant input: say so rather than compare with the wrong one
+  const unmodelled = [
+    options.sigma > 0 ? `noise (--sigma ${options.sigma})` : "",
+    options.input ? `input (--input ${options.input})` : "",
+  ]
+    .filter(Boolean)
+    .join(" and ");
+  if (values.theory && unmodelled)
+    lines.push(`  theory             not available: the mean-field theory here has no ${unmodelled} (issue 27)`);
+  else if (values.theory) {
     const { prediction, note } = await predictFor(network.spec, {
       phi: options.phi,
       backend: await createBackend(options.backend),

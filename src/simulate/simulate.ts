@@ -10,8 +10,9 @@
  * samples form `blocks` blocks: whole trials when trials >= blocks (trial b goes to block floor(b B / K);
  * independent initial conditions make the blocks independent, as the estimator assumes), otherwise
  * consecutive time slices pooling all trials. The pooled mean is subtracted.
- * Noise (Euler–Maruyama): after each deterministic step x += sigma sqrt(dt) xi, xi ~ N(0, 1), from a stream of
- * its own for each trial (STREAMS.noiseBase + trial).
+ * Noise: after each deterministic step x += s xi, xi ~ N(0, 1), from a stream of its own for each trial
+ * (STREAMS.noiseBase + trial), s = sigma sqrt((1 - R(dt)^2) / 2) with R the method's one-step factor for the leak
+ * (group.ts noiseIncrement): at J = 0 exactly the Ornstein-Uhlenbeck statistics, where sigma sqrt(dt) was 5 % high.
  * Parallelism: the trials are split into `groups` (default 2) that accumulate their statistics separately;
  * the groups' sums are added in group order at the end. An executor runs the groups (in this thread by
  * default; on worker threads via src/io/parallel.ts), and since every trial's arithmetic and every sum's

@@ -7,14 +7,16 @@
  * three samples of networks).
  *  - npm test: the approach from below, lambda(250) < lambda(500) < theory: the deficits are 5-15 standard errors
  *    of a 4-network mean, so the ordering fails only if the theory or the tangent code is wrong.
- *  - STRAND_SCIENCE=1 (npm run test:science; ~30 min on one core): N = 1000 and 2000, 4 networks each, the 1/N
- *    extrapolation 2 lambda(2000) - lambda(1000) within 3 combined standard errors of the theory.
+ *  - STRAND_SCIENCE=1 (npm run test:science; ~30 min on 2 cores): N = 1000 and 2000, 4 networks each, the 1/N
+ *    extrapolation 2 lambda(2000) - lambda(1000) within 3 combined standard errors of the theory; and D_KY/N at
+ *    g = 5 for N = 250, 500, 1000 (k = N/4, one network each, printed for docs/VALIDATION.md): the Kaplan-Yorke
+ *    fraction is intensive, so successive differences must shrink (no mean-field value to compare with).
  */
 import { describe, expect, it } from "vitest";
 import { makeNetwork } from "../../src/network/ensembles.ts";
-import { lyapunov } from "../../src/chaos/lyapunov.ts";
+import { lyapunov, spectrumSummary } from "../../src/chaos/lyapunov.ts";
 import { maximalExponent } from "../../src/theory/lyapunov.ts";
-import { meanAndSe } from "../../src/stats/estimators.ts";
+import { jackknifeSe, meanAndSe } from "../../src/stats/estimators.ts";
 
 const g = 3;
 const theory = () => maximalExponent(g).lambdaMax;
@@ -46,6 +48,37 @@ describe("the mean-field maximal exponent", () => {
         `lambda_1: N = 1000 ${small.mean} ± ${small.se}, 2000 ${large.mean} ± ${large.se}; theory ${theory()}`,
       );
       expect(Math.abs(extrapolated - theory())).toBeLessThan(3 * se);
+    },
+    3 * 3600_000,
+  );
+
+  it.runIf(!!process.env.STRAND_SCIENCE)(
+    "gives an intensive Kaplan-Yorke fraction: D_KY/N converges as N grows (i.i.d. tanh, g = 5)",
+    async () => {
+      const fractions: number[] = [],
+        errors: number[] = [];
+      for (const n of [250, 500, 1000]) {
+        const r = await lyapunov(makeNetwork({ coupling: "iid", n, g: 5, seed: 1 }), {
+          k: n / 4,
+          duration: 200,
+          seed: 1,
+        });
+        fractions.push(r.results.kaplanYorkeFraction!);
+        // the fraction's error: delete-one-block jackknife over the 8 blocks' exponents
+        const B = r.results.blockExponents.length;
+        const loo = r.results.blockExponents.map((_, b) => {
+          const rest = r.results.blockExponents.filter((_, c) => c !== b);
+          const mean = rest[0].map((_, i) => rest.reduce((a, row) => a + row[i], 0) / (B - 1));
+          return spectrumSummary(
+            [...mean].sort((x, y) => y - x),
+            n,
+          ).kaplanYorkeFraction!;
+        });
+        errors.push(jackknifeSe(loo));
+      }
+      console.log(`D_KY/N at g = 5: N = 250, 500, 1000: ${fractions.join(", ")} ± ${errors.join(", ")}`);
+      const gap = (i: number) => Math.abs(fractions[i + 1] - fractions[i]);
+      expect(gap(1)).toBeLessThan(gap(0) + 3 * Math.hypot(errors[1], errors[2]));
     },
     3 * 3600_000,
   );

@@ -162,6 +162,33 @@ describe("simulate", () => {
     expect(one.params.start).toBe("independent");
   });
 
+  it("gives the Ornstein-Uhlenbeck statistics at J = 0: C^x(0) = sigma^2/2 and C^x(tau) = C^x(0) e^-tau", async () => {
+    const n = 200;
+    const base = makeNetwork({ coupling: "iid", n, g: 1, seed: 1 });
+    const net = { ...base, coupling: { kind: "dense" as const, n, J: new Float64Array(n * n) } };
+    for (const method of ["rk4", "euler"] as const) {
+      const r = await simulate(net, {
+        method,
+        sigma: 1,
+        trials: 8,
+        duration: 400,
+        burnIn: 20,
+        lags: 2,
+        seed: 3,
+        dtype: "float64",
+      });
+      // the variance of the mean of x^2 over T = 400 samples a time unit apart of N K = 1600 independent OU paths:
+      // Var(x^2) = 2 (1/2)^2 = 1/2, x^2 correlated as e^-2|tau|: factor 1 + 2 sum_l e^-2l = coth 1 = 1.313;
+      // se = sqrt(0.5 x 1.313 / 640000) = 1.0e-3 (the plain sigma sqrt(dt) increment would sit 0.025 high)
+      const se = Math.sqrt((0.5 * 1.313) / (n * 8 * 400));
+      expect(Math.abs(r.results.cX0! - 0.5), method).toBeLessThan(4 * se);
+      // C(1) / C(0) = e^-1 (the RK4 factor is e^-dt to O(dt^5); Euler's (1 - dt)^20 = e^-1.026 at dt = 0.05);
+      // the lag-1 product's error is of the same order as C(0)'s
+      const expected = method === "rk4" ? Math.exp(-1) : 0.95 ** 20;
+      expect(Math.abs(r.results.autocorrelation.cX[1] / r.results.cX0! - expected), method).toBeLessThan(8 * se);
+    }
+  });
+
   it("refuses branch options that cannot apply, naming them", async () => {
     const net = makeNetwork({ coupling: "iid", n: 20, g: 2, seed: 1 });
     await expect(simulate(net, { trials: 1, start: "branch" })).rejects.toThrow(/`trials` must be at least 2/);
