@@ -22,7 +22,7 @@ import {
 } from "../simulate/simulate.ts";
 import { rmmModes } from "../network/ensembles.ts";
 import { comparePrediction, type ComparisonRow } from "../compare.ts";
-import { comparisonLines, predictFor, progressBar, simulationLines } from "./report.ts";
+import { comparisonLines, drivenComparison, predictFor, progressBar, simulationLines } from "./report.ts";
 import { describe } from "../errors.ts";
 import { UsageError, choice, finite, integer, threadsFlag } from "./args.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
@@ -246,16 +246,18 @@ export async function simulateCommand(argv: string[]): Promise<number> {
         : "1 thread";
   const lines = simulationLines(name, network, r, threads);
   let comparison: Record<string, ComparisonRow> | null = null;
-  // the mean-field theory has neither noise nor a constant input: say so rather than compare with the wrong one
-  const unmodelled = [
-    options.sigma > 0 ? `noise (--sigma ${options.sigma})` : "",
-    options.input ? `input (--input ${options.input})` : "",
-  ]
-    .filter(Boolean)
-    .join(" and ");
-  if (values.theory && unmodelled)
-    lines.push(`  theory             not available: the mean-field theory here has no ${unmodelled} (issue 27)`);
-  else if (values.theory) {
+  // a constant input has no theory here (say so rather than compare with the wrong one); noise has the driven DMFT
+  // (its C^x(0) and C^phi(0); no PR with drive yet)
+  let driven: Record<string, ComparisonRow> | null = null;
+  if (values.theory && options.input)
+    lines.push(
+      `  theory             not available: the mean-field theory here has no constant input (--input ${options.input})`,
+    );
+  else if (values.theory && options.sigma > 0) {
+    const out = drivenComparison(network, options.phi, options.sigma, R);
+    lines.push(...out.lines);
+    driven = out.rows;
+  } else if (values.theory) {
     const { prediction, note } = await predictFor(network.spec, {
       phi: options.phi,
       backend: await createBackend(options.backend),
@@ -275,6 +277,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     provenance: { ...r.provenance, argv: ["simulate", ...argv] },
     results: R,
     ...(comparison ? { theory: comparison } : {}),
+    ...(driven ? { theory: driven } : {}),
   };
   await writeFilesAtomic([
     [

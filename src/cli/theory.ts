@@ -13,6 +13,7 @@ import { describe } from "../errors.ts";
 import { UsageError, choice, finite, formatNumber, integer, threadsFlag } from "./args.ts";
 import { predictFor } from "./report.ts";
 import { maximalExponent, maximalExponentEuler } from "../theory/lyapunov.ts";
+import { solveDrivenDmft, type DrivenDmft } from "../theory/driven.ts";
 import { METHODS } from "../simulate/simulate.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
 
@@ -28,6 +29,8 @@ ${NETWORK_FLAGS_HELP}
   --json FILE         write { params, provenance, results } to FILE ("-" for stdout)
   --method M          rk4 | euler: lambda_max of the flow (the RK4 tangent's limit) or of the Euler map   (default: rk4)
   --dt D              the Euler map's step delta, in (0, 1] (--method euler)  (default: 0.05)
+  --sigma S           white-noise drive, <eta_i(t) eta_j(t')> = S^2 delta_ij delta(t - t'): the driven DMFT's
+                      C^x(0), C^phi(0), <phi'>, C(tau) (LINEAR.md §1); PR with drive is not derived yet
 
 The maximal Lyapunov exponent lambda_max (CHAOS.md §4) is printed for the Gaussian single site without gains:
 the flow's from the ground state of H = -d^2/dtau^2 + 1 - g^2 C^d(tau) with its self-check E_1 = 0, the Euler
@@ -67,6 +70,7 @@ export async function theoryCommand(argv: string[]): Promise<number> {
       threads: { type: "string" },
       method: { type: "string" },
       dt: { type: "string" },
+      sigma: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -123,12 +127,31 @@ export async function theoryCommand(argv: string[]): Promise<number> {
   const gaussian = p.method === "gaussian" && !p.theory.results.gains;
   const chaos = gaussian && lyapunovMethod === "rk4" ? maximalExponent(p.inputs.g, phi) : null;
   const chaosMap = gaussian && lyapunovMethod === "euler" ? maximalExponentEuler(p.inputs.g, phi, lyapunovDt) : null;
-  const lines = p.method === "gaussian" ? gaussianLines(p) : samplingLines(p, spec, be, sampling ? threads : 1);
-  if (chaosMap)
+  const sigma = finite("--sigma", values.sigma as string | undefined, 0);
+  if (!(sigma >= 0 && sigma <= 1e3))
+    throw new UsageError(
+      `invalid argument: \`--sigma\` must be a number from 0 to 1000; got ${describe(values.sigma)}`,
+    );
+  if (sigma > 0 && !gaussian)
+    throw new UsageError(
+      "invalid argument: `--sigma` applies to the Gaussian single site (i.i.d. or random-mode couplings without " +
+        "gains, symmetry or overlaps)",
+    );
+  // with drive: the noise-driven DMFT's single-site statistics (src/theory/driven.ts) instead of the noise-free ones
+  const driven = sigma > 0 && p.method === "gaussian" ? solveDrivenDmft(p.inputs.g, phi, sigma) : null;
+  const lines =
+    driven && p.method === "gaussian"
+      ? drivenLines(p, driven)
+      : p.method === "gaussian"
+        ? gaussianLines(p)
+        : samplingLines(p, spec, be, sampling ? threads : 1);
+  if (driven) {
+    // the noise-free exponents below do not apply
+  } else if (chaosMap)
     lines.push(
       `  lambda_max         ${f(chaosMap.lambdaMax)} per unit time (the Euler map's, delta = ${lyapunovDt}, mean field)`,
     );
-  if (chaos)
+  if (chaos && !driven)
     lines.push(
       `  lambda_max         ${f(chaos.lambdaMax)} per unit time (the flow's, mean field; ` +
         (chaos.quiescent ? "quiescent: -1 + g_eff)" : `self-check E_1 = ${chaos.e1.toExponential(1)})`),
@@ -153,12 +176,12 @@ export async function theoryCommand(argv: string[]): Promise<number> {
     const doc = {
       params: { ...p.theory.params, method: p.method, network },
       provenance: provenance(p.method === "sampling" ? be : undefined, { argv: ["theory", ...argv], seed: spec.seed }),
-      results: p.theory.results,
+      results: driven ?? p.theory.results,
       /** what simulate measures for the same spec, predicted (with gains: the z-scored PR^phi) */
-      observables: p.observables,
+      ...(driven ? {} : { observables: p.observables }),
       /** the flow's mean-field maximal Lyapunov exponent and its self-check (no gains, Gaussian single site) */
-      ...(chaos ? { lyapunov: chaos } : {}),
-      ...(chaosMap ? { lyapunov: { method: "euler", dt: lyapunovDt, ...chaosMap } } : {}),
+      ...(chaos && !driven ? { lyapunov: chaos } : {}),
+      ...(chaosMap && !driven ? { lyapunov: { method: "euler", dt: lyapunovDt, ...chaosMap } } : {}),
     };
     const arrays = (_k: string, v: unknown) =>
       v === Infinity ? null : ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v;
@@ -170,6 +193,17 @@ export async function theoryCommand(argv: string[]): Promise<number> {
 const f = (v: number | null, d = 5) => formatNumber(v, d);
 /** C(tau)/C(0) and Psi(tau, 0)/Psi(0, 0) at tau = 0 … 5 (the theories' lag grids are dt = 0.1 apart) */
 const atLags = (v: (t: number) => number) => [0, 1, 2, 3, 4, 5].map((t) => `${t}: ${v(t).toFixed(3)}`).join("  ");
+
+function drivenLines(p: GaussianPrediction, d: DrivenDmft): string[] {
+  const lag = (t: number) => Math.round(t / d.params.dt);
+  return [
+    `theory: g_eff ${p.inputs.g}, phi = ${p.phi}, driven by white noise sigma ${d.sigma} (N -> infinity)`,
+    `  C^x(0), C^phi(0)   ${f(d.q)}, ${f(d.cPhi[0])};  <phi'> ${f(d.meanPhiPrime)} (OU alone: C^x(0) = ${f(d.sigma ** 2 / 2)})`,
+    `  C^x(tau)/C(0)      ${atLags((t) => d.cX[lag(t)] / d.q)}`,
+    `  C^phi(tau)/C(0)    ${atLags((t) => d.cPhi[lag(t)] / d.cPhi[0])}`,
+    "  PR^phi, PR^x       not derived with drive yet (the cavity argument with the noise as an extra source)",
+  ];
+}
 
 function gaussianLines(p: GaussianPrediction): string[] {
   const { effectiveRank, prG } = p.inputs;

@@ -21,6 +21,7 @@
 import { ConvergenceError, checkG, checkOneOf, invalid } from "../errors.ts";
 import type { PhiName } from "../backend/types.ts";
 import { phiCovariance, solveDmft, type DmftSolution } from "./dmft.ts";
+import { andersonFixedPoint } from "./anderson.ts";
 
 /** The mean-field maximal exponent and its self-check. */
 export interface MaximalExponent {
@@ -284,7 +285,7 @@ export function discreteDmft(g: number, phi: PhiName, delta: number): { q: numbe
   // start from the flow's C^x(tau) at tau = n delta (the limit delta -> 0), linearly interpolated
   const flow = solveDmft(g, phi);
   const h = flow.tau[1];
-  let c: Float64Array = Float64Array.from({ length: K + 1 }, (_, n) => {
+  const c: Float64Array = Float64Array.from({ length: K + 1 }, (_, n) => {
     const u = (n * delta) / h,
       i = Math.floor(u);
     return i + 1 < flow.cX.length ? flow.cX[i] + (u - i) * (flow.cX[i + 1] - flow.cX[i]) : 0;
@@ -306,74 +307,10 @@ export function discreteDmft(g: number, phi: PhiName, delta: number): { q: numbe
     }
     return out;
   };
-  // Anderson acceleration (depth 6) of the fixed-point iteration: the plain one contracts by ~0.97 per sweep
-  const depth = 6;
-  const dX: Float64Array[] = [],
-    dF: Float64Array[] = [];
-  let prevC: Float64Array | null = null,
-    prevF: Float64Array | null = null;
-  for (let it = 0; it < 300; it++) {
-    const gc = sweep(c);
-    const f = gc.map((v, n) => v - c[n]);
-    let change = 0;
-    for (const v of f) change = Math.max(change, Math.abs(v));
-    if (change < 1e-11 * c[0]) return { q: gc[0], c: gc };
-    if (prevC && prevF) {
-      dX.push(c.map((v, n) => v - prevC![n]));
-      dF.push(f.map((v, n) => v - prevF![n]));
-      if (dX.length > depth) {
-        dX.shift();
-        dF.shift();
-      }
-    }
-    prevC = c;
-    prevF = f;
-    const m = dF.length;
-    let next = gc;
-    if (m > 0) {
-      // gamma = argmin |f - dF gamma| by the normal equations (ridge 1e-12 of the diagonal's scale)
-      const A = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => dot(dF[i], dF[j])));
-      const rhs = Array.from({ length: m }, (_, i) => dot(dF[i], f));
-      const scale = Math.max(...A.map((row, i) => row[i]));
-      for (let i = 0; i < m; i++) A[i][i] += 1e-12 * scale;
-      const gamma = solveSmall(A, rhs);
-      next = gc.map((v, n) => {
-        let x = v;
-        for (let i = 0; i < m; i++) x -= gamma[i] * (dX[i][n] + dF[i][n]);
-        return x;
-      });
-    }
-    c = next;
-  }
+  // Anderson-accelerated: the plain iteration contracts by only ~0.97 per sweep
+  const solved = andersonFixedPoint(sweep, c, { tol: (x) => 1e-11 * x[0] });
+  if (solved) return { q: solved[0], c: solved };
   throw new ConvergenceError(`the Euler map's DMFT did not converge at g = ${g}, delta = ${delta}`, { g, delta });
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-/** x with A x = b for a small dense system (Gaussian elimination with partial pivoting) */
-function solveSmall(A: number[][], b: number[]): number[] {
-  const m = b.length;
-  const M = A.map((row, i) => [...row, b[i]]);
-  for (let col = 0; col < m; col++) {
-    let p = col;
-    for (let r = col + 1; r < m; r++) if (Math.abs(M[r][col]) > Math.abs(M[p][col])) p = r;
-    [M[col], M[p]] = [M[p], M[col]];
-    for (let r = col + 1; r < m; r++) {
-      const f = M[r][col] / M[col][col];
-      for (let j = col; j <= m; j++) M[r][j] -= f * M[col][j];
-    }
-  }
-  const x = new Array<number>(m).fill(0);
-  for (let r = m - 1; r >= 0; r--) {
-    let v = M[r][m];
-    for (let j = r + 1; j < m; j++) v -= M[r][j] * x[j];
-    x[r] = v / M[r][r];
-  }
-  return x;
 }
 
 /**

@@ -74,6 +74,18 @@ describe("strand lyapunov", () => {
 });
 
 describe("strand theory", () => {
+  it("gives the driven DMFT with --sigma, and refuses it where the single site is not Gaussian", () => {
+    const r = strand("theory", "--coupling", "iid", "--g", "0.01", "--sigma", "2");
+    expect(r.status, r.stderr).toBe(0);
+    // nearly uncoupled: the Ornstein-Uhlenbeck variance sigma^2 / 2 = 2 and correlation e^-tau
+    expect(r.stdout).toMatch(/C\^x\(0\), C\^phi\(0\)\s+2\.000/);
+    expect(r.stdout).toMatch(/C\^x\(tau\)\/C\(0\)\s+0: 1\.000 {2}1: 0\.368/);
+    expect(r.stdout).toMatch(/PR\^phi, PR\^x\s+not derived with drive yet/);
+    const gains = strand("theory", "--coupling", "rmm", "--g", "3", "--pr-g", "0.5", "--sigma", "1");
+    expect(gains.status).toBe(2);
+    expect(gains.stderr).toMatch(/`--sigma` applies to the Gaussian single site/);
+  });
+
   it("reports the flow's mean-field lambda_max with its self-check", () => {
     const r = strand("theory", "--coupling", "iid", "--g", "2");
     expect(r.status, r.stderr).toBe(0);

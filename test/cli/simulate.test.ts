@@ -16,25 +16,14 @@ import { makeNetwork } from "../../src/network/ensembles.ts";
 const quick = ["--n", "60", "--duration", "40", "--burn-in", "10", "--trials", "4", "--lags", "4", "--blocks", "4"];
 
 describe("strand simulate", () => {
-  it("says the theory is not available with noise or input instead of comparing with the noise-free one", () => {
-    const r = strand(
-      "simulate",
-      "--coupling",
-      "iid",
-      "--g",
-      "3",
-      ...quick,
-      "--sigma",
-      "0.5",
-      "--input",
-      "0.2",
-      "--theory",
-    );
+  it("compares a driven run with the driven DMFT, and says the theory has no constant input", () => {
+    const r = strand("simulate", "--coupling", "iid", "--g", "3", ...quick, "--sigma", "0.5", "--theory");
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(
-      /theory\s+not available: the mean-field theory here has no noise \(--sigma 0\.5\) and input/,
-    );
-    expect(r.stdout).not.toMatch(/combined se|Infinity/);
+    expect(r.stdout).toMatch(/theory \(driven\)\s+sigma 0\.5, g_eff 3: C\^x\(0\) \d\.\d+ \(simulated -?\d+\.\d %\)/);
+    expect(r.stdout).toMatch(/PR with drive: not derived yet/);
+    const input = strand("simulate", "--coupling", "iid", "--g", "3", ...quick, "--input", "0.2", "--theory");
+    expect(input.stdout).toMatch(/theory\s+not available: the mean-field theory here has no constant input/);
+    expect(input.stdout).not.toMatch(/combined se|Infinity/);
   });
 
   it("branches the trials from one shared burn-in with --start branch and says so; its flags apply only there", () => {
