@@ -128,6 +128,8 @@ export type { ChunkExecutor, ChunkTask, ChunkResult } from "./theory/selfcoupled
 export { ConvergenceError } from "./errors.ts";
 export { lyapunov, spectrumSummary, type LyapunovOptions, type LyapunovResult } from "./chaos/lyapunov.ts";
 export { predictMaximalExponent, type ExponentPrediction } from "./chaos/predict.ts";
+export { solveDrivenDmft, drivenDimension, type DrivenDmft } from "./theory/driven.ts";
+export { noiseIncrement } from "./simulate/group.ts";
 export {
   maximalExponent,
   maximalExponentEuler,

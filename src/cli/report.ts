@@ -11,7 +11,7 @@ import type { EnsembleSummary, Network, NetworkSpec } from "../network/ensembles
 import type { SimulationResult } from "../simulate/simulate.ts";
 import { NotPredictedError, predict, predictionMethod, type Prediction } from "../theory/predict.ts";
 import { formatNumber } from "./args.ts";
-import { solveDrivenDmft } from "../theory/driven.ts";
+import { drivenDimension, solveDrivenDmft } from "../theory/driven.ts";
 
 const f = (v: number | null, d = 4) => formatNumber(v, d);
 
@@ -154,7 +154,7 @@ export function progressBar() {
 /**
  * `simulate --theory --sigma`: the noise-driven DMFT (src/theory/driven.ts) beside a driven simulation — C^x(0) and
  * C^phi(0), the single-site quantities it predicts — for the Gaussian single site without gains (i.i.d., the
- * random-mode model through g_eff); the dimension with drive is not derived yet, and says so.
+ * random-mode model through g_eff), and PR^phi under the driven-dimension hypothesis (src/theory/driven.ts).
  */
 export function drivenComparison(
   network: Network,
@@ -172,20 +172,29 @@ export function drivenComparison(
       rows: null,
     };
   const th = solveDrivenDmft(network.summary.g, phi, sigma);
-  // no error bar on the simulated equal-time variances: the relative difference only
-  const row = (simulation: number | null, theory: number): ComparisonRow => ({
+  const effectiveRank = spec.coupling === "rmm" ? network.summary.effectiveRank : Infinity;
+  const prPhi = drivenDimension(th, effectiveRank).prPhi;
+  // the equal-time variances carry no error bar: their relative difference only; PR^phi with its jackknife error
+  const row = (simulation: number | null, theory: number, error: number | null = null): ComparisonRow => ({
     simulation,
-    error: null,
+    error,
     theory,
     relative: simulation === null ? null : simulation / theory - 1,
-    z: null,
+    z: simulation === null || !error ? null : (simulation - theory) / error,
   });
-  const rows = { cX0: row(R.cX0, th.q), cPhi0: row(R.cPhi0, th.cPhi[0]) };
+  const rows = {
+    cX0: row(R.cX0, th.q),
+    cPhi0: row(R.cPhi0, th.cPhi[0]),
+    prPhi: row(R.prPhi, prPhi, R.prPhiError),
+  };
   const pct = (r: ComparisonRow) => (r.relative === null ? "-" : `${(100 * r.relative).toFixed(1)} %`);
   return {
     lines: [
       `  theory (driven)    sigma ${sigma}, g_eff ${network.summary.g}: C^x(0) ${formatNumber(th.q)} (simulated ` +
-        `${pct(rows.cX0)}), C^phi(0) ${formatNumber(th.cPhi[0])} (${pct(rows.cPhi0)}); PR with drive: not derived yet`,
+        `${pct(rows.cX0)}), C^phi(0) ${formatNumber(th.cPhi[0])} (${pct(rows.cPhi0)})`,
+      `                     PR^phi ${formatNumber(prPhi)} (simulated ${pct(rows.prPhi)}` +
+        `${rows.prPhi.z === null ? "" : `, ${rows.prPhi.z.toFixed(1)} se`}; hypothesis: the noise-free four-point ` +
+        "formula on the driven single site); PR^x not derived with drive",
     ],
     rows,
   };

@@ -13,7 +13,7 @@ import { describe } from "../errors.ts";
 import { UsageError, choice, finite, formatNumber, integer, threadsFlag } from "./args.ts";
 import { predictFor } from "./report.ts";
 import { maximalExponent, maximalExponentEuler } from "../theory/lyapunov.ts";
-import { solveDrivenDmft, type DrivenDmft } from "../theory/driven.ts";
+import { drivenDimension, solveDrivenDmft, type DrivenDmft } from "../theory/driven.ts";
 import { METHODS } from "../simulate/simulate.ts";
 import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
 
@@ -30,7 +30,7 @@ ${NETWORK_FLAGS_HELP}
   --method M          rk4 | euler: lambda_max of the flow (the RK4 tangent's limit) or of the Euler map   (default: rk4)
   --dt D              the Euler map's step delta, in (0, 1] (--method euler)  (default: 0.05)
   --sigma S           white-noise drive, <eta_i(t) eta_j(t')> = S^2 delta_ij delta(t - t'): the driven DMFT's
-                      C^x(0), C^phi(0), <phi'>, C(tau) (LINEAR.md §1); PR with drive is not derived yet
+                      C^x(0), C^phi(0), <phi'>, C(tau), PR^phi (LINEAR.md §1)
 
 The maximal Lyapunov exponent lambda_max (CHAOS.md §4) is printed for the Gaussian single site without gains:
 the flow's from the ground state of H = -d^2/dtau^2 + 1 - g^2 C^d(tau) with its self-check E_1 = 0, the Euler
@@ -201,7 +201,9 @@ function drivenLines(p: GaussianPrediction, d: DrivenDmft): string[] {
     `  C^x(0), C^phi(0)   ${f(d.q)}, ${f(d.cPhi[0])};  <phi'> ${f(d.meanPhiPrime)} (OU alone: C^x(0) = ${f(d.sigma ** 2 / 2)})`,
     `  C^x(tau)/C(0)      ${atLags((t) => d.cX[lag(t)] / d.q)}`,
     `  C^phi(tau)/C(0)    ${atLags((t) => d.cPhi[lag(t)] / d.cPhi[0])}`,
-    "  PR^phi, PR^x       not derived with drive yet (the cavity argument with the noise as an extra source)",
+    `  PR^phi             ${f(drivenDimension(d, p.inputs.effectiveRank).prPhi)} (hypothesis: the noise-free ` +
+      "four-point formula on the driven single site; checked against driven simulations, docs/VALIDATION.md)",
+    "  PR^x               not derived with drive",
   ];
 }
 

@@ -10,11 +10,18 @@
  * the smooth g^2 K * C^phi by FFT on a periodic lag grid (its spectrum falls like 1/w^4); the fixed point by
  * Anderson-accelerated iteration (anderson.ts) from the noise-free solution plus the OU term. With drive the state
  * fluctuates at every g (no quiescent phase) and C^x(0) > sigma^2 / 2; sigma = 0 is the noise-free DMFT (solveDmft).
- * Not derived here: the dimension (PR) with drive (the cavity argument of THEORY §4.3 with the extra source).
+ * The dimension with drive (drivenDimension): a hypothesis, not a derivation — the noise-free four-point formula of
+ * THEORY §4.3-4.4, Psi^phi*(w1, w2) = C^phi_1 C^phi_2 |X|^2 / |X - nu|^2 (X = (1 + i w1)(1 + i w2), nu = g^2
+ * <phi'>^2) and its random-mode form, evaluated with the driven single site's C^phi and <phi'>: the noise enters
+ * the cavity argument as one more source independent across units, like the residuals that already carry the
+ * single-site statistics. It gives PR^phi only (PR^x's closed form uses C^x = g^2 |K|^2 C^phi, which the drive
+ * breaks). test/theory/driven.test.ts checks it against driven simulations and says where it fails.
  */
 import { ConvergenceError, checkFinite, checkG, checkOneOf } from "../errors.ts";
 import type { PhiName } from "../backend/types.ts";
-import { gaussianAverage, phiCovariance, solveDmft } from "./dmft.ts";
+import { gaussianAverage, phiCovariance, solveDmft, type DmftSolution } from "./dmft.ts";
+import { dimensionTheory, harmonicPr } from "./dimension.ts";
+import type { Backend } from "../backend/types.ts";
 import { evenSpectrum, lagsOfSpectrum } from "./fft.ts";
 import { andersonFixedPoint } from "./anderson.ts";
 
@@ -120,4 +127,32 @@ export function solveDrivenDmft(
     meanPhiPrime: phi === "erf" ? 1 / Math.sqrt(1 + (Math.PI * q) / 2) : gaussianAverage(dphiOf(phi), q, 1),
     params: { dt, points: M },
   };
+}
+
+/**
+ * PR^phi with drive under the hypothesis of the module comment: dimensionTheory (src/theory/dimension.ts) on the
+ * driven single site, for i.i.d. couplings (effectiveRank Infinity) or the random-mode model (alpha PR^D).
+ *
+ * @param d a solveDrivenDmft solution
+ * @param effectiveRank alpha PR^D (Infinity: i.i.d.)
+ * @param be the backend for the frequency double sums
+ */
+export function drivenDimension(d: DrivenDmft, effectiveRank = Infinity, be?: Backend): { prPhi: number } {
+  const nu = d.g * d.g * d.meanPhiPrime ** 2;
+  const sol: DmftSolution = {
+    g: d.g,
+    phi: d.phi,
+    q: d.q,
+    tau: d.tau,
+    cX: d.cX,
+    cPhi: d.cPhi,
+    meanPhiPrime: d.meanPhiPrime,
+    nu,
+    quiescent: false,
+    tauSwitch: 0,
+    kappa: Math.sqrt(Math.max(0, 1 - nu)),
+    params: { ...d.params, quadrature: "driven" },
+  };
+  const dim = dimensionTheory(sol, effectiveRank, 0, be);
+  return { prPhi: Number.isFinite(effectiveRank) ? harmonicPr(dim.prPhiIid, dim.kPhi, effectiveRank) : dim.prPhiIid };
 }

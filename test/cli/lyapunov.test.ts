@@ -80,7 +80,8 @@ describe("strand theory", () => {
     // nearly uncoupled: the Ornstein-Uhlenbeck variance sigma^2 / 2 = 2 and correlation e^-tau
     expect(r.stdout).toMatch(/C\^x\(0\), C\^phi\(0\)\s+2\.000/);
     expect(r.stdout).toMatch(/C\^x\(tau\)\/C\(0\)\s+0: 1\.000 {2}1: 0\.368/);
-    expect(r.stdout).toMatch(/PR\^phi, PR\^x\s+not derived with drive yet/);
+    expect(r.stdout).toMatch(/PR\^phi\s+0\.\d+ \(hypothesis/);
+    expect(r.stdout).toMatch(/PR\^x\s+not derived with drive/);
     const gains = strand("theory", "--coupling", "rmm", "--g", "3", "--pr-g", "0.5", "--sigma", "1");
     expect(gains.status).toBe(2);
     expect(gains.stderr).toMatch(/`--sigma` applies to the Gaussian single site/);

@@ -20,7 +20,7 @@ describe("strand simulate", () => {
     const r = strand("simulate", "--coupling", "iid", "--g", "3", ...quick, "--sigma", "0.5", "--theory");
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/theory \(driven\)\s+sigma 0\.5, g_eff 3: C\^x\(0\) \d\.\d+ \(simulated -?\d+\.\d %\)/);
-    expect(r.stdout).toMatch(/PR with drive: not derived yet/);
+    expect(r.stdout).toMatch(/PR\^phi 0\.\d+ \(simulated -?\d+\.\d %, -?\d+\.\d se; hypothesis/);
     const input = strand("simulate", "--coupling", "iid", "--g", "3", ...quick, "--input", "0.2", "--theory");
     expect(input.stdout).toMatch(/theory\s+not available: the mean-field theory here has no constant input/);
     expect(input.stdout).not.toMatch(/combined se|Infinity/);
