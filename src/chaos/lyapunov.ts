@@ -25,184 +25,33 @@
  * Twin check (checkTwin): a second trajectory at distance eps (1e-8 in float64, 1e-4 in float32), renormalised every
  * QR interval: its log growth rate estimates lambda_1 independently of the tangent code.
  */
-import type { Backend, Buf, Coupling, PhiKind, PhiName, TangentScratch } from "../backend/types.ts";
-import type { Team, TeamTrajectory } from "../backend/team.ts";
-import { teamTangent, type TeamTangent } from "../backend/team-tangent.ts";
+import type { Backend, Buf, Coupling } from "../backend/types.ts";
+import { GS_SCRATCH, backendEngine, teamEngine, type Engine } from "./engine.ts";
+import { spectrumSummary } from "./summary.ts";
+import {
+  DEFAULTS,
+  LYAPUNOV_BYTES_MAX,
+  LYAPUNOV_OPTION_KEYS,
+  lyapunovCost,
+  type LyapunovOptions,
+  type LyapunovResult,
+} from "./options.ts";
 import { PHI_KINDS } from "../backend/types.ts";
 import { createBackend, type BackendChoice } from "../backend/select.ts";
 import { STREAMS, seedState } from "../backend/rng.ts";
 import { transposed } from "../backend/buffers.ts";
-import {
-  checkDType,
-  checkFinite,
-  checkKeys,
-  checkOneOf,
-  checkSize,
-  invalid,
-  type DType,
-  type FloatArray,
-} from "../errors.ts";
+import { checkDType, checkFinite, checkKeys, checkOneOf, checkSize, invalid, type DType } from "../errors.ts";
 import type { Network } from "../network/ensembles.ts";
-import { provenance, type Provenance } from "../provenance.ts";
+import { provenance } from "../provenance.ts";
 import { jackknifeSe } from "../stats/estimators.ts";
 import { SimulationError, noiseIncrement } from "../simulate/group.ts";
-import { METHODS, formatSeconds, type Method } from "../simulate/simulate.ts";
-
-/** lyapunov()'s option names (a typo is named, not ignored) */
-const LYAPUNOV_OPTION_KEYS = [
-  "k",
-  "method",
-  "dt",
-  "burnIn",
-  "warmUp",
-  "duration",
-  "qrEvery",
-  "blocks",
-  "phi",
-  "dtype",
-  "seed",
-  "sigma",
-  "input",
-  "checkTwin",
-  "backend",
-  "onProgress",
-  "signal",
-  "maxSeconds",
-  "team",
-] as const;
-
-/** Options of lyapunov(); every field has a default (see its comment). */
-export interface LyapunovOptions {
-  /** exponents to compute: 1..N, or "all" (default: ceil(N / 5), enough for D_KY of i.i.d. tanh networks) */
-  k?: number | "all";
-  /** "rk4": the flow's exponents (RK4 tangent); "euler": those of the Euler map with step dt (default rk4) */
-  method?: Method;
-  dt?: number;
-  /** time units of the state alone before the frame starts (default 100) */
-  burnIn?: number;
-  /** time units the frame is advanced and re-orthonormalised before its logs count (default 50) */
-  warmUp?: number;
-  /** observed time units (default 200) */
-  duration?: number;
-  /** time units between QR steps, a whole number of steps (default 0.5) */
-  qrEvery?: number;
-  /** observation blocks for the error bars (default 8) */
-  blocks?: number;
-  phi?: PhiName;
-  /** the state's and the frame's dtype (the QR and sums are float64) (default float64) */
-  dtype?: DType;
-  seed?: number;
-  sigma?: number;
-  input?: number | Float64Array;
-  /** also estimate lambda_1 from a twin trajectory (default false) */
-  checkTwin?: boolean;
-  backend?: BackendChoice | Backend;
-  /** called as the run advances (time, fraction done, phase) */
-  onProgress?: (p: { t: number; fraction: number; phase: "burn-in" | "warm-up" | "observation" }) => void;
-  signal?: AbortSignal;
-  /** refuse runs whose time estimate is above this (seconds; default a day) */
-  maxSeconds?: number;
-  /** threads sharing the steps (src/io/team-pool.ts createTeam in Node): used on the wasm backend of the same
-   *  build, with the same numbers as one thread; the twin trajectory stays on the backend */
-  team?: Team;
-}
-
-/** What lyapunov() returns. */
-export interface LyapunovResult {
-  params: {
-    n: number;
-    k: number;
-    method: Method;
-    dt: number;
-    burnIn: number;
-    warmUp: number;
-    duration: number;
-    qrEvery: number;
-    blocks: number;
-    phi: PhiName;
-    dtype: DType;
-    seed: number;
-    sigma: number;
-    input: string;
-    coupling: string;
-    backend: string;
-    /** threads that shared the steps (a team's size when one was used) */
-    stepThreads: number;
-    /** "flow" (RK4 tangent) or "euler map (delta = dt)" */
-    meaning: string;
-  };
-  provenance: Provenance;
-  results: {
-    /** the k leading exponents per unit time, in the QR's order (descending up to finite-time fluctuations) */
-    exponents: number[];
-    /** their delete-one-block jackknife standard errors */
-    errors: number[];
-    lambdaMax: number;
-    lambdaMaxError: number;
-    /** Kaplan–Yorke dimension; null when the k exponents do not reach the crossing (kaplanYorkeStatus says so) */
-    kaplanYorkeDimension: number | null;
-    kaplanYorkeFraction: number | null;
-    kaplanYorkeStatus: string;
-    /** sum of the positive exponents (Pesin); a lower bound when all k are positive and k < N */
-    ksEntropy: number;
-    ksEntropyPerNeuron: number;
-    /** positive exponents among the k, and their number per neuron */
-    positiveCount: number;
-    positiveFraction: number;
-    /** each block's exponents (blocks x k, in the order of `exponents`) */
-    blockExponents: number[][];
-    /** lambda_1's running estimate at the end of each QR interval of the observation */
-    trace: { t: number[]; lambda1: number[] };
-    /** the twin-trajectory estimate of lambda_1 (checkTwin) and its difference from lambda_1 in combined errors */
-    twin: { lambda1: number; error: number; z: number } | null;
-    seconds: number;
-  };
-}
-
-/** the QR kernel's scratch, per frame vector (assembly/tangent.ts: blocks of 16) */
-const GS_SCRATCH = 16;
-const DEFAULTS = { burnIn: 100, warmUp: 50, duration: 200, qrEvery: 0.5, blocks: 8, dt: 0.05 };
-/** multiply-adds per second assumed for the time estimate (a lower bound, as simulate's) */
-const MULTIPLY_ADDS_PER_SECOND = 2e10;
+import { METHODS, checkInput, formatSeconds } from "../simulate/simulate.ts";
 
 function stepsOf(name: string, time: number, dt: number): number {
   const s = Math.round(time / dt);
   if (Math.abs(s * dt - time) > 1e-9 * Math.max(1, time))
     throw invalid(name, `must be a whole number of steps of dt = ${dt}`, time);
   return s;
-}
-
-/** what one WebAssembly (wasm32) instance may hold for a lyapunov run: 4 GiB less room for the runtime's own data */
-export const LYAPUNOV_BYTES_MAX = 3.5 * 2 ** 30;
-const WASM_BYTES_MAX = LYAPUNOV_BYTES_MAX;
-
-/**
- * A lower bound on a lyapunov() run's time and its memory in one WebAssembly instance, from sizes alone (before
- * J is drawn; the CLI's --dry-run prints it): the steps' O(N^2 (k + 1)) (dense) or O(N M (k + 1)) products, four
- * per RK4 step, and the QRs' O(N k^2), at MULTIPLY_ADDS_PER_SECOND; the coupling, six (k + 1) x N buffers and the
- * float64 frame.
- *
- * @param n neurons
- * @param coupling dense, or low-rank with m modes
- * @param options lyapunov()'s options (k, method, dt, burnIn, warmUp, duration, qrEvery, dtype)
- */
-export function lyapunovCost(
-  n: number,
-  coupling: { kind: "dense" } | { kind: "lowrank"; m: number },
-  options: Pick<LyapunovOptions, "k" | "method" | "dt" | "burnIn" | "warmUp" | "duration" | "qrEvery" | "dtype"> = {},
-): { k: number; steps: number; seconds: number; bytes: number } {
-  const k = options.k === "all" ? n : Math.min(n, options.k ?? Math.ceil(n / 5));
-  const dt = options.dt ?? DEFAULTS.dt;
-  const qrEvery = options.qrEvery ?? DEFAULTS.qrEvery;
-  const frameTime = (options.warmUp ?? DEFAULTS.warmUp) + (options.duration ?? DEFAULTS.duration);
-  const steps = Math.round(((options.burnIn ?? DEFAULTS.burnIn) + frameTime) / dt);
-  const stages = (options.method ?? "rk4") === "rk4" ? 4 : 1;
-  const product = coupling.kind === "dense" ? n * n : 2 * n * coupling.m;
-  const multiplyAdds = steps * stages * (k + 1) * product + (frameTime / qrEvery) * 2 * n * k * k;
-  const size = (options.dtype ?? "float64") === "float64" ? 8 : 4;
-  const couplingBytes = size * (coupling.kind === "dense" ? n * n : 2 * n * coupling.m + coupling.m);
-  const bytes = couplingBytes + 6 * size * (k + 1) * n + 8 * (k * n + 17 * k);
-  return { k, steps, seconds: multiplyAdds / MULTIPLY_ADDS_PER_SECOND, bytes };
 }
 
 /**
@@ -252,15 +101,7 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
     throw invalid("duration", `must be a whole number of QR intervals (qrEvery = ${qrEvery})`, duration);
   if (intervals < blocks)
     throw invalid("duration", `must hold at least one QR interval per block (${blocks} blocks)`, duration);
-  let inputArr: Float64Array | null = null;
-  if (options.input !== undefined) {
-    if (typeof options.input === "number") inputArr = new Float64Array(n).fill(checkFinite("input", options.input));
-    else if (options.input instanceof Float64Array && options.input.length === n) {
-      for (const v of options.input) checkFinite("input", v);
-      inputArr = options.input;
-    } else
-      throw invalid("input", `must be a finite number or a Float64Array of length n = ${n}`, options.input, TypeError);
-  }
+  const inputArr = checkInput(options.input, n);
   const maxSeconds = checkFinite("maxSeconds", options.maxSeconds ?? 24 * 3600, { positive: true });
   const totalSteps = burnSteps + (warmIntervals + intervals) * qrSteps;
   const cost = lyapunovCost(n, c.kind === "dense" ? c : { kind: "lowrank", m: c.m }, {
@@ -282,11 +123,11 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
       duration,
     );
   // one wasm32 instance holds the coupling, the state and frame with their four scratch copies, and the twin
-  if (cost.bytes > WASM_BYTES_MAX)
+  if (cost.bytes > LYAPUNOV_BYTES_MAX)
     throw invalid(
       "k",
       `with N = ${n} the coupling and k + 1 = ${k + 1} state and frame rows (x 6 buffers) need ` +
-        `${(cost.bytes / 2 ** 30).toFixed(1)} GiB, above one WebAssembly instance's ${WASM_BYTES_MAX / 2 ** 30} GiB; ` +
+        `${(cost.bytes / 2 ** 30).toFixed(1)} GiB, above one WebAssembly instance's ${LYAPUNOV_BYTES_MAX / 2 ** 30} GiB; ` +
         "lower k or use dtype float32",
       kOpt,
     );
@@ -560,142 +401,5 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
   }
 }
 
-/** Where the state and the frame step: the backend's tangentStep (one thread), or a team (src/backend/team-tangent.ts).
- *  Until startFrame, steps advance the state alone (the burn-in). */
-interface Engine {
-  /** the state, a live view (writes change it: the noise) */
-  state(): FloatArray;
-  step(count: number): void;
-  startFrame(frame: Float64Array): void;
-  qr(): Float64Array;
-  free(): void;
-}
-
-interface EngineSpec {
-  n: number;
-  k: number;
-  dtype: DType;
-  method: Method;
-  dt: number;
-}
-
-function backendEngine(
-  be: Backend,
-  alloc: (dtype: DType, length: number) => Buf,
-  o: EngineSpec & { kind: PhiKind; coupling: Coupling; gains: Buf | null; input: Buf | null },
-  x0: FloatArray,
-): Engine {
-  const { n, k, dtype } = o;
-  const k1 = k + 1;
-  const m = o.coupling.kind === "lowrank" ? o.coupling.m : 0;
-  const x = alloc(dtype, k1 * n);
-  be.write(x, x0);
-  const scratch: TangentScratch = {
-    p: alloc(dtype, k1 * n),
-    h: alloc(dtype, k1 * n),
-    xs: alloc(dtype, k1 * n),
-    acc: alloc(dtype, k1 * n),
-    z: alloc(dtype, Math.max(1, k1 * m)),
-    dd: alloc(dtype, n),
-  };
-  // the frame in float64 for the QR (the stepping buffer's rows 1..k itself when dtype is float64)
-  const frame64 = dtype === "float64" ? be.sub(x, n, k * n) : alloc("float64", k * n);
-  const r = alloc("float64", GS_SCRATCH * k),
-    logr = alloc("float64", k);
-  let vectors = 0;
-  return {
-    state: () => be.view(x).subarray(0, n),
-    step: (count) => {
-      for (let s = 0; s < count; s++)
-        be.tangentStep(o.method, n, vectors, o.kind, o.dt, o.coupling, x, o.gains, o.input, scratch);
-    },
-    startFrame: (frame) => {
-      be.write(x, frame, n);
-      vectors = k;
-    },
-    qr: () => {
-      if (dtype !== "float64") be.write(frame64, be.view(x).subarray(n, k1 * n));
-      be.gramSchmidt(n, k, frame64, r, logr);
-      if (dtype !== "float64") be.write(x, be.view(frame64), n);
-      return Float64Array.from(be.view(logr));
-    },
-    free: () => {},
-  };
-}
-
-function teamEngine(team: Team, network: Network, o: EngineSpec & { phi: PhiName }, x0: FloatArray): Engine {
-  const c = network.coupling;
-  const base = {
-    n: o.n,
-    dtype: o.dtype,
-    method: o.method,
-    phi: o.phi,
-    coupling: c.kind === "dense" ? c : { kind: "lowrank" as const, m: c.m, L: c.L, D: c.D, R: c.R },
-    gains: network.gains,
-  };
-  let burn: TeamTrajectory | null = team.trajectory({ ...base, x0 });
-  let frame: TeamTangent | null = null;
-  return {
-    state: () => (frame ? frame.state() : burn!.state()),
-    step: (count) => (frame ? frame.steps(count, o.dt) : burn!.steps(count, o.dt)),
-    startFrame: (q) => {
-      const state = Float64Array.from(burn!.state());
-      burn!.free();
-      burn = null;
-      frame = teamTangent(team, { ...base, x0: state, frame: q, k: o.k });
-    },
-    qr: () => frame!.qr(),
-    free: () => {
-      burn?.free();
-      frame?.free();
-    },
-  };
-}
-
-/**
- * The Kaplan–Yorke dimension, KS entropy and positive count of the k leading exponents (descending) of an
- * N-dimensional system (CHAOS.md §2).
- */
-export function spectrumSummary(
-  exponents: readonly number[],
-  n: number,
-): Pick<
-  LyapunovResult["results"],
-  | "kaplanYorkeDimension"
-  | "kaplanYorkeFraction"
-  | "kaplanYorkeStatus"
-  | "ksEntropy"
-  | "ksEntropyPerNeuron"
-  | "positiveCount"
-  | "positiveFraction"
-> {
-  const k = exponents.length;
-  const positive = exponents.filter((v) => v > 0);
-  const ksEntropy = positive.reduce((a, v) => a + v, 0);
-  let dim: number | null = null;
-  let status = "ok";
-  if (exponents[0] < 0) dim = 0;
-  else {
-    let sum = 0,
-      j = 0;
-    while (j < k && sum + exponents[j] >= 0) sum += exponents[j++];
-    if (j === k)
-      status =
-        k === n
-          ? "the exponents' sum stays non-negative over all N (no volume contraction): D_KY = N"
-          : `not reached: the sum of the ${k} leading exponents is still non-negative; raise k`;
-    if (j === k && k === n) dim = n;
-    else if (j < k) dim = j + sum / Math.abs(exponents[j]);
-  }
-  const partial = positive.length === k && k < n;
-  return {
-    kaplanYorkeDimension: dim,
-    kaplanYorkeFraction: dim === null ? null : dim / n,
-    kaplanYorkeStatus: status,
-    ksEntropy,
-    ksEntropyPerNeuron: ksEntropy / n,
-    positiveCount: positive.length,
-    positiveFraction: positive.length / n,
-    ...(partial ? { kaplanYorkeStatus: `all ${k} exponents are positive: raise k (h_KS is a lower bound)` } : {}),
-  };
-}
+export { spectrumSummary } from "./summary.ts";
+export { LYAPUNOV_BYTES_MAX, lyapunovCost, type LyapunovOptions, type LyapunovResult } from "./options.ts";

@@ -11,13 +11,18 @@ import { writeNpy } from "../io/npy.ts";
 import { METHODS } from "../simulate/simulate.ts";
 import { LYAPUNOV_BYTES_MAX, lyapunov, lyapunovCost } from "../chaos/lyapunov.ts";
 import { formatSeconds } from "../simulate/simulate.ts";
-import { rmmModes } from "../network/ensembles.ts";
 import { predictMaximalExponent } from "../chaos/predict.ts";
 import { describe } from "../errors.ts";
 import { UsageError, choice, finite, formatNumber, integer, threadsFlag } from "./args.ts";
 import { createTeam } from "../io/team-pool.ts";
 import { teamSupported } from "../backend/team.ts";
-import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
+import {
+  NETWORK_FLAGS_HELP,
+  NETWORK_FLAG_OPTIONS,
+  loadNetwork,
+  networkFromFlags,
+  shapeBeforeDrawing,
+} from "./network-flags.ts";
 import { progressBar } from "./report.ts";
 
 export const LYAPUNOV_HELP = `strand lyapunov — the Lyapunov spectrum of dx/dt = -x + J (G ⊙ phi(x)) by the QR method
@@ -118,18 +123,11 @@ export async function lyapunovCommand(argv: string[]): Promise<number> {
     seed: choiceOf.kind === "spec" ? choiceOf.spec.seed : choiceOf.seed,
   };
   // the time and memory from sizes alone, before J is drawn (a connectome file is read first, for its N)
-  const drawnLater = choiceOf.kind === "spec" ? choiceOf.spec : null;
-  let network = drawnLater ? null : await loadNetwork(choiceOf);
-  const n = drawnLater ? drawnLater.n : network!.coupling.n;
+  const drawn = await shapeBeforeDrawing(choiceOf);
+  let network = drawn.network;
+  const { n, shape } = drawn;
   if (typeof options.k === "number" && options.k > n)
     throw new UsageError(`invalid argument: \`--k\` must be at most N = ${n} (or "all"); got ${options.k}`);
-  const shape: { kind: "dense" } | { kind: "lowrank"; m: number } = drawnLater
-    ? drawnLater.coupling === "rmm"
-      ? { kind: "lowrank", m: rmmModes(drawnLater).D.length }
-      : { kind: "dense" }
-    : network!.coupling.kind === "lowrank"
-      ? { kind: "lowrank", m: network!.coupling.m }
-      : { kind: "dense" };
   const cost = lyapunovCost(n, shape, options);
   const maxHours = finite("--max-time", values["max-time"], 24);
   if (!(maxHours > 0 && maxHours <= 1e6))

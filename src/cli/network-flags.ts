@@ -7,7 +7,7 @@
 import { UsageError, choice, finite, integer, regex } from "./args.ts";
 import { applySigns, normalizeBalanced } from "../network/signs.ts";
 import { G_MAX, describe } from "../errors.ts";
-import { makeNetwork, standInNetwork, type Network, type NetworkSpec } from "../network/ensembles.ts";
+import { makeNetwork, rmmModes, standInNetwork, type Network, type NetworkSpec } from "../network/ensembles.ts";
 import { readConnectome } from "../io/connectome-file.ts";
 import { createBackend } from "../backend/select.ts";
 import { modeOverlaps } from "../linalg/dense.ts";
@@ -214,4 +214,26 @@ export async function loadNetwork(choice: NetworkChoice): Promise<Network> {
       prG: 1,
     },
   };
+}
+
+/**
+ * N and the coupling's shape (dense, or low-rank with its M modes) of a network choice, before a spec's J is drawn:
+ * what the commands' time and memory estimates need. A connectome file is read (for its N), and returned.
+ */
+export async function shapeBeforeDrawing(choice: NetworkChoice): Promise<{
+  n: number;
+  shape: { kind: "dense" } | { kind: "lowrank"; m: number };
+  network: Network | null;
+}> {
+  if (choice.kind === "spec") {
+    const spec = choice.spec;
+    return {
+      n: spec.n,
+      shape: spec.coupling === "rmm" ? { kind: "lowrank", m: rmmModes(spec).D.length } : { kind: "dense" },
+      network: null,
+    };
+  }
+  const network = await loadNetwork(choice);
+  const c = network.coupling;
+  return { n: c.n, shape: c.kind === "lowrank" ? { kind: "lowrank", m: c.m } : { kind: "dense" }, network };
 }

@@ -20,12 +20,17 @@ import {
   simulate,
   timeEstimate,
 } from "../simulate/simulate.ts";
-import { rmmModes } from "../network/ensembles.ts";
 import { comparePrediction, type ComparisonRow } from "../compare.ts";
 import { comparisonLines, drivenComparison, predictFor, progressBar, simulationLines } from "./report.ts";
 import { describe } from "../errors.ts";
 import { UsageError, choice, finite, integer, threadsFlag } from "./args.ts";
-import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
+import {
+  NETWORK_FLAGS_HELP,
+  NETWORK_FLAG_OPTIONS,
+  loadNetwork,
+  networkFromFlags,
+  shapeBeforeDrawing,
+} from "./network-flags.ts";
 
 export const SIMULATE_HELP = `strand simulate — simulate dx/dt = -x + J (G ⊙ phi(x)) and measure its dimension
 
@@ -171,16 +176,9 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       `invalid argument: \`--max-memory\` must be a positive number of GiB up to 2^20; got ` +
         describe(values["max-memory"]),
     );
-  const drawnLater = choiceOf.kind === "spec" ? choiceOf.spec : null;
-  let network = drawnLater ? null : await loadNetwork(choiceOf);
-  const n = drawnLater ? drawnLater.n : network!.coupling.n;
-  const shape: { kind: "dense" } | { kind: "lowrank"; m: number } = drawnLater
-    ? drawnLater.coupling === "rmm"
-      ? { kind: "lowrank", m: rmmModes(drawnLater).D.length }
-      : { kind: "dense" }
-    : network!.coupling.kind === "lowrank"
-      ? { kind: "lowrank", m: network!.coupling.m }
-      : { kind: "dense" };
+  const drawn = await shapeBeforeDrawing(choiceOf);
+  let network = drawn.network;
+  const { n, shape } = drawn;
   const need = memoryEstimate(n, shape, { ...options, maxBytes: maxMemory });
   const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
   const maxHours = finite("--max-time", values["max-time"], DEFAULT_MAX_SECONDS / 3600);

@@ -17,6 +17,8 @@ import { makeNetwork } from "../../src/network/ensembles.ts";
 import { lyapunov, spectrumSummary } from "../../src/chaos/lyapunov.ts";
 import { maximalExponent } from "../../src/theory/lyapunov.ts";
 import { jackknifeSe, meanAndSe } from "../../src/stats/estimators.ts";
+import { createTeam } from "../../src/io/team-pool.ts";
+import { createBackend } from "../../src/backend/select.ts";
 
 const g = 3;
 const theory = () => maximalExponent(g).lambdaMax;
@@ -57,11 +59,13 @@ describe("the mean-field maximal exponent", () => {
     async () => {
       const fractions: number[] = [],
         errors: number[] = [];
+      const team = await createTeam(2, { fma: (await createBackend("auto")).fma });
       for (const n of [250, 500, 1000]) {
         const r = await lyapunov(makeNetwork({ coupling: "iid", n, g: 5, seed: 1 }), {
-          k: n / 4,
+          k: Math.ceil(n / 4),
           duration: 200,
           seed: 1,
+          team,
         });
         fractions.push(r.results.kaplanYorkeFraction!);
         // the fraction's error: delete-one-block jackknife over the 8 blocks' exponents
@@ -76,6 +80,7 @@ describe("the mean-field maximal exponent", () => {
         });
         errors.push(jackknifeSe(loo));
       }
+      await team.close();
       console.log(`D_KY/N at g = 5: N = 250, 500, 1000: ${fractions.join(", ")} ± ${errors.join(", ")}`);
       const gap = (i: number) => Math.abs(fractions[i + 1] - fractions[i]);
       expect(gap(1)).toBeLessThan(gap(0) + 3 * Math.hypot(errors[1], errors[2]));
