@@ -126,10 +126,15 @@ export function simulateOnce(m: Mode, spec: NetworkSpec, phi: PhiName, seed: num
 
 /** Mean and spread of one simulated observable over a point's networks: one network gives its own jackknife
  *  error; several give the standard error of their mean, sd/sqrt(K), which also holds the network-to-network
- *  scatter that one run's jackknife cannot see (large at low effective rank and near a collective instability). */
-function overNetworks(values: number[], errors: number[]) {
-  const { mean, se } = meanAndSe(values);
-  return { mean, se: se ?? errors[0] };
+ *  scatter that one run's jackknife cannot see (large at low effective rank and near a collective instability).
+ *  A network without an estimate (quiescent, a fixed point, a non-positive cross-block value: its status says
+ *  why) is left out and counted, never averaged in as 0; with none left the point has no value. */
+export function overNetworks(values: (number | null)[], errors: (number | null)[]) {
+  const kept = values.flatMap((v, i) => (v === null ? [] : [{ v, e: errors[i] }]));
+  const missing = values.length - kept.length;
+  if (!kept.length) return { mean: null, se: null, missing };
+  const { mean, se } = meanAndSe(kept.map((k) => k.v));
+  return { mean, se: se ?? kept[0].e, missing };
 }
 
 /** Each point simulated on m.networks networks (seeds seed, seed + 1, ...; network 1 is the run other figures
@@ -141,18 +146,20 @@ export async function simulatePoints(m: Mode, specs: { spec: NetworkSpec; phi: P
     for (let k = 0; k < m.networks; k++)
       rs.push((await simulateOnce(m, { ...s.spec, seed: s.spec.seed + k }, s.phi, s.seed + k, run)).results);
     const phi = overNetworks(
-      rs.map((r) => r.prPhi!),
-      rs.map((r) => r.prPhiError!),
+      rs.map((r) => r.prPhi),
+      rs.map((r) => r.prPhiError),
     );
     const x = overNetworks(
-      rs.map((r) => r.prX!),
-      rs.map((r) => r.prXError!),
+      rs.map((r) => r.prX),
+      rs.map((r) => r.prXError),
     );
     out.push({
       prPhi: phi.mean,
       prPhiError: phi.se,
       prX: x.mean,
       prXError: x.se,
+      // networks whose run gave no estimate (their results.status says why)
+      withoutEstimate: { prPhi: phi.missing, prX: x.missing },
       ...(m.networks > 1
         ? { networks: rs.map((r) => ({ prPhi: r.prPhi, prPhiError: r.prPhiError, prX: r.prX, prXError: r.prXError })) }
         : {}),
@@ -166,8 +173,11 @@ export type SimPoint = Awaited<ReturnType<typeof simulatePoints>>[number];
 /** One simulated point beside its theory value (thSe: the sampler's error; 0 for a closed form): the value with
  *  its ± se rule, the relative difference, z = difference / combined error, and the per-network values. */
 export function simPoint(sim: SimPoint, which: "prPhi" | "prX", th: number, thSe = 0) {
-  const pr = sim[which]!,
-    se = sim[which === "prPhi" ? "prPhiError" : "prXError"]!;
+  const pr = sim[which],
+    se = sim[which === "prPhi" ? "prPhiError" : "prXError"] ?? NaN;
+  // no estimate on any network: no point (null values are not drawn), and NaN differences stay out of the gap
+  const withoutEstimate = sim.withoutEstimate[which];
+  if (pr === null) return { pr: null, lo: null, hi: null, theory: th, difference: NaN, z: NaN, withoutEstimate };
   return {
     pr,
     lo: pr - se,
@@ -175,6 +185,7 @@ export function simPoint(sim: SimPoint, which: "prPhi" | "prX", th: number, thSe
     theory: th,
     difference: pr / th - 1,
     z: (pr - th) / Math.hypot(se, thSe),
+    withoutEstimate,
     ...(sim.networks ? { networks: sim.networks.map((r) => r[which]) } : {}),
   };
 }
