@@ -68,6 +68,8 @@ Output:
   --json FILE         write { params, provenance, results } to FILE ("-" for stdout)
   --save-trajectory F trial 0's sampled x as a (samples x N) float32 .npy
   --save-covariance F the equal-time covariance of phi as an (N x N) float64 .npy
+  --pc-spectrum       the ranked eigenvalues of C^phi(0) (the PC spectrum; O(N^3), N <= 4096), in the summary
+                      (the leading five and their share of the variance) and the JSON
   --force             overwrite existing output files (otherwise an existing file is refused before the run)
 
 Memory:
@@ -103,6 +105,7 @@ const SIM_FLAGS = {
   json: { type: "string" },
   "save-trajectory": { type: "string" },
   "save-covariance": { type: "string" },
+  "pc-spectrum": { type: "boolean", default: false },
   "dry-run": { type: "boolean", default: false },
   force: { type: "boolean", default: false },
   "max-memory": { type: "string" },
@@ -226,6 +229,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       maxSeconds: maxHours * 3600,
       keepTrajectory: values["save-trajectory"] !== undefined,
       keepCovariance: values["save-covariance"] !== undefined,
+      pcSpectrum: values["pc-spectrum"],
       onProgress: progressBar(),
       ...(workers > 1 && options.trials > 1 ? { executor: workerExecutor(workers) } : {}),
       ...(team ? { team } : {}),
@@ -243,6 +247,15 @@ export async function simulateCommand(argv: string[]): Promise<number> {
         ? `${r.params.stepThreads} threads sharing the steps`
         : "1 thread";
   const lines = simulationLines(name, network, r, threads);
+  if (R.pcSpectrum)
+    lines.push(
+      "  PC spectrum        " +
+        R.pcSpectrum.eigenvalues
+          .slice(0, 5)
+          .map((v, i) => `${v.toPrecision(4)} (${(100 * R.pcSpectrum!.varianceFraction[i]).toFixed(1)} %)`)
+          .join("  ") +
+        ` … of ${R.pcSpectrum.eigenvalues.length}`,
+    );
   let comparison: Record<string, ComparisonRow> | null = null;
   // a constant input has no theory here (say so rather than compare with the wrong one); noise has the driven DMFT
   // (its C^x(0) and C^phi(0); no PR with drive yet)

@@ -41,6 +41,7 @@ import { withBuffers } from "../backend/buffers.ts";
 import { pcTimescales, type PcTimescales } from "../stats/timescales.ts";
 import { estimateStatus, type EstimateStatus } from "../stats/estimators.ts";
 import { classifyDynamics, type Dynamics } from "./dynamics.ts";
+import { PC_SPECTRUM_N_MAX, pcSpectrum } from "./pc-spectrum.ts";
 import {
   DEFAULT_BRANCH_KICK,
   DEFAULT_BRANCH_SETTLE,
@@ -96,6 +97,7 @@ const SIMULATE_OPTION_KEYS = [
   "maxSeconds",
   "statistics",
   "keepCovariance",
+  "pcSpectrum",
   "groups",
   "executor",
   "team",
@@ -152,6 +154,8 @@ export interface SimulateOptions {
   statistics?: StatisticsSpace | "auto";
   /** return covariancePhi, the N x N equal-time covariance of phi (N^2 float64) */
   keepCovariance?: boolean;
+  /** also return results.pcSpectrum, the ranked eigenvalues of C^phi(0) (O(N^3); N <= 4096) */
+  pcSpectrum?: boolean;
   /** independent accumulation groups of trials (default min(trials, 2)); part of the result's definition */
   groups?: number;
   /** runs the groups; default: one after another in this thread (see src/io/parallel.ts for workers) */
@@ -205,6 +209,7 @@ export interface SimulationResult {
       | "team"
       | "statistics"
       | "keepCovariance"
+      | "pcSpectrum"
       | "branchSettle"
       | "branchKick"
     >
@@ -247,6 +252,8 @@ export interface SimulationResult {
     /** 1/e times of C^phi(tau) and Psi^phi(tau, 0) over the sampled lags (null if not reached) */
     timescales: PcTimescales;
     gains?: { prPhiUnnormalized: number | null; prPhiNormalized: number | null; prPhiReadout: number | null };
+    /** with pcSpectrum: the eigenvalues of C^phi(0), descending, and each one's share of the variance */
+    pcSpectrum?: { eigenvalues: number[]; varianceFraction: number[] };
     samples: number;
     seconds: number;
   };
@@ -336,6 +343,8 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
   const sigma = checkFinite("sigma", options.sigma ?? 0, { min: 0 });
   const groups = Math.min(trials, checkSize("groups", options.groups ?? 2, 64));
   if (groups < 1) throw invalid("groups", "must be at least 1", options.groups);
+  if (options.pcSpectrum && n > PC_SPECTRUM_N_MAX)
+    throw invalid("pcSpectrum", `needs N <= ${PC_SPECTRUM_N_MAX} (an O(N^3) eigenvalue problem); N = ${n}`, true);
   const start = checkOneOf("start", options.start ?? "independent", STARTS);
   const branchSettle = checkFinite("branchSettle", options.branchSettle ?? DEFAULT_BRANCH_SETTLE, { min: 0 });
   const branchKick = checkFinite("branchKick", options.branchKick ?? DEFAULT_BRANCH_KICK, { min: 0 });
@@ -520,6 +529,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
       : { prPhiUnnormalized: null, prPhiNormalized: null, prPhiReadout: null };
   }
   const trajectory = groupResults[0].trajectory;
+  const covariancePhi = options.keepCovariance || options.pcSpectrum ? (sp.c0 ?? sampleCovariance(sp, be)) : null;
   return {
     params: {
       method,
@@ -566,10 +576,11 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
       collective: { tau, psiPhi: op.psi, psiPhiNormalized: op.psiNormalized, psiX00: ox.psi[0] },
       timescales,
       ...(gainsResults ? { gains: gainsResults } : {}),
+      ...(covariancePhi && options.pcSpectrum ? { pcSpectrum: pcSpectrum(n, covariancePhi, be) } : {}),
       samples: samples * trials,
       seconds: (performance.now() - t0) / 1000,
     },
-    ...(options.keepCovariance ? { covariancePhi: sp.c0 ?? sampleCovariance(sp, be) } : {}),
+    ...(covariancePhi && options.keepCovariance ? { covariancePhi } : {}),
     ...(trajectory ? { trajectory: { samples, n, x: trajectory } } : {}),
   };
 }

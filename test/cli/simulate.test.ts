@@ -16,6 +16,25 @@ import { makeNetwork } from "../../src/network/ensembles.ts";
 const quick = ["--n", "60", "--duration", "40", "--burn-in", "10", "--trials", "4", "--lags", "4", "--blocks", "4"];
 
 describe("strand simulate", () => {
+  it("prints the PC spectrum with --pc-spectrum and writes it to the JSON", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-"));
+    const r = strand(
+      "simulate",
+      "--coupling",
+      "iid",
+      "--g",
+      "3",
+      ...quick,
+      "--pc-spectrum",
+      "--json",
+      path.join(dir, "r.json"),
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/PC spectrum\s+[\d.]+ \(\d+\.\d %\)/);
+    const doc = JSON.parse(readFileSync(path.join(dir, "r.json"), "utf8"));
+    expect(doc.results.pcSpectrum.eigenvalues).toHaveLength(60);
+  });
+
   it("compares a driven run with the driven DMFT, and says the theory has no constant input", () => {
     const r = strand("simulate", "--coupling", "iid", "--g", "3", ...quick, "--sigma", "0.5", "--theory");
     expect(r.status, r.stderr).toBe(0);

@@ -189,6 +189,37 @@ describe("simulate", () => {
     }
   });
 
+  it("gives the PC spectrum: the ranked eigenvalues of C^phi(0), whose PR is the plug-in PR^phi, in both spaces", async () => {
+    const net = makeNetwork({ coupling: "iid", n: 60, g: 3, seed: 4 });
+    for (const statistics of ["samples", "sums"] as const) {
+      // float64 state: the two routes to C (the samples' Gram sums, the formed covariance) round alike; in float32 the
+      // stored samples are centred in float32 on one route and the PRs differ by ~4e-8
+      const r = await simulate(net, {
+        ...small,
+        trials: 4,
+        duration: 40,
+        statistics,
+        dtype: "float64",
+        pcSpectrum: true,
+        keepCovariance: true,
+      });
+      const { eigenvalues, varianceFraction } = r.results.pcSpectrum!;
+      const C = r.covariancePhi!;
+      let trace = 0;
+      for (let i = 0; i < 60; i++) trace += C[i * 60 + i];
+      const sum = eigenvalues.reduce((a, b) => a + b, 0),
+        sumSq = eigenvalues.reduce((a, b) => a + b * b, 0);
+      expect(Math.abs(sum - trace) / trace, statistics).toBeLessThan(1e-10);
+      // (sum lambda)^2 / (N sum lambda^2) = (tr C)^2 / (N ||C||_F^2): the plug-in estimate, exactly
+      expect(Math.abs((sum * sum) / (60 * sumSq) / r.results.prPhiPlugin! - 1), statistics).toBeLessThan(1e-9);
+      for (let i = 1; i < 60; i++) expect(eigenvalues[i]).toBeLessThanOrEqual(eigenvalues[i - 1]);
+      expect(eigenvalues[59]).toBeGreaterThan(-1e-10 * eigenvalues[0]); // a covariance: positive semi-definite
+      expect(varianceFraction.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    }
+    const big = makeNetwork({ coupling: "rmm", n: 5000, g: 3, alpha: 0.02, seed: 1 });
+    await expect(simulate(big, { pcSpectrum: true })).rejects.toThrow(/`pcSpectrum` needs N <= 4096/);
+  });
+
   it("refuses branch options that cannot apply, naming them", async () => {
     const net = makeNetwork({ coupling: "iid", n: 20, g: 2, seed: 1 });
     await expect(simulate(net, { trials: 1, start: "branch" })).rejects.toThrow(/`trials` must be at least 2/);
