@@ -31,8 +31,12 @@ export function predictMaximalExponent(
 ): ExponentPrediction {
   const { spec, summary, coupling } = network;
   const g = summary.g;
-  if (spec.coupling !== "iid" && spec.coupling !== "rmm")
-    return { lambdaMax: null, note: "no mean-field exponent for a given connectome (i.i.d. and random-mode only)" };
+  // a connectome's own J comes as spec { coupling: "iid", g: NaN } (src/cli/network-flags.ts): no g_eff, no theory
+  if ((spec.coupling !== "iid" && spec.coupling !== "rmm") || !Number.isFinite(g))
+    return {
+      lambdaMax: null,
+      note: "no mean-field exponent for a connectome's own J (its random-mode stand-in has one: --stand-in random)",
+    };
   if (network.gains)
     return { lambdaMax: null, note: "no mean-field exponent with gains (a heterogeneous single site)" };
   if (summary.symmetry) return { lambdaMax: null, note: "no mean-field exponent with partial symmetry (i.i.d. only)" };

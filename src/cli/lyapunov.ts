@@ -188,7 +188,8 @@ export async function lyapunovCommand(argv: string[]): Promise<number> {
     .map((v, i) => `${f(v)} ± ${formatNumber(R.errors[i], 2)}`)
     .join(", ");
   const lines = [
-    `${name}: N = ${P.n}, ${P.coupling}, g_eff ${network.summary.g}, phi = ${P.phi}`,
+    `${name}: N = ${P.n}, ${P.coupling}${Number.isFinite(network.summary.g) ? `, g_eff ${network.summary.g}` : ""}, ` +
+      `phi = ${P.phi}`,
     `  run                ${P.meaning}, dt ${P.dt}, k = ${P.k}, ${P.burnIn} burn-in + ${P.warmUp} warm-up + ` +
       `${P.duration} observed, QR every ${P.qrEvery}, ${P.dtype}, ${P.backend}, ` +
       `${P.stepThreads > 1 ? `${P.stepThreads} threads` : "1 thread"}, ${R.seconds.toFixed(1)} s`,

@@ -163,11 +163,17 @@ export function drivenComparison(
   R: SimulationResult["results"],
 ): { lines: string[]; rows: Record<string, ComparisonRow> | null } {
   const { spec } = network;
-  if ((spec.coupling !== "iid" && spec.coupling !== "rmm") || network.gains || network.summary.symmetry || network.rho)
+  if (
+    (spec.coupling !== "iid" && spec.coupling !== "rmm") ||
+    !Number.isFinite(network.summary.g) ||
+    network.gains ||
+    network.summary.symmetry ||
+    network.rho
+  )
     return {
       lines: [
         "  theory             not available: the driven DMFT here is the Gaussian single site (i.i.d. or random-mode " +
-          "couplings without gains, symmetry or overlaps)",
+          "couplings without gains, symmetry or overlaps; a connectome through its stand-in)",
       ],
       rows: null,
     };

@@ -7,7 +7,7 @@ import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { strand } from "./run.ts";
+import { root, strand } from "./run.ts";
 import { readNpy } from "../../src/io/npy.ts";
 import { maximalExponent } from "../../src/theory/lyapunov.ts";
 
@@ -53,6 +53,27 @@ describe("strand lyapunov", () => {
     expect(euler.stdout).toMatch(
       /theory lambda_max {2}0\.\d+ \(mean field of the Euler map \(g_eff 3, delta 0\.05\)\)/,
     );
+    const file = strand(
+      "lyapunov",
+      "--coupling",
+      "file",
+      "--file",
+      path.join(root, "../shared/data/celegans-cook2019-herm/herm_full_edgelist.csv"),
+      "--normalize",
+      "balanced",
+      "--k",
+      "5",
+      "--duration",
+      "10",
+      "--burn-in",
+      "10",
+      "--warm-up",
+      "5",
+      "--theory",
+    );
+    expect(file.status, file.stderr).toBe(0);
+    expect(file.stdout).not.toMatch(/NaN/);
+    expect(file.stdout).toMatch(/theory\s+not available: no mean-field exponent for a connectome's own J/);
     const gains = strand("lyapunov", "--coupling", "rmm", "--g", "3", "--pr-g", "0.5", ...quick, "--theory");
     expect(gains.stdout).toMatch(/not available: no mean-field exponent with gains/);
   });
