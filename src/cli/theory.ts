@@ -232,6 +232,7 @@ function gaussianLines(p: GaussianPrediction): string[] {
     `  C^x(0), C^phi(0)   ${f(R.cX0)}, ${f(R.cPhi0)};  <phi'> ${f(R.meanPhiPrime)}, nu ${f(R.nu)}`,
     `  C^phi(tau)/C(0)    ${atLags((t) => R.autocorrelation.cPhi[t * 10] / R.cPhi0)}`,
     `  Psi^phi(tau,0)/(0) ${atLags((t) => R.collective.psiPhiNormalized[t * 10])}`,
+    `  Psi^phi(tau,tau)   ${atLags((t) => R.diagonal.psiPhiNormalized[t * 10])} (normalised; the slow diagonal)`,
     `  PC timescales      1/e time of C^phi ${f(R.timescales.cPhi, 4)}, ` +
       `of Psi^phi(tau,0) (leading PCs) ${f(R.timescales.psiPhi, 4)}`,
   ];

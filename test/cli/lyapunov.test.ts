@@ -108,9 +108,15 @@ describe("strand theory", () => {
     expect(gains.stderr).toMatch(/`--sigma` applies to the Gaussian single site/);
   });
 
-  it("reports the flow's mean-field lambda_max with its self-check", () => {
+  it("reports the flow's mean-field lambda_max with its self-check, and Psi^phi(tau, tau)", () => {
     const r = strand("theory", "--coupling", "iid", "--g", "2");
     expect(r.status, r.stderr).toBe(0);
+    // the diagonal of the four-point function, normalised to 1 at 0 and decaying (slower than Psi(tau, 0))
+    const diag = /Psi\^phi\(tau,tau\)\s+0: 1\.000 {2}1: (0\.\d+)/.exec(r.stdout);
+    expect(diag).not.toBeNull();
+    const off = /Psi\^phi\(tau,0\)\/\(0\) 0: 1\.000 {2}1: (0\.\d+)/.exec(r.stdout)!;
+    expect(Number(diag![1])).toBeLessThan(1);
+    expect(Number(diag![1])).toBeGreaterThan(Number(off[1]));
     expect(r.stdout).toMatch(/lambda_max\s+0\.1124\d per unit time \(the flow's, mean field; self-check E_1 = /);
   });
 });
