@@ -76,7 +76,12 @@ export function backendEngine(
   };
 }
 
-export function teamEngine(team: Team, network: Network, o: EngineSpec & { phi: PhiName }, x0: FloatArray): Engine {
+export function teamEngine(
+  team: Team,
+  network: Network,
+  o: EngineSpec & { phi: PhiName; input: Float64Array | null },
+  x0: FloatArray,
+): Engine {
   const c = network.coupling;
   const base = {
     n: o.n,
@@ -85,6 +90,7 @@ export function teamEngine(team: Team, network: Network, o: EngineSpec & { phi: 
     phi: o.phi,
     coupling: c.kind === "dense" ? c : { kind: "lowrank" as const, m: c.m, L: c.L, D: c.D, R: c.R },
     gains: network.gains,
+    input: o.input,
   };
   let burn: TeamTrajectory | null = team.trajectory({ ...base, x0 });
   let frame: TeamTangent | null = null;

@@ -150,13 +150,18 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
     return b;
   };
   try {
-    const coupling: Coupling =
-      c.kind === "dense"
+    const useTeam = !!team && be.name === "wasm" && be.fma === team.fma;
+    // the coupling in the backend's memory only where the backend steps: without a team, or for the twin (a team
+    // holds its own copy)
+    const onBackend = !useTeam || checkTwin;
+    const coupling: Coupling | null = !onBackend
+      ? null
+      : c.kind === "dense"
         ? { kind: "dense", j: put(c.J) }
         : { kind: "lowrank", m: c.m, l: put(c.L), d: put(c.D), rt: put(transposed(c.R, n, c.m)) };
     const m = c.kind === "lowrank" ? c.m : 0;
-    const gains = network.gains ? put(network.gains) : null;
-    const input = inputArr ? put(inputArr) : null;
+    const gains = onBackend && network.gains ? put(network.gains) : null;
+    const input = onBackend && inputArr ? put(inputArr) : null;
     const normal = (stream: number, length: number, into: Buf) => {
       const r = be.rngCreate(seedState(seed, stream));
       rngs.push(r);
@@ -164,10 +169,9 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
     };
     const x0 = alloc("float64", n);
     normal(STREAMS.initialState, n, x0);
-    const useTeam = !!team && be.name === "wasm" && be.fma === team.fma;
     engine = useTeam
-      ? teamEngine(team!, network, { n, k, dtype, method, phi, dt }, be.read(x0))
-      : backendEngine(be, alloc, { n, k, dtype, method, kind, dt, coupling, gains, input }, be.read(x0));
+      ? teamEngine(team!, network, { n, k, dtype, method, phi, dt, input: inputArr }, be.read(x0))
+      : backendEngine(be, alloc, { n, k, dtype, method, kind, dt, coupling: coupling!, gains, input }, be.read(x0));
     const run = engine;
     const noise = sigma > 0 ? alloc(dtype, n) : null;
     const noiseRng = sigma > 0 ? be.rngCreate(seedState(seed, STREAMS.noiseBase)) : null;
@@ -220,8 +224,8 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
       }
       for (let s = 0; s < count; s++) {
         if (twin) {
-          if (method === "rk4") be.rk4(n, 1, kind, dt, coupling, twin, gains, input, twinScratch!);
-          else be.euler(n, 1, kind, dt, coupling, twin, gains, input, twinScratch!);
+          if (method === "rk4") be.rk4(n, 1, kind, dt, coupling!, twin, gains, input, twinScratch!);
+          else be.euler(n, 1, kind, dt, coupling!, twin, gains, input, twinScratch!);
         }
         run.step(1);
         if (noise) {

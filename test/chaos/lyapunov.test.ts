@@ -108,7 +108,7 @@ describe.each(["wasm", "js"] as const)("lyapunov on the %s backend", (backend) =
 });
 
 describe("lyapunov", () => {
-  it("gives the same numbers on a team of threads as on one, with and without noise", async () => {
+  it("gives the same numbers on a team of threads as on one, with and without noise or input", async () => {
     const be = await createBackend("wasm");
     const team = await createTeam(2, { fma: be.fma });
     try {
@@ -116,8 +116,22 @@ describe("lyapunov", () => {
         makeNetwork({ coupling: "iid", n: 41, g: 3, seed: 8 }),
         makeNetwork({ coupling: "rmm", n: 41, g: 3, alpha: 0.3, seed: 8 }),
       ])
-        for (const sigma of [0, 0.3]) {
-          const o = { k: 6, duration: 10, warmUp: 2, burnIn: 5, seed: 2, blocks: 2, backend: be, sigma } as const;
+        for (const [sigma, input] of [
+          [0, undefined],
+          [0.3, undefined],
+          [0, 0.4],
+        ] as const) {
+          const o = {
+            k: 6,
+            duration: 10,
+            warmUp: 2,
+            burnIn: 5,
+            seed: 2,
+            blocks: 2,
+            backend: be,
+            sigma,
+            input,
+          } as const;
           const one = await lyapunov(net, o);
           const two = await lyapunov(net, { ...o, team });
           expect(two.params.stepThreads).toBe(2);
