@@ -5,11 +5,11 @@
  * backend's tangentStep of the same build, bit for bit (the team conformance test checks it): lyapunov() takes
  * a team to use both cores for the O(N^2 k) products.
  */
-import { checkArray, checkDType, checkFinite, checkOneOf, checkSize, type DType, type FloatArray } from "../errors.ts";
-import { PHI_KINDS, type PhiName } from "./types.ts";
+import { checkArray, checkFinite, checkSize, type DType, type FloatArray } from "../errors.ts";
+import { PHI_KINDS } from "./types.ts";
 import { transposed } from "./buffers.ts";
 import { TEAM_PROTOCOL } from "./team-protocol.ts";
-import { TEAM_KERNELS, type Team, type TeamTrajectorySpec } from "./team.ts";
+import { TEAM_KERNELS, checkTeamSpec, type Team, type TeamTrajectorySpec } from "./team.ts";
 
 /** A tangent frame on a team: the trajectory's spec plus the frame's k vectors (k x n, each a row). */
 export interface TeamTangentSpec extends Omit<TeamTrajectorySpec, "x0"> {
@@ -35,23 +35,10 @@ export class TeamTangent {
     spec: TeamTangentSpec,
     private readonly release: () => void,
   ) {
-    const n = checkSize("n", spec.n);
+    const { n, dtype, method, phi, m } = checkTeamSpec(spec);
     const k = checkSize("k", spec.k);
-    const dtype = checkDType("dtype", spec.dtype);
-    const method = checkOneOf("method", spec.method, ["rk4", "euler"] as const);
-    const phi: PhiName = checkOneOf("phi", spec.phi, Object.keys(PHI_KINDS) as PhiName[]);
-    const c = spec.coupling;
-    const m = c.kind === "lowrank" ? checkSize("coupling.m", c.m) : 0;
-    if (c.kind === "dense") checkArray("coupling.J", c.J, n * n);
-    else {
-      checkArray("coupling.L", c.L, n * m);
-      checkArray("coupling.D", c.D, m);
-      checkArray("coupling.R", c.R, n * m);
-    }
-    checkArray("x0", spec.x0, n);
     checkArray("frame", spec.frame, k * n);
-    if (spec.gains) checkArray("gains", spec.gains, n);
-    if (spec.input) checkArray("input", spec.input, n);
+    const c = spec.coupling;
     this.n = n;
     this.k = k;
     this.dtype = dtype;

@@ -278,6 +278,27 @@ export interface TeamTrajectorySpec {
   x0: FloatArray;
 }
 
+/** A team trajectory's spec checked by name (sizes, dtype, method, phi, the coupling's arrays, x0, gains, input). */
+export function checkTeamSpec(spec: TeamTrajectorySpec) {
+  const n = checkSize("n", spec.n);
+  const dtype = checkDType("dtype", spec.dtype);
+  const method = checkOneOf("method", spec.method, ["rk4", "euler"] as const);
+  const phi = checkOneOf("phi", spec.phi, Object.keys(PHI_KINDS) as PhiName[]);
+  const c = spec.coupling;
+  const kind = checkOneOf("coupling.kind", c?.kind, ["dense", "lowrank"] as const);
+  const m = c.kind === "lowrank" ? checkSize("coupling.m", c.m) : 0;
+  if (c.kind === "dense") checkArray("coupling.J", c.J, n * n);
+  else {
+    checkArray("coupling.L", c.L, n * m);
+    checkArray("coupling.D", c.D, m);
+    checkArray("coupling.R", c.R, n * m);
+  }
+  checkArray("x0", spec.x0, n);
+  if (spec.gains) checkArray("gains", spec.gains, n);
+  if (spec.input) checkArray("input", spec.input, n);
+  return { n, dtype, method, phi, kind, m };
+}
+
 /** One trajectory's buffers in team memory; steps(count, dt) advances it, state() views x. */
 export class TeamTrajectory {
   readonly n: number;
@@ -308,22 +329,8 @@ export class TeamTrajectory {
     spec: TeamTrajectorySpec,
     private readonly release: () => void,
   ) {
-    const n = checkSize("n", spec.n);
-    const dtype = checkDType("dtype", spec.dtype);
-    const method = checkOneOf("method", spec.method, ["rk4", "euler"] as const);
-    const phi = checkOneOf("phi", spec.phi, Object.keys(PHI_KINDS) as PhiName[]);
+    const { n, dtype, method, phi, kind, m } = checkTeamSpec(spec);
     const c = spec.coupling;
-    const kind = checkOneOf("coupling.kind", c?.kind, ["dense", "lowrank"] as const);
-    const m = c.kind === "lowrank" ? checkSize("coupling.m", c.m) : 0;
-    if (c.kind === "dense") checkArray("coupling.J", c.J, n * n);
-    else {
-      checkArray("coupling.L", c.L, n * m);
-      checkArray("coupling.D", c.D, m);
-      checkArray("coupling.R", c.R, n * m);
-    }
-    checkArray("x0", spec.x0, n);
-    if (spec.gains) checkArray("gains", spec.gains, n);
-    if (spec.input) checkArray("input", spec.input, n);
     this.n = n;
     this.dtype = dtype;
     const bytes = dtype === "float32" ? 4 : 8;

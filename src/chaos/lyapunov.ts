@@ -45,14 +45,7 @@ import type { Network } from "../network/ensembles.ts";
 import { provenance } from "../provenance.ts";
 import { jackknifeSe } from "../stats/estimators.ts";
 import { SimulationError, noiseIncrement } from "../simulate/group.ts";
-import { METHODS, checkInput, formatSeconds } from "../simulate/simulate.ts";
-
-function stepsOf(name: string, time: number, dt: number): number {
-  const s = Math.round(time / dt);
-  if (Math.abs(s * dt - time) > 1e-9 * Math.max(1, time))
-    throw invalid(name, `must be a whole number of steps of dt = ${dt}`, time);
-  return s;
-}
+import { METHODS, checkInput, formatSeconds, stepsOf } from "../simulate/simulate.ts";
 
 /**
  * The leading k Lyapunov exponents of a network by the QR method on the RK4 tangent flow or the Euler map, with

@@ -10,7 +10,7 @@ import type { Backend, PhiName } from "../backend/types.ts";
 import type { Network } from "../network/ensembles.ts";
 import { eigenvalues } from "../linalg/dense.ts";
 import { maximalExponent, maximalExponentEuler } from "../theory/lyapunov.ts";
-import type { Method } from "../simulate/simulate.ts";
+import { formDense, type Method } from "../simulate/simulate.ts";
 
 /** A predicted lambda_max with where it comes from, or why there is none. */
 export type ExponentPrediction =
@@ -59,17 +59,10 @@ export function predictMaximalExponent(
       return { lambdaMax: null, note: `the quiescent Euler map needs J's eigenvalues (N <= ${EIG_N_MAX})` };
     return { lambdaMax: -1 + g, source: "mean field (quiescent: -1 + g)", e1: null };
   }
-  let J: Float64Array;
-  if (coupling.kind === "dense") J = Float64Array.from(coupling.J);
-  else {
-    const { m, L, D, R } = coupling;
-    J = new Float64Array(n * n);
-    for (let i = 0; i < n; i++)
-      for (let a = 0; a < m; a++) {
-        const la = L[i * m + a] * D[a];
-        for (let j = 0; j < n; j++) J[i * n + j] += la * R[j * m + a];
-      }
-  }
+  const J =
+    coupling.kind === "dense"
+      ? Float64Array.from(coupling.J)
+      : formDense(options.backend, n, coupling.m, coupling.L, coupling.D, coupling.R);
   const { re, im } = eigenvalues(n, J, options.backend);
   let best = -Infinity;
   for (let i = 0; i < n; i++) {

@@ -262,7 +262,8 @@ export interface SimulationResult {
   trajectory?: { samples: number; n: number; x: Float32Array };
 }
 
-function stepsOf(name: string, time: number, dt: number): number {
+/** `time` as a whole number of steps of dt, or an error naming `name` */
+export function stepsOf(name: string, time: number, dt: number): number {
   const s = time / dt;
   const r = Math.round(s);
   if (Math.abs(s - r) > 1e-9 * Math.max(1, s))

@@ -403,6 +403,17 @@ function solveDmftUncached(g: number, phi: PhiName, opts: DmftOptions): DmftSolu
   };
 }
 
+/** C^x(k dt), k = 0 .. count - 1, of a solution, linearly interpolated from its lag grid (0 past its end): the
+ *  starting point of the fixed-point iterations on other grids (the driven DMFT, the Euler map's discrete DMFT). */
+export function cXOnGrid(sol: DmftSolution, dt: number, count: number): Float64Array {
+  const h = sol.tau[1];
+  return Float64Array.from({ length: count }, (_, k) => {
+    const u = (k * dt) / h,
+      i = Math.floor(u);
+    return i + 1 < sol.cX.length ? sol.cX[i] + (u - i) * (sol.cX[i + 1] - sol.cX[i]) : 0;
+  });
+}
+
 /**
  * The phi statistics of a Gaussian x with autocovariance cX (lags 0, dt, ...): C^phi(tau) = F(C^x(tau); q),
  * q = C^x(0), and <phi'>. The sampling solver's control variate (selfcoupled.ts) uses it for the exact

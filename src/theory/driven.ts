@@ -19,7 +19,7 @@
  */
 import { ConvergenceError, checkFinite, checkG, checkOneOf } from "../errors.ts";
 import type { PhiName } from "../backend/types.ts";
-import { gaussianAverage, phiCovariance, solveDmft, type DmftSolution } from "./dmft.ts";
+import { cXOnGrid, gaussianPhiStats, solveDmft, type DmftSolution } from "./dmft.ts";
 import { dimensionTheory, harmonicPr } from "./dimension.ts";
 import type { Backend } from "../backend/types.ts";
 import { evenSpectrum, lagsOfSpectrum } from "./fft.ts";
@@ -40,9 +40,6 @@ export interface DrivenDmft {
   meanPhiPrime: number;
   params: { dt: number; points: number };
 }
-
-const dphiOf = (kind: PhiName) =>
-  kind === "tanh" ? (x: number) => 1 / Math.cosh(x) ** 2 : (x: number) => Math.exp((-Math.PI / 4) * x * x);
 
 /**
  * Solve the noise-driven DMFT (see the module comment).
@@ -71,13 +68,8 @@ export function solveDrivenDmft(
     const w = (2 * Math.PI * (k <= M / 2 ? k : k - M)) / (M * dt);
     return 1 / (1 + w * w);
   });
-  const stats = (cX: Float64Array) => {
-    const q = cX[0];
-    const F = phiCovariance(phi, q);
-    return { q, cPhi: cX.map((c) => F(Math.max(-q, Math.min(q, c)))) };
-  };
   const sweep = (cX: Float64Array): Float64Array => {
-    const { cPhi } = stats(cX);
+    const { cPhi } = gaussianPhiStats(phi, cX);
     const spec = evenSpectrum(
       cPhi.map((v) => g * g * v),
       M,
@@ -91,16 +83,8 @@ export function solveDrivenDmft(
     return ou.map((v, k) => v + smooth[k]);
   };
   // start: the noise-free chaotic solution (g > 1) plus the OU term
-  const start = Float64Array.from(ou);
-  if (g > 1) {
-    const free = solveDmft(g, phi);
-    const h = free.tau[1];
-    for (let k = 0; k <= half; k++) {
-      const u = (k * dt) / h,
-        i = Math.floor(u);
-      if (i + 1 < free.cX.length) start[k] += free.cX[i] + (u - i) * (free.cX[i + 1] - free.cX[i]);
-    }
-  }
+  const free = g > 1 ? cXOnGrid(solveDmft(g, phi), dt, half + 1) : null;
+  const start = ou.map((v, k) => v + (free ? free[k] : 0));
   if (sigma === 0 && g <= 1)
     return {
       g,
@@ -115,18 +99,8 @@ export function solveDrivenDmft(
     };
   const cX = andersonFixedPoint(sweep, start, { tol: (x) => 1e-10 * x[0] });
   if (!cX) throw new ConvergenceError(`the driven DMFT did not converge at g = ${g}, sigma = ${sigma}`, { g, sigma });
-  const { q, cPhi } = stats(cX);
-  return {
-    g,
-    phi,
-    sigma,
-    q,
-    tau,
-    cX,
-    cPhi,
-    meanPhiPrime: phi === "erf" ? 1 / Math.sqrt(1 + (Math.PI * q) / 2) : gaussianAverage(dphiOf(phi), q, 1),
-    params: { dt, points: M },
-  };
+  const { cPhi, meanPhiPrime } = gaussianPhiStats(phi, cX);
+  return { g, phi, sigma, q: cX[0], tau, cX, cPhi, meanPhiPrime, params: { dt, points: M } };
 }
 
 /**

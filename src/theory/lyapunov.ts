@@ -20,7 +20,7 @@
  */
 import { ConvergenceError, checkG, checkOneOf, invalid } from "../errors.ts";
 import type { PhiName } from "../backend/types.ts";
-import { phiCovariance, solveDmft, type DmftSolution } from "./dmft.ts";
+import { cXOnGrid, gaussianPhiStats, solveDmft, type DmftSolution } from "./dmft.ts";
 import { andersonFixedPoint } from "./anderson.ts";
 
 /** The mean-field maximal exponent and its self-check. */
@@ -283,19 +283,11 @@ export function discreteDmft(g: number, phi: PhiName, delta: number): { q: numbe
   // lags until both b^n and the correlations are negligible (the flow's decay rate at most ~1 per unit time)
   const K = Math.min(200000, Math.ceil(Math.max(60 / delta, Math.abs(b) > 0 ? 40 / -Math.log(Math.abs(b)) : 0)) + 8);
   // start from the flow's C^x(tau) at tau = n delta (the limit delta -> 0), linearly interpolated
-  const flow = solveDmft(g, phi);
-  const h = flow.tau[1];
-  const c: Float64Array = Float64Array.from({ length: K + 1 }, (_, n) => {
-    const u = (n * delta) / h,
-      i = Math.floor(u);
-    return i + 1 < flow.cX.length ? flow.cX[i] + (u - i) * (flow.cX[i + 1] - flow.cX[i]) : 0;
-  });
+  const c = cXOnGrid(solveDmft(g, phi), delta, K + 1);
   const norm = 1 / (1 - b * b);
   /** one sweep of the map C -> G * (delta^2 g^2 F(C; C(0))) */
   const sweep = (cIn: Float64Array): Float64Array => {
-    const q = cIn[0];
-    const F = phiCovariance(phi, q);
-    const S = Float64Array.from(cIn, (v) => delta * delta * g * g * F(Math.max(-q, Math.min(q, v))));
+    const S = gaussianPhiStats(phi, cIn).cPhi.map((v) => delta * delta * g * g * v);
     // C(n) = sum_m b^|n - m| S(m) / (1 - b^2) over m in [-K, K], S even: a forward and a backward recursion
     const fwd = new Float64Array(2 * K + 1);
     for (let i = 0; i <= 2 * K; i++) fwd[i] = S[Math.abs(i - K)] + (i > 0 ? b * fwd[i - 1] : 0);
