@@ -83,6 +83,11 @@ export async function theoryCommand(argv: string[]): Promise<number> {
   const phi = choice("--phi", values.phi, ["tanh", "erf"] as const, "tanh");
   const lyapunovMethod = choice("--method", values.method as string | undefined, METHODS, "rk4");
   const lyapunovDt = finite("--dt", values.dt as string | undefined, 0.05);
+  const sigma = finite("--sigma", values.sigma as string | undefined, 0);
+  if (!(sigma >= 0 && sigma <= 1e3))
+    throw new UsageError(
+      `invalid argument: \`--sigma\` must be a number from 0 to 1000; got ${describe(values.sigma)}`,
+    );
   if (values.dt !== undefined && lyapunovMethod !== "euler")
     throw new UsageError("invalid argument: `--dt` applies to the Euler map's lambda_max (`--method euler`) only");
   if (!(lyapunovDt > 0 && lyapunovDt <= 1))
@@ -122,36 +127,29 @@ export async function theoryCommand(argv: string[]): Promise<number> {
     iterations: integer("--iterations", values.iterations as string | undefined, 40, 5),
   });
   if (!p) throw new UsageError(`invalid argument: ${note}`);
-  // the mean-field maximal exponent (CHAOS.md §4) of the flow, or of the Euler map with step --dt: the Gaussian single
-  // site without gains
   const gaussian = p.method === "gaussian" && !p.theory.results.gains;
-  const chaos = gaussian && lyapunovMethod === "rk4" ? maximalExponent(p.inputs.g, phi) : null;
-  const chaosMap = gaussian && lyapunovMethod === "euler" ? maximalExponentEuler(p.inputs.g, phi, lyapunovDt) : null;
-  const sigma = finite("--sigma", values.sigma as string | undefined, 0);
-  if (!(sigma >= 0 && sigma <= 1e3))
-    throw new UsageError(
-      `invalid argument: \`--sigma\` must be a number from 0 to 1000; got ${describe(values.sigma)}`,
-    );
   if (sigma > 0 && !gaussian)
     throw new UsageError(
       "invalid argument: `--sigma` applies to the Gaussian single site (i.i.d. or random-mode couplings without " +
         "gains, symmetry or overlaps)",
     );
-  // with drive: the noise-driven DMFT's single-site statistics (src/theory/driven.ts) instead of the noise-free ones
+  // with drive: the noise-driven DMFT's single-site statistics (src/theory/driven.ts) instead of the noise-free ones;
+  // without: the mean-field maximal exponent (CHAOS.md §4) of the flow, or of the Euler map with step --dt
   const driven = sigma > 0 && p.method === "gaussian" ? solveDrivenDmft(p.inputs.g, phi, sigma) : null;
+  const chaos = gaussian && !driven && lyapunovMethod === "rk4" ? maximalExponent(p.inputs.g, phi) : null;
+  const chaosMap =
+    gaussian && !driven && lyapunovMethod === "euler" ? maximalExponentEuler(p.inputs.g, phi, lyapunovDt) : null;
   const lines =
     driven && p.method === "gaussian"
       ? drivenLines(p, driven)
       : p.method === "gaussian"
         ? gaussianLines(p)
         : samplingLines(p, spec, be, sampling ? threads : 1);
-  if (driven) {
-    // the noise-free exponents below do not apply
-  } else if (chaosMap)
+  if (chaosMap)
     lines.push(
       `  lambda_max         ${f(chaosMap.lambdaMax)} per unit time (the Euler map's, delta = ${lyapunovDt}, mean field)`,
     );
-  if (chaos && !driven)
+  if (chaos)
     lines.push(
       `  lambda_max         ${f(chaos.lambdaMax)} per unit time (the flow's, mean field; ` +
         (chaos.quiescent ? "quiescent: -1 + g_eff)" : `self-check E_1 = ${chaos.e1.toExponential(1)})`),
@@ -180,8 +178,8 @@ export async function theoryCommand(argv: string[]): Promise<number> {
       /** what simulate measures for the same spec, predicted (with gains: the z-scored PR^phi) */
       ...(driven ? {} : { observables: p.observables }),
       /** the flow's mean-field maximal Lyapunov exponent and its self-check (no gains, Gaussian single site) */
-      ...(chaos && !driven ? { lyapunov: chaos } : {}),
-      ...(chaosMap && !driven ? { lyapunov: { method: "euler", dt: lyapunovDt, ...chaosMap } } : {}),
+      ...(chaos ? { lyapunov: chaos } : {}),
+      ...(chaosMap ? { lyapunov: { method: "euler", dt: lyapunovDt, ...chaosMap } } : {}),
     };
     const arrays = (_k: string, v: unknown) =>
       v === Infinity ? null : ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v;
