@@ -44,7 +44,7 @@ import { checkDType, checkFinite, checkKeys, checkOneOf, checkSize, invalid, typ
 import type { Network } from "../network/ensembles.ts";
 import { provenance } from "../provenance.ts";
 import { jackknifeSe } from "../stats/estimators.ts";
-import { SimulationError, noiseIncrement } from "../simulate/group.ts";
+import { SimulationError, noiseIncrement, yielder } from "../simulate/group.ts";
 import { METHODS, checkInput, formatSeconds, stepsOf } from "../simulate/simulate.ts";
 
 /**
@@ -184,21 +184,16 @@ export async function lyapunov(network: Network, options: LyapunovOptions = {}):
       : null;
 
     let stepsDone = 0;
-    let lastYield = performance.now();
     const totalTime = totalSteps * dt;
     const phaseOf = (s: number) =>
       s < burnSteps ? "burn-in" : s < burnSteps + warmIntervals * qrSteps ? "warm-up" : "observation";
-    const maybeYield = async () => {
-      if (performance.now() - lastYield < 100) return;
-      lastYield = performance.now();
-      options.onProgress?.({ t: stepsDone * dt, fraction: (stepsDone * dt) / totalTime, phase: phaseOf(stepsDone) });
-      await new Promise((res) => setTimeout(res, 0));
-      if (options.signal?.aborted)
-        throw options.signal.reason instanceof Error
-          ? options.signal.reason
-          : new DOMException("lyapunov aborted", "AbortError");
-    };
-    if (options.signal?.aborted) throw new DOMException("lyapunov aborted", "AbortError");
+    const yieldAt = yielder(
+      totalSteps,
+      (f) => options.onProgress?.({ t: f * totalTime, fraction: f, phase: phaseOf(Math.round(f * totalSteps)) }),
+      options.signal,
+      "lyapunov",
+    );
+    const maybeYield = () => yieldAt(stepsDone);
     const check = () => {
       const xv = run.state();
       for (let i = 0; i < n; i++)

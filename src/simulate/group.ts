@@ -206,17 +206,23 @@ export function noiseIncrement(sigma: number, dt: number, method: Method): numbe
   return sigma * Math.sqrt((1 - R * R) / 2);
 }
 
-/** Progress and cancellation every ~100 ms of a group's stepping (a macrotask, so messages and signals arrive). */
-function yielder(totalSteps: number, onProgress?: (fraction: number) => void, signal?: AbortSignal) {
+/** Progress and cancellation every ~100 ms of a run's stepping (a macrotask, so messages and signals arrive): a
+ *  group's here, lyapunov()'s (src/chaos/lyapunov.ts). */
+export function yielder(
+  totalSteps: number,
+  onProgress?: (fraction: number) => void,
+  signal?: AbortSignal,
+  what = "simulation",
+) {
   let lastYield = performance.now();
-  if (signal?.aborted) throw new DOMException("simulation aborted", "AbortError");
+  if (signal?.aborted) throw new DOMException(`${what} aborted`, "AbortError");
   return async (stepsDone: number) => {
     if (performance.now() - lastYield < 100) return;
     lastYield = performance.now();
     onProgress?.(stepsDone / totalSteps);
     await new Promise((r) => setTimeout(r, 0));
     if (signal?.aborted)
-      throw signal.reason instanceof Error ? signal.reason : new DOMException("simulation aborted", "AbortError");
+      throw signal.reason instanceof Error ? signal.reason : new DOMException(`${what} aborted`, "AbortError");
   };
 }
 

@@ -152,6 +152,26 @@ describe("lyapunov", () => {
     expect(r.results.trace.lambda1.at(-1)).toBeCloseTo(r.results.lambdaMax, 12);
   });
 
+  it("reports progress by phase and can be aborted through an AbortSignal", async () => {
+    const ctrl = new AbortController();
+    const phases = new Set<string>();
+    const p = lyapunov(makeNetwork({ coupling: "iid", n: 300, g: 3, seed: 1 }), {
+      k: 30,
+      duration: 1000,
+      signal: ctrl.signal,
+      onProgress: (q) => {
+        phases.add(q.phase);
+        expect(q.fraction).toBeGreaterThanOrEqual(0);
+        expect(q.fraction).toBeLessThanOrEqual(1);
+        if (q.phase === "warm-up") ctrl.abort();
+      },
+    });
+    await expect(p).rejects.toThrow(/abort/i);
+    // reports come every ~100 ms: the state-only burn-in may end before the first; the warm-up (~1 s) never does
+    expect(phases.has("warm-up")).toBe(true);
+    expect(phases.has("observation")).toBe(false);
+  });
+
   it("derives D_KY, h_KS and the positive count from the exponents, and says when k is too small", () => {
     const s = spectrumSummary([0.3, 0.1, -0.2, -0.5], 100);
     // S_1 = 0.3, S_2 = 0.4, S_3 = 0.2, S_4 = -0.3: j = 3, D = 3 + 0.2 / 0.5
