@@ -6,7 +6,7 @@
  * a team to use both cores for the O(N^2 k) products.
  */
 import { checkArray, checkFinite, checkSize, type DType, type FloatArray } from "../errors.ts";
-import { PHI_KINDS } from "./types.ts";
+import { GS_SCRATCH, PHI_KINDS } from "./types.ts";
 import { transposed } from "./buffers.ts";
 import { TEAM_PROTOCOL } from "./team-protocol.ts";
 import { TEAM_KERNELS, checkTeamSpec, type Team, type TeamTrajectorySpec } from "./team.ts";
@@ -63,7 +63,7 @@ export class TeamTangent {
     const dd = team.alloc(n * bytes);
     this.ptr = {
       x,
-      r: team.alloc(16 * k * 8),
+      r: team.alloc(GS_SCRATCH * k * 8),
       logr: team.alloc(k * 8),
       // the frame widened to float64 for its QR (float32 runs)
       q64: dtype === "float64" ? x + n * 8 : team.alloc(k * n * 8),

@@ -60,6 +60,9 @@ export interface Rk4Scratch extends EulerScratch {
   acc: Buf;
 }
 
+/** Values of scratch per frame vector that gramSchmidt needs (assembly/tangent.ts orthogonalises in blocks of 16). */
+export const GS_SCRATCH = 16;
+
 /** Work buffers of a tangent step: the RK4 ones for k + 1 rows (z: (k + 1) x m) and dd = G ⊙ phi'(x) (n values). */
 export interface TangentScratch extends Rk4Scratch {
   dd: Buf;

@@ -3,15 +3,20 @@
  * thread, or a team of threads (src/backend/team-tangent.ts: the same numbers). Until startFrame, steps advance the
  * state alone (the burn-in); qr() re-orthonormalises the frame (CGS2, float64) and returns log |R_ii|.
  */
-import type { Backend, Buf, Coupling, PhiKind, PhiName, TangentScratch } from "../backend/types.ts";
+import {
+  GS_SCRATCH,
+  type Backend,
+  type Buf,
+  type Coupling,
+  type PhiKind,
+  type PhiName,
+  type TangentScratch,
+} from "../backend/types.ts";
 import type { Team, TeamTrajectory } from "../backend/team.ts";
 import { teamTangent, type TeamTangent } from "../backend/team-tangent.ts";
 import type { DType, FloatArray } from "../errors.ts";
 import type { Network } from "../network/ensembles.ts";
 import type { Method } from "../simulate/simulate.ts";
-
-/** the QR kernel's scratch, per frame vector (assembly/tangent.ts: blocks of 16) */
-export const GS_SCRATCH = 16;
 
 /** Where the state and the frame step: the backend's tangentStep (one thread), or a team (src/backend/team-tangent.ts).
  *  Until startFrame, steps advance the state alone (the burn-in). */

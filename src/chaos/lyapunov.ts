@@ -25,8 +25,8 @@
  * Twin check (checkTwin): a second trajectory at distance eps (1e-8 in float64, 1e-4 in float32), renormalised every
  * QR interval: its log growth rate estimates lambda_1 independently of the tangent code.
  */
-import type { Backend, Buf, Coupling } from "../backend/types.ts";
-import { GS_SCRATCH, backendEngine, teamEngine, type Engine } from "./engine.ts";
+import { GS_SCRATCH, type Backend, type Buf, type Coupling } from "../backend/types.ts";
+import { backendEngine, teamEngine, type Engine } from "./engine.ts";
 import { spectrumSummary } from "./summary.ts";
 import {
   DEFAULTS,

@@ -8,6 +8,7 @@ import type { Team } from "../backend/team.ts";
 import type { DType } from "../errors.ts";
 import type { Provenance } from "../provenance.ts";
 import type { Method } from "../simulate/simulate.ts";
+import { MULTIPLY_ADDS_PER_SECOND } from "../simulate/estimates.ts";
 
 /** lyapunov()'s option names (a typo is named, not ignored) */
 export const LYAPUNOV_OPTION_KEYS = [
@@ -121,8 +122,6 @@ export interface LyapunovResult {
 }
 
 export const DEFAULTS = { burnIn: 100, warmUp: 50, duration: 200, qrEvery: 0.5, blocks: 8, dt: 0.05 };
-/** multiply-adds per second assumed for the time estimate (a lower bound, as simulate's) */
-export const MULTIPLY_ADDS_PER_SECOND = 2e10;
 
 /** what one WebAssembly (wasm32) instance may hold for a lyapunov run: 4 GiB less room for the runtime's own data */
 export const LYAPUNOV_BYTES_MAX = 3.5 * 2 ** 30;

@@ -106,7 +106,7 @@ export const DEFAULT_BRANCH_KICK = 0.1;
 
 /** multiply-adds per second assumed by timeEstimate: above what two cores sustain on the batched kernels (~1.7e10
  *  measured at N = 5000), so the estimate is a lower bound — a run refused for time would surely take longer */
-const MULTIPLY_ADDS_PER_SECOND = 2e10;
+export const MULTIPLY_ADDS_PER_SECOND = 2e10;
 /** default limit on a run's estimated time (simulate's maxSeconds, the CLI's --max-time): a day */
 export const DEFAULT_MAX_SECONDS = 24 * 3600;
 
