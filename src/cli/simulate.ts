@@ -23,6 +23,7 @@ import {
 import { comparePrediction, type ComparisonRow } from "../compare.ts";
 import { comparisonLines, drivenComparison, predictFor, progressBar, simulationLines } from "./report.ts";
 import { describe } from "../errors.ts";
+import { compareCovarianceOfFlags } from "./covariance.ts";
 import { UsageError, choice, finite, integer, threadsFlag } from "./args.ts";
 import {
   NETWORK_FLAGS_HELP,
@@ -70,6 +71,13 @@ Output:
   --save-covariance F the equal-time covariance of phi as an (N x N) float64 .npy
   --pc-spectrum       the ranked eigenvalues of C^phi(0) (the PC spectrum; O(N^3), N <= 4096), in the summary
                       (the leading five and their share of the variance) and the JSON
+  --compare-covariance  predict this network's C^phi(0) by linear equivalence (strand theory --covariance) and
+                      compare it with the simulation of the same J: off-diagonal correlation and slope, relative
+                      Frobenius error, PR, leading eigenvalues and bulk quantiles, beside the noise floor (the
+                      two halves of the trials against each other) and the static-linear control (LINEAR.md §3);
+                      --save-covariance saves the simulated matrix. Long runs pay: LINEAR.md suggests
+                      --trials 8 --duration 1500 --sample-every 0.5
+  --figure F.svg      with --compare-covariance: predicted vs simulated entries and ranked eigenvalues (F.svg, F.png)
   --force             overwrite existing output files (otherwise an existing file is refused before the run)
 
 Memory:
@@ -106,6 +114,8 @@ const SIM_FLAGS = {
   "save-trajectory": { type: "string" },
   "save-covariance": { type: "string" },
   "pc-spectrum": { type: "boolean", default: false },
+  "compare-covariance": { type: "boolean", default: false },
+  figure: { type: "string" },
   "dry-run": { type: "boolean", default: false },
   force: { type: "boolean", default: false },
   "max-memory": { type: "string" },
@@ -149,7 +159,22 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       throw new UsageError(`invalid argument: \`${flag}\` must name a .npy file; got ${describe(path)}`);
   }
   // every output checked before the run: nothing existing is overwritten without --force, no folder is missing
-  checkOutputs([values.json, values["save-trajectory"], values["save-covariance"]], values.force);
+  const figure = values.figure?.replace(/\.(svg|png)$/i, "");
+  if (values.figure !== undefined && !values["compare-covariance"])
+    throw new UsageError("invalid argument: `--figure` applies with `--compare-covariance` only");
+  if (values["compare-covariance"])
+    for (const flag of ["theory", "pc-spectrum", "save-trajectory", "input"] as const)
+      if (values[flag] !== undefined && values[flag] !== false)
+        throw new UsageError(`invalid argument: \`--${flag}\` does not apply with \`--compare-covariance\``);
+  checkOutputs(
+    [
+      values.json,
+      values["save-trajectory"],
+      values["save-covariance"],
+      ...(figure ? [`${figure}.svg`, `${figure}.png`] : []),
+    ],
+    values.force,
+  );
   const choiceOf = networkFromFlags(values);
   const options = {
     method: choice("--method", values.method, METHODS, "rk4"),
@@ -215,6 +240,18 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     );
   network ??= await loadNetwork(choiceOf);
   const workers = threadsFlag("--workers", values.workers);
+  if (values["compare-covariance"]) {
+    const name = choiceOf.kind === "file" ? choiceOf.file : `${network.spec.coupling} network (seed ${options.seed})`;
+    return compareCovarianceOfFlags(network, name, options, {
+      workers,
+      maxBytes: maxMemory,
+      maxSeconds: maxHours * 3600,
+      json: values.json,
+      saveCovariance: values["save-covariance"],
+      figure,
+      argv: ["simulate", ...argv],
+    });
+  }
   // one trial (or the shared burn-in of branched trials): its steps shared by a team of threads (on the wasm backend)
   const team =
     workers > 1 && (options.trials === 1 || options.start === "branch") && options.backend !== "js" && teamSupported()

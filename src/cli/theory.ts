@@ -15,7 +15,16 @@ import { predictFor } from "./report.ts";
 import { maximalExponent, maximalExponentEuler } from "../theory/lyapunov.ts";
 import { drivenDimension, solveDrivenDmft, type DrivenDmft } from "../theory/driven.ts";
 import { METHODS } from "../simulate/simulate.ts";
-import { NETWORK_FLAGS_HELP, NETWORK_FLAG_OPTIONS, loadNetwork, networkFromFlags } from "./network-flags.ts";
+import {
+  NETWORK_FLAGS_HELP,
+  NETWORK_FLAG_OPTIONS,
+  loadNetwork,
+  networkFromFlags,
+  type NetworkChoice,
+} from "./network-flags.ts";
+import { lagList, theoryCovariance } from "./covariance.ts";
+import { checkOutputs } from "../io/atomic.ts";
+import type { PhiName } from "../backend/types.ts";
 
 export const THEORY_HELP = `strand theory — DMFT predictions: C(tau), <phi'>, PR^phi, PR^x, Psi^phi(tau, 0)
 
@@ -31,6 +40,19 @@ ${NETWORK_FLAGS_HELP}
   --dt D              the Euler map's step delta, in (0, 1] (--method euler)  (default: 0.05)
   --sigma S           white-noise drive, <eta_i(t) eta_j(t')> = S^2 delta_ij delta(t - t'): the driven DMFT's
                       C^x(0), C^phi(0), <phi'>, C(tau), PR^phi (LINEAR.md §1)
+
+One network's covariance (linear equivalence, LINEAR.md §2 — a hypothesis; test it with strand simulate
+--compare-covariance): for the J the flags give — drawn with --seed exactly as strand simulate draws it, or a
+connectome's own J (--coupling file; --stand-in random for its random-mode stand-in) —
+  --covariance F      the predicted C^phi_ij(0) as an (N x N) float64 .npy; prints its PR, leading eigenvalues,
+                      the single site's g_eff = ||J||_F / sqrt(N) and a = <phi'>, and the stability margin
+                      1 - a max Re lambda(J) (refused when not positive; fragile below 0.03)
+  --covariance-x F    also C^x_ij(0)
+  --lags L1,L2,...    also C(tau)_ij = <phi_i(t + tau) phi_j(t)> at these lags: the .npy becomes
+                      (1 + lags) x N x N, lag 0 first
+  --force             overwrite existing files
+  Dense J: one N x N eigendecomposition, ~36 (N / 1000)^3 s; random-mode J: Woodbury on its M modes.
+  With --sigma S the single site is the driven DMFT's. Not for gains or reciprocal structure.
 
 The maximal Lyapunov exponent lambda_max (CHAOS.md §4) is printed for the Gaussian single site without gains:
 the flow's from the ground state of H = -d^2/dtau^2 + 1 - g^2 C^d(tau) with its self-check E_1 = 0, the Euler
@@ -71,6 +93,10 @@ export async function theoryCommand(argv: string[]): Promise<number> {
       method: { type: "string" },
       dt: { type: "string" },
       sigma: { type: "string" },
+      covariance: { type: "string" },
+      "covariance-x": { type: "string" },
+      lags: { type: "string" },
+      force: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -93,6 +119,9 @@ export async function theoryCommand(argv: string[]): Promise<number> {
   if (!(lyapunovDt > 0 && lyapunovDt <= 1))
     throw new UsageError(`invalid argument: \`--dt\` must be in (0, 1]; got ${describe(values.dt)}`);
   const net = networkFromFlags(values);
+  if (values.covariance !== undefined || values["covariance-x"] !== undefined || values.lags !== undefined)
+    return covarianceOfFlags(values, net, phi, sigma, argv);
+  if (values.force) throw new UsageError("invalid argument: `--force` applies to the files of `--covariance` only");
   // the i.i.d. theory is N -> infinity (the random-mode one keeps N: M = alpha N modes make its spectrum)
   if (net.kind === "spec" && net.spec.coupling === "iid" && values.n !== undefined)
     throw new UsageError(
@@ -186,6 +215,41 @@ export async function theoryCommand(argv: string[]): Promise<number> {
     await writeFileAtomic(values.json as string, JSON.stringify(doc, arrays, 2) + "\n");
   }
   return 0;
+}
+
+/** `strand theory --covariance OUT.npy`: one realised network's covariance (src/cli/covariance.ts). */
+async function covarianceOfFlags(
+  values: Record<string, string | boolean | undefined>,
+  net: NetworkChoice,
+  phi: PhiName,
+  sigma: number,
+  argv: string[],
+): Promise<number> {
+  const out = values.covariance as string | undefined;
+  if (out === undefined)
+    throw new UsageError("invalid argument: `--covariance-x` and `--lags` apply with `--covariance OUT.npy` only");
+  for (const flag of ["paths", "iterations", "threads", "method", "dt"])
+    if (values[flag] !== undefined)
+      throw new UsageError(
+        `invalid argument: \`--${flag}\` does not apply to \`--covariance\`; got ${describe(values[flag])}`,
+      );
+  const outX = values["covariance-x"] as string | undefined;
+  for (const [flag, file] of [
+    ["--covariance", out],
+    ["--covariance-x", outX],
+  ] as const)
+    if (file !== undefined && !file.endsWith(".npy"))
+      throw new UsageError(`invalid argument: \`${flag}\` must name a .npy file; got ${describe(file)}`);
+  const json = values.json as string | undefined;
+  checkOutputs([out, outX, json], values.force as boolean);
+  const lags = lagList("--lags", values.lags as string | undefined);
+  const be = await createBackend(choice("--backend", values.backend as string | undefined, BACKEND_CHOICES, "auto"));
+  const network = await loadNetwork(net);
+  const name =
+    net.kind === "file"
+      ? `${net.file}${net.standIn === "none" ? "" : ` (its ${net.standIn} stand-in)`}`
+      : `${net.spec.coupling} network (seed ${net.spec.seed})`;
+  return theoryCovariance(network, name, be, { phi, sigma, lags, out, outX, json, argv: ["theory", ...argv] });
 }
 
 const f = (v: number | null, d = 5) => formatNumber(v, d);

@@ -1,0 +1,589 @@
+/**
+ * The covariance of one given network by linear equivalence (LINEAR.md §2, a hypothesis strand tests): the
+ * N x N covariance of dx/dt = -x + J phi(x) + eta is that of a linear network with the same J,
+ *
+ *   phi(w) = T(w) n(w),  T(w) = (I - S(w) J)^{-1},  S(w) = a / (1 + i w),  a = <phi'(x)> (the DMFT's)
+ *   C^phi(w) = D(w) T T^†,             D   = C^phi*(w) - a^2 C^x*(w) + a^2 sigma^2 / (1 + w^2)
+ *   C^x(w)   = [sigma^2 T T^† + D_r (T J)(T J)^†] / (1 + w^2),   D_r = C^phi*(w) - a^2 C^x*(w)
+ *   C(tau)   = int dw/2pi e^{i w tau} C(w) = 2 Re int_0^inf dw/2pi e^{i w tau} C(w)   (J real)
+ *
+ * with the single site's spectra C^phi*, C^x* from the (driven) DMFT at g_eff = ||J||_F / sqrt(N).
+ *
+ * Mode form. Both coupling kinds are written T = I + A diag(h) B^T and T J = A diag(p) B^T with m modes:
+ *   dense J = V diag(lambda) V^{-1}:     A = V, B^T = V^{-1}, h_k = a lambda_k / (1 + i w - a lambda_k),  p_k = lambda_k f_k
+ *   random-mode J = L diag(D) R^T:       E = diag(D) R^T L = P diag(lambda) P^{-1} (M x M), A = L P,
+ *                                         B^T = P^{-1} diag(D) R^T,  h_k = a / (1 + i w - a lambda_k),  p_k = f_k
+ * (f_k = (1 + i w) / (1 + i w - a lambda_k); the second is Woodbury's identity with E diagonalised: an M x M
+ * problem instead of N x N). Then, with G = B^T conj(B) (m x m),
+ *   C^phi(tau) = c0(tau) I + Y(tau) + Y(-tau)^T + 2 Re[A (K_hh ∘ G) A^†],
+ *   Y(tau) = 2 Re[A diag(k_h) B^T],  k_h = int_0^inf dw/2pi D e^{iw tau} h_k,  K_hh = int_0^inf dw/2pi D e^{iw tau} h_k conj(h_l)
+ * and C^x the same with the weights sigma^2 / (1 + w^2) (c0 = sigma^2 e^{-|tau|} / 2) plus the T J term with weight
+ * D_r / (1 + w^2). c0(tau) = int dw/2pi e^{i w tau} D is exact from the DMFT's lag functions. Every m x m kernel is
+ * one complex product over the frequency grid; the N x N results are a few products on the backend (matmat).
+ *
+ * Frequency grid: the integrands peak at w = a Im(lambda) with width 1 - a Re(lambda) >= the stability margin
+ * 1 - a max Re lambda(J), narrowest near w = 0. w = w0 sinh(u), u uniform (step 0.04), w0 = margin / 2 (at most
+ * 0.25), up to w = 400: the trapezoid rule on an analytic integrand converges exponentially once the spacing is a
+ * fraction of the narrowest width (spacing / width <= 0.2 here). The single-site spectra are the transforms of the
+ * DMFT's lag functions taken piecewise linear (sinc^2-weighted trapezoid: exact for the driven cusp at tau = 0),
+ * continued as 1/w^2 (the cusp's tail) beyond half the lag grid's Nyquist frequency.
+ *
+ * Refused: a margin <= 0 (the linear network is unstable: no stationary covariance), a (nearly) defective J
+ * (eigenvector condition number above 1e8), gains and reciprocal structure (no single site here), sigma = 0 with
+ * g_eff <= 1 (no fluctuations).
+ */
+import type { Backend, PhiName } from "../backend/types.ts";
+import { withBuffers } from "../backend/buffers.ts";
+import { checkFinite, checkOneOf } from "../errors.ts";
+import type { Network } from "../network/ensembles.ts";
+import { eigenDecomposition } from "../linalg/eigenvectors.ts";
+import { solveDrivenDmft } from "./driven.ts";
+import { NotPredictedError } from "./predict.ts";
+
+/** A complex matrix in split form, rows x cols row-major. */
+export interface CMatrix {
+  rows: number;
+  cols: number;
+  re: Float64Array;
+  im: Float64Array;
+}
+
+/** J in mode form (module comment). */
+export interface ModeForm {
+  n: number;
+  m: number;
+  kind: "dense" | "lowrank";
+  lambdaRe: Float64Array;
+  lambdaIm: Float64Array;
+  /** n x m */
+  A: CMatrix;
+  /** B^T, m x n */
+  Bt: CMatrix;
+  /** max Re lambda(J) (0 counts for a low-rank J with m < n) */
+  maxReLambda: number;
+  /** the largest eigenvalue condition number of the decomposition */
+  condition: number;
+  /** ||J||_F^2 */
+  frobenius2: number;
+}
+
+/** the largest eigenvector condition number accepted (beyond it, products through V^{-1} lose > 8 digits) */
+export const CONDITION_MAX = 1e8;
+
+/** The mode form of a network's coupling (dense: N x N eigendecomposition; low-rank: M x M, Woodbury). */
+export function modeForm(network: Network, be: Backend): ModeForm {
+  const c = network.coupling;
+  if (c.kind === "dense") {
+    const n = c.n;
+    const e = eigenDecomposition(n, c.J);
+    let fro = 0;
+    for (const v of c.J) fro += v * v;
+    return {
+      n,
+      m: n,
+      kind: "dense",
+      lambdaRe: e.re,
+      lambdaIm: e.im,
+      A: { rows: n, cols: n, re: e.vRe, im: e.vIm },
+      Bt: { rows: n, cols: n, re: e.uRe, im: e.uIm },
+      maxReLambda: Math.max(...e.re),
+      condition: e.condition,
+      frobenius2: fro,
+    };
+  }
+  const { n, m, L, D, R } = c;
+  // R^T L and L^T L (m x m) on the backend: rows of L^T, R^T are the columns of L, R
+  const Lt = transpose(n, m, L),
+    Rt = transpose(n, m, R);
+  const RtL = realProduct(be, m, n, m, Rt, Lt); // (R^T L)_ab = R^T_a . L^T_b
+  const LtL = realProduct(be, m, n, m, Lt, Lt);
+  const RtR = realProduct(be, m, n, m, Rt, Rt);
+  const E = new Float64Array(m * m);
+  let fro = 0;
+  for (let a = 0; a < m; a++)
+    for (let b = 0; b < m; b++) {
+      E[a * m + b] = D[a] * RtL[a * m + b];
+      fro += D[a] * D[b] * LtL[a * m + b] * RtR[a * m + b];
+    }
+  const e = eigenDecomposition(m, E);
+  // A = L P (n x m), B^T = P^{-1} diag(D) R^T (m x n)
+  const P: CMatrix = { rows: m, cols: m, re: e.vRe, im: e.vIm };
+  const A = complexProduct(be, { rows: n, cols: m, re: L, im: new Float64Array(n * m) }, transposeC(P));
+  const PinvD: CMatrix = { rows: m, cols: m, re: e.uRe.slice(), im: e.uIm.slice() };
+  for (let k = 0; k < m; k++)
+    for (let a = 0; a < m; a++) {
+      PinvD.re[k * m + a] *= D[a];
+      PinvD.im[k * m + a] *= D[a];
+    }
+  const Bt = complexProduct(be, PinvD, { rows: n, cols: m, re: R, im: new Float64Array(n * m) });
+  return {
+    n,
+    m,
+    kind: "lowrank",
+    lambdaRe: e.re,
+    lambdaIm: e.im,
+    A,
+    Bt,
+    maxReLambda: Math.max(m < n ? 0 : -Infinity, ...e.re),
+    condition: e.condition,
+    frobenius2: fro,
+  };
+}
+
+function transpose(rows: number, cols: number, X: Float64Array): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = X[i * cols + j];
+  return out;
+}
+function transposeC(X: CMatrix): CMatrix {
+  return { rows: X.cols, cols: X.rows, re: transpose(X.rows, X.cols, X.re), im: transpose(X.rows, X.cols, X.im) };
+}
+
+/** X Y^T for real X (k x n) and Y (m x n), on the backend: k x m. */
+export function realProduct(
+  be: Backend,
+  k: number,
+  n: number,
+  m: number,
+  X: Float64Array,
+  Y: Float64Array,
+): Float64Array {
+  if (k === 0 || m === 0) return new Float64Array(k * m);
+  return withBuffers(be, [Y, X, { dtype: "float64", length: k * m }], ([a, x, y]) => {
+    be.matmat(m, n, k, a, x, y);
+    return be.read(y) as Float64Array;
+  });
+}
+
+/** X Y^T (or X conj(Y)^T) for complex X (k x n), Y (m x n): four real products. */
+export function complexProduct(be: Backend, X: CMatrix, Y: CMatrix, conjugate = false): CMatrix {
+  const k = X.rows,
+    n = X.cols,
+    m = Y.rows;
+  const rr = realProduct(be, k, n, m, X.re, Y.re),
+    ii = realProduct(be, k, n, m, X.im, Y.im),
+    ri = realProduct(be, k, n, m, X.re, Y.im),
+    ir = realProduct(be, k, n, m, X.im, Y.re);
+  const s = conjugate ? -1 : 1;
+  return {
+    rows: k,
+    cols: m,
+    re: rr.map((v, i) => v - s * ii[i]),
+    im: ir.map((v, i) => v + s * ri[i]),
+  };
+}
+
+/** The single site's statistics the prediction needs (module comment). */
+export interface SingleSite {
+  gEff: number;
+  phi: PhiName | "linear";
+  sigma: number;
+  /** a = <phi'(x)> */
+  a: number;
+  /** the lag step of `residual` */
+  dt: number;
+  /** D_r(tau) = C^phi(tau) - a^2 C^x(tau) on lags 0, dt, 2 dt, ... (decayed to ~0 at the end) */
+  residual: Float64Array;
+  /** the single site's C^phi(0), C^x(0) (what the prediction's diagonal averages to as N grows) */
+  cPhi0: number;
+  cX0: number;
+}
+
+/** The (driven) DMFT single site at g_eff, phi, sigma (refuses sigma = 0 at g_eff <= 1: no fluctuations). */
+export function singleSite(gEff: number, phi: PhiName, sigma: number): SingleSite {
+  if (sigma === 0 && !(gEff > 1))
+    throw new NotPredictedError(
+      `without drive a network with g_eff = ${gEff.toPrecision(4)} <= 1 is quiescent (x = 0): its covariance is 0`,
+    );
+  const dmft = solveDrivenDmft(gEff, phi, sigma);
+  const a = dmft.meanPhiPrime;
+  const residual = dmft.cPhi.map((v, k) => v - a * a * dmft.cX[k]);
+  return { gEff, phi, sigma, a, dt: dmft.params.dt, residual, cPhi0: dmft.cPhi[0], cX0: dmft.q };
+}
+
+/**
+ * The single site of a linear network phi(x) = x driven by white noise: a = 1 and no residual, so the prediction is
+ * the exact covariance of dx/dt = (J - I) x + eta (the Lyapunov equation's solution) — the identity the tests check
+ * the machinery against. cPhi0 = cX0 = NaN (no mean field is involved).
+ */
+export function linearSite(sigma: number): SingleSite {
+  checkFinite("sigma", sigma, { positive: true, max: 1e3 });
+  return { gEff: NaN, phi: "linear", sigma, a: 1, dt: 0.05, residual: new Float64Array(4097), cPhi0: NaN, cX0: NaN };
+}
+
+/** int dtau e^{-i w tau} f(|tau|) of a lag function taken piecewise linear on its grid (dt apart, f(end) ~ 0). */
+function evenTransform(f: Float64Array, dt: number, w: number): number {
+  let s = f[0] / 2;
+  const c = Math.cos(w * dt),
+    s1 = Math.sin(w * dt);
+  // cos(k w dt) by the rotation recurrence (re-seeded every 256 steps against drift)
+  let cr = 1,
+    ci = 0;
+  for (let k = 1; k < f.length; k++) {
+    if ((k & 255) === 0) {
+      cr = Math.cos(k * w * dt);
+      ci = Math.sin(k * w * dt);
+    } else {
+      const t = cr * c - ci * s1;
+      ci = cr * s1 + ci * c;
+      cr = t;
+    }
+    s += f[k] * cr;
+  }
+  const x = (w * dt) / 2;
+  const sinc = x === 0 ? 1 : Math.sin(x) / x;
+  return 2 * dt * s * sinc * sinc;
+}
+
+/** The frequency grid (module comment): points w_j >= 0 and trapezoid weights including the 1/2pi. */
+export function frequencyGrid(margin: number, step = 0.04, wMax = 400): { w: Float64Array; weight: Float64Array } {
+  const w0 = Math.min(0.25, margin / 2);
+  const U = Math.asinh(wMax / w0);
+  const count = Math.ceil(U / step) + 1;
+  const h = U / (count - 1);
+  const w = new Float64Array(count),
+    weight = new Float64Array(count);
+  for (let j = 0; j < count; j++) {
+    w[j] = w0 * Math.sinh(j * h);
+    weight[j] = ((j === 0 || j === count - 1 ? 0.5 : 1) * h * w0 * Math.cosh(j * h)) / (2 * Math.PI);
+  }
+  return { w, weight };
+}
+
+/** D(w) and D_r(w) of the single site on the grid (module comment). */
+function residualSpectra(site: SingleSite, w: Float64Array): { d: Float64Array; dr: Float64Array } {
+  const dt = site.dt;
+  const wCut = Math.PI / (2 * dt);
+  const a2s2 = site.a * site.a * site.sigma * site.sigma;
+  const atCut = evenTransform(site.residual, dt, wCut);
+  const dr = w.map((x) => (x <= wCut ? evenTransform(site.residual, dt, x) : (atCut * wCut * wCut) / (x * x)));
+  const d = dr.map((v, j) => v + a2s2 / (1 + w[j] * w[j]));
+  return { d, dr };
+}
+
+/** Linear interpolation of a lag function at |tau|. */
+function atLag(f: Float64Array, dt: number, tau: number): number {
+  const x = Math.abs(tau) / dt,
+    k = Math.floor(x);
+  if (k >= f.length - 1) return f[f.length - 1];
+  return f[k] + (x - k) * (f[k + 1] - f[k]);
+}
+
+/** Options of networkCovariance. */
+export interface CovarianceOptions {
+  phi?: PhiName;
+  /** white-noise amplitude: <eta_i(t) eta_j(t')> = sigma^2 delta_ij delta(t - t') (default 0) */
+  sigma?: number;
+  /** lags tau >= 0 at which C^phi(tau) (and C^x(tau)) are wanted besides tau = 0 */
+  lags?: number[];
+  /** also C^x (default true) */
+  withX?: boolean;
+}
+
+/** One network's predicted covariance. */
+export interface NetworkCovariance {
+  params: {
+    n: number;
+    phi: PhiName | "linear";
+    sigma: number;
+    kind: "dense" | "lowrank";
+    modes: number;
+    lags: number[];
+    frequencies: number;
+  };
+  results: {
+    gEff: number;
+    /** <phi'> of the single site */
+    a: number;
+    /** 1 - a max Re lambda(J) */
+    margin: number;
+    maxReLambda: number;
+    condition: number;
+    /** the DMFT's C^phi(0), C^x(0): what the diagonal averages to as N grows */
+    dmftCPhi0: number;
+    dmftCX0: number;
+    /** N x N row-major, lag 0 */
+    cPhi: Float64Array;
+    cX: Float64Array | null;
+    /** one N x N matrix per lag of params.lags: C(tau)_ij = <phi_i(t + tau) phi_j(t)> */
+    laggedPhi: Float64Array[];
+    laggedX: Float64Array[];
+  };
+}
+
+/**
+ * The linear-equivalence prediction of one network's covariance (module comment).
+ *
+ * @param network a drawn network or a connectome (dense or low-rank; no gains, no reciprocal structure)
+ * @param be the backend for the N x N products
+ * @param options phi, sigma, lags, withX
+ * @throws NotPredictedError when the equivalent linear network is unstable (margin <= 0), J is nearly defective,
+ *   or the network has gains or reciprocal structure
+ */
+export function networkCovariance(network: Network, be: Backend, options: CovarianceOptions = {}): NetworkCovariance {
+  const phi = checkOneOf("phi", options.phi ?? "tanh", ["tanh", "erf"] as const);
+  const sigma = checkFinite("sigma", options.sigma ?? 0, { min: 0, max: 1e3 });
+  checkLags(options.lags);
+  const { form, site } = equivalentNetwork(network, be, phi, sigma);
+  return covarianceOf(form, site, be, options);
+}
+
+/**
+ * The network's J in mode form and its single site at g_eff = ||J||_F / sqrt(N), after refusing what the theory does
+ * not cover: gains, reciprocal structure (partial symmetry, mode overlaps), no drive at g_eff <= 1.
+ */
+export function equivalentNetwork(
+  network: Network,
+  be: Backend,
+  phi: PhiName,
+  sigma: number,
+): { form: ModeForm; site: SingleSite } {
+  if (network.gains)
+    throw new NotPredictedError("gains have no linear-equivalence theory here (the single site has no gains)");
+  if (network.rho || (network.spec.coupling === "iid" && (network.spec.symmetry ?? 0) !== 0))
+    throw new NotPredictedError(
+      "reciprocal structure (partial symmetry, mode overlaps) changes the single site's transfer function; " +
+        "its linear equivalence is unverified (LINEAR.md §2) and not offered",
+    );
+  const form = modeForm(network, be);
+  return { form, site: singleSite(Math.sqrt(form.frobenius2 / form.n), phi, sigma) };
+}
+
+function checkLags(lags: unknown): void {
+  if (lags === undefined) return;
+  if (!Array.isArray(lags) || lags.length > 64)
+    throw new TypeError(`invalid argument: \`lags\` must be an array of at most 64 lags; got ${String(lags)}`);
+  for (const t of lags) checkFinite("lags", t, { min: 0, max: 1e3 });
+}
+
+/** The stability margin 1 - a max Re lambda(J), refused when not positive; the decomposition's condition checked. */
+function checkEquivalent(form: ModeForm, a: number): number {
+  const margin = 1 - a * form.maxReLambda;
+  if (!(margin > 0))
+    throw new NotPredictedError(
+      `the equivalent linear network is unstable: its margin 1 - a max Re lambda(J) = ${margin.toPrecision(3)} ` +
+        `(a = <phi'> = ${a.toPrecision(4)}, max Re lambda(J) = ${form.maxReLambda.toPrecision(4)}) is not positive; ` +
+        "no stationary covariance to predict (redraw J, or add drive: --sigma lowers a)",
+    );
+  if (!(form.condition <= CONDITION_MAX))
+    throw new NotPredictedError(
+      `J is nearly defective: its eigenvector condition number is ${form.condition.toExponential(2)} (at most ` +
+        `${CONDITION_MAX.toExponential(0)}); the eigenvector route would lose that many digits`,
+    );
+  return margin;
+}
+
+/**
+ * The covariance of the linear network equivalent to J in mode form, given the single site (module comment).
+ *
+ * @param form modeForm(network)
+ * @param site singleSite(g_eff, phi, sigma), or linearSite(sigma) for phi(x) = x
+ * @param be the backend for the products
+ * @param options lags, withX
+ */
+export function covarianceOf(
+  form: ModeForm,
+  site: SingleSite,
+  be: Backend,
+  options: { lags?: number[]; withX?: boolean } = {},
+): NetworkCovariance {
+  checkLags(options.lags);
+  const lags = options.lags ?? [];
+  const { a, sigma, dt } = site;
+  const n = form.n;
+  const margin = checkEquivalent(form, a);
+  const grid = frequencyGrid(margin);
+  const { d, dr } = residualSpectra(site, grid.w);
+  const G = complexProduct(be, form.Bt, form.Bt, true);
+  type Weights = [number, number][];
+  // per-frequency complex weights: grid weight x spectrum x e^{i sign w tau}
+  const weights = (tau: number, sign: number, spectrum: (j: number) => number): Weights =>
+    Array.from(grid.w, (x, j) => {
+      const v = grid.weight[j] * spectrum(j);
+      return [v * Math.cos(sign * x * tau), v * Math.sin(sign * x * tau)];
+    });
+  const solve = (tau: number) => {
+    const dPhi = (j: number) => d[j];
+    const cPhi = assemble(be, form, grid.w, a, G, {
+      c0: atLag(site.residual, dt, tau) + (a * a * sigma * sigma * Math.exp(-tau)) / 2,
+      linear: [weights(tau, 1, dPhi), weights(tau, -1, dPhi)],
+      quadratic: [{ weights: weights(tau, 1, dPhi), which: "h" }],
+    });
+    let cX: Float64Array | null = null;
+    if (options.withX ?? true) {
+      const ou = (j: number) => (sigma * sigma) / (1 + grid.w[j] ** 2);
+      const res = (j: number) => dr[j] / (1 + grid.w[j] ** 2);
+      cX = assemble(be, form, grid.w, a, G, {
+        c0: (sigma * sigma * Math.exp(-tau)) / 2,
+        linear: sigma > 0 ? [weights(tau, 1, ou), weights(tau, -1, ou)] : null,
+        quadratic: [
+          ...(sigma > 0 ? [{ weights: weights(tau, 1, ou), which: "h" as const }] : []),
+          { weights: weights(tau, 1, res), which: "p" as const },
+        ],
+      });
+    }
+    return { cPhi, cX };
+  };
+  const zero = solve(0);
+  const lagged = lags.map(solve);
+  return {
+    params: { n, phi: site.phi, sigma, kind: form.kind, modes: form.m, lags, frequencies: grid.w.length },
+    results: {
+      gEff: site.gEff,
+      a,
+      margin,
+      maxReLambda: form.maxReLambda,
+      condition: form.condition,
+      dmftCPhi0: site.cPhi0,
+      dmftCX0: site.cX0,
+      cPhi: zero.cPhi,
+      cX: zero.cX,
+      laggedPhi: lagged.map((l) => l.cPhi),
+      laggedX: lagged.filter((l) => l.cX).map((l) => l.cX as Float64Array),
+    },
+  };
+}
+
+/**
+ * c0 I + Y(+) + Y(-)^T + 2 Re[A (K ∘ G) A^†], K the sum of the quadratic kernels (module comment), given per
+ * frequency complex weights (the grid weight, the spectrum and the phase e^{i w tau}).
+ */
+function assemble(
+  be: Backend,
+  form: ModeForm,
+  w: Float64Array,
+  a: number,
+  G: CMatrix,
+  parts: {
+    c0: number;
+    /** weights of Y(tau) and of Y(-tau), or null */
+    linear: [[number, number][], [number, number][]] | null;
+    quadratic: { weights: [number, number][]; which: "h" | "p" }[];
+  },
+): Float64Array {
+  const { n, m, A, Bt } = form;
+  const nw = w.length;
+  // h_k(w), p_k(w): m x nw
+  const H: CMatrix = { rows: m, cols: nw, re: new Float64Array(m * nw), im: new Float64Array(m * nw) };
+  const Pm: CMatrix = { rows: m, cols: nw, re: new Float64Array(m * nw), im: new Float64Array(m * nw) };
+  for (let k = 0; k < m; k++) {
+    const lr = form.lambdaRe[k],
+      li = form.lambdaIm[k];
+    const [mr, mi] = form.kind === "dense" ? [lr, li] : [1, 0];
+    for (let j = 0; j < nw; j++) {
+      // 1 / (1 + i w - a lambda)
+      const dr = 1 - a * lr,
+        di = w[j] - a * li,
+        q = dr * dr + di * di;
+      const ir = dr / q,
+        ii = -di / q;
+      H.re[k * nw + j] = a * (mr * ir - mi * ii);
+      H.im[k * nw + j] = a * (mr * ii + mi * ir);
+      // f = (1 + i w) / (...), p = mu f
+      const fr = ir - w[j] * ii,
+        fi = ii + w[j] * ir;
+      Pm.re[k * nw + j] = mr * fr - mi * fi;
+      Pm.im[k * nw + j] = mr * fi + mi * fr;
+    }
+  }
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) out[i * n + i] = parts.c0;
+  if (parts.linear) {
+    for (const [s, weights] of parts.linear.entries()) {
+      // Y = 2 Re[A diag(k) B^T], k_k = sum_j weight_j h_k(w_j)
+      const kr = new Float64Array(m),
+        ki = new Float64Array(m);
+      for (let k = 0; k < m; k++)
+        for (let j = 0; j < nw; j++) {
+          const [cr, ci] = weights[j];
+          kr[k] += cr * H.re[k * nw + j] - ci * H.im[k * nw + j];
+          ki[k] += cr * H.im[k * nw + j] + ci * H.re[k * nw + j];
+        }
+      // Re[(A diag(k)) B^T] = Re(A k) Bt_re - Im(A k) Bt_im, as products X Y^T with Y = Bt^T
+      const Xr = new Float64Array(n * m),
+        Xi = new Float64Array(n * m);
+      for (let i = 0; i < n; i++)
+        for (let k = 0; k < m; k++) {
+          const ar = A.re[i * m + k],
+            ai = A.im[i * m + k];
+          Xr[i * m + k] = 2 * (ar * kr[k] - ai * ki[k]);
+          Xi[i * m + k] = -2 * (ar * ki[k] + ai * kr[k]);
+        }
+      const BtT = transposeC(Bt);
+      const r1 = realProduct(be, n, m, n, Xr, BtT.re),
+        r2 = realProduct(be, n, m, n, Xi, BtT.im);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          const v = r1[i * n + j] + r2[i * n + j];
+          if (s === 0) out[i * n + j] += v;
+          else out[j * n + i] += v;
+        }
+    }
+  }
+  // K = sum over parts of (F ∘ weights) F^†, F = H or P
+  const K: CMatrix = { rows: m, cols: m, re: new Float64Array(m * m), im: new Float64Array(m * m) };
+  for (const q of parts.quadratic) {
+    const F = q.which === "h" ? H : Pm;
+    const X: CMatrix = { rows: m, cols: nw, re: new Float64Array(m * nw), im: new Float64Array(m * nw) };
+    for (let k = 0; k < m; k++)
+      for (let j = 0; j < nw; j++) {
+        const [cr, ci] = q.weights[j];
+        X.re[k * nw + j] = cr * F.re[k * nw + j] - ci * F.im[k * nw + j];
+        X.im[k * nw + j] = cr * F.im[k * nw + j] + ci * F.re[k * nw + j];
+      }
+    const part = complexProduct(be, X, F, true);
+    for (let i = 0; i < m * m; i++) {
+      K.re[i] += part.re[i];
+      K.im[i] += part.im[i];
+    }
+  }
+  // Q = 2 Re[(A (K ∘ G)) A^†]
+  const KG: CMatrix = {
+    rows: m,
+    cols: m,
+    re: K.re.map((v, i) => v * G.re[i] - K.im[i] * G.im[i]),
+    im: K.re.map((v, i) => v * G.im[i] + K.im[i] * G.re[i]),
+  };
+  const Z = complexProduct(be, A, transposeC(KG)); // A (K ∘ G): n x m
+  const q1 = realProduct(be, n, m, n, Z.re, A.re),
+    q2 = realProduct(be, n, m, n, Z.im, A.im);
+  for (let i = 0; i < n * n; i++) out[i] += 2 * (q1[i] + q2[i]);
+  return out;
+}
+
+/**
+ * The static-linear control of LINEAR.md §2 (what the frequency dependence is tested against):
+ * (I - a J)^{-1} (I - a J)^{-T}, scaled so that its mean diagonal is `variance` (the DMFT's C^phi(0)).
+ */
+export function staticLinearCovariance(form: ModeForm, a: number, variance: number, be: Backend): Float64Array {
+  const { n, m, A, Bt } = form;
+  // T0 = I + Re[A diag(h(0)) B^T], h(0) = a mu / (1 - a lambda)
+  const Xr = new Float64Array(n * m),
+    Xi = new Float64Array(n * m);
+  for (let k = 0; k < m; k++) {
+    const lr = form.lambdaRe[k],
+      li = form.lambdaIm[k];
+    const [mr, mi] = form.kind === "dense" ? [lr, li] : [1, 0];
+    const dr = 1 - a * lr,
+      di = -a * li,
+      q = dr * dr + di * di;
+    const hr = (a * (mr * dr + mi * di)) / q,
+      hi = (a * (mi * dr - mr * di)) / q;
+    for (let i = 0; i < n; i++) {
+      const ar = A.re[i * m + k],
+        ai = A.im[i * m + k];
+      Xr[i * m + k] = ar * hr - ai * hi;
+      Xi[i * m + k] = -(ar * hi + ai * hr);
+    }
+  }
+  const BtT = transposeC(Bt);
+  const r1 = realProduct(be, n, m, n, Xr, BtT.re),
+    r2 = realProduct(be, n, m, n, Xi, BtT.im);
+  const T0 = r1.map((v, i) => v + r2[i]);
+  for (let i = 0; i < n; i++) T0[i * n + i] += 1;
+  const C = realProduct(be, n, n, n, T0, T0);
+  let tr = 0;
+  for (let i = 0; i < n; i++) tr += C[i * n + i];
+  const s = (variance * n) / tr;
+  return C.map((v) => v * s);
+}
