@@ -30,6 +30,7 @@ export const STREAMS = {
   branchRootNoise: 9,
   lyapunovFrame: 10,
   lyapunovTwin: 11,
+  modePerturbation: 12,
   samplerBase: 16,
   noiseBase: 1000,
 } as const;

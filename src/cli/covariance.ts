@@ -131,6 +131,10 @@ function covarianceLines(name: string, r: NetworkCovariance, s: SpectrumBrief, s
       `C^x(0) ${f(R.dmftCX0)}`,
     `  stability margin   1 - a max Re lambda(J) = ${f(R.margin)} (max Re lambda ${f(R.maxReLambda)}); eigenvector ` +
       `condition ${R.condition.toPrecision(3)}` +
+      (R.perturbation
+        ? `; J is nearly defective (condition ${R.perturbation.conditionBefore.toExponential(1)}): decomposed after a ` +
+          `${R.perturbation.epsilon} perturbation, two of which agree to ${R.perturbation.difference.toExponential(1)}`
+        : "") +
       (R.margin < FRAGILE_MARGIN
         ? ` — FRAGILE: below ${FRAGILE_MARGIN}, one or two slow modes dominate and a 0.5 % change in a moves PR by ~20 %`
         : ""),

@@ -14,7 +14,12 @@ import { createBackend } from "../backend/select.ts";
 import type { Network } from "../network/ensembles.ts";
 import { simulate, type SimulateOptions, type SimulationResult } from "../simulate/simulate.ts";
 import { checkKeys, checkOneOf } from "../errors.ts";
-import { covarianceOf, equivalentNetwork, staticLinearCovariance } from "../theory/linear-equivalence.ts";
+import {
+  type NetworkCovariance,
+  checkedCovariance,
+  equivalentNetwork,
+  staticLinearCovariance,
+} from "../theory/linear-equivalence.ts";
 import { agreement, spectrumBrief, type Agreement, type SpectrumBrief } from "./agreement.ts";
 
 /** Options of compareCovariance: the simulation's (trials at least 2: they are split in halves) and the backend. */
@@ -37,6 +42,7 @@ export interface CovarianceComparison {
     a: number;
     margin: number;
     condition: number;
+    perturbation: NetworkCovariance["results"]["perturbation"];
     kind: "dense" | "lowrank";
     seconds: number;
     spectrum: SpectrumBrief;
@@ -107,8 +113,9 @@ export async function compareCovariance(
   const sigma = options.sigma ?? 0;
   // the prediction first: it refuses (unstable, defective) before the long simulation
   let t0 = performance.now();
-  const { form, site } = equivalentNetwork(network, be, phi, sigma);
-  const predicted = covarianceOf(form, site, be, { withX: false });
+  const eq = equivalentNetwork(network, be, phi, sigma);
+  const { form, site } = eq;
+  const predicted = checkedCovariance(eq, be, { withX: false });
   const P = predicted.results.cPhi;
   const predictionSeconds = (performance.now() - t0) / 1000;
   const control = staticLinearCovariance(form, site.a, site.cPhi0, be);
@@ -160,6 +167,7 @@ export async function compareCovariance(
       a: site.a,
       margin: predicted.results.margin,
       condition: predicted.results.condition,
+      perturbation: predicted.results.perturbation,
       kind: form.kind,
       seconds: predictionSeconds,
       spectrum: spectrumBrief(n, P, be),

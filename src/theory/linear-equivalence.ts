@@ -28,150 +28,27 @@
  * DMFT's lag functions taken piecewise linear (sinc^2-weighted trapezoid: exact for the driven cusp at tau = 0),
  * continued as 1/w^2 (the cusp's tail) beyond half the lag grid's Nyquist frequency.
  *
- * Refused: a margin <= 0 (the linear network is unstable: no stationary covariance), a (nearly) defective J
- * (eigenvector condition number above 1e8), gains and reciprocal structure (no single site here), sigma = 0 with
- * g_eff <= 1 (no fluctuations).
+ * A (nearly) defective J (connectomes) is decomposed after a 1e-7 perturbation, twice with two seeds (mode-form.ts);
+ * the relative difference of the two predictions is reported and must stay below 1e-4.
+ *
+ * Refused: a margin <= 0 (the linear network is unstable: no stationary covariance), a decomposition still
+ * ill-conditioned after the perturbation (condition number above 1e8) or not reproducible under it, gains and
+ * reciprocal structure (no single site here), sigma = 0 with g_eff <= 1 (no fluctuations).
  */
 import type { Backend, PhiName } from "../backend/types.ts";
-import { withBuffers } from "../backend/buffers.ts";
 import { checkFinite, checkOneOf } from "../errors.ts";
 import type { Network } from "../network/ensembles.ts";
-import { eigenDecomposition } from "../linalg/eigenvectors.ts";
+import {
+  CONDITION_MAX,
+  complexProduct,
+  modeForm,
+  realProduct,
+  transposeC,
+  type CMatrix,
+  type ModeForm,
+} from "./mode-form.ts";
 import { solveDrivenDmft } from "./driven.ts";
 import { NotPredictedError } from "./predict.ts";
-
-/** A complex matrix in split form, rows x cols row-major. */
-export interface CMatrix {
-  rows: number;
-  cols: number;
-  re: Float64Array;
-  im: Float64Array;
-}
-
-/** J in mode form (module comment). */
-export interface ModeForm {
-  n: number;
-  m: number;
-  kind: "dense" | "lowrank";
-  lambdaRe: Float64Array;
-  lambdaIm: Float64Array;
-  /** n x m */
-  A: CMatrix;
-  /** B^T, m x n */
-  Bt: CMatrix;
-  /** max Re lambda(J) (0 counts for a low-rank J with m < n) */
-  maxReLambda: number;
-  /** the largest eigenvalue condition number of the decomposition */
-  condition: number;
-  /** ||J||_F^2 */
-  frobenius2: number;
-}
-
-/** the largest eigenvector condition number accepted (beyond it, products through V^{-1} lose > 8 digits) */
-export const CONDITION_MAX = 1e8;
-
-/** The mode form of a network's coupling (dense: N x N eigendecomposition; low-rank: M x M, Woodbury). */
-export function modeForm(network: Network, be: Backend): ModeForm {
-  const c = network.coupling;
-  if (c.kind === "dense") {
-    const n = c.n;
-    const e = eigenDecomposition(n, c.J);
-    let fro = 0;
-    for (const v of c.J) fro += v * v;
-    return {
-      n,
-      m: n,
-      kind: "dense",
-      lambdaRe: e.re,
-      lambdaIm: e.im,
-      A: { rows: n, cols: n, re: e.vRe, im: e.vIm },
-      Bt: { rows: n, cols: n, re: e.uRe, im: e.uIm },
-      maxReLambda: Math.max(...e.re),
-      condition: e.condition,
-      frobenius2: fro,
-    };
-  }
-  const { n, m, L, D, R } = c;
-  // R^T L and L^T L (m x m) on the backend: rows of L^T, R^T are the columns of L, R
-  const Lt = transpose(n, m, L),
-    Rt = transpose(n, m, R);
-  const RtL = realProduct(be, m, n, m, Rt, Lt); // (R^T L)_ab = R^T_a . L^T_b
-  const LtL = realProduct(be, m, n, m, Lt, Lt);
-  const RtR = realProduct(be, m, n, m, Rt, Rt);
-  const E = new Float64Array(m * m);
-  let fro = 0;
-  for (let a = 0; a < m; a++)
-    for (let b = 0; b < m; b++) {
-      E[a * m + b] = D[a] * RtL[a * m + b];
-      fro += D[a] * D[b] * LtL[a * m + b] * RtR[a * m + b];
-    }
-  const e = eigenDecomposition(m, E);
-  // A = L P (n x m), B^T = P^{-1} diag(D) R^T (m x n)
-  const P: CMatrix = { rows: m, cols: m, re: e.vRe, im: e.vIm };
-  const A = complexProduct(be, { rows: n, cols: m, re: L, im: new Float64Array(n * m) }, transposeC(P));
-  const PinvD: CMatrix = { rows: m, cols: m, re: e.uRe.slice(), im: e.uIm.slice() };
-  for (let k = 0; k < m; k++)
-    for (let a = 0; a < m; a++) {
-      PinvD.re[k * m + a] *= D[a];
-      PinvD.im[k * m + a] *= D[a];
-    }
-  const Bt = complexProduct(be, PinvD, { rows: n, cols: m, re: R, im: new Float64Array(n * m) });
-  return {
-    n,
-    m,
-    kind: "lowrank",
-    lambdaRe: e.re,
-    lambdaIm: e.im,
-    A,
-    Bt,
-    maxReLambda: Math.max(m < n ? 0 : -Infinity, ...e.re),
-    condition: e.condition,
-    frobenius2: fro,
-  };
-}
-
-function transpose(rows: number, cols: number, X: Float64Array): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = X[i * cols + j];
-  return out;
-}
-function transposeC(X: CMatrix): CMatrix {
-  return { rows: X.cols, cols: X.rows, re: transpose(X.rows, X.cols, X.re), im: transpose(X.rows, X.cols, X.im) };
-}
-
-/** X Y^T for real X (k x n) and Y (m x n), on the backend: k x m. */
-export function realProduct(
-  be: Backend,
-  k: number,
-  n: number,
-  m: number,
-  X: Float64Array,
-  Y: Float64Array,
-): Float64Array {
-  if (k === 0 || m === 0) return new Float64Array(k * m);
-  return withBuffers(be, [Y, X, { dtype: "float64", length: k * m }], ([a, x, y]) => {
-    be.matmat(m, n, k, a, x, y);
-    return be.read(y) as Float64Array;
-  });
-}
-
-/** X Y^T (or X conj(Y)^T) for complex X (k x n), Y (m x n): four real products. */
-export function complexProduct(be: Backend, X: CMatrix, Y: CMatrix, conjugate = false): CMatrix {
-  const k = X.rows,
-    n = X.cols,
-    m = Y.rows;
-  const rr = realProduct(be, k, n, m, X.re, Y.re),
-    ii = realProduct(be, k, n, m, X.im, Y.im),
-    ri = realProduct(be, k, n, m, X.re, Y.im),
-    ir = realProduct(be, k, n, m, X.im, Y.re);
-  const s = conjugate ? -1 : 1;
-  return {
-    rows: k,
-    cols: m,
-    re: rr.map((v, i) => v - s * ii[i]),
-    im: ir.map((v, i) => v + s * ri[i]),
-  };
-}
 
 /** The single site's statistics the prediction needs (module comment). */
 export interface SingleSite {
@@ -299,6 +176,9 @@ export interface NetworkCovariance {
     margin: number;
     maxReLambda: number;
     condition: number;
+    /** a (nearly) defective J's perturbation (module comment): its size, the two seeds, J's condition number before
+     *  it and the two predictions' largest difference relative to the largest entry of C^phi(0); null otherwise */
+    perturbation: { epsilon: number; seeds: [number, number]; conditionBefore: number; difference: number } | null;
     /** the DMFT's C^phi(0), C^x(0): what the diagonal averages to as N grows */
     dmftCPhi0: number;
     dmftCX0: number;
@@ -324,20 +204,22 @@ export function networkCovariance(network: Network, be: Backend, options: Covari
   const phi = checkOneOf("phi", options.phi ?? "tanh", ["tanh", "erf"] as const);
   const sigma = checkFinite("sigma", options.sigma ?? 0, { min: 0, max: 1e3 });
   checkLags(options.lags);
-  const { form, site } = equivalentNetwork(network, be, phi, sigma);
-  return covarianceOf(form, site, be, options);
+  return checkedCovariance(equivalentNetwork(network, be, phi, sigma), be, options);
+}
+
+/** What equivalentNetwork gives: J in mode form, its single site, and (for a perturbed, nearly defective J) the same
+ *  J decomposed with a second perturbation. */
+export interface EquivalentNetwork {
+  form: ModeForm;
+  site: SingleSite;
+  twin: ModeForm | null;
 }
 
 /**
  * The network's J in mode form and its single site at g_eff = ||J||_F / sqrt(N), after refusing what the theory does
  * not cover: gains, reciprocal structure (partial symmetry, mode overlaps), no drive at g_eff <= 1.
  */
-export function equivalentNetwork(
-  network: Network,
-  be: Backend,
-  phi: PhiName,
-  sigma: number,
-): { form: ModeForm; site: SingleSite } {
+export function equivalentNetwork(network: Network, be: Backend, phi: PhiName, sigma: number): EquivalentNetwork {
   if (network.gains)
     throw new NotPredictedError("gains have no linear-equivalence theory here (the single site has no gains)");
   if (network.rho || (network.spec.coupling === "iid" && (network.spec.symmetry ?? 0) !== 0))
@@ -345,8 +227,47 @@ export function equivalentNetwork(
       "reciprocal structure (partial symmetry, mode overlaps) changes the single site's transfer function; " +
         "its linear equivalence is unverified (LINEAR.md §2) and not offered",
     );
-  const form = modeForm(network, be);
-  return { form, site: singleSite(Math.sqrt(form.frobenius2 / form.n), phi, sigma) };
+  const form = modeForm(network, be, 1);
+  const site = singleSite(Math.sqrt(form.frobenius2 / form.n), phi, sigma);
+  checkEquivalent(form, site.a);
+  return { form, site, twin: form.perturbation ? modeForm(network, be, 2) : null };
+}
+
+/** the largest relative difference of two predictions of a perturbed J accepted */
+export const PERTURBATION_DIFFERENCE_MAX = 1e-4;
+
+/**
+ * covarianceOf for an equivalentNetwork, with the perturbation check: a perturbed J's C^phi(0) is predicted from both
+ * decompositions, their difference reported, and refused above PERTURBATION_DIFFERENCE_MAX.
+ */
+export function checkedCovariance(
+  eq: EquivalentNetwork,
+  be: Backend,
+  options: { lags?: number[]; withX?: boolean } = {},
+): NetworkCovariance {
+  const r = covarianceOf(eq.form, eq.site, be, options);
+  if (!eq.twin || !eq.form.perturbation) return r;
+  const other = covarianceOf(eq.twin, eq.site, be, { withX: false }).results.cPhi;
+  let d = 0,
+    scale = 0;
+  for (let i = 0; i < other.length; i++) {
+    d = Math.max(d, Math.abs(other[i] - r.results.cPhi[i]));
+    scale = Math.max(scale, Math.abs(r.results.cPhi[i]));
+  }
+  const p = eq.form.perturbation;
+  r.results.perturbation = {
+    epsilon: p.epsilon,
+    seeds: [p.seed, eq.twin.perturbation?.seed ?? NaN],
+    conditionBefore: p.conditionBefore,
+    difference: d / scale,
+  };
+  if (!(d / scale <= PERTURBATION_DIFFERENCE_MAX))
+    throw new NotPredictedError(
+      `J is nearly defective (eigenvector condition number ${p.conditionBefore.toExponential(2)}) and its prediction is ` +
+        `not reproducible: two perturbations of relative size ${p.epsilon} give covariances ${(d / scale).toExponential(2)} ` +
+        `apart (at most ${PERTURBATION_DIFFERENCE_MAX})`,
+    );
+  return r;
 }
 
 function checkLags(lags: unknown): void {
@@ -367,8 +288,9 @@ function checkEquivalent(form: ModeForm, a: number): number {
     );
   if (!(form.condition <= CONDITION_MAX))
     throw new NotPredictedError(
-      `J is nearly defective: its eigenvector condition number is ${form.condition.toExponential(2)} (at most ` +
-        `${CONDITION_MAX.toExponential(0)}); the eigenvector route would lose that many digits`,
+      `J is defective: its eigenvector condition number is ${form.condition.toExponential(2)}` +
+        (form.perturbation ? ` after a perturbation of relative size ${form.perturbation.epsilon}` : "") +
+        ` (at most ${CONDITION_MAX.toExponential(0)}); the eigenvector route would lose that many digits`,
     );
   return margin;
 }
@@ -434,6 +356,7 @@ export function covarianceOf(
       margin,
       maxReLambda: form.maxReLambda,
       condition: form.condition,
+      perturbation: null,
       dmftCPhi0: site.cPhi0,
       dmftCX0: site.cX0,
       cPhi: zero.cPhi,

@@ -12,10 +12,10 @@ import { eigenDecomposition } from "../../src/linalg/eigenvectors.ts";
 import {
   covarianceOf,
   linearSite,
-  modeForm,
   networkCovariance,
   staticLinearCovariance,
 } from "../../src/theory/linear-equivalence.ts";
+import { modeForm } from "../../src/theory/mode-form.ts";
 import { NotPredictedError } from "../../src/theory/predict.ts";
 import { BACKEND_LABELS, backends, label } from "../helpers.ts";
 
