@@ -10,6 +10,7 @@ import type { Backend } from "../../src/backend/types.ts";
 import { denseJ, makeNetwork, type Network } from "../../src/network/ensembles.ts";
 import { eigenDecomposition } from "../../src/linalg/eigenvectors.ts";
 import {
+  checkedCovariance,
   covarianceOf,
   linearSite,
   networkCovariance,
