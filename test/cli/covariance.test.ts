@@ -13,9 +13,9 @@ import { readNpy } from "../../src/io/npy.ts";
 import { makeNetwork } from "../../src/network/ensembles.ts";
 import { networkCovariance } from "../../src/theory/linear-equivalence.ts";
 import { createBackend } from "../../src/backend/select.ts";
-import { strand } from "./run.ts";
+import { root, strand } from "./run.ts";
 
-const data = path.resolve(import.meta.dirname, "../../../shared/data");
+const data = path.resolve(root, "../shared/data");
 const openworm = path.join(data, "celegans-openworm-varshney2011-nt/CElegansNeuronTables.xls");
 const cook = path.join(data, "celegans-cook2019-herm/herm_full_edgelist.csv");
 
@@ -30,9 +30,9 @@ describe("strand theory --covariance", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/stability margin\s+1 - a max Re lambda\(J\) = 0\.\d+/);
     expect(r.stdout).toMatch(/PR\^phi\/N 0\.\d+/);
-    const c = readNpy(readFileSync(out));
+    const c = readNpy(new Uint8Array(readFileSync(out)));
     expect(c.shape).toEqual([3, 60, 60]);
-    expect(readNpy(readFileSync(outX)).shape).toEqual([3, 60, 60]);
+    expect(readNpy(new Uint8Array(readFileSync(outX))).shape).toEqual([3, 60, 60]);
     const be = await createBackend("wasm");
     const lib = networkCovariance(makeNetwork({ coupling: "iid", n: 60, g: 2, seed: 7 }), be, {
       sigma: 2,
@@ -135,7 +135,7 @@ describe("strand simulate --compare-covariance", () => {
     expect(doc.results.agreement.prediction.relativeFrobenius).toBeLessThan(
       doc.results.agreement.control.relativeFrobenius,
     );
-    expect(readNpy(readFileSync(path.join(dir, "s.npy"))).shape).toEqual([80, 80]);
+    expect(readNpy(new Uint8Array(readFileSync(path.join(dir, "s.npy")))).shape).toEqual([80, 80]);
     expect(readFileSync(`${fig}.svg`, "utf8")).toMatch(/<svg/);
     expect(existsSync(`${fig}.png`)).toBe(true);
   }, 120_000);

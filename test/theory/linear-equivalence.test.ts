@@ -133,6 +133,27 @@ describe.each(BACKEND_LABELS)("the linear-equivalence covariance on the %s backe
     expect(maxAbs(r.results.cPhi, transpose(n, r.results.cPhi))).toBeLessThan(1e-12);
   });
 
+  it("decomposes a defective J (a Jordan chain off a random core) after a perturbation, still exactly", () => {
+    // a 9-unit random core feeding a chain 2 -> 9 -> 10 -> 11 that sends nothing back: a Jordan block of size 3 at 0
+    const n = 12,
+      core = 9;
+    const c = denseJ(makeNetwork({ coupling: "iid", n: core, g: 0.6, seed: 3 }));
+    const J = new Float64Array(n * n);
+    for (let i = 0; i < core; i++) for (let j = 0; j < core; j++) J[i * n + j] = c[i * core + j];
+    J[9 * n + 2] = 0.7;
+    J[10 * n + 9] = 0.8;
+    J[11 * n + 10] = -0.6;
+    const net: Network = { ...makeNetwork({ coupling: "iid", n, g: 0.6, seed: 3 }), coupling: { kind: "dense", n, J } };
+    const form = modeForm(net, be, 1),
+      twin = modeForm(net, be, 2);
+    expect(form.perturbation!.conditionBefore).toBeGreaterThan(1e8);
+    const r = checkedCovariance({ form, site: linearSite(1), twin }, be);
+    // the perturbation moves C by O(eps) = 1e-7 and rounding through V^{-1} costs ~u kappa^2 (kappa ~ 1e5 after
+    // it: ~1e-6 at most); measured 4e-8
+    expect(maxAbs(r.results.cPhi, lyapunov(n, J, 1))).toBeLessThan(1e-6);
+    expect(r.results.perturbation!.difference).toBeLessThan(1e-6);
+  });
+
   it("gives the same covariance by Woodbury (M x M) as by the dense N x N route on a random-mode J", () => {
     const rmm = makeNetwork({ coupling: "rmm", n: 40, g: 3, alpha: 0.5, seed: 2 });
     const dense: Network = { ...rmm, coupling: { kind: "dense", n: 40, J: denseJ(rmm) } };
