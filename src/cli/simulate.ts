@@ -70,7 +70,9 @@ Output:
   --save-trajectory F trial 0's sampled x as a (samples x N) float32 .npy
   --save-covariance F the equal-time covariance of phi as an (N x N) float64 .npy
   --pc-spectrum       the ranked eigenvalues of C^phi(0) (the PC spectrum; O(N^3), N <= 4096), in the summary
-                      (the leading five and their share of the variance) and the JSON
+                      (the leading five and their share of the variance) and the JSON; with them each PC's
+                      autocorrelation time (results.pcTimescales) and Psi^phi(tau, tau) (results.diagonal),
+                      both from trial 0
   --compare-covariance  predict this network's C^phi(0) by linear equivalence (strand theory --covariance) and
                       compare it with the simulation of the same J: off-diagonal correlation and slope, relative
                       Frobenius error, PR, leading eigenvalues and bulk quantiles, beside the noise floor (the
@@ -293,6 +295,32 @@ export async function simulateCommand(argv: string[]): Promise<number> {
           .join("  ") +
         ` … of ${R.pcSpectrum.eigenvalues.length}`,
     );
+  if (R.pcTimescales) {
+    const t = R.pcTimescales.tau;
+    const resolved = t.filter((v): v is number => v !== null).sort((a, b) => a - b);
+    lines.push(
+      "  PC timescales      1/e times of PC 1-5: " +
+        t
+          .slice(0, 5)
+          .map((v) => (v === null ? `> ${R.pcTimescales!.window}` : v.toFixed(2)))
+          .join(" ") +
+        `; median over PCs ${resolved.length ? resolved[Math.floor(resolved.length / 2)].toFixed(2) : "—"} ` +
+        `(trial 0; ${t.length - resolved.length} not resolved within ${R.pcTimescales.window})`,
+    );
+  }
+  if (R.diagonal) {
+    const d = R.diagonal;
+    lines.push(
+      "  Psi^phi(tau,tau)   normalised, tau = " +
+        d.tau
+          .map((tau, l) => [tau, d.psiPhiNormalized[l]])
+          .filter(([tau], l) => l === 0 || Number.isInteger(tau))
+          .slice(0, 6)
+          .map(([tau, v]) => `${tau}: ${v.toFixed(3)}`)
+          .join("  ") +
+        " (the slow diagonal; trial 0, cross-block)",
+    );
+  }
   let comparison: Record<string, ComparisonRow> | null = null;
   // a constant input has no theory here (say so rather than compare with the wrong one); noise has the driven DMFT
   // (its C^x(0) and C^phi(0); no PR with drive yet)
@@ -315,6 +343,15 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     if (prediction) {
       comparison = comparePrediction(R, prediction);
       lines.push(...comparisonLines(prediction, comparison));
+      // the theory's slow diagonal beside the simulated one (Gaussian theory; its lag grid is 0.1 apart)
+      const th = prediction.method === "gaussian" ? prediction.theory.results : null;
+      if (R.diagonal && th && !th.quiescent) {
+        const at = (t: number) => th.diagonal.psiPhiNormalized[Math.round(t * 10)];
+        lines.push(
+          "                     Psi^phi(tau,tau)/(0,0) theory: " +
+            [0, 1, 2, 3, 4, 5].map((t) => `${t}: ${at(t).toFixed(3)}`).join("  "),
+        );
+      }
     } else lines.push(`  theory             not available: ${note}`);
   }
   // with --json - the JSON owns stdout, so the summary goes to stderr

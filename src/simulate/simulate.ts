@@ -42,6 +42,7 @@ import { pcTimescales, type PcTimescales } from "../stats/timescales.ts";
 import { estimateStatus, type EstimateStatus } from "../stats/estimators.ts";
 import { classifyDynamics, type Dynamics } from "./dynamics.ts";
 import { PC_SPECTRUM_N_MAX, pcSpectrum } from "./pc-spectrum.ts";
+import { pcDynamics, type PcDynamics } from "./pc-dynamics.ts";
 import {
   DEFAULT_BRANCH_KICK,
   DEFAULT_BRANCH_SETTLE,
@@ -254,6 +255,10 @@ export interface SimulationResult {
     gains?: { prPhiUnnormalized: number | null; prPhiNormalized: number | null; prPhiReadout: number | null };
     /** with pcSpectrum: the eigenvalues of C^phi(0), descending, and each one's share of the variance */
     pcSpectrum?: { eigenvalues: number[]; varianceFraction: number[] };
+    /** with pcSpectrum (a fluctuating run): each PC's 1/e autocorrelation time, in pcSpectrum's order (trial 0) */
+    pcTimescales?: PcDynamics["pcTimescales"];
+    /** with pcSpectrum (a fluctuating run): Psi^phi(tau, tau), the slow diagonal (trial 0, cross-block) */
+    diagonal?: PcDynamics["diagonal"];
     samples: number;
     seconds: number;
   };
@@ -433,7 +438,8 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
     trialBlocks: trials >= blocks,
     space,
     x0,
-    keepTrajectory: !!options.keepTrajectory && start === 0,
+    // pcSpectrum's PC timescales and Psi(tau, tau) come from trial 0's trajectory (pc-dynamics.ts)
+    keepTrajectory: (!!options.keepTrajectory || !!options.pcSpectrum) && start === 0,
   });
   // progress: the branch root's burn-in (branched starts), then the groups' mean fraction of their own paths
   const rootTime = branch ? burnIn : 0;
@@ -577,11 +583,18 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
       collective: { tau, psiPhi: op.psi, psiPhiNormalized: op.psiNormalized, psiX00: ox.psi[0] },
       timescales,
       ...(gainsResults ? { gains: gainsResults } : {}),
-      ...(covariancePhi && options.pcSpectrum ? { pcSpectrum: pcSpectrum(n, covariancePhi, be) } : {}),
+      ...(covariancePhi && options.pcSpectrum
+        ? {
+            pcSpectrum: pcSpectrum(n, covariancePhi, be),
+            ...(trajectory && !still
+              ? pcDynamics(n, covariancePhi, trajectory, samples, phi, sampleEvery, lags, be)
+              : {}),
+          }
+        : {}),
       samples: samples * trials,
       seconds: (performance.now() - t0) / 1000,
     },
     ...(covariancePhi && options.keepCovariance ? { covariancePhi } : {}),
-    ...(trajectory ? { trajectory: { samples, n, x: trajectory } } : {}),
+    ...(trajectory && options.keepTrajectory ? { trajectory: { samples, n, x: trajectory } } : {}),
   };
 }

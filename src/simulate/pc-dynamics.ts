@@ -1,0 +1,135 @@
+/**
+ * The PCs' dynamics in a simulation (issue 27 part 4; PRX (27)-(28), PRL Fig. 3-4), from trial 0's sampled
+ * trajectory a(t) = phi(x(t)) (S samples, centred by its own time mean):
+ *
+ *  - per-PC timescales: the PCs v_k are the eigenvectors of the run's C^phi(0) (all trials; ml-matrix's symmetric
+ *    decomposition, Householder tridiagonalisation + QL), p_k(t) = v_k . a(t); each PC's autocorrelation
+ *    rho_k(l) = sum_t p_k(t) p_k(t + l) / (S - l) over lags up to a window, summarised by its 1/e time (decayTime;
+ *    null when rho_k stays above 1/e within the window). One trial: a PC slower than ~window is not resolved.
+ *  - the slow diagonal of the four-point function, Psi^phi(tau, tau) = (1/N) sum_ij C_ij(tau)^2 (THEORY §4.1), by
+ *    the time-by-time form: with K = Y Y^T the trial's Gram matrix, tr(C^a(tau) C^b(tau)^T) =
+ *    sum_{t in a, s in b} K(t + l, s + l) K(t, s) / (T_a T_b) for time blocks a, b. Only blocks at least one block
+ *    apart are paired: a block with itself (or its neighbour, through samples within a correlation time of each
+ *    other) adds the sampling noise of C, a bias of order N tau_c / T (the cross-block estimator's reason). At most
+ *    the first 4096 samples (the S x S Gram matrix).
+ */
+import { EigenvalueDecomposition, Matrix } from "ml-matrix";
+import type { Backend, PhiName } from "../backend/types.ts";
+import { PHI_KINDS } from "../backend/types.ts";
+import { phiScalar } from "../backend/special.ts";
+import { decayTime } from "../stats/timescales.ts";
+import { realProduct } from "../theory/mode-form.ts";
+
+/** The time blocks of trial 0 the Psi(tau, tau) estimator pairs. */
+export const DIAGONAL_BLOCKS = 8;
+/** Psi(tau, tau) uses at most this many of trial 0's first samples (its Gram matrix: 128 MiB) */
+export const DIAGONAL_SAMPLES_MAX = 4096;
+/** the autocorrelation window: at most 50 time units and 500 lags (and a quarter of the trial) */
+const WINDOW_TIME = 50,
+  WINDOW_LAGS = 500;
+
+/** What pcDynamics returns. */
+export interface PcDynamics {
+  /** per PC, in the order of decreasing eigenvalue: the 1/e time of its autocorrelation (null: not within window) */
+  pcTimescales: { tau: (number | null)[]; window: number; trial: 0 };
+  /** Psi^phi(tau, tau) on the lags tau (sampleEvery apart), and divided by its value at 0 */
+  diagonal: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[]; trial: 0; blocks: number };
+}
+
+/**
+ * PC timescales and Psi^phi(tau, tau) from trial 0 (module comment).
+ *
+ * @param n neurons
+ * @param C the run's C^phi(0), n x n row-major
+ * @param x trial 0's sampled x, samples x n (float32)
+ * @param samples S
+ * @param phi the nonlinearity
+ * @param sampleEvery time between samples
+ * @param lags lags (in samples) of Psi(tau, tau), as simulate's `lags`
+ * @param be the backend for the projections and the Gram matrix
+ */
+export function pcDynamics(
+  n: number,
+  C: Float64Array,
+  x: Float32Array,
+  samples: number,
+  phi: PhiName,
+  sampleEvery: number,
+  lags: number,
+  be: Backend,
+): PcDynamics {
+  const S = samples;
+  const kind = PHI_KINDS[phi];
+  const Y = new Float64Array(S * n);
+  for (let i = 0; i < S * n; i++) Y[i] = phiScalar(kind, x[i]);
+  for (let j = 0; j < n; j++) {
+    let m = 0;
+    for (let t = 0; t < S; t++) m += Y[t * n + j];
+    m /= S;
+    for (let t = 0; t < S; t++) Y[t * n + j] -= m;
+  }
+  // PCs: rows of Vt, descending eigenvalue
+  const evd = new EigenvalueDecomposition(
+    new Matrix(Array.from({ length: n }, (_, i) => C.subarray(i * n, (i + 1) * n))),
+    {
+      assumeSymmetric: true,
+    },
+  );
+  const V = evd.eigenvectorMatrix;
+  const Vt = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) Vt[k * n + i] = V.get(i, n - 1 - k);
+  const P = realProduct(be, S, n, n, Y, Vt); // P[t][k] = v_k . a(t)
+  const window = Math.max(2, Math.min(Math.floor(S / 4), Math.ceil(WINDOW_TIME / sampleEvery), WINDOW_LAGS));
+  const lagTimes = Array.from({ length: window + 1 }, (_, l) => l * sampleEvery);
+  const tau: (number | null)[] = [];
+  const rho = new Float64Array(window + 1);
+  for (let k = 0; k < n; k++) {
+    for (let l = 0; l <= window; l++) {
+      let s = 0;
+      for (let t = 0; t + l < S; t++) s += P[t * n + k] * P[(t + l) * n + k];
+      rho[l] = s / (S - l);
+    }
+    tau.push(decayTime(lagTimes, rho));
+  }
+  return {
+    pcTimescales: { tau, window: window * sampleEvery, trial: 0 },
+    diagonal: slowDiagonal(n, Y, Math.min(S, DIAGONAL_SAMPLES_MAX), sampleEvery, lags, be),
+  };
+}
+
+/** Psi^phi(tau, tau) by the time-by-time form over non-adjacent blocks of one trial (module comment). */
+function slowDiagonal(
+  n: number,
+  Y: Float64Array,
+  S: number,
+  sampleEvery: number,
+  lags: number,
+  be: Backend,
+): PcDynamics["diagonal"] {
+  const B = DIAGONAL_BLOCKS;
+  const L = Math.min(lags, Math.floor(S / B) - 1);
+  const len = Math.floor((S - L) / B); // every block's samples t have t + L inside the trial
+  const K = realProduct(be, S, n, S, Y.subarray(0, S * n), Y.subarray(0, S * n));
+  const psi: number[] = [];
+  for (let l = 0; l <= L; l++) {
+    let sum = 0,
+      pairs = 0;
+    for (let a = 0; a < B; a++)
+      for (let b = 0; b < B; b++) {
+        if (Math.abs(a - b) < 2) continue;
+        let s = 0;
+        for (let t = a * len; t < (a + 1) * len; t++)
+          for (let u = b * len; u < (b + 1) * len; u++) s += K[(t + l) * S + u + l] * K[t * S + u];
+        sum += s / (len * len);
+        pairs++;
+      }
+    psi.push(sum / pairs / n);
+  }
+  return {
+    tau: psi.map((_, l) => l * sampleEvery),
+    psiPhi: psi,
+    psiPhiNormalized: psi.map((v) => v / psi[0]),
+    trial: 0,
+    blocks: B,
+  };
+}
