@@ -14,6 +14,7 @@ import { fig10, fig9 } from "./prx-fig9-10.ts";
 import { fig5 } from "./prx-fig5.ts";
 import { connectomeFigures } from "./connectomes.ts";
 import { chaosDimensions, chaosLambda, chaosSpectrum } from "./chaos.ts";
+import { covarianceFigure, prlFig4, prxFig9Pcs } from "./pcs.ts";
 
 export const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = {
   "prx-fig4a": fig4a,
@@ -22,13 +23,16 @@ export const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = {
   "prx-fig7": prxFig7,
   "prx-fig8": fig8,
   "prx-fig9": fig9,
+  "prx-fig9-pcs": prxFig9Pcs,
   "prx-fig10": fig10,
   "prl-fig2a": prlFig2a,
+  "prl-fig4": prlFig4,
   "prl-fig6": prlFig6,
   connectomes: connectomeFigures,
   "chaos-lambda": chaosLambda,
   "chaos-dimensions": chaosDimensions,
   "chaos-spectrum": chaosSpectrum,
+  covariance: covarianceFigure,
 };
 
 export async function writeFigures(mode: Mode, only: string[], dir: string): Promise<number> {

@@ -30,8 +30,9 @@ const WINDOW_TIME = 50,
 
 /** What pcDynamics returns. */
 export interface PcDynamics {
-  /** per PC, in the order of decreasing eigenvalue: the 1/e time of its autocorrelation (null: not within window) */
-  pcTimescales: { tau: (number | null)[]; window: number; trial: 0 };
+  /** per PC, in the order of decreasing eigenvalue: the 1/e time of its autocorrelation (null: not within window),
+   *  and the leading three PCs' traces p_k(t) over trial 0's first (at most 200) samples (PRX Fig. 9) */
+  pcTimescales: { tau: (number | null)[]; window: number; trial: 0; traces: number[][] };
   /** Psi^phi(tau, tau) on the lags tau (sampleEvery apart), and divided by its value at 0 */
   diagonal: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[]; trial: 0; blocks: number };
 }
@@ -91,8 +92,11 @@ export function pcDynamics(
     }
     tau.push(decayTime(lagTimes, rho));
   }
+  const traces = Array.from({ length: Math.min(3, n) }, (_, k) =>
+    Array.from({ length: Math.min(S, 200) }, (_, t) => P[t * n + k]),
+  );
   return {
-    pcTimescales: { tau, window: window * sampleEvery, trial: 0 },
+    pcTimescales: { tau, window: window * sampleEvery, trial: 0, traces },
     diagonal: slowDiagonal(n, Y, Math.min(S, DIAGONAL_SAMPLES_MAX), sampleEvery, lags, be),
   };
 }

@@ -1,0 +1,236 @@
+/**
+ * The principal components' panels (issue 27 part 4): PRX Fig. 9's ranked covariance eigenvalues and PC traces with
+ * each PC's autocorrelation time, PRL Fig. 4's PC-timescale densities (g = 3, 5, 10) and the leading PC's timescale
+ * against N (g = 10), and one network's covariance predicted by linear equivalence against its simulation. i.i.d.
+ * tanh couplings, simulate({ pcSpectrum }) (src/simulate/pc-dynamics.ts: trial 0's PCs).
+ */
+import { makeNetwork } from "../network/ensembles.ts";
+import { simulate, type SimulateOptions } from "../simulate/simulate.ts";
+import { theory } from "../theory/index.ts";
+import { meanAndSe } from "../stats/estimators.ts";
+import { compareCovariance } from "../covariance/compare.ts";
+import { comparisonFigureSpec } from "../covariance/figure.ts";
+import { sizeOf, type Figure, type Mode } from "./plan.ts";
+
+/** one network's run with its PC dynamics */
+function pcRun(m: Mode, n: number, g: number, seed: number, extra: SimulateOptions = {}) {
+  return simulate(makeNetwork({ coupling: "iid", n, g, seed }), {
+    trials: 4,
+    duration: m.full ? 1000 : 400,
+    burnIn: 100,
+    sampleEvery: 0.5,
+    lags: 20,
+    pcSpectrum: true,
+    seed,
+    backend: m.be,
+    executor: m.executor,
+    ...extra,
+  });
+}
+
+export async function prxFig9Pcs(m: Mode): Promise<Figure> {
+  const g = 6,
+    n = sizeOf(m, 500, 2000);
+  const r = await pcRun(m, n, g, 1);
+  const R = r.results;
+  const ev = R.pcSpectrum!.eigenvalues;
+  const ranked = ev.map((v, i) => ({ rank: i + 1, eigenvalue: v, fraction: R.pcSpectrum!.varianceFraction[i] }));
+  const tau = R.pcTimescales!.tau;
+  const timescales = tau.flatMap((t, i) => (t === null ? [] : [{ rank: i + 1, tau: t }]));
+  const traces = R.pcTimescales!.traces.flatMap((trace, k) =>
+    trace.map((v, t) => ({
+      t: t * r.params.sampleEvery,
+      value: v,
+      pc: `PC ${k + 1} (τ ${tau[k]?.toFixed(1) ?? "> window"})`,
+    })),
+  );
+  const th = theory(g).results;
+  const pr = R.prPhi;
+  return {
+    name: "prx-fig9-pcs",
+    title: "PRX Fig. 9: ranked covariance eigenvalues, PC traces and PC timescales",
+    summary:
+      `i.i.d. tanh g = ${g}, N = ${n}: PR^φ/N ${pr?.toFixed(4)} (theory ${th.prPhi?.toFixed(4)}); the leading PC's 1/e ` +
+      `time ${tau[0]?.toFixed(2)} against the median PC's ${median(tau)?.toFixed(2)} (theory: C^φ ${th.timescales.cPhi?.toFixed(2)}, ` +
+      `Ψ^φ(τ,0) ${th.timescales.psiPhi?.toFixed(2)})`,
+    data: {
+      n,
+      g,
+      run: r.params,
+      ranked,
+      timescales,
+      traces,
+      prPhi: pr,
+      theory: { prPhi: th.prPhi, timescales: th.timescales },
+    },
+    spec: {
+      title: {
+        text: `PCs of an i.i.d. tanh network, g = ${g}, N = ${n} (PRX Fig. 9)`,
+        subtitle: `${r.params.trials} trials × ${r.params.duration} time units; traces and timescales from trial 0`,
+      },
+      background: "white",
+      hconcat: [
+        {
+          width: 260,
+          height: 240,
+          title: "ranked eigenvalues of C^φ(0)",
+          data: { values: ranked },
+          mark: { type: "line", point: false },
+          encoding: {
+            x: { field: "rank", type: "quantitative", scale: { type: "log" }, title: "rank k" },
+            y: { field: "eigenvalue", type: "quantitative", scale: { type: "log" }, title: "λ_k" },
+          },
+        },
+        {
+          width: 300,
+          height: 240,
+          title: "leading PCs p_k(t) (trial 0)",
+          data: { values: traces },
+          mark: { type: "line", strokeWidth: 1 },
+          encoding: {
+            x: { field: "t", type: "quantitative", title: "t (time constants)" },
+            y: { field: "value", type: "quantitative", title: "p_k(t)" },
+            color: { field: "pc", type: "nominal", title: null, legend: { orient: "bottom", columns: 1 } },
+          },
+        },
+        {
+          width: 260,
+          height: 240,
+          title: "each PC's autocorrelation time",
+          data: { values: timescales },
+          mark: { type: "point", filled: true, size: 12, opacity: 0.6 },
+          encoding: {
+            x: { field: "rank", type: "quantitative", scale: { type: "log" }, title: "rank k" },
+            y: {
+              field: "tau",
+              type: "quantitative",
+              scale: { type: "log" },
+              title: "1/e time of p_k (time constants)",
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+const median = (t: (number | null)[]) => {
+  const v = t.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  return v.length ? v[Math.floor(v.length / 2)] : null;
+};
+
+export async function prlFig4(m: Mode): Promise<Figure> {
+  const n = sizeOf(m, 500, 2500);
+  const gs = [3, 5, 10];
+  const density: Record<string, unknown>[] = [];
+  const medians: Record<string, number | null> = {};
+  for (const g of gs) {
+    const r = await pcRun(m, n, g, 1);
+    const t = r.results.pcTimescales!.tau.filter((x): x is number => x !== null);
+    medians[`g${g}`] = median(t);
+    for (const v of t) density.push({ g: `g = ${g}`, logTau: Math.log10(v) });
+  }
+  // the leading PC's timescale against N (g = 10): the mean over networks
+  const sizes = m.full ? [500, 1000, 2500, 5000] : [125, 250, 500];
+  const networks = Math.max(m.full ? 4 : 6, m.networks);
+  const leading: Record<string, unknown>[] = [];
+  for (const size of sizes) {
+    const values: number[] = [];
+    for (let seed = 1; seed <= networks; seed++) {
+      const r = await pcRun(m, size, 10, seed, { trials: 2 });
+      const t0 = r.results.pcTimescales!.tau[0];
+      if (t0 !== null) values.push(t0);
+    }
+    const { mean, se } = meanAndSe(values);
+    leading.push({ n: size, tau: mean, lo: mean - (se ?? 0), hi: mean + (se ?? 0), networks: values.length });
+  }
+  return {
+    name: "prl-fig4",
+    title: "PRL Fig. 4: PC timescales — their distribution, and the leading PC's growth with N",
+    summary:
+      `i.i.d. tanh, N = ${n}: median PC 1/e times ${gs.map((g) => `${medians[`g${g}`]?.toFixed(2)} (g = ${g})`).join(", ")}; ` +
+      `leading PC at g = 10: ${leading.map((l) => `${(l.tau as number).toFixed(1)} (N = ${l.n})`).join(", ")}`,
+    data: { n, density, medians, leading, networks },
+    spec: {
+      title: {
+        text: "PC timescales of i.i.d. tanh networks (PRL Fig. 4)",
+        subtitle: `densities at N = ${n}; the leading PC's timescale at g = 10 (mean ± se over ${networks} networks)`,
+      },
+      background: "white",
+      hconcat: [
+        {
+          width: 300,
+          height: 240,
+          title: "density of PC timescales",
+          data: { values: density },
+          transform: [{ density: "logTau", groupby: ["g"], bandwidth: 0.05 }],
+          mark: { type: "line" },
+          encoding: {
+            x: { field: "value", type: "quantitative", title: "log10 of a PC's 1/e time" },
+            y: { field: "density", type: "quantitative", title: "density" },
+            color: { field: "g", type: "nominal", title: null, sort: gs.map((g) => `g = ${g}`) },
+          },
+        },
+        {
+          width: 260,
+          height: 240,
+          title: "leading PC's timescale vs N (g = 10)",
+          data: { values: leading },
+          layer: [
+            {
+              mark: { type: "line", point: true },
+              encoding: {
+                x: { field: "n", type: "quantitative", scale: { type: "log" }, title: "N" },
+                y: { field: "tau", type: "quantitative", title: "1/e time of PC 1" },
+              },
+            },
+            {
+              mark: { type: "rule" },
+              encoding: {
+                x: { field: "n", type: "quantitative" },
+                y: { field: "lo", type: "quantitative" },
+                y2: { field: "hi" },
+              },
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+export async function covarianceFigure(m: Mode): Promise<Figure> {
+  const n = sizeOf(m, 300, 1000);
+  const sigma = Math.SQRT2;
+  const c = await compareCovariance(makeNetwork({ coupling: "iid", n, g: 2, seed: 1 }), {
+    sigma,
+    trials: 8,
+    duration: m.full ? 1500 : 500,
+    burnIn: 100,
+    sampleEvery: 0.5,
+    dtype: "float64",
+    backend: m.be,
+    executor: m.executor,
+  });
+  const A = c.agreement;
+  return {
+    name: "covariance",
+    title: "One network's covariance: linear equivalence against simulation",
+    summary:
+      `driven i.i.d. tanh, g = 2, σ² = 2, N = ${n}: relative Frobenius error ${A.prediction.relativeFrobenius.toFixed(3)} ` +
+      `(${(A.prediction.relativeFrobenius / c.noiseFloor).toFixed(2)}× the simulation's own ${c.noiseFloor.toFixed(3)}), ` +
+      `static control ${A.control.relativeFrobenius.toFixed(3)}; off-diagonal r ${A.prediction.correlation.toFixed(3)}`,
+    data: {
+      params: c.params,
+      agreement: A,
+      noiseFloor: c.noiseFloor,
+      verdict: c.verdict,
+      prediction: { margin: c.prediction.margin, a: c.prediction.a, spectrum: c.prediction.spectrum },
+      simulation: { spectrum: c.simulation.spectrum },
+    },
+    spec: {
+      background: "white",
+      ...comparisonFigureSpec(c, `One network's covariance: driven i.i.d. tanh, g = 2, N = ${n}`),
+    },
+  };
+}
