@@ -81,6 +81,29 @@ describe("strand figures", () => {
       expect(readFileSync(path.join(dir, `${name}.png`)).length).toBeGreaterThan(1000);
   }, 120_000);
 
+  it("draws the PC figures (PRX Fig. 9's eigenvalues, traces, timescales; PRL Fig. 4) and one network's covariance", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-fig-"));
+    const r = strand("figures", "--only", "prx-fig9-pcs,prl-fig4,covariance", "--n", "80", "--out", dir);
+    expect(r.status, r.stderr).toBe(0);
+    const read = (name: string) => JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8"));
+    const pcs = read("prx-fig9-pcs");
+    expect(pcs.data.ranked).toHaveLength(80);
+    expect(new Set(pcs.data.traces.map((p: { pc: string }) => p.pc.split(" (")[0]))).toEqual(
+      new Set(["PC 1", "PC 2", "PC 3"]),
+    );
+    expect(pcs.spec.hconcat).toHaveLength(3);
+    const prl4 = read("prl-fig4");
+    expect(new Set(prl4.data.density.map((p: { g: string }) => p.g))).toEqual(new Set(["g = 3", "g = 5", "g = 10"]));
+    expect(prl4.data.leading.map((p: { n: number }) => p.n)).toEqual([20, 40, 80]);
+    const cov = read("covariance");
+    for (const k of ["prediction", "control", "halves"])
+      expect(cov.data.agreement[k].relativeFrobenius).toBeGreaterThan(0);
+    expect(cov.data.noiseFloor).toBeGreaterThan(0);
+    expect(cov.spec.hconcat).toHaveLength(3);
+    for (const name of ["prx-fig9-pcs", "prl-fig4", "covariance"])
+      expect(readFileSync(path.join(dir, `${name}.png`)).length).toBeGreaterThan(1000);
+  }, 180_000);
+
   it("refuses unknown figures, contradictory flags and a network size that is not an integer in range", () => {
     expect(strand("figures", "--only", "fig99").stderr).toMatch(/`--only` must list figures among/);
     expect(strand("figures", "--quick", "--full").stderr).toMatch(/`--quick` and `--full` exclude each other/);
