@@ -137,3 +137,23 @@ export {
   gainCovariance,
   type MaximalExponent,
 } from "./theory/lyapunov.ts";
+export {
+  networkCovariance,
+  covarianceOf,
+  checkedCovariance,
+  equivalentNetwork,
+  singleSite,
+  linearSite,
+  staticLinearCovariance,
+  frequencyGrid,
+  type NetworkCovariance,
+  type CovarianceOptions,
+  type SingleSite,
+  type EquivalentNetwork,
+} from "./theory/linear-equivalence.ts";
+export { modeForm, type ModeForm, type CMatrix } from "./theory/mode-form.ts";
+export { eigenDecomposition, type EigenDecomposition } from "./linalg/eigenvectors.ts";
+export { compareCovariance, type CovarianceComparison, type CompareCovarianceOptions } from "./covariance/compare.ts";
+export { agreement, spectrumBrief, type Agreement, type SpectrumBrief } from "./covariance/agreement.ts";
+export { comparisonFigureSpec } from "./covariance/figure.ts";
+export { pcDynamics, type PcDynamics } from "./simulate/pc-dynamics.ts";
