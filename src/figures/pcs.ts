@@ -52,7 +52,8 @@ export async function prxFig9Pcs(m: Mode): Promise<Figure> {
     title: "PRX Fig. 9: ranked covariance eigenvalues, PC traces and PC timescales",
     summary:
       `i.i.d. tanh g = ${g}, N = ${n}: PR^φ/N ${pr?.toFixed(4)} (theory ${th.prPhi?.toFixed(4)}); the leading PC's 1/e ` +
-      `time ${tau[0]?.toFixed(2) ?? `> ${R.pcTimescales!.window}`} against the median PC's ${median(tau)?.toFixed(2)} (theory: C^φ ${th.timescales.cPhi?.toFixed(2)}, ` +
+      `time ${tau[0]?.toFixed(2) ?? `> ${R.pcTimescales!.window}`} against the median PC's ` +
+      `${median(tau)?.toFixed(2)} (theory: C^φ ${th.timescales.cPhi?.toFixed(2)}, ` +
       `Ψ^φ(τ,0) ${th.timescales.psiPhi?.toFixed(2)})`,
     data: {
       n,
