@@ -22,6 +22,8 @@ Commands:
   lyapunov     the Lyapunov spectrum (QR method): lambda_max, Kaplan-Yorke dimension, KS entropy
   compare      simulate and theory side by side (= strand simulate --theory)
   sweep        theory and simulation over a parameter grid, appended to a resumable JSON Lines file
+               (--queue redis://…: over many machines; --shard I/N and --merge: SLURM arrays)
+  worker       run a distributed sweep's points from its BullMQ queue (strand worker --queue redis://…)
   plot         draw a sweep's results (SVG + PNG): theory lines, simulation points with error bars
   figures      regenerate the paper's figures (SVG + PNG + JSON) and an index
   serve        the live page (theory beside a simulation in your browser) and a JSON API, on 127.0.0.1
@@ -50,6 +52,7 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   lyapunov: async () => (await import("./lyapunov.ts")).lyapunovCommand,
   serve: async () => (await import("./serve.ts")).serveCommand,
   sweep: async () => (await import("./sweep.ts")).sweepCommand,
+  worker: async () => (await import("./worker.ts")).workerCommand,
   plot: async () => (await import("./plot.ts")).plotCommand,
   demo: async () => (await import("./demo.ts")).demoCommand,
   figures: async () => (await import("./figures.ts")).figuresCommand,

@@ -2,20 +2,23 @@
  * `strand sweep`: theory and/or simulation over a grid of parameters, each finished point appended to a
  * JSON Lines file (src/io/jsonl.ts) so that a killed sweep resumes with --resume, every point exactly once.
  */
-import type { PhiName } from "../backend/types.ts";
 import { parseArgs } from "node:util";
-import { createBackend } from "../backend/select.ts";
-import type { Backend } from "../backend/types.ts";
-import { describe } from "../errors.ts";
-import { openResults, ResultsFileError } from "../io/jsonl.ts";
+import { openResults, ResultsFileError, type ResultsFile } from "../io/jsonl.ts";
 import { workerExecutor } from "../io/parallel.ts";
-import { makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
-import { simulate } from "../simulate/simulate.ts";
-import { gridPoints, parseValues, pointKey, type GridValue } from "../sweep/grid.ts";
-import { predict } from "../theory/predict.ts";
+import { parseValues, type GridValue } from "../sweep/grid.ts";
+import {
+  errorText,
+  shardOf,
+  specOf,
+  sweepTasks,
+  workerInfo,
+  runTask,
+  type SweepHeader,
+  type SweepTask,
+} from "../sweep/tasks.ts";
 import { VERSION } from "../version.ts";
-import { SPECTRUM_KINDS } from "../network/spectra.ts";
 import { UsageError, choice, integer, threadsFlag } from "./args.ts";
+import { followQueue, mergeShards, queueStatus, shardFlag } from "./sweep-queue.ts";
 
 /** Sweepable parameters: flag -> [numeric, default] */
 const PARAMS: Record<string, [boolean, GridValue]> = {
@@ -35,10 +38,11 @@ const PARAMS: Record<string, [boolean, GridValue]> = {
   lags: [true, 10],
 };
 
-export const SWEEP_HELP = `strand sweep — theory and simulation over a parameter grid, resumable
+export const SWEEP_HELP = `strand sweep — theory and simulation over a parameter grid, resumable, on one machine or many
 
 Usage: strand sweep --out FILE.jsonl [--resume] [--what both|theory|simulate] [--seeds S] [--workers W]
-                    [--PARAM VALUES ...]
+                    [--queue redis://HOST:PORT[/NAME] [--status | --collect]] [--shard I/N] [--PARAM VALUES ...]
+       strand sweep --merge OUT.jsonl SHARD1.jsonl SHARD2.jsonl ... [--force]
 
 Every PARAM takes one value, a list "3,6,10" or an inclusive range "start:stop:step" (0.1:1:0.1); the grid is
 the product of all of them (in the order given), simulated for seeds 1..S (the network and the trials):
@@ -50,122 +54,21 @@ the product of all of them (in the order given), simulated for seeds 1..S (the n
   --resume      continue FILE: points already in it are skipped; a FILE from a different sweep is refused
   --workers W   worker threads per simulation                                 (default: the number of cores)
 
+Many machines (docs/DISTRIBUTED.md):
+  --queue URL   enqueue every point as a BullMQ job on Redis (the job id is the point's key: enqueueing the same
+                sweep again adds nothing) and follow the queue, writing each finished point to FILE as it comes
+                (done / running / waiting / failed, ETA); \`strand worker --queue URL\` on any number of machines
+                runs them. Kill this process and run it again (--resume): it collects what finished meanwhile.
+  --status      with --queue: print the queue's counts and how many points FILE holds, and stop
+  --collect     with --queue: write what finished to FILE without waiting for the rest
+  --shard I/N   run only shard I of N (tasks I, I + N, ...), e.g. one SLURM array task; --shard N alone takes I
+                from SLURM_ARRAY_TASK_ID (--array=1-N). Each shard writes its own FILE
+  --merge OUT   join shard files into OUT (the sweep's header, every point once); refuses files of different
+                sweeps and lists the points no shard holds
+
 Points are written as they finish, one complete line each; an existing FILE is never overwritten. A point that
 fails (a diverging run, a theory without a solution) is written as a line with its error and the sweep goes on
 (exit status 1 at the end). Ctrl-C stops at once, leaving FILE valid for --resume. Plot with strand plot FILE.`;
-
-export interface SweepTask {
-  kind: "theory" | "simulation";
-  point: Record<string, GridValue>;
-  key: string;
-}
-
-function specOf(p: Record<string, GridValue>, seed: number): NetworkSpec {
-  const opt = (k: string) => (p[k] === "none" ? undefined : (p[k] as number));
-  const prG = opt("pr-g");
-  const gains = prG !== undefined ? { prG } : undefined;
-  if (p.coupling === "iid") {
-    for (const k of ["effective-rank", "alpha", "pr-d", "spectrum"])
-      if (p[k] !== "none")
-        throw new UsageError(`invalid argument: \`--${k}\` applies to --coupling rmm only; got ${describe(p[k])}`);
-    return { coupling: "iid", n: p.n as number, g: p.g as number, seed, gains };
-  }
-  if (p.coupling !== "rmm")
-    throw new UsageError(`invalid argument: \`--coupling\` must be iid or rmm in a sweep; got ${describe(p.coupling)}`);
-  return {
-    coupling: "rmm",
-    n: p.n as number,
-    g: p.g as number,
-    seed,
-    gains,
-    effectiveRank: opt("effective-rank"),
-    alpha: opt("alpha"),
-    prD: opt("pr-d"),
-    spectrum: p.spectrum === "none" ? undefined : choice("--spectrum", String(p.spectrum), SPECTRUM_KINDS, "flat"),
-  };
-}
-
-let backendPromise: Promise<Backend> | undefined;
-/** one wasm (or, without SIMD, js) backend for the theory points of a sweep */
-const theoryBackend = () => (backendPromise ??= createBackend("auto"));
-
-async function runTask(t: SweepTask, workers: number): Promise<Record<string, unknown>> {
-  const p = t.point;
-  const phi = p.phi as PhiName;
-  const t0 = performance.now();
-  if (t.kind === "theory") {
-    const spec = specOf({ n: 1000, ...p }, 1); // n only sets the discrete spectrum when no effective rank is given
-    const pr = await predict(spec, { phi, backend: await theoryBackend() });
-    if (pr.method !== "gaussian") throw new Error(`internal: a sweep point predicted by ${pr.method}`);
-    const er = pr.inputs.effectiveRank;
-    const { autocorrelation: _a, collective: _c, diagonal: _d, ...scalars } = pr.theory.results;
-    // prPhi and prX as simulate measures them (with gains: the z-scored PR^phi; PR^x not derived)
-    const { prPhi, prX } = pr.observables;
-    return {
-      ...scalars,
-      prPhi,
-      prX,
-      effectiveRank: Number.isFinite(er) ? er : null,
-      seconds: (performance.now() - t0) / 1000,
-    };
-  }
-  const net = makeNetwork(specOf(p, p.seed as number));
-  const r = await simulate(net, {
-    phi,
-    duration: p.duration as number,
-    trials: p.trials as number,
-    dt: p.dt as number,
-    burnIn: p["burn-in"] as number,
-    lags: p.lags as number,
-    seed: p.seed as number,
-    executor: workers > 1 ? workerExecutor(workers) : undefined,
-  });
-  const R = r.results;
-  return {
-    prPhi: R.prPhi,
-    prX: R.prX,
-    prPhiError: R.prPhiError,
-    prXError: R.prXError,
-    prPhiPlugin: R.prPhiPlugin,
-    prXPlugin: R.prXPlugin,
-    status: R.status,
-    dynamics: R.dynamics,
-    cPhi0: R.cPhi0,
-    cX0: R.cX0,
-    quiescent: R.quiescent,
-    nonStationary: R.nonStationary,
-    timescales: R.timescales,
-    gains: R.gains ?? null,
-    effectiveRank: net.summary.effectiveRank,
-    seconds: R.seconds,
-  };
-}
-
-export function sweepTasks(
-  axes: [string, GridValue[]][],
-  what: "both" | "theory" | "simulate",
-  seeds: number,
-): SweepTask[] {
-  const tasks: SweepTask[] = [];
-  for (const point of gridPoints(axes)) {
-    if (what !== "simulate") {
-      // the theory does not depend on the simulation settings, nor on N unless the random-mode spectrum is
-      // given by alpha / PR^D (its discrete PR^D depends on M = alpha N): one task per distinct rest
-      const { n, duration: _du, trials: _tr, dt: _dt, "burn-in": _b, lags: _l, ...others } = point;
-      const rest = point.coupling === "rmm" && point["effective-rank"] === "none" ? { ...others, n } : others;
-      const key = pointKey("theory", rest);
-      if (!tasks.some((t) => t.key === key)) tasks.push({ kind: "theory", point: rest, key });
-    }
-    if (what !== "theory")
-      for (let s = 1; s <= seeds; s++)
-        tasks.push({
-          kind: "simulation",
-          point: { ...point, seed: s },
-          key: pointKey("simulation", { ...point, seed: s }),
-        });
-  }
-  return tasks;
-}
 
 export async function sweepCommand(argv: string[]): Promise<number> {
   const options: Record<string, { type: "string" | "boolean"; default?: boolean }> = {
@@ -174,6 +77,12 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     what: { type: "string" },
     seeds: { type: "string" },
     workers: { type: "string" },
+    queue: { type: "string" },
+    status: { type: "boolean", default: false },
+    collect: { type: "boolean", default: false },
+    shard: { type: "string" },
+    merge: { type: "string" },
+    force: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   };
   for (const k of Object.keys(PARAMS)) options[k] = { type: "string" };
@@ -192,10 +101,15 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     console.log(SWEEP_HELP);
     return 0;
   }
+  if (typeof values.merge === "string") return mergeShards(values.merge, parsed.positionals, values);
   if (parsed.positionals.length)
     throw new UsageError(`strand sweep takes no positional arguments; got ${JSON.stringify(parsed.positionals)}`);
   if (typeof values.out !== "string")
     throw new UsageError("invalid argument: `--out` (the results file, .jsonl) is required; got `undefined`");
+  for (const f of ["status", "collect"] as const)
+    if (values[f] && values.queue === undefined)
+      throw new UsageError(`invalid argument: \`--${f}\` applies with --queue only`);
+  if (values.force) throw new UsageError("invalid argument: `--force` applies with --merge only");
   const what = choice("--what", values.what as string | undefined, ["both", "theory", "simulate"] as const, "both");
   const seeds = integer("--seeds", values.seeds as string | undefined, 1, 1);
   const workers = threadsFlag("--workers", values.workers as string | undefined);
@@ -216,13 +130,21 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     }
     axes.push([k, vals]);
   }
-  const tasks = sweepTasks(axes, what, seeds);
+  const header: SweepHeader = { strand: VERSION, what, seeds, axes };
+  let tasks = sweepTasks(header);
   // check every point's network spec before starting (bad combinations fail now, not halfway)
   for (const t of tasks) if (t.kind === "simulation") specOf(t.point, 1);
-  const header = { strand: VERSION, what, seeds, axes };
-  let results;
+  const shard = shardFlag(values.shard as string | undefined);
+  if (shard) {
+    if (values.queue !== undefined)
+      throw new UsageError("invalid argument: `--shard` and `--queue` do not go together");
+    header.shard = `${shard.i}/${shard.n}`;
+    tasks = shardOf(tasks, shard.i, shard.n);
+  }
+  if (typeof values.queue === "string" && values.status) return queueStatus(values.queue, header, tasks, values.out);
+  let results: ResultsFile;
   try {
-    results = openResults(values.out, header, values.resume === true);
+    results = openResults(values.out, { ...header }, values.resume === true);
   } catch (e) {
     if (e instanceof ResultsFileError) throw new UsageError(e.message);
     throw e;
@@ -231,22 +153,36 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   console.error(
     `strand sweep: ${tasks.length} points (${tasks.filter((t) => t.kind === "theory").length} ` +
       `theory, ${tasks.filter((t) => t.kind === "simulation").length} ` +
-      `simulation)${results.previous ? `, ${results.previous} already in ${values.out}` : ""}; ` +
+      `simulation)${shard ? ` in shard ${header.shard}` : ""}` +
+      `${results.previous ? `, ${results.previous} already in ${values.out}` : ""}; ` +
       `${todo.length} to run`,
   );
+  if (typeof values.queue === "string")
+    return followQueue(values.queue, header, tasks, todo, results, values.out, values.collect === true);
+  return runLocal(tasks, todo, results, values.out, workers);
+}
+
+/** Run the sweep's points in this process, one line each as they finish. */
+async function runLocal(
+  tasks: SweepTask[],
+  todo: SweepTask[],
+  results: ResultsFile,
+  out: string,
+  workers: number,
+): Promise<number> {
   const start = performance.now();
   const tty = process.stderr.isTTY;
   // Ctrl-C / SIGTERM: stop at once; every finished point is already a complete line, so the file stays valid and
   // --resume continues (a point cut off is run again)
   const interrupted = (signal: NodeJS.Signals) => {
     results.close();
-    console.error(
-      `\nstrand sweep: stopped by ${signal}; ${results.done.size} points in ${values.out} (--resume continues)`,
-    );
+    console.error(`\nstrand sweep: stopped by ${signal}; ${results.done.size} points in ${out} (--resume continues)`);
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
   process.once("SIGINT", interrupted);
   process.once("SIGTERM", interrupted);
+  const executor = workers > 1 ? workerExecutor(workers) : undefined;
+  const worker = await workerInfo();
   let failed = 0;
   try {
     for (let i = 0; i < todo.length; i++) {
@@ -255,13 +191,13 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       let res: Awaited<ReturnType<typeof runTask>> | null = null,
         error: string | undefined;
       try {
-        res = await runTask(t, workers);
+        res = await runTask(t, executor);
       } catch (e) {
-        error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        error = errorText(e);
         failed++;
         console.error(`strand sweep: point ${t.key} failed (${error}); recorded, going on`);
       }
-      results.append({ key: t.key, kind: t.kind, point: t.point, results: res, ...(error ? { error } : {}) });
+      results.append({ key: t.key, kind: t.kind, point: t.point, results: res, worker, ...(error ? { error } : {}) });
       const el = (performance.now() - start) / 1000,
         frac = (i + 1) / todo.length;
       if (tty) {
@@ -279,7 +215,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     results.close();
   }
   console.error(
-    `strand sweep: done, ${tasks.length} points in ${values.out} (${((performance.now() - start) / 1000).toFixed(1)} s ` +
+    `strand sweep: done, ${tasks.length} points in ${out} (${((performance.now() - start) / 1000).toFixed(1)} s ` +
       `this run)${failed ? `; ${failed} failed (their lines say why)` : ""}`,
   );
   return failed ? 1 : 0;

@@ -1,0 +1,230 @@
+/**
+ * Sweeps on BullMQ with a real redis-server (started here, on a free loopback port): `strand sweep --queue` and
+ * `strand worker` processes as a user runs them — the queue gives exactly the local sweep's lines; re-enqueueing
+ * adds nothing; a worker killed with SIGKILL mid-point and a killed follower lose nothing (every point once); a point
+ * that fails in its parameters is one failed line, not retried; Redis restarted without persistence is reported and
+ * --resume completes the sweep; a worker refuses a queue of another strand version.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { Queue } from "bullmq";
+import { root, strand } from "../cli/run.ts";
+import { REDIS_AVAILABLE, startRedis, type RedisServer } from "./redis.ts";
+
+interface Proc {
+  proc: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+function spawnStrand(...args: string[]): Proc {
+  const proc = spawn(process.execPath, [path.join(root, "bin/strand.js"), ...args], { cwd: root });
+  let out = "",
+    err = "";
+  proc.stdout!.on("data", (d) => (out += d));
+  proc.stderr!.on("data", (d) => (err += d));
+  const exit = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
+  return { proc, stdout: () => out, stderr: () => err, exit };
+}
+
+const worker = (url: string) => spawnStrand("worker", "--queue", url, "--workers", "1", "--lock-seconds", "2");
+
+async function stopAll(procs: Proc[]) {
+  for (const p of procs) if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill("SIGKILL");
+  await Promise.all(procs.map((p) => p.exit));
+}
+
+type Line = { key: string; results: Record<string, unknown> | null; error?: string; worker?: { pid: number } };
+function lines(file: string): { header: unknown; records: Line[] } {
+  const [h, ...rest] = readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+  return { header: h.header, records: rest };
+}
+
+const until = async (ok: () => boolean, ms: number, what: string) => {
+  const t0 = Date.now();
+  while (!ok()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+describe.runIf(REDIS_AVAILABLE)("strand sweep --queue and strand worker (BullMQ on a real redis-server)", () => {
+  let redis: RedisServer;
+  let dir: string;
+  beforeAll(async () => {
+    redis = await startRedis();
+    dir = await mkdtemp(path.join(os.tmpdir(), "strand-queue-"));
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it("gives exactly the local sweep's lines (12 points, 2 workers), and enqueueing it again adds nothing", async () => {
+    const grid = [
+      "--coupling",
+      "iid",
+      "--n",
+      "60",
+      "--g",
+      "2,3,4",
+      "--duration",
+      "20",
+      "--trials",
+      "2",
+      "--seeds",
+      "3",
+    ];
+    const local = path.join(dir, "local.jsonl"),
+      queued = path.join(dir, "queued.jsonl"),
+      again = path.join(dir, "again.jsonl");
+    expect(strand("sweep", "--out", local, ...grid, "--workers", "1").status).toBe(0);
+    const url = redis.url("equal");
+    const workers = [worker(url), worker(url)];
+    try {
+      const s = spawnStrand("sweep", "--queue", url, "--out", queued, ...grid);
+      expect(await s.exit, s.stderr()).toBe(0);
+      expect(s.stderr()).toMatch(/12 jobs added \(0 already there\)/);
+      const a = lines(local),
+        b = lines(queued);
+      expect(b.header).toEqual(a.header);
+      expect(b.records).toHaveLength(12);
+      const byKey = new Map(a.records.map((r) => [r.key, r]));
+      for (const r of b.records) {
+        const { seconds: _s, ...mine } = r.results!;
+        const { seconds: _t, ...theirs } = byKey.get(r.key)!.results!;
+        expect(mine).toEqual(theirs); // seeded: the same numbers
+      }
+      // both workers took points, and each line says which one
+      expect(new Set(b.records.map((r) => r.worker!.pid)).size).toBe(2);
+      const s2 = spawnStrand("sweep", "--queue", url, "--out", again, ...grid);
+      expect(await s2.exit, s2.stderr()).toBe(0);
+      expect(s2.stderr()).toMatch(/0 jobs added \(12 already there\)/);
+      expect(
+        lines(again)
+          .records.map((r) => r.key)
+          .sort(),
+      ).toEqual(b.records.map((r) => r.key).sort());
+      const st = strand("sweep", "--queue", url, "--out", queued, ...grid, "--status");
+      expect(st.stdout).toMatch(/12 completed, 0 running, 0 waiting, 0 failed; .* holds 12 of 12 points/);
+    } finally {
+      await stopAll(workers);
+    }
+  }, 120_000);
+
+  it("loses nothing when a worker is killed mid-point and the follower is killed and run again", async () => {
+    const grid = ["--what", "simulate", "--coupling", "iid", "--n", "400", "--g", "2", "--duration", "1000"];
+    const args = [...grid, "--trials", "2", "--seeds", "4"];
+    const url = redis.url("kill");
+    const out = path.join(dir, "kill.jsonl");
+    const follower = spawnStrand("sweep", "--queue", url, "--out", out, ...args);
+    await until(() => /jobs added/.test(follower.stderr()), 30_000, "the jobs");
+    const a = worker(url),
+      b = worker(url);
+    try {
+      // both busy with their first point (~5 s each), then A dies without a word
+      const queue = new Queue("kill", { connection: { host: "127.0.0.1", port: redis.port } });
+      const t0 = Date.now();
+      while ((await queue.getActiveCount()) < 2 && Date.now() - t0 < 30_000)
+        await new Promise((r) => setTimeout(r, 100));
+      await queue.close();
+      expect(a.stdout()).toBe("");
+      a.proc.kill("SIGKILL");
+      await a.exit;
+      follower.proc.kill("SIGKILL");
+      await follower.exit;
+      // A's point comes back after its 2 s lock; B runs everything
+      const again = spawnStrand("sweep", "--queue", url, "--out", out, ...args, "--resume");
+      expect(await again.exit, again.stderr()).toBe(0);
+      const { records } = lines(out);
+      expect(records).toHaveLength(4);
+      expect(new Set(records.map((r) => r.key)).size).toBe(4);
+      for (const r of records) expect(r.results!.prPhi).toBeGreaterThan(0);
+      const bPid = b.proc.pid;
+      expect(records.every((r) => r.worker!.pid === bPid)).toBe(true);
+    } finally {
+      await stopAll([a, b, follower]);
+    }
+  }, 180_000);
+
+  it("records a point that fails in its parameters as one failed line, without retrying it", async () => {
+    const url = redis.url("fail");
+    const out = path.join(dir, "fail.jsonl");
+    const w = worker(url);
+    try {
+      // dt = 0.3 does not divide the burn-in of 1 time unit: simulate() refuses that point (bounded phi cannot
+      // diverge within the sweep's parameters; this is the failure a point's parameters can make)
+      const s = spawnStrand(
+        "sweep",
+        "--queue",
+        url,
+        "--out",
+        out,
+        ...["--what", "simulate", "--coupling", "iid", "--n", "60", "--g", "2", "--duration", "20", "--trials", "2"],
+        ...["--burn-in", "1", "--lags", "2", "--dt", "0.3,0.05"],
+      );
+      expect(await s.exit).toBe(1);
+      expect(s.stderr()).toMatch(/done, 2 of 2 points .*; 1 failed/);
+      const recs = lines(out).records;
+      const bad = recs.find((r) => r.error)!;
+      expect(bad.error).toMatch(/RangeError: invalid argument: `burnIn` must be a whole number of steps/);
+      expect((bad as { attempts?: number }).attempts).toBe(1);
+      expect(recs.filter((r) => !r.error)).toHaveLength(1);
+    } finally {
+      await stopAll([w]);
+    }
+  }, 60_000);
+
+  it("reports a Redis restarted without persistence, and --resume completes the sweep without duplicates", async () => {
+    const url = redis.url("restart");
+    const out = path.join(dir, "restart.jsonl");
+    const args = ["--what", "simulate", "--coupling", "iid", "--n", "200", "--g", "2", "--duration", "300"];
+    const grid = [...args, "--trials", "2", "--seeds", "6"];
+    const w = worker(url);
+    try {
+      const s = spawnStrand("sweep", "--queue", url, "--out", out, ...grid);
+      await until(() => existsSync(out) && lines(out).records.length >= 1, 60_000, "a first point");
+      await redis.kill();
+      await redis.restart();
+      expect(await s.exit).toBe(1);
+      expect(s.stderr()).toMatch(/the queue's state is gone .*: \d of 6 points are in .*--resume/);
+      const again = spawnStrand("sweep", "--queue", url, "--out", out, ...grid, "--resume");
+      expect(await again.exit, again.stderr()).toBe(0);
+      const keys = lines(out).records.map((r) => r.key);
+      expect(keys).toHaveLength(6);
+      expect(new Set(keys).size).toBe(6);
+    } finally {
+      await stopAll([w]);
+    }
+  }, 180_000);
+
+  it("has workers refuse a queue of another strand version, and the flags that do not go together refused", async () => {
+    const client = new Redis({ port: redis.port, host: "127.0.0.1", lazyConnect: true });
+    await client.connect();
+    await client.set(
+      "strand:sweep:old",
+      JSON.stringify({ header: { strand: "0.0.1", what: "both", seeds: 1, axes: [] }, schema: 1 }),
+    );
+    await client.quit();
+    const r = strand("worker", "--queue", redis.url("old"));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/holds a sweep of strand 0\.0\.1 \(schema 1\); this worker is strand .* and refuses it/);
+    const s = strand("sweep", "--queue", redis.url("old"), "--out", path.join(dir, "old.jsonl"), "--g", "2");
+    expect(s.status).toBe(2);
+    expect(s.stderr).toMatch(/holds another sweep/);
+    expect(strand("sweep", "--out", path.join(dir, "x.jsonl"), "--status").stderr).toMatch(
+      /`--status` applies with --queue only/,
+    );
+    expect(strand("sweep", "--queue", "http://x", "--out", path.join(dir, "y.jsonl")).stderr).toMatch(
+      /redis:\/\/HOST:PORT/,
+    );
+  }, 60_000);
+});
