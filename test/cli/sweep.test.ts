@@ -2,7 +2,7 @@
  * `strand sweep` as a user runs it — including being killed (SIGKILL, SIGINT) mid-way and resumed: every point
  * must end up in the results file exactly once, and nothing existing is ever overwritten.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
@@ -176,4 +176,59 @@ describe("strand sweep", () => {
     const plot = strand("plot", out, "--x", "dt", "--out", path.join(dir, "p.svg"));
     expect(plot.status, plot.stderr).toBe(0);
   }, 60_000);
+});
+
+describe("strand sweep --shard and --merge (a SLURM array without Redis)", () => {
+  const grid = ["--coupling", "iid", "--n", "60", "--g", "2,3", "--seeds", "2", "--duration", "20", "--trials", "2"];
+  it("runs deterministic slices (SLURM_ARRAY_TASK_ID for I) that merge into the whole sweep's file", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-shard-"));
+    const file = (n: string) => path.join(dir, n);
+    expect(strand("sweep", "--out", file("all.jsonl"), ...grid, "--workers", "1").status).toBe(0);
+    expect(strand("sweep", "--out", file("s1.jsonl"), ...grid, "--shard", "1/3", "--workers", "1").status).toBe(0);
+    const env = { ...process.env, SLURM_ARRAY_TASK_ID: "2" };
+    const s2 = spawnSync(
+      process.execPath,
+      [path.join(root, "bin/strand.js"), "sweep", "--out", file("s2.jsonl"), ...grid, "--shard", "3", "--workers", "1"],
+      { encoding: "utf8", cwd: root, env },
+    );
+    expect(s2.status, s2.stderr).toBe(0);
+    expect(s2.stderr).toMatch(/in shard 2\/3/);
+    // shard 3 is missing: merged, reported, exit 1
+    const partial = strand("sweep", "--merge", file("m.jsonl"), file("s1.jsonl"), file("s2.jsonl"));
+    expect(partial.status).toBe(1);
+    expect(partial.stderr).toMatch(/2 of 6 points are in no shard/);
+    expect(strand("sweep", "--out", file("s3.jsonl"), ...grid, "--shard", "3/3", "--workers", "1").status).toBe(0);
+    const whole = strand(
+      "sweep",
+      "--merge",
+      file("m.jsonl"),
+      file("s3.jsonl"),
+      file("s1.jsonl"),
+      file("s2.jsonl"),
+      "--force",
+    );
+    expect(whole.status, whole.stderr).toBe(0);
+    const read = (f: string) =>
+      readFileSync(f, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+    const [hm, ...merged] = read(file("m.jsonl"));
+    const [ha, ...all] = read(file("all.jsonl"));
+    expect(hm).toEqual(ha);
+    // the same lines in the same (the sweep's) order, up to each point's seconds and process
+    const strip = (r: { results: Record<string, unknown> }) => ({
+      ...r,
+      results: { ...r.results, seconds: 0 },
+      worker: 0,
+    });
+    expect(merged.map(strip)).toEqual(all.map(strip));
+    // a shard of another sweep is refused
+    const other = grid.map((a) => (a === "2,3" ? "5" : a));
+    expect(strand("sweep", "--out", file("other.jsonl"), ...other, "--shard", "1/3", "--workers", "1").status).toBe(0);
+    const mixed = strand("sweep", "--merge", file("x.jsonl"), file("s1.jsonl"), file("other.jsonl"));
+    expect(mixed.status).toBe(2);
+    expect(mixed.stderr).toMatch(/is from another sweep/);
+    expect(strand("sweep", "--out", file("bad.jsonl"), ...grid, "--shard", "4/3").stderr).toMatch(/1 <= I <= N/);
+  }, 120_000);
 });
