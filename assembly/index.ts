@@ -19,7 +19,7 @@ export { bidiag_f64, bidiag_vectors_f64, rot_seq_f64, rot_pair_f64 } from "./svd
 export function heap_base(): usize {
   return __heap_base;
 }
-export { hessenberg_f64, hqr_f64 } from "./eig";
+export { hessenberg_f64, hqr_f64, hess_invit_f64 } from "./eig";
 export { self_site_f64 } from "./selfsite";
 export { psi_sums_f64 } from "./psi";
 

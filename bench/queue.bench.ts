@@ -14,7 +14,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startRedis } from "../test/sweep/redis.ts";
+import { startRedis } from "../test/io/redis.ts";
 import { seconds } from "./whole-process.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -151,7 +151,8 @@ export {
   type SingleSite,
   type EquivalentNetwork,
 } from "./theory/linear-equivalence.ts";
-export { modeForm, type ModeForm, type CMatrix } from "./theory/mode-form.ts";
+export { modeForm, type ModeForm } from "./theory/mode-form.ts";
+export { complexProduct, realProduct, type CMatrix } from "./linalg/complex.ts";
 export { eigenDecomposition, type EigenDecomposition } from "./linalg/eigenvectors.ts";
 export { compareCovariance, type CovarianceComparison, type CompareCovarianceOptions } from "./covariance/compare.ts";
 export { agreement, spectrumBrief, type Agreement, type SpectrumBrief } from "./covariance/agreement.ts";

@@ -11,6 +11,7 @@ import type { Backend, Buf, Coupling, EulerScratch, PhiKind, Rk4Scratch, Rng, Ta
 import { phiScalar, dphiScalar } from "./special.ts";
 import { fillNormal, uniform53 } from "./rng.ts";
 import { bidiagOf, bidiagVectorsOf, gramUpperOf, psiSumsOf, selfSiteOf, type Arrays } from "./js-dense.ts";
+import { hessenbergOf, hessInvitOf } from "./js-eig.ts";
 
 const RK4_NODE = [0.5, 0.5, 1.0] as const;
 const RK4_WEIGHT = [1 / 6, 1 / 3, 1 / 3, 1 / 6] as const;
@@ -350,6 +351,14 @@ export class JsBackend implements Backend {
     this.d(wr).set(evd.realEigenvalues);
     this.d(wi).set(evd.imaginaryEigenvalues);
     return 0;
+  }
+
+  hessenberg(n: number, a: Buf, q: Buf, _w: Buf): void {
+    hessenbergOf(this.arr, n, a, q);
+  }
+
+  hessInvit(n: number, h: Buf, lr: number, li: number, eps1: number, y: Buf, z: Buf, _u: Buf, _wk: Buf): void {
+    hessInvitOf(this.arr, n, h, lr, li, eps1, y, z);
   }
 
   rotSeq(n: number, x: Buf, first: number, count: number, cs: Buf, sn: Buf): void {

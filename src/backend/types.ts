@@ -187,6 +187,13 @@ export interface Backend {
   rotSeq(n: number, x: Buf, first: number, count: number, cs: Buf, sn: Buf): void;
   /** eigenvalues (wr + i wi, unordered) of the n x n matrix a (destroyed); scratch w (2n). 0, or -1 if the QR iteration did not converge */
   eig(n: number, a: Buf, wr: Buf, wi: Buf, w: Buf): number;
+  /** Householder reduction of a (n x n, destroyed) to upper Hessenberg H, in a, with A = Q H Q^T: Q into q (n x n);
+   *  scratch w (2n) */
+  hessenberg(n: number, a: Buf, q: Buf, w: Buf): void;
+  /** the right (y) and left (z, z^T H = lambda z^T) eigenvectors of the upper Hessenberg h (not modified) for the
+   *  eigenvalue lr + i li, by inverse iteration (pivots below eps1 replaced by eps1); y, z: 2n (re, then im), unit
+   *  norm; scratch u (2 n^2), wk (3n) */
+  hessInvit(n: number, h: Buf, lr: number, li: number, eps1: number, y: Buf, z: Buf, u: Buf, wk: Buf): void;
   /** one rotation of rows r1, r2 of x (n columns), as rotSeq */
   rotPair(n: number, x: Buf, r1: number, r2: number, c: number, s: number): void;
 

@@ -120,7 +120,18 @@ interface Float64Only {
   bidiag_vectors_f64(n: number, a: number, d: number, ut: number, vt: number, w: number): void;
   rot_seq_f64(n: number, x: number, first: number, count: number, cs: number, sn: number): void;
   rot_pair_f64(n: number, x: number, r1: number, r2: number, c: number, s: number): void;
-  hessenberg_f64(n: number, a: number, w: number): void;
+  hessenberg_f64(n: number, a: number, w: number, q: number): void;
+  hess_invit_f64(
+    n: number,
+    h: number,
+    lr: number,
+    li: number,
+    eps1: number,
+    y: number,
+    z: number,
+    u: number,
+    wk: number,
+  ): void;
   hqr_f64(n: number, a: number, wr: number, wi: number): number;
   gram_schmidt_f64(n: number, k: number, q: number, r: number, logr: number): void;
   self_site_f64(

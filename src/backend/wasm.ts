@@ -387,8 +387,16 @@ export class WasmBackend implements Backend {
   }
   eig(n: number, a: Buf, wr: Buf, wi: Buf, w: Buf): number {
     if (n === 0) return 0;
-    this.ex.hessenberg_f64(n, this.p(a), this.p(w));
+    this.ex.hessenberg_f64(n, this.p(a), this.p(w), 0);
     return this.ex.hqr_f64(n, this.p(a), this.p(wr), this.p(wi));
+  }
+  hessenberg(n: number, a: Buf, q: Buf, w: Buf): void {
+    if (n === 0) return;
+    this.ex.hessenberg_f64(n, this.p(a), this.p(w), this.p(q));
+  }
+  hessInvit(n: number, h: Buf, lr: number, li: number, eps1: number, y: Buf, z: Buf, u: Buf, wk: Buf): void {
+    if (n === 0) return;
+    this.ex.hess_invit_f64(n, this.p(h), lr, li, eps1, this.p(y), this.p(z), this.p(u), this.p(wk));
   }
 
   selfSite(

@@ -23,8 +23,9 @@ import { describe } from "../errors.ts";
 /** below this margin the prediction is fragile (LINEAR.md §2: a 0.5 % change in a moves PR by ~20 %) */
 export const FRAGILE_MARGIN = 0.03;
 
-/** Seconds the eigendecomposition of an order-m matrix takes here (ml-matrix: ~36 s at 1000, measured; O(m^3)). */
-export const decompositionSeconds = (m: number) => 36 * (m / 1000) ** 3;
+/** Seconds a prediction of order m takes here (wasm: ~13 s at m = 1000 for the whole `theory --covariance`, of which
+ *  5 s the eigendecomposition, measured; O(m^3)). */
+export const decompositionSeconds = (m: number) => 13 * (m / 1000) ** 3;
 
 /** `--lags 1,2.5,5`: lags >= 0, at most 64. */
 export function lagList(flag: string, value: string | undefined): number[] {
@@ -43,9 +44,8 @@ const orderOf = (network: Network) => (network.coupling.kind === "dense" ? netwo
 /** The estimate printed before a long decomposition. */
 export function decompositionNote(network: Network): string | null {
   const s = decompositionSeconds(orderOf(network));
-  return s > 5
-    ? `strand: decomposing J (order ${orderOf(network)}): about ${s < 120 ? `${Math.round(s)} s` : `${(s / 60).toFixed(0)} min`}`
-    : null;
+  const about = s < 120 ? `${Math.round(s)} s` : `${(s / 60).toFixed(0)} min`;
+  return s > 5 ? `strand: predicting from J's eigendecomposition (order ${orderOf(network)}): about ${about}` : null;
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * `strand sweep`'s modes beyond one machine (issue 29; the library: src/sweep/queue.ts, src/sweep/tasks.ts):
+ * `strand sweep`'s modes beyond one machine (issue 29; the library: src/io/queue.ts, src/sweep/tasks.ts):
  * --queue (enqueue, then follow the queue into the results file), --status, --collect, --shard I/N and --merge.
  * Parsing and printing; the queue's logic is the library's.
  */
@@ -14,7 +14,7 @@ import {
   queueCounts,
   storedSweep,
   type FollowProgress,
-} from "../sweep/queue.ts";
+} from "../io/queue.ts";
 import { sweepTasks, type SweepHeader, type SweepTask } from "../sweep/tasks.ts";
 import { UsageError } from "./args.ts";
 

@@ -6,19 +6,11 @@ import { parseArgs } from "node:util";
 import { openResults, ResultsFileError, type ResultsFile } from "../io/jsonl.ts";
 import { workerExecutor } from "../io/parallel.ts";
 import { parseValues, type GridValue } from "../sweep/grid.ts";
-import {
-  errorText,
-  shardOf,
-  specOf,
-  sweepTasks,
-  workerInfo,
-  runTask,
-  type SweepHeader,
-  type SweepTask,
-} from "../sweep/tasks.ts";
+import { errorText, shardOf, specOf, sweepTasks, runTask, type SweepHeader, type SweepTask } from "../sweep/tasks.ts";
 import { VERSION } from "../version.ts";
 import { UsageError, choice, integer, threadsFlag } from "./args.ts";
 import { followQueue, mergeShards, queueStatus, shardFlag } from "./sweep-queue.ts";
+import { workerInfo } from "../io/queue.ts";
 
 /** Sweepable parameters: flag -> [numeric, default] */
 const PARAMS: Record<string, [boolean, GridValue]> = {

@@ -51,7 +51,8 @@ connectome's own J (--coupling file; --stand-in random for its random-mode stand
   --lags L1,L2,...    also C(tau)_ij = <phi_i(t + tau) phi_j(t)> at these lags: the .npy becomes
                       (1 + lags) x N x N, lag 0 first
   --force             overwrite existing files
-  Dense J: one N x N eigendecomposition, ~36 (N / 1000)^3 s; random-mode J: Woodbury on its M modes.
+  Dense J: one N x N eigendecomposition (wasm kernels), ~13 (N / 1000)^3 s in all; random-mode J: Woodbury on its
+  M modes.
   With --sigma S the single site is the driven DMFT's. Not for gains or reciprocal structure.
 
 The maximal Lyapunov exponent lambda_max (CHAOS.md §4) is printed for the Gaussian single site without gains:

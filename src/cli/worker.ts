@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { workerExecutor } from "../io/parallel.ts";
-import { openQueue, parseQueueUrl, queueWorker, storedSweep, QUEUE_SCHEMA } from "../sweep/queue.ts";
+import { openQueue, parseQueueUrl, queueWorker, storedSweep, QUEUE_SCHEMA } from "../io/queue.ts";
 import { VERSION } from "../version.ts";
 import { UsageError, finite, threadsFlag } from "./args.ts";
 

@@ -18,7 +18,7 @@ import type { Backend, PhiName } from "../backend/types.ts";
 import { PHI_KINDS } from "../backend/types.ts";
 import { phiScalar } from "../backend/special.ts";
 import { decayTime } from "../stats/timescales.ts";
-import { realProduct } from "../theory/mode-form.ts";
+import { realProduct } from "../linalg/complex.ts";
 
 /** The time blocks of trial 0 the Psi(tau, tau) estimator pairs. */
 export const DIAGONAL_BLOCKS = 8;

@@ -1,12 +1,11 @@
 /**
  * A sweep's points and how one is run — the same path whether `strand sweep` runs it here, a shard runs a slice of
- * it (`--shard I/N`) or a `strand worker` takes it from a queue (src/sweep/queue.ts): the grid (grid.ts) becomes
+ * it (`--shard I/N`) or a `strand worker` takes it from a queue (src/io/queue.ts): the grid (grid.ts) becomes
  * tasks (one theory task per distinct theory point, one simulation task per grid point and seed), each with its
  * canonical key; runTask computes a task's record (seeded: the same numbers wherever it runs, up to `seconds`).
  * A failure is permanent when it is in the point's parameters (a diverging run, an invalid or unpredicted
  * combination, a theory without a solution) and transient otherwise (isPermanent: a queue retries only those).
  */
-import os from "node:os";
 import type { Backend, PhiName } from "../backend/types.ts";
 import { createBackend } from "../backend/select.ts";
 import { invalid } from "../errors.ts";
@@ -14,7 +13,6 @@ import { makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
 import { SPECTRUM_KINDS } from "../network/spectra.ts";
 import { simulate, type GroupExecutor } from "../simulate/simulate.ts";
 import { predict } from "../theory/predict.ts";
-import { VERSION } from "../version.ts";
 import { gridPoints, pointKey, type GridValue } from "./grid.ts";
 
 /** One point of a sweep. */
@@ -95,19 +93,6 @@ export function shardOf(tasks: SweepTask[], i: number, n: number): SweepTask[] {
 let backendPromise: Promise<Backend> | undefined;
 /** one wasm (or, without SIMD, js) backend for the theory points of a process */
 const theoryBackend = () => (backendPromise ??= createBackend("auto"));
-
-/** Which process computed a record. */
-export interface WorkerInfo {
-  host: string;
-  pid: number;
-  strand: string;
-  backend: string;
-}
-
-/** this process, for the records it computes */
-export async function workerInfo(): Promise<WorkerInfo> {
-  return { host: os.hostname(), pid: process.pid, strand: VERSION, backend: (await theoryBackend()).name };
-}
 
 /**
  * Run one task: the theory's scalars (prPhi, prX as simulate measures them) or one seeded simulation's estimates.

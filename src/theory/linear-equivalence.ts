@@ -38,15 +38,8 @@
 import type { Backend, PhiName } from "../backend/types.ts";
 import { checkFinite, checkOneOf } from "../errors.ts";
 import type { Network } from "../network/ensembles.ts";
-import {
-  CONDITION_MAX,
-  complexProduct,
-  modeForm,
-  realProduct,
-  transposeC,
-  type CMatrix,
-  type ModeForm,
-} from "./mode-form.ts";
+import { CONDITION_MAX, modeForm, type ModeForm } from "./mode-form.ts";
+import { complexProduct, realProduct, transposeC, type CMatrix } from "../linalg/complex.ts";
 import { solveDrivenDmft } from "./driven.ts";
 import { NotPredictedError } from "./predict.ts";
 

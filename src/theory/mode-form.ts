@@ -15,18 +15,10 @@
  * (two seeds) and reports the difference (linear-equivalence.ts).
  */
 import type { Backend } from "../backend/types.ts";
-import { withBuffers } from "../backend/buffers.ts";
 import { fillNormal, seedState, STREAMS } from "../backend/rng.ts";
 import type { Network } from "../network/ensembles.ts";
 import { eigenDecomposition, type EigenDecomposition } from "../linalg/eigenvectors.ts";
-
-/** A complex matrix in split form, rows x cols row-major. */
-export interface CMatrix {
-  rows: number;
-  cols: number;
-  re: Float64Array;
-  im: Float64Array;
-}
+import { complexProduct, realProduct, transpose, transposeC, type CMatrix } from "../linalg/complex.ts";
 
 /** J in mode form (module comment). */
 export interface ModeForm {
@@ -60,8 +52,9 @@ function decompose(
   m: number,
   X: Float64Array,
   seed: number,
+  be: Backend,
 ): { e: EigenDecomposition; perturbation: ModeForm["perturbation"] } {
-  const e = eigenDecomposition(m, X);
+  const e = eigenDecomposition(m, X, be);
   if (e.condition <= CONDITION_PERTURB) return { e, perturbation: null };
   let s2 = 0;
   for (const v of X) s2 += v * v;
@@ -71,6 +64,7 @@ function decompose(
     e: eigenDecomposition(
       m,
       X.map((v, i) => v + G[i]),
+      be,
     ),
     perturbation: { epsilon: PERTURBATION, seed, conditionBefore: e.condition },
   };
@@ -87,7 +81,7 @@ export function modeForm(network: Network, be: Backend, seed = 1): ModeForm {
   const c = network.coupling;
   if (c.kind === "dense") {
     const n = c.n;
-    const { e, perturbation } = decompose(n, c.J, seed);
+    const { e, perturbation } = decompose(n, c.J, seed, be);
     let fro = 0;
     for (const v of c.J) fro += v * v;
     return {
@@ -118,7 +112,7 @@ export function modeForm(network: Network, be: Backend, seed = 1): ModeForm {
       E[a * m + b] = D[a] * RtL[a * m + b];
       fro += D[a] * D[b] * LtL[a * m + b] * RtR[a * m + b];
     }
-  const { e, perturbation } = decompose(m, E, seed);
+  const { e, perturbation } = decompose(m, E, seed, be);
   // A = L P (n x m), B^T = P^{-1} diag(D) R^T (m x n)
   const P: CMatrix = { rows: m, cols: m, re: e.vRe, im: e.vIm };
   const A = complexProduct(be, { rows: n, cols: m, re: L, im: new Float64Array(n * m) }, transposeC(P));
@@ -141,48 +135,5 @@ export function modeForm(network: Network, be: Backend, seed = 1): ModeForm {
     condition: e.condition,
     perturbation,
     frobenius2: fro,
-  };
-}
-
-export function transpose(rows: number, cols: number, X: Float64Array): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = X[i * cols + j];
-  return out;
-}
-export function transposeC(X: CMatrix): CMatrix {
-  return { rows: X.cols, cols: X.rows, re: transpose(X.rows, X.cols, X.re), im: transpose(X.rows, X.cols, X.im) };
-}
-
-/** X Y^T for real X (k x n) and Y (m x n), on the backend: k x m. */
-export function realProduct(
-  be: Backend,
-  k: number,
-  n: number,
-  m: number,
-  X: Float64Array,
-  Y: Float64Array,
-): Float64Array {
-  if (k === 0 || m === 0) return new Float64Array(k * m);
-  return withBuffers(be, [Y, X, { dtype: "float64", length: k * m }], ([a, x, y]) => {
-    be.matmat(m, n, k, a, x, y);
-    return be.read(y) as Float64Array;
-  });
-}
-
-/** X Y^T (or X conj(Y)^T) for complex X (k x n), Y (m x n): four real products. */
-export function complexProduct(be: Backend, X: CMatrix, Y: CMatrix, conjugate = false): CMatrix {
-  const k = X.rows,
-    n = X.cols,
-    m = Y.rows;
-  const rr = realProduct(be, k, n, m, X.re, Y.re),
-    ii = realProduct(be, k, n, m, X.im, Y.im),
-    ri = realProduct(be, k, n, m, X.re, Y.im),
-    ir = realProduct(be, k, n, m, X.im, Y.re);
-  const s = conjugate ? -1 : 1;
-  return {
-    rows: k,
-    cols: m,
-    re: rr.map((v, i) => v - s * ii[i]),
-    im: ir.map((v, i) => v + s * ri[i]),
   };
 }

@@ -627,3 +627,77 @@ describe.each(BACKEND_LABELS)("the %s backend's QR of a frame", (name) => {
     }
   });
 });
+
+describe.each(BACKEND_LABELS)("the %s backend's eigenvector kernels", (name) => {
+  it("reduce A to upper Hessenberg H with an orthogonal Q, A = Q H Q^T", () => {
+    const be = all.find((b) => label(b) === name)!;
+    for (const n of [1, 2, 3, 5, 17, 60]) {
+      const A = randn("float64", n * n, 43) as Float64Array;
+      const a = put(be, A),
+        q = be.alloc("float64", n * n),
+        w = be.alloc("float64", 2 * n);
+      be.hessenberg(n, a, q, w);
+      const H = be.read(a),
+        Q = be.read(q);
+      for (let i = 2; i < n; i++) for (let j = 0; j < i - 1; j++) expect(H[i * n + j]).toBe(0);
+      // Q Q^T = I and Q H Q^T = A, to rounding (products of O(n) terms of size ~sqrt(n))
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          let qq = 0,
+            qhq = 0;
+          for (let k = 0; k < n; k++) {
+            qq += Q[i * n + k] * Q[j * n + k];
+            for (let l = 0; l < n; l++) qhq += Q[i * n + k] * H[k * n + l] * Q[j * n + l];
+          }
+          expect(Math.abs(qq - (i === j ? 1 : 0))).toBeLessThan(1e-13);
+          expect(Math.abs(qhq - A[i * n + j])).toBeLessThan(1e-12);
+        }
+    }
+  });
+
+  it("find each eigenvalue's right and left eigenvectors of a Hessenberg matrix by inverse iteration", () => {
+    const be = all.find((b) => label(b) === name)!;
+    const n = 40;
+    const a = put(be, randn("float64", n * n, 47) as Float64Array),
+      q = be.alloc("float64", n * n),
+      w = be.alloc("float64", 2 * n);
+    be.hessenberg(n, a, q, w);
+    const H = be.read(a) as Float64Array;
+    const wr = be.alloc("float64", n),
+      wi = be.alloc("float64", n);
+    expect(be.eig(n, put(be, H), wr, wi, w)).toBe(0);
+    const re = be.read(wr),
+      im = be.read(wi);
+    const h = put(be, H),
+      y = be.alloc("float64", 2 * n),
+      z = be.alloc("float64", 2 * n),
+      u = be.alloc("float64", 2 * n * n),
+      wk = be.alloc("float64", 3 * n);
+    let norm = 0;
+    for (const v of H) norm = Math.max(norm, Math.abs(v));
+    for (let k = 0; k < n; k++) {
+      be.hessInvit(n, h, re[k], im[k], 1e-16 * norm, y, z, u, wk);
+      const Y = be.read(y),
+        Z = be.read(z);
+      // |(H - lambda I) y| and |z^T (H - lambda I)| at the backward-error level of a unit vector: ~n eps ||H||
+      let ry = 0,
+        rz = 0;
+      for (let i = 0; i < n; i++) {
+        let sr = -(re[k] * Y[i] - im[k] * Y[n + i]),
+          si = -(re[k] * Y[n + i] + im[k] * Y[i]),
+          tr = -(re[k] * Z[i] - im[k] * Z[n + i]),
+          ti = -(re[k] * Z[n + i] + im[k] * Z[i]);
+        for (let j = 0; j < n; j++) {
+          sr += H[i * n + j] * Y[j];
+          si += H[i * n + j] * Y[n + j];
+          tr += H[j * n + i] * Z[j];
+          ti += H[j * n + i] * Z[n + j];
+        }
+        ry = Math.max(ry, Math.hypot(sr, si));
+        rz = Math.max(rz, Math.hypot(tr, ti));
+      }
+      expect(ry).toBeLessThan(1e-12 * norm * n);
+      expect(rz).toBeLessThan(1e-12 * norm * n);
+    }
+  });
+});

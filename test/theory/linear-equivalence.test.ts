@@ -50,7 +50,7 @@ describe("eigenDecomposition", () => {
   it("gives V and V^{-1} with J V = V diag(lambda) and V^{-1} V = I, conjugate pairs included", () => {
     const n = 30;
     const J = denseJ(makeNetwork({ coupling: "iid", n, g: 1.5, seed: 4 }));
-    const e = eigenDecomposition(n, J);
+    const e = eigenDecomposition(n, J, all[0]);
     expect(Array.from(e.im).some((v) => v !== 0)).toBe(true);
     let res = 0,
       id = 0;
@@ -213,7 +213,7 @@ describe("networkCovariance (tanh, i.i.d. J)", () => {
     const r = networkCovariance(net, be, { sigma: 0 });
     const C = r.results.cPhi;
     expect(maxAbs(C, transpose(n, C))).toBeLessThan(1e-12);
-    const e = eigenDecomposition(n, C);
+    const e = eigenDecomposition(n, C, be);
     expect(Math.min(...e.re)).toBeGreaterThan(0);
     const control = staticLinearCovariance(modeForm(net, be), r.results.a, r.results.dmftCPhi0, be);
     expect(maxAbs(control, C)).toBeGreaterThan(1e-3);

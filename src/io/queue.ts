@@ -20,8 +20,10 @@ import { createHash } from "node:crypto";
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { VERSION } from "../version.ts";
-import { errorText, isPermanent, runTask, workerInfo, type SweepHeader, type SweepTask } from "./tasks.ts";
+import os from "node:os";
+import { errorText, isPermanent, runTask, type SweepHeader, type SweepTask } from "../sweep/tasks.ts";
 import type { GroupExecutor } from "../simulate/simulate.ts";
+import { createBackend } from "../backend/select.ts";
 
 /** the job data's format; a worker refuses jobs of another schema (or another strand version) */
 export const QUEUE_SCHEMA = 1;
@@ -74,10 +76,23 @@ export interface JobData {
   schema: number;
 }
 
+/** Which process computed a record. */
+export interface WorkerInfo {
+  host: string;
+  pid: number;
+  strand: string;
+  backend: string;
+}
+
+/** this process, for the records it computes (the backend its theory points and simulations pick by default) */
+export async function workerInfo(): Promise<WorkerInfo> {
+  return { host: os.hostname(), pid: process.pid, strand: VERSION, backend: (await createBackend("auto")).name };
+}
+
 /** What a job returns: the record's results and who computed them. */
 export interface JobResult {
   results: Record<string, unknown>;
-  worker: Awaited<ReturnType<typeof workerInfo>>;
+  worker: WorkerInfo;
 }
 
 const headerKey = (name: string) => `strand:sweep:${name}`;
