@@ -12,7 +12,7 @@
 import type { Backend, PhiName } from "../backend/types.ts";
 import { createBackend } from "../backend/select.ts";
 import type { Network } from "../network/ensembles.ts";
-import { simulate, type SimulateOptions, type SimulationResult } from "../simulate/simulate.ts";
+import { SIMULATE_OPTION_KEYS, simulate, type SimulateOptions, type SimulationResult } from "../simulate/simulate.ts";
 import { checkKeys, checkOneOf } from "../errors.ts";
 import {
   type NetworkCovariance,
@@ -23,7 +23,10 @@ import {
 import { agreement, spectrumBrief, type Agreement, type SpectrumBrief } from "./agreement.ts";
 
 /** Options of compareCovariance: the simulation's (trials at least 2: they are split in halves) and the backend. */
-export type CompareCovarianceOptions = Omit<SimulateOptions, "keepCovariance" | "pcSpectrum" | "backend" | "input"> & {
+export type CompareCovarianceOptions = Omit<
+  SimulateOptions,
+  "keepCovariance" | "pcSpectrum" | "backend" | "input" | "keepTrajectory"
+> & {
   backend?: Backend;
 };
 
@@ -63,6 +66,9 @@ export interface CovarianceComparison {
   verdict: string;
 }
 
+/** simulate()'s options that compareCovariance sets itself (or that its theory does not model: input) */
+const OWN_OUTPUTS: readonly string[] = ["keepCovariance", "pcSpectrum", "input", "keepTrajectory"];
+
 /** a second simulation seed, distinct from the first for every seed (both <= 2^53 - 1) */
 const secondSeed = (seed: number) => (seed + 0x9e3779b9) % Number.MAX_SAFE_INTEGER;
 
@@ -78,32 +84,11 @@ export async function compareCovariance(
   network: Network,
   options: CompareCovarianceOptions = {},
 ): Promise<CovarianceComparison> {
-  checkKeys("compareCovariance's options", options, [
-    "method",
-    "dt",
-    "burnIn",
-    "duration",
-    "sampleEvery",
-    "trials",
-    "lags",
-    "blocks",
-    "phi",
-    "dtype",
-    "backend",
-    "seed",
-    "sigma",
-    "onProgress",
-    "signal",
-    "maxBytes",
-    "maxSeconds",
-    "statistics",
-    "groups",
-    "executor",
-    "team",
-    "start",
-    "branchSettle",
-    "branchKick",
-  ]);
+  checkKeys(
+    "compareCovariance's options",
+    options,
+    SIMULATE_OPTION_KEYS.filter((k) => !OWN_OUTPUTS.includes(k)),
+  );
   const phi = checkOneOf("phi", options.phi ?? "tanh", ["tanh", "erf"] as const);
   const trials = options.trials ?? 8;
   if (!(Number.isInteger(trials) && trials >= 2))

@@ -76,7 +76,7 @@ import {
 export { SimulationError, type GroupExecutor, type GroupResult, type GroupTask } from "./group.ts";
 
 /** simulate()'s option names (checkKeys: a typo is named, not ignored) */
-const SIMULATE_OPTION_KEYS = [
+export const SIMULATE_OPTION_KEYS = [
   "method",
   "dt",
   "burnIn",
