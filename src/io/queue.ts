@@ -285,6 +285,8 @@ export async function followSweep(
   let failed = 0;
   for (;;) {
     if (options.signal?.aborted) return { lost: false, failed };
+    // a file that already holds every point needs nothing from the queue (which may be gone by now)
+    if (inFile() === tasks.length) return { lost: false, failed };
     try {
       if (!(await storedSweep(queue))) return { lost: true, failed };
       for (const r of await finishedJobs(queue, results.done)) {
