@@ -141,6 +141,7 @@ export {
   networkCovariance,
   covarianceOf,
   checkedCovariance,
+  directionTimescales,
   equivalentNetwork,
   singleSite,
   linearSite,
@@ -157,4 +158,4 @@ export { eigenDecomposition, type EigenDecomposition } from "./linalg/eigenvecto
 export { compareCovariance, type CovarianceComparison, type CompareCovarianceOptions } from "./covariance/compare.ts";
 export { agreement, spectrumBrief, type Agreement, type SpectrumBrief } from "./covariance/agreement.ts";
 export { comparisonFigureSpec } from "./covariance/figure.ts";
-export { pcDynamics, type PcDynamics } from "./simulate/pc-dynamics.ts";
+export { pcDynamics, principalAxes, type PcDynamics } from "./simulate/pc-dynamics.ts";

@@ -109,6 +109,12 @@ function scalars(r: NetworkCovariance) {
 }
 
 const f = (v: number | null, d = 4) => formatNumber(v, d);
+/** the first five 1/e times, "> window" where they do not fall that far */
+const times = (t: (number | null)[], window: number) =>
+  t
+    .slice(0, 5)
+    .map((v) => (v === null ? `> ${window}` : v.toFixed(2)))
+    .join(" ");
 /** the bulk's 10/50/90 % eigenvalue quantiles */
 const bulk = (s: SpectrumBrief) =>
   [s.quantiles.q10, s.quantiles.q50, s.quantiles.q90].map((v) => v.toPrecision(3)).join(" ");
@@ -175,6 +181,9 @@ export function comparisonCovarianceLines(name: string, c: CovarianceComparison)
     spec("spectrum, theory", P.spectrum),
     spec("spectrum, sim.", S.spectrum),
     spec("spectrum, control", c.control.spectrum),
+    `  PC timescales      1/e times of the simulation's PCs 1-${Math.min(5, c.pcTimescales.k)}: simulated ` +
+      times(c.pcTimescales.simulated, c.pcTimescales.window) +
+      `; predicted ${times(c.pcTimescales.predicted, c.pcTimescales.window)} (trial 0; v^T C^phi(tau) v)`,
     `  verdict            ${c.verdict}`,
   ];
 }
@@ -237,6 +246,7 @@ export async function compareCovarianceOfFlags(
       prediction,
       simulation,
       control: { spectrum: c.control.spectrum },
+      pcTimescales: c.pcTimescales,
       agreement: c.agreement,
       noiseFloor: c.noiseFloor,
       verdict: c.verdict,

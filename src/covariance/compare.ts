@@ -17,9 +17,11 @@ import { checkKeys, checkOneOf } from "../errors.ts";
 import {
   type NetworkCovariance,
   checkedCovariance,
+  directionTimescales,
   equivalentNetwork,
   staticLinearCovariance,
 } from "../theory/linear-equivalence.ts";
+import { axisTimescales, centredPhi, principalAxes } from "../simulate/pc-dynamics.ts";
 import { agreement, spectrumBrief, type Agreement, type SpectrumBrief } from "./agreement.ts";
 
 /** Options of compareCovariance: the simulation's (trials at least 2: they are split in halves) and the backend. */
@@ -59,6 +61,9 @@ export interface CovarianceComparison {
     halves: [number | null, number | null];
   };
   control: { spectrum: SpectrumBrief; covariance: Float64Array };
+  /** the simulation's leading PCs (of its C^phi(0)): each one's 1/e autocorrelation time in the simulation (trial 0 of
+   *  the first half) and in the prediction (v^T C^phi(tau) v), null beyond the window */
+  pcTimescales: { k: number; simulated: (number | null)[]; predicted: (number | null)[]; window: number };
   /** of the prediction, the control and the second half with the simulation / first half as reference */
   agreement: { prediction: Agreement; control: Agreement; halves: Agreement };
   /** the relative Frobenius error an exact prediction would show (module comment) */
@@ -68,6 +73,9 @@ export interface CovarianceComparison {
 
 /** simulate()'s options that compareCovariance sets itself (or that its theory does not model: input) */
 const OWN_OUTPUTS: readonly string[] = ["keepCovariance", "pcSpectrum", "input", "keepTrajectory"];
+
+/** how many leading PCs get their timescales compared */
+export const PC_TIMESCALES_K = 10;
 
 /** a second simulation seed, distinct from the first for every seed (both <= 2^53 - 1) */
 const secondSeed = (seed: number) => (seed + 0x9e3779b9) % Number.MAX_SAFE_INTEGER;
@@ -119,6 +127,8 @@ export async function compareCovariance(
         trials: half[h],
         seed: s,
         keepCovariance: true,
+        // trial 0 of the first half: the leading PCs' autocorrelation times
+        keepTrajectory: h === 0,
         ...(progress ? { onProgress: (p) => progress({ ...p, fraction: (h + p.fraction) / 2 }) } : {}),
       }),
     );
@@ -138,6 +148,20 @@ export async function compareCovariance(
     control: agreement(n, control, S),
     halves: agreement(n, C2, C1),
   };
+  // the simulation's leading PCs: their autocorrelation times in trial 0 and in the prediction (the same directions)
+  const K = Math.min(PC_TIMESCALES_K, n);
+  const traj = runs[0].trajectory!;
+  const axes = principalAxes(n, S);
+  const simulatedTimes = axisTimescales(
+    be,
+    centredPhi(traj.x, traj.samples, n, phi),
+    traj.samples,
+    n,
+    axes,
+    K,
+    runs[0].params.sampleEvery,
+  );
+  const predictedTimes = directionTimescales(form, site, be, axes.subarray(0, K * n), K, simulatedTimes.window);
   const e = agree.prediction.relativeFrobenius,
     ec = agree.control.relativeFrobenius;
   const verdict =
@@ -165,6 +189,7 @@ export async function compareCovariance(
       halves: [runs[0].results.prPhi, runs[1].results.prPhi],
     },
     control: { spectrum: spectrumBrief(n, control, be), covariance: control },
+    pcTimescales: { k: K, simulated: simulatedTimes.tau, predicted: predictedTimes.tau, window: simulatedTimes.window },
     agreement: agree,
     noiseFloor,
     verdict,

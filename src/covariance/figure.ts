@@ -57,6 +57,11 @@ export function comparisonFigureSpec(c: CovarianceComparison, title: string): Re
   const ranked = (label: string, ev: number[]) =>
     ev.filter((v) => v > 0).map((v, i) => ({ rank: i + 1, eigenvalue: v, kind: label }));
   const A = c.agreement;
+  const T = c.pcTimescales;
+  const pcTimes = T.simulated.flatMap((sim, i) =>
+    sim !== null && T.predicted[i] !== null ? [{ pc: i + 1, simulated: sim, predicted: T.predicted[i] as number }] : [],
+  );
+  const maxTau = Math.max(1, ...pcTimes.map((p) => Math.max(p.simulated, p.predicted)));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: {
@@ -72,6 +77,32 @@ export function comparisonFigureSpec(c: CovarianceComparison, title: string): Re
     hconcat: [
       scatter(c.prediction.covariance, "linear equivalence", "#4c78a8", A.prediction),
       scatter(c.control.covariance, "static control", "#e45756", A.control),
+      {
+        width: 220,
+        height: 280,
+        title: ["the simulation's leading PCs:", "1/e autocorrelation times"],
+        layer: [
+          {
+            data: {
+              values: [
+                { x: 0, y: 0 },
+                { x: maxTau, y: maxTau },
+              ],
+            },
+            mark: { type: "line", color: "#888", strokeDash: [4, 4] },
+            encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+          },
+          {
+            data: { values: pcTimes },
+            mark: { type: "point", filled: true, size: 40, color: "#4c78a8" },
+            encoding: {
+              x: { field: "predicted", type: "quantitative", title: "predicted (linear equivalence)" },
+              y: { field: "simulated", type: "quantitative", title: "simulated (trial 0)" },
+              tooltip: [{ field: "pc" }],
+            },
+          },
+        ],
+      },
       {
         width: 280,
         height: 280,

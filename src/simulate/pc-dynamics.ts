@@ -60,6 +60,20 @@ export function pcDynamics(
   be: Backend,
 ): PcDynamics {
   const S = samples;
+  const Y = centredPhi(x, S, n, phi);
+  const Vt = principalAxes(n, C);
+  const { tau, window, P } = axisTimescales(be, Y, S, n, Vt, n, sampleEvery);
+  const traces = Array.from({ length: Math.min(3, n) }, (_, k) =>
+    Array.from({ length: Math.min(S, 200) }, (_, t) => P[t * n + k]),
+  );
+  return {
+    pcTimescales: { tau, window, trial: 0, traces },
+    diagonal: slowDiagonal(n, Y, Math.min(S, DIAGONAL_SAMPLES_MAX), sampleEvery, lags, be),
+  };
+}
+
+/** phi(x) of a trajectory (S x n, float32), centred by each neuron's time mean, in float64. */
+export function centredPhi(x: Float32Array, S: number, n: number, phi: PhiName): Float64Array {
   const kind = PHI_KINDS[phi];
   const Y = new Float64Array(S * n);
   for (let i = 0; i < S * n; i++) Y[i] = phiScalar(kind, x[i]);
@@ -69,36 +83,48 @@ export function pcDynamics(
     m /= S;
     for (let t = 0; t < S; t++) Y[t * n + j] -= m;
   }
-  // PCs: rows of Vt, descending eigenvalue
+  return Y;
+}
+
+/** The PCs of a symmetric covariance: rows of the result (n x n), in the order of decreasing eigenvalue. */
+export function principalAxes(n: number, C: Float64Array): Float64Array {
   const evd = new EigenvalueDecomposition(
     new Matrix(Array.from({ length: n }, (_, i) => C.subarray(i * n, (i + 1) * n))),
-    {
-      assumeSymmetric: true,
-    },
+    { assumeSymmetric: true },
   );
   const V = evd.eigenvectorMatrix;
   const Vt = new Float64Array(n * n);
   for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) Vt[k * n + i] = V.get(i, n - 1 - k);
-  const P = realProduct(be, S, n, n, Y, Vt); // P[t][k] = v_k . a(t)
+  return Vt;
+}
+
+/**
+ * The 1/e times of the projections p_k(t) = v_k . a(t) of a centred trajectory Y (S x n) on the first k rows of Vt,
+ * within a window of at most 50 time units, 500 lags and a quarter of the trial; also the projections (S x k).
+ */
+export function axisTimescales(
+  be: Backend,
+  Y: Float64Array,
+  S: number,
+  n: number,
+  Vt: Float64Array,
+  k: number,
+  sampleEvery: number,
+): { tau: (number | null)[]; window: number; P: Float64Array } {
+  const P = realProduct(be, S, n, k, Y, Vt.subarray(0, k * n)); // P[t][j] = v_j . a(t)
   const window = Math.max(2, Math.min(Math.floor(S / 4), Math.ceil(WINDOW_TIME / sampleEvery), WINDOW_LAGS));
   const lagTimes = Array.from({ length: window + 1 }, (_, l) => l * sampleEvery);
   const tau: (number | null)[] = [];
   const rho = new Float64Array(window + 1);
-  for (let k = 0; k < n; k++) {
+  for (let j = 0; j < k; j++) {
     for (let l = 0; l <= window; l++) {
       let s = 0;
-      for (let t = 0; t + l < S; t++) s += P[t * n + k] * P[(t + l) * n + k];
+      for (let t = 0; t + l < S; t++) s += P[t * k + j] * P[(t + l) * k + j];
       rho[l] = s / (S - l);
     }
     tau.push(decayTime(lagTimes, rho));
   }
-  const traces = Array.from({ length: Math.min(3, n) }, (_, k) =>
-    Array.from({ length: Math.min(S, 200) }, (_, t) => P[t * n + k]),
-  );
-  return {
-    pcTimescales: { tau, window: window * sampleEvery, trial: 0, traces },
-    diagonal: slowDiagonal(n, Y, Math.min(S, DIAGONAL_SAMPLES_MAX), sampleEvery, lags, be),
-  };
+  return { tau, window: window * sampleEvery, P };
 }
 
 /** Psi^phi(tau, tau) by the time-by-time form over non-adjacent blocks of one trial (module comment). */

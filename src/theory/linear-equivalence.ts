@@ -37,6 +37,7 @@ import { CONDITION_MAX, modeForm, type ModeForm } from "./mode-form.ts";
 import { complexProduct, realProduct, transposeC, type CMatrix } from "../linalg/complex.ts";
 import { atLag, frequencyGrid, linearSite, residualSpectra, singleSite, type SingleSite } from "./equivalent-site.ts";
 import { NotPredictedError } from "./predict.ts";
+import { decayTime } from "../stats/timescales.ts";
 
 export { frequencyGrid, linearSite, singleSite, type SingleSite };
 
@@ -261,6 +262,35 @@ export function covarianceOf(
   };
 }
 
+/** h_k(w) and p_k(w) of the mode form on the grid (m x nw each; module comment). */
+function modeFunctions(form: ModeForm, w: Float64Array, a: number): { H: CMatrix; P: CMatrix } {
+  const m = form.m,
+    nw = w.length;
+  const H: CMatrix = { rows: m, cols: nw, re: new Float64Array(m * nw), im: new Float64Array(m * nw) };
+  const P: CMatrix = { rows: m, cols: nw, re: new Float64Array(m * nw), im: new Float64Array(m * nw) };
+  for (let k = 0; k < m; k++) {
+    const lr = form.lambdaRe[k],
+      li = form.lambdaIm[k];
+    const [mr, mi] = form.kind === "dense" ? [lr, li] : [1, 0];
+    for (let j = 0; j < nw; j++) {
+      // 1 / (1 + i w - a lambda)
+      const dr = 1 - a * lr,
+        di = w[j] - a * li,
+        q = dr * dr + di * di;
+      const ir = dr / q,
+        ii = -di / q;
+      H.re[k * nw + j] = a * (mr * ir - mi * ii);
+      H.im[k * nw + j] = a * (mr * ii + mi * ir);
+      // f = (1 + i w) / (...), p = mu f
+      const fr = ir - w[j] * ii,
+        fi = ii + w[j] * ir;
+      P.re[k * nw + j] = mr * fr - mi * fi;
+      P.im[k * nw + j] = mr * fi + mi * fr;
+    }
+  }
+  return { H, P };
+}
+
 /**
  * c0 I + Y(+) + Y(-)^T + 2 Re[A (K ∘ G) A^†], K the sum of the quadratic kernels (module comment), given per
  * frequency complex weights (the grid weight, the spectrum and the phase e^{i w tau}).
@@ -280,29 +310,7 @@ function assemble(
 ): Float64Array {
   const { n, m, A, Bt } = form;
   const nw = w.length;
-  // h_k(w), p_k(w): m x nw
-  const H: CMatrix = { rows: m, cols: nw, re: new Float64Array(m * nw), im: new Float64Array(m * nw) };
-  const Pm: CMatrix = { rows: m, cols: nw, re: new Float64Array(m * nw), im: new Float64Array(m * nw) };
-  for (let k = 0; k < m; k++) {
-    const lr = form.lambdaRe[k],
-      li = form.lambdaIm[k];
-    const [mr, mi] = form.kind === "dense" ? [lr, li] : [1, 0];
-    for (let j = 0; j < nw; j++) {
-      // 1 / (1 + i w - a lambda)
-      const dr = 1 - a * lr,
-        di = w[j] - a * li,
-        q = dr * dr + di * di;
-      const ir = dr / q,
-        ii = -di / q;
-      H.re[k * nw + j] = a * (mr * ir - mi * ii);
-      H.im[k * nw + j] = a * (mr * ii + mi * ir);
-      // f = (1 + i w) / (...), p = mu f
-      const fr = ir - w[j] * ii,
-        fi = ii + w[j] * ir;
-      Pm.re[k * nw + j] = mr * fr - mi * fi;
-      Pm.im[k * nw + j] = mr * fi + mi * fr;
-    }
-  }
+  const { H, P: Pm } = modeFunctions(form, w, a);
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) out[i * n + i] = parts.c0;
   if (parts.linear) {
@@ -403,4 +411,79 @@ export function staticLinearCovariance(form: ModeForm, a: number, variance: numb
   for (let i = 0; i < n; i++) tr += C[i * n + i];
   const s = (variance * n) / tr;
   return C.map((v) => v * s);
+}
+
+/**
+ * The predicted autocovariance along given directions, v^T C^phi(tau) v, and its 1/e time — the per-PC timescales
+ * of the prediction for, e.g., a simulation's leading PCs. Along a unit v, C^phi(w) gives the scalar spectrum
+ * D(w) ||T(w)^† v||^2 with T^† v = v + conj(B) (conj(h) ∘ A^† v): the integral of D alone is c0(tau) (exact, as in
+ * covarianceOf) and the rest, D (2 Re v.z + |z|^2) with z = conj(B)(conj(h) ∘ A^† v), by the quadrature — one
+ * batched complex product for all directions and frequencies, no N x N matrix per lag.
+ *
+ * @param form the network's mode form
+ * @param site its single site
+ * @param be the backend for the products
+ * @param V k unit directions, k x n row-major
+ * @param k how many
+ * @param tauMax the lag window (1/e times beyond it are null)
+ * @returns per direction: the lag grid's autocovariance and its 1/e time
+ */
+export function directionTimescales(
+  form: ModeForm,
+  site: SingleSite,
+  be: Backend,
+  V: Float64Array,
+  k: number,
+  tauMax = 50,
+): { tau: (number | null)[]; autocovariance: number[][]; lags: number[] } {
+  const { n, m, A, Bt } = form;
+  const margin = checkEquivalent(form, site.a);
+  const grid = frequencyGrid(margin);
+  const { d } = residualSpectra(site, grid.w);
+  const nw = grid.w.length;
+  const H = modeFunctions(form, grid.w, site.a).H;
+  // alpha = A^† v (k x m): conj(A)^T v
+  const At = transposeC(A);
+  const aRe = realProduct(be, k, n, m, V, At.re),
+    aIm = realProduct(be, k, n, m, V, At.im).map((x) => -x);
+  // X_{(v, j), l} = conj(h_l(w_j)) alpha_{v, l}
+  const X: CMatrix = { rows: k * nw, cols: m, re: new Float64Array(k * nw * m), im: new Float64Array(k * nw * m) };
+  for (let v = 0; v < k; v++)
+    for (let j = 0; j < nw; j++)
+      for (let l = 0; l < m; l++) {
+        const hr = H.re[l * nw + j],
+          hi = -H.im[l * nw + j],
+          ar = aRe[v * m + l],
+          ai = aIm[v * m + l],
+          o = (v * nw + j) * m + l;
+        X.re[o] = hr * ar - hi * ai;
+        X.im[o] = hr * ai + hi * ar;
+      }
+  // Z = X conj(B)^T: (k nw) x n
+  const Z = complexProduct(be, X, transposeC(Bt), true);
+  const lags = Array.from({ length: Math.round(tauMax / 0.05) + 1 }, (_, l) => l * 0.05);
+  const tau: (number | null)[] = [],
+    autocovariance: number[][] = [];
+  for (let v = 0; v < k; v++) {
+    const s = new Float64Array(nw);
+    for (let j = 0; j < nw; j++) {
+      let dot = 0,
+        z2 = 0;
+      for (let i = 0; i < n; i++) {
+        const zr = Z.re[(v * nw + j) * n + i],
+          zi = Z.im[(v * nw + j) * n + i];
+        dot += V[v * n + i] * zr;
+        z2 += zr * zr + zi * zi;
+      }
+      s[j] = grid.weight[j] * d[j] * (2 * dot + z2);
+    }
+    const c = lags.map((t) => {
+      let q = atLag(site.residual, site.dt, t) + (site.a * site.a * site.sigma * site.sigma * Math.exp(-t)) / 2;
+      for (let j = 0; j < nw; j++) q += 2 * s[j] * Math.cos(grid.w[j] * t);
+      return q;
+    });
+    autocovariance.push(c);
+    tau.push(decayTime(lags, c));
+  }
+  return { tau, autocovariance, lags };
 }

@@ -127,9 +127,14 @@ describe("strand simulate --compare-covariance", () => {
     expect(r.stdout).toMatch(/static control/);
     expect(r.stdout).toMatch(/half vs half/);
     expect(r.stdout).toMatch(/verdict\s+the prediction's relative Frobenius error is/);
+    expect(r.stdout).toMatch(
+      /PC timescales\s+1\/e times of the simulation's PCs 1-5: simulated [\d.]+ .*; predicted [\d.]+ /,
+    );
     const doc = JSON.parse(readFileSync(json, "utf8"));
     expect(doc.params.trials).toBe(4);
     expect(doc.results.noiseFloor).toBeGreaterThan(0);
+    expect(doc.results.pcTimescales.k).toBe(10);
+    expect(doc.results.pcTimescales.predicted).toHaveLength(10);
     // the linear equivalence beats the static control on this driven network (measured 7-9x at N = 300; the
     // control's error is dominated by its wrong slow modes, which the finite simulation does not hide)
     expect(doc.results.agreement.prediction.relativeFrobenius).toBeLessThan(

@@ -99,7 +99,7 @@ describe("strand figures", () => {
     for (const k of ["prediction", "control", "halves"])
       expect(cov.data.agreement[k].relativeFrobenius).toBeGreaterThan(0);
     expect(cov.data.noiseFloor).toBeGreaterThan(0);
-    expect(cov.spec.hconcat).toHaveLength(3);
+    expect(cov.spec.hconcat).toHaveLength(4);
     for (const name of ["prx-fig9-pcs", "prl-fig4", "covariance"])
       expect(readFileSync(path.join(dir, `${name}.png`)).length).toBeGreaterThan(1000);
   }, 180_000);

@@ -12,6 +12,8 @@ import { eigenDecomposition } from "../../src/linalg/eigenvectors.ts";
 import {
   checkedCovariance,
   covarianceOf,
+  directionTimescales,
+  equivalentNetwork,
   linearSite,
   networkCovariance,
   staticLinearCovariance,
@@ -179,6 +181,44 @@ function transpose(n: number, C: Float64Array): Float64Array {
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[j * n + i] = C[i * n + j];
   return out;
 }
+
+describe("directionTimescales", () => {
+  it("is v^T C^phi(tau) v of the full prediction along any unit direction (dense and Woodbury), with its 1/e time", () => {
+    const be = all[0];
+    for (const spec of [
+      { coupling: "iid" as const, n: 60, g: 2, seed: 7 },
+      { coupling: "rmm" as const, n: 60, g: 3, alpha: 0.5, seed: 2 },
+    ]) {
+      const { form, site } = equivalentNetwork(makeNetwork(spec), be, "tanh", 1.5);
+      const n = form.n,
+        k = 3;
+      const V = new Float64Array(k * n);
+      for (let v = 0; v < k; v++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += (V[v * n + i] = Math.sin(7 * i + 3 * v + 1)) ** 2;
+        for (let i = 0; i < n; i++) V[v * n + i] /= Math.sqrt(s);
+      }
+      const full = covarianceOf(form, site, be, { lags: [0.7, 2], withX: false }).results;
+      const d = directionTimescales(form, site, be, V, k);
+      [full.cPhi, ...full.laggedPhi].forEach((C, li) => {
+        const l = Math.round([0, 0.7, 2][li] / 0.05);
+        for (let v = 0; v < k; v++) {
+          let q = 0;
+          for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) q += V[v * n + i] * C[i * n + j] * V[v * n + j];
+          // the same quadrature and c0 term by two routes (N x N matrices vs projected spectra): rounding only
+          expect(Math.abs(d.autocovariance[v][l] - q)).toBeLessThan(1e-12);
+        }
+      });
+      for (let v = 0; v < k; v++) {
+        const c = d.autocovariance[v],
+          t = d.tau[v]!;
+        const at = c[Math.floor(t / 0.05)] / c[0];
+        expect(at).toBeGreaterThanOrEqual(1 / Math.E - 1e-12);
+        expect(c[Math.floor(t / 0.05) + 1] / c[0]).toBeLessThanOrEqual(1 / Math.E + 1e-12);
+      }
+    }
+  });
+});
 
 describe("networkCovariance (tanh, i.i.d. J)", () => {
   let be: Backend;
