@@ -28,6 +28,8 @@ Usage: strand figures [--quick | --full] [--n N] [--networks K] [--out DIR] [--o
                 the network-to-network scatter one run's jackknife error cannot see    (default: 1)
   --out DIR     output folder                                             (default: figures)
   --force       overwrite the figures' files already in DIR (otherwise refused before any work)
+  --gallery     a gallery instead: 1x PNGs and a README.md whose table names each figure's paper panel, N,
+                finite-N gap and time (docs/figures: npm run gallery)
   --only LIST   some of: prx-fig4a, prx-fig4b, prx-fig5, prx-fig7, prx-fig8, prx-fig9, prx-fig9-pcs, prx-fig10,
                 prl-fig2a, prl-fig4, prl-fig6, connectomes, chaos-lambda, chaos-dimensions, chaos-spectrum,
                 covariance
@@ -56,6 +58,7 @@ export async function figuresCommand(argv: string[]): Promise<number> {
       only: { type: "string" },
       networks: { type: "string" },
       force: { type: "boolean", default: false },
+      gallery: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -81,7 +84,10 @@ export async function figuresCommand(argv: string[]): Promise<number> {
   if (!values.force) {
     const prefixes = only.map((k) => (k === "connectomes" ? "connectome-" : k));
     const clash = readdirSync(dir).find(
-      (f) => f === "index.md" || (/\.(svg|png|json)$/.test(f) && prefixes.some((p) => f.startsWith(p))),
+      (f) =>
+        f === "index.md" ||
+        (values.gallery && f === "README.md") ||
+        (/\.(svg|png|json)$/.test(f) && prefixes.some((p) => f.startsWith(p))),
     );
     if (clash)
       throw new UsageError(`\`${path.join(dir, clash)}\` exists: pass --force to overwrite the figures in \`${dir}\``);
@@ -97,7 +103,7 @@ export async function figuresCommand(argv: string[]): Promise<number> {
     sampler: () => (pool ??= samplerPool(2)),
   };
   try {
-    return await writeFigures(mode, only, dir);
+    return await writeFigures(mode, only, dir, { gallery: values.gallery === true });
   } finally {
     if (pool) await (await pool).close();
   }

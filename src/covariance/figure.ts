@@ -67,7 +67,8 @@ export function comparisonFigureSpec(c: CovarianceComparison, title: string): Re
     title: {
       text: title,
       subtitle: [
-        `simulation ${c.params.trials} trials × ${c.params.duration}, sigma ${c.params.sigma}, phi ${c.params.phi}; ` +
+        `simulation ${c.params.trials} trials × ${c.params.duration}, sigma ${+c.params.sigma.toPrecision(4)}, ` +
+          `phi ${c.params.phi}; ` +
           `margin 1 - a max Re λ(J) = ${c.prediction.margin.toPrecision(3)}`,
         `noise floor (half vs half) ${c.noiseFloor.toPrecision(2)}: ` +
           `prediction ${(A.prediction.relativeFrobenius / c.noiseFloor).toPrecision(3)}× it, ` +

@@ -35,7 +35,37 @@ export const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = {
   covariance: covarianceFigure,
 };
 
-export async function writeFigures(mode: Mode, only: string[], dir: string): Promise<number> {
+/** The paper panel (or the document) each figure reproduces: the gallery's table (docs/figures/README.md). */
+export const PAPER_PANELS: Record<string, string> = {
+  "prx-fig4a": "PRX Fig. 4a",
+  "prx-fig4b": "PRX Fig. 4b",
+  "prx-fig5": "PRX Fig. 5",
+  "prx-fig7": "PRX Fig. 7 (PR^D = 0.8 only)",
+  "prx-fig8": "PRX Fig. 8 (α 0.05-1; the paper's 0.005-0.2: issue 28)",
+  "prx-fig9": "PRX Fig. 9 (C^φ, Ψ^φ(τ,0) timescales)",
+  "prx-fig9-pcs": "PRX Fig. 9 (ranked eigenvalues, PC traces, per-PC timescales)",
+  "prx-fig10": "PRX Fig. 10 (g_eff 6; without its ranked eigenvalues and inset: issue 28)",
+  "prl-fig2a": "PRL Fig. 2a",
+  "prl-fig4": "PRL Fig. 4",
+  "prl-fig6": "PRL Fig. 6 (PR^φ vs ρ)",
+  connectomes: "PRX Fig. 6 (in part: singular values, overlap diagonal, eigenvalues)",
+  "chaos-lambda": "CHAOS.md §5 (λ_max vs g)",
+  "chaos-dimensions": "CHAOS.md §5 (D_KY/N beside PR/N)",
+  "chaos-spectrum": "CHAOS.md §5 (spectra vs i/N)",
+  covariance: "LINEAR.md §3 (one network's covariance)",
+};
+
+/**
+ * Draw the figures into dir: each as .svg, .png (2x) and .json, and an index.md; or, as a gallery (the committed
+ * docs/figures), each as a 1x PNG only and a README.md whose table names the command, N, the paper panel and the
+ * finite-N gap of every figure.
+ */
+export async function writeFigures(
+  mode: Mode,
+  only: string[],
+  dir: string,
+  options: { gallery?: boolean } = {},
+): Promise<number> {
   const flags = [
     mode.full ? "--full" : "--quick",
     mode.n ? `--n ${mode.n}` : "",
@@ -47,29 +77,35 @@ export async function writeFigures(mode: Mode, only: string[], dir: string): Pro
     `# strand figures (${flags}, ` + `strand ${VERSION}, ${new Date().toISOString().slice(0, 10)})`,
     "",
   ];
+  const table: string[] = [];
   for (const k of only) {
     const t0 = performance.now();
     const figs = [await FIGS[k](mode)].flat();
+    const seconds = (performance.now() - t0) / 1000;
     for (const f of figs) {
       const svg = await renderSvg(f.spec);
       const base = path.join(dir, f.name);
-      await writeFileAtomic(`${base}.svg`, svg);
-      await writeFileAtomic(`${base}.png`, svgToPng(svg));
-      await writeFileAtomic(
-        `${base}.json`,
-        JSON.stringify(
-          {
-            figure: f.name,
-            title: f.title,
-            strand: VERSION,
-            mode: mode.full ? "full" : "quick",
-            data: f.data,
-            spec: f.spec,
-          },
-          null,
-          1,
-        ) + "\n",
-      );
+      if (options.gallery) await writeFileAtomic(`${base}.png`, svgToPng(svg, 1));
+      else {
+        await writeFileAtomic(`${base}.svg`, svg);
+        await writeFileAtomic(`${base}.png`, svgToPng(svg));
+      }
+      if (!options.gallery)
+        await writeFileAtomic(
+          `${base}.json`,
+          JSON.stringify(
+            {
+              figure: f.name,
+              title: f.title,
+              strand: VERSION,
+              mode: mode.full ? "full" : "quick",
+              data: f.data,
+              spec: f.spec,
+            },
+            null,
+            1,
+          ) + "\n",
+        );
       const fin = (f.data as { finiteSize?: ReturnType<typeof finiteSize> }).finiteSize;
       const within = fin?.points
         ? ` ${fin.withinThreeErrors} of ${fin.points} points within 3 errors ` +
@@ -92,14 +128,52 @@ export async function writeFigures(mode: Mode, only: string[], dir: string): Pro
         f.summary,
         "",
         ...gap,
-        `Files: ${f.name}.svg, ${f.name}.png, ${f.name}.json`,
+        options.gallery
+          ? `Made by \`npx strand figures ${flags} --only ${k}\` (${seconds.toFixed(0)} s for ${k} on 2 cores).`
+          : `Files: ${f.name}.svg, ${f.name}.png, ${f.name}.json`,
         "",
+      );
+      table.push(
+        `| [${f.name}](#${anchor(f.title)}) | ${PAPER_PANELS[k]} | ${sizeText(f, fin?.n)} | ` +
+          `${fin && fin.largestRelativeDifference !== null ? `${(100 * fin.largestRelativeDifference).toFixed(0)} %` : "—"} | ` +
+          `${seconds.toFixed(0)} s |`,
       );
       console.log(`strand figures: ${base}.png — ${f.summary}`);
     }
     console.error(`  (${k}: ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
+  if (options.gallery) {
+    const head = [
+      `# Gallery: every figure strand draws (\`npx strand figures ${flags} --gallery --out docs/figures --force\`, ` +
+        `strand ${VERSION}, ${new Date().toISOString().slice(0, 10)})`,
+      "",
+      "Each figure with the paper panel it reproduces, its network size, the largest gap between simulation and the",
+      "N -> infinity theory it shows (finite N), and the time it took on this 2-core machine. Regenerate them all with",
+      "`npm run gallery`. The papers' sizes (`--full`, hours) are not in this gallery yet.",
+      "",
+      "| figure | reproduces | N | largest finite-N gap | time |",
+      "| --- | --- | --- | --- | --- |",
+      ...table,
+      "",
+    ];
+    await writeFileAtomic(path.join(dir, "README.md"), [...head, ...index.slice(2)].join("\n"));
+    console.log(`strand figures: ${path.join(dir, "README.md")}`);
+    return 0;
+  }
   await writeFileAtomic(path.join(dir, "index.md"), index.join("\n"));
   console.log(`strand figures: ${path.join(dir, "index.md")}`);
   return 0;
 }
+
+/** a figure's network size(s) for the gallery: the finite-N note's, the data's n, or its list of sizes */
+function sizeText(f: Figure, n?: number): string {
+  const d = f.data as { n?: number; sizes?: number[] };
+  return String(n ?? d.n ?? d.sizes?.join(", ") ?? "data's N");
+}
+
+/** GitHub's heading anchor for a title */
+const anchor = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} -]/gu, "")
+    .replace(/ /g, "-");

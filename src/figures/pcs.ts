@@ -242,6 +242,7 @@ export async function covarianceFigure(m: Mode): Promise<Figure> {
       `(${(A.prediction.relativeFrobenius / c.noiseFloor).toFixed(2)}× the simulation's own ${c.noiseFloor.toFixed(3)}), ` +
       `static control ${A.control.relativeFrobenius.toFixed(3)}; off-diagonal r ${A.prediction.correlation.toFixed(3)}`,
     data: {
+      n,
       params: c.params,
       seed: c.params.seeds[0],
       skippedSeeds: skipped,
