@@ -18,7 +18,8 @@ Commands:
   connectome   load a connectome file and measure its structure (PR^S, effective rank, g_eff)
   network      draw a coupling matrix (i.i.d., random-mode model, gains, overlaps) and report its structure
   simulate     simulate the network and measure PR^phi, PR^x, C(tau), Psi(tau, 0) with streaming statistics
-  theory       the mean-field (DMFT) predictions for the same quantities
+  theory       the mean-field (DMFT) predictions for the same quantities; --covariance: one network's
+               covariance by linear equivalence (simulate --compare-covariance tests it against a simulation)
   lyapunov     the Lyapunov spectrum (QR method): lambda_max, Kaplan-Yorke dimension, KS entropy
   compare      simulate and theory side by side (= strand simulate --theory)
   sweep        theory and simulation over a parameter grid, appended to a resumable JSON Lines file
