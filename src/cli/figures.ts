@@ -31,8 +31,8 @@ Usage: strand figures [--quick | --full] [--n N] [--networks K] [--out DIR] [--o
   --gallery     a gallery instead: 1x PNGs and a README.md whose table names each figure's paper panel, N,
                 finite-N gap and time (docs/figures: npm run gallery)
   --only LIST   some of: prx-fig4a, prx-fig4b, prx-fig5, prx-fig7, prx-fig8, prx-fig9, prx-fig9-pcs, prx-fig10,
-                prl-fig2a, prl-fig4, prl-fig6, connectomes, chaos-lambda, chaos-dimensions, chaos-spectrum,
-                covariance
+                prx-fig10-ranked, prl-fig2a, prl-fig4, prl-fig6, connectomes, chaos-lambda, chaos-dimensions,
+                chaos-spectrum, covariance
 
 Figures: PRX Fig. 4a (PR^phi vs alpha PR^D, g_eff 3/6/10), 4b (normalised Psi^phi(tau, 0)), 5 (gains and
 z-scoring), 8 (singular values of L R^T with the free-probability edges), 9 (PC timescales), 10 (the
@@ -41,7 +41,8 @@ partial symmetry rho) from the sampling single-site theory, PRL Fig. 2a (PR^x, P
 g -> infinity limits), and for each connectome in ../shared/data: ranked singular values vs an i.i.d.
 matrix, the left/right overlap diagonal with the random band, and the eigenvalues. Chaos (i.i.d. tanh): lambda_max
 vs g (mean field and simulations), D_KY/N beside PR^x/N and PR^phi/N vs g, and Lyapunov spectra vs i/N at three N.
-PCs: PRX Fig. 9's ranked covariance eigenvalues, PC traces and per-PC timescales; PRL Fig. 4's PC-timescale
+PCs: PRX Fig. 9's ranked covariance eigenvalues, PC traces and per-PC timescales; PRX Fig. 10's ranked
+eigenvalues at low effective rank; PRL Fig. 4's PC-timescale
 densities (g = 3, 5, 10) and the leading PC's timescale vs N. One network's covariance (covariance): the
 linear-equivalence prediction against a simulation of the same J (driven, g = 2, sigma^2 = 2), with the
 static-linear control.`;

@@ -14,7 +14,7 @@ import { fig10, fig9 } from "./prx-fig9-10.ts";
 import { fig5 } from "./prx-fig5.ts";
 import { connectomeFigures } from "./connectomes.ts";
 import { chaosDimensions, chaosLambda, chaosSpectrum } from "./chaos.ts";
-import { covarianceFigure, prlFig4, prxFig9Pcs } from "./pcs.ts";
+import { covarianceFigure, prlFig4, prxFig10Ranked, prxFig9Pcs } from "./pcs.ts";
 
 export const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = {
   "prx-fig4a": fig4a,
@@ -25,6 +25,7 @@ export const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = {
   "prx-fig9": fig9,
   "prx-fig9-pcs": prxFig9Pcs,
   "prx-fig10": fig10,
+  "prx-fig10-ranked": prxFig10Ranked,
   "prl-fig2a": prlFig2a,
   "prl-fig4": prlFig4,
   "prl-fig6": prlFig6,
@@ -44,7 +45,8 @@ export const PAPER_PANELS: Record<string, string> = {
   "prx-fig8": "PRX Fig. 8 (α 0.05-1; the paper's 0.005-0.2: issue 28)",
   "prx-fig9": "PRX Fig. 9 (C^φ, Ψ^φ(τ,0) timescales)",
   "prx-fig9-pcs": "PRX Fig. 9 (ranked eigenvalues, PC traces, per-PC timescales)",
-  "prx-fig10": "PRX Fig. 10 (g_eff 6; without its ranked eigenvalues and inset: issue 28)",
+  "prx-fig10": "PRX Fig. 10 (g_eff 6; without its K/PR inset and g_eff 3, 10: issue 28)",
+  "prx-fig10-ranked": "PRX Fig. 10 (ranked covariance eigenvalues)",
   "prl-fig2a": "PRL Fig. 2a",
   "prl-fig4": "PRL Fig. 4",
   "prl-fig6": "PRL Fig. 6 (PR^φ vs ρ)",

@@ -83,7 +83,15 @@ describe("strand figures", () => {
 
   it("draws the PC figures (PRX Fig. 9's eigenvalues, traces, timescales; PRL Fig. 4) and one network's covariance", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "strand-fig-"));
-    const r = strand("figures", "--only", "prx-fig9-pcs,prl-fig4,covariance", "--n", "80", "--out", dir);
+    const r = strand(
+      "figures",
+      "--only",
+      "prx-fig9-pcs,prx-fig10-ranked,prl-fig4,covariance",
+      "--n",
+      "80",
+      "--out",
+      dir,
+    );
     expect(r.status, r.stderr).toBe(0);
     const read = (name: string) => JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8"));
     const pcs = read("prx-fig9-pcs");
@@ -92,6 +100,10 @@ describe("strand figures", () => {
       new Set(["PC 1", "PC 2", "PC 3"]),
     );
     expect(pcs.spec.hconcat).toHaveLength(3);
+    const ranked = read("prx-fig10-ranked");
+    expect(new Set(ranked.data.rows.map((p: { prD: string }) => p.prD))).toEqual(
+      new Set(["PR^D = 0.05", "PR^D = 0.2", "PR^D = 0.7"]),
+    );
     const prl4 = read("prl-fig4");
     expect(new Set(prl4.data.density.map((p: { g: string }) => p.g))).toEqual(new Set(["g = 3", "g = 5", "g = 10"]));
     expect(prl4.data.leading.map((p: { n: number }) => p.n)).toEqual([20, 40, 80]);
@@ -100,7 +112,7 @@ describe("strand figures", () => {
       expect(cov.data.agreement[k].relativeFrobenius).toBeGreaterThan(0);
     expect(cov.data.noiseFloor).toBeGreaterThan(0);
     expect(cov.spec.hconcat).toHaveLength(4);
-    for (const name of ["prx-fig9-pcs", "prl-fig4", "covariance"])
+    for (const name of ["prx-fig9-pcs", "prx-fig10-ranked", "prl-fig4", "covariance"])
       expect(readFileSync(path.join(dir, `${name}.png`)).length).toBeGreaterThan(1000);
   }, 180_000);
 
