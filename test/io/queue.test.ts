@@ -206,6 +206,29 @@ describe.runIf(REDIS_AVAILABLE)("strand sweep --queue and strand worker (BullMQ 
     }
   }, 180_000);
 
+  it("has a worker give back a job of another strand version (not failed) and stop taking jobs", async () => {
+    // a job enqueued by another strand (no sweep header yet, so the worker starts and meets it)
+    const queue = new Queue("foreign", { connection: { host: "127.0.0.1", port: redis.port } });
+    await queue.add(
+      "theory",
+      { key: "k", kind: "theory", point: {}, strand: "0.0.1", schema: 1 },
+      { jobId: "p-foreign" },
+    );
+    const w = worker(redis.url("foreign"));
+    try {
+      expect(await w.exit).toBe(1);
+      expect(w.stderr()).toMatch(
+        /holds jobs of strand 0\.0\.1 \(schema 1\); this worker is strand .* and refuses them/,
+      );
+      const job = await queue.getJob("p-foreign");
+      expect(await job!.getState()).toMatch(/delayed|waiting/);
+      expect(job!.attemptsMade).toBe(0);
+    } finally {
+      await queue.close();
+      await stopAll([w]);
+    }
+  }, 60_000);
+
   it("has workers refuse a queue of another strand version, and the flags that do not go together refused", async () => {
     const client = new Redis({ port: redis.port, host: "127.0.0.1", lazyConnect: true });
     await client.connect();
