@@ -75,11 +75,12 @@ Output:
                       both from trial 0
   --compare-covariance  predict this network's C^phi(0) by linear equivalence (strand theory --covariance) and
                       compare it with the simulation of the same J: off-diagonal correlation and slope, relative
-                      Frobenius error, PR, leading eigenvalues and bulk quantiles, beside the noise floor (the
-                      two halves of the trials against each other) and the static-linear control (LINEAR.md §3);
-                      --save-covariance saves the simulated matrix. Long runs pay: LINEAR.md suggests
-                      --trials 8 --duration 1500 --sample-every 0.5
-  --figure F.svg      with --compare-covariance: predicted vs simulated entries and ranked eigenvalues (F.svg, F.png)
+                      Frobenius error, PR, leading eigenvalues and bulk quantiles, the leading PCs' timescales
+                      simulated and predicted, beside the noise floor (the two halves of the trials against each
+                      other) and the static-linear control (LINEAR.md §3); --save-covariance saves the simulated
+                      matrix. Long runs pay: LINEAR.md suggests --trials 8 --duration 1500 --sample-every 0.5
+  --figure F.svg      with --compare-covariance: predicted (and the control's) vs simulated entries, the PCs'
+                      timescales and the ranked eigenvalues (F.svg, F.png)
   --force             overwrite existing output files (otherwise an existing file is refused before the run)
 
 Memory:
