@@ -30,16 +30,14 @@ export interface Agreement {
  * @param reference e.g. the simulation
  */
 export function agreement(n: number, candidate: Float64Array, reference: Float64Array): Agreement {
-  let m = 0,
-    sp = 0,
-    ss = 0,
-    spp = 0,
-    sss = 0,
-    sps = 0,
-    diff2 = 0,
-    ref2 = 0;
-  const dp: number[] = [],
-    ds: number[] = [];
+  const pairs = (n * (n - 1)) / 2;
+  const op = new Float64Array(pairs),
+    os = new Float64Array(pairs),
+    dp = new Float64Array(n),
+    ds = new Float64Array(n);
+  let diff2 = 0,
+    ref2 = 0,
+    k = 0;
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
       const p = candidate[i * n + j],
@@ -47,42 +45,43 @@ export function agreement(n: number, candidate: Float64Array, reference: Float64
       diff2 += (p - s) ** 2;
       ref2 += s * s;
       if (i === j) {
-        dp.push(p);
-        ds.push(s);
+        dp[i] = p;
+        ds[i] = s;
       } else if (j > i) {
-        m++;
-        sp += p;
-        ss += s;
-        spp += p * p;
-        sss += s * s;
-        sps += p * s;
+        op[k] = p;
+        os[k++] = s;
       }
     }
-  const cov = sps / m - (sp / m) * (ss / m),
-    vp = spp / m - (sp / m) ** 2,
-    vs = sss / m - (ss / m) ** 2;
+  const off = moments(op, os),
+    diag = moments(dp, ds);
   return {
-    correlation: cov / Math.sqrt(vp * vs),
-    slope: cov / vp,
+    correlation: off.cov / Math.sqrt(off.vx * off.vy),
+    slope: off.cov / off.vx,
     relativeFrobenius: Math.sqrt(diff2 / ref2),
-    diagonalCorrelation: pearson(dp, ds),
-    varianceRatio: mean(dp) / mean(ds),
+    diagonalCorrelation: diag.cov / Math.sqrt(diag.vx * diag.vy),
+    varianceRatio: diag.mx / diag.my,
   };
 }
 
-const mean = (x: number[]) => x.reduce((s, v) => s + v, 0) / x.length;
-function pearson(x: number[], y: number[]): number {
-  const mx = mean(x),
-    my = mean(y);
-  let c = 0,
+/** Means, and the centred sums of products and squares (two passes), of paired samples x, y. */
+function moments(x: Float64Array, y: Float64Array): { mx: number; my: number; cov: number; vx: number; vy: number } {
+  let mx = 0,
+    my = 0;
+  for (let i = 0; i < x.length; i++) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= x.length;
+  my /= y.length;
+  let cov = 0,
     vx = 0,
     vy = 0;
   for (let i = 0; i < x.length; i++) {
-    c += (x[i] - mx) * (y[i] - my);
+    cov += (x[i] - mx) * (y[i] - my);
     vx += (x[i] - mx) ** 2;
     vy += (y[i] - my) ** 2;
   }
-  return c / Math.sqrt(vx * vy);
+  return { mx, my, cov, vx, vy };
 }
 
 /** PR / N of a covariance from its trace and Frobenius norm. */

@@ -2,7 +2,7 @@
  * Complex matrices in split form (real and imaginary parts, row-major) and their products on a backend: every
  * product is X Y^T by the backend's matmat (four real products for a complex one), the layout matmat reads best.
  */
-import { withBuffers } from "../backend/buffers.ts";
+import { transposed, withBuffers } from "../backend/buffers.ts";
 import type { Backend } from "../backend/types.ts";
 
 /** A complex matrix in split form, rows x cols row-major. */
@@ -13,13 +13,9 @@ export interface CMatrix {
   im: Float64Array;
 }
 
-export function transpose(rows: number, cols: number, X: Float64Array): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = X[i * cols + j];
-  return out;
-}
+/** The transpose (not the conjugate transpose) of a complex matrix. */
 export function transposeC(X: CMatrix): CMatrix {
-  return { rows: X.cols, cols: X.rows, re: transpose(X.rows, X.cols, X.re), im: transpose(X.rows, X.cols, X.im) };
+  return { rows: X.cols, cols: X.rows, re: transposed(X.re, X.rows, X.cols), im: transposed(X.im, X.rows, X.cols) };
 }
 
 /** X Y^T for real X (k x n) and Y (m x n), on the backend: k x m. */

@@ -3,8 +3,8 @@
  * linear-equivalence covariance of one network (LINEAR.md §2, src/theory/linear-equivalence.ts), on a backend:
  *
  *  1. Householder reduction A = Q H Q^T, Q accumulated (kernel `hessenberg`: 10/3 n^3 + 4/3 n^3 flops);
- *  2. the eigenvalues of H (kernel `eig`: Francis double-shift QR; on an already Hessenberg matrix its reduction
- *     costs O(n^2));
+ *  2. the eigenvalues of H (dense.ts `eigenvalues`, kernel `eig`: Francis double-shift QR; on an already
+ *     Hessenberg matrix its reduction costs O(n^2));
  *  3. for each eigenvalue with Im >= 0, its right and left eigenvectors of H by inverse iteration (kernel
  *     `hessInvit`: a complex Hessenberg LU, O(n^2), and two solves each way); a conjugate eigenvalue takes the
  *     conjugate vectors;
@@ -18,10 +18,10 @@
  * kappa of order 1 / sqrt(eps) or worse (its inverse iteration returns nearly parallel vectors), and every product
  * through V^{-1} loses that many digits; src/theory/mode-form.ts perturbs such a matrix before decomposing it.
  */
-import { withBuffers } from "../backend/buffers.ts";
+import { transposed, withBuffers } from "../backend/buffers.ts";
 import type { Backend } from "../backend/types.ts";
-import { ConvergenceError } from "../errors.ts";
 import { realProduct } from "./complex.ts";
+import { eigenvalues } from "./dense.ts";
 import { checkSquareMatrix } from "./svd.ts";
 
 /** A complex eigendecomposition: n x n complex matrices in split form (row-major real and imaginary parts). */
@@ -61,12 +61,8 @@ export function eigenDecomposition(n: number, A: Float64Array, be: Backend): Eig
     be.hessenberg(n, a, q, w);
     return { H: be.read(a) as Float64Array, Q: be.read(q) as Float64Array };
   });
-  // 2. the eigenvalues of H
-  const { re, im } = withBuffers(be, [H, f64(n), f64(n), f64(2 * n)], ([a, wr, wi, w]) => {
-    if (be.eig(n, a, wr, wi, w) !== 0)
-      throw new ConvergenceError(`the QR iteration for the eigenvalues did not converge (n = ${n})`, { n });
-    return { re: be.read(wr) as Float64Array, im: be.read(wi) as Float64Array };
-  });
+  // 2. the eigenvalues of H (ordered by modulus: a conjugate pair adjacent, the positive imaginary part first)
+  const { re, im } = eigenvalues(n, H, be);
   // 3. right and left vectors of H, rows of Y^T and Z^T (split complex)
   let norm = 0;
   for (let i = 0; i < n; i++) {
@@ -115,15 +111,8 @@ export function eigenDecomposition(n: number, A: Float64Array, be: Backend): Eig
     }
   });
   // 4. V^T = Y^T Q^T, U = Z^T Q^T
-  const vtRe = realProduct(be, n, n, n, yr, Q),
-    vtIm = realProduct(be, n, n, n, yi, Q);
-  const vRe = new Float64Array(n * n),
-    vIm = new Float64Array(n * n);
-  for (let k = 0; k < n; k++)
-    for (let i = 0; i < n; i++) {
-      vRe[i * n + k] = vtRe[k * n + i];
-      vIm[i * n + k] = vtIm[k * n + i];
-    }
+  const vRe = transposed(realProduct(be, n, n, n, yr, Q), n, n),
+    vIm = transposed(realProduct(be, n, n, n, yi, Q), n, n);
   return {
     n,
     re,

@@ -1,13 +1,12 @@
 /**
  * The PC spectrum of a simulation (issue 27, part 4): the eigenvalues of the sampled equal-time covariance C^phi(0),
- * descending — the ranked covariance eigenvalues of PRX Fig. 9-10 — from the backend's eigenvalue kernels
+ * descending — the ranked covariance eigenvalues of PRX Fig. 9-10 — from the backend's eigenvalue kernels (dense.ts)
  * (Householder Hessenberg + Francis QR; on a symmetric matrix the imaginary parts vanish to rounding). Their
  * participation ratio (sum lambda)^2 / (N sum lambda^2) is the plug-in PR^phi exactly, the check the test makes.
  * O(N^3): opt-in (simulate's pcSpectrum), N <= PC_SPECTRUM_N_MAX.
  */
 import type { Backend } from "../backend/types.ts";
-import { withBuffers } from "../backend/buffers.ts";
-import { ConvergenceError } from "../errors.ts";
+import { eigenvalues } from "../linalg/dense.ts";
 
 /** the largest N whose covariance spectrum simulate computes (O(N^3): ~1 min at 4096 on this machine's wasm) */
 export const PC_SPECTRUM_N_MAX = 4096;
@@ -19,15 +18,8 @@ export function pcSpectrum(
   C: Float64Array,
   be: Backend,
 ): { eigenvalues: number[]; varianceFraction: number[] } {
-  const f64 = (length: number) => ({ dtype: "float64" as const, length });
-  const re = withBuffers(be, [Float64Array.from(C), f64(n), f64(n), f64(2 * n)], ([a, wr, wi, w]) => {
-    if (be.eig(n, a, wr, wi, w) !== 0)
-      throw new ConvergenceError(`the QR iteration for the covariance's eigenvalues did not converge (n = ${n})`, {
-        n,
-      });
-    return Array.from(be.read(wr));
-  });
-  const eigenvalues = re.sort((a, b) => b - a);
-  const total = eigenvalues.reduce((s, v) => s + v, 0);
-  return { eigenvalues, varianceFraction: eigenvalues.map((v) => v / total) };
+  const re = Array.from(eigenvalues(n, C, be).re);
+  const ranked = re.sort((a, b) => b - a);
+  const total = ranked.reduce((s, v) => s + v, 0);
+  return { eigenvalues: ranked, varianceFraction: ranked.map((v) => v / total) };
 }

@@ -314,6 +314,7 @@ function assemble(
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) out[i * n + i] = parts.c0;
   if (parts.linear) {
+    const BtT = transposeC(Bt); // B (n x m): the products below take Y^T
     for (const [s, weights] of parts.linear.entries()) {
       // Y = 2 Re[A diag(k) B^T], k_k = sum_j weight_j h_k(w_j)
       const kr = new Float64Array(m),
@@ -334,7 +335,6 @@ function assemble(
           Xr[i * m + k] = 2 * (ar * kr[k] - ai * ki[k]);
           Xi[i * m + k] = -2 * (ar * ki[k] + ai * kr[k]);
         }
-      const BtT = transposeC(Bt);
       const r1 = realProduct(be, n, m, n, Xr, BtT.re),
         r2 = realProduct(be, n, m, n, Xi, BtT.im);
       for (let i = 0; i < n; i++)

@@ -18,7 +18,8 @@ import type { Backend } from "../backend/types.ts";
 import { fillNormal, seedState, STREAMS } from "../backend/rng.ts";
 import type { Network } from "../network/ensembles.ts";
 import { eigenDecomposition, type EigenDecomposition } from "../linalg/eigenvectors.ts";
-import { complexProduct, realProduct, transpose, transposeC, type CMatrix } from "../linalg/complex.ts";
+import { complexProduct, realProduct, transposeC, type CMatrix } from "../linalg/complex.ts";
+import { transposed } from "../backend/buffers.ts";
 
 /** J in mode form (module comment). */
 export interface ModeForm {
@@ -100,8 +101,8 @@ export function modeForm(network: Network, be: Backend, seed = 1): ModeForm {
   }
   const { n, m, L, D, R } = c;
   // R^T L and L^T L (m x m) on the backend: rows of L^T, R^T are the columns of L, R
-  const Lt = transpose(n, m, L),
-    Rt = transpose(n, m, R);
+  const Lt = transposed(L, n, m),
+    Rt = transposed(R, n, m);
   const RtL = realProduct(be, m, n, m, Rt, Lt); // (R^T L)_ab = R^T_a . L^T_b
   const LtL = realProduct(be, m, n, m, Lt, Lt);
   const RtR = realProduct(be, m, n, m, Rt, Rt);
