@@ -21,7 +21,8 @@ import {
   equivalentNetwork,
   staticLinearCovariance,
 } from "../theory/linear-equivalence.ts";
-import { axisTimescales, centredPhi, principalAxes } from "../simulate/pc-dynamics.ts";
+import { axisTimescales, principalAxes } from "../simulate/pc-dynamics.ts";
+import { centredPhi } from "../simulate/four-point.ts";
 import { agreement, spectrumBrief, type Agreement, type SpectrumBrief } from "./agreement.ts";
 
 /** Options of compareCovariance: the simulation's (trials at least 2: they are split in halves) and the backend. */

@@ -14,6 +14,7 @@ import { fig10, fig9 } from "./prx-fig9-10.ts";
 import { fig5 } from "./prx-fig5.ts";
 import { connectomeFigures } from "./connectomes.ts";
 import { chaosDimensions, chaosLambda, chaosSpectrum } from "./chaos.ts";
+import { prlFig3 } from "./prl-fig3.ts";
 import { covarianceFigure, prlFig4, prxFig10Ranked, prxFig9Pcs } from "./pcs.ts";
 
 export const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = {
@@ -27,6 +28,7 @@ export const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = {
   "prx-fig10": fig10,
   "prx-fig10-ranked": prxFig10Ranked,
   "prl-fig2a": prlFig2a,
+  "prl-fig3": prlFig3,
   "prl-fig4": prlFig4,
   "prl-fig6": prlFig6,
   connectomes: connectomeFigures,
@@ -48,6 +50,7 @@ export const PAPER_PANELS: Record<string, string> = {
   "prx-fig10": "PRX Fig. 10 (g_eff 6; without its K/PR inset and g_eff 3, 10: issue 28)",
   "prx-fig10-ranked": "PRX Fig. 10 (ranked covariance eigenvalues)",
   "prl-fig2a": "PRL Fig. 2a",
+  "prl-fig3": "PRL Fig. 3",
   "prl-fig4": "PRL Fig. 4",
   "prl-fig6": "PRL Fig. 6 (PR^φ vs ρ)",
   connectomes: "PRX Fig. 6 (in part: singular values, overlap diagonal, eigenvalues)",

@@ -15,13 +15,10 @@
  */
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import type { Backend, PhiName } from "../backend/types.ts";
-import { PHI_KINDS } from "../backend/types.ts";
-import { phiScalar } from "../backend/special.ts";
 import { decayTime } from "../stats/timescales.ts";
 import { realProduct } from "../linalg/complex.ts";
+import { centredPhi, fourPointDiagonal, FOUR_POINT_BLOCKS } from "./four-point.ts";
 
-/** The time blocks of trial 0 the Psi(tau, tau) estimator pairs. */
-export const DIAGONAL_BLOCKS = 8;
 /** Psi(tau, tau) uses at most this many of trial 0's first samples (its Gram matrix: 128 MiB) */
 export const DIAGONAL_SAMPLES_MAX = 4096;
 /** the autocorrelation window: at most 50 time units and 500 lags (and a quarter of the trial) */
@@ -34,7 +31,15 @@ export interface PcDynamics {
    *  and the leading three PCs' traces p_k(t) over trial 0's first (at most 200) samples (PRX Fig. 9) */
   pcTimescales: { tau: (number | null)[]; window: number; trial: 0; traces: number[][] };
   /** Psi^phi(tau, tau) on the lags tau (sampleEvery apart), and divided by its value at 0 */
-  diagonal: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[]; trial: 0; blocks: number };
+  diagonal: {
+    tau: number[];
+    psiPhi: number[];
+    psiPhiNormalized: number[];
+    /** psi^phi(tau, tau): without the i = j terms (PRL's off-diagonal object) */
+    psiPhiOff: number[];
+    trial: 0;
+    blocks: number;
+  };
 }
 
 /**
@@ -70,20 +75,6 @@ export function pcDynamics(
     pcTimescales: { tau, window, trial: 0, traces },
     diagonal: slowDiagonal(n, Y, Math.min(S, DIAGONAL_SAMPLES_MAX), sampleEvery, lags, be),
   };
-}
-
-/** phi(x) of a trajectory (S x n, float32), centred by each neuron's time mean, in float64. */
-export function centredPhi(x: Float32Array, S: number, n: number, phi: PhiName): Float64Array {
-  const kind = PHI_KINDS[phi];
-  const Y = new Float64Array(S * n);
-  for (let i = 0; i < S * n; i++) Y[i] = phiScalar(kind, x[i]);
-  for (let j = 0; j < n; j++) {
-    let m = 0;
-    for (let t = 0; t < S; t++) m += Y[t * n + j];
-    m /= S;
-    for (let t = 0; t < S; t++) Y[t * n + j] -= m;
-  }
-  return Y;
 }
 
 /** The PCs of a symmetric covariance: rows of the result (n x n), in the order of decreasing eigenvalue. */
@@ -127,7 +118,7 @@ export function axisTimescales(
   return { tau, window: window * sampleEvery, P };
 }
 
-/** Psi^phi(tau, tau) by the time-by-time form over non-adjacent blocks of one trial (module comment). */
+/** Psi^phi(tau, tau) by the time-by-time form over non-adjacent blocks of one trial (src/simulate/four-point.ts). */
 function slowDiagonal(
   n: number,
   Y: Float64Array,
@@ -136,30 +127,15 @@ function slowDiagonal(
   lags: number,
   be: Backend,
 ): PcDynamics["diagonal"] {
-  const B = DIAGONAL_BLOCKS;
-  const L = Math.min(lags, Math.floor(S / B) - 1);
-  const len = Math.floor((S - L) / B); // every block's samples t have t + L inside the trial
-  const K = realProduct(be, S, n, S, Y.subarray(0, S * n), Y.subarray(0, S * n));
-  const psi: number[] = [];
-  for (let l = 0; l <= L; l++) {
-    let sum = 0,
-      pairs = 0;
-    for (let a = 0; a < B; a++)
-      for (let b = 0; b < B; b++) {
-        if (Math.abs(a - b) < 2) continue;
-        let s = 0;
-        for (let t = a * len; t < (a + 1) * len; t++)
-          for (let u = b * len; u < (b + 1) * len; u++) s += K[(t + l) * S + u + l] * K[t * S + u];
-        sum += s / (len * len);
-        pairs++;
-      }
-    psi.push(sum / pairs / n);
-  }
+  const L = Math.min(lags, Math.floor(S / FOUR_POINT_BLOCKS) - 1);
+  const d = fourPointDiagonal(be, n, Y, S, sampleEvery, L);
+  const psi = Array.from(d.psiPhi);
   return {
-    tau: psi.map((_, l) => l * sampleEvery),
+    tau: d.tau,
     psiPhi: psi,
     psiPhiNormalized: psi.map((v) => v / psi[0]),
+    psiPhiOff: Array.from(d.psiPhiOff),
     trial: 0,
-    blocks: B,
+    blocks: d.blocks,
   };
 }

@@ -7,6 +7,7 @@
 import { withBuffers } from "../backend/buffers.ts";
 import type { Backend } from "../backend/types.ts";
 import { freqOf, type SamplerState } from "./selfcoupled-state.ts";
+import { lagsOfSpectrum } from "./fft.ts";
 import { type Structure } from "./structured.ts";
 
 export const MAX_MODES = 128;
@@ -62,6 +63,8 @@ export interface Psi {
   /** Psi(0, 0) and the row sums over w2 (for Psi(tau, 0)), on the active frequencies */
   psi00: number;
   rows: Float64Array;
+  /** sums along the anti-diagonals w1 + w2 = Omega (grid index modulo M; for Psi(tau, tau)), over all w1 */
+  anti: Float64Array;
   active: Int32Array;
   c0: number;
 }
@@ -206,6 +209,14 @@ export function psiOf(be: Backend, st: Structure, s: SamplerState, M: number, dt
   const psi = fourPoint(be, st, Sr, Si, C, half);
   const rowsHalf = new Float64Array(nh);
   for (let h = 0; h < nh; h++) for (let j = 0; j < n; j++) rowsHalf[h] += psi[h * n + j];
+  // the mirrored row -w1 adds to the anti-diagonal sums what row w1 adds (relabel w2 -> -w2: Psi(-w1, -w2) =
+  // Psi(w1, w2), and -w1 - w2 gives the same cosines), so each half row counts twice but w1 = 0 and Nyquist
+  const anti = new Float64Array(M);
+  for (let h = 0; h < nh; h++) {
+    const kh = active[half[h]],
+      mult = kh === 0 || kh === M / 2 ? 1 : 2;
+    for (let j = 0; j < n; j++) anti[(kh + active[j]) % M] += mult * psi[h * n + j];
+  }
   const meas = 1 / (M * dt) ** 2;
   // mirror the rows to all active frequencies; Psi(0, 0) and the row sums (1/(M dt)) sum over w2
   const rows = new Float64Array(n);
@@ -219,7 +230,13 @@ export function psiOf(be: Backend, st: Structure, s: SamplerState, M: number, dt
     rows[i] = row / (M * dt);
     psi00 += row * meas;
   }
-  return { psi00, rows, active, c0 };
+  return { psi00, rows, anti, active, c0 };
+}
+
+/** Psi(tau_l, tau_l) = (1/(M dt))^2 sum_Omega e^{i Omega tau_l} anti(Omega), l = 0 .. lags: one inverse FFT (the
+ *  aliased sums Omega + 2 pi / dt give the same phases at the grid's lags) */
+export function diagonalOf(p: Psi, M: number, dt: number, lags: number): Float64Array {
+  return lagsOfSpectrum(p.anti, new Float64Array(M), M * dt * dt).slice(0, lags + 1);
 }
 
 /** Psi(tau_l, 0) = (1/(M dt)) sum_{w1} e^{i w1 tau_l} row(w1), l = 0 .. lags (row real and even: a cosine sum) */

@@ -38,7 +38,7 @@ import { lagsOfSpectrum } from "./fft.ts";
 import { rmmModes, type NetworkSpec } from "../network/ensembles.ts";
 import { decayTime, pcTimescales, type PcTimescales } from "../stats/timescales.ts";
 import { jackknifeSe } from "../stats/estimators.ts";
-import { MAX_MODES, thinModes, psiOf, collectiveOf } from "./structured-psi.ts";
+import { MAX_MODES, thinModes, psiOf, collectiveOf, diagonalOf } from "./structured-psi.ts";
 
 /** Reciprocal structure: partial symmetry rho, or mode overlaps of a random-mode model. */
 export type Structure =
@@ -72,6 +72,8 @@ export interface StructuredTheoryResult {
     maxModeGain: number | null;
     autocorrelation: { tau: number[]; cPhi: number[]; cX: number[] };
     collective: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[] };
+    /** the slow diagonal Psi^phi(tau, tau), on the same lags */
+    diagonal: { tau: number[]; psiPhi: number[]; psiPhiNormalized: number[] };
     timescales: PcTimescales;
     sampler: {
       seconds: number;
@@ -286,7 +288,8 @@ export async function structuredTheory(
   const te =
     decayTime(cLagAll.map((_, j) => j * dt).subarray(0, M / 2 + 1), cLagAll.subarray(0, M / 2 + 1)) ?? (M / 2) * dt;
   const lags = opts.collectiveLags ?? Math.min(M / 2, Math.max(Math.round(40 / dt), Math.ceil((5 * te) / dt)));
-  const coll = collectiveOf(p, M, dt, lags);
+  const coll = collectiveOf(p, M, dt, lags),
+    diag = diagonalOf(p, M, dt, lags);
   const tau = Array.from({ length: lags + 1 }, (_, j) => j * dt);
   const cPhi = Array.from(cLagAll.subarray(0, lags + 1)),
     cX = Array.from(lagsOfSpectrum(r.mean.cXW, new Float64Array(M), dt).subarray(0, lags + 1));
@@ -308,6 +311,7 @@ export async function structuredTheory(
       maxModeGain: maxModeGainOf(st, r.mean.sRe[0]),
       autocorrelation: { tau, cPhi, cX },
       collective: { tau, psiPhi: Array.from(coll), psiPhiNormalized: Array.from(coll, (v) => v / coll[0]) },
+      diagonal: { tau, psiPhi: Array.from(diag), psiPhiNormalized: Array.from(diag, (v) => v / diag[0]) },
       timescales: pcTimescales(tau, cPhi, tau, Array.from(coll)),
       sampler: {
         seconds: r.seconds,
