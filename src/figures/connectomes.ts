@@ -1,11 +1,13 @@
-/** The connectome panels: structure of real connectomes read from ../shared/data (skipped when absent). */
+/** The connectome panels (PRX Fig. 6 for each connectome read from ../shared/data; skipped when absent): ranked singular
+ *  values against i.i.d., the overlaps u_a . v_a and the matrix O_ab, and the eigenvalues of J beside those of its
+ *  random-mode stand-ins without and with its overlaps. */
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readConnectome } from "../io/connectome-file.ts";
 import { eigenvalues, modeOverlaps } from "../linalg/dense.ts";
 import { singularValues, svd } from "../linalg/svd.ts";
-import { denseJ, makeNetwork } from "../network/ensembles.ts";
+import { denseJ, makeNetwork, standInNetwork } from "../network/ensembles.ts";
 import { type Figure, type Mode } from "./plan.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -50,11 +52,12 @@ export async function connectomeFigures(m: Mode): Promise<Figure[]> {
         encoding: {
           x: { field: "rank", type: "quantitative", scale: { type: "log" } },
           y: { field: "s", type: "quantitative", scale: { type: "log" }, title: "S_a / S_1" },
-          color: { field: "which", type: "nominal", title: null, legend: { orient: "bottom" } },
+          color: { field: "which", type: "nominal", title: null, legend: { orient: "bottom", labelLimit: 400 } },
         },
       },
     ];
     let extra = "";
+    let radii: Record<string, number> = {};
     if (set.vectors) {
       const sv = svd(n, J, m.be);
       const o = modeOverlaps(n, sv);
@@ -80,18 +83,61 @@ export async function connectomeFigures(m: Mode): Promise<Figure[]> {
           },
         ],
       });
+      // PRX Fig. 6: the overlap matrix O_ab = u_a . v_b of the leading modes, and the eigenvalues of J beside those of
+      // its random-mode stand-ins (the same singular values, fresh modes): without overlaps, and with J's own u_a . v_a
+      const cells: Record<string, unknown>[] = [];
+      for (let a = 0; a < o.k; a++)
+        for (let b = 0; b < o.k; b++) cells.push({ a: a + 1, b: b + 1, o: o.block[a * o.k + b] });
       panels.push({
-        title: `eigenvalues of J / S₁`,
+        title: `overlaps O_ab = u_a·v_b, leading ${o.k} modes`,
         width: 220,
         height: 220,
-        data: { values: Array.from(ev.re, (re, k) => ({ re: re / s[0], im: ev.im[k] / s[0] })) },
-        mark: { type: "point", size: 8, filled: true },
+        data: { values: cells },
+        mark: { type: "rect" },
+        encoding: {
+          x: { field: "a", type: "ordinal", title: "left mode a", axis: { values: [1, 10, 20, 30, 40, 50] } },
+          y: { field: "b", type: "ordinal", title: "right mode b", axis: { values: [1, 10, 20, 30, 40, 50] } },
+          color: {
+            field: "o",
+            type: "quantitative",
+            title: "O_ab",
+            scale: { scheme: "redblue", reverse: true, domain: [-1, 1] },
+          },
+        },
+      });
+      const spectra = [
+        { which: "connectome", ev },
+        { which: "random modes, no overlaps", ev: eigenvalues(n, denseJ(standInNetwork(s, 1)), m.be) },
+        {
+          which: "random modes, its overlaps u_a·v_a",
+          ev: eigenvalues(n, denseJ(standInNetwork(s, 1, o.diagonal)), m.be),
+        },
+      ];
+      const points = spectra.flatMap(({ which, ev: e }) =>
+        Array.from(e.re, (re, k) => ({ re: re / s[0], im: e.im[k] / s[0], which })),
+      );
+      panels.push({
+        title: `eigenvalues / S₁`,
+        width: 240,
+        height: 220,
+        data: { values: points },
+        mark: { type: "point", size: 8, filled: true, opacity: 0.6 },
         encoding: {
           x: { field: "re", type: "quantitative", title: "Re λ" },
           y: { field: "im", type: "quantitative", title: "Im λ" },
+          color: {
+            field: "which",
+            type: "nominal",
+            title: null,
+            legend: { orient: "bottom", columns: 1, labelLimit: 400 },
+          },
         },
       });
-      extra = `; ${o.outsideBand} of ${n} overlaps outside the band; spectral radius ${(ev.spectralRadius / s[0]).toFixed(3)} S₁`;
+      radii = Object.fromEntries(spectra.map(({ which, ev: e }) => [which, e.spectralRadius / s[0]]));
+      extra =
+        `; ${o.outsideBand} of ${n} overlaps outside the band; spectral radius / S₁ ${radii.connectome.toFixed(3)} ` +
+        `(stand-ins: ${radii["random modes, no overlaps"].toFixed(3)} without, ` +
+        `${radii["random modes, its overlaps u_a·v_a"].toFixed(3)} with its overlaps)`;
     }
     let s4 = 0,
       t2 = 0;
@@ -107,7 +153,7 @@ export async function connectomeFigures(m: Mode): Promise<Figure[]> {
         `${path.basename(set.file)}: N = ${n}, effective rank ${er.toFixed(2)}, PR^S ` +
         `${(er / n).toFixed(4)} (i.i.d.: ` +
         `0.5)${extra}${set.vectors ? "" : " (overlaps and eigenvalues with --full)"}`,
-      data: { file: set.file, n, effectiveRank: er, prS: er / n, singularValues: Array.from(s) },
+      data: { file: set.file, n, effectiveRank: er, prS: er / n, singularValues: Array.from(s), spectralRadii: radii },
       spec: {
         title: {
           text: `${set.name}: structure of the raw coupling matrix`,

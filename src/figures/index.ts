@@ -15,9 +15,11 @@ import { fig5 } from "./prx-fig5.ts";
 import { connectomeFigures } from "./connectomes.ts";
 import { chaosDimensions, chaosLambda, chaosSpectrum } from "./chaos.ts";
 import { prlFig3 } from "./prl-fig3.ts";
+import { prxFig3 } from "./prx-fig3.ts";
 import { covarianceFigure, prlFig4, prxFig10Ranked, prxFig9Pcs } from "./pcs.ts";
 
 export const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = {
+  "prx-fig3": prxFig3,
   "prx-fig4a": fig4a,
   "prx-fig4b": fig4b,
   "prx-fig5": fig5,
@@ -40,6 +42,7 @@ export const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = {
 
 /** The paper panel (or the document) each figure reproduces: the gallery's table (docs/figures/README.md). */
 export const PAPER_PANELS: Record<string, string> = {
+  "prx-fig3": "PRX Fig. 3",
   "prx-fig4a": "PRX Fig. 4a",
   "prx-fig4b": "PRX Fig. 4b",
   "prx-fig5": "PRX Fig. 5",
@@ -52,8 +55,8 @@ export const PAPER_PANELS: Record<string, string> = {
   "prl-fig2a": "PRL Fig. 2a",
   "prl-fig3": "PRL Fig. 3",
   "prl-fig4": "PRL Fig. 4",
-  "prl-fig6": "PRL Fig. 6 (PR^φ vs ρ)",
-  connectomes: "PRX Fig. 6 (in part: singular values, overlap diagonal, eigenvalues)",
+  "prl-fig6": "PRL Fig. 6",
+  connectomes: "PRX Fig. 6 (singular values, overlaps u_a·v_a and O_ab, eigenvalues of J and its stand-ins)",
   "chaos-lambda": "CHAOS.md §5 (λ_max vs g)",
   "chaos-dimensions": "CHAOS.md §5 (D_KY/N beside PR/N)",
   "chaos-spectrum": "CHAOS.md §5 (spectra vs i/N)",

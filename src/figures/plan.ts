@@ -59,6 +59,8 @@ type Run = ReturnType<typeof SIM> & {
   groups?: number;
   maxBytes?: number;
   statistics?: "samples" | "sums";
+  /** keep trial 0's trajectory (for estimators beyond simulate's: the four-point function's diagonal) */
+  keepTrajectory?: boolean;
 };
 
 /** memory the figures' simulations may take in all (covariance sums of every trial group) and per wasm instance

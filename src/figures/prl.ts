@@ -1,5 +1,7 @@
-/** PRL Fig. 2a (PR against g, i.i.d.) and Fig. 6 (partial symmetry, sampling single site). */
+/** PRL Fig. 2a (PR against g, i.i.d.) and Fig. 6 (partial symmetry, sampling single site: PR^phi against rho and the
+ *  slow diagonal psi(tau, tau)). */
 import { theory } from "../theory/index.ts";
+import { centredPhi, fourPointDiagonal } from "../simulate/four-point.ts";
 import {
   simPoint,
   sizeOf,
@@ -10,6 +12,7 @@ import {
   sampled,
   bandLayers,
   finiteSize,
+  simulateOnce,
   type Figure,
   type Mode,
 } from "./plan.ts";
@@ -97,10 +100,13 @@ export async function prlFig6(m: Mode): Promise<Figure> {
     rhos = m.full ? [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6] : [0, 0.3, 0.6];
   const n = sizeOf(m, 1000, 2500);
   const theoryRows: Record<string, unknown>[] = [];
+  const curves: Record<string, unknown>[] = [];
   for (const g of gs) {
     for (const rho of rhos) {
       const r = rho ? await sampled({ kind: "symmetry", g, rho }, "tanh", m) : null;
-      const pr = r ? r.prPhi : theory(g, { backend: m.be }).results.prPhi!;
+      const th = r ?? theory(g, { backend: m.be }).results;
+      curves.push(...diagonalCurve(g, rho, th.autocorrelation.tau, th.diagonal.psiPhi, th.autocorrelation.cPhi));
+      const pr = r ? r.prPhi : th.prPhi!;
       theoryRows.push({
         g: `g = ${g}`,
         rho,
@@ -114,7 +120,7 @@ export async function prlFig6(m: Mode): Promise<Figure> {
   // symmetry slows the dynamics (1/e time of C^phi ~10 at rho 0.3, ~50 at 0.6): the runs must be long even in
   // quick mode — 8 trials x 500 time units at rho 0.3 (quick), x 1000 at rho 0.6 (full)
   const simRho = m.full ? 0.6 : 0.3,
-    run = { ...fitRun(m, n), duration: m.full ? 1000 : 500, burnIn: 100 };
+    run = { ...fitRun(m, n), duration: m.full ? 1000 : 500, burnIn: 100, keepTrajectory: true };
   const simPts = gs.map((g) => ({ g, rho: simRho }));
   const sims = await simulatePoints(
     m,
@@ -129,6 +135,24 @@ export async function prlFig6(m: Mode): Promise<Figure> {
     const th = theoryRows.find((r) => r.g === `g = ${p.g}` && r.rho === p.rho) as { pr: number; se: number };
     return { g: `g = ${p.g}`, rho: p.rho, ...simPoint(sims[k], "prPhi", th.pr, th.se) };
   });
+  // psi(tau, tau) of network 1 at each g (its run is cached: the same key), trial 0, lags every sample to 30
+  const every = run.sampleEvery ?? 1;
+  const simCurves: Record<string, unknown>[] = [];
+  for (const p of simPts) {
+    const r = await simulateOnce(m, { coupling: "iid", n, g: p.g, symmetry: p.rho, seed: 1 }, "tanh", 1, run);
+    const { x, samples } = r.trajectory!;
+    const d = fourPointDiagonal(
+      m.be,
+      n,
+      centredPhi(x, samples, n, "tanh"),
+      samples,
+      every,
+      Math.round(DIAGONAL_REACH / every),
+    );
+    d.tau.forEach((tau, l) =>
+      simCurves.push({ g: `g = ${p.g}`, rho: `ρ = ${p.rho}`, tau, psi: d.psiPhiOff[l] / d.psiPhiOff[0] }),
+    );
+  }
   const x = { field: "rho", type: "quantitative", title: "symmetry ρ = corr(J_ij, J_ji)" };
   const color = { field: "g", type: "nominal", title: null };
   return {
@@ -136,10 +160,11 @@ export async function prlFig6(m: Mode): Promise<Figure> {
     title: "PRL Fig. 6: dimension vs partial symmetry",
     summary:
       `PR^φ vs ρ (tanh, g 2/3/4), sampling single-site theory (±2 sampler se) and simulation at ρ ` +
-      `= ${simRho}, ${simLabel(m, n, run.duration)}`,
+      `= ${simRho}, ${simLabel(m, n, run.duration)}; the slow diagonal ψ(τ, τ)/ψ(0, 0) against τ`,
     data: {
       theory: theoryRows,
       simulation: simRows,
+      diagonal: { theory: curves, simulation: simCurves },
       n,
       run,
       phi: "tanh",
@@ -162,10 +187,50 @@ export async function prlFig6(m: Mode): Promise<Figure> {
           `points: simulation, ${simLabel(m, n, run.duration)}`,
         ],
       },
-      width: 460,
-      height: 320,
       background: "white",
-      layer: bandLayers(theoryRows, simRows, x, color),
+      vconcat: [
+        { width: 460, height: 320, layer: bandLayers(theoryRows, simRows, x, color) },
+        {
+          title: `ψ^φ(τ, τ)/ψ^φ(0, 0): lines theory, points simulation (ρ = ${simRho}, network 1, trial 0)`,
+          hconcat: gs.map((g) => diagonalPanel(g, curves, simCurves, rhos)),
+        },
+      ],
+      resolve: { scale: { color: "independent" } },
     },
+  };
+}
+
+/** how far the psi(tau, tau) curves reach (time units): the slow diagonal at rho = 0.6 is still ~0.3 there */
+const DIAGONAL_REACH = 30;
+
+/** psi(tau, tau) / psi(0, 0) = (Psi(tau, tau) - C(tau)^2) / (Psi(0, 0) - C(0)^2) on lags every 0.5 to DIAGONAL_REACH */
+function diagonalCurve(g: number, rho: number, tau: number[], psi: number[], c: number[]) {
+  const step = Math.round(0.5 / (tau[1] - tau[0]));
+  const off0 = psi[0] - c[0] * c[0];
+  const out: Record<string, unknown>[] = [];
+  for (let l = 0; l < psi.length && tau[l] <= DIAGONAL_REACH + 1e-9; l += step)
+    out.push({ g: `g = ${g}`, rho: `ρ = ${rho}`, tau: tau[l], psi: (psi[l] - c[l] * c[l]) / off0 });
+  return out;
+}
+
+function diagonalPanel(g: number, curves: Record<string, unknown>[], sims: Record<string, unknown>[], rhos: number[]) {
+  const color = { field: "rho", type: "nominal", title: null, sort: rhos.map((r) => `ρ = ${r}`) };
+  const x = { field: "tau", type: "quantitative", title: "τ (time constants)" };
+  return {
+    width: 200,
+    height: 200,
+    title: `g = ${g}`,
+    layer: [
+      {
+        data: { values: curves.filter((c) => c.g === `g = ${g}`) },
+        mark: { type: "line", strokeWidth: 2 },
+        encoding: { x, y: { field: "psi", type: "quantitative", title: "ψ(τ, τ)/ψ(0, 0)" }, color },
+      },
+      {
+        data: { values: sims.filter((c) => c.g === `g = ${g}`) },
+        mark: { type: "point", filled: true, size: 20 },
+        encoding: { x, y: { field: "psi", type: "quantitative" }, color },
+      },
+    ],
   };
 }

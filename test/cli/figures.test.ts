@@ -6,7 +6,9 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { singularValueEdges } from "../../src/network/structure.ts";
-import { strand } from "./run.ts";
+import { root, strand } from "./run.ts";
+
+const CELEGANS = path.resolve(root, "../shared/data/celegans-cook2019-herm/herm_full_edgelist.csv");
 
 describe("strand figures", () => {
   it("draws PRX Fig. 8 (singular values of L R^T within the predicted edges) with its JSON and an index", async () => {
@@ -115,6 +117,70 @@ describe("strand figures", () => {
     for (const name of ["prx-fig9-pcs", "prx-fig10-ranked", "prl-fig4", "covariance"])
       expect(readFileSync(path.join(dir, `${name}.png`)).length).toBeGreaterThan(1000);
   }, 180_000);
+
+  it("draws PRX Fig. 3's two covariances and PRL Fig. 3's four-point maps, theory and simulation, with psi_RMS", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-fig-"));
+    const r = strand("figures", "--only", "prx-fig3,prl-fig3", "--n", "120", "--out", dir);
+    expect(r.status, r.stderr).toBe(0);
+    const read = (name: string) => JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8"));
+    const f3 = read("prx-fig3").data;
+    expect(f3.neuron).toHaveLength(80 * 80);
+    expect(f3.time).toHaveLength(100 * 100);
+    // Y^T Y / T and Y Y^T / N have the same non-zero eigenvalues: the same PR to rounding
+    expect(f3.prTime).toBeCloseTo(f3.prNeuron, 10);
+    const p3 = read("prl-fig3");
+    const maps = p3.data.maps as {
+      source: string;
+      g: string;
+      x0: number;
+      x1: number;
+      y0: number;
+      y1: number;
+      psi: number;
+    }[];
+    for (const g of ["g = 3", "g = 5", "g = 10"]) {
+      const th = maps.filter((c) => c.g === g && c.source.startsWith("theory"));
+      const sim = maps.filter((c) => c.g === g && c.source.startsWith("simulation"));
+      expect(th).toHaveLength(41 * 41); // |tau| <= 8 every 0.4
+      expect(sim).toHaveLength(33 * 33); // |tau| <= 8 every 0.5
+      // normalised at the origin, and the theory's slow diagonal above its fast anti-diagonal at |tau| = 4
+      const at = (cs: typeof th, t1: number, t2: number) =>
+        cs.find((c) => Math.abs((c.x0 + c.x1) / 2 - t1) < 1e-9 && Math.abs((c.y0 + c.y1) / 2 - t2) < 1e-9)!.psi;
+      expect(at(th, 0, 0)).toBeCloseTo(1, 12);
+      expect(at(sim, 0, 0)).toBeCloseTo(1, 12);
+      expect(at(th, 4, 4)).toBeGreaterThan(at(th, 4, -4));
+    }
+    const rms = p3.data.rms as { source: string; tau: number }[];
+    expect(new Set(rms.map((p) => p.source))).toEqual(new Set(["theory", "simulation"]));
+    expect(p3.spec.vconcat).toHaveLength(3);
+  }, 180_000);
+
+  it.skipIf(!existsSync(CELEGANS))(
+    "draws PRX Fig. 6 for a connectome: singular values, overlaps, O_ab and three eigenvalue spectra",
+    async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), "strand-fig-"));
+      const r = strand("figures", "--only", "connectomes", "--out", dir);
+      expect(r.status, r.stderr).toBe(0);
+      const f = JSON.parse(readFileSync(path.join(dir, "connectome-celegans-chemical.json"), "utf8"));
+      expect(f.data.n).toBe(300);
+      expect(f.spec.hconcat.map((p: { title: string }) => p.title.split(" ")[0])).toEqual([
+        "ranked",
+        "overlap",
+        "overlaps",
+        "eigenvalues",
+      ]);
+      const spectra = f.spec.hconcat[3].data.values as { which: string }[];
+      for (const which of ["connectome", "random modes, no overlaps", "random modes, its overlaps u_a·v_a"]) {
+        expect(spectra.filter((p) => p.which === which)).toHaveLength(300);
+        expect(f.data.spectralRadii[which]).toBeGreaterThan(0);
+      }
+      // O_ab of the leading 50 modes, each |O_ab| <= 1 (unit vectors)
+      const cells = f.spec.hconcat[2].data.values as { o: number }[];
+      expect(cells).toHaveLength(2500);
+      for (const c of cells) expect(Math.abs(c.o)).toBeLessThanOrEqual(1 + 1e-9);
+    },
+    120_000,
+  );
 
   it("refuses unknown figures, contradictory flags and a network size that is not an integer in range", () => {
     expect(strand("figures", "--only", "fig99").stderr).toMatch(/`--only` must list figures among/);
