@@ -120,7 +120,8 @@ export async function prxFig3(m: Mode): Promise<Figure> {
         subtitle: [
           `C^φ_ij(0) of the first ${NEURONS_SHOWN} neurons; C^φ(t₁, t₂) over the first ${SAMPLES_SHOWN * SAMPLE_EVERY} time units`,
           `colour clipped at ±4 × the off-diagonal rms (the diagonal, C^φ(0) = ${th.cPhi0.toFixed(2)}, saturates)`,
-          `PR^φ/N of the trial: ${prNeuron.toFixed(4)} from C_ij, ${prTime.toFixed(4)} from C(t₁, t₂) (Yᵀ Y and Y Yᵀ share their eigenvalues)`,
+          `PR^φ/N of the trial: ${prNeuron.toFixed(4)} from C_ij, ${prTime.toFixed(4)} from C(t₁, t₂) ` +
+            `(Yᵀ Y and Y Yᵀ share their eigenvalues)`,
         ],
       },
       background: "white",
