@@ -15,6 +15,7 @@ import { fig5 } from "./prx-fig5.ts";
 import { connectomeFigures } from "./connectomes.ts";
 import { chaosDimensions, chaosLambda, chaosSpectrum } from "./chaos.ts";
 import { prlFig3 } from "./prl-fig3.ts";
+import { prlFig2b } from "./prl-fig2b.ts";
 import { prxFig3 } from "./prx-fig3.ts";
 import { covarianceFigure, prlFig4, prxFig10Ranked, prxFig9Pcs } from "./pcs.ts";
 
@@ -30,6 +31,7 @@ export const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = {
   "prx-fig10": fig10,
   "prx-fig10-ranked": prxFig10Ranked,
   "prl-fig2a": prlFig2a,
+  "prl-fig2b": prlFig2b,
   "prl-fig3": prlFig3,
   "prl-fig4": prlFig4,
   "prl-fig6": prlFig6,
@@ -53,6 +55,7 @@ export const PAPER_PANELS: Record<string, string> = {
   "prx-fig10": "PRX Fig. 10 (g_eff 6; without its K/PR inset and g_eff 3, 10: issue 28)",
   "prx-fig10-ranked": "PRX Fig. 10 (ranked covariance eigenvalues)",
   "prl-fig2a": "PRL Fig. 2a",
+  "prl-fig2b": "PRL Fig. 2b",
   "prl-fig3": "PRL Fig. 3",
   "prl-fig4": "PRL Fig. 4",
   "prl-fig6": "PRL Fig. 6",

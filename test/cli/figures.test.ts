@@ -118,9 +118,9 @@ describe("strand figures", () => {
       expect(readFileSync(path.join(dir, `${name}.png`)).length).toBeGreaterThan(1000);
   }, 180_000);
 
-  it("draws PRX Fig. 3's two covariances and PRL Fig. 3's four-point maps, theory and simulation, with psi_RMS", async () => {
+  it("draws PRX Fig. 3's two covariances, PRL Fig. 2b's variance along eigenmodes and PRL Fig. 3's four-point maps", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "strand-fig-"));
-    const r = strand("figures", "--only", "prx-fig3,prl-fig3", "--n", "120", "--out", dir);
+    const r = strand("figures", "--only", "prx-fig3,prl-fig2b,prl-fig3", "--n", "120", "--out", dir);
     expect(r.status, r.stderr).toBe(0);
     const read = (name: string) => JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8"));
     const f3 = read("prx-fig3").data;
@@ -153,6 +153,15 @@ describe("strand figures", () => {
     const rms = p3.data.rms as { source: string; tau: number }[];
     expect(new Set(rms.map((p) => p.source))).toEqual(new Set(["theory", "simulation"]));
     expect(p3.spec.vconcat).toHaveLength(3);
+    // PRL Fig. 2b: one row per eigenvalue with Im >= 0 (120 eigenvalues: real ones and pairs), simulated and predicted
+    // variances along each; both put more variance on the modes unstable at x = 0 (Re lambda > 1) than on the rest
+    const modes = read("prl-fig2b").data.modes as { re: number; im: number; simulation: number; theory: number }[];
+    expect(modes.reduce((c, q) => c + (q.im > 0 ? 2 : 1), 0)).toBe(120);
+    for (const which of ["simulation", "theory"] as const) {
+      const mean = (rows: typeof modes) => rows.reduce((a, q) => a + q[which], 0) / rows.length;
+      expect(mean(modes.filter((q) => q.re > 1))).toBeGreaterThan(mean(modes.filter((q) => q.re <= 1)));
+      for (const q of modes) expect(q[which]).toBeGreaterThan(0);
+    }
   }, 180_000);
 
   it.skipIf(!existsSync(CELEGANS))(
