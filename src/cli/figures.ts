@@ -4,7 +4,7 @@
  * --quick (default) uses small N and short runs; --full the paper's sizes. PRX Fig. 7 and PRL Fig. 6 use the
  * sampling single-site theory (src/theory/structured.ts) on two worker threads.
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createBackend } from "../backend/select.ts";
@@ -14,6 +14,8 @@ import { UsageError, integer } from "./args.ts";
 import { prepareOutputDir } from "../io/atomic.ts";
 import { type Mode } from "../figures/plan.ts";
 import { FIGS, writeFigures } from "../figures/index.ts";
+import { pointStore } from "../figures/points.ts";
+import { VERSION } from "../version.ts";
 
 export const FIGURES_HELP = `strand figures — regenerate the paper's figures (SVG + PNG + JSON each, and index.md)
 
@@ -27,7 +29,11 @@ Usage: strand figures [--quick | --full] [--n N] [--networks K] [--out DIR] [--o
                 (seeds 1..K) and plot their mean ± the standard error over networks, which includes
                 the network-to-network scatter one run's jackknife error cannot see    (default: 1)
   --out DIR     output folder                                             (default: figures)
-  --force       overwrite the figures' files already in DIR (otherwise refused before any work)
+  --force       overwrite the figures' files already in DIR and start their points afresh (otherwise refused
+                before any work)
+  --resume      continue a run killed or stopped in DIR: every finished point (simulation, sampling single site,
+                Lyapunov run) is kept in DIR/points.jsonl as it ends; only the missing ones are computed, and the
+                figures are drawn again (a points file of another mode, N or --networks is refused)
   --gallery     a gallery instead: 1x PNGs and a README.md whose table names each figure's paper panel, N,
                 finite-N gap and time (docs/figures: npm run gallery)
   --only LIST   some of: prx-fig4a, prx-fig4b, prx-fig5, prx-fig7, prx-fig8, prx-fig9, prx-fig9-pcs, prx-fig10,
@@ -59,6 +65,7 @@ export async function figuresCommand(argv: string[]): Promise<number> {
       only: { type: "string" },
       networks: { type: "string" },
       force: { type: "boolean", default: false },
+      resume: { type: "boolean", default: false },
       gallery: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -80,32 +87,49 @@ export async function figuresCommand(argv: string[]): Promise<number> {
   const networks = integer("--networks", values.networks, 1, 1, 50);
   const dir = values.out ?? "figures";
   prepareOutputDir(dir);
-  // the files this run writes (each figure's .svg/.png/.json, named after its key; index.md): none overwritten
-  // without --force, checked before hours of work
-  if (!values.force) {
+  // the files this run writes (each figure's .svg/.png/.json, named after its key; index.md; points.jsonl): none
+  // overwritten without --force (or --resume, which continues points.jsonl and redraws the figures), checked
+  // before hours of work
+  const pointsFile = path.join(dir, "points.jsonl");
+  if (values.force && !values.resume) rmSync(pointsFile, { force: true });
+  if (!values.force && !values.resume) {
     const prefixes = only.map((k) => (k === "connectomes" ? "connectome-" : k));
     const clash = readdirSync(dir).find(
       (f) =>
         f === "index.md" ||
+        f === "points.jsonl" ||
         (values.gallery && f === "README.md") ||
         (/\.(svg|png|json)$/.test(f) && prefixes.some((p) => f.startsWith(p))),
     );
     if (clash)
-      throw new UsageError(`\`${path.join(dir, clash)}\` exists: pass --force to overwrite the figures in \`${dir}\``);
+      throw new UsageError(
+        `\`${path.join(dir, clash)}\` exists: pass --resume to continue that run (its points.jsonl) or --force to ` +
+          `start over in \`${dir}\``,
+      );
   }
+  const full = values.full === true;
+  const points = pointStore(
+    pointsFile,
+    { figures: VERSION, mode: full ? "full" : "quick", n: n ?? null, networks },
+    values.resume === true,
+  );
   let pool: Promise<SamplerPool> | undefined;
   const mode: Mode = {
-    full: values.full === true,
+    full,
     n,
     networks,
     be: await createBackend("auto"),
     executor: workerExecutor(2),
-    simulations: new Map(),
+    points,
     sampler: () => (pool ??= samplerPool(2)),
   };
   try {
-    return await writeFigures(mode, only, dir, { gallery: values.gallery === true });
+    const code = await writeFigures(mode, only, dir, { gallery: values.gallery === true });
+    const { reused, computed } = points.counts();
+    console.error(`strand figures: ${reused} points reused from ${pointsFile}, ${computed} computed`);
+    return code;
   } finally {
+    points.close();
     if (pool) await (await pool).close();
   }
 }

@@ -22,6 +22,19 @@ async function withTeam<T>(m: Mode, f: (o: LyapunovOptions) => Promise<T>): Prom
   }
 }
 
+/** one Lyapunov run's results: a point */
+function lyapunovPoint(
+  m: Mode,
+  o: LyapunovOptions,
+  spec: { coupling: "iid"; n: number; g: number; seed: number },
+  options: { k: number; duration: number; seed: number },
+) {
+  return m.points.once(
+    { lyapunov: spec, ...options },
+    async () => (await lyapunov(makeNetwork(spec), { ...o, ...options })).results,
+  );
+}
+
 const gAxis = {
   field: "g",
   type: "quantitative",
@@ -41,10 +54,7 @@ export async function chaosLambda(m: Mode): Promise<Figure> {
     for (const g of simG) {
       const values: number[] = [];
       for (let seed = 1; seed <= networks; seed++)
-        values.push(
-          (await lyapunov(makeNetwork({ coupling: "iid", n, g, seed }), { ...o, k: 1, duration, seed })).results
-            .lambdaMax,
-        );
+        values.push((await lyapunovPoint(m, o, { coupling: "iid", n, g, seed }, { k: 1, duration, seed })).lambdaMax);
       const { mean, se } = meanAndSe(values);
       const th = maximalExponent(g).lambdaMax;
       rows.push({
@@ -119,8 +129,8 @@ export async function chaosDimensions(m: Mode): Promise<Figure> {
   const ky = await withTeam(m, async (o) => {
     const rows = [];
     for (const g of gs) {
-      const r = await lyapunov(makeNetwork({ coupling: "iid", n, g, seed: 1 }), { ...o, k, duration, seed: 1 });
-      rows.push({ g, which: "D_KY/N", value: r.results.kaplanYorkeFraction, status: r.results.kaplanYorkeStatus });
+      const r = await lyapunovPoint(m, o, { coupling: "iid", n, g, seed: 1 }, { k, duration, seed: 1 });
+      rows.push({ g, which: "D_KY/N", value: r.kaplanYorkeFraction, status: r.kaplanYorkeStatus });
     }
     return rows;
   });
@@ -198,8 +208,8 @@ export async function chaosSpectrum(m: Mode): Promise<Figure> {
     const out: { iOverN: number; lambda: number; N: string }[] = [];
     for (const n of sizes) {
       const k = Math.ceil(n / 2);
-      const r = await lyapunov(makeNetwork({ coupling: "iid", n, g, seed: 1 }), { ...o, k, duration, seed: 1 });
-      r.results.exponents.forEach((lambda, i) => out.push({ iOverN: (i + 1) / n, lambda, N: `N = ${n}` }));
+      const r = await lyapunovPoint(m, o, { coupling: "iid", n, g, seed: 1 }, { k, duration, seed: 1 });
+      r.exponents.forEach((lambda, i) => out.push({ iOverN: (i + 1) / n, lambda, N: `N = ${n}` }));
     }
     return out;
   });

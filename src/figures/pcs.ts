@@ -13,9 +13,9 @@ import { comparisonFigureSpec } from "../covariance/figure.ts";
 import { NotPredictedError } from "../theory/predict.ts";
 import { sizeOf, type Figure, type Mode } from "./plan.ts";
 
-/** one network's run with its PC dynamics */
+/** one network's run with its PC dynamics: a point (parameters and results) */
 function pcRun(m: Mode, n: number, g: number, seed: number, extra: SimulateOptions = {}) {
-  return simulate(makeNetwork({ coupling: "iid", n, g, seed }), {
+  const options = {
     trials: 4,
     duration: m.full ? 1000 : 400,
     burnIn: 100,
@@ -23,9 +23,15 @@ function pcRun(m: Mode, n: number, g: number, seed: number, extra: SimulateOptio
     lags: 20,
     pcSpectrum: true,
     seed,
-    backend: m.be,
-    executor: m.executor,
     ...extra,
+  };
+  return m.points.once({ pcRun: { coupling: "iid", n, g, seed }, options }, async () => {
+    const r = await simulate(makeNetwork({ coupling: "iid", n, g, seed }), {
+      ...options,
+      backend: m.be,
+      executor: m.executor,
+    });
+    return { params: r.params, results: r.results };
   });
 }
 
@@ -269,15 +275,18 @@ export async function prxFig10Ranked(m: Mode): Promise<Figure> {
   const rows: Record<string, unknown>[] = [];
   const prs: Record<string, number | null> = {};
   for (const prD of prDs) {
-    const r = await simulate(makeNetwork({ coupling: "rmm", n, g, alpha: 1, spectrum: "step", prD, seed: 1 }), {
-      phi: "erf",
+    const spec = { coupling: "rmm" as const, n, g, alpha: 1, spectrum: "step" as const, prD, seed: 1 };
+    const options = {
+      phi: "erf" as const,
       trials: 4,
       duration: m.full ? 1500 : 400,
       burnIn: 100,
       pcSpectrum: true,
       seed: 1,
-      backend: m.be,
-      executor: m.executor,
+    };
+    const r = await m.points.once({ simulate: spec, options }, async () => {
+      const s = await simulate(makeNetwork(spec), { ...options, backend: m.be, executor: m.executor });
+      return { params: s.params, results: s.results };
     });
     const f = r.results.pcSpectrum!.varianceFraction;
     prs[`${prD}`] = r.results.prPhi;

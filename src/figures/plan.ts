@@ -11,6 +11,7 @@ import { accumulatorBytes, type GroupExecutor } from "../simulate/group.ts";
 import { meanAndSe } from "../stats/estimators.ts";
 import { structuredTheory, type Structure } from "../theory/structured.ts";
 import { type SamplerPool } from "../io/sampler-pool.ts";
+import type { PointStore } from "./points.ts";
 import { UsageError } from "../cli/args.ts";
 
 export interface Figure {
@@ -29,9 +30,10 @@ export interface Mode {
   be: Backend;
   /** one set of simulation worker threads for the whole run (they persist between simulate() calls) */
   executor: GroupExecutor;
-  /** simulations already run in this invocation, by network spec, phi, seed and run (PRX Fig. 4a and 4b
-   *  share their g_eff = 3 and 10 networks: 4a simulates them with 4b's lags) */
-  simulations: Map<string, Promise<Awaited<ReturnType<typeof simulate>>>>;
+  /** the resumable points (src/figures/points.ts): every simulation, sampling single site and Lyapunov run, once
+   *  per invocation (PRX Fig. 4a and 4b share their g_eff = 3 and 10 networks: 4a simulates them with 4b's lags)
+   *  and, from the CLI, kept in <out>/points.jsonl for --resume */
+  points: PointStore;
   /** --networks: networks per simulated PR point (mean ± se over them) */
   networks: number;
   /** the sampling theory's 2 worker threads, started by the first figure that needs them */
@@ -59,8 +61,6 @@ type Run = ReturnType<typeof SIM> & {
   groups?: number;
   maxBytes?: number;
   statistics?: "samples" | "sums";
-  /** keep trial 0's trajectory (for estimators beyond simulate's: the four-point function's diagonal) */
-  keepTrajectory?: boolean;
 };
 
 /** memory the figures' simulations may take in all (covariance sums of every trial group) and per wasm instance
@@ -115,15 +115,18 @@ export const simLabel = (m: Mode, n: number, duration: number) =>
     ? `N = ${n}, ${m.networks} networks × 8 trials × ${duration} time units, ± se over networks`
     : `N = ${n}, 1 network, 8 trials × ${duration} time units, ± jackknife se`;
 
-/** simulate(), once per (network spec, phi, seed, run) in one `strand figures` invocation */
-export function simulateOnce(m: Mode, spec: NetworkSpec, phi: PhiName, seed: number, run: Run) {
-  const key = JSON.stringify({ spec, phi, seed, run });
-  let r = m.simulations.get(key);
-  if (!r) {
-    r = simulate(makeNetwork(spec), { ...run, phi, seed, executor: m.executor });
-    m.simulations.set(key, r);
-  }
-  return r;
+/** simulate(), once per (network spec, phi, seed, run): a point (its parameters and results; no trajectory) */
+export function simulateOnce(
+  m: Mode,
+  spec: NetworkSpec,
+  phi: PhiName,
+  seed: number,
+  run: Run,
+): Promise<Pick<Awaited<ReturnType<typeof simulate>>, "params" | "results">> {
+  return m.points.once({ simulate: spec, phi, seed, run }, async () => {
+    const r = await simulate(makeNetwork(spec), { ...run, phi, seed, executor: m.executor });
+    return { params: r.params, results: r.results };
+  });
 }
 
 /** Mean and spread of one simulated observable over a point's networks: one network gives its own jackknife
@@ -195,9 +198,11 @@ export function simPoint(sim: SimPoint, which: "prPhi" | "prX", th: number, thSe
 /** The sampling single-site theory of one structure, on the run's 2 sampler threads; quick mode uses fewer
  *  paths but all 60 iterations (at rho 0.6 the iteration still creeps at 24: PR^phi 14 % low there). */
 export async function sampled(st: Structure, phi: PhiName, m: Mode) {
-  const pool = await m.sampler();
-  return (await structuredTheory(m.be, st, { phi, seed: 1, executor: pool.executor, ...(m.full ? {} : { paths: 16 }) }))
-    .results;
+  const options = { phi, seed: 1, ...(m.full ? {} : { paths: 16 }) };
+  return m.points.once({ sampler: st, ...options }, async () => {
+    const pool = await m.sampler();
+    return (await structuredTheory(m.be, st, { ...options, executor: pool.executor })).results;
+  });
 }
 
 /** theory line with a ±2 se band, simulation points with ± se rules */

@@ -18,67 +18,71 @@ const G = 5;
 export async function prlFig2b(m: Mode): Promise<Figure> {
   const n = sizeOf(m, 500, 2500);
   const duration = m.full ? 2000 : 1000;
-  const network = makeNetwork({ coupling: "iid", n, g: G, seed: 1 });
-  const r = await simulate(network, {
-    trials: 1,
-    duration,
-    burnIn: 100,
-    sampleEvery: 0.5,
-    lags: 1,
-    keepTrajectory: true,
-    seed: 1,
-    backend: m.be,
-    executor: m.executor,
-  });
-  const { x: traj, samples: S } = r.trajectory!;
-  // C^x of trial 0 (centred by its time mean): X^T X / S
-  const Xt = new Float64Array(n * S);
-  for (let i = 0; i < n; i++) {
-    let mean = 0;
-    for (let t = 0; t < S; t++) mean += traj[t * n + i];
-    mean /= S;
-    for (let t = 0; t < S; t++) Xt[i * S + t] = traj[t * n + i] - mean;
-  }
-  const simC = realProduct(m.be, n, S, n, Xt, Xt).map((v) => v / S);
-  const thC = networkCovariance(network, m.be, { phi: "tanh" }).results.cX!;
-  const evd = eigenDecomposition(n, denseJ(network), m.be);
-  const along = (C: Float64Array) => {
-    let tr = 0;
-    for (let i = 0; i < n; i++) tr += C[i * n + i];
-    const out: number[] = [];
-    const vr = new Float64Array(n),
-      vi = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      if (evd.im[k] < 0) continue; // the conjugate of the previous one: the same variance
-      let norm = 0;
-      for (let i = 0; i < n; i++) {
-        vr[i] = evd.vRe[i * n + k];
-        vi[i] = evd.vIm[i * n + k];
-        norm += vr[i] * vr[i] + vi[i] * vi[i];
-      }
-      // v^† C v = vr^T C vr + vi^T C vi for symmetric C, over |v|^2
-      let q = 0;
-      for (let i = 0; i < n; i++) {
-        let cr = 0,
-          ci = 0;
-        for (let j = 0; j < n; j++) {
-          cr += C[i * n + j] * vr[j];
-          ci += C[i * n + j] * vi[j];
-        }
-        q += vr[i] * cr + vi[i] * ci;
-      }
-      out.push(q / norm / (tr / n));
+  const spec = { coupling: "iid" as const, n, g: G, seed: 1 };
+  const modes = await m.points.once({ prlFig2b: spec, duration }, async () => {
+    const network = makeNetwork(spec);
+    const r = await simulate(network, {
+      trials: 1,
+      duration,
+      burnIn: 100,
+      sampleEvery: 0.5,
+      lags: 1,
+      keepTrajectory: true,
+      seed: 1,
+      backend: m.be,
+      executor: m.executor,
+    });
+    const { x: traj, samples: S } = r.trajectory!;
+    // C^x of trial 0 (centred by its time mean): X^T X / S
+    const Xt = new Float64Array(n * S);
+    for (let i = 0; i < n; i++) {
+      let mean = 0;
+      for (let t = 0; t < S; t++) mean += traj[t * n + i];
+      mean /= S;
+      for (let t = 0; t < S; t++) Xt[i * S + t] = traj[t * n + i] - mean;
     }
-    return out;
-  };
-  const simV = along(simC),
-    thV = along(thC);
-  const modes: Record<string, unknown>[] = [];
-  for (let k = 0, p = 0; k < n; k++) {
-    if (evd.im[k] < 0) continue;
-    modes.push({ re: evd.re[k], im: evd.im[k], simulation: simV[p], theory: thV[p] });
-    p++;
-  }
+    const simC = realProduct(m.be, n, S, n, Xt, Xt).map((v) => v / S);
+    const thC = networkCovariance(network, m.be, { phi: "tanh" }).results.cX!;
+    const evd = eigenDecomposition(n, denseJ(network), m.be);
+    const along = (C: Float64Array) => {
+      let tr = 0;
+      for (let i = 0; i < n; i++) tr += C[i * n + i];
+      const out: number[] = [];
+      const vr = new Float64Array(n),
+        vi = new Float64Array(n);
+      for (let k = 0; k < n; k++) {
+        if (evd.im[k] < 0) continue; // the conjugate of the previous one: the same variance
+        let norm = 0;
+        for (let i = 0; i < n; i++) {
+          vr[i] = evd.vRe[i * n + k];
+          vi[i] = evd.vIm[i * n + k];
+          norm += vr[i] * vr[i] + vi[i] * vi[i];
+        }
+        // v^† C v = vr^T C vr + vi^T C vi for symmetric C, over |v|^2
+        let q = 0;
+        for (let i = 0; i < n; i++) {
+          let cr = 0,
+            ci = 0;
+          for (let j = 0; j < n; j++) {
+            cr += C[i * n + j] * vr[j];
+            ci += C[i * n + j] * vi[j];
+          }
+          q += vr[i] * cr + vi[i] * ci;
+        }
+        out.push(q / norm / (tr / n));
+      }
+      return out;
+    };
+    const simV = along(simC),
+      thV = along(thC);
+    const modes: Record<string, unknown>[] = [];
+    for (let k = 0, p = 0; k < n; k++) {
+      if (evd.im[k] < 0) continue;
+      modes.push({ re: evd.re[k], im: evd.im[k], simulation: simV[p], theory: thV[p] });
+      p++;
+    }
+    return modes;
+  });
   const unstable = modes.filter((q) => (q.re as number) > 1);
   const mean = (rows: Record<string, unknown>[], f: string) =>
     rows.reduce((a, q) => a + (q[f] as number), 0) / Math.max(rows.length, 1);

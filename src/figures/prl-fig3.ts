@@ -35,20 +35,24 @@ export async function prlFig3(m: Mode): Promise<Figure> {
     for (let l = 0; l < th.rms.tau.length; l++)
       rms.push({ g: `g = ${g}`, tau: th.rms.tau[l], psi: th.rms.psi[l], source: "theory" });
 
-    const r = await simulate(makeNetwork({ coupling: "iid", n, g, seed: 1 }), {
-      trials: 1,
-      duration,
-      burnIn: 100,
-      sampleEvery: SAMPLE_EVERY,
-      lags: 1,
-      keepTrajectory: true,
-      seed: 1,
-      backend: m.be,
-      executor: m.executor,
-    });
     const Ls = Math.round(REACH / SAMPLE_EVERY);
-    const { x, samples } = r.trajectory!;
-    const sim = fourPointMap(m.be, n, centredPhi(x, samples, n, "tanh"), samples, SAMPLE_EVERY, Ls);
+    const spec = { coupling: "iid" as const, n, g, seed: 1 };
+    const sim = await m.points.once({ fourPointMap: spec, duration, every: SAMPLE_EVERY, lags: Ls }, async () => {
+      const r = await simulate(makeNetwork(spec), {
+        trials: 1,
+        duration,
+        burnIn: 100,
+        sampleEvery: SAMPLE_EVERY,
+        lags: 1,
+        keepTrajectory: true,
+        seed: 1,
+        backend: m.be,
+        executor: m.executor,
+      });
+      const { x, samples } = r.trajectory!;
+      const map = fourPointMap(m.be, n, centredPhi(x, samples, n, "tanh"), samples, SAMPLE_EVERY, Ls);
+      return { tau: map.tau, psiPhiOff: map.psiPhiOff };
+    });
     const Ks = 2 * Ls + 1;
     const s00 = sim.psiPhiOff[Ls * Ks + Ls];
     for (let i = 0; i < Ks; i++)

@@ -1,6 +1,8 @@
 /** PRL Fig. 2a (PR against g, i.i.d.) and Fig. 6 (partial symmetry, sampling single site: PR^phi against rho and the
  *  slow diagonal psi(tau, tau)). */
 import { theory } from "../theory/index.ts";
+import { makeNetwork } from "../network/ensembles.ts";
+import { simulate } from "../simulate/simulate.ts";
 import { centredPhi, fourPointDiagonal } from "../simulate/four-point.ts";
 import {
   simPoint,
@@ -12,7 +14,6 @@ import {
   sampled,
   bandLayers,
   finiteSize,
-  simulateOnce,
   type Figure,
   type Mode,
 } from "./plan.ts";
@@ -120,7 +121,7 @@ export async function prlFig6(m: Mode): Promise<Figure> {
   // symmetry slows the dynamics (1/e time of C^phi ~10 at rho 0.3, ~50 at 0.6): the runs must be long even in
   // quick mode — 8 trials x 500 time units at rho 0.3 (quick), x 1000 at rho 0.6 (full)
   const simRho = m.full ? 0.6 : 0.3,
-    run = { ...fitRun(m, n), duration: m.full ? 1000 : 500, burnIn: 100, keepTrajectory: true };
+    run = { ...fitRun(m, n), duration: m.full ? 1000 : 500, burnIn: 100 };
   const simPts = gs.map((g) => ({ g, rho: simRho }));
   const sims = await simulatePoints(
     m,
@@ -135,20 +136,26 @@ export async function prlFig6(m: Mode): Promise<Figure> {
     const th = theoryRows.find((r) => r.g === `g = ${p.g}` && r.rho === p.rho) as { pr: number; se: number };
     return { g: `g = ${p.g}`, rho: p.rho, ...simPoint(sims[k], "prPhi", th.pr, th.se) };
   });
-  // psi(tau, tau) of network 1 at each g (its run is cached: the same key), trial 0, lags every sample to 30
-  const every = run.sampleEvery ?? 1;
+  // psi(tau, tau) of network 1 at each g: one trial as long as the PR runs', every sample, lags to 30 (a point)
+  const every = 1;
   const simCurves: Record<string, unknown>[] = [];
   for (const p of simPts) {
-    const r = await simulateOnce(m, { coupling: "iid", n, g: p.g, symmetry: p.rho, seed: 1 }, "tanh", 1, run);
-    const { x, samples } = r.trajectory!;
-    const d = fourPointDiagonal(
-      m.be,
-      n,
-      centredPhi(x, samples, n, "tanh"),
-      samples,
-      every,
-      Math.round(DIAGONAL_REACH / every),
-    );
+    const spec = { coupling: "iid" as const, n, g: p.g, symmetry: p.rho, seed: 1 };
+    const d = await m.points.once({ diagonal: spec, phi: "tanh", seed: 1, duration: run.duration, every }, async () => {
+      const r = await simulate(makeNetwork(spec), {
+        trials: 1,
+        duration: run.duration,
+        burnIn: run.burnIn,
+        sampleEvery: every,
+        lags: 1,
+        keepTrajectory: true,
+        seed: 1,
+        backend: m.be,
+        executor: m.executor,
+      });
+      const { x, samples } = r.trajectory!;
+      return fourPointDiagonal(m.be, n, centredPhi(x, samples, n, "tanh"), samples, every, DIAGONAL_REACH / every);
+    });
     d.tau.forEach((tau, l) =>
       simCurves.push({ g: `g = ${p.g}`, rho: `ρ = ${p.rho}`, tau, psi: d.psiPhiOff[l] / d.psiPhiOff[0] }),
     );

@@ -22,56 +22,68 @@ const G = 2.25,
 export async function prxFig3(m: Mode): Promise<Figure> {
   const n = sizeOf(m, 1000, 2500);
   const duration = m.full ? 1000 : 300;
-  const r = await simulate(makeNetwork({ coupling: "iid", n, g: G, seed: 1 }), {
-    phi: "erf",
-    trials: 1,
-    duration,
-    burnIn: 100,
-    sampleEvery: SAMPLE_EVERY,
-    lags: 1,
-    keepTrajectory: true,
-    seed: 1,
-    backend: m.be,
-    executor: m.executor,
+  const point = await m.points.once({ prxFig3: { coupling: "iid", n, g: G, seed: 1 }, duration }, async () => {
+    const r = await simulate(makeNetwork({ coupling: "iid", n, g: G, seed: 1 }), {
+      phi: "erf",
+      trials: 1,
+      duration,
+      burnIn: 100,
+      sampleEvery: SAMPLE_EVERY,
+      lags: 1,
+      keepTrajectory: true,
+      seed: 1,
+      backend: m.be,
+      executor: m.executor,
+    });
+    const { x, samples: S } = r.trajectory!;
+    const Y = centredPhi(x, S, n, "erf");
+    // the identity on the whole trial: tr and ||.||_F^2 of Y^T Y / T and of Y Y^T / N give the same PR
+    const Yt = new Float64Array(n * S);
+    for (let t = 0; t < S; t++) for (let i = 0; i < n; i++) Yt[i * S + t] = Y[t * n + i];
+    const neuron = realProduct(m.be, n, S, n, Yt, Yt).map((v) => v / S); // N x N
+    const time = realProduct(m.be, S, n, S, Y, Y).map((v) => v / n); // T x T
+    const pr = (A: Float64Array, k: number, scale: number) => {
+      let tr = 0,
+        f = 0;
+      for (let i = 0; i < k; i++) tr += A[i * k + i];
+      for (const v of A) f += v * v;
+      return (tr * tr) / (f * scale);
+    };
+    const prNeuron = pr(neuron, n, n),
+      prTime = pr(time, S, n);
+    const cells = (A: Float64Array, k: number, shown: number, step: number, which: string) => {
+      const out: Record<string, unknown>[] = [];
+      for (let i = 0; i < shown; i++)
+        for (let j = 0; j < shown; j++)
+          out.push({ which, a: i * step, b: j * step, a1: (i + 1) * step, b1: (j + 1) * step, c: A[i * k + j] });
+      return out;
+    };
+    const neuronCells = cells(neuron, n, NEURONS_SHOWN, 1, "neuron");
+    const timeCells = cells(time, S, SAMPLES_SHOWN, SAMPLE_EVERY, "time");
+    // colour: the diagonal (~C(0)) saturates; the off-diagonal entries (~C(0)/sqrt(N) for neurons) keep the scale
+    const offSpread = (A: Float64Array, k: number, shown: number) => {
+      let s = 0,
+        c = 0;
+      for (let i = 0; i < shown; i++)
+        for (let j = 0; j < shown; j++)
+          if (i !== j) {
+            s += A[i * k + j] ** 2;
+            c++;
+          }
+      return Math.sqrt(s / c);
+    };
+    const lim = 4 * offSpread(neuron, n, NEURONS_SHOWN);
+    return {
+      neuronCells,
+      timeCells,
+      prNeuron,
+      prTime,
+      lim,
+      timeLim: 4 * offSpread(time, S, SAMPLES_SHOWN),
+      prPhiCrossBlock: r.results.prPhi,
+    };
   });
-  const { x, samples: S } = r.trajectory!;
-  const Y = centredPhi(x, S, n, "erf");
-  // the identity on the whole trial: tr and ||.||_F^2 of Y^T Y / T and of Y Y^T / N give the same PR
-  const Yt = new Float64Array(n * S);
-  for (let t = 0; t < S; t++) for (let i = 0; i < n; i++) Yt[i * S + t] = Y[t * n + i];
-  const neuron = realProduct(m.be, n, S, n, Yt, Yt).map((v) => v / S); // N x N
-  const time = realProduct(m.be, S, n, S, Y, Y).map((v) => v / n); // T x T
-  const pr = (A: Float64Array, k: number, scale: number) => {
-    let tr = 0,
-      f = 0;
-    for (let i = 0; i < k; i++) tr += A[i * k + i];
-    for (const v of A) f += v * v;
-    return (tr * tr) / (f * scale);
-  };
-  const prNeuron = pr(neuron, n, n),
-    prTime = pr(time, S, n);
-  const cells = (A: Float64Array, k: number, shown: number, step: number, which: string) => {
-    const out: Record<string, unknown>[] = [];
-    for (let i = 0; i < shown; i++)
-      for (let j = 0; j < shown; j++)
-        out.push({ which, a: i * step, b: j * step, a1: (i + 1) * step, b1: (j + 1) * step, c: A[i * k + j] });
-    return out;
-  };
-  const neuronCells = cells(neuron, n, NEURONS_SHOWN, 1, "neuron");
-  const timeCells = cells(time, S, SAMPLES_SHOWN, SAMPLE_EVERY, "time");
-  // colour: the diagonal (~C(0)) saturates; the off-diagonal entries (~C(0)/sqrt(N) for neurons) keep the scale
-  const offSpread = (A: Float64Array, k: number, shown: number) => {
-    let s = 0,
-      c = 0;
-    for (let i = 0; i < shown; i++)
-      for (let j = 0; j < shown; j++)
-        if (i !== j) {
-          s += A[i * k + j] ** 2;
-          c++;
-        }
-    return Math.sqrt(s / c);
-  };
-  const lim = 4 * offSpread(neuron, n, NEURONS_SHOWN);
+  const { neuronCells, timeCells, prNeuron, prTime, lim, timeLim, prPhiCrossBlock } = point;
   const th = theory(G, { phi: "erf", backend: m.be }).results;
   const heat = (values: Record<string, unknown>[], title: string, axes: [string, string], domain: number) => ({
     width: 260,
@@ -99,7 +111,7 @@ export async function prxFig3(m: Mode): Promise<Figure> {
     summary:
       `i.i.d. erf, g = ${G}, N = ${n}, one trial of ${duration} time units: plug-in PR^φ/N from C_ij ` +
       `${prNeuron.toFixed(4)} = from C(t₁, t₂) ${prTime.toFixed(4)} (the same non-zero eigenvalues; a plug-in PR is ` +
-      `biased low by sampling noise: the cross-block estimate ${r.results.prPhi?.toFixed(4)}, theory N → ∞ ${th.prPhi?.toFixed(4)})`,
+      `biased low by sampling noise: the cross-block estimate ${prPhiCrossBlock?.toFixed(4)}, theory N → ∞ ${th.prPhi?.toFixed(4)})`,
     data: {
       n,
       g: G,
@@ -108,7 +120,7 @@ export async function prxFig3(m: Mode): Promise<Figure> {
       sampleEvery: SAMPLE_EVERY,
       prNeuron,
       prTime,
-      prPhiCrossBlock: r.results.prPhi,
+      prPhiCrossBlock,
       theory: { prPhi: th.prPhi, cPhi0: th.cPhi0 },
       neuron: neuronCells,
       time: timeCells,
@@ -127,7 +139,7 @@ export async function prxFig3(m: Mode): Promise<Figure> {
       background: "white",
       hconcat: [
         heat(neuronCells, "neuron-by-neuron C^φ_ij(0)", ["neuron i", "neuron j"], lim),
-        heat(timeCells, "time-by-time C^φ(t₁, t₂)", ["time t₁", "time t₂"], 4 * offSpread(time, S, SAMPLES_SHOWN)),
+        heat(timeCells, "time-by-time C^φ(t₁, t₂)", ["time t₁", "time t₂"], timeLim),
       ],
       resolve: { scale: { color: "independent" } },
     },

@@ -1,5 +1,5 @@
 /** PRX Fig. 8 (spectra at fixed effective rank) and Fig. 7 (mode overlaps, sampling single site). */
-import { singularValues } from "../linalg/svd.ts";
+import { factoredSingularValues, singularValues } from "../linalg/svd.ts";
 import { denseJ, makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
 import { singularValueEdges } from "../network/structure.ts";
 import { theory } from "../theory/index.ts";
@@ -19,13 +19,23 @@ import {
 } from "./plan.ts";
 
 export async function fig8(m: Mode): Promise<Figure> {
-  const n = sizeOf(m, 600, 2000);
-  const alphas = [0.05, 0.1, 0.2, 0.4, 0.7, 1];
+  // the paper's alphas; each at the size n or larger, so that it has at least `modes` singular values to histogram
+  // (N = modes / alpha: 30000 at alpha = 0.005 in quick mode), computed from the factors (factoredSingularValues)
+  const n = sizeOf(m, 600, 2000),
+    modes = m.full ? 400 : 150;
+  const alphas = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2];
   const rows: Record<string, unknown>[] = [],
     edges: Record<string, unknown>[] = [];
+  const sizes: Record<string, number> = {};
   for (const alpha of alphas) {
-    const net = makeNetwork({ coupling: "rmm", n, g: Math.sqrt(alpha), alpha, spectrum: "flat", seed: 1 }); // D_a = 1
-    const s = singularValues(n, denseJ(net), m.be).subarray(0, Math.round(alpha * n));
+    const size = Math.max(n, Math.ceil(modes / alpha));
+    const net = makeNetwork({ coupling: "rmm", n: size, g: Math.sqrt(alpha), alpha, spectrum: "flat", seed: 1 }); // D_a = 1
+    const c = net.coupling;
+    const s =
+      c.kind === "lowrank"
+        ? factoredSingularValues(m.be, size, c.m, c.L, c.D, c.R)
+        : singularValues(size, denseJ(net), m.be).subarray(0, Math.round(alpha * size));
+    sizes[`α = ${alpha}`] = size;
     for (const v of s) rows.push({ alpha: `α = ${alpha}`, s: v });
     const e = singularValueEdges(alpha);
     edges.push(
@@ -36,12 +46,14 @@ export async function fig8(m: Mode): Promise<Figure> {
   return {
     name: "prx-fig8",
     title: "PRX Fig. 8: singular values of L Rᵀ",
-    summary: `histograms of the M = αN nonzero singular values of L Rᵀ (D = 1), N = ${n}, with the free-probability edges (PRX (14))`,
-    data: { n, alphas, singularValues: rows, edges },
+    summary:
+      `histograms of the M = αN nonzero singular values of L Rᵀ (D = 1), α = ${alphas.join(", ")}, N = ${n} or ` +
+      `${modes}/α, with the free-probability edges (PRX (14))`,
+    data: { n, sizes, alphas, singularValues: rows, edges },
     spec: {
       title: {
         text: "Singular values of L Rᵀ, D_a = 1 (PRX Fig. 8)",
-        subtitle: `N = ${n}; red: predicted edges S± (PRX (14); the lower edge only for α < 1)`,
+        subtitle: `N = max(${n}, ${modes}/α); red: predicted edges S± (PRX (14))`,
       },
       background: "white",
       data: { values: [...rows, ...edges] },
@@ -72,48 +84,67 @@ export async function fig8(m: Mode): Promise<Figure> {
 }
 
 export async function prxFig7(m: Mode): Promise<Figure> {
-  // PRX Fig. 7: PR^phi vs the overlap amplitude gamma_rho (alpha = 1, PR^D = 0.8, beta_rho = 16), erf
+  // PRX Fig. 7: PR^phi vs the overlap amplitude gamma_rho at PR^D = 0.3, 0.8, 1 (alpha = 1, beta_rho = 16), erf
   const gs = m.full ? [3, 6, 10] : [6];
+  const prDs = [0.3, 0.8, 1];
   const gammas = m.full ? [-0.6, -0.45, -0.3, -0.15, 0, 0.15, 0.3, 0.45, 0.6] : [-0.6, -0.3, -0.15, 0, 0.3, 0.6];
   const n = sizeOf(m, 1000, 5000),
-    simGammas = [-0.6, 0, 0.6];
-  const spec = (g: number, gamma: number, seed: number): NetworkSpec => ({
+    simGammas = [-0.6, 0, 0.6],
+    simPrDs = m.full ? prDs : [0.8];
+  const spec = (g: number, prD: number, gamma: number, seed: number): NetworkSpec => ({
     coupling: "rmm",
     n,
     g,
     alpha: 1,
-    prD: 0.8,
+    ...(prD < 1 ? { prD } : { spectrum: "flat" as const }),
     overlap: gamma ? { gamma } : undefined,
     seed,
   });
   const theoryRows: Record<string, unknown>[] = [];
-  for (const g of gs) {
-    for (const gamma of gammas) {
-      const st = structureOf(spec(g, gamma, 1));
-      const r = st ? await sampled(st, "erf", m) : null;
-      const pr = r ? r.prPhi : theory(g, { backend: m.be, phi: "erf", effectiveRank: 0.8 }).results.prPhi!;
-      theoryRows.push({
-        g: `g_eff = ${g}`,
-        gamma,
-        pr,
-        se: r?.prPhiSe ?? 0,
-        lo: pr - 2 * (r?.prPhiSe ?? 0),
-        hi: pr + 2 * (r?.prPhiSe ?? 0),
-      });
+  for (const prD of prDs)
+    for (const g of gs) {
+      for (const gamma of gammas) {
+        const st = structureOf(spec(g, prD, gamma, 1));
+        // a strong mode with D rho S(0) >= 1 condenses (PRX Sec. VII): no stationary single site, no point
+        const r = st
+          ? await sampled(st, "erf", m).catch((e: Error) => {
+              if (!/condenses/.test(e.message)) throw e;
+              return e.message;
+            })
+          : null;
+        if (typeof r === "string") {
+          theoryRows.push({ prD, g: `g_eff = ${g}`, gamma, pr: null, condenses: r });
+          continue;
+        }
+        const pr = r ? r.prPhi : theory(g, { backend: m.be, phi: "erf", effectiveRank: prD }).results.prPhi!;
+        theoryRows.push({
+          prD,
+          g: `g_eff = ${g}`,
+          gamma,
+          pr,
+          se: r?.prPhiSe ?? 0,
+          lo: pr - 2 * (r?.prPhiSe ?? 0),
+          hi: pr + 2 * (r?.prPhiSe ?? 0),
+        });
+      }
     }
-  }
   const run = fitRun(m, n);
+  const points = simPrDs.flatMap((prD) => simGammas.map((gamma) => ({ prD, gamma })));
   const sims = await simulatePoints(
     m,
-    simGammas.map((gamma) => ({ spec: spec(6, gamma, 1), phi: "erf" as const, seed: 1 })),
+    points.map(({ prD, gamma }) => ({ spec: spec(6, prD, gamma, 1), phi: "erf" as const, seed: 1 })),
     run,
   );
-  const simRows = simGammas.map((gamma, k) => {
-    const th = theoryRows.find((r) => r.g === "g_eff = 6" && r.gamma === gamma) as { pr: number; se: number };
-    return { g: "g_eff = 6", gamma, ...simPoint(sims[k], "prPhi", th.pr, th.se) };
+  const simRows = points.map(({ prD, gamma }, k) => {
+    const th = theoryRows.find((r) => r.prD === prD && r.g === "g_eff = 6" && r.gamma === gamma) as {
+      pr: number;
+      se: number;
+    };
+    return { prD, g: "g_eff = 6", gamma, ...simPoint(sims[k], "prPhi", th.pr, th.se) };
   });
+  const condensed = theoryRows.filter((r) => r.condenses).map((r) => `PR^D ${r.prD} γ_ρ ${r.gamma} (${r.g})`);
   const best = theoryRows
-    .filter((r) => r.g === "g_eff = 6")
+    .filter((r) => r.g === "g_eff = 6" && r.prD === 0.8)
     .reduce((a, b) => ((b.pr as number) > (a.pr as number) ? b : a));
   const x = { field: "gamma", type: "quantitative", title: "overlap amplitude γ_ρ" };
   const color = { field: "g", type: "nominal", title: null };
@@ -121,8 +152,9 @@ export async function prxFig7(m: Mode): Promise<Figure> {
     name: "prx-fig7",
     title: "PRX Fig. 7: dimension vs left/right mode overlaps",
     summary:
-      `PR^φ vs γ_ρ (α = 1, PR^D = 0.8, erf), sampling single-site theory (±2 sampler se) and ` +
-      `simulation N = ${n}; the theory's maximum at γ_ρ = ${best.gamma} (g_eff 6)`,
+      `PR^φ vs γ_ρ (α = 1, PR^D = 0.3/0.8/1, erf), sampling single-site theory (±2 sampler se) and ` +
+      `simulation N = ${n} at PR^D ${simPrDs.join("/")}; the theory's maximum at γ_ρ = ${best.gamma} (g_eff 6, PR^D 0.8)` +
+      (condensed.length ? `; no stationary single site (a strong mode condenses) at ${condensed.join(", ")}` : ""),
     data: {
       theory: theoryRows,
       simulation: simRows,
@@ -130,7 +162,7 @@ export async function prxFig7(m: Mode): Promise<Figure> {
       run,
       phi: "erf",
       alpha: 1,
-      prD: 0.8,
+      prDs,
       betaRho: 16,
       finiteSize: finiteSize(
         n,
@@ -152,10 +184,18 @@ export async function prxFig7(m: Mode): Promise<Figure> {
           `points: simulation, ${simLabel(m, n, SIM(m.full).duration)}`,
         ],
       },
-      width: 460,
-      height: 320,
       background: "white",
-      layer: bandLayers(theoryRows, simRows, x, color),
+      hconcat: prDs.map((prD) => ({
+        width: 260,
+        height: 260,
+        title: `PR^D = ${prD}`,
+        layer: bandLayers(
+          theoryRows.filter((r) => r.prD === prD),
+          simRows.filter((r) => r.prD === prD),
+          x,
+          color,
+        ),
+      })),
     },
   };
 }

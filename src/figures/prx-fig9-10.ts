@@ -15,73 +15,59 @@ import {
 } from "./plan.ts";
 
 export async function fig10(m: Mode): Promise<Figure> {
-  const g = 6,
+  const gs = [3, 6, 10],
+    simGs = m.full ? gs : [6],
     n = sizeOf(m, 1000, 6500);
   const prDs = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1];
+  const label = (g: number) => `g_eff = ${g}`;
   const rows: Record<string, unknown>[] = [];
-  for (const prD of prDs) {
-    const r = theory(g, { backend: m.be, phi: "erf", effectiveRank: prD }).results;
-    rows.push(
-      { prD, pr: r.prPhi, which: "PR^φ", source: "theory" },
-      { prD, pr: r.prX, which: "PR^x", source: "theory" },
-    );
-    rows.push(
-      { prD, pr: r.kPhi! * prD, which: "PR^φ", source: "asymptote K^φ αPR^D" },
-      { prD, pr: r.kX! * prD, which: "PR^x", source: "asymptote K^x αPR^D" },
-    );
-  }
+  for (const g of gs)
+    for (const prD of prDs) {
+      const r = theory(g, { backend: m.be, phi: "erf", effectiveRank: prD }).results;
+      rows.push(
+        { prD, pr: r.prPhi, which: "PR^φ", g: label(g), source: "theory" },
+        { prD, pr: r.prX, which: "PR^x", g: label(g), source: "theory" },
+        { prD, pr: r.kPhi! * prD, which: "PR^φ", g: label(g), source: "asymptote" },
+        { prD, pr: r.kX! * prD, which: "PR^x", g: label(g), source: "asymptote" },
+      );
+    }
+  // the inset: K^a / PR^a_iid against g_eff, from 1 at the transition to ~1.53 (K^phi) for large g_eff
+  const ratios = [1.1, 1.25, 1.5, 2, 3, 4, 6, 10, 15, 20, 30, 50, 100].flatMap((g) => {
+    const r = theory(g, { backend: m.be, phi: "erf" }).results;
+    return [
+      { g, ratio: r.kPhi! / r.prPhiIid!, which: "K^φ / PR^φ_iid" },
+      { g, ratio: r.kX! / r.prXIid!, which: "K^x / PR^x_iid" },
+    ];
+  });
   const simPrD = [0.05, 0.2, 0.7];
   const run = fitRun(m, n);
+  const points = simGs.flatMap((g) => simPrD.map((prD) => ({ g, prD })));
   const sims = await simulatePoints(
     m,
-    simPrD.map((prD) => ({
+    points.map(({ g, prD }) => ({
       spec: { coupling: "rmm", n, g, alpha: 1, spectrum: "step", prD, seed: 1 },
       phi: "erf",
       seed: 1,
     })),
     run,
   );
-  const simRows = simPrD.flatMap((prD, k) => {
+  const simRows = points.flatMap(({ g, prD }, k) => {
     const th = theory(g, { backend: m.be, phi: "erf", effectiveRank: prD }).results;
     return [
-      { prD, which: "PR^φ", source: "simulation", ...simPoint(sims[k], "prPhi", th.prPhi!) },
-      { prD, which: "PR^x", source: "simulation", ...simPoint(sims[k], "prX", th.prX!) },
+      { prD, which: "PR^φ", g: label(g), source: "simulation", ...simPoint(sims[k], "prPhi", th.prPhi!) },
+      { prD, which: "PR^x", g: label(g), source: "simulation", ...simPoint(sims[k], "prX", th.prX!) },
     ];
   });
   rows.push(...simRows);
   const x = { field: "prD", type: "quantitative", title: "PR^D (step spectrum, α = 1)", scale: { type: "log" } };
-  const y = { field: "pr", type: "quantitative", title: "participation ratio / N", scale: { type: "log" } };
-  const color = { field: "which", type: "nominal", title: null };
-  const ratio = theory(g, { backend: m.be, phi: "erf" }).results;
-  return {
-    name: "prx-fig10",
-    title: "PRX Fig. 10: low-effective-rank limit",
-    summary:
-      `PR^φ, PR^x vs PR^D at g_eff = ${g} (erf, step spectrum), with the asymptotes K^a αPR^D ` +
-      `(K^φ/PR^φ_iid = ${(ratio.kPhi! / ratio.prPhiIid!).toFixed(3)}); simulation N = ${n}`,
-    data: {
-      rows,
-      n,
-      g,
-      run,
-      finiteSize: finiteSize(
-        n,
-        simRows.map((r) => r.difference),
-        "the low-effective-rank limit is where finite N matters most: few strong modes (N αPR^D of " +
-          "them), an excess of +20 to +45 % at N = 1000 and a network-to-network spread of 14-21 % at " +
-          "N = 2000-4000 at αPR^D = 0.3 (docs/VALIDATION.md); --full uses N = 6500 (the paper's)",
-        { networks: m.networks, z: simRows.map((r) => r.z) },
-      ),
-    },
-    spec: {
-      title: {
-        text: `Low effective rank: PR → K αPR^D (PRX Fig. 10), g_eff = ${g}`,
-        subtitle: `lines: theory; dashed: asymptotes; points: simulation, ${simLabel(m, n, SIM(m.full).duration)}`,
-      },
-      width: 440,
-      height: 320,
-      background: "white",
-      data: { values: rows },
+  const color = { field: "g", type: "nominal", title: null, sort: gs.map(label) };
+  const panel = (which: string) => {
+    const y = { field: "pr", type: "quantitative", title: `${which} / N`, scale: { type: "log" } };
+    return {
+      width: 300,
+      height: 280,
+      title: which,
+      transform: [{ filter: `datum.which == '${which}'` }],
       layer: [
         {
           transform: [{ filter: "datum.source == 'theory'" }],
@@ -89,7 +75,7 @@ export async function fig10(m: Mode): Promise<Figure> {
           encoding: { x, y, color },
         },
         {
-          transform: [{ filter: "indexof(datum.source, 'asymptote') == 0" }],
+          transform: [{ filter: "datum.source == 'asymptote'" }],
           mark: { type: "line", strokeDash: [5, 4] },
           encoding: { x, y, color },
         },
@@ -102,6 +88,53 @@ export async function fig10(m: Mode): Promise<Figure> {
           transform: [{ filter: "datum.source == 'simulation'" }],
           mark: { type: "point", filled: true, size: 60 },
           encoding: { x, y, color },
+        },
+      ],
+    };
+  };
+  const k6 = ratios.find((r) => r.g === 6 && r.which.startsWith("K^φ"))!.ratio,
+    k100 = ratios.find((r) => r.g === 100 && r.which.startsWith("K^φ"))!.ratio;
+  return {
+    name: "prx-fig10",
+    title: "PRX Fig. 10: low-effective-rank limit",
+    summary:
+      `PR^φ, PR^x vs PR^D at g_eff = ${gs.join("/")} (erf, step spectrum), with the asymptotes K^a αPR^D; ` +
+      `K^φ/PR^φ_iid ${k6.toFixed(3)} at g_eff 6, ${k100.toFixed(3)} at 100 (→ ~1.53); simulation N = ${n} at g_eff ${simGs.join("/")}`,
+    data: {
+      rows,
+      ratios,
+      n,
+      gs,
+      run,
+      finiteSize: finiteSize(
+        n,
+        simRows.map((r) => r.difference),
+        "the low-effective-rank limit is where finite N matters most: few strong modes (N αPR^D of " +
+          "them), an excess of +20 to +45 % at N = 1000 and a network-to-network spread of 14-21 % at " +
+          "N = 2000-4000 at αPR^D = 0.3 (docs/VALIDATION.md); --full uses N = 6500 (the paper's)",
+        { networks: m.networks, z: simRows.map((r) => r.z) },
+      ),
+    },
+    spec: {
+      title: {
+        text: "Low effective rank: PR → K αPR^D (PRX Fig. 10)",
+        subtitle: `lines: theory; dashed: asymptotes K^a αPR^D; points: simulation, ${simLabel(m, n, SIM(m.full).duration)}`,
+      },
+      background: "white",
+      hconcat: [
+        { data: { values: rows }, ...panel("PR^φ") },
+        { data: { values: rows }, ...panel("PR^x") },
+        {
+          width: 220,
+          height: 280,
+          title: "inset: K^a / PR^a_iid",
+          data: { values: ratios },
+          mark: { type: "line", point: true, color: "black" },
+          encoding: {
+            x: { field: "g", type: "quantitative", scale: { type: "log" }, title: "g_eff" },
+            y: { field: "ratio", type: "quantitative", scale: { zero: false }, title: "K^a / PR^a_iid" },
+            strokeDash: { field: "which", type: "nominal", title: null, legend: { orient: "bottom" } },
+          },
         },
       ],
     },

@@ -17,6 +17,9 @@
 import { withBuffers } from "../backend/buffers.ts";
 import type { Backend } from "../backend/types.ts";
 import { ConvergenceError, checkArray, checkSize } from "../errors.ts";
+import { CholeskyDecomposition, Matrix } from "ml-matrix";
+import { transposed } from "../backend/buffers.ts";
+import { realProduct } from "./complex.ts";
 
 export { ConvergenceError };
 
@@ -256,4 +259,44 @@ export function svd(n: number, A: Float64Array, be: Backend): Svd {
   } finally {
     for (const b of Object.values(bufs)) be.free(b);
   }
+}
+
+/**
+ * The non-zero singular values of a factored n x n matrix L diag(D) R^T (L, R n x m row-major, m <= n), without
+ * forming it: with the Cholesky factors L^T L = C_L C_L^T and R^T R = C_R C_R^T, L = Q_L C_L^T and R = Q_R C_R^T with
+ * orthonormal Q_L, Q_R, so L diag(D) R^T = Q_L (C_L^T diag(D) C_R) Q_R^T has the singular values of the m x m middle
+ * factor. Cost 4 n m^2 + O(m^3) instead of O(n^3): PRX Fig. 8's alpha = 0.005 at N = 30000 (m = 150). The Gram
+ * matrices square the factors' condition numbers: fine for random modes (condition ~ (1 + sqrt(m/n))/(1 - sqrt(m/n))).
+ */
+export function factoredSingularValues(
+  be: Backend,
+  n: number,
+  m: number,
+  L: Float64Array,
+  D: Float64Array,
+  R: Float64Array,
+): Float64Array {
+  checkArray("L", L, n * m, "float64");
+  checkArray("R", R, n * m, "float64");
+  checkArray("D", D, m, "float64");
+  const factor = (X: Float64Array) => {
+    const Xt = transposed(X, n, m);
+    const G = realProduct(be, m, n, m, Xt, Xt);
+    const c = new CholeskyDecomposition(
+      new Matrix(Array.from({ length: m }, (_, i) => Array.from(G.subarray(i * m, (i + 1) * m)))),
+    );
+    if (!c.isPositiveDefinite()) throw new RangeError("invalid argument: the factors must have full column rank");
+    return c.lowerTriangularMatrix;
+  };
+  const cl = factor(L),
+    cr = factor(R);
+  const B = new Float64Array(m * m);
+  // B_ab = sum_c (C_L^T)_ac D_c (C_R)_cb = sum_c C_L[c][a] D_c C_R[c][b]
+  for (let a = 0; a < m; a++)
+    for (let b = 0; b < m; b++) {
+      let s = 0;
+      for (let c = Math.max(a, b); c < m; c++) s += cl.get(c, a) * D[c] * cr.get(c, b);
+      B[a * m + b] = s;
+    }
+  return singularValues(m, B, be);
 }

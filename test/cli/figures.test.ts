@@ -1,6 +1,7 @@
 /** `strand figures`: one cheap figure end to end (files, index), and its refusals. The figures with
  *  simulations run in `strand figures --quick` (minutes), not here. */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -18,12 +19,16 @@ describe("strand figures", () => {
     for (const ext of ["svg", "png", "json"]) expect(existsSync(path.join(dir, `prx-fig8.${ext}`))).toBe(true);
     const doc = JSON.parse(readFileSync(path.join(dir, "prx-fig8.json"), "utf8"));
     expect(doc.data.n).toBe(600);
-    // the histograms' support matches the free-probability edges: at N = 600 the extreme singular values
-    // fluctuate by O(N^(-2/3)) ~ 1.4 % around the edges; 5 % of the upper edge covers it
-    for (const alpha of [0.1, 0.2, 0.4]) {
+    // the paper's alphas, each with at least 150 singular values (N = 150 / alpha above 600: 30000 at 0.005)
+    expect(doc.data.alphas).toEqual([0.005, 0.01, 0.02, 0.05, 0.1, 0.2]);
+    expect(doc.data.sizes["α = 0.005"]).toBe(30000);
+    // the histograms' support matches the free-probability edges: the extreme singular values fluctuate by
+    // O(M^(-2/3)) of the bulk's width (M >= 150: ~4 %), well inside 5 % of the upper edge
+    for (const alpha of [0.005, 0.02, 0.1, 0.2]) {
       const s = doc.data.singularValues
         .filter((x: { alpha: string }) => x.alpha === `α = ${alpha}`)
         .map((x: { s: number }) => x.s);
+      expect(s).toHaveLength(Math.round(alpha * doc.data.sizes[`α = ${alpha}`]));
       const e = singularValueEdges(alpha);
       expect(Math.max(...s)).toBeLessThan(e.upper * 1.05);
       expect(Math.min(...s)).toBeGreaterThan(e.lower - 0.05 * e.upper);
@@ -214,10 +219,60 @@ describe("strand figures", () => {
     writeFileSync(path.join(dir, "prx-fig8.svg"), "keep");
     const r = strand("figures", "--only", "prx-fig8", "--out", dir);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`\`${path.join(dir, "prx-fig8.svg")}\` exists: pass --force`);
+    expect(r.stderr).toContain(`\`${path.join(dir, "prx-fig8.svg")}\` exists: pass --resume to continue that run`);
     expect(readFileSync(path.join(dir, "prx-fig8.svg"), "utf8")).toBe("keep");
     // with --force it is replaced
     expect(strand("figures", "--only", "prx-fig8", "--out", dir, "--force").status).toBe(0);
     expect(readFileSync(path.join(dir, "prx-fig8.svg"), "utf8")).toMatch(/^<svg/);
   }, 60_000);
+
+  it("continues a killed run from its points.jsonl, computing only the missing points, with the same figure", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-fig-"));
+    const args = ["figures", "--only", "prl-fig2a", "--n", "100", "--out", dir];
+    const points = path.join(dir, "points.jsonl");
+    const count = () => (existsSync(points) ? readFileSync(points, "utf8").split("\n").filter(Boolean).length - 1 : 0);
+    // PRL Fig. 2a at N = 100 has 4 simulation points: kill the run once 2 are written
+    const killed = await new Promise<boolean>((resolve) => {
+      const child = spawn(process.execPath, [path.join(root, "bin/strand.js"), ...args], {
+        cwd: root,
+        stdio: "ignore",
+      });
+      let done = false;
+      const poll = setInterval(() => {
+        if (!done && count() >= 2) {
+          done = true;
+          child.kill("SIGKILL");
+        }
+      }, 5);
+      child.on("exit", () => {
+        clearInterval(poll);
+        resolve(done);
+      });
+    });
+    expect(killed).toBe(true);
+    const before = count();
+    expect(before).toBeGreaterThanOrEqual(2);
+    expect(before).toBeLessThan(4);
+    // a torn last line (a write cut off by the kill) is dropped on resume
+    appendFileSync(points, '{"key":"{\\"simulate');
+    // without --resume (or --force) the points file is not touched
+    const refused = strand(...args);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/points\.jsonl` exists: pass --resume/);
+    // another network size cannot continue it
+    expect(strand("figures", "--only", "prl-fig2a", "--n", "120", "--out", dir, "--resume").stderr).toMatch(
+      /is from a different sweep/,
+    );
+    const r = strand(...args, "--resume");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${before} points reused from ${points}, ${4 - before} computed`);
+    expect(count()).toBe(4);
+    // the same figure as a run never killed (same seeds, same backend)
+    const fresh = await mkdtemp(path.join(os.tmpdir(), "strand-fig-"));
+    expect(strand("figures", "--only", "prl-fig2a", "--n", "100", "--out", fresh).status).toBe(0);
+    const data = (d: string) => JSON.parse(readFileSync(path.join(d, "prl-fig2a.json"), "utf8")).data;
+    expect(data(dir).simulation).toEqual(data(fresh).simulation);
+    // resuming a finished run computes nothing
+    expect(strand(...args, "--resume").stderr).toContain("4 points reused");
+  }, 180_000);
 });

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Backend } from "../../src/backend/types.ts";
 import { readConnectome } from "../../src/io/connectome-file.ts";
-import { singularValues } from "../../src/linalg/svd.ts";
+import { factoredSingularValues, singularValues } from "../../src/linalg/svd.ts";
 import { denseJ, makeNetwork } from "../../src/network/ensembles.ts";
 import { couplingStructure, singularValueEdges } from "../../src/network/structure.ts";
 import { BACKEND_LABELS, backends, label, LENGTHS, randn } from "../helpers.ts";
@@ -28,6 +28,24 @@ const numericalRank = (s: Float64Array, n: number) => s.filter((v) => v > s[0] *
 
 describe.each(BACKEND_LABELS)("singular values on the %s backend", (name) => {
   const be = () => all.find((b) => label(b) === name)!;
+
+  it("gives a factored L diag(D) R^T the dense matrix's non-zero singular values without forming it", () => {
+    const n = 90;
+    for (const [alpha, prD] of [
+      [0.2, undefined],
+      [0.5, 0.5],
+    ] as const) {
+      const net = makeNetwork({ coupling: "rmm", n, g: 1.5, alpha, prD, seed: 4 });
+      const c = net.coupling;
+      if (c.kind !== "lowrank") throw new Error("expected a factored network");
+      const f = factoredSingularValues(be(), n, c.m, c.L, c.D, c.R);
+      const d = singularValues(n, denseJ(net), be());
+      expect(f).toHaveLength(c.m);
+      // both backward stable to ~ulp x ||J||; the Gram route squares the factors' condition (~(1 + sqrt(m/n)) /
+      // (1 - sqrt(m/n)) <= 6 here): 1e-10 of the largest covers it
+      for (let a = 0; a < c.m; a++) expect(Math.abs(f[a] - d[a])).toBeLessThan(1e-10 * d[0]);
+    }
+  });
 
   it.each(LENGTHS.filter((n) => n <= 400).concat([400]))(
     "satisfy sum S^2 = ||A||_F^2 and sum S^4 = ||A A^T||_F^2 at n = %i",
