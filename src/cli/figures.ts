@@ -12,7 +12,10 @@ import { workerExecutor } from "../io/parallel.ts";
 import { samplerPool, type SamplerPool } from "../io/sampler-pool.ts";
 import { UsageError, integer } from "./args.ts";
 import { prepareOutputDir } from "../io/atomic.ts";
-import { type Mode } from "../figures/plan.ts";
+import { type Figure, type Mode } from "../figures/plan.ts";
+import { figureTasks } from "../figures/task.ts";
+import { openResults, readResults } from "../io/jsonl.ts";
+import { followQueue } from "./sweep-queue.ts";
 import { FIGS, writeFigures } from "../figures/index.ts";
 import { pointStore } from "../figures/points.ts";
 import { VERSION } from "../version.ts";
@@ -31,6 +34,10 @@ Usage: strand figures [--quick | --full] [--n N] [--networks K] [--out DIR] [--o
   --out DIR     output folder                                             (default: figures)
   --force       overwrite the figures' files already in DIR and start their points afresh (otherwise refused
                 before any work)
+  --queue URL   run the figures on a BullMQ queue (redis://HOST:PORT[/NAME]), one job per figure, by
+                \`strand worker --queue URL --lock-seconds 3600\` processes on any machines; this process follows
+                the queue into DIR/queue.jsonl and draws each figure as its worker returns it (with --resume:
+                continues a follower that was stopped; docs/DISTRIBUTED.md)
   --resume      continue a run killed or stopped in DIR: every finished point (simulation, sampling single site,
                 Lyapunov run) is kept in DIR/points.jsonl as it ends; only the missing ones are computed, and the
                 figures are drawn again (a points file of another mode, N or --networks is refused)
@@ -66,6 +73,7 @@ export async function figuresCommand(argv: string[]): Promise<number> {
       networks: { type: "string" },
       force: { type: "boolean", default: false },
       resume: { type: "boolean", default: false },
+      queue: { type: "string" },
       gallery: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -90,14 +98,16 @@ export async function figuresCommand(argv: string[]): Promise<number> {
   // the files this run writes (each figure's .svg/.png/.json, named after its key; index.md; points.jsonl): none
   // overwritten without --force (or --resume, which continues points.jsonl and redraws the figures), checked
   // before hours of work
-  const pointsFile = path.join(dir, "points.jsonl");
-  if (values.force && !values.resume) rmSync(pointsFile, { force: true });
+  const pointsFile = path.join(dir, "points.jsonl"),
+    queueFile = path.join(dir, "queue.jsonl");
+  if (values.force && !values.resume) for (const f of [pointsFile, queueFile]) rmSync(f, { force: true });
   if (!values.force && !values.resume) {
     const prefixes = only.map((k) => (k === "connectomes" ? "connectome-" : k));
     const clash = readdirSync(dir).find(
       (f) =>
         f === "index.md" ||
         f === "points.jsonl" ||
+        f === "queue.jsonl" ||
         (values.gallery && f === "README.md") ||
         (/\.(svg|png|json)$/.test(f) && prefixes.some((p) => f.startsWith(p))),
     );
@@ -108,6 +118,14 @@ export async function figuresCommand(argv: string[]): Promise<number> {
       );
   }
   const full = values.full === true;
+  if (values.queue !== undefined)
+    return figuresOnQueue(values.queue, only, dir, queueFile, {
+      full,
+      n,
+      networks,
+      resume: values.resume === true,
+      gallery: values.gallery === true,
+    });
   const points = pointStore(
     pointsFile,
     { figures: VERSION, mode: full ? "full" : "quick", n: n ?? null, networks },
@@ -132,4 +150,58 @@ export async function figuresCommand(argv: string[]): Promise<number> {
     points.close();
     if (pool) await (await pool).close();
   }
+}
+
+/**
+ * --queue URL: one job per figure on a BullMQ queue (src/figures/task.ts), run by `strand worker`s; this process
+ * follows the queue into DIR/queue.jsonl (resumable: --resume collects what the file lacks) and draws each figure
+ * from its worker's panels.
+ */
+async function figuresOnQueue(
+  url: string,
+  only: string[],
+  dir: string,
+  file: string,
+  o: { full: boolean; n?: number; networks: number; resume: boolean; gallery: boolean },
+): Promise<number> {
+  const { header, tasks } = figureTasks(only, {
+    mode: o.full ? "full" : "quick",
+    n: o.n ?? "none",
+    networks: o.networks,
+  });
+  const results = openResults(file, { ...header }, o.resume);
+  const code = await followQueue(
+    url,
+    header,
+    tasks,
+    tasks.filter((t) => !results.done.has(t.key)),
+    results,
+    file,
+    false,
+  );
+  const records = new Map(readResults(file).records.map((r) => [r.key as string, r]));
+  const failed = tasks.filter((t) => records.get(t.key)?.error);
+  for (const t of failed) console.error(`strand figures: ${t.point.figure} failed: ${records.get(t.key)!.error}`);
+  const ready = tasks.filter((t) => records.get(t.key)?.results);
+  if (!ready.length) return code || 1;
+  const mode: Mode = {
+    full: o.full,
+    n: o.n,
+    networks: o.networks,
+    be: await createBackend("auto"),
+    executor: workerExecutor(1),
+    points: pointStore(null, {}, false),
+    sampler: () => Promise.reject(new Error("internal: figures drawn from a queue compute nothing")),
+  };
+  const byFigure = new Map(ready.map((t) => [String(t.point.figure), records.get(t.key)!.results]));
+  await writeFigures(
+    mode,
+    ready.map((t) => String(t.point.figure)),
+    dir,
+    {
+      gallery: o.gallery,
+      source: async (k) => byFigure.get(k) as { figures: Figure[]; seconds: number },
+    },
+  );
+  return code || (failed.length ? 1 : 0);
 }

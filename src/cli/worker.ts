@@ -8,9 +8,12 @@ import { parseArgs } from "node:util";
 import { workerExecutor } from "../io/parallel.ts";
 import { openQueue, parseQueueUrl, queueWorker, storedSweep, QUEUE_SCHEMA } from "../io/queue.ts";
 import { VERSION } from "../version.ts";
+import { runTask } from "../sweep/tasks.ts";
+import { runFigureTask } from "../figures/task.ts";
 import { UsageError, finite, threadsFlag } from "./args.ts";
 
-export const WORKER_HELP = `strand worker — run a distributed sweep's points (strand sweep --queue URL …) from its BullMQ queue
+export const WORKER_HELP = `strand worker — run a distributed sweep's points (strand sweep --queue URL …) or figures (strand figures
+--queue URL …) from its BullMQ queue
 
 Usage: strand worker --queue redis://HOST:PORT[/NAME] [--workers W] [--lock-seconds S]
 
@@ -20,7 +23,9 @@ Usage: strand worker --queue redis://HOST:PORT[/NAME] [--workers W] [--lock-seco
 
 Runs one point at a time until stopped: Ctrl-C or SIGTERM lets the current point finish; a killed worker's point
 is run again by another worker (BullMQ's stalled-job check). Prints one line per point. Every result carries this
-worker's host, pid, strand version and backend. Deployment (compose, systemd): docs/DISTRIBUTED.md.`;
+worker's host, pid, strand version and backend. A figure job holds the event loop for up to minutes at the
+papers' sizes (dense eigendecompositions): give figure workers --lock-seconds 3600, or their jobs are taken back
+while running. Deployment (compose, systemd): docs/DISTRIBUTED.md.`;
 
 export async function workerCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -63,6 +68,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
   let refused: string | null = null;
   const worker = queueWorker(address, {
     executor: workers > 1 ? workerExecutor(workers) : undefined,
+    run: (t, executor) => (t.kind === "figure" ? runFigureTask(t.point, executor) : runTask(t, executor)),
     lockMs: lockSeconds * 1000,
     onRefused: (m) => (refused = m),
     onJob: (j) =>

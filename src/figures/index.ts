@@ -66,6 +66,16 @@ export const PAPER_PANELS: Record<string, string> = {
   covariance: "LINEAR.md §3 (one network's covariance)",
 };
 
+/** Where writeFigures gets a figure's panels: computed here (computeFigure), or by a queue's worker. */
+export type FigureSource = (k: string) => Promise<{ figures: Figure[]; seconds: number }>;
+
+/** One figure (or a connectome's several) computed in this process, with its time. */
+export async function computeFigure(mode: Mode, k: string): Promise<{ figures: Figure[]; seconds: number }> {
+  const t0 = performance.now();
+  const figures = [await FIGS[k](mode)].flat();
+  return { figures, seconds: (performance.now() - t0) / 1000 };
+}
+
 /**
  * Draw the figures into dir: each as .svg, .png (2x) and .json, and an index.md; or, as a gallery (the committed
  * docs/figures), each as a 1x PNG only and a README.md whose table names the command, N, the paper panel and the
@@ -75,8 +85,9 @@ export async function writeFigures(
   mode: Mode,
   only: string[],
   dir: string,
-  options: { gallery?: boolean } = {},
+  options: { gallery?: boolean; source?: FigureSource } = {},
 ): Promise<number> {
+  const source = options.source ?? ((k: string) => computeFigure(mode, k));
   const flags = [
     mode.full ? "--full" : "--quick",
     mode.n ? `--n ${mode.n}` : "",
@@ -90,9 +101,7 @@ export async function writeFigures(
   ];
   const table: string[] = [];
   for (const k of only) {
-    const t0 = performance.now();
-    const figs = [await FIGS[k](mode)].flat();
-    const seconds = (performance.now() - t0) / 1000;
+    const { figures: figs, seconds } = await source(k);
     for (const f of figs) {
       const svg = await renderSvg(f.spec);
       const base = path.join(dir, f.name);
@@ -151,7 +160,7 @@ export async function writeFigures(
       );
       console.log(`strand figures: ${base}.png — ${f.summary}`);
     }
-    console.error(`  (${k}: ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    console.error(`  (${k}: ${seconds.toFixed(0)} s)`);
   }
   if (options.gallery) {
     const head = [

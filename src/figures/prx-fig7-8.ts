@@ -26,7 +26,7 @@ export async function fig8(m: Mode): Promise<Figure> {
   const alphas = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2];
   const rows: Record<string, unknown>[] = [],
     edges: Record<string, unknown>[] = [];
-  const sizes: Record<string, number> = {};
+  const nByAlpha: Record<string, number> = {};
   for (const alpha of alphas) {
     const size = Math.max(n, Math.ceil(modes / alpha));
     const net = makeNetwork({ coupling: "rmm", n: size, g: Math.sqrt(alpha), alpha, spectrum: "flat", seed: 1 }); // D_a = 1
@@ -35,7 +35,7 @@ export async function fig8(m: Mode): Promise<Figure> {
       c.kind === "lowrank"
         ? factoredSingularValues(m.be, size, c.m, c.L, c.D, c.R)
         : singularValues(size, denseJ(net), m.be).subarray(0, Math.round(alpha * size));
-    sizes[`α = ${alpha}`] = size;
+    nByAlpha[`α = ${alpha}`] = size;
     for (const v of s) rows.push({ alpha: `α = ${alpha}`, s: v });
     const e = singularValueEdges(alpha);
     edges.push(
@@ -49,7 +49,7 @@ export async function fig8(m: Mode): Promise<Figure> {
     summary:
       `histograms of the M = αN nonzero singular values of L Rᵀ (D = 1), α = ${alphas.join(", ")}, N = ${n} or ` +
       `${modes}/α, with the free-probability edges (PRX (14))`,
-    data: { n, sizes, alphas, singularValues: rows, edges },
+    data: { n, nByAlpha, alphas, singularValues: rows, edges },
     spec: {
       title: {
         text: "Singular values of L Rᵀ, D_a = 1 (PRX Fig. 8)",

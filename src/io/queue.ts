@@ -189,6 +189,8 @@ export interface QueueWorkerOptions {
   lockMs?: number;
   /** called when the worker meets a job of another strand version or schema (it then stops taking jobs) */
   onRefused?: (message: string) => void;
+  /** how a job runs (default runTask; the CLI's worker adds figure jobs, src/figures/task.ts) */
+  run?: (task: SweepTask, executor?: GroupExecutor) => Promise<Record<string, unknown>>;
   /** called after every job */
   onJob?: (job: { key: string; point: SweepTask["point"]; ok: boolean; seconds: number; error?: string }) => void;
 }
@@ -219,7 +221,7 @@ export function queueWorker(address: QueueAddress, options: QueueWorkerOptions =
       const seconds = () => (performance.now() - t0) / 1000;
       const { key, point } = job.data;
       try {
-        const results = await runTask({ kind: job.data.kind, point, key }, options.executor);
+        const results = await (options.run ?? runTask)({ kind: job.data.kind, point, key }, options.executor);
         options.onJob?.({ key, point, ok: true, seconds: seconds() });
         return { results, worker: await workerInfo() };
       } catch (e) {

@@ -17,7 +17,8 @@ import { gridPoints, pointKey, type GridValue } from "./grid.ts";
 
 /** One point of a sweep. */
 export interface SweepTask {
-  kind: "theory" | "simulation";
+  /** "figure": a whole figure of `strand figures --queue` (src/figures/task.ts; not run by runTask) */
+  kind: "theory" | "simulation" | "figure";
   point: Record<string, GridValue>;
   key: string;
 }
@@ -25,7 +26,7 @@ export interface SweepTask {
 /** What a sweep is (the results file's header line): strand's version, what runs, seeds per point, the grid. */
 export interface SweepHeader {
   strand: string;
-  what: "both" | "theory" | "simulate";
+  what: "both" | "theory" | "simulate" | "figures";
   seeds: number;
   axes: [string, GridValue[]][];
   /** a shard's slice, "I/N" (strand sweep --shard) */
@@ -103,6 +104,7 @@ const theoryBackend = () => (backendPromise ??= createBackend("auto"));
  */
 export async function runTask(t: SweepTask, executor?: GroupExecutor): Promise<Record<string, unknown>> {
   const p = t.point;
+  if (t.kind === "figure") throw new TypeError("invalid argument: a figure task is run by src/figures/task.ts");
   const phi = p.phi as PhiName;
   const t0 = performance.now();
   if (t.kind === "theory") {

@@ -21,14 +21,14 @@ describe("strand figures", () => {
     expect(doc.data.n).toBe(600);
     // the paper's alphas, each with at least 150 singular values (N = 150 / alpha above 600: 30000 at 0.005)
     expect(doc.data.alphas).toEqual([0.005, 0.01, 0.02, 0.05, 0.1, 0.2]);
-    expect(doc.data.sizes["α = 0.005"]).toBe(30000);
+    expect(doc.data.nByAlpha["α = 0.005"]).toBe(30000);
     // the histograms' support matches the free-probability edges: the extreme singular values fluctuate by
     // O(M^(-2/3)) of the bulk's width (M >= 150: ~4 %), well inside 5 % of the upper edge
     for (const alpha of [0.005, 0.02, 0.1, 0.2]) {
       const s = doc.data.singularValues
         .filter((x: { alpha: string }) => x.alpha === `α = ${alpha}`)
         .map((x: { s: number }) => x.s);
-      expect(s).toHaveLength(Math.round(alpha * doc.data.sizes[`α = ${alpha}`]));
+      expect(s).toHaveLength(Math.round(alpha * doc.data.nByAlpha[`α = ${alpha}`]));
       const e = singularValueEdges(alpha);
       expect(Math.max(...s)).toBeLessThan(e.upper * 1.05);
       expect(Math.min(...s)).toBeGreaterThan(e.lower - 0.05 * e.upper);

@@ -250,4 +250,39 @@ describe.runIf(REDIS_AVAILABLE)("strand sweep --queue and strand worker (BullMQ 
       /redis:\/\/HOST:PORT/,
     );
   }, 60_000);
+
+  it("runs strand figures --queue as one job per figure on two workers, drawing the panels a local run draws", async () => {
+    const url = redis.url("figures");
+    const out = path.join(dir, "figs-queue"),
+      local = path.join(dir, "figs-local");
+    const only = ["--only", "prx-fig8,prl-fig2a,prx-fig3", "--n", "100"];
+    const ws = [1, 2].map(() => spawnStrand("worker", "--queue", url, "--workers", "1", "--lock-seconds", "600"));
+    try {
+      await until(() => ws.every((w) => /pid \d+ on queue/.test(w.stderr())), 20_000, "both workers");
+      const f = strand("figures", ...only, "--queue", url, "--out", out);
+      expect(f.status, f.stderr).toBe(0);
+      expect(f.stderr).toMatch(/3 jobs added/);
+      expect(strand("figures", ...only, "--out", local).status).toBe(0);
+      const data = (d: string, name: string) => JSON.parse(readFileSync(path.join(d, `${name}.json`), "utf8")).data;
+      // the same seeds on the same backend: the same numbers, wherever they ran
+      expect(data(out, "prl-fig2a").simulation).toEqual(data(local, "prl-fig2a").simulation);
+      expect(data(out, "prx-fig3").prNeuron).toBe(data(local, "prx-fig3").prNeuron);
+      expect(data(out, "prx-fig8").singularValues).toEqual(data(local, "prx-fig8").singularValues);
+      for (const name of ["prx-fig8", "prl-fig2a", "prx-fig3"])
+        expect(existsSync(path.join(out, `${name}.png`))).toBe(true);
+      // each figure ran once, and both workers took part (3 jobs, one at a time each)
+      // (the workers' output is read by this process's event loop, which the synchronous runs above held)
+      const done = () => ws.map((w) => (w.stdout().match(/done figure/g) ?? []).length);
+      await until(() => done()[0] + done()[1] >= 3, 10_000, "the workers' lines");
+      expect(done()[0] + done()[1]).toBe(3);
+      expect(done()[0]).toBeGreaterThan(0);
+      expect(done()[1]).toBeGreaterThan(0);
+      // the follower again with --resume: nothing enqueued, the figures drawn from its queue.jsonl
+      const again = strand("figures", ...only, "--queue", url, "--out", out, "--resume");
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stderr).toMatch(/0 jobs added/);
+    } finally {
+      await stopAll(ws);
+    }
+  }, 180_000);
 });

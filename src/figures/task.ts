@@ -1,0 +1,68 @@
+/**
+ * A figure as a queue job (`strand figures --queue URL`, run by `strand worker`): the job's point names the figure
+ * and the run's mode; a worker computes it with its own backend, threads and sampler (its points in memory) and
+ * returns the panels as JSON, which the follower draws. One job per figure: the figures of a --full run spread over
+ * the workers; within a figure the points run in order on one worker.
+ */
+import { createBackend } from "../backend/select.ts";
+import { workerExecutor } from "../io/parallel.ts";
+import { samplerPool, type SamplerPool } from "../io/sampler-pool.ts";
+import type { GroupExecutor } from "../simulate/simulate.ts";
+import { pointKey } from "../sweep/grid.ts";
+import type { SweepHeader, SweepTask } from "../sweep/tasks.ts";
+import { VERSION } from "../version.ts";
+import { computeFigure, FIGS } from "./index.ts";
+import type { Figure, Mode } from "./plan.ts";
+import { pointStore } from "./points.ts";
+
+/** The run a figure job belongs to: quick or full, --n (or "none"), --networks. */
+export interface FigureRun {
+  mode: "quick" | "full";
+  n: number | "none";
+  networks: number;
+}
+
+/** The tasks and the queue header of a figures run. */
+export function figureTasks(only: string[], run: FigureRun): { header: SweepHeader; tasks: SweepTask[] } {
+  const tasks = only.map((figure) => {
+    const point = { figure, ...run };
+    return { kind: "figure" as const, point, key: pointKey("figure", point) };
+  });
+  const header: SweepHeader = {
+    strand: VERSION,
+    what: "figures",
+    seeds: 1,
+    axes: [
+      ["figure", only],
+      ["mode", [run.mode]],
+      ["n", [run.n]],
+      ["networks", [run.networks]],
+    ],
+  };
+  return { header, tasks };
+}
+
+/** Compute one figure job (a worker's side): its panels (JSON) and time. */
+export async function runFigureTask(
+  point: SweepTask["point"],
+  executor?: GroupExecutor,
+): Promise<{ figures: Figure[]; seconds: number }> {
+  const k = String(point.figure);
+  if (!(k in FIGS)) throw new RangeError(`invalid argument: no figure \`${k}\` in strand ${VERSION}`);
+  let pool: Promise<SamplerPool> | undefined;
+  const mode: Mode = {
+    full: point.mode === "full",
+    n: point.n === "none" ? undefined : Number(point.n),
+    networks: Number(point.networks),
+    be: await createBackend("auto"),
+    executor: executor ?? workerExecutor(2),
+    points: pointStore(null, {}, false),
+    sampler: () => (pool ??= samplerPool(2)),
+  };
+  try {
+    const r = await computeFigure(mode, k);
+    return JSON.parse(JSON.stringify(r, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as number[]) : v)));
+  } finally {
+    if (pool) await (await pool).close();
+  }
+}
