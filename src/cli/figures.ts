@@ -20,11 +20,26 @@ import { FIGS, writeFigures } from "../figures/index.ts";
 import { pointStore } from "../figures/points.ts";
 import { VERSION } from "../version.ts";
 
+/** a comma list wrapped to `width` columns: the first line starts at column `start`, the others at `indent` */
+function wrapList(items: string[], start: number, indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const it of items) {
+    const next = line ? `${line}, ${it}` : it;
+    if ((lines.length ? indent : start) + next.length + 1 > width && line) {
+      lines.push(line + ",");
+      line = it;
+    } else line = next;
+  }
+  lines.push(line);
+  return lines.join("\n" + " ".repeat(indent));
+}
+
 export const FIGURES_HELP = `strand figures — regenerate the paper's figures (SVG + PNG + JSON each, and index.md)
 
 Usage: strand figures [--quick | --full] [--n N] [--networks K] [--out DIR] [--only NAME[,NAME]]
 
-  --quick       small N, short runs (default; ~13 minutes on 2 cores)
+  --quick       small N, short runs (default; ~15 minutes on 2 cores)
   --full        the paper's sizes (N = 2500-6500) and longer runs (hours)
   --n N         every model figure at network size N, with the mode's run lengths (e.g. --quick --n 2500:
                 whether a figure's finite-N gap closes; the connectome figures keep their data's N)
@@ -43,16 +58,18 @@ Usage: strand figures [--quick | --full] [--n N] [--networks K] [--out DIR] [--o
                 figures are drawn again (a points file of another mode, N or --networks is refused)
   --gallery     a gallery instead: 1x PNGs and a README.md whose table names each figure's paper panel, N,
                 finite-N gap and time (docs/figures: npm run gallery)
-  --only LIST   some of: prx-fig4a, prx-fig4b, prx-fig5, prx-fig7, prx-fig8, prx-fig9, prx-fig9-pcs, prx-fig10,
-                prx-fig10-ranked, prl-fig2a, prl-fig4, prl-fig6, connectomes, chaos-lambda, chaos-dimensions,
-                chaos-spectrum, covariance
+  --only LIST   some of: ${wrapList(Object.keys(FIGS), 25, 16, 116)}
 
-Figures: PRX Fig. 4a (PR^phi vs alpha PR^D, g_eff 3/6/10), 4b (normalised Psi^phi(tau, 0)), 5 (gains and
+Figures: PRX Fig. 3 (neuron-by-neuron and time-by-time covariances of one trial), 4a (PR^phi vs alpha PR^D,
+g_eff 3/6/10), 4b (normalised Psi^phi(tau, 0)), 5 (gains and
 z-scoring), 8 (singular values of L R^T with the free-probability edges), 9 (PC timescales), 10 (the
 low-effective-rank limit), PRX Fig. 7 (PR^phi vs left/right mode overlaps gamma_rho) and PRL Fig. 6 (PR^phi vs
-partial symmetry rho) from the sampling single-site theory, PRL Fig. 2a (PR^x, PR^phi vs g, tanh, with the
-g -> infinity limits), and for each connectome in ../shared/data: ranked singular values vs an i.i.d.
-matrix, the left/right overlap diagonal with the random band, and the eigenvalues. Chaos (i.i.d. tanh): lambda_max
+partial symmetry rho, and the slow diagonal psi(tau, tau)) from the sampling single-site theory, PRL Fig. 2a
+(PR^x, PR^phi vs g, tanh, with the g -> infinity limits), 2b (the variance along the eigenmodes of J, with linear
+equivalence's prediction), 3 (psi^phi(tau1, tau2) maps, theory and simulation, and psi_RMS), and for each
+connectome in ../shared/data (PRX Fig. 6): ranked singular values vs an i.i.d. matrix, the left/right overlaps
+u_a.v_a with the random band and the matrix O_ab, and the eigenvalues of J beside its random-mode stand-ins
+without and with its overlaps. Chaos (i.i.d. tanh): lambda_max
 vs g (mean field and simulations), D_KY/N beside PR^x/N and PR^phi/N vs g, and Lyapunov spectra vs i/N at three N.
 PCs: PRX Fig. 9's ranked covariance eigenvalues, PC traces and per-PC timescales; PRX Fig. 10's ranked
 eigenvalues at low effective rank; PRL Fig. 4's PC-timescale

@@ -2,6 +2,8 @@
  * The figures of both papers that strand computes (each as SVG + PNG + the JSON behind it) and the index.md that
  * lists them with their finite-N gaps; `strand figures` (src/cli/figures.ts) parses flags and calls writeFigures.
  */
+import { existsSync, readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { renderSvg, svgToPng } from "../io/render.ts";
@@ -71,9 +73,11 @@ export type FigureSource = (k: string) => Promise<{ figures: Figure[]; seconds: 
 
 /** One figure (or a connectome's several) computed in this process, with its time. */
 export async function computeFigure(mode: Mode, k: string): Promise<{ figures: Figure[]; seconds: number }> {
-  const t0 = performance.now();
+  const t0 = performance.now(),
+    before = mode.points.counts().reusedSeconds;
   const figures = [await FIGS[k](mode)].flat();
-  return { figures, seconds: (performance.now() - t0) / 1000 };
+  // with --resume, the points read back count with the time they took when they ran
+  return { figures, seconds: (performance.now() - t0) / 1000 + mode.points.counts().reusedSeconds - before };
 }
 
 /**
@@ -100,6 +104,8 @@ export async function writeFigures(
     "",
   ];
   const table: string[] = [];
+  const times: Record<string, { seconds: number; n: string }> = {};
+  const fullTimes = options.gallery ? readTimes(path.join(dir, "full-times.json")) : null;
   for (const k of only) {
     const { figures: figs, seconds } = await source(k);
     for (const f of figs) {
@@ -153,10 +159,12 @@ export async function writeFigures(
           : `Files: ${f.name}.svg, ${f.name}.png, ${f.name}.json`,
         "",
       );
+      times[k] ??= { seconds, n: sizeText(f, fin?.n) };
+      const full = fullTimes?.figures[k];
       table.push(
         `| [${f.name}](#${anchor(f.title)}) | ${PAPER_PANELS[k]} | ${sizeText(f, fin?.n)} | ` +
           `${fin && fin.largestRelativeDifference !== null ? `${(100 * fin.largestRelativeDifference).toFixed(0)} %` : "—"} | ` +
-          `${seconds.toFixed(0)} s |`,
+          `${seconds.toFixed(0)} s | ${full ? `${duration(full.seconds)} (N = ${full.n})` : "not run yet"} |`,
       );
       console.log(`strand figures: ${base}.png — ${f.summary}`);
     }
@@ -169,10 +177,13 @@ export async function writeFigures(
       "",
       "Each figure with the paper panel it reproduces, its network size, the largest gap between simulation and the",
       "N -> infinity theory it shows (finite N), and the time it took on this 2-core machine. Regenerate them all with",
-      "`npm run gallery`. The papers' sizes (`--full`, hours) are not in this gallery yet.",
+      "`npm run gallery`. The last column is the time of the same figure at the papers' sizes (`strand figures --full`,",
+      "resumable with --resume; `npm run gallery:full` runs it and keeps its times in docs/figures/full-times.json" +
+        (fullTimes ? `: ${fullTimes.strand}, ${fullTimes.date}, ${fullTimes.cpus} cores)` : ")") +
+        "; the figures shown are the quick ones.",
       "",
-      "| figure | reproduces | N | largest finite-N gap | time |",
-      "| --- | --- | --- | --- | --- |",
+      "| figure | reproduces | N | largest finite-N gap | time | --full time (N) |",
+      "| --- | --- | --- | --- | --- | --- |",
       ...table,
       "",
     ];
@@ -180,10 +191,44 @@ export async function writeFigures(
     console.log(`strand figures: ${path.join(dir, "README.md")}`);
     return 0;
   }
+  // each figure's time (with --resume: including its reused points' compute time), merged into the folder's
+  // times.json from earlier runs of the same mode (npm run gallery:full keeps the --full ones for the gallery)
+  const timesFile = path.join(dir, "times.json");
+  const earlier = readTimes(timesFile);
+  await writeFileAtomic(
+    timesFile,
+    JSON.stringify(
+      {
+        strand: VERSION,
+        mode: flags,
+        date: new Date().toISOString().slice(0, 10),
+        cpus: os.availableParallelism?.() ?? os.cpus().length,
+        figures: { ...(earlier?.mode === flags ? earlier.figures : {}), ...times },
+      },
+      null,
+      1,
+    ) + "\n",
+  );
   await writeFileAtomic(path.join(dir, "index.md"), index.join("\n"));
   console.log(`strand figures: ${path.join(dir, "index.md")}`);
   return 0;
 }
+
+interface Times {
+  strand: string;
+  mode: string;
+  date: string;
+  cpus: number;
+  figures: Record<string, { seconds: number; n: string }>;
+}
+
+function readTimes(file: string): Times | null {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Times) : null;
+}
+
+/** seconds as "42 s", "12 min" or "3.4 h" */
+const duration = (s: number) =>
+  s < 120 ? `${s.toFixed(0)} s` : s < 7200 ? `${(s / 60).toFixed(0)} min` : `${(s / 3600).toFixed(1)} h`;
 
 /** a figure's network size(s) for the gallery: the finite-N note's, the data's n, or its list of sizes */
 function sizeText(f: Figure, n?: number): string {

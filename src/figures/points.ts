@@ -15,8 +15,9 @@ import { openResults, readResults, type ResultsFile } from "../io/jsonl.ts";
 
 export interface PointStore {
   once<T>(key: Record<string, unknown>, compute: () => Promise<T>): Promise<T>;
-  /** points read back from an earlier run, and points computed in this one */
-  counts(): { reused: number; computed: number };
+  /** points read back from an earlier run, points computed in this one, and the compute time (s) the reused ones
+   *  took when they ran (so that a resumed figure's time is what a run without the kill would have taken) */
+  counts(): { reused: number; computed: number; reusedSeconds: number };
   close(): void;
 }
 
@@ -31,14 +32,19 @@ const roundTrip = <T>(v: T): T => JSON.parse(JSON.stringify(v, replacer));
  */
 export function pointStore(file: string | null, header: Record<string, unknown>, resume: boolean): PointStore {
   const values = new Map<string, unknown>();
+  const seconds = new Map<string, number>();
   const running = new Map<string, Promise<unknown>>();
   let results: ResultsFile | null = null;
   let reused = 0,
-    computed = 0;
+    computed = 0,
+    reusedSeconds = 0;
   if (file) {
     if (resume && existsSync(file)) {
       results = openResults(file, header, true); // checks the header, cuts a torn tail
-      for (const r of readResults(file).records) values.set(r.key as string, r.value);
+      for (const r of readResults(file).records) {
+        values.set(r.key as string, r.value);
+        seconds.set(r.key as string, Number(r.seconds) || 0);
+      }
     } else results = openResults(file, header, false);
   }
   return {
@@ -47,14 +53,16 @@ export function pointStore(file: string | null, header: Record<string, unknown>,
       let p = running.get(k) as Promise<T> | undefined;
       if (!p && values.has(k)) {
         reused++;
+        reusedSeconds += seconds.get(k) ?? 0;
         p = Promise.resolve(values.get(k) as T);
         running.set(k, p);
       }
       if (!p) {
+        const t0 = performance.now();
         p = compute().then((v) => {
           const stored = roundTrip(v);
           values.set(k, stored);
-          results?.append({ key: k, value: stored });
+          results?.append({ key: k, value: stored, seconds: (performance.now() - t0) / 1000 });
           computed++;
           return stored;
         });
@@ -62,7 +70,7 @@ export function pointStore(file: string | null, header: Record<string, unknown>,
       }
       return p;
     },
-    counts: () => ({ reused, computed }),
+    counts: () => ({ reused, computed, reusedSeconds }),
     close() {
       results?.close();
     },

@@ -9,6 +9,10 @@ import { FIGS, PAPER_PANELS } from "../../src/figures/index.ts";
 import { root } from "../cli/run.ts";
 
 const dir = path.join(root, "docs/figures");
+const fullTimesFile = path.join(dir, "full-times.json");
+const fullTimes = existsSync(fullTimesFile)
+  ? (JSON.parse(readFileSync(fullTimesFile, "utf8")) as { figures: Record<string, { seconds: number; n: string }> })
+  : null;
 
 describe("the gallery docs/figures/README.md", () => {
   const text = readFileSync(path.join(dir, "README.md"), "utf8");
@@ -25,6 +29,9 @@ describe("the gallery docs/figures/README.md", () => {
       for (const r of mine) {
         expect(r[3], `${key}'s N`).toMatch(/^\d+(, \d+)*$/);
         expect(r[5], `${key}'s time`).toMatch(/^\d+ s$/);
+        // the --full time at the papers' sizes, where npm run gallery:full has measured it
+        const full = fullTimes?.figures[key];
+        expect(r[6], `${key}'s --full time`).toMatch(full ? /^\d+(\.\d)? (s|min|h) \(N = [\d, ]+\)$/ : /^not run yet$/);
       }
     }
   });
