@@ -17,6 +17,7 @@ import { fig5 } from "./prx-fig5.ts";
 import { connectomeFigures } from "./connectomes.ts";
 import { chaosDimensions, chaosLambda, chaosSpectrum } from "./chaos.ts";
 import { prlFig3 } from "./prl-fig3.ts";
+import { prlFig5 } from "./prl-fig5.ts";
 import { prlFig2b } from "./prl-fig2b.ts";
 import { prxFig3 } from "./prx-fig3.ts";
 import { covarianceFigure, prlFig4, prxFig10Ranked, prxFig9Pcs } from "./pcs.ts";
@@ -36,6 +37,7 @@ export const FIGS: Record<string, (m: Mode) => Promise<Figure | Figure[]>> = {
   "prl-fig2b": prlFig2b,
   "prl-fig3": prlFig3,
   "prl-fig4": prlFig4,
+  "prl-fig5": prlFig5,
   "prl-fig6": prlFig6,
   connectomes: connectomeFigures,
   "chaos-lambda": chaosLambda,
@@ -60,6 +62,7 @@ export const PAPER_PANELS: Record<string, string> = {
   "prl-fig2b": "PRL Fig. 2b",
   "prl-fig3": "PRL Fig. 3",
   "prl-fig4": "PRL Fig. 4",
+  "prl-fig5": "PRL Fig. 5",
   "prl-fig6": "PRL Fig. 6",
   connectomes: "PRX Fig. 6 (singular values, overlaps u_a·v_a and O_ab, eigenvalues of J and its stand-ins)",
   "chaos-lambda": "CHAOS.md §5 (λ_max vs g)",

@@ -15,7 +15,7 @@
  * is inverse transformed over w1. M + (2L + 1) transforms of M points (M = 4096: ~0.4 s) and M (2L + 1) complex
  * numbers of memory instead of the M^2 of a full 2D transform.
  */
-import { evenSpectrum, fftInterleaved } from "./fft.ts";
+import { evenSpectrum, fftInterleaved, lagsOfSpectrum } from "./fft.ts";
 import type { DmftSolution } from "./dmft.ts";
 import { invalid } from "../errors.ts";
 
@@ -96,5 +96,74 @@ export function twoTimePsi(
     psiPhiOff,
     rms: { tau: tau.slice(L), psi: diag.map((v) => Math.sqrt(Math.max(v, 0))) },
     params: { g: sol.g, effectiveRank, dt, points: M, stride, lags: L },
+  };
+}
+
+/** The three sources of psi^phi(tau, tau) (PRL Fig. 5; docs/TWO_TIME.md "Three sources"), on lags 0 .. lags. */
+export interface DiagonalSources {
+  tau: Float64Array;
+  /** direct couplings J_ij, J_ji: u + conj(u) */
+  direct: Float64Array;
+  /** reverberation, chains of two or more couplings from one unit to the other: u^2/(1 - u) + c.c. */
+  reverberation: Float64Array;
+  /** shared input, chains from a common source to both (the cavity fields' correlation): |u|^2/|1 - u|^2 */
+  sharedInput: Float64Array;
+  /** their sum: psi^phi(tau, tau) = Psi^phi(tau, tau) - C^phi(tau)^2 */
+  total: Float64Array;
+}
+
+/**
+ * psi^phi(tau, tau) of i.i.d. couplings split by the paths that correlate two units (docs/TWO_TIME.md): with
+ * u = g^2 S^phi_12 = nu / conj(X), X = (1 + i w1)(1 + i w2), psi^phi(w1, w2) = C_1 C_2 (1/|1 - u|^2 - 1) and
+ *
+ *   1/|1 - u|^2 - 1 = (u + u*) + (u^2/(1 - u) + c.c.) + |u|^2/|1 - u|^2      (direct, reverberation, shared input)
+ *
+ * each summed along the anti-diagonals w1 + w2 = Omega and inverse transformed (as dimensionTheory's diagonal).
+ * O(M^2) per call (M = 4096: ~0.5 s).
+ */
+export function diagonalSources(sol: DmftSolution, lags = 100): DiagonalSources {
+  const { dt, points: M } = sol.params;
+  if (!Number.isInteger(lags) || lags < 0 || lags > M / 2)
+    throw invalid("lags", `must be an integer from 0 to ${M / 2}`, lags);
+  const nu = sol.nu;
+  const Cp = evenSpectrum(sol.cPhi, M, dt);
+  const w = Float64Array.from({ length: M }, (_, k) => ((2 * Math.PI) / (M * dt)) * (k < M / 2 ? k : k - M));
+  const direct = new Float64Array(M),
+    reverb = new Float64Array(M),
+    shared = new Float64Array(M);
+  for (let a = 0; a < M; a++) {
+    for (let b = 0; b < M; b++) {
+      const c = Cp[a] * Cp[b];
+      // X = xr + i xi; u = nu / conj(X) = nu X / |X|^2
+      const xr = 1 - w[a] * w[b],
+        xi = w[a] + w[b];
+      const x2 = xr * xr + xi * xi;
+      const ur = (nu * xr) / x2,
+        ui = (nu * xi) / x2;
+      // 1 - u, u^2, u^2 / (1 - u)
+      const dr = 1 - ur,
+        di = -ui,
+        d2 = dr * dr + di * di;
+      const sr = ur * ur - ui * ui,
+        si = 2 * ur * ui;
+      const rr = (sr * dr + si * di) / d2;
+      const o = (a + b) % M;
+      direct[o] += c * 2 * ur;
+      reverb[o] += c * 2 * rr;
+      shared[o] += (c * (ur * ur + ui * ui)) / d2;
+    }
+  }
+  const meas = 1 / (M * dt),
+    zero = new Float64Array(M);
+  const lagsOf = (f: Float64Array) => lagsOfSpectrum(f, zero, dt / meas).slice(0, lags + 1);
+  const d = lagsOf(direct),
+    r = lagsOf(reverb),
+    s = lagsOf(shared);
+  return {
+    tau: Float64Array.from({ length: lags + 1 }, (_, l) => l * dt),
+    direct: d,
+    reverberation: r,
+    sharedInput: s,
+    total: d.map((v, l) => v + r[l] + s[l]),
   };
 }

@@ -123,9 +123,9 @@ describe("strand figures", () => {
       expect(readFileSync(path.join(dir, `${name}.png`)).length).toBeGreaterThan(1000);
   }, 180_000);
 
-  it("draws PRX Fig. 3's two covariances, PRL Fig. 2b's variance along eigenmodes and PRL Fig. 3's four-point maps", async () => {
+  it("draws PRX Fig. 3's covariances, PRL Fig. 2b's eigenmode variances, Fig. 3's four-point maps, Fig. 5's sources", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "strand-fig-"));
-    const r = strand("figures", "--only", "prx-fig3,prl-fig2b,prl-fig3", "--n", "120", "--out", dir);
+    const r = strand("figures", "--only", "prx-fig3,prl-fig2b,prl-fig3,prl-fig5", "--n", "120", "--out", dir);
     expect(r.status, r.stderr).toBe(0);
     const read = (name: string) => JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8"));
     const f3 = read("prx-fig3").data;
@@ -158,6 +158,14 @@ describe("strand figures", () => {
     const rms = p3.data.rms as { source: string; tau: number }[];
     expect(new Set(rms.map((p) => p.source))).toEqual(new Set(["theory", "simulation"]));
     expect(p3.spec.vconcat).toHaveLength(3);
+    // PRL Fig. 5: the three sources' shares of psi(0, 0) add up to 1 at every g, shared input the largest
+    const shares = read("prl-fig5").data.shares as { g: number; source: string; share: number }[];
+    for (const g of new Set(shares.map((s) => s.g))) {
+      const mine = shares.filter((s) => s.g === g);
+      expect(mine.map((s) => s.source)).toEqual(["direct", "reverberation", "shared input"]);
+      expect(mine.reduce((a, s) => a + s.share, 0)).toBeCloseTo(1, 9);
+      expect(mine[2].share).toBeGreaterThan(0.5);
+    }
     // PRL Fig. 2b: one row per eigenvalue with Im >= 0 (120 eigenvalues: real ones and pairs), simulated and predicted
     // variances along each; both put more variance on the modes unstable at x = 0 (Re lambda > 1) than on the rest
     const modes = read("prl-fig2b").data.modes as { re: number; im: number; simulation: number; theory: number }[];
