@@ -28,13 +28,14 @@ export async function prlFig5(_m: Mode): Promise<Figure> {
     }
   }
   const color = { field: "source", type: "nominal", title: null, sort: [...SOURCES] };
+  const sharedAt = (g: number) =>
+    (100 * (shares.find((r) => r.g === g && r.source === "shared input")!.share as number)).toFixed(0);
   return {
     name: "prl-fig5",
     title: "PRL Fig. 5: direct, reverberating and shared-input sources of ψ^φ(τ, τ)",
     summary:
       `i.i.d. tanh: ψ^φ(τ, τ) = direct + reverberation + shared input (theory, docs/TWO_TIME.md); shared input is ` +
-      `${(100 * (shares.find((r) => r.g === 1.5 && r.source === "shared input")!.share as number)).toFixed(0)} % ` +
-      `of ψ(0, 0) at g = 1.5 and ${(100 * (shares.find((r) => r.g === 20 && r.source === "shared input")!.share as number)).toFixed(0)} % ` +
+      `${sharedAt(1.5)} % of ψ(0, 0) at g = 1.5 and ${sharedAt(20)} % ` +
       `at g = 20; reverberation peaks at τ = ${GS_CURVES.map((g) => `${peaks[`g${g}`].toFixed(1)} (g = ${g})`).join(", ")}`,
     data: { curves, shares, reverberationPeak: peaks, phi: "tanh" },
     spec: {
