@@ -236,7 +236,7 @@ const duration = (s: number) =>
 /** a figure's network size(s) for the gallery: the finite-N note's, the data's n, or its list of sizes */
 function sizeText(f: Figure, n?: number): string {
   const d = f.data as { n?: number; sizes?: number[] };
-  return String(n ?? d.n ?? d.sizes?.join(", ") ?? "data's N");
+  return String(n ?? d.n ?? d.sizes?.join(", ") ?? "∞ (theory only)");
 }
 
 /** GitHub's heading anchor for a title */

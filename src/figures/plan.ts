@@ -5,7 +5,7 @@
  */
 import type { PhiName } from "../backend/types.ts";
 import type { Backend } from "../backend/types.ts";
-import { makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
+import { makeNetwork, type Network, type NetworkSpec } from "../network/ensembles.ts";
 import { memoryEstimate, simulate } from "../simulate/simulate.ts";
 import { accumulatorBytes, type GroupExecutor } from "../simulate/group.ts";
 import { meanAndSe } from "../stats/estimators.ts";
@@ -127,6 +127,28 @@ export function simulateOnce(
     const r = await simulate(makeNetwork(spec), { ...run, phi, seed, executor: m.executor });
     return { params: r.params, results: r.results };
   });
+}
+
+/** One seeded trial (seed 1) of a network with its sampled trajectory, for estimators beyond simulate's (PRX Fig. 3,
+ *  PRL Figs. 2b, 3, 6). Not a point by itself: each figure keeps, as its point, only what it derives from it. */
+export async function trialTrajectory(
+  m: Mode,
+  network: Network,
+  o: { phi?: PhiName; duration: number; burnIn: number; sampleEvery: number },
+) {
+  const r = await simulate(network, {
+    phi: o.phi ?? "tanh",
+    trials: 1,
+    duration: o.duration,
+    burnIn: o.burnIn,
+    sampleEvery: o.sampleEvery,
+    lags: 1,
+    keepTrajectory: true,
+    seed: 1,
+    backend: m.be,
+    executor: m.executor,
+  });
+  return { ...r.trajectory!, results: r.results };
 }
 
 /** Mean and spread of one simulated observable over a point's networks: one network gives its own jackknife

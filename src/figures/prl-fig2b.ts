@@ -7,11 +7,10 @@
  * C^x predicted by linear equivalence (src/theory/linear-equivalence.ts, LINEAR.md), which has no free parameter.
  */
 import { makeNetwork, denseJ } from "../network/ensembles.ts";
-import { simulate } from "../simulate/simulate.ts";
 import { eigenDecomposition } from "../linalg/eigenvectors.ts";
 import { realProduct } from "../linalg/complex.ts";
 import { networkCovariance } from "../theory/linear-equivalence.ts";
-import { finiteSize, sizeOf, type Figure, type Mode } from "./plan.ts";
+import { finiteSize, sizeOf, trialTrajectory, type Figure, type Mode } from "./plan.ts";
 
 const G = 5;
 
@@ -21,18 +20,7 @@ export async function prlFig2b(m: Mode): Promise<Figure> {
   const spec = { coupling: "iid" as const, n, g: G, seed: 1 };
   const modes = await m.points.once({ prlFig2b: spec, duration }, async () => {
     const network = makeNetwork(spec);
-    const r = await simulate(network, {
-      trials: 1,
-      duration,
-      burnIn: 100,
-      sampleEvery: 0.5,
-      lags: 1,
-      keepTrajectory: true,
-      seed: 1,
-      backend: m.be,
-      executor: m.executor,
-    });
-    const { x: traj, samples: S } = r.trajectory!;
+    const { x: traj, samples: S } = await trialTrajectory(m, network, { duration, burnIn: 100, sampleEvery: 0.5 });
     // C^x of trial 0 (centred by its time mean): X^T X / S
     const Xt = new Float64Array(n * S);
     for (let i = 0; i < n; i++) {

@@ -4,11 +4,10 @@
  * per g below (src/simulate/four-point.ts, trial 0) — and psi_RMS(tau) = sqrt(psi(tau, tau)), the slow diagonal.
  */
 import { makeNetwork } from "../network/ensembles.ts";
-import { simulate } from "../simulate/simulate.ts";
 import { centredPhi, fourPointMap } from "../simulate/four-point.ts";
 import { solveDmft } from "../theory/dmft.ts";
 import { twoTimePsi } from "../theory/two-time.ts";
-import { finiteSize, sizeOf, type Figure, type Mode } from "./plan.ts";
+import { finiteSize, sizeOf, trialTrajectory, type Figure, type Mode } from "./plan.ts";
 
 const GS = [3, 5, 10];
 /** the maps' reach (time units), the theory's step (4 grid steps of 0.1) and the simulation's (its samples) */
@@ -38,18 +37,11 @@ export async function prlFig3(m: Mode): Promise<Figure> {
     const Ls = Math.round(REACH / SAMPLE_EVERY);
     const spec = { coupling: "iid" as const, n, g, seed: 1 };
     const sim = await m.points.once({ fourPointMap: spec, duration, every: SAMPLE_EVERY, lags: Ls }, async () => {
-      const r = await simulate(makeNetwork(spec), {
-        trials: 1,
+      const { x, samples } = await trialTrajectory(m, makeNetwork(spec), {
         duration,
         burnIn: 100,
         sampleEvery: SAMPLE_EVERY,
-        lags: 1,
-        keepTrajectory: true,
-        seed: 1,
-        backend: m.be,
-        executor: m.executor,
       });
-      const { x, samples } = r.trajectory!;
       const map = fourPointMap(m.be, n, centredPhi(x, samples, n, "tanh"), samples, SAMPLE_EVERY, Ls);
       return { tau: map.tau, psiPhiOff: map.psiPhiOff };
     });

@@ -2,7 +2,6 @@
  *  slow diagonal psi(tau, tau)). */
 import { theory } from "../theory/index.ts";
 import { makeNetwork } from "../network/ensembles.ts";
-import { simulate } from "../simulate/simulate.ts";
 import { centredPhi, fourPointDiagonal } from "../simulate/four-point.ts";
 import {
   simPoint,
@@ -14,6 +13,7 @@ import {
   sampled,
   bandLayers,
   finiteSize,
+  trialTrajectory,
   type Figure,
   type Mode,
 } from "./plan.ts";
@@ -142,18 +142,11 @@ export async function prlFig6(m: Mode): Promise<Figure> {
   for (const p of simPts) {
     const spec = { coupling: "iid" as const, n, g: p.g, symmetry: p.rho, seed: 1 };
     const d = await m.points.once({ diagonal: spec, phi: "tanh", seed: 1, duration: run.duration, every }, async () => {
-      const r = await simulate(makeNetwork(spec), {
-        trials: 1,
+      const { x, samples } = await trialTrajectory(m, makeNetwork(spec), {
         duration: run.duration,
         burnIn: run.burnIn,
         sampleEvery: every,
-        lags: 1,
-        keepTrajectory: true,
-        seed: 1,
-        backend: m.be,
-        executor: m.executor,
       });
-      const { x, samples } = r.trajectory!;
       return fourPointDiagonal(m.be, n, centredPhi(x, samples, n, "tanh"), samples, every, DIAGONAL_REACH / every);
     });
     d.tau.forEach((tau, l) =>

@@ -7,11 +7,10 @@
  * corner of each as a heat map, and checks the identity on the whole trial.
  */
 import { makeNetwork } from "../network/ensembles.ts";
-import { simulate } from "../simulate/simulate.ts";
 import { centredPhi } from "../simulate/four-point.ts";
 import { realProduct } from "../linalg/complex.ts";
 import { theory } from "../theory/index.ts";
-import { sizeOf, type Figure, type Mode } from "./plan.ts";
+import { sizeOf, trialTrajectory, type Figure, type Mode } from "./plan.ts";
 
 const G = 2.25,
   SAMPLE_EVERY = 0.5,
@@ -23,19 +22,13 @@ export async function prxFig3(m: Mode): Promise<Figure> {
   const n = sizeOf(m, 1000, 2500);
   const duration = m.full ? 1000 : 300;
   const point = await m.points.once({ prxFig3: { coupling: "iid", n, g: G, seed: 1 }, duration }, async () => {
-    const r = await simulate(makeNetwork({ coupling: "iid", n, g: G, seed: 1 }), {
+    const r = await trialTrajectory(m, makeNetwork({ coupling: "iid", n, g: G, seed: 1 }), {
       phi: "erf",
-      trials: 1,
       duration,
       burnIn: 100,
       sampleEvery: SAMPLE_EVERY,
-      lags: 1,
-      keepTrajectory: true,
-      seed: 1,
-      backend: m.be,
-      executor: m.executor,
     });
-    const { x, samples: S } = r.trajectory!;
+    const { x, samples: S } = r;
     const Y = centredPhi(x, S, n, "erf");
     // the identity on the whole trial: tr and ||.||_F^2 of Y^T Y / T and of Y Y^T / N give the same PR
     const Yt = new Float64Array(n * S);
