@@ -143,7 +143,7 @@ export async function prlFig4(m: Mode): Promise<Figure> {
   const sizes = m.n
     ? [Math.round(m.n / 4), Math.round(m.n / 2), m.n]
     : m.full
-      ? [500, 1000, 2500, 5000]
+      ? [500, 1000, 2000, 4000] // the PC spectrum's limit is N = 4096 (PC_SPECTRUM_N_MAX)
       : [125, 250, 500];
   const networks = Math.max(m.full ? 4 : 6, m.networks);
   const leading: Record<string, unknown>[] = [];
