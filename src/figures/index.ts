@@ -172,6 +172,7 @@ export async function writeFigures(
       console.log(`strand figures: ${base}.png — ${f.summary}`);
     }
     console.error(`  (${k}: ${seconds.toFixed(0)} s)`);
+    if (!options.gallery) await recordTimes(path.join(dir, "times.json"), flags, times);
   }
   if (options.gallery) {
     const head = [
@@ -194,24 +195,6 @@ export async function writeFigures(
     console.log(`strand figures: ${path.join(dir, "README.md")}`);
     return 0;
   }
-  // each figure's time (with --resume: including its reused points' compute time), merged into the folder's
-  // times.json from earlier runs of the same mode (npm run gallery:full keeps the --full ones for the gallery)
-  const timesFile = path.join(dir, "times.json");
-  const earlier = readTimes(timesFile);
-  await writeFileAtomic(
-    timesFile,
-    JSON.stringify(
-      {
-        strand: VERSION,
-        mode: flags,
-        date: new Date().toISOString().slice(0, 10),
-        cpus: os.availableParallelism?.() ?? os.cpus().length,
-        figures: { ...(earlier?.mode === flags ? earlier.figures : {}), ...times },
-      },
-      null,
-      1,
-    ) + "\n",
-  );
   await writeFileAtomic(path.join(dir, "index.md"), index.join("\n"));
   console.log(`strand figures: ${path.join(dir, "index.md")}`);
   return 0;
@@ -223,6 +206,23 @@ interface Times {
   date: string;
   cpus: number;
   figures: Record<string, { seconds: number; n: string }>;
+}
+
+/**
+ * Each figure's time (with --resume: including its reused points' compute time) into the folder's times.json, merged
+ * with earlier runs of the same mode, after every figure: a run stopped part-way keeps the times of the figures it
+ * finished (npm run gallery:full keeps the --full ones for the gallery).
+ */
+async function recordTimes(file: string, mode: string, times: Times["figures"]): Promise<void> {
+  const earlier = readTimes(file);
+  const record: Times = {
+    strand: VERSION,
+    mode,
+    date: new Date().toISOString().slice(0, 10),
+    cpus: os.availableParallelism?.() ?? os.cpus().length,
+    figures: { ...(earlier?.mode === mode ? earlier.figures : {}), ...times },
+  };
+  await writeFileAtomic(file, JSON.stringify(record, null, 1) + "\n");
 }
 
 function readTimes(file: string): Times | null {

@@ -280,6 +280,16 @@ describe("strand figures", () => {
     expect(strand("figures", "--only", "prl-fig2a", "--n", "100", "--out", fresh).status).toBe(0);
     const data = (d: string) => JSON.parse(readFileSync(path.join(d, "prl-fig2a.json"), "utf8")).data;
     expect(data(dir).simulation).toEqual(data(fresh).simulation);
+    // the figure's time, written as soon as it is drawn, counts the reused points with the time they took
+    const times = JSON.parse(readFileSync(path.join(dir, "times.json"), "utf8"));
+    expect(times.mode).toBe("--quick --n 100");
+    expect(times.figures["prl-fig2a"].n).toBe("100");
+    const pointSeconds = readFileSync(points, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .slice(1)
+      .reduce((a, l) => a + JSON.parse(l).seconds, 0);
+    expect(times.figures["prl-fig2a"].seconds).toBeGreaterThanOrEqual(pointSeconds);
     // resuming a finished run computes nothing
     expect(strand(...args, "--resume").stderr).toContain("4 points reused");
   }, 180_000);
