@@ -6,12 +6,9 @@
  *    decomposition, Householder tridiagonalisation + QL), p_k(t) = v_k . a(t); each PC's autocorrelation
  *    rho_k(l) = sum_t p_k(t) p_k(t + l) / (S - l) over lags up to a window, summarised by its 1/e time (decayTime;
  *    null when rho_k stays above 1/e within the window). One trial: a PC slower than ~window is not resolved.
- *  - the slow diagonal of the four-point function, Psi^phi(tau, tau) = (1/N) sum_ij C_ij(tau)^2 (THEORY §4.1), by
- *    the time-by-time form: with K = Y Y^T the trial's Gram matrix, tr(C^a(tau) C^b(tau)^T) =
- *    sum_{t in a, s in b} K(t + l, s + l) K(t, s) / (T_a T_b) for time blocks a, b. Only blocks at least one block
- *    apart are paired: a block with itself (or its neighbour, through samples within a correlation time of each
- *    other) adds the sampling noise of C, a bias of order N tau_c / T (the cross-block estimator's reason). At most
- *    the first 4096 samples (the S x S Gram matrix).
+ *  - the slow diagonal of the four-point function, Psi^phi(tau, tau) = (1/N) sum_ij C_ij(tau)^2 (THEORY §4.1), and
+ *    psi^phi(tau, tau) without the i = j terms, by the time-by-time form over non-adjacent time blocks
+ *    (src/simulate/four-point.ts, fourPointDiagonal). At most the first 4096 samples (the S x S Gram matrix).
  */
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import type { Backend, PhiName } from "../backend/types.ts";
