@@ -16,7 +16,7 @@ import { type Figure, type Mode } from "../figures/plan.ts";
 import { figureTasks } from "../figures/task.ts";
 import { openResults, readResults } from "../io/jsonl.ts";
 import { followQueue } from "./sweep-queue.ts";
-import { FIGS, writeFigures } from "../figures/index.ts";
+import { computeFigure, FIGS, writeFigures } from "../figures/index.ts";
 import { pointStore } from "../figures/points.ts";
 import { VERSION } from "../version.ts";
 
@@ -159,7 +159,10 @@ export async function figuresCommand(argv: string[]): Promise<number> {
     sampler: () => (pool ??= samplerPool(2)),
   };
   try {
-    const code = await writeFigures(mode, only, dir, { gallery: values.gallery === true });
+    const code = await writeFigures(mode, only, dir, {
+      gallery: values.gallery === true,
+      source: (k) => computeFigure(mode, k),
+    });
     const { reused, computed } = points.counts();
     console.error(`strand figures: ${reused} points reused from ${pointsFile}, ${computed} computed`);
     return code;
@@ -201,18 +204,9 @@ async function figuresOnQueue(
   for (const t of failed) console.error(`strand figures: ${t.point.figure} failed: ${records.get(t.key)!.error}`);
   const ready = tasks.filter((t) => records.get(t.key)?.results);
   if (!ready.length) return code || 1;
-  const mode: Mode = {
-    full: o.full,
-    n: o.n,
-    networks: o.networks,
-    be: await createBackend("auto"),
-    executor: workerExecutor(1),
-    points: pointStore(null, {}, false),
-    sampler: () => Promise.reject(new Error("internal: figures drawn from a queue compute nothing")),
-  };
   const byFigure = new Map(ready.map((t) => [String(t.point.figure), records.get(t.key)!.results]));
   await writeFigures(
-    mode,
+    o,
     ready.map((t) => String(t.point.figure)),
     dir,
     {

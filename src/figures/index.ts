@@ -89,12 +89,12 @@ export async function computeFigure(mode: Mode, k: string): Promise<{ figures: F
  * finite-N gap of every figure.
  */
 export async function writeFigures(
-  mode: Mode,
+  mode: Pick<Mode, "full" | "n" | "networks">,
   only: string[],
   dir: string,
-  options: { gallery?: boolean; source?: FigureSource } = {},
+  options: { gallery?: boolean; source: FigureSource },
 ): Promise<number> {
-  const source = options.source ?? ((k: string) => computeFigure(mode, k));
+  const { source } = options;
   const flags = [
     mode.full ? "--full" : "--quick",
     mode.n ? `--n ${mode.n}` : "",

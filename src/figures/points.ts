@@ -24,7 +24,8 @@ export interface PointStore {
 /** typed arrays as plain arrays, NaN and infinities as null (what JSON.stringify does to a plain array's) */
 const replacer = (_k: string, v: unknown) =>
   ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v;
-const roundTrip = <T>(v: T): T => JSON.parse(JSON.stringify(v, replacer));
+/** a value as it reads back from JSON (what a point file or a queue job keeps of it) */
+export const roundTrip = <T>(v: T): T => JSON.parse(JSON.stringify(v, replacer));
 
 /**
  * A point store: in memory only (file null: the library's figures), or backed by a JSON Lines file (the CLI's

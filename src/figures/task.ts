@@ -13,7 +13,7 @@ import type { SweepHeader, SweepTask } from "../sweep/tasks.ts";
 import { VERSION } from "../version.ts";
 import { computeFigure, FIGS } from "./index.ts";
 import type { Figure, Mode } from "./plan.ts";
-import { pointStore } from "./points.ts";
+import { pointStore, roundTrip } from "./points.ts";
 
 /** The run a figure job belongs to: quick or full, --n (or "none"), --networks. */
 export interface FigureRun {
@@ -60,8 +60,7 @@ export async function runFigureTask(
     sampler: () => (pool ??= samplerPool(2)),
   };
   try {
-    const r = await computeFigure(mode, k);
-    return JSON.parse(JSON.stringify(r, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as number[]) : v)));
+    return roundTrip(await computeFigure(mode, k));
   } finally {
     if (pool) await (await pool).close();
   }

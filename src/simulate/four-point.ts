@@ -21,35 +21,35 @@ import { phiScalar } from "../backend/special.ts";
 /** The time blocks the four-point estimators pair. */
 export const FOUR_POINT_BLOCKS = 8;
 
-/**
- * (1/pairs) sum over non-adjacent block pairs (a, b) of sum_{t in a, u in b} K(t + l1, u + l2) K(t, u) / len^2, blocks
- * of len samples from `start`. Also the i = j part when per-neuron block autocovariances D (blocks x lags x n, lag
- * index li1 / li2) are given.
- */
-export function crossBlockSum(
+/** The (ordered) pairs of time blocks at least one block apart: the only pairs the estimators use (module comment). */
+function blockPairs(blocks: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let a = 0; a < blocks; a++) for (let b = 0; b < blocks; b++) if (Math.abs(a - b) >= 2) out.push([a, b]);
+  return out;
+}
+
+/** mean over the block pairs of sum_{t in a, u in b} K(t + l1, u + l2) K(t, u) / len^2 (blocks of len samples from
+ *  `start`; K the S x S Gram matrix) */
+function crossBlockSum(
   K: Float64Array,
   S: number,
-  blocks: number,
+  pairs: [number, number][],
   len: number,
   start: number,
   l1: number,
   l2: number,
 ): number {
-  let sum = 0,
-    pairs = 0;
-  for (let a = 0; a < blocks; a++)
-    for (let b = 0; b < blocks; b++) {
-      if (Math.abs(a - b) < 2) continue;
-      let s = 0;
-      for (let t = start + a * len; t < start + (a + 1) * len; t++) {
-        const r1 = (t + l1) * S + l2,
-          r0 = t * S;
-        for (let u = start + b * len; u < start + (b + 1) * len; u++) s += K[r1 + u] * K[r0 + u];
-      }
-      sum += s / (len * len);
-      pairs++;
+  let sum = 0;
+  for (const [a, b] of pairs) {
+    let s = 0;
+    for (let t = start + a * len; t < start + (a + 1) * len; t++) {
+      const r1 = (t + l1) * S + l2,
+        r0 = t * S;
+      for (let u = start + b * len; u < start + (b + 1) * len; u++) s += K[r1 + u] * K[r0 + u];
     }
-  return sum / pairs;
+    sum += s / (len * len);
+  }
+  return sum / pairs.length;
 }
 
 /** phi(x) of a trajectory (S x n, float32), centred by each neuron's time mean, in float64. */
@@ -66,10 +66,11 @@ export function centredPhi(x: Float32Array, S: number, n: number, phi: PhiName):
   return Y;
 }
 
+/** The four-point estimates at a set of lag pairs: the map's (2L + 1)^2 or the diagonal's L + 1. */
 export interface FourPointMap {
-  /** lags of both axes, (-L ... L) stride sampleEvery */
+  /** the lags: of both axes, (-L ... L) stride sampleEvery (map); of the diagonal, (0 ... L) stride sampleEvery */
   tau: number[];
-  /** Psi^phi(tau[i1], tau[i2]) at [i1 * tau.length + i2], with the i = j terms */
+  /** map: Psi^phi(tau[i1], tau[i2]) at [i1 * tau.length + i2]; diagonal: Psi^phi(tau[l], tau[l]); with the i = j terms */
   psiPhi: Float64Array;
   /** psi^phi: without them (PRL's off-diagonal object) */
   psiPhiOff: Float64Array;
@@ -96,14 +97,7 @@ export function fourPointMap(
   const K = 2 * lags + 1;
   const lagList = Array.from({ length: K }, (_, k) => (k - lags) * stride);
   const pairs = lagList.flatMap((_, k1) => lagList.map((_, k2) => [k1, k2] as const));
-  const { all, off } = fourPointAt(be, Y, n, S, reach, len, lagList, pairs);
-  return {
-    tau: lagList.map((l) => l * sampleEvery),
-    psiPhi: all,
-    psiPhiOff: off,
-    blocks: FOUR_POINT_BLOCKS,
-    blockSamples: len,
-  };
+  return fourPointAt(be, Y, n, S, reach, len, lagList, pairs, sampleEvery);
 }
 
 /** The diagonal tau1 = tau2 = l stride sampleEvery, l = 0 ... lags, of the same estimator (blocks from the trial's
@@ -116,26 +110,11 @@ export function fourPointDiagonal(
   sampleEvery: number,
   lags: number,
   stride = 1,
-): { tau: number[]; psiPhi: Float64Array; psiPhiOff: Float64Array; blocks: number; blockSamples: number } {
+): FourPointMap {
   const len = blockLength(S, lags * stride);
   const lagList = Array.from({ length: lags + 1 }, (_, l) => l * stride);
-  const { all, off } = fourPointAt(
-    be,
-    Y,
-    n,
-    S,
-    0,
-    len,
-    lagList,
-    lagList.map((_, l) => [l, l] as const),
-  );
-  return {
-    tau: lagList.map((l) => l * sampleEvery),
-    psiPhi: all,
-    psiPhiOff: off,
-    blocks: FOUR_POINT_BLOCKS,
-    blockSamples: len,
-  };
+  const pairs = lagList.map((_, l) => [l, l] as const);
+  return fourPointAt(be, Y, n, S, 0, len, lagList, pairs, sampleEvery);
 }
 
 function blockLength(S: number, span: number): number {
@@ -147,7 +126,7 @@ function blockLength(S: number, span: number): number {
   return len;
 }
 
-/** Psi and psi at the lag pairs (indices into lagList), blocks of len samples from `start`. */
+/** Psi and psi at the lag pairs (indices into lagList), blocks of len samples from `start`; tau = lagList x sampleEvery. */
 function fourPointAt(
   be: Backend,
   Y: Float64Array,
@@ -156,10 +135,12 @@ function fourPointAt(
   start: number,
   len: number,
   lagList: number[],
-  pairs: (readonly [number, number])[],
-): { all: Float64Array; off: Float64Array } {
+  lagPairs: (readonly [number, number])[],
+  sampleEvery: number,
+): FourPointMap {
   const B = FOUR_POINT_BLOCKS,
-    K = lagList.length;
+    K = lagList.length,
+    pairs = blockPairs(B);
   const Kg = realProduct(be, S, n, S, Y.subarray(0, S * n), Y.subarray(0, S * n));
   // D[(a * K + k) * n + i] = C^a_ii(lagList[k]): each block's per-neuron autocovariances, for the i = j terms
   const D = new Float64Array(B * K * n);
@@ -173,22 +154,18 @@ function fourPointAt(
       }
       for (let i = 0; i < n; i++) d[i] /= len;
     }
-  const all = new Float64Array(pairs.length),
-    off = new Float64Array(pairs.length);
-  pairs.forEach(([k1, k2], p) => {
-    const sum = crossBlockSum(Kg, S, B, len, start, lagList[k1], lagList[k2]);
-    let self = 0,
-      count = 0;
-    for (let a = 0; a < B; a++)
-      for (let b = 0; b < B; b++) {
-        if (Math.abs(a - b) < 2) continue;
-        const da = (a * K + k1) * n,
-          db = (b * K + k2) * n;
-        for (let i = 0; i < n; i++) self += D[da + i] * D[db + i];
-        count++;
-      }
-    all[p] = sum / n;
-    off[p] = (sum - self / count) / n;
+  const psiPhi = new Float64Array(lagPairs.length),
+    psiPhiOff = new Float64Array(lagPairs.length);
+  lagPairs.forEach(([k1, k2], p) => {
+    const sum = crossBlockSum(Kg, S, pairs, len, start, lagList[k1], lagList[k2]);
+    let self = 0;
+    for (const [a, b] of pairs) {
+      const da = (a * K + k1) * n,
+        db = (b * K + k2) * n;
+      for (let i = 0; i < n; i++) self += D[da + i] * D[db + i];
+    }
+    psiPhi[p] = sum / n;
+    psiPhiOff[p] = (sum - self / pairs.length) / n;
   });
-  return { all, off };
+  return { tau: lagList.map((l) => l * sampleEvery), psiPhi, psiPhiOff, blocks: B, blockSamples: len };
 }

@@ -19,7 +19,7 @@
  * 25 ms with the wasm backend, ~3x that with the js one (the default when no backend is passed).
  */
 import { withBuffers } from "../backend/buffers.ts";
-import { evenSpectrum as spectrum, lagsOfSpectrum } from "./fft.ts";
+import { angularFrequencies, evenSpectrum as spectrum, lagsOfSpectrum } from "./fft.ts";
 import type { DmftSolution } from "./dmft.ts";
 import { referenceBackend } from "../backend/select.ts";
 import type { Backend } from "../backend/types.ts";
@@ -56,7 +56,7 @@ function dimensionParts(sol: DmftSolution, be: Backend): DimensionParts {
   const nu = sol.nu;
   const Cp = spectrum(sol.cPhi, M, dt),
     Cx = spectrum(sol.cX, M, dt);
-  const w = Float64Array.from({ length: M }, (_, k) => ((2 * Math.PI) / (M * dt)) * (k < M / 2 ? k : k - M));
+  const w = angularFrequencies(M, dt);
   const meas = 1 / (M * dt);
   // The summand is unchanged by (w1, w2) -> (-w1, -w2) (the spectra are even, |X - nu|^2 and |X|^2 are too), so
   // only rows w1 >= 0 are summed (w1 = 0 and the Nyquist row, their own mirrors, with weight 1/2) and every

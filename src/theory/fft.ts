@@ -47,6 +47,12 @@ export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
   }
 }
 
+/** The angular frequencies w_k = 2 pi k / (M dt) of an M-point grid of step dt, k = 0 .. M/2 - 1 then the negative
+ *  ones (the Nyquist bin k = M/2 counted negative): FFT order. */
+export function angularFrequencies(M: number, dt: number): Float64Array {
+  return Float64Array.from({ length: M }, (_, k) => ((2 * Math.PI) / (M * dt)) * (k < M / 2 ? k : k - M));
+}
+
 /** C(w_k) = dt Re FFT of the even periodic extension of lags c[0 .. M/2] (the PRX convention on an M-point
  *  grid of step dt, THEORY §4.2). */
 export function evenSpectrum(c: ArrayLike<number>, M: number, dt: number): Float64Array {

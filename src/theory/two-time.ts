@@ -15,7 +15,7 @@
  * is inverse transformed over w1. M + (2L + 1) transforms of M points (M = 4096: ~0.4 s) and M (2L + 1) complex
  * numbers of memory instead of the M^2 of a full 2D transform.
  */
-import { evenSpectrum, fftInterleaved, lagsOfSpectrum } from "./fft.ts";
+import { angularFrequencies, evenSpectrum, fftInterleaved, lagsOfSpectrum } from "./fft.ts";
 import type { DmftSolution } from "./dmft.ts";
 import { invalid } from "../errors.ts";
 
@@ -51,7 +51,7 @@ export function twoTimePsi(
   const inv = Number.isFinite(effectiveRank) ? 1 / effectiveRank : 0;
   const nu = sol.nu;
   const Cp = evenSpectrum(sol.cPhi, M, dt);
-  const w = Float64Array.from({ length: M }, (_, k) => ((2 * Math.PI) / (M * dt)) * (k < M / 2 ? k : k - M));
+  const w = angularFrequencies(M, dt);
   const K = 2 * L + 1;
   const col = (k: number) => ((((k - L) * stride) % M) + M) % M; // grid index of lag k - L
   // G[(a * K + k)]: the row a's inverse transform over w2 at lag k (interleaved complex)
@@ -127,7 +127,7 @@ export function diagonalSources(sol: DmftSolution, lags = 100): DiagonalSources 
     throw invalid("lags", `must be an integer from 0 to ${M / 2}`, lags);
   const nu = sol.nu;
   const Cp = evenSpectrum(sol.cPhi, M, dt);
-  const w = Float64Array.from({ length: M }, (_, k) => ((2 * Math.PI) / (M * dt)) * (k < M / 2 ? k : k - M));
+  const w = angularFrequencies(M, dt);
   const direct = new Float64Array(M),
     reverb = new Float64Array(M),
     shared = new Float64Array(M);
