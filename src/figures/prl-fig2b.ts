@@ -9,6 +9,7 @@
 import { makeNetwork, denseJ } from "../network/ensembles.ts";
 import { eigenDecomposition } from "../linalg/eigenvectors.ts";
 import { realProduct } from "../linalg/complex.ts";
+import { transposed } from "../backend/buffers.ts";
 import { networkCovariance } from "../theory/linear-equivalence.ts";
 import { finiteSize, sizeOf, trialTrajectory, type Figure, type Mode } from "./plan.ts";
 
@@ -32,30 +33,23 @@ export async function prlFig2b(m: Mode): Promise<Figure> {
     const simC = realProduct(m.be, n, S, n, Xt, Xt).map((v) => v / S);
     const thC = networkCovariance(network, m.be, { phi: "tanh" }).results.cX!;
     const evd = eigenDecomposition(n, denseJ(network), m.be);
+    // row k of VrT, ViT: the real and imaginary parts of v_k; v^† C v = vr^T C vr + vi^T C vi for symmetric C, with
+    // C vr_k for every k as one backend product (row k of VrT C)
+    const VrT = transposed(evd.vRe, n, n),
+      ViT = transposed(evd.vIm, n, n);
     const along = (C: Float64Array) => {
       let tr = 0;
       for (let i = 0; i < n; i++) tr += C[i * n + i];
+      const CVr = realProduct(m.be, n, n, n, VrT, C),
+        CVi = realProduct(m.be, n, n, n, ViT, C);
       const out: number[] = [];
-      const vr = new Float64Array(n),
-        vi = new Float64Array(n);
       for (let k = 0; k < n; k++) {
         if (evd.im[k] < 0) continue; // the conjugate of the previous one: the same variance
-        let norm = 0;
-        for (let i = 0; i < n; i++) {
-          vr[i] = evd.vRe[i * n + k];
-          vi[i] = evd.vIm[i * n + k];
-          norm += vr[i] * vr[i] + vi[i] * vi[i];
-        }
-        // v^† C v = vr^T C vr + vi^T C vi for symmetric C, over |v|^2
-        let q = 0;
-        for (let i = 0; i < n; i++) {
-          let cr = 0,
-            ci = 0;
-          for (let j = 0; j < n; j++) {
-            cr += C[i * n + j] * vr[j];
-            ci += C[i * n + j] * vi[j];
-          }
-          q += vr[i] * cr + vi[i] * ci;
+        let norm = 0,
+          q = 0;
+        for (let j = k * n; j < (k + 1) * n; j++) {
+          norm += VrT[j] * VrT[j] + ViT[j] * ViT[j];
+          q += VrT[j] * CVr[j] + ViT[j] * CVi[j];
         }
         out.push(q / norm / (tr / n));
       }

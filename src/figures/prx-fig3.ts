@@ -9,6 +9,7 @@
 import { makeNetwork } from "../network/ensembles.ts";
 import { centredPhi } from "../simulate/four-point.ts";
 import { realProduct } from "../linalg/complex.ts";
+import { transposed } from "../backend/buffers.ts";
 import { theory } from "../theory/index.ts";
 import { sizeOf, trialTrajectory, type Figure, type Mode } from "./plan.ts";
 
@@ -31,8 +32,7 @@ export async function prxFig3(m: Mode): Promise<Figure> {
     const { x, samples: S } = r;
     const Y = centredPhi(x, S, n, "erf");
     // the identity on the whole trial: tr and ||.||_F^2 of Y^T Y / T and of Y Y^T / N give the same PR
-    const Yt = new Float64Array(n * S);
-    for (let t = 0; t < S; t++) for (let i = 0; i < n; i++) Yt[i * S + t] = Y[t * n + i];
+    const Yt = transposed(Y, S, n);
     const neuron = realProduct(m.be, n, S, n, Yt, Yt).map((v) => v / S); // N x N
     const time = realProduct(m.be, S, n, S, Y, Y).map((v) => v / n); // T x T
     const pr = (A: Float64Array, k: number, scale: number) => {
