@@ -107,7 +107,7 @@ export async function writeFigures(
     "",
   ];
   const table: string[] = [];
-  const times: Record<string, { seconds: number; n: string }> = {};
+  const times: Times["figures"] = {};
   const fullTimes = options.gallery ? readTimes(path.join(dir, "full-times.json")) : null;
   for (const k of only) {
     const { figures: figs, seconds } = await source(k);
@@ -162,12 +162,15 @@ export async function writeFigures(
           : `Files: ${f.name}.svg, ${f.name}.png, ${f.name}.json`,
         "",
       );
-      times[k] ??= { seconds, n: sizeText(f, fin?.n) };
+      times[k] ??= { seconds, n: sizeText(f, fin?.n), sizes: {} };
+      times[k].sizes![f.name] = sizeText(f, fin?.n);
       const full = fullTimes?.figures[k];
+      // a source of several figures (the connectomes) took its time for all of them; each has its own N
+      const fullN = full?.sizes?.[f.name] ?? full?.n;
       table.push(
         `| [${f.name}](#${anchor(f.title)}) | ${PAPER_PANELS[k]} | ${sizeText(f, fin?.n)} | ` +
           `${fin && fin.largestRelativeDifference !== null ? `${(100 * fin.largestRelativeDifference).toFixed(0)} %` : "—"} | ` +
-          `${seconds.toFixed(0)} s | ${full ? `${duration(full.seconds)} (N = ${full.n})` : "not run yet"} |`,
+          `${seconds.toFixed(0)} s | ${full ? `${duration(full.seconds)} (N = ${fullN})` : "not run yet"} |`,
       );
       console.log(`strand figures: ${base}.png — ${f.summary}`);
     }
@@ -205,7 +208,8 @@ interface Times {
   mode: string;
   date: string;
   cpus: number;
-  figures: Record<string, { seconds: number; n: string }>;
+  /** per source (a figure key): its time, the first figure's N and, by figure name, each figure's N */
+  figures: Record<string, { seconds: number; n: string; sizes?: Record<string, string> }>;
 }
 
 /**

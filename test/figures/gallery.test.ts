@@ -11,7 +11,9 @@ import { root } from "../cli/run.ts";
 const dir = path.join(root, "docs/figures");
 const fullTimesFile = path.join(dir, "full-times.json");
 const fullTimes = existsSync(fullTimesFile)
-  ? (JSON.parse(readFileSync(fullTimesFile, "utf8")) as { figures: Record<string, { seconds: number; n: string }> })
+  ? (JSON.parse(readFileSync(fullTimesFile, "utf8")) as {
+      figures: Record<string, { seconds: number; n: string; sizes?: Record<string, string> }>;
+    })
   : null;
 
 describe("the gallery docs/figures/README.md", () => {
@@ -34,6 +36,9 @@ describe("the gallery docs/figures/README.md", () => {
         expect(r[6], `${key}'s --full time`).toMatch(
           full ? /^\d+(\.\d)? (s|min|h) \(N = ([\d, ]+|∞ \(theory only\))\)$/ : /^not run yet$/,
         );
+        // each figure of a source that draws several (the connectomes) shows its own N
+        const name = r[1].match(/^\[([\w-]+)\]/)![1];
+        if (full?.sizes) expect(r[6], `${name}'s --full N`).toContain(`(N = ${full.sizes[name]})`);
       }
     }
   });
