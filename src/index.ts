@@ -159,3 +159,4 @@ export { compareCovariance, type CovarianceComparison, type CompareCovarianceOpt
 export { agreement, spectrumBrief, type Agreement, type SpectrumBrief } from "./covariance/agreement.ts";
 export { comparisonFigureSpec } from "./covariance/figure.ts";
 export { pcDynamics, principalAxes, type PcDynamics } from "./simulate/pc-dynamics.ts";
+export { pcSpectrum, principalComponents, PC_SPECTRUM_N_MAX } from "./simulate/pc-spectrum.ts";

@@ -152,7 +152,7 @@ export async function compareCovariance(
   // the simulation's leading PCs: their autocorrelation times in trial 0 and in the prediction (the same directions)
   const K = Math.min(PC_TIMESCALES_K, n);
   const traj = runs[0].trajectory!;
-  const axes = principalAxes(n, S);
+  const axes = principalAxes(n, S, be);
   const simulatedTimes = axisTimescales(
     be,
     centredPhi(traj.x, traj.samples, n, phi),

@@ -2,19 +2,19 @@
  * The PCs' dynamics in a simulation (issue 27 part 4; PRX (27)-(28), PRL Fig. 3-4), from trial 0's sampled
  * trajectory a(t) = phi(x(t)) (S samples, centred by its own time mean):
  *
- *  - per-PC timescales: the PCs v_k are the eigenvectors of the run's C^phi(0) (all trials; ml-matrix's symmetric
- *    decomposition, Householder tridiagonalisation + QL), p_k(t) = v_k . a(t); each PC's autocorrelation
+ *  - per-PC timescales: the PCs v_k are the eigenvectors of the run's C^phi(0) (all trials; the backend's SVD,
+ *    pc-spectrum.ts principalComponents), p_k(t) = v_k . a(t); each PC's autocorrelation
  *    rho_k(l) = sum_t p_k(t) p_k(t + l) / (S - l) over lags up to a window, summarised by its 1/e time (decayTime;
  *    null when rho_k stays above 1/e within the window). One trial: a PC slower than ~window is not resolved.
  *  - the slow diagonal of the four-point function, Psi^phi(tau, tau) = (1/N) sum_ij C_ij(tau)^2 (THEORY §4.1), and
  *    psi^phi(tau, tau) without the i = j terms, by the time-by-time form over non-adjacent time blocks
  *    (src/simulate/four-point.ts, fourPointDiagonal). At most the first 4096 samples (the S x S Gram matrix).
  */
-import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import type { Backend, PhiName } from "../backend/types.ts";
 import { decayTime } from "../stats/timescales.ts";
 import { realProduct } from "../linalg/complex.ts";
 import { centredPhi, fourPointDiagonal, FOUR_POINT_BLOCKS } from "./four-point.ts";
+import { principalComponents } from "./pc-spectrum.ts";
 
 /** Psi(tau, tau) uses at most this many of trial 0's first samples (its Gram matrix: 128 MiB) */
 export const DIAGONAL_SAMPLES_MAX = 4096;
@@ -43,7 +43,7 @@ export interface PcDynamics {
  * PC timescales and Psi^phi(tau, tau) from trial 0 (module comment).
  *
  * @param n neurons
- * @param C the run's C^phi(0), n x n row-major
+ * @param axes the PCs of the run's C^phi(0): rows of an n x n row-major, by decreasing eigenvalue (principalAxes)
  * @param x trial 0's sampled x, samples x n (float32)
  * @param samples S
  * @param phi the nonlinearity
@@ -53,7 +53,7 @@ export interface PcDynamics {
  */
 export function pcDynamics(
   n: number,
-  C: Float64Array,
+  axes: Float64Array,
   x: Float32Array,
   samples: number,
   phi: PhiName,
@@ -63,8 +63,7 @@ export function pcDynamics(
 ): PcDynamics {
   const S = samples;
   const Y = centredPhi(x, S, n, phi);
-  const Vt = principalAxes(n, C);
-  const { tau, window, P } = axisTimescales(be, Y, S, n, Vt, n, sampleEvery);
+  const { tau, window, P } = axisTimescales(be, Y, S, n, axes, n, sampleEvery);
   const traces = Array.from({ length: Math.min(3, n) }, (_, k) =>
     Array.from({ length: Math.min(S, 200) }, (_, t) => P[t * n + k]),
   );
@@ -75,15 +74,8 @@ export function pcDynamics(
 }
 
 /** The PCs of a symmetric covariance: rows of the result (n x n), in the order of decreasing eigenvalue. */
-export function principalAxes(n: number, C: Float64Array): Float64Array {
-  const evd = new EigenvalueDecomposition(
-    new Matrix(Array.from({ length: n }, (_, i) => C.subarray(i * n, (i + 1) * n))),
-    { assumeSymmetric: true },
-  );
-  const V = evd.eigenvectorMatrix;
-  const Vt = new Float64Array(n * n);
-  for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) Vt[k * n + i] = V.get(i, n - 1 - k);
-  return Vt;
+export function principalAxes(n: number, C: Float64Array, be: Backend): Float64Array {
+  return principalComponents(n, C, be).axes;
 }
 
 /**

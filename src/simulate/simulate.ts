@@ -41,7 +41,7 @@ import { withBuffers } from "../backend/buffers.ts";
 import { pcTimescales, type PcTimescales } from "../stats/timescales.ts";
 import { estimateStatus, type EstimateStatus } from "../stats/estimators.ts";
 import { classifyDynamics, type Dynamics } from "./dynamics.ts";
-import { PC_SPECTRUM_N_MAX, pcSpectrum } from "./pc-spectrum.ts";
+import { PC_SPECTRUM_N_MAX, principalComponents } from "./pc-spectrum.ts";
 import { pcDynamics, type PcDynamics } from "./pc-dynamics.ts";
 import {
   DEFAULT_BRANCH_KICK,
@@ -537,6 +537,8 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
   }
   const trajectory = groupResults[0].trajectory;
   const covariancePhi = options.keepCovariance || options.pcSpectrum ? (sp.c0 ?? sampleCovariance(sp, be)) : null;
+  // the PCs: eigenvalues and vectors of C^phi(0) in one decomposition (pc-spectrum.ts)
+  const pcs = covariancePhi && options.pcSpectrum ? principalComponents(n, covariancePhi, be) : null;
   return {
     params: {
       method,
@@ -583,12 +585,10 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
       collective: { tau, psiPhi: op.psi, psiPhiNormalized: op.psiNormalized, psiX00: ox.psi[0] },
       timescales,
       ...(gainsResults ? { gains: gainsResults } : {}),
-      ...(covariancePhi && options.pcSpectrum
+      ...(pcs
         ? {
-            pcSpectrum: pcSpectrum(n, covariancePhi, be),
-            ...(trajectory && !still
-              ? pcDynamics(n, covariancePhi, trajectory, samples, phi, sampleEvery, lags, be)
-              : {}),
+            pcSpectrum: { eigenvalues: pcs.eigenvalues, varianceFraction: pcs.varianceFraction },
+            ...(trajectory && !still ? pcDynamics(n, pcs.axes, trajectory, samples, phi, sampleEvery, lags, be) : {}),
           }
         : {}),
       samples: samples * trials,
