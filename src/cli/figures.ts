@@ -50,7 +50,7 @@ Usage: strand figures [--quick | --full] [--n N] [--networks K] [--out DIR] [--o
   --force       overwrite the figures' files already in DIR and start their points afresh (otherwise refused
                 before any work)
   --queue URL   run the figures on a BullMQ queue (redis://HOST:PORT[/NAME]), one job per figure, by
-                \`strand worker --queue URL --lock-seconds 3600\` processes on any machines; this process follows
+                \`strand worker --queue URL\` processes on any machines; this process follows
                 the queue into DIR/queue.jsonl and draws each figure as its worker returns it (with --resume:
                 continues a follower that was stopped; docs/DISTRIBUTED.md)
   --resume      continue a run killed or stopped in DIR: every finished point (simulation, sampling single site,

@@ -9,7 +9,7 @@ import { workerExecutor } from "../io/parallel.ts";
 import { openQueue, parseQueueUrl, queueWorker, storedSweep, QUEUE_SCHEMA } from "../io/queue.ts";
 import { VERSION } from "../version.ts";
 import { runTask } from "../sweep/tasks.ts";
-import { runFigureTask } from "../figures/task.ts";
+import { runFigureTaskInThread } from "../figures/task.ts";
 import { UsageError, finite, threadsFlag } from "./args.ts";
 
 export const WORKER_HELP = `strand worker — run a distributed sweep's points (strand sweep --queue URL …) or figures (strand figures
@@ -23,9 +23,8 @@ Usage: strand worker --queue redis://HOST:PORT[/NAME] [--workers W] [--lock-seco
 
 Runs one point at a time until stopped: Ctrl-C or SIGTERM lets the current point finish; a killed worker's point
 is run again by another worker (BullMQ's stalled-job check). Prints one line per point. Every result carries this
-worker's host, pid, strand version and backend. A figure job holds the event loop for up to minutes at the
-papers' sizes (dense eigendecompositions): give figure workers --lock-seconds 3600, or their jobs are taken back
-while running. Deployment (compose, systemd): docs/DISTRIBUTED.md.`;
+worker's host, pid, strand version and backend. A figure job (strand figures --queue) runs in a thread of its own,
+so the lock is renewed however long the figure takes. Deployment (compose, systemd): docs/DISTRIBUTED.md.`;
 
 export async function workerCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -68,7 +67,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
   let refused: string | null = null;
   const worker = queueWorker(address, {
     executor: workers > 1 ? workerExecutor(workers) : undefined,
-    run: (t, executor) => (t.kind === "figure" ? runFigureTask(t.point, executor) : runTask(t, executor)),
+    run: (t, executor) => (t.kind === "figure" ? runFigureTaskInThread(t.point, workers) : runTask(t, executor)),
     lockMs: lockSeconds * 1000,
     onRefused: (m) => (refused = m),
     onJob: (j) =>

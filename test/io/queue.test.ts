@@ -256,7 +256,9 @@ describe.runIf(REDIS_AVAILABLE)("strand sweep --queue and strand worker (BullMQ 
     const out = path.join(dir, "figs-queue"),
       local = path.join(dir, "figs-local");
     const only = ["--only", "prx-fig8,prl-fig2a,prx-fig3", "--n", "100"];
-    const ws = [1, 2].map(() => spawnStrand("worker", "--queue", url, "--workers", "1", "--lock-seconds", "600"));
+    // a 2 s lock, shorter than a figure job: the job's thread leaves the worker's event loop free to renew it (a job
+    // that held the loop past its lock would be taken back by the other worker and run twice)
+    const ws = [1, 2].map(() => spawnStrand("worker", "--queue", url, "--workers", "1", "--lock-seconds", "2"));
     try {
       await until(() => ws.every((w) => /pid \d+ on queue/.test(w.stderr())), 20_000, "both workers");
       const f = strand("figures", ...only, "--queue", url, "--out", out);
