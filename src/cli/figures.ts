@@ -17,7 +17,7 @@ import { figureTasks } from "../figures/task.ts";
 import { openResults, readResults } from "../io/jsonl.ts";
 import { followQueue } from "./sweep-queue.ts";
 import { computeFigure, FIGS, writeFigures } from "../figures/index.ts";
-import { pointStore } from "../figures/points.ts";
+import { pointLabel, pointStore } from "../figures/points.ts";
 import { VERSION } from "../version.ts";
 
 /** a comma list wrapped to `width` columns: the first line starts at column `start`, the others at `indent` */
@@ -40,7 +40,8 @@ export const FIGURES_HELP = `strand figures — regenerate the paper's figures (
 Usage: strand figures [--quick | --full] [--n N] [--networks K] [--out DIR] [--only NAME[,NAME]]
 
   --quick       small N, short runs (default; ~15 minutes on 2 cores)
-  --full        the paper's sizes (N = 2500-6500) and longer runs (hours)
+  --full        the paper's sizes (N = 2500-6500) and longer runs (hours; each point is printed as it ends,
+                and docs/figures/README.md lists every figure's --full time on 2 cores)
   --n N         every model figure at network size N, with the mode's run lengths (e.g. --quick --n 2500:
                 whether a figure's finite-N gap closes; the connectome figures keep their data's N)
   --networks K  simulate each PR^phi / PR^x point of PRX Figs. 4a, 7, 10 and PRL Figs. 2a, 6 on K networks
@@ -147,6 +148,10 @@ export async function figuresCommand(argv: string[]): Promise<number> {
     pointsFile,
     { figures: VERSION, mode: full ? "full" : "quick", n: n ?? null, networks },
     values.resume === true,
+    // a --full figure runs for up to hours: each point as it ends (quick runs: only the slow ones)
+    (p) => {
+      if (full || p.seconds >= 30) console.error(`  point: ${pointLabel(p.key)} (${p.seconds.toFixed(0)} s)`);
+    },
   );
   let pool: Promise<SamplerPool> | undefined;
   const mode: Mode = {

@@ -31,7 +31,13 @@ export const roundTrip = <T>(v: T): T => JSON.parse(JSON.stringify(v, replacer))
  * A point store: in memory only (file null: the library's figures), or backed by a JSON Lines file (the CLI's
  * `<out>/points.jsonl`), continued when `resume` is set.
  */
-export function pointStore(file: string | null, header: Record<string, unknown>, resume: boolean): PointStore {
+export function pointStore(
+  file: string | null,
+  header: Record<string, unknown>,
+  resume: boolean,
+  /** called as each point computed here ends (the CLI's progress lines) */
+  onPoint?: (p: { key: Record<string, unknown>; seconds: number }) => void,
+): PointStore {
   const values = new Map<string, unknown>();
   const seconds = new Map<string, number>();
   const running = new Map<string, Promise<unknown>>();
@@ -63,8 +69,10 @@ export function pointStore(file: string | null, header: Record<string, unknown>,
         p = compute().then((v) => {
           const stored = roundTrip(v);
           values.set(k, stored);
-          results?.append({ key: k, value: stored, seconds: (performance.now() - t0) / 1000 });
+          const took = (performance.now() - t0) / 1000;
+          results?.append({ key: k, value: stored, seconds: took });
           computed++;
+          onPoint?.({ key, seconds: took });
           return stored;
         });
         running.set(k, p);
@@ -76,4 +84,17 @@ export function pointStore(file: string | null, header: Record<string, unknown>,
       results?.close();
     },
   };
+}
+
+/** A point's key in one line: its kind and the plain fields of its spec, e.g. "simulate rmm n=5000 g=6 prD=0.05". */
+export function pointLabel(key: Record<string, unknown>): string {
+  const [kind, spec] = Object.entries(key)[0] ?? ["point", null];
+  const fields =
+    spec && typeof spec === "object"
+      ? Object.entries(spec as Record<string, unknown>)
+          .filter(([f, v]) => f !== "seed" && (typeof v === "number" || typeof v === "string"))
+          .map(([f, v]) => (f === "coupling" || f === "kind" ? String(v) : `${f}=${v}`))
+      : [];
+  const seed = (spec as { seed?: unknown } | null)?.seed ?? key.seed;
+  return [kind, ...fields, ...(seed !== undefined ? [`seed ${seed}`] : [])].join(" ");
 }
