@@ -13,6 +13,7 @@
 import type { Backend, PhiName } from "../backend/types.ts";
 import { decayTime } from "../stats/timescales.ts";
 import { realProduct } from "../linalg/complex.ts";
+import { transposed } from "../backend/buffers.ts";
 import { centredPhi, fourPointDiagonal, FOUR_POINT_BLOCKS } from "./four-point.ts";
 import { principalComponents } from "./pc-spectrum.ts";
 
@@ -96,10 +97,13 @@ export function axisTimescales(
   const lagTimes = Array.from({ length: window + 1 }, (_, l) => l * sampleEvery);
   const tau: (number | null)[] = [];
   const rho = new Float64Array(window + 1);
+  // each projection's series contiguous (P is S x k: a column walk would touch one value per cache line)
+  const Pt = transposed(P, S, k);
   for (let j = 0; j < k; j++) {
+    const p = Pt.subarray(j * S, (j + 1) * S);
     for (let l = 0; l <= window; l++) {
       let s = 0;
-      for (let t = 0; t + l < S; t++) s += P[t * k + j] * P[(t + l) * k + j];
+      for (let t = 0; t + l < S; t++) s += p[t] * p[t + l];
       rho[l] = s / (S - l);
     }
     tau.push(decayTime(lagTimes, rho));
