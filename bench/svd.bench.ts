@@ -3,8 +3,10 @@
  * OpenBLAS, both cores) on the same matrices in the same run: singular values only (numpy.linalg.svd
  * compute_uv=False), the full SVD with the left/right overlaps u_a.v_a (numpy.linalg.svd), and the complex
  * eigenvalues (numpy.linalg.eigvals). Matrices: N = 1000 Gaussian, and the 2952 x 2952 larval Drosophila
- * matrix from ../shared/data when present. numpy runs only when python3 with numpy is installed.
- * Run: npx tsx bench/svd.bench.ts [values|vectors|eig ...]   (default: all three)
+ * matrix from ../shared/data when present. And the PCs of a covariance (simulate's pcSpectrum: eigenvalues and
+ * eigenvectors from one SVD, pc-spectrum.ts principalComponents) against numpy.linalg.eigh, on sample covariances
+ * X^T X / S of S = 2N Gaussian rows, N = 1000 and 2000. numpy runs only when python3 with numpy is installed.
+ * Run: npx tsx bench/svd.bench.ts [values|vectors|eig|pcs ...]   (default: all four)
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -17,6 +19,8 @@ import { readConnectome } from "../src/io/connectome-file.ts";
 import { writeNpy } from "../src/io/npy.ts";
 import { eigenvalues } from "../src/linalg/dense.ts";
 import { singularValues, svd } from "../src/linalg/svd.ts";
+import { realProduct } from "../src/linalg/complex.ts";
+import { principalComponents } from "../src/simulate/pc-spectrum.ts";
 import { machine } from "../src/cli/bench.ts";
 import { hasNumpy } from "./python.ts";
 
@@ -35,16 +39,27 @@ if (existsSync(larva)) {
   const c = await readConnectome(larva);
   cases.push({ name: "larva all-all", n: c.n, A: c.J });
 }
+/** a sample covariance X^T X / S of S = 2N standard Gaussian rows */
+function sampleCovariance(n: number): Float64Array {
+  const S = 2 * n;
+  const X = new Float64Array(S * n);
+  fillNormal(seedState(2), S * n, 0, 1, X);
+  const Xt = new Float64Array(n * S);
+  for (let t = 0; t < S; t++) for (let i = 0; i < n; i++) Xt[i * S + t] = X[t * n + i];
+  return realProduct(be, n, S, n, Xt, Xt).map((v) => v / S);
+}
+const covariances = [1000, 2000].map((n) => ({ name: "covariance", n, A: sampleCovariance(n) }));
 const python = hasNumpy();
 const m = machine();
-const modes = process.argv.slice(2).length ? process.argv.slice(2) : ["values", "vectors", "eig"];
+const modes = process.argv.slice(2).length ? process.argv.slice(2) : ["values", "vectors", "eig", "pcs"];
 console.log(`${m.cpu}, ${m.cores} cores, ${m.node}; float64`);
 console.log("task      case              N     strand s    numpy s   strand/numpy   agreement");
 for (const mode of modes) {
-  for (const c of cases) {
+  for (const c of mode === "pcs" ? covariances : cases) {
     const t = performance.now();
     let ours: { s?: Float64Array; overlaps?: Float64Array; re?: Float64Array; im?: Float64Array };
     if (mode === "values") ours = { s: singularValues(c.n, c.A, be) };
+    else if (mode === "pcs") ours = { s: Float64Array.from(principalComponents(c.n, c.A, be).eigenvalues) };
     else if (mode === "vectors") {
       const r = svd(c.n, c.A, be);
       ours = {
