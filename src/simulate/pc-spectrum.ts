@@ -9,10 +9,10 @@
  *  - principalComponents, values and vectors in one decomposition: the SVD C = U S V^T (src/linalg/svd.ts; its
  *    rotations run on contiguous rows, SIMD). For a symmetric C with eigenpairs (lambda_k, v_k), C v_k = lambda_k v_k =
  *    s_k u_k, so s_k = |lambda_k|, the right singular vectors are the eigenvectors and u_k = sign(lambda_k) v_k: the
- *    sign of u_k . v_k restores the eigenvalue's (exact unless lambda and -lambda are both eigenvalues, which a
- *    covariance's rounding-level negative eigenvalues never pair). It replaced an eigenvalue run beside ml-matrix's
- *    symmetric decomposition for the vectors: one O(N^3) decomposition instead of two (N = 1000: 2.4 s instead of
- *    1.7 s + 7.4 s).
+ *    sign of u_k . v_k restores the eigenvalue's (exact unless lambda and -lambda are both eigenvalues: among a
+ *    rank-deficient covariance's rounding-level eigenvalues, where the sign is rounding anyway). It replaced an
+ *    eigenvalue run beside ml-matrix's symmetric decomposition for the vectors: one O(N^3) decomposition instead of
+ *    two (N = 1000: 2.4-3.5 s instead of 1.7 s + 7.4 s; numpy's eigh 0.13 s, bench/README.md).
  * O(N^3): opt-in (simulate's pcSpectrum), N <= PC_SPECTRUM_N_MAX.
  */
 import type { Backend } from "../backend/types.ts";
