@@ -20,6 +20,7 @@ import { writeNpy } from "../src/io/npy.ts";
 import { eigenvalues } from "../src/linalg/dense.ts";
 import { singularValues, svd } from "../src/linalg/svd.ts";
 import { realProduct } from "../src/linalg/complex.ts";
+import { transposed } from "../src/backend/buffers.ts";
 import { principalComponents } from "../src/simulate/pc-spectrum.ts";
 import { machine } from "../src/cli/bench.ts";
 import { hasNumpy } from "./python.ts";
@@ -44,8 +45,7 @@ function sampleCovariance(n: number): Float64Array {
   const S = 2 * n;
   const X = new Float64Array(S * n);
   fillNormal(seedState(2), S * n, 0, 1, X);
-  const Xt = new Float64Array(n * S);
-  for (let t = 0; t < S; t++) for (let i = 0; i < n; i++) Xt[i * S + t] = X[t * n + i];
+  const Xt = transposed(X, S, n);
   return realProduct(be, n, S, n, Xt, Xt).map((v) => v / S);
 }
 const covariances = [1000, 2000].map((n) => ({ name: "covariance", n, A: sampleCovariance(n) }));

@@ -13,7 +13,6 @@
 import type { Backend, PhiName } from "../backend/types.ts";
 import { decayTime } from "../stats/timescales.ts";
 import { realProduct } from "../linalg/complex.ts";
-import { transposed } from "../backend/buffers.ts";
 import { centredPhi, fourPointDiagonal, FOUR_POINT_BLOCKS } from "./four-point.ts";
 import { principalComponents } from "./pc-spectrum.ts";
 
@@ -66,7 +65,7 @@ export function pcDynamics(
   const Y = centredPhi(x, S, n, phi);
   const { tau, window, P } = axisTimescales(be, Y, S, n, axes, n, sampleEvery);
   const traces = Array.from({ length: Math.min(3, n) }, (_, k) =>
-    Array.from({ length: Math.min(S, 200) }, (_, t) => P[t * n + k]),
+    Array.from({ length: Math.min(S, 200) }, (_, t) => P[k * S + t]),
   );
   return {
     pcTimescales: { tau, window, trial: 0, traces },
@@ -81,7 +80,8 @@ export function principalAxes(n: number, C: Float64Array, be: Backend): Float64A
 
 /**
  * The 1/e times of the projections p_k(t) = v_k . a(t) of a centred trajectory Y (S x n) on the first k rows of Vt,
- * within a window of at most 50 time units, 500 lags and a quarter of the trial; also the projections (S x k).
+ * within a window of at most 50 time units, 500 lags and a quarter of the trial; also the projections (k x S: row j
+ * is p_j(t), contiguous for the autocorrelation sums).
  */
 export function axisTimescales(
   be: Backend,
@@ -92,15 +92,13 @@ export function axisTimescales(
   k: number,
   sampleEvery: number,
 ): { tau: (number | null)[]; window: number; P: Float64Array } {
-  const P = realProduct(be, S, n, k, Y, Vt.subarray(0, k * n)); // P[t][j] = v_j . a(t)
+  const P = realProduct(be, k, n, S, Vt.subarray(0, k * n), Y); // P[j][t] = v_j . a(t)
   const window = Math.max(2, Math.min(Math.floor(S / 4), Math.ceil(WINDOW_TIME / sampleEvery), WINDOW_LAGS));
   const lagTimes = Array.from({ length: window + 1 }, (_, l) => l * sampleEvery);
   const tau: (number | null)[] = [];
   const rho = new Float64Array(window + 1);
-  // each projection's series contiguous (P is S x k: a column walk would touch one value per cache line)
-  const Pt = transposed(P, S, k);
   for (let j = 0; j < k; j++) {
-    const p = Pt.subarray(j * S, (j + 1) * S);
+    const p = P.subarray(j * S, (j + 1) * S);
     for (let l = 0; l <= window; l++) {
       let s = 0;
       for (let t = 0; t + l < S; t++) s += p[t] * p[t + l];
