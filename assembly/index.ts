@@ -14,6 +14,7 @@ export {
 export { rng_normal_f32, rng_normal_f64, rng_uniform_f64 } from "./rng";
 export { tangent_step_f32, tangent_step_f64, gram_schmidt_f64 } from "./tangent";
 export { bidiag_f64, bidiag_vectors_f64, rot_seq_f64, rot_pair_f64 } from "./svd";
+export { tridiag_f64, tridiag_vectors_f64 } from "./tridiag";
 
 /** First free byte after the static data: the JS-side allocator starts here. */
 export function heap_base(): usize {

@@ -142,34 +142,39 @@ export function bidiag_f64(n: i32, a: usize, d: usize, e: usize, w: usize): void
 // a dot and an axpy along the row, 4 (n - k)^2 flops; likewise V^T = G_{n-2} ... G_0. Output: ut and vt
 // (n x n, row-major), row a = the a-th left / right singular vector of B's basis. w: n float64 of scratch.
 export function bidiag_vectors_f64(n: i32, a: usize, d: usize, ut: usize, vt: usize, w: usize): void {
+  reflector_rows_f64(n, a, d, ut, w, false);
+  reflector_rows_f64(n, a, d, vt, w, true);
+}
+
+// One orthogonal factor as rows (see bidiag_vectors_f64): the left reflectors' U^T (right = false: column k below
+// the diagonal, first entry a[k][k] - d_k) or the right reflectors' V^T (right = true: row k from column k + 1;
+// d unused), which is also the Q^T of tridiag_f64 (assembly/tridiag.ts stores its reflectors the same way).
+export function reflector_rows_f64(n: i32, a: usize, d: usize, out: usize, w: usize, right: bool): void {
   let row = <usize>n << 3;
-  for (let pass = 0; pass < 2; pass++) {
-    let out = pass == 0 ? ut : vt;
-    memory.fill(out, 0, <usize>n * row);
-    for (let i = 0; i < n; i++) store<f64>(out + <usize>i * row + (<usize>i << 3), 1.0);
-    for (let k = n - 1; k >= 0; k--) {
-      let start = pass == 0 ? k : k + 1; // first index the reflector acts on
-      if (start >= n) continue;
-      let len = n - start;
-      let so = <usize>start << 3;
-      let vv = 0.0;
-      if (pass == 0) {
-        for (let i = 0; i < len; i++) {
-          let x = load<f64>(a + <usize>(start + i) * row + (<usize>k << 3));
-          if (i == 0) x -= load<f64>(d + (<usize>k << 3));
-          store<f64>(w + (<usize>i << 3), x);
-          vv += x * x;
-        }
-      } else {
-        memory.copy(w, a + <usize>k * row + so, <usize>len << 3);
-        vv = __dot(len, w, w);
+  memory.fill(out, 0, <usize>n * row);
+  for (let i = 0; i < n; i++) store<f64>(out + <usize>i * row + (<usize>i << 3), 1.0);
+  for (let k = n - 1; k >= 0; k--) {
+    let start = right ? k + 1 : k; // first index the reflector acts on
+    if (start >= n) continue;
+    let len = n - start;
+    let so = <usize>start << 3;
+    let vv = 0.0;
+    if (!right) {
+      for (let i = 0; i < len; i++) {
+        let x = load<f64>(a + <usize>(start + i) * row + (<usize>k << 3));
+        if (i == 0) x -= load<f64>(d + (<usize>k << 3));
+        store<f64>(w + (<usize>i << 3), x);
+        vv += x * x;
       }
-      if (vv == 0) continue;
-      let scale = -2.0 / vv;
-      for (let r = start; r < n; r++) {
-        let rr = out + <usize>r * row + so;
-        __axpy(len, scale * __dot(len, rr, w), w, rr);
-      }
+    } else {
+      memory.copy(w, a + <usize>k * row + so, <usize>len << 3);
+      vv = __dot(len, w, w);
+    }
+    if (vv == 0) continue;
+    let scale = -2.0 / vv;
+    for (let r = start; r < n; r++) {
+      let rr = out + <usize>r * row + so;
+      __axpy(len, scale * __dot(len, rr, w), w, rr);
     }
   }
 }

@@ -3,10 +3,13 @@
  * OpenBLAS, both cores) on the same matrices in the same run: singular values only (numpy.linalg.svd
  * compute_uv=False), the full SVD with the left/right overlaps u_a.v_a (numpy.linalg.svd), and the complex
  * eigenvalues (numpy.linalg.eigvals). Matrices: N = 1000 Gaussian, and the 2952 x 2952 larval Drosophila
- * matrix from ../shared/data when present. And the PCs of a covariance (simulate's pcSpectrum: eigenvalues and
- * eigenvectors from one SVD, pc-spectrum.ts principalComponents) against numpy.linalg.eigh, on sample covariances
- * X^T X / S of S = 2N Gaussian rows, N = 1000 and 2000. numpy runs only when python3 with numpy is installed.
- * Run: npx tsx bench/svd.bench.ts [values|vectors|eig|pcs ...]   (default: all four)
+ * matrix from ../shared/data when present. And the PCs of a covariance (the symmetric eigendecomposition,
+ * src/linalg/symmetric.ts): `pcs` eigenvalues and eigenvectors (pc-spectrum.ts principalComponents) against
+ * numpy.linalg.eigh, with the route it replaced (one SVD, svd.ts) timed beside it; `pcvalues` the values only
+ * (pcSpectrum) against numpy.linalg.eigvalsh, with the route it replaced (the nonsymmetric eig). On sample
+ * covariances X^T X / S of S = 2N Gaussian rows, N = 1000 and 2000. numpy runs only when python3 with numpy is
+ * installed.
+ * Run: npx tsx bench/svd.bench.ts [values|vectors|eig|pcs|pcvalues ...]   (default: all five)
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -21,7 +24,7 @@ import { eigenvalues } from "../src/linalg/dense.ts";
 import { singularValues, svd } from "../src/linalg/svd.ts";
 import { realProduct } from "../src/linalg/complex.ts";
 import { transposed } from "../src/backend/buffers.ts";
-import { principalComponents } from "../src/simulate/pc-spectrum.ts";
+import { pcSpectrum, principalComponents } from "../src/simulate/pc-spectrum.ts";
 import { machine } from "../src/cli/bench.ts";
 import { hasNumpy } from "./python.ts";
 
@@ -51,15 +54,16 @@ function sampleCovariance(n: number): Float64Array {
 const covariances = [1000, 2000].map((n) => ({ name: "covariance", n, A: sampleCovariance(n) }));
 const python = hasNumpy();
 const m = machine();
-const modes = process.argv.slice(2).length ? process.argv.slice(2) : ["values", "vectors", "eig", "pcs"];
+const modes = process.argv.slice(2).length ? process.argv.slice(2) : ["values", "vectors", "eig", "pcs", "pcvalues"];
 console.log(`${m.cpu}, ${m.cores} cores, ${m.node}; float64`);
 console.log("task      case              N     strand s    numpy s   strand/numpy   agreement");
 for (const mode of modes) {
-  for (const c of mode === "pcs" ? covariances : cases) {
+  for (const c of mode.startsWith("pc") ? covariances : cases) {
     const t = performance.now();
     let ours: { s?: Float64Array; overlaps?: Float64Array; re?: Float64Array; im?: Float64Array };
     if (mode === "values") ours = { s: singularValues(c.n, c.A, be) };
     else if (mode === "pcs") ours = { s: Float64Array.from(principalComponents(c.n, c.A, be).eigenvalues) };
+    else if (mode === "pcvalues") ours = { s: Float64Array.from(pcSpectrum(c.n, c.A, be).eigenvalues) };
     else if (mode === "vectors") {
       const r = svd(c.n, c.A, be);
       ours = {
@@ -72,6 +76,14 @@ for (const mode of modes) {
       };
     } else ours = eigenvalues(c.n, c.A, be);
     const ts = (performance.now() - t) / 1000;
+    // the route each PC mode replaced, timed in the same run: one SVD (vectors), the nonsymmetric eig (values)
+    let before = "";
+    if (mode.startsWith("pc")) {
+      const t0 = performance.now();
+      if (mode === "pcs") svd(c.n, c.A, be);
+      else eigenvalues(c.n, c.A, be);
+      before = `, replaced route ${((performance.now() - t0) / 1000).toFixed(2)} s`;
+    }
     let line = `${mode.padEnd(9)} ${c.name.padEnd(14)} ${String(c.n).padStart(5)}  ${ts.toFixed(2).padStart(10)}`;
     if (python) {
       const f = path.join(tmp, "a.npy");
@@ -101,9 +113,10 @@ for (const mode of modes) {
             if (out.s[a] > 1e-8 * out.s[0]) dd = Math.max(dd, Math.abs(ours.overlaps![a] - out.overlaps[a]));
           agreement += `, max |d(u_a.v_a)| ${dd.toExponential(1)}`;
         }
+        agreement += before;
       }
       line += `  ${out.seconds.toFixed(2).padStart(9)}  ${(ts / out.seconds).toFixed(2).padStart(13)}   ${agreement}`;
-    }
+    } else line += before;
     console.log(line);
   }
 }

@@ -90,31 +90,71 @@ export function bidiagOf(arr: Arrays, n: number, a: Buf, d: Buf, e: Buf, w: Buf)
 }
 
 export function bidiagVectorsOf(arr: Arrays, n: number, a: Buf, d: Buf, ut: Buf, vt: Buf, w: Buf): void {
+  reflectorRowsOf(arr(a), n, arr(ut), arr(w), false, arr(d));
+  reflectorRowsOf(arr(a), n, arr(vt), arr(w), true);
+}
+
+/** U^T from the left reflectors (right = false; D: bidiag's diagonal) or V^T / tridiag's Q^T from the right ones,
+ *  as assembly/svd.ts reflector_rows_f64. */
+export function reflectorRowsOf(
+  A: FloatArray,
+  n: number,
+  out: FloatArray,
+  W: FloatArray,
+  right: boolean,
+  D?: FloatArray,
+) {
+  out.fill(0);
+  for (let i = 0; i < n; i++) out[i * n + i] = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    const start = right ? k + 1 : k;
+    if (start >= n) continue;
+    let vv = 0;
+    for (let i = start; i < n; i++) {
+      W[i] = right ? A[k * n + i] : A[i * n + k] - (i === k ? D![k] : 0);
+      vv += W[i] * W[i];
+    }
+    if (vv === 0) continue;
+    for (let r = start; r < n; r++) {
+      let dot = 0;
+      for (let j = start; j < n; j++) dot += out[r * n + j] * W[j];
+      const c = (-2 * dot) / vv;
+      for (let j = start; j < n; j++) out[r * n + j] += c * W[j];
+    }
+  }
+}
+
+/** Householder tridiagonalisation of the symmetric a, as assembly/tridiag.ts but unfused: per step the reflector
+ *  v (kept in row k from column k + 1), p = beta A22 v, w = p - (beta p.v / 2) v, A22 -= v w^T + w v^T. */
+export function tridiagOf(arr: Arrays, n: number, a: Buf, d: Buf, e: Buf, w: Buf): void {
   const A = arr(a),
     D = arr(d),
+    E = arr(e),
     W = arr(w);
-  for (const [pass, out] of [
-    [0, arr(ut)],
-    [1, arr(vt)],
-  ] as const) {
-    out.fill(0);
-    for (let i = 0; i < n; i++) out[i * n + i] = 1;
-    for (let k = n - 1; k >= 0; k--) {
-      const start = pass === 0 ? k : k + 1;
-      if (start >= n) continue;
-      let vv = 0;
-      for (let i = start; i < n; i++) {
-        W[i] = pass === 0 ? A[i * n + k] - (i === k ? D[k] : 0) : A[k * n + i];
-        vv += W[i] * W[i];
-      }
-      if (vv === 0) continue;
-      for (let r = start; r < n; r++) {
-        let dot = 0;
-        for (let j = start; j < n; j++) dot += out[r * n + j] * W[j];
-        const c = (-2 * dot) / vv;
-        for (let j = start; j < n; j++) out[r * n + j] += c * W[j];
-      }
+  for (let k = 0; k < n; k++) {
+    D[k] = A[k * n + k];
+    E[k] = 0;
+    if (k === n - 1) break;
+    const v = k * n; // v_j = A[v + j], j = k + 1..n-1
+    let norm2 = 0;
+    for (let j = k + 1; j < n; j++) norm2 += A[v + j] ** 2;
+    const x0 = A[v + k + 1];
+    const alpha = norm2 > 0 ? (x0 > 0 ? -Math.sqrt(norm2) : Math.sqrt(norm2)) : 0;
+    E[k] = alpha;
+    if (norm2 === 0) continue;
+    const v0 = x0 - alpha;
+    A[v + k + 1] = v0;
+    const beta = 2 / (norm2 - x0 * x0 + v0 * v0);
+    let pv = 0;
+    for (let i = k + 1; i < n; i++) {
+      let s = 0;
+      for (let j = k + 1; j < n; j++) s += A[i * n + j] * A[v + j];
+      W[i] = beta * s;
+      pv += W[i] * A[v + i];
     }
+    const half = 0.5 * beta * pv;
+    for (let i = k + 1; i < n; i++) W[i] -= half * A[v + i];
+    for (let i = k + 1; i < n; i++) for (let j = k + 1; j < n; j++) A[i * n + j] -= A[v + i] * W[j] + W[i] * A[v + j];
   }
 }
 

@@ -10,7 +10,16 @@ import type { DType, FloatArray } from "../errors.ts";
 import type { Backend, Buf, Coupling, EulerScratch, PhiKind, Rk4Scratch, Rng, TangentScratch } from "./types.ts";
 import { phiScalar, dphiScalar } from "./special.ts";
 import { fillNormal, uniform53 } from "./rng.ts";
-import { bidiagOf, bidiagVectorsOf, gramUpperOf, psiSumsOf, selfSiteOf, type Arrays } from "./js-dense.ts";
+import {
+  bidiagOf,
+  bidiagVectorsOf,
+  gramUpperOf,
+  psiSumsOf,
+  reflectorRowsOf,
+  selfSiteOf,
+  tridiagOf,
+  type Arrays,
+} from "./js-dense.ts";
 import { hessenbergOf, hessInvitOf } from "./js-eig.ts";
 
 const RK4_NODE = [0.5, 0.5, 1.0] as const;
@@ -339,6 +348,12 @@ export class JsBackend implements Backend {
   }
   bidiagVectors(n: number, a: Buf, d: Buf, ut: Buf, vt: Buf, w: Buf): void {
     bidiagVectorsOf(this.arr, n, a, d, ut, vt, w);
+  }
+  tridiag(n: number, a: Buf, d: Buf, e: Buf, w: Buf): void {
+    tridiagOf(this.arr, n, a, d, e, w);
+  }
+  tridiagVectors(n: number, a: Buf, qt: Buf, w: Buf): void {
+    reflectorRowsOf(this.arr(a), n, this.arr(qt), this.arr(w), true);
   }
 
   eig(n: number, a: Buf, wr: Buf, wi: Buf): number {

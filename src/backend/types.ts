@@ -15,6 +15,8 @@
  *   rng: xoshiro128** + polar Box–Muller, bit-identical on both backends.
  *   bidiag: A = U B V^T, B upper bidiagonal (Householder, Golub–Kahan), the O(n^3) stage of the SVD;
  *   bidiagVectors forms U^T, V^T from its reflectors; rotSeq / rotPair apply the QR stage's plane rotations.
+ *   tridiag: A = Q T Q^T for a symmetric A, T tridiagonal (Householder), the O(n^3) stage of the symmetric
+ *   eigendecomposition; tridiagVectors forms Q^T, whose rows the QR stage rotates (rotSeq) into the eigenvectors.
  *   selfSite: p self-coupled single-site paths (1 + d/dt) x = eta + w * phi(x), Heun steps of h, causal
  *   convolution weights w (klen taps); eta, xs, ph: (steps + 1) x p, time-major (assembly/selfsite.ts).
  *   psiSums: the dimension theory's frequency double sums (row sums and anti-diagonal sums of the four-point
@@ -183,6 +185,11 @@ export interface Backend {
   bidiag(n: number, a: Buf, d: Buf, e: Buf, w: Buf): void;
   /** U^T and V^T (n x n; row a = basis vector a) from the reflectors bidiag left in a and its d; scratch w (n). */
   bidiagVectors(n: number, a: Buf, d: Buf, ut: Buf, vt: Buf, w: Buf): void;
+  /** Householder tridiagonalisation A = Q T Q^T of the symmetric n x n matrix a (destroyed; both triangles read):
+   *  diagonal d, off-diagonal e (n each, e[n-1] = 0); scratch w (2n). */
+  tridiag(n: number, a: Buf, d: Buf, e: Buf, w: Buf): void;
+  /** Q^T (n x n; row a = column a of Q) from the reflectors tridiag left in a; scratch w (n). */
+  tridiagVectors(n: number, a: Buf, qt: Buf, w: Buf): void;
   /** for j < count: rows (first + j, first + j + 1) of x (n columns) <- (c r1 + s r2, c r2 - s r1), c = cs[j], s = sn[j] */
   rotSeq(n: number, x: Buf, first: number, count: number, cs: Buf, sn: Buf): void;
   /** eigenvalues (wr + i wi, unordered) of the n x n matrix a (destroyed); scratch w (2n). 0, or -1 if the QR iteration did not converge */

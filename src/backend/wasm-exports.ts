@@ -118,6 +118,8 @@ interface Float64Only {
   rng_uniform_f64(n: number, state: number, out: number): void;
   bidiag_f64(n: number, a: number, d: number, e: number, w: number): void;
   bidiag_vectors_f64(n: number, a: number, d: number, ut: number, vt: number, w: number): void;
+  tridiag_f64(n: number, a: number, d: number, e: number, w: number): void;
+  tridiag_vectors_f64(n: number, a: number, qt: number, w: number): void;
   rot_seq_f64(n: number, x: number, first: number, count: number, cs: number, sn: number): void;
   rot_pair_f64(n: number, x: number, r1: number, r2: number, c: number, s: number): void;
   hessenberg_f64(n: number, a: number, w: number, q: number): void;

@@ -379,6 +379,12 @@ export class WasmBackend implements Backend {
   bidiagVectors(n: number, a: Buf, d: Buf, ut: Buf, vt: Buf, w: Buf): void {
     this.ex.bidiag_vectors_f64(n, this.p(a), this.p(d), this.p(ut), this.p(vt), this.p(w));
   }
+  tridiag(n: number, a: Buf, d: Buf, e: Buf, w: Buf): void {
+    this.ex.tridiag_f64(n, this.p(a), this.p(d), this.p(e), this.p(w));
+  }
+  tridiagVectors(n: number, a: Buf, qt: Buf, w: Buf): void {
+    this.ex.tridiag_vectors_f64(n, this.p(a), this.p(qt), this.p(w));
+  }
   rotSeq(n: number, x: Buf, first: number, count: number, cs: Buf, sn: Buf): void {
     this.ex.rot_seq_f64(n, this.p(x), first, count, this.p(cs), this.p(sn));
   }

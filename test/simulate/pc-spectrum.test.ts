@@ -1,7 +1,7 @@
 /**
- * The PCs of a covariance in one decomposition (src/simulate/pc-spectrum.ts principalComponents: the SVD with the
- * eigenvalues' signs restored from u_k . v_k), on both backends, against an independent implementation (ml-matrix's
- * symmetric eigendecomposition, JAMA's tridiagonal QL) and the eigen-equation itself.
+ * The PCs of a covariance (src/simulate/pc-spectrum.ts principalComponents, through the symmetric eigendecomposition
+ * of src/linalg/symmetric.ts), on both backends, against an independent implementation (ml-matrix's symmetric
+ * eigendecomposition, JAMA's tridiagonal QL) and the eigen-equation itself.
  */
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -80,7 +80,7 @@ describe.each(BACKEND_LABELS)("principalComponents on the %s backend", (name) =>
     expect(pcs.varianceFraction.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
   });
 
-  it("keeps the signs of an indefinite matrix's eigenvalues (u_k . v_k) and agrees with the values-only route", () => {
+  it("keeps the signs of an indefinite matrix's eigenvalues and agrees with the values-only route", () => {
     const n = 50;
     // X^T diag(w) X with w = +1 on 30 rows and -1 on 20: 30 positive and 20 negative eigenvalues
     const C = symmetric(n, 50, 9, (t) => (t < 30 ? 1 : -1));
