@@ -153,28 +153,53 @@ export function reflector_rows_f64(n: i32, a: usize, d: usize, out: usize, w: us
   let row = <usize>n << 3;
   memory.fill(out, 0, <usize>n * row);
   for (let i = 0; i < n; i++) store<f64>(out + <usize>i * row + (<usize>i << 3), 1.0);
+  if (right) {
+    right_reflector_rows(n, a, out, w);
+    return;
+  }
   for (let k = n - 1; k >= 0; k--) {
-    let start = right ? k + 1 : k; // first index the reflector acts on
-    if (start >= n) continue;
+    let start = k; // first index the reflector acts on
     let len = n - start;
     let so = <usize>start << 3;
     let vv = 0.0;
-    if (!right) {
-      for (let i = 0; i < len; i++) {
-        let x = load<f64>(a + <usize>(start + i) * row + (<usize>k << 3));
-        if (i == 0) x -= load<f64>(d + (<usize>k << 3));
-        store<f64>(w + (<usize>i << 3), x);
-        vv += x * x;
-      }
-    } else {
-      memory.copy(w, a + <usize>k * row + so, <usize>len << 3);
-      vv = __dot(len, w, w);
+    for (let i = 0; i < len; i++) {
+      let x = load<f64>(a + <usize>(start + i) * row + (<usize>k << 3));
+      if (i == 0) x -= load<f64>(d + (<usize>k << 3));
+      store<f64>(w + (<usize>i << 3), x);
+      vv += x * x;
     }
     if (vv == 0) continue;
     let scale = -2.0 / vv;
     for (let r = start; r < n; r++) {
       let rr = out + <usize>r * row + so;
       __axpy(len, scale * __dot(len, rr, w), w, rr);
+    }
+  }
+}
+
+// The right reflectors' product as rows (out = identity on entry): row r of the result is e_r^T H_{n-2} ... H_0, and
+// each row depends on itself only, so the reflectors are taken in blocks of b (b rows of a, ~1 MiB, cache-resident)
+// and every row of out gets a whole block (in decreasing k) while it is in cache: out is streamed n / b times
+// instead of n. Reflector k touches rows and columns k + 1.. only (rows above k + 1 are still e_r there). w: n.
+function right_reflector_rows(n: i32, a: usize, out: usize, w: usize): void {
+  let row = <usize>n << 3;
+  for (let k = 0; k < n - 1; k++) {
+    let u = a + <usize>k * row + (<usize>(k + 1) << 3);
+    store<f64>(w + (<usize>k << 3), __dot(n - k - 1, u, u));
+  }
+  let b = max(1, min(64, 131072 / max(n, 1)));
+  for (let top = n - 2; top >= 0; top -= b) {
+    let k0 = max(0, top - b + 1);
+    for (let r = k0 + 1; r < n; r++) {
+      let rr = out + <usize>r * row;
+      for (let k = min(top, r - 1); k >= k0; k--) {
+        let vv = load<f64>(w + (<usize>k << 3));
+        if (vv == 0) continue;
+        let so = <usize>(k + 1) << 3;
+        let u = a + <usize>k * row + so;
+        let len = n - k - 1;
+        __axpy(len, (-2.0 / vv) * __dot(len, rr + so, u), u, rr + so);
+      }
     }
   }
 }

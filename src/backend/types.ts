@@ -185,7 +185,8 @@ export interface Backend {
   bidiag(n: number, a: Buf, d: Buf, e: Buf, w: Buf): void;
   /** U^T and V^T (n x n; row a = basis vector a) from the reflectors bidiag left in a and its d; scratch w (n). */
   bidiagVectors(n: number, a: Buf, d: Buf, ut: Buf, vt: Buf, w: Buf): void;
-  /** Householder tridiagonalisation A = Q T Q^T of the symmetric n x n matrix a (destroyed; both triangles read):
+  /** Householder tridiagonalisation A = Q T Q^T of the symmetric n x n matrix a (destroyed; the wasm kernel reads its
+   *  upper triangle only):
    *  diagonal d, off-diagonal e (n each, e[n-1] = 0); scratch w (2n). */
   tridiag(n: number, a: Buf, d: Buf, e: Buf, w: Buf): void;
   /** Q^T (n x n; row a = column a of Q) from the reflectors tridiag left in a; scratch w (n). */
