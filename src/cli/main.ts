@@ -4,6 +4,7 @@
  */
 import { VERSION } from "../version.ts";
 import { enableRelaxedSimd } from "../io/relaxed-simd.ts";
+import { compileWasmOptimized } from "../io/wasm-tiers.ts";
 import { UsageError, normalizeArgv } from "./args.ts";
 
 const HELP = `strand ${VERSION} — STructured RAndom Network Dynamics
@@ -35,8 +36,10 @@ Options:
   -v, --version  print the version
 
 Environment:
-  STRAND_FMA=0   run the wasm kernels' plain SIMD build instead of the fused multiply-add (relaxed SIMD) one,
-                 which is the default where the runtime has it; results record which ran (provenance.fma)
+  STRAND_FMA=0      run the wasm kernels' plain SIMD build instead of the fused multiply-add (relaxed SIMD)
+                    one, which is the default where the runtime has it; results record which ran (provenance.fma)
+  STRAND_LIFTOFF=1  keep V8's baseline-first compilation of the kernels (by default they are compiled optimized
+                    at their first call: a decomposition that runs once for seconds is ~2x faster)
 
 Each command has --help.`;
 
@@ -83,6 +86,9 @@ export async function main(argv: string[]): Promise<number> {
   // the wasm backend's fused multiply-add build (relaxed SIMD, behind a V8 flag in Node 20; src/io/relaxed-simd.ts)
   // for this process and its worker threads; STRAND_FMA=0 keeps the plain SIMD build
   if (process.env.STRAND_FMA !== "0") enableRelaxedSimd();
+  // every kernel compiled optimized from its first call (a decomposition runs once, in baseline code otherwise;
+  // src/io/wasm-tiers.ts); STRAND_LIFTOFF=1 keeps V8's baseline-first tiering
+  if (process.env.STRAND_LIFTOFF !== "1") compileWasmOptimized();
   try {
     const [cmd, ...rest] = argv;
     if (cmd === undefined || cmd === "help" || cmd === "--help" || cmd === "-h") {

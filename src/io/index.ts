@@ -5,4 +5,5 @@ export { writeFileAtomic, checkOutputs, OutputPathError } from "./atomic.ts";
 export { workerExecutor, type WorkerExecutor } from "./parallel.ts";
 export { samplerPool, type SamplerPool } from "./sampler-pool.ts";
 export { enableRelaxedSimd } from "./relaxed-simd.ts";
+export { compileWasmOptimized } from "./wasm-tiers.ts";
 export { createTeam } from "./team-pool.ts";
