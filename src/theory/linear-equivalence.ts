@@ -241,7 +241,11 @@ export function covarianceOf(
     }
     return { cPhi, cX };
   };
+  // C(0) is symmetric; the antisymmetric part the assembly leaves is rounding, amplified by a nearly defective J's
+  // eigenvectors (a connectome's: up to ~5e-4 of an entry). Its symmetric part is the nearest symmetric matrix.
   const zero = solve(0);
+  symmetrisePart(n, zero.cPhi);
+  if (zero.cX) symmetrisePart(n, zero.cX);
   const lagged = lags.map(solve);
   return {
     params: { n, phi: site.phi, sigma, kind: form.kind, modes: form.m, lags, frequencies: grid.w.length },
@@ -260,6 +264,12 @@ export function covarianceOf(
       laggedX: lagged.filter((l) => l.cX).map((l) => l.cX as Float64Array),
     },
   };
+}
+
+/** C <- (C + C^T) / 2, in place (n x n row-major). */
+function symmetrisePart(n: number, C: Float64Array): void {
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) C[i * n + j] = C[j * n + i] = 0.5 * (C[i * n + j] + C[j * n + i]);
 }
 
 /** h_k(w) and p_k(w) of the mode form on the grid (m x nw each; module comment). */
