@@ -1,7 +1,7 @@
 /**
  * The JsBackend's dense linear algebra and theory sums (the reference implementations of assembly/svd.ts,
- * assembly/cov.ts gram_upper, assembly/psi.ts and assembly/selfsite.ts), as functions over the backend's arrays:
- * `arr` resolves a buffer to its array. The maths and layouts are in types.ts; JsBackend's methods call these.
+ * assembly/tridiag.ts, assembly/cov.ts gram_upper, assembly/psi.ts and assembly/selfsite.ts), as functions over the
+ * backend's arrays: `arr` resolves a buffer to its array. The maths and layouts are in types.ts; JsBackend's methods call these.
  */
 import type { FloatArray } from "../errors.ts";
 import type { Buf, PhiKind } from "./types.ts";

@@ -1,12 +1,14 @@
 /**
  * Eigenvalues and eigenvectors of a real symmetric matrix: the PCs of a covariance (src/simulate/pc-spectrum.ts).
  *
- * Stage 1 (O(n^3), backend kernel `tridiag`): Householder tridiagonalisation A = Q T Q^T (Golub & Van Loan §8.3.1).
+ * Stage 1 (O(n^3), backend kernel `tridiag`): Householder tridiagonalisation A = Q T Q^T (Golub & Van Loan §8.3.1;
+ * the wasm kernel works in the upper triangle, 4/3 n^3 flops, one pass over it per step).
  * Stage 2 (here): the implicit symmetric QR iteration on T with Wilkinson's shift (GVL Algorithm 8.3.2): each
  * sweep over an unreduced block l..m starts with the rotation that a shifted QR step's first column fixes and
  * chases the bulge down with rotations G_k of (k, k + 1); an off-diagonal entry below eps (|d_k| + |d_k+1|) is set to
  * zero and splits T. O(n) per sweep, ~2 sweeps per eigenvalue: O(n^2) for the values.
- * Vectors: the backend forms Q^T (kernel tridiagVectors, from the stage-1 reflectors); every sweep's rotations are
+ * Vectors: the backend forms Q^T (kernel tridiagVectors, from the stage-1 reflectors, 4/3 n^3 flops, a cache-sized
+ * block of reflectors applied to each row in turn); every sweep's rotations are
  * then applied to its rows (kernel rotSeq, one call per sweep: each rotation two contiguous SIMD row updates), so
  * row k ends as the k-th eigenvector. ~6 n^3 flops for the rotations (LAPACK's dsteqr), the bulk of the vectors'
  * cost; the values alone cost stage 1 only.
