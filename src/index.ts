@@ -70,6 +70,7 @@ export {
   type NormalizeResult,
 } from "./network/signs.ts";
 export { singularValues, bidiagonalValues } from "./linalg/svd.ts";
+export { symmetricEigen, tridiagonalEigen, type SymmetricEigen } from "./linalg/symmetric.ts";
 export { provenance, type Provenance } from "./provenance.ts";
 export {
   eigenvalues,

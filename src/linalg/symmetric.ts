@@ -23,6 +23,7 @@ import type { Backend } from "../backend/types.ts";
 import { ConvergenceError } from "../errors.ts";
 import { checkSquareMatrix } from "./svd.ts";
 
+/** The eigendecomposition of a symmetric matrix (symmetricEigen). */
 export interface SymmetricEigen {
   /** eigenvalues, decreasing */
   values: Float64Array;
