@@ -41,7 +41,7 @@ import { withBuffers } from "../backend/buffers.ts";
 import { pcTimescales, type PcTimescales } from "../stats/timescales.ts";
 import { estimateStatus, type EstimateStatus } from "../stats/estimators.ts";
 import { classifyDynamics, type Dynamics } from "./dynamics.ts";
-import { PC_SPECTRUM_N_MAX, principalComponents } from "./pc-spectrum.ts";
+import { PC_SPECTRUM_N_MAX, pcSpectrum, principalComponents } from "./pc-spectrum.ts";
 import { pcDynamics, type PcDynamics } from "./pc-dynamics.ts";
 import {
   DEFAULT_BRANCH_KICK,
@@ -537,8 +537,15 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
   }
   const trajectory = groupResults[0].trajectory;
   const covariancePhi = options.keepCovariance || options.pcSpectrum ? (sp.c0 ?? sampleCovariance(sp, be)) : null;
-  // the PCs: eigenvalues and vectors of C^phi(0) in one decomposition (pc-spectrum.ts)
-  const pcs = covariancePhi && options.pcSpectrum ? principalComponents(n, covariancePhi, be) : null;
+  // the PCs: eigenvalues of C^phi(0), and its eigenvectors (2/3 of the cost) when a fluctuating trajectory will be
+  // projected on them (pc-spectrum.ts)
+  const projected = !!trajectory && !still;
+  const pcs =
+    covariancePhi && options.pcSpectrum
+      ? projected
+        ? principalComponents(n, covariancePhi, be)
+        : { ...pcSpectrum(n, covariancePhi, be), axes: null }
+      : null;
   return {
     params: {
       method,
@@ -588,7 +595,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
       ...(pcs
         ? {
             pcSpectrum: { eigenvalues: pcs.eigenvalues, varianceFraction: pcs.varianceFraction },
-            ...(trajectory && !still ? pcDynamics(n, pcs.axes, trajectory, samples, phi, sampleEvery, lags, be) : {}),
+            ...(projected ? pcDynamics(n, pcs.axes!, trajectory!, samples, phi, sampleEvery, lags, be) : {}),
           }
         : {}),
       samples: samples * trials,
