@@ -191,12 +191,15 @@ export async function prlFig4(m: Mode): Promise<Figure> {
           height: 240,
           title: "leading PC's timescale vs N (g = 10)",
           data: { values: leading },
+          // in the g = 10 colour of the shared legend
+          transform: [{ calculate: "'g = 10'", as: "g" }],
           layer: [
             {
               mark: { type: "line", point: true },
               encoding: {
                 x: { field: "n", type: "quantitative", scale: { type: "log" }, title: "N" },
                 y: { field: "tau", type: "quantitative", title: "1/e time of PC 1" },
+                color: { field: "g", type: "nominal", title: null, sort: gs.map((g) => `g = ${g}`) },
               },
             },
             {
@@ -205,6 +208,7 @@ export async function prlFig4(m: Mode): Promise<Figure> {
                 x: { field: "n", type: "quantitative" },
                 y: { field: "lo", type: "quantitative" },
                 y2: { field: "hi" },
+                color: { field: "g", type: "nominal", title: null, sort: gs.map((g) => `g = ${g}`) },
               },
             },
           ],
