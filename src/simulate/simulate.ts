@@ -537,7 +537,7 @@ export async function simulate(network: Network, options: SimulateOptions = {}):
   }
   const trajectory = groupResults[0].trajectory;
   const covariancePhi = options.keepCovariance || options.pcSpectrum ? (sp.c0 ?? sampleCovariance(sp, be)) : null;
-  // the PCs: eigenvalues of C^phi(0), and its eigenvectors (2/3 of the cost) when a fluctuating trajectory will be
+  // the PCs: eigenvalues of C^phi(0), and its eigenvectors (~80 % of the cost) when a fluctuating trajectory will be
   // projected on them (pc-spectrum.ts)
   const projected = !!trajectory && !still;
   const pcs =
