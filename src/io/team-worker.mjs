@@ -18,8 +18,11 @@ parentPort.once("message", ({ module, memory, control, tid, kernels, protocol: P
   // the control block's layout comes from the host (src/backend/team-protocol.ts)
   const ctl = new Int32Array(memory.buffer, control, P.CONTROL_BYTES / 4);
   const args = new Float64Array(memory.buffer, control + P.ARGS, (P.CONTROL_BYTES - P.ARGS) / 8);
-  parentPort.postMessage({ ready: true });
+  // the call sequence before "ready": once the host has it, it may post the first call at once, and a helper that
+  // read the sequence only after that would wait for a second call while the host waits for it at the first
+  // barrier (both asleep: a hang seen under load, before this order)
   let seen = Atomics.load(ctl, P.CALL_SEQ);
+  parentPort.postMessage({ ready: true });
   for (;;) {
     for (let spins = 0; Atomics.load(ctl, P.CALL_SEQ) === seen; spins++) {
       if (spins > SPIN) Atomics.wait(ctl, P.CALL_SEQ, seen);
