@@ -7,15 +7,11 @@
 import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { createBackend } from "../backend/select.ts";
-import { workerExecutor } from "../io/parallel.ts";
-import { samplerPool, type SamplerPool } from "../io/sampler-pool.ts";
 import { UsageError, integer } from "./args.ts";
 import { prepareOutputDir } from "../io/atomic.ts";
-import { type Figure, type Mode } from "../figures/plan.ts";
-import { figureTasks } from "../figures/task.ts";
-import { openResults, readResults } from "../io/jsonl.ts";
-import { followQueue } from "./sweep-queue.ts";
+import { enqueueSweep, openQueue, parseQueueUrl } from "../io/queue.ts";
+import { type Mode } from "../figures/plan.ts";
+import { FIGURES_HEADER, localContext, queueRunner } from "../figures/task.ts";
 import { computeFigure, FIGS, writeFigures } from "../figures/index.ts";
 import { pointLabel, pointStore } from "../figures/points.ts";
 import { VERSION } from "../version.ts";
@@ -50,10 +46,11 @@ Usage: strand figures [--quick | --full] [--n N] [--networks K] [--out DIR] [--o
   --out DIR     output folder                                             (default: figures)
   --force       overwrite the figures' files already in DIR and start their points afresh (otherwise refused
                 before any work)
-  --queue URL   run the figures on a BullMQ queue (redis://HOST:PORT[/NAME]), one job per figure, by
-                \`strand worker --queue URL\` processes on any machines; this process follows
-                the queue into DIR/queue.jsonl and draws each figure as its worker returns it (with --resume:
-                continues a follower that was stopped; docs/DISTRIBUTED.md)
+  --queue URL   run the figures' points on a BullMQ queue (redis://HOST:PORT[/NAME]): every simulation, sampling
+                single site, Lyapunov run ... is one job, run side by side by \`strand worker --queue URL\`
+                processes on any machines; this process computes the rest, keeps each point in DIR/points.jsonl
+                as it returns and draws the figures (with --resume: continues a follower that was stopped; the
+                points already in the queue are not run again; docs/DISTRIBUTED.md)
   --resume      continue a run killed or stopped in DIR: every finished point (simulation, sampling single site,
                 Lyapunov run) is kept in DIR/points.jsonl as it ends; only the missing ones are computed, and the
                 figures are drawn again (a points file of another mode, N or --networks is refused)
@@ -116,16 +113,14 @@ export async function figuresCommand(argv: string[]): Promise<number> {
   // the files this run writes (each figure's .svg/.png/.json, named after its key; index.md; points.jsonl): none
   // overwritten without --force (or --resume, which continues points.jsonl and redraws the figures), checked
   // before hours of work
-  const pointsFile = path.join(dir, "points.jsonl"),
-    queueFile = path.join(dir, "queue.jsonl");
-  if (values.force && !values.resume) for (const f of [pointsFile, queueFile]) rmSync(f, { force: true });
+  const pointsFile = path.join(dir, "points.jsonl");
+  if (values.force && !values.resume) rmSync(pointsFile, { force: true });
   if (!values.force && !values.resume) {
     const prefixes = only.map((k) => (k === "connectomes" ? "connectome-" : k));
     const clash = readdirSync(dir).find(
       (f) =>
         f === "index.md" ||
         f === "points.jsonl" ||
-        f === "queue.jsonl" ||
         (values.gallery && f === "README.md") ||
         (/\.(svg|png|json)$/.test(f) && prefixes.some((p) => f.startsWith(p))),
     );
@@ -136,88 +131,116 @@ export async function figuresCommand(argv: string[]): Promise<number> {
       );
   }
   const full = values.full === true;
-  if (values.queue !== undefined)
-    return figuresOnQueue(values.queue, only, dir, queueFile, {
-      full,
-      n,
-      networks,
-      resume: values.resume === true,
-      gallery: values.gallery === true,
-    });
+  const resume = values.resume === true,
+    gallery = values.gallery === true;
+  // --queue: the points go to the queue's workers (checked before any work: a queue of another strand version)
+  const queued = values.queue === undefined ? null : await openPointQueue(values.queue);
   const points = pointStore(
     pointsFile,
     { figures: VERSION, mode: full ? "full" : "quick", n: n ?? null, networks },
-    values.resume === true,
+    resume,
     // a --full figure runs for up to hours: each point as it ends (quick runs: only the slow ones)
     (p) => {
-      if (full || p.seconds >= 30) console.error(`  point: ${pointLabel(p.key)} (${p.seconds.toFixed(0)} s)`);
+      if (full || queued || p.seconds >= 30) console.error(`  point: ${pointLabel(p.key)} (${p.seconds.toFixed(0)} s)`);
     },
+    queued?.runner,
   );
-  let pool: Promise<SamplerPool> | undefined;
+  const ctx = await localContext(2);
   const mode: Mode = {
     full,
     n,
     networks,
-    be: await createBackend("auto"),
-    executor: workerExecutor(2),
+    be: ctx.be,
+    executor: ctx.executor,
+    sampler: ctx.sampler,
+    team: ctx.team,
     points,
-    sampler: () => (pool ??= samplerPool(2)),
   };
   try {
-    const code = await writeFigures(mode, only, dir, {
-      gallery: values.gallery === true,
-      source: (k) => computeFigure(mode, k),
-    });
+    const code = queued
+      ? await figuresOnQueue(mode, only, dir, gallery, queued.runner)
+      : await writeFigures(mode, only, dir, { gallery, source: (k) => computeFigure(mode, k) });
     const { reused, computed } = points.counts();
-    console.error(`strand figures: ${reused} points reused from ${pointsFile}, ${computed} computed`);
+    console.error(
+      `strand figures: ${reused} points reused from ${pointsFile}, ${computed} computed` +
+        (queued
+          ? ` (on the queue: ${queued.runner.added().added} jobs added, ${queued.runner.added().present} already there)`
+          : ""),
+    );
     return code;
   } finally {
     points.close();
-    if (pool) await (await pool).close();
+    await ctx.close();
+    await queued?.queue.close();
   }
 }
 
+/** the queue of --queue URL, refused when it holds another strand version's points, and its point runner */
+async function openPointQueue(url: string) {
+  const address = parseQueueUrl(url);
+  const queue = openQueue(address);
+  try {
+    await enqueueSweep(queue, FIGURES_HEADER, []);
+  } catch (e) {
+    await queue.close();
+    throw e instanceof RangeError ? new UsageError(e.message) : e;
+  }
+  let warned = false;
+  const runner = queueRunner(queue, {
+    onUnreachable: (e) => {
+      if (!warned)
+        console.error(
+          `strand figures: Redis at ${address.connection.host}:${address.connection.port} does not answer ` +
+            `(${(e as Error).message}); retrying`,
+        );
+      warned = true;
+    },
+  });
+  console.error(
+    `strand figures: points go to queue ${address.name} at ${address.connection.host}:${address.connection.port}; ` +
+      `start workers with strand worker --queue ${url}`,
+  );
+  return { queue, runner };
+}
+
 /**
- * --queue URL: one job per figure on a BullMQ queue (src/figures/task.ts), run by `strand worker`s; this process
- * follows the queue into DIR/queue.jsonl (resumable: --resume collects what the file lacks) and draws each figure
- * from its worker's panels.
+ * --queue: every figure computed at once, so that all their points are on the queue side by side; each figure is
+ * drawn when all have ended (a failed one is named and left out). Ctrl-C stops following: the points returned so
+ * far are in DIR/points.jsonl, and the workers go on — the same command with --resume collects what they finish.
  */
 async function figuresOnQueue(
-  url: string,
+  mode: Mode,
   only: string[],
   dir: string,
-  file: string,
-  o: { full: boolean; n?: number; networks: number; resume: boolean; gallery: boolean },
+  gallery: boolean,
+  runner: ReturnType<typeof queueRunner>,
 ): Promise<number> {
-  const { header, tasks } = figureTasks(only, {
-    mode: o.full ? "full" : "quick",
-    n: o.n ?? "none",
-    networks: o.networks,
-  });
-  const results = openResults(file, { ...header }, o.resume);
-  const code = await followQueue(
-    url,
-    header,
-    tasks,
-    tasks.filter((t) => !results.done.has(t.key)),
-    results,
-    file,
-    false,
-  );
-  const records = new Map(readResults(file).records.map((r) => [r.key as string, r]));
-  const failed = tasks.filter((t) => records.get(t.key)?.error);
-  for (const t of failed) console.error(`strand figures: ${t.point.figure} failed: ${records.get(t.key)!.error}`);
-  const ready = tasks.filter((t) => records.get(t.key)?.results);
-  if (!ready.length) return code || 1;
-  const byFigure = new Map(ready.map((t) => [String(t.point.figure), records.get(t.key)!.results]));
-  await writeFigures(
-    o,
-    ready.map((t) => String(t.point.figure)),
-    dir,
-    {
-      gallery: o.gallery,
-      source: async (k) => byFigure.get(k) as { figures: Figure[]; seconds: number },
-    },
-  );
-  return code || (failed.length ? 1 : 0);
+  let stopped: NodeJS.Signals | null = null;
+  const interrupted = (signal: NodeJS.Signals) => {
+    stopped = signal;
+    runner.stop(new Error(`stopped by ${signal}`));
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
+  try {
+    const computed = new Map(only.map((k) => [k, computeFigure(mode, k)]));
+    const settled = await Promise.allSettled(computed.values());
+    if (stopped) {
+      console.error(
+        `\nstrand figures: stopped by ${stopped}; the points returned so far are in ${path.join(dir, "points.jsonl")}; ` +
+          "the workers go on — the same command with --resume collects what they finish",
+      );
+      return 130;
+    }
+    const ready = only.filter((k, i) => {
+      const s = settled[i];
+      if (s.status === "rejected") console.error(`strand figures: ${k} failed: ${(s.reason as Error).message}`);
+      return s.status === "fulfilled";
+    });
+    if (ready.length) await writeFigures(mode, ready, dir, { gallery, source: (k) => computed.get(k)! });
+    return ready.length === only.length ? 0 : 1;
+  } finally {
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
+  }
 }

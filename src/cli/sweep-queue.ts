@@ -82,13 +82,11 @@ export async function followQueue(
 ): Promise<number> {
   const address = parseQueueUrl(url);
   const queue = openQueue(address);
-  // the follower of `strand figures --queue` speaks of figures
-  const [cmd, things] = header.what === "figures" ? ["strand figures", "figures"] : ["strand sweep", "points"];
   const stop = new AbortController();
   const interrupted = (signal: NodeJS.Signals) => {
     stop.abort();
     console.error(
-      `\n${cmd}: stopped by ${signal}; ${results.done.size} ${things} in ${out}; the workers go on — ` +
+      `\nstrand sweep: stopped by ${signal}; ${results.done.size} points in ${out}; the workers go on — ` +
         "the same command with --resume collects what they finish",
     );
   };
@@ -109,7 +107,7 @@ export async function followQueue(
     if (!collectOnly) {
       const added = todo.length ? await enqueueSweep(queue, header, todo) : 0;
       console.error(
-        `${cmd}: queue ${address.name} at ${address.connection.host}:${address.connection.port}: ${added} jobs ` +
+        `strand sweep: queue ${address.name} at ${address.connection.host}:${address.connection.port}: ${added} jobs ` +
           `added (${todo.length - added} already there); start workers with strand worker --queue ${url}`,
       );
     } else if (!(await storedSweep(queue))) {
@@ -123,7 +121,7 @@ export async function followQueue(
       onUnreachable: (e) => {
         if (!warned)
           console.error(
-            `\n${cmd}: Redis at ${address.connection.host}:${address.connection.port} does not answer ` +
+            `\nstrand sweep: Redis at ${address.connection.host}:${address.connection.port} does not answer ` +
               `(${(e as Error).message}); retrying`,
           );
         warned = true;
@@ -133,14 +131,14 @@ export async function followQueue(
     const inFile = tasks.filter((t) => results.done.has(t.key)).length;
     if (r.lost) {
       console.error(
-        `${cmd}: the queue's state is gone (Redis restarted without persistence, or the queue was removed): ` +
-          `${inFile} of ${tasks.length} ${things} are in ${out}; run the same command with --resume to enqueue the rest`,
+        `strand sweep: the queue's state is gone (Redis restarted without persistence, or the queue was removed): ` +
+          `${inFile} of ${tasks.length} points are in ${out}; run the same command with --resume to enqueue the rest`,
       );
       return 1;
     }
     if (stop.signal.aborted) return 130;
     console.error(
-      `${cmd}: ${collectOnly ? "collected" : "done"}, ${inFile} of ${tasks.length} ${things} in ${out} ` +
+      `strand sweep: ${collectOnly ? "collected" : "done"}, ${inFile} of ${tasks.length} points in ${out} ` +
         `(${((performance.now() - start) / 1000).toFixed(1)} s)${r.failed ? `; ${r.failed} failed (their lines say why)` : ""}`,
     );
     return r.failed ? 1 : 0;

@@ -9,7 +9,8 @@ import { workerExecutor } from "../io/parallel.ts";
 import { openQueue, parseQueueUrl, queueWorker, storedSweep, QUEUE_SCHEMA } from "../io/queue.ts";
 import { VERSION } from "../version.ts";
 import { runTask } from "../sweep/tasks.ts";
-import { runFigureTaskInThread } from "../figures/task.ts";
+import { runPointInThread } from "../figures/task.ts";
+import { pointLabel } from "../figures/points.ts";
 import { UsageError, finite, threadsFlag } from "./args.ts";
 
 export const WORKER_HELP = `strand worker — run a distributed sweep's points (strand sweep --queue URL …) or figures (strand figures
@@ -23,8 +24,9 @@ Usage: strand worker --queue redis://HOST:PORT[/NAME] [--workers W] [--lock-seco
 
 Runs one point at a time until stopped: Ctrl-C or SIGTERM lets the current point finish; a killed worker's point
 is run again by another worker (BullMQ's stalled-job check). Prints one line per point. Every result carries this
-worker's host, pid, strand version and backend. A figure job (strand figures --queue) runs in a thread of its own,
-so the lock is renewed however long the figure takes. Deployment (compose, systemd): docs/DISTRIBUTED.md.`;
+worker's host, pid, strand version and backend. A figure's point (strand figures --queue: a simulation, a sampling
+single site, a Lyapunov run, ...) runs in a thread of its own, so the lock is renewed however long it takes.
+Deployment (compose, systemd): docs/DISTRIBUTED.md.`;
 
 export async function workerCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -67,18 +69,23 @@ export async function workerCommand(argv: string[]): Promise<number> {
   let refused: string | null = null;
   const worker = queueWorker(address, {
     executor: workers > 1 ? workerExecutor(workers) : undefined,
-    run: (t, executor) => (t.kind === "figure" ? runFigureTaskInThread(t.point, workers) : runTask(t, executor)),
+    run: (t, executor) => (t.kind === "point" ? runPointInThread(t.key, workers) : runTask(t, executor)),
     lockMs: lockSeconds * 1000,
     onRefused: (m) => (refused = m),
-    onJob: (j) =>
-      console.log(
-        `strand worker: ${j.ok ? "done" : "failed"} ${JSON.parse(j.key)[0]} ` +
+    onJob: (j) => {
+      // a sweep's key is [kind, fields]; a figure point's is the point's own key
+      const k = JSON.parse(j.key);
+      const what = Array.isArray(k)
+        ? `${k[0]} ` +
           Object.entries(j.point)
             .filter(([, v]) => v !== "none")
-            .map(([k, v]) => `${k}=${v}`)
-            .join(" ") +
-          ` (${j.seconds.toFixed(1)} s)${j.ok ? "" : `: ${j.error}`}`,
-      ),
+            .map(([f, v]) => `${f}=${v}`)
+            .join(" ")
+        : `point ${pointLabel(k)}`;
+      console.log(
+        `strand worker: ${j.ok ? "done" : "failed"} ${what} (${j.seconds.toFixed(1)} s)${j.ok ? "" : `: ${j.error}`}`,
+      );
+    },
   });
   worker.on("error", (e) => console.error(`strand worker: ${e.message}`));
   console.error(

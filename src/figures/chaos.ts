@@ -2,38 +2,34 @@
  * Stability and chaos (issue 26, CHAOS.md §5): lambda_max against g (the mean-field line, simulated networks with
  * error bars over networks), the three dimensions of chaos against g (D_KY/N from the Lyapunov spectrum, PR^x/N and
  * PR^phi/N from simulations, the theory's PR lines), and spectra against i/N at two or three N (the size collapse).
- * i.i.d. tanh couplings, RK4 flow. The lyapunov runs share one team of threads (both cores).
+ * i.i.d. tanh couplings, RK4 flow. The Lyapunov runs use the run's team of threads (PointContext.team: both cores).
  */
 import { makeNetwork } from "../network/ensembles.ts";
-import { lyapunov, type LyapunovOptions } from "../chaos/lyapunov.ts";
+import { lyapunov } from "../chaos/lyapunov.ts";
 import { maximalExponent } from "../theory/lyapunov.ts";
 import { theory } from "../theory/index.ts";
 import { meanAndSe } from "../stats/estimators.ts";
-import { createTeam } from "../io/team-pool.ts";
+import { definePoint } from "./points.ts";
 import { sizeOf, finiteSize, fitRun, simulatePoints, type Figure, type Mode } from "./plan.ts";
 
-/** lambda runs of a figure: RK4 flow, float64, on a team of threads when the backend is wasm */
-async function withTeam<T>(m: Mode, f: (o: LyapunovOptions) => Promise<T>): Promise<T> {
-  const team = m.be.name === "wasm" ? await createTeam(undefined, { fma: m.be.fma }) : undefined;
-  try {
-    return await f({ backend: m.be, ...(team ? { team } : {}) });
-  } finally {
-    await team?.close();
-  }
-}
-
-/** one Lyapunov run's results: a point */
-function lyapunovPoint(
-  m: Mode,
-  o: LyapunovOptions,
-  spec: { coupling: "iid"; n: number; g: number; seed: number },
-  options: { k: number; duration: number; seed: number },
-) {
-  return m.points.once(
-    { lyapunov: spec, ...options },
-    async () => (await lyapunov(makeNetwork(spec), { ...o, ...options })).results,
-  );
-}
+/** one Lyapunov run's results (RK4 flow, float64, on the context's team of threads when its backend is wasm): a
+ *  point */
+const lyapunovPoint = definePoint(
+  "lyapunov",
+  async (
+    key: {
+      lyapunov: { coupling: "iid"; n: number; g: number; seed: number };
+      k: number;
+      duration: number;
+      seed: number;
+    },
+    ctx,
+  ) => {
+    const { lyapunov: spec, ...options } = key;
+    const team = await ctx.team();
+    return (await lyapunov(makeNetwork(spec), { backend: ctx.be, ...(team ? { team } : {}), ...options })).results;
+  },
+);
 
 const gAxis = {
   field: "g",
@@ -49,26 +45,30 @@ export async function chaosLambda(m: Mode): Promise<Figure> {
   const gLine = [0.5, 0.8, 1.02, 1.05, 1.1, 1.2, 1.35, 1.5, 1.75, 2, 2.5, 3, 4, 5, 6, 8, 10];
   const theoryRows = gLine.map((g) => ({ g, lambda: maximalExponent(g).lambdaMax }));
   const simG = [1.5, 2, 3, 5, 8];
-  const simRows = await withTeam(m, async (o) => {
-    const rows = [];
-    for (const g of simG) {
-      const values: number[] = [];
-      for (let seed = 1; seed <= networks; seed++)
-        values.push((await lyapunovPoint(m, o, { coupling: "iid", n, g, seed }, { k: 1, duration, seed })).lambdaMax);
-      const { mean, se } = meanAndSe(values);
-      const th = maximalExponent(g).lambdaMax;
-      rows.push({
-        g,
-        lambda: mean,
-        lo: mean - se!,
-        hi: mean + se!,
-        theory: th,
-        difference: mean / th - 1,
-        z: (mean - th) / se!,
-        values,
-      });
-    }
-    return rows;
+  // every run asked for at once (computed in this order here, side by side on a queue's workers)
+  const runs = await Promise.all(
+    simG.map((g) =>
+      Promise.all(
+        Array.from({ length: networks }, (_, i) =>
+          lyapunovPoint(m, { lyapunov: { coupling: "iid", n, g, seed: i + 1 }, k: 1, duration, seed: i + 1 }),
+        ),
+      ),
+    ),
+  );
+  const simRows = simG.map((g, j) => {
+    const values = runs[j].map((r) => r.lambdaMax);
+    const { mean, se } = meanAndSe(values);
+    const th = maximalExponent(g).lambdaMax;
+    return {
+      g,
+      lambda: mean,
+      lo: mean - se!,
+      hi: mean + se!,
+      theory: th,
+      difference: mean / th - 1,
+      z: (mean - th) / se!,
+      values,
+    };
   });
   const y = { field: "lambda", type: "quantitative", title: "λ_max (per neuron time constant)" };
   return {
@@ -126,19 +126,23 @@ export async function chaosDimensions(m: Mode): Promise<Figure> {
   const gs = [2, 3, 5, 8];
   const duration = m.full ? 300 : 150;
   const k = Math.ceil(n / 4);
-  const ky = await withTeam(m, async (o) => {
-    const rows = [];
-    for (const g of gs) {
-      const r = await lyapunovPoint(m, o, { coupling: "iid", n, g, seed: 1 }, { k, duration, seed: 1 });
-      rows.push({ g, which: "D_KY/N", value: r.kaplanYorkeFraction, status: r.kaplanYorkeStatus });
-    }
-    return rows;
-  });
-  const sims = await simulatePoints(
-    m,
-    gs.map((g) => ({ spec: { coupling: "iid", n, g, seed: 1 }, phi: "tanh", seed: 1 })),
-    fitRun(m, n),
-  );
+  // every run asked for at once (computed in this order here, side by side on a queue's workers)
+  const [spectra, sims] = await Promise.all([
+    Promise.all(
+      gs.map((g) => lyapunovPoint(m, { lyapunov: { coupling: "iid", n, g, seed: 1 }, k, duration, seed: 1 })),
+    ),
+    simulatePoints(
+      m,
+      gs.map((g) => ({ spec: { coupling: "iid", n, g, seed: 1 }, phi: "tanh", seed: 1 })),
+      fitRun(m, n),
+    ),
+  ]);
+  const ky = gs.map((g, i) => ({
+    g,
+    which: "D_KY/N",
+    value: spectra[i].kaplanYorkeFraction,
+    status: spectra[i].kaplanYorkeStatus,
+  }));
   const simRows = [
     ...ky,
     ...gs.flatMap((g, i) => [
@@ -204,15 +208,16 @@ export async function chaosSpectrum(m: Mode): Promise<Figure> {
   const g = 4;
   const sizes = m.n ? [Math.round(m.n / 4), Math.round(m.n / 2), m.n] : m.full ? [250, 500, 1000] : [100, 200, 400];
   const duration = m.full ? 200 : 100;
-  const rows = await withTeam(m, async (o) => {
-    const out: { iOverN: number; lambda: number; N: string }[] = [];
-    for (const n of sizes) {
-      const k = Math.ceil(n / 2);
-      const r = await lyapunovPoint(m, o, { coupling: "iid", n, g, seed: 1 }, { k, duration, seed: 1 });
-      r.exponents.forEach((lambda, i) => out.push({ iOverN: (i + 1) / n, lambda, N: `N = ${n}` }));
-    }
-    return out;
-  });
+  // every run asked for at once (computed in this order here, side by side on a queue's workers)
+  const spectra = await Promise.all(
+    sizes.map((n) =>
+      lyapunovPoint(m, { lyapunov: { coupling: "iid", n, g, seed: 1 }, k: Math.ceil(n / 2), duration, seed: 1 }),
+    ),
+  );
+  const rows: { iOverN: number; lambda: number; N: string }[] = [];
+  sizes.forEach((n, j) =>
+    spectra[j].exponents.forEach((lambda, i) => rows.push({ iOverN: (i + 1) / n, lambda, N: `N = ${n}` })),
+  );
   const x = { field: "iOverN", type: "quantitative", title: "i / N (exponent index per neuron)" };
   const y = { field: "lambda", type: "quantitative", title: "λ_i (per neuron time constant)" };
   const color = { field: "N", type: "nominal", title: null, sort: sizes.map((n) => `N = ${n}`) };

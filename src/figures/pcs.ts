@@ -11,9 +11,18 @@ import { meanAndSe } from "../stats/estimators.ts";
 import { compareCovariance } from "../covariance/compare.ts";
 import { comparisonFigureSpec } from "../covariance/figure.ts";
 import { NotPredictedError } from "../theory/predict.ts";
-import { sizeOf, type Figure, type Mode } from "./plan.ts";
+import { simulatePoint, sizeOf, type Figure, type Mode } from "./plan.ts";
+import { definePoint } from "./points.ts";
 
-/** one network's run with its PC dynamics: a point (parameters and results) */
+/** one network's run with its PC dynamics on the context's backend: a point (parameters and results) */
+const pcRunPoint = definePoint(
+  "pcRun",
+  async (key: { pcRun: { coupling: "iid"; n: number; g: number; seed: number }; options: SimulateOptions }, ctx) => {
+    const r = await simulate(makeNetwork(key.pcRun), { ...key.options, backend: ctx.be, executor: ctx.executor });
+    return { params: r.params, results: r.results };
+  },
+);
+
 function pcRun(m: Mode, n: number, g: number, seed: number, extra: SimulateOptions = {}) {
   const options = {
     trials: 4,
@@ -25,14 +34,7 @@ function pcRun(m: Mode, n: number, g: number, seed: number, extra: SimulateOptio
     seed,
     ...extra,
   };
-  return m.points.once({ pcRun: { coupling: "iid", n, g, seed }, options }, async () => {
-    const r = await simulate(makeNetwork({ coupling: "iid", n, g, seed }), {
-      ...options,
-      backend: m.be,
-      executor: m.executor,
-    });
-    return { params: r.params, results: r.results };
-  });
+  return pcRunPoint(m, { pcRun: { coupling: "iid", n, g, seed }, options });
 }
 
 export async function prxFig9Pcs(m: Mode): Promise<Figure> {
@@ -132,13 +134,6 @@ export async function prlFig4(m: Mode): Promise<Figure> {
   const gs = [3, 5, 10];
   const density: Record<string, unknown>[] = [];
   const medians: Record<string, number | null> = {};
-  for (const g of gs) {
-    const r = await pcRun(m, n, g, 1);
-    // a network that settles (small N) has no PC dynamics: no density for it
-    const t = (r.results.pcTimescales?.tau ?? []).filter((x): x is number => x !== null);
-    medians[`g${g}`] = median(t);
-    for (const v of t) density.push({ g: `g = ${g}`, logTau: Math.log10(v) });
-  }
   // the leading PC's timescale against N (g = 10): the mean over networks
   const sizes = m.n
     ? [Math.round(m.n / 4), Math.round(m.n / 2), m.n]
@@ -146,19 +141,32 @@ export async function prlFig4(m: Mode): Promise<Figure> {
       ? [500, 1000, 2000, 4000] // the PC spectrum's limit is N = 4096 (PC_SPECTRUM_N_MAX)
       : [125, 250, 500];
   const networks = Math.max(m.full ? 4 : 6, m.networks);
+  // every run asked for at once (computed in this order here, side by side on a queue's workers)
+  const [densityRuns, leadingRuns] = await Promise.all([
+    Promise.all(gs.map((g) => pcRun(m, n, g, 1))),
+    Promise.all(
+      sizes.map((size) =>
+        Promise.all(Array.from({ length: networks }, (_, k) => pcRun(m, size, 10, k + 1, { trials: 2 }))),
+      ),
+    ),
+  ]);
+  gs.forEach((g, i) => {
+    // a network that settles (small N) has no PC dynamics: no density for it
+    const t = (densityRuns[i].results.pcTimescales?.tau ?? []).filter((x): x is number => x !== null);
+    medians[`g${g}`] = median(t);
+    for (const v of t) density.push({ g: `g = ${g}`, logTau: Math.log10(v) });
+  });
   const leading: Record<string, unknown>[] = [];
-  for (const size of sizes) {
-    const values: number[] = [];
-    for (let seed = 1; seed <= networks; seed++) {
-      const r = await pcRun(m, size, 10, seed, { trials: 2 });
-      // left out: a network that settles, or whose leading PC does not decay within the window
+  sizes.forEach((size, i) => {
+    // left out: a network that settles, or whose leading PC does not decay within the window
+    const values = leadingRuns[i].flatMap((r) => {
       const t0 = r.results.pcTimescales?.tau[0] ?? null;
-      if (t0 !== null) values.push(t0);
-    }
-    if (!values.length) continue;
+      return t0 === null ? [] : [t0];
+    });
+    if (!values.length) return;
     const { mean, se } = meanAndSe(values);
     leading.push({ n: size, tau: mean, lo: mean - (se ?? 0), hi: mean + (se ?? 0), networks: values.length });
-  }
+  });
   return {
     name: "prl-fig4",
     title: "PRL Fig. 4: PC timescales — their distribution, and the leading PC's growth with N",
@@ -278,20 +286,25 @@ export async function prxFig10Ranked(m: Mode): Promise<Figure> {
   const prDs = [0.05, 0.2, 0.7];
   const rows: Record<string, unknown>[] = [];
   const prs: Record<string, number | null> = {};
-  for (const prD of prDs) {
-    const spec = { coupling: "rmm" as const, n, g, alpha: 1, spectrum: "step" as const, prD, seed: 1 };
-    const options = {
-      phi: "erf" as const,
-      trials: 4,
-      duration: m.full ? 1500 : 400,
-      burnIn: 100,
-      pcSpectrum: true,
-      seed: 1,
-    };
-    const r = await m.points.once({ simulate: spec, options }, async () => {
-      const s = await simulate(makeNetwork(spec), { ...options, backend: m.be, executor: m.executor });
-      return { params: s.params, results: s.results };
-    });
+  const options = {
+    phi: "erf" as const,
+    trials: 4,
+    duration: m.full ? 1500 : 400,
+    burnIn: 100,
+    pcSpectrum: true,
+    seed: 1,
+  };
+  // every run asked for at once (computed in this order here, side by side on a queue's workers)
+  const runs = await Promise.all(
+    prDs.map((prD) =>
+      simulatePoint(m, {
+        simulate: { coupling: "rmm", n, g, alpha: 1, spectrum: "step", prD, seed: 1 },
+        options,
+      }),
+    ),
+  );
+  for (const [k, prD] of prDs.entries()) {
+    const r = runs[k];
     const f = r.results.pcSpectrum!.varianceFraction;
     prs[`${prD}`] = r.results.prPhi;
     // every rank up to 20, then a log-spaced subset (the figure's points); a sampled covariance has rank below its

@@ -4,14 +4,12 @@
  * spread, the sampling single site on worker threads, and the finite-N notes every figure prints.
  */
 import type { PhiName } from "../backend/types.ts";
-import type { Backend } from "../backend/types.ts";
 import { makeNetwork, type Network, type NetworkSpec } from "../network/ensembles.ts";
-import { memoryEstimate, simulate } from "../simulate/simulate.ts";
-import { accumulatorBytes, type GroupExecutor } from "../simulate/group.ts";
+import { memoryEstimate, simulate, type SimulateOptions } from "../simulate/simulate.ts";
+import { accumulatorBytes } from "../simulate/group.ts";
 import { meanAndSe } from "../stats/estimators.ts";
 import { structuredTheory, type Structure } from "../theory/structured.ts";
-import { type SamplerPool } from "../io/sampler-pool.ts";
-import type { PointStore } from "./points.ts";
+import { definePoint, type PointContext, type PointStore } from "./points.ts";
 import { UsageError } from "../cli/args.ts";
 
 export interface Figure {
@@ -23,21 +21,19 @@ export interface Figure {
   summary: string;
 }
 
-export interface Mode {
+/** A run of figures: its mode and, as its PointContext, one backend, one set of simulation worker threads (they
+ *  persist between simulate() calls), the sampling theory's 2 threads and a team, started by the first point that
+ *  needs them. */
+export interface Mode extends PointContext {
   full: boolean;
   /** --n: the network size of every model figure, instead of the mode's */
   n?: number;
-  be: Backend;
-  /** one set of simulation worker threads for the whole run (they persist between simulate() calls) */
-  executor: GroupExecutor;
   /** the resumable points (src/figures/points.ts): every simulation, sampling single site and Lyapunov run, once
    *  per invocation (PRX Fig. 4a and 4b share their g_eff = 3 and 10 networks: 4a simulates them with 4b's lags)
    *  and, from the CLI, kept in <out>/points.jsonl for --resume */
   points: PointStore;
   /** --networks: networks per simulated PR point (mean ± se over them) */
   networks: number;
-  /** the sampling theory's 2 worker threads, started by the first figure that needs them */
-  sampler: () => Promise<SamplerPool>;
 }
 
 /** a figure's network size: --n if given, else its quick or full size */
@@ -115,24 +111,29 @@ export const simLabel = (m: Mode, n: number, duration: number) =>
     ? `N = ${n}, ${m.networks} networks × 8 trials × ${duration} time units, ± se over networks`
     : `N = ${n}, 1 network, 8 trials × ${duration} time units, ± jackknife se`;
 
-/** simulate(), once per (network spec, phi, seed, run): a point (its parameters and results; no trajectory) */
-export function simulateOnce(
-  m: Mode,
-  spec: NetworkSpec,
-  phi: PhiName,
-  seed: number,
-  run: Run,
-): Promise<Pick<Awaited<ReturnType<typeof simulate>>, "params" | "results">> {
-  return m.points.once({ simulate: spec, phi, seed, run }, async () => {
-    const r = await simulate(makeNetwork(spec), { ...run, phi, seed, executor: m.executor });
+/** One simulate() run, a point: its parameters and results (no trajectory). Two shapes of key: the PR points'
+ *  {simulate: spec, phi, seed, run} (simulate's default backend) and {simulate: spec, options} (the PC runs of PRX
+ *  Fig. 10, on the context's backend). */
+export const simulatePoint = definePoint(
+  "simulate",
+  async (
+    key: { simulate: NetworkSpec; phi?: PhiName; seed?: number; run?: Run; options?: SimulateOptions },
+    ctx: PointContext,
+  ): Promise<Pick<Awaited<ReturnType<typeof simulate>>, "params" | "results">> => {
+    const o = key.run ? { ...key.run, phi: key.phi, seed: key.seed } : { ...key.options, backend: ctx.be };
+    const r = await simulate(makeNetwork(key.simulate), { ...o, executor: ctx.executor });
     return { params: r.params, results: r.results };
-  });
-}
+  },
+);
+
+/** simulate(), once per (network spec, phi, seed, run): a point (its parameters and results; no trajectory) */
+export const simulateOnce = (m: Mode, spec: NetworkSpec, phi: PhiName, seed: number, run: Run) =>
+  simulatePoint(m, { simulate: spec, phi, seed, run });
 
 /** One seeded trial (seed 1) of a network with its sampled trajectory, for estimators beyond simulate's (PRX Fig. 3,
  *  PRL Figs. 2b, 3, 6). Not a point by itself: each figure keeps, as its point, only what it derives from it. */
 export async function trialTrajectory(
-  m: Mode,
+  ctx: PointContext,
   network: Network,
   o: { phi?: PhiName; duration: number; burnIn: number; sampleEvery: number },
 ) {
@@ -145,8 +146,8 @@ export async function trialTrajectory(
     lags: 1,
     keepTrajectory: true,
     seed: 1,
-    backend: m.be,
-    executor: m.executor,
+    backend: ctx.be,
+    executor: ctx.executor,
   });
   return { ...r.trajectory!, results: r.results };
 }
@@ -167,11 +168,18 @@ export function overNetworks(values: (number | null)[], errors: (number | null)[
 /** Each point simulated on m.networks networks (seeds seed, seed + 1, ...; network 1 is the run other figures
  *  share), PR^phi and PR^x as mean ± se over them, with the per-network values. */
 export async function simulatePoints(m: Mode, specs: { spec: NetworkSpec; phi: PhiName; seed: number }[], run: Run) {
+  // every run asked for at once (computed in this order here, side by side on a queue's workers)
+  const runs = await Promise.all(
+    specs.map((s) =>
+      Promise.all(
+        Array.from({ length: m.networks }, (_, k) =>
+          simulateOnce(m, { ...s.spec, seed: s.spec.seed + k }, s.phi, s.seed + k, run),
+        ),
+      ),
+    ),
+  );
   const out = [];
-  for (const s of specs) {
-    const rs = [];
-    for (let k = 0; k < m.networks; k++)
-      rs.push((await simulateOnce(m, { ...s.spec, seed: s.spec.seed + k }, s.phi, s.seed + k, run)).results);
+  for (const rs of runs.map((r) => r.map((x) => x.results))) {
     const phi = overNetworks(
       rs.map((r) => r.prPhi),
       rs.map((r) => r.prPhiError),
@@ -217,15 +225,23 @@ export function simPoint(sim: SimPoint, which: "prPhi" | "prX", th: number, thSe
   };
 }
 
-/** The sampling single-site theory of one structure, on the run's 2 sampler threads; quick mode uses fewer
- *  paths but all 60 iterations (at rho 0.6 the iteration still creeps at 24: PR^phi 14 % low there). */
-export async function sampled(st: Structure, phi: PhiName, m: Mode) {
-  const options = { phi, seed: 1, ...(m.full ? {} : { paths: 16 }) };
-  return m.points.once({ sampler: st, ...options }, async () => {
-    const pool = await m.sampler();
-    return (await structuredTheory(m.be, st, { ...options, executor: pool.executor })).results;
-  });
-}
+/** The sampling single-site theory of one structure on the context's 2 sampler threads, a point (its results). A
+ *  structure's arrays come back from JSON as plain arrays: the overlaps' D and rho become Float64Arrays again. */
+const samplerPoint = definePoint(
+  "sampler",
+  async (key: { sampler: Structure; phi: PhiName; seed: number; paths?: number }, ctx: PointContext) => {
+    const { sampler: st, ...options } = key;
+    const structure: Structure =
+      st.kind === "overlaps" ? { ...st, D: Float64Array.from(st.D), rho: Float64Array.from(st.rho) } : st;
+    const pool = await ctx.sampler();
+    return (await structuredTheory(ctx.be, structure, { ...options, executor: pool.executor })).results;
+  },
+);
+
+/** The sampling single-site theory of one structure; quick mode uses fewer paths but all 60 iterations (at rho 0.6
+ *  the iteration still creeps at 24: PR^phi 14 % low there). */
+export const sampled = (st: Structure, phi: PhiName, m: Mode) =>
+  samplerPoint(m, { sampler: st, phi, seed: 1, ...(m.full ? {} : { paths: 16 }) });
 
 /** theory line with a ±2 se band, simulation points with ± se rules */
 export function bandLayers(

@@ -1,17 +1,39 @@
 /**
  * Resumable figure points (issue 28: `strand figures --full` runs for hours). A point is one unit of a figure's
  * expensive work — a simulation, a sampling single site, a Lyapunov run — named by a JSON key of everything that
- * determines it (network spec, phi, seeds, run). `once(key, compute)` runs it at most once per invocation and, with a
- * points file, appends its result as one JSON line (src/io/jsonl.ts: one write per complete line, so a killed run
- * leaves at most a torn last line, which resume cuts off). `strand figures --resume` reads the file back and computes
- * only the points it lacks: a killed run continues where it stopped. The file's header holds the mode, N and
- * networks per point, so points of another run are refused, not mixed in.
+ * determines it (network spec, phi, seeds, run). Each kind of point is defined once (definePoint: its kind, the first
+ * field of its keys, and how it is computed from its key alone and a PointContext — a backend, simulation threads, a
+ * sampler pool, a team), so that a point can be computed wherever its key goes: here, or by a `strand worker` from a
+ * queue job (src/figures/task.ts; computePoint). A figure asks for its points all at once (Promise.all); a store runs
+ * them one at a time, in the order they were asked for (here), or hands each to a runner (the queue: as many at once
+ * as there are workers).
  *
- * Values are stored as JSON (typed arrays as arrays); a fresh value goes through the same round trip, so a figure sees
- * the same shapes whether its points were computed now or read back.
+ * `once(key, compute)` runs a point at most once per invocation and, with a points file, appends its result as one
+ * JSON line (src/io/jsonl.ts: one write per complete line, so a killed run leaves at most a torn last line, which
+ * resume cuts off). `strand figures --resume` reads the file back and computes only the points it lacks: a killed run
+ * continues where it stopped. The file's header holds the mode, N and networks per point, so points of another run are
+ * refused, not mixed in.
+ *
+ * Values are stored as JSON (typed arrays as arrays); a fresh value goes through the same round trip, and a point is
+ * computed from its key's round trip, so a figure sees the same shapes, and a point the same key, wherever it ran.
  */
 import { existsSync } from "node:fs";
+import type { Backend } from "../backend/types.ts";
+import type { Team } from "../backend/team.ts";
+import type { GroupExecutor } from "../simulate/group.ts";
+import type { SamplerPool } from "../io/sampler-pool.ts";
 import { openResults, readResults, type ResultsFile } from "../io/jsonl.ts";
+import { VERSION } from "../version.ts";
+
+/** What computing a point may use besides its key: a backend, simulation threads, the sampling theory's threads and
+ *  (for Lyapunov runs) a team of threads sharing one trajectory; the last two started on first use. */
+export interface PointContext {
+  be: Backend;
+  executor: GroupExecutor;
+  sampler: () => Promise<SamplerPool>;
+  /** undefined where the backend is not wasm */
+  team: () => Promise<Team | undefined>;
+}
 
 export interface PointStore {
   once<T>(key: Record<string, unknown>, compute: () => Promise<T>): Promise<T>;
@@ -26,10 +48,49 @@ const replacer = (_k: string, v: unknown) =>
   ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v;
 /** a value as it reads back from JSON (what a point file or a queue job keeps of it) */
 export const roundTrip = <T>(v: T): T => JSON.parse(JSON.stringify(v, replacer));
+/** a point's key as one string: the points file's and the queue's name of it */
+export const keyText = (key: Record<string, unknown>) => JSON.stringify(key, replacer);
+
+type Compute = (key: never, ctx: PointContext) => Promise<unknown>;
+const KINDS = new Map<string, Compute>();
 
 /**
- * A point store: in memory only (file null: the library's figures), or backed by a JSON Lines file (the CLI's
- * `<out>/points.jsonl`), continued when `resume` is set.
+ * Define a kind of point: `compute` gets the key (as it reads back from JSON) and a context, nothing else, so a worker
+ * can compute it from its key. Returns the figures' way to ask for one: through the run's store (m.points), which
+ * computes it here in turn, reads it back from an earlier run, or has a queue's worker compute it.
+ */
+export function definePoint<K extends Record<string, unknown>, V>(
+  kind: string,
+  compute: (key: K, ctx: PointContext) => Promise<V>,
+): (m: PointContext & { points: PointStore }, key: K) => Promise<V> {
+  if (KINDS.has(kind)) throw new Error(`internal: the point kind ${kind} is defined twice`);
+  KINDS.set(kind, compute as Compute);
+  return (m, key) => {
+    if (Object.keys(key)[0] !== kind) throw new Error(`internal: a ${kind} point's key must start with ${kind}`);
+    return m.points.once(key, () => compute(roundTrip(key), m));
+  };
+}
+
+/**
+ * Compute a point from its key's text (a queue job's): the kind is the key's first field. The kinds are the ones the
+ * figure modules define (import src/figures/index.ts first). An unknown kind is a RangeError (permanent on a queue).
+ */
+export async function computePoint(key: string, ctx: PointContext): Promise<unknown> {
+  const parsed = JSON.parse(key) as Record<string, unknown>;
+  const kind = Object.keys(parsed)[0];
+  const compute = KINDS.get(kind);
+  if (!compute) throw new RangeError(`invalid argument: no kind of figure point \`${kind}\` in strand ${VERSION}`);
+  return roundTrip(await compute(parsed as never, ctx));
+}
+
+/** How a store gets a point it lacks: computes it here (one at a time), or from a runner (a queue's workers, which
+ *  say who computed it). */
+export type PointRunner = (key: string) => Promise<{ value: unknown; seconds: number; worker?: unknown }>;
+
+/**
+ * A point store: in memory only (file null: a figure computed in one go), or backed by a JSON Lines file (the CLI's
+ * `<out>/points.jsonl`), continued when `resume` is set. Points asked for together are computed one at a time, in
+ * the order asked (a point's compute must not ask for another point), unless a runner computes them elsewhere.
  */
 export function pointStore(
   file: string | null,
@@ -37,6 +98,7 @@ export function pointStore(
   resume: boolean,
   /** called as each point computed here ends (the CLI's progress lines) */
   onPoint?: (p: { key: Record<string, unknown>; seconds: number }) => void,
+  runner?: PointRunner,
 ): PointStore {
   const values = new Map<string, unknown>();
   const seconds = new Map<string, number>();
@@ -54,9 +116,22 @@ export function pointStore(
       }
     } else results = openResults(file, header, false);
   }
+  // here: one point at a time, in the order asked for
+  let turn: Promise<unknown> = Promise.resolve();
+  const here =
+    (compute: () => Promise<unknown>): PointRunner =>
+    () => {
+      const p = turn.then(async () => {
+        const t0 = performance.now();
+        const value = roundTrip(await compute());
+        return { value, seconds: (performance.now() - t0) / 1000 };
+      });
+      turn = p.catch(() => undefined);
+      return p;
+    };
   return {
     once<T>(key: Record<string, unknown>, compute: () => Promise<T>): Promise<T> {
-      const k = JSON.stringify(key, replacer);
+      const k = keyText(key);
       let p = running.get(k) as Promise<T> | undefined;
       if (!p && values.has(k)) {
         reused++;
@@ -65,16 +140,15 @@ export function pointStore(
         running.set(k, p);
       }
       if (!p) {
-        const t0 = performance.now();
-        p = compute().then((v) => {
-          const stored = roundTrip(v);
-          values.set(k, stored);
-          const took = (performance.now() - t0) / 1000;
-          results?.append({ key: k, value: stored, seconds: took });
+        p = (runner ?? here(compute))(k).then(({ value, seconds: took, worker }) => {
+          values.set(k, value);
+          results?.append({ key: k, value, seconds: took, ...(worker ? { worker } : {}) });
           computed++;
           onPoint?.({ key, seconds: took });
-          return stored;
+          return value as T;
         });
+        // a figure may ask for several points and await them one by one: a failure is its await's, not unhandled
+        p.catch(() => undefined);
         running.set(k, p);
       }
       return p;

@@ -12,16 +12,21 @@ import { realProduct } from "../linalg/complex.ts";
 import { transposed } from "../backend/buffers.ts";
 import { networkCovariance } from "../theory/linear-equivalence.ts";
 import { finiteSize, sizeOf, trialTrajectory, type Figure, type Mode } from "./plan.ts";
+import { definePoint, type PointContext } from "./points.ts";
 
 const G = 5;
 
-export async function prlFig2b(m: Mode): Promise<Figure> {
-  const n = sizeOf(m, 500, 2500);
-  const duration = m.full ? 2000 : 1000;
-  const spec = { coupling: "iid" as const, n, g: G, seed: 1 };
-  const modes = await m.points.once({ prlFig2b: spec, duration }, async () => {
+/** one trial's and linear equivalence's variance along each eigenmode of J: a point */
+const modesPoint = definePoint(
+  "prlFig2b",
+  async (
+    key: { prlFig2b: { coupling: "iid"; n: number; g: number; seed: number }; duration: number },
+    ctx: PointContext,
+  ) => {
+    const { prlFig2b: spec, duration } = key,
+      n = spec.n;
     const network = makeNetwork(spec);
-    const { x: traj, samples: S } = await trialTrajectory(m, network, { duration, burnIn: 100, sampleEvery: 0.5 });
+    const { x: traj, samples: S } = await trialTrajectory(ctx, network, { duration, burnIn: 100, sampleEvery: 0.5 });
     // C^x of trial 0 (centred by its time mean): X^T X / S
     const Xt = new Float64Array(n * S);
     for (let i = 0; i < n; i++) {
@@ -30,9 +35,9 @@ export async function prlFig2b(m: Mode): Promise<Figure> {
       mean /= S;
       for (let t = 0; t < S; t++) Xt[i * S + t] = traj[t * n + i] - mean;
     }
-    const simC = realProduct(m.be, n, S, n, Xt, Xt).map((v) => v / S);
-    const thC = networkCovariance(network, m.be, { phi: "tanh" }).results.cX!;
-    const evd = eigenDecomposition(n, denseJ(network), m.be);
+    const simC = realProduct(ctx.be, n, S, n, Xt, Xt).map((v) => v / S);
+    const thC = networkCovariance(network, ctx.be, { phi: "tanh" }).results.cX!;
+    const evd = eigenDecomposition(n, denseJ(network), ctx.be);
     // row k of VrT, ViT: the real and imaginary parts of v_k; v^† C v = vr^T C vr + vi^T C vi for symmetric C, with
     // C vr_k for every k as one backend product (row k of VrT C)
     const VrT = transposed(evd.vRe, n, n),
@@ -40,8 +45,8 @@ export async function prlFig2b(m: Mode): Promise<Figure> {
     const along = (C: Float64Array) => {
       let tr = 0;
       for (let i = 0; i < n; i++) tr += C[i * n + i];
-      const CVr = realProduct(m.be, n, n, n, VrT, C),
-        CVi = realProduct(m.be, n, n, n, ViT, C);
+      const CVr = realProduct(ctx.be, n, n, n, VrT, C),
+        CVi = realProduct(ctx.be, n, n, n, ViT, C);
       const out: number[] = [];
       for (let k = 0; k < n; k++) {
         if (evd.im[k] < 0) continue; // the conjugate of the previous one: the same variance
@@ -64,7 +69,14 @@ export async function prlFig2b(m: Mode): Promise<Figure> {
       p++;
     }
     return modes;
-  });
+  },
+);
+
+export async function prlFig2b(m: Mode): Promise<Figure> {
+  const n = sizeOf(m, 500, 2500);
+  const duration = m.full ? 2000 : 1000;
+  const spec = { coupling: "iid" as const, n, g: G, seed: 1 };
+  const modes = await modesPoint(m, { prlFig2b: spec, duration });
   const unstable = modes.filter((q) => (q.re as number) > 1);
   const mean = (rows: Record<string, unknown>[], f: string) =>
     rows.reduce((a, q) => a + (q[f] as number), 0) / Math.max(rows.length, 1);

@@ -1,7 +1,7 @@
 /** PRL Fig. 2a (PR against g, i.i.d.) and Fig. 6 (partial symmetry, sampling single site: PR^phi against rho and the
  *  slow diagonal psi(tau, tau)). */
 import { theory } from "../theory/index.ts";
-import { makeNetwork } from "../network/ensembles.ts";
+import { makeNetwork, type NetworkSpec } from "../network/ensembles.ts";
 import { centredPhi, fourPointDiagonal } from "../simulate/four-point.ts";
 import {
   simPoint,
@@ -17,6 +17,7 @@ import {
   type Figure,
   type Mode,
 } from "./plan.ts";
+import { definePoint, type PointContext } from "./points.ts";
 
 export async function prlFig2a(m: Mode): Promise<Figure> {
   const gs = [1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50];
@@ -95,6 +96,33 @@ export async function prlFig2a(m: Mode): Promise<Figure> {
   };
 }
 
+/** the runs' burn-in (time units) before the PR and diagonal samples of PRL Fig. 6 */
+const DIAGONAL_BURN_IN = 100;
+
+/** psi^phi(tau, tau) of one network from one trial sampled every `every` up to DIAGONAL_REACH: a point */
+const diagonalPoint = definePoint(
+  "diagonal",
+  async (
+    key: { diagonal: NetworkSpec; phi: "tanh"; seed: number; duration: number; every: number },
+    ctx: PointContext,
+  ) => {
+    const n = key.diagonal.n;
+    const { x, samples } = await trialTrajectory(ctx, makeNetwork(key.diagonal), {
+      duration: key.duration,
+      burnIn: DIAGONAL_BURN_IN,
+      sampleEvery: key.every,
+    });
+    return fourPointDiagonal(
+      ctx.be,
+      n,
+      centredPhi(x, samples, n, key.phi),
+      samples,
+      key.every,
+      DIAGONAL_REACH / key.every,
+    );
+  },
+);
+
 export async function prlFig6(m: Mode): Promise<Figure> {
   // PRL Fig. 6: PR^phi vs the symmetry rho of i.i.d. couplings, tanh, g in {2, 3, 4}
   const gs = [2, 3, 4],
@@ -102,9 +130,39 @@ export async function prlFig6(m: Mode): Promise<Figure> {
   const n = sizeOf(m, 1000, 2500);
   const theoryRows: Record<string, unknown>[] = [];
   const curves: Record<string, unknown>[] = [];
-  for (const g of gs) {
-    for (const rho of rhos) {
-      const r = rho ? await sampled({ kind: "symmetry", g, rho }, "tanh", m) : null;
+  // every point asked for at once (computed in this order here, side by side on a queue's workers): the sampling
+  // sites, then the simulations, then the diagonals
+  const sites = gs.map((g) => rhos.map((rho) => (rho ? sampled({ kind: "symmetry", g, rho }, "tanh", m) : null)));
+  // symmetry slows the dynamics (1/e time of C^phi ~10 at rho 0.3, ~50 at 0.6): the runs must be long even in
+  // quick mode — 8 trials x 500 time units at rho 0.3 (quick), x 1000 at rho 0.6 (full)
+  const simRho = m.full ? 0.6 : 0.3,
+    run = { ...fitRun(m, n), duration: m.full ? 1000 : 500, burnIn: DIAGONAL_BURN_IN };
+  const simPts = gs.map((g) => ({ g, rho: simRho }));
+  const simulations = simulatePoints(
+    m,
+    simPts.map((p) => ({
+      spec: { coupling: "iid", n, g: p.g, symmetry: p.rho, seed: 1 },
+      phi: "tanh" as const,
+      seed: 1,
+    })),
+    run,
+  );
+  // psi(tau, tau) of network 1 at each g: one trial as long as the PR runs', every sample, lags to 30 (a point)
+  const every = 1;
+  const diagonals = Promise.all(
+    simPts.map((p) =>
+      diagonalPoint(m, {
+        diagonal: { coupling: "iid", n, g: p.g, symmetry: p.rho, seed: 1 },
+        phi: "tanh",
+        seed: 1,
+        duration: run.duration,
+        every,
+      }),
+    ),
+  );
+  for (const [i, g] of gs.entries()) {
+    for (const [j, rho] of rhos.entries()) {
+      const r = await sites[i][j];
       const th = r ?? theory(g, { backend: m.be }).results;
       curves.push(...diagonalCurve(g, rho, th.autocorrelation.tau, th.diagonal.psiPhi, th.autocorrelation.cPhi));
       const pr = r ? r.prPhi : th.prPhi!;
@@ -118,37 +176,14 @@ export async function prlFig6(m: Mode): Promise<Figure> {
       });
     }
   }
-  // symmetry slows the dynamics (1/e time of C^phi ~10 at rho 0.3, ~50 at 0.6): the runs must be long even in
-  // quick mode — 8 trials x 500 time units at rho 0.3 (quick), x 1000 at rho 0.6 (full)
-  const simRho = m.full ? 0.6 : 0.3,
-    run = { ...fitRun(m, n), duration: m.full ? 1000 : 500, burnIn: 100 };
-  const simPts = gs.map((g) => ({ g, rho: simRho }));
-  const sims = await simulatePoints(
-    m,
-    simPts.map((p) => ({
-      spec: { coupling: "iid", n, g: p.g, symmetry: p.rho, seed: 1 },
-      phi: "tanh" as const,
-      seed: 1,
-    })),
-    run,
-  );
+  const sims = await simulations;
   const simRows = simPts.map((p, k) => {
     const th = theoryRows.find((r) => r.g === `g = ${p.g}` && r.rho === p.rho) as { pr: number; se: number };
     return { g: `g = ${p.g}`, rho: p.rho, ...simPoint(sims[k], "prPhi", th.pr, th.se) };
   });
-  // psi(tau, tau) of network 1 at each g: one trial as long as the PR runs', every sample, lags to 30 (a point)
-  const every = 1;
   const simCurves: Record<string, unknown>[] = [];
-  for (const p of simPts) {
-    const spec = { coupling: "iid" as const, n, g: p.g, symmetry: p.rho, seed: 1 };
-    const d = await m.points.once({ diagonal: spec, phi: "tanh", seed: 1, duration: run.duration, every }, async () => {
-      const { x, samples } = await trialTrajectory(m, makeNetwork(spec), {
-        duration: run.duration,
-        burnIn: run.burnIn,
-        sampleEvery: every,
-      });
-      return fourPointDiagonal(m.be, n, centredPhi(x, samples, n, "tanh"), samples, every, DIAGONAL_REACH / every);
-    });
+  for (const [k, d] of (await diagonals).entries()) {
+    const p = simPts[k];
     d.tau.forEach((tau, l) =>
       simCurves.push({ g: `g = ${p.g}`, rho: `ρ = ${p.rho}`, tau, psi: d.psiPhiOff[l] / d.psiPhiOff[0] }),
     );

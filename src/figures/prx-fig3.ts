@@ -12,6 +12,7 @@ import { realProduct } from "../linalg/complex.ts";
 import { transposed } from "../backend/buffers.ts";
 import { theory } from "../theory/index.ts";
 import { sizeOf, trialTrajectory, type Figure, type Mode } from "./plan.ts";
+import { definePoint, type PointContext } from "./points.ts";
 
 const G = 2.25,
   SAMPLE_EVERY = 0.5,
@@ -19,11 +20,16 @@ const G = 2.25,
   NEURONS_SHOWN = 80,
   SAMPLES_SHOWN = 100;
 
-export async function prxFig3(m: Mode): Promise<Figure> {
-  const n = sizeOf(m, 1000, 2500);
-  const duration = m.full ? 1000 : 300;
-  const point = await m.points.once({ prxFig3: { coupling: "iid", n, g: G, seed: 1 }, duration }, async () => {
-    const r = await trialTrajectory(m, makeNetwork({ coupling: "iid", n, g: G, seed: 1 }), {
+/** one trial's neuron-by-neuron and time-by-time covariances (their corners) and PRs: a point */
+const trialPoint = definePoint(
+  "prxFig3",
+  async (
+    key: { prxFig3: { coupling: "iid"; n: number; g: number; seed: number }; duration: number },
+    ctx: PointContext,
+  ) => {
+    const { duration } = key,
+      n = key.prxFig3.n;
+    const r = await trialTrajectory(ctx, makeNetwork(key.prxFig3), {
       phi: "erf",
       duration,
       burnIn: 100,
@@ -33,8 +39,8 @@ export async function prxFig3(m: Mode): Promise<Figure> {
     const Y = centredPhi(x, S, n, "erf");
     // the identity on the whole trial: tr and ||.||_F^2 of Y^T Y / T and of Y Y^T / N give the same PR
     const Yt = transposed(Y, S, n);
-    const neuron = realProduct(m.be, n, S, n, Yt, Yt).map((v) => v / S); // N x N
-    const time = realProduct(m.be, S, n, S, Y, Y).map((v) => v / n); // T x T
+    const neuron = realProduct(ctx.be, n, S, n, Yt, Yt).map((v) => v / S); // N x N
+    const time = realProduct(ctx.be, S, n, S, Y, Y).map((v) => v / n); // T x T
     const pr = (A: Float64Array, k: number, scale: number) => {
       let tr = 0,
         f = 0;
@@ -75,7 +81,13 @@ export async function prxFig3(m: Mode): Promise<Figure> {
       timeLim: 4 * offSpread(time, S, SAMPLES_SHOWN),
       prPhiCrossBlock: r.results.prPhi,
     };
-  });
+  },
+);
+
+export async function prxFig3(m: Mode): Promise<Figure> {
+  const n = sizeOf(m, 1000, 2500);
+  const duration = m.full ? 1000 : 300;
+  const point = await trialPoint(m, { prxFig3: { coupling: "iid", n, g: G, seed: 1 }, duration });
   const { neuronCells, timeCells, prNeuron, prTime, lim, timeLim, prPhiCrossBlock } = point;
   const th = theory(G, { phi: "erf", backend: m.be }).results;
   const heat = (values: Record<string, unknown>[], title: string, axes: [string, string], domain: number) => ({

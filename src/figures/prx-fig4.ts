@@ -115,26 +115,30 @@ export async function fig4b(m: Mode): Promise<Figure> {
       });
     }
   const sims: Record<string, unknown>[] = [];
-  for (const g of gs)
-    for (const er of ers) {
-      const r = await simulateOnce(m, { coupling: "rmm", n, g, effectiveRank: er, seed: 1 }, "erf", 1, run);
-      r.results.collective.tau.forEach((t, k) =>
-        rows.push({
-          panel: `g_eff = ${g}`,
-          er: `αPR^D = ${er}`,
-          tau: t,
-          psi: r.results.collective.psiPhiNormalized[k],
-          source: "simulation",
-        }),
-      );
-      sims.push({
-        g,
-        er,
-        prPhi: r.results.prPhi,
-        timescales: r.results.timescales,
-        theoryTimescales: theory(g, { backend: m.be, phi: "erf", effectiveRank: er }).results.timescales,
-      });
-    }
+  // every run asked for at once (computed in this order here, side by side on a queue's workers)
+  const grid = gs.flatMap((g) => ers.map((er) => ({ g, er })));
+  const runs = await Promise.all(
+    grid.map(({ g, er }) => simulateOnce(m, { coupling: "rmm", n, g, effectiveRank: er, seed: 1 }, "erf", 1, run)),
+  );
+  for (const [k, { g, er }] of grid.entries()) {
+    const r = runs[k];
+    r.results.collective.tau.forEach((t, k) =>
+      rows.push({
+        panel: `g_eff = ${g}`,
+        er: `αPR^D = ${er}`,
+        tau: t,
+        psi: r.results.collective.psiPhiNormalized[k],
+        source: "simulation",
+      }),
+    );
+    sims.push({
+      g,
+      er,
+      prPhi: r.results.prPhi,
+      timescales: r.results.timescales,
+      theoryTimescales: theory(g, { backend: m.be, phi: "erf", effectiveRank: er }).results.timescales,
+    });
+  }
   const enc = {
     x: { field: "tau", type: "quantitative", title: "τ" },
     y: { field: "psi", type: "quantitative", title: "Ψ^φ(τ, 0) / Ψ^φ(0, 0)" },

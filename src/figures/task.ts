@@ -1,95 +1,156 @@
 /**
- * A figure as a queue job (`strand figures --queue URL`, run by `strand worker`): the job's point names the figure
- * and the run's mode; a worker computes it with its own backend, threads and sampler (its points in memory) and
- * returns the panels as JSON, which the follower draws. One job per figure: the figures of a --full run spread over
- * the workers; within a figure the points run in order on one worker. A worker runs each in a thread of its own
- * (runFigureTaskInThread), so that its event loop stays free to renew the job's lock: the default lock holds however
- * long the figure's dense decompositions take.
+ * Figure points on a queue (`strand figures --queue URL`, run by `strand worker`s; issue 28): the follower computes
+ * the figures itself, and every point a figure asks for (a simulation, a sampling single site, a Lyapunov run, ...:
+ * src/figures/points.ts) becomes one job whose key is the point's key. A worker computes it from its key alone
+ * (computePoint) in a thread of its own (runPointInThread: the worker's event loop stays free to renew the job's lock
+ * through a point's long synchronous parts, dense decompositions). A figure asks for its points all at once, so they
+ * run side by side on as many workers as there are; the follower keeps each as it returns in <out>/points.jsonl (the
+ * file a local run keeps), so a stopped follower continues with --resume, and a local --resume reuses them too.
+ *
+ * Any figures run of one strand version may share a queue: a point's key names everything it computes, so the same
+ * point asked for by two runs is one job, computed once.
  */
 import { Worker } from "node:worker_threads";
+import type { Queue } from "bullmq";
 import { workerEntry } from "../io/worker-entry.ts";
 import { createBackend } from "../backend/select.ts";
+import type { Team } from "../backend/team.ts";
 import { workerExecutor } from "../io/parallel.ts";
 import { samplerPool, type SamplerPool } from "../io/sampler-pool.ts";
-import type { GroupExecutor } from "../simulate/simulate.ts";
-import { pointKey } from "../sweep/grid.ts";
+import { createTeam } from "../io/team-pool.ts";
+import { enqueueSweep, jobIdOf, storedSweep, type JobData, type JobResult, type WorkerInfo } from "../io/queue.ts";
+import type { GroupExecutor } from "../simulate/group.ts";
 import type { SweepHeader, SweepTask } from "../sweep/tasks.ts";
 import { VERSION } from "../version.ts";
-import { computeFigure, FIGS } from "./index.ts";
-import type { Figure, Mode } from "./plan.ts";
-import { pointStore, roundTrip } from "./points.ts";
+import { pointLabel, type PointContext, type PointRunner } from "./points.ts";
 
-/** The run a figure job belongs to: quick or full, --n (or "none"), --networks. */
-export interface FigureRun {
-  mode: "quick" | "full";
-  n: number | "none";
-  networks: number;
-}
+/** The queue header of figure points: the strand version only (see the module comment). */
+export const FIGURES_HEADER: SweepHeader = { strand: VERSION, what: "figures", seeds: 1, axes: [] };
 
-/** The tasks and the queue header of a figures run. */
-export function figureTasks(only: string[], run: FigureRun): { header: SweepHeader; tasks: SweepTask[] } {
-  const tasks = only.map((figure) => {
-    const point = { figure, ...run };
-    return { kind: "figure" as const, point, key: pointKey("figure", point) };
-  });
-  const header: SweepHeader = {
-    strand: VERSION,
-    what: "figures",
-    seeds: 1,
-    axes: [
-      ["figure", only],
-      ["mode", [run.mode]],
-      ["n", [run.n]],
-      ["networks", [run.networks]],
-    ],
-  };
-  return { header, tasks };
-}
+/** A point as a queue task: its key is the point's key (points.ts keyText). */
+export const pointTask = (key: string): SweepTask => ({ kind: "point", point: {}, key });
 
-/** Compute one figure job (a worker's side): its panels (JSON) and time. */
-export async function runFigureTask(
-  point: SweepTask["point"],
+/**
+ * A PointContext of this process: the wasm (or js) backend, `threads` simulation threads (or the executor given), and
+ * the sampler's 2 threads and a team (wasm only), started when a point first asks for them; close() ends those two.
+ */
+export async function localContext(
+  threads = 2,
   executor?: GroupExecutor,
-): Promise<{ figures: Figure[]; seconds: number }> {
-  const k = String(point.figure);
-  if (!(k in FIGS)) throw new RangeError(`invalid argument: no figure \`${k}\` in strand ${VERSION}`);
+): Promise<PointContext & { close(): Promise<void> }> {
+  const be = await createBackend("auto");
   let pool: Promise<SamplerPool> | undefined;
-  const mode: Mode = {
-    full: point.mode === "full",
-    n: point.n === "none" ? undefined : Number(point.n),
-    networks: Number(point.networks),
-    be: await createBackend("auto"),
-    executor: executor ?? workerExecutor(2),
-    points: pointStore(null, {}, false),
+  let team: Promise<Team | undefined> | undefined;
+  return {
+    be,
+    executor: executor ?? workerExecutor(threads),
     sampler: () => (pool ??= samplerPool(2)),
+    team: () => (team ??= be.name === "wasm" ? createTeam(undefined, { fma: be.fma }) : Promise.resolve(undefined)),
+    async close() {
+      if (pool) await (await pool).close();
+      await (await team)?.close();
+    },
   };
-  try {
-    return roundTrip(await computeFigure(mode, k));
-  } finally {
-    if (pool) await (await pool).close();
-  }
 }
 
 /**
- * Compute one figure job in a worker thread of its own (task-worker.ts), with `threads` simulation threads.
- * Errors come back with their name (a RangeError in the point's parameters stays permanent for the queue).
+ * Compute one point (a worker's side) in a worker thread of its own (task-worker.ts) with `threads` simulation threads:
+ * its value (as JSON reads it back) and compute time. Errors come back with their name (a RangeError in the key
+ * stays permanent for the queue).
  */
-export function runFigureTaskInThread(
-  point: SweepTask["point"],
-  threads: number,
-): Promise<{ figures: Figure[]; seconds: number }> {
+export function runPointInThread(key: string, threads: number): Promise<{ value: unknown; seconds: number }> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(workerEntry("task-worker", import.meta.url), { workerData: { point, threads } });
+    const w = new Worker(workerEntry("task-worker", import.meta.url), { workerData: { key, threads } });
     w.once(
       "message",
-      (m: { result?: { figures: Figure[]; seconds: number }; error?: { name: string; message: string } }) => {
+      (m: { result?: { value: unknown; seconds: number }; error?: { name: string; message: string } }) => {
         if (m.result) resolve(m.result);
         else reject(Object.assign(new Error(m.error!.message), { name: m.error!.name }));
-        // the figure's simulation and sampler threads end with it
+        // the point's simulation, sampler and team threads end with it
         void w.terminate();
       },
     );
     w.once("error", reject);
-    w.once("exit", (code) => reject(new Error(`the figure's thread exited with code ${code} before its result`)));
+    w.once("exit", (code) => reject(new Error(`the point's thread exited with code ${code} before its result`)));
   });
+}
+
+/** A queue's state was lost (Redis restarted without persistence, or the queue was removed). */
+export class QueueLostError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "QueueLostError";
+  }
+}
+
+/**
+ * The follower's side: a PointRunner that enqueues each point it is given (a job already in the queue, by key, is not
+ * added again: its result is collected) and resolves it when a worker has computed it, polling the pending jobs every
+ * pollMs. A job failed for good rejects with its reason; a lost queue rejects every pending point (QueueLostError).
+ * Redis not answering is reported (onUnreachable) and retried.
+ */
+export function queueRunner(
+  queue: Queue<JobData, JobResult>,
+  options: { pollMs?: number; onUnreachable?: (e: unknown) => void } = {},
+): PointRunner & { added(): { added: number; present: number }; stop(reason: Error): void } {
+  const waiting = new Map<
+    string,
+    {
+      key: string;
+      resolve: (r: { value: unknown; seconds: number; worker: WorkerInfo }) => void;
+      reject: (e: Error) => void;
+    }
+  >();
+  let added = 0,
+    present = 0,
+    polling = false;
+  const rejectAll = (e: Error) => {
+    for (const w of waiting.values()) w.reject(e);
+    waiting.clear();
+  };
+  const poll = async () => {
+    polling = true;
+    while (waiting.size) {
+      await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
+      try {
+        if (!(await storedSweep(queue))) {
+          rejectAll(
+            new QueueLostError(
+              `the queue ${queue.name} is gone (Redis restarted without persistence, or the queue was removed); ` +
+                "the points returned so far are kept: run the same command with --resume to enqueue the rest",
+            ),
+          );
+          break;
+        }
+        for (const [id, w] of [...waiting]) {
+          const job = await queue.getJob(id);
+          const state = job ? await job.getState() : "missing";
+          if (state === "completed") {
+            const { results, worker } = job!.returnvalue;
+            waiting.delete(id);
+            w.resolve({ value: results.value, seconds: Number(results.seconds), worker });
+          } else if (state === "failed" || state === "missing") {
+            waiting.delete(id);
+            const why = job ? job.failedReason : "its job was removed from the queue";
+            w.reject(new Error(`the point ${pointLabel(JSON.parse(w.key))} failed on the queue: ${why}`));
+          }
+        }
+      } catch (e) {
+        options.onUnreachable?.(e);
+      }
+    }
+    polling = false;
+  };
+  const runner = async (key: string) => {
+    const task = pointTask(key);
+    const n = await enqueueSweep(queue, FIGURES_HEADER, [task]);
+    added += n;
+    present += 1 - n;
+    const result = new Promise<{ value: unknown; seconds: number; worker: WorkerInfo }>((resolve, reject) =>
+      waiting.set(jobIdOf(task.key), { key, resolve, reject }),
+    );
+    if (!polling) void poll();
+    return result;
+  };
+  return Object.assign(runner, { added: () => ({ added, present }), stop: rejectAll });
 }

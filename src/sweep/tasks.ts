@@ -17,8 +17,8 @@ import { gridPoints, pointKey, type GridValue } from "./grid.ts";
 
 /** One point of a sweep. */
 export interface SweepTask {
-  /** "figure": a whole figure of `strand figures --queue` (src/figures/task.ts; not run by runTask) */
-  kind: "theory" | "simulation" | "figure";
+  /** "point": a point of `strand figures --queue`, keyed by the point's key (src/figures/task.ts; not run by runTask) */
+  kind: "theory" | "simulation" | "point";
   point: Record<string, GridValue>;
   key: string;
 }
@@ -104,7 +104,7 @@ const theoryBackend = () => (backendPromise ??= createBackend("auto"));
  */
 export async function runTask(t: SweepTask, executor?: GroupExecutor): Promise<Record<string, unknown>> {
   const p = t.point;
-  if (t.kind === "figure") throw new TypeError("invalid argument: a figure task is run by src/figures/task.ts");
+  if (t.kind === "point") throw new TypeError("invalid argument: a figure point is run by src/figures/task.ts");
   const phi = p.phi as PhiName;
   const t0 = performance.now();
   if (t.kind === "theory") {

@@ -1,12 +1,15 @@
 /**
  * Resumable figure points (src/figures/points.ts): each point computed once, kept in the points file with its compute
- * time, reported as it ends, and read back by a resumed store (the kill-and-resume run: test/cli/figures.test.ts).
+ * time, reported as it ends, and read back by a resumed store (the kill-and-resume run: test/cli/figures.test.ts);
+ * points asked for at once computed one at a time in the order asked, or handed to a runner (the queue's:
+ * test/io/queue.test.ts); a kind of point computed from its key alone.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { pointLabel, pointStore } from "../../src/figures/points.ts";
+import { computePoint, definePoint, keyText, pointLabel, pointStore } from "../../src/figures/points.ts";
+import { localContext } from "../../src/figures/task.ts";
 
 describe("a figure's point store", () => {
   it("computes each point once, reports the ones computed, and a resumed store reuses them with their times", async () => {
@@ -41,5 +44,71 @@ describe("a figure's point store", () => {
     expect(pointLabel({ lyapunov: { coupling: "iid", n: 1000, g: 3, seed: 4 }, k: 250, duration: 300, seed: 4 })).toBe(
       "lyapunov iid n=1000 g=3 seed 4",
     );
+  });
+
+  it("computes points asked for at once one at a time, in the order asked, and a failure is only its await's", async () => {
+    const store = pointStore(null, {}, false);
+    const log: string[] = [];
+    const compute =
+      (name: string, ms: number, fail = false) =>
+      async () => {
+        log.push(`start ${name}`);
+        await new Promise((r) => setTimeout(r, ms));
+        log.push(`end ${name}`);
+        if (fail) throw new Error(`${name} failed`);
+        return name;
+      };
+    // b fails before a is awaited: no unhandled rejection (vitest would report one), the error is b's await's
+    const a = store.once({ p: "a" }, compute("a", 30));
+    const b = store.once({ p: "b" }, compute("b", 1, true));
+    const c = store.once({ p: "c" }, compute("c", 1));
+    expect(await a).toBe("a");
+    await new Promise((r) => setTimeout(r, 20));
+    await expect(b).rejects.toThrow("b failed");
+    expect(await c).toBe("c");
+    expect(log).toEqual(["start a", "end a", "start b", "end b", "start c", "end c"]);
+    expect(store.counts()).toMatchObject({ computed: 2 });
+  });
+
+  it("hands the points it lacks to a runner, all at once, and keeps what the runner returns", async () => {
+    const asked: string[] = [];
+    const release: (() => void)[] = [];
+    const store = pointStore(null, {}, false, undefined, async (k) => {
+      asked.push(k);
+      await new Promise<void>((r) => release.push(r));
+      return { value: { from: "runner", k }, seconds: 2 };
+    });
+    const never = async () => {
+      throw new Error("not computed here");
+    };
+    const ps = [store.once({ p: 1 }, never), store.once({ p: 2 }, never), store.once({ p: 1 }, never)];
+    await new Promise((r) => setTimeout(r, 0));
+    expect(asked).toEqual([keyText({ p: 1 }), keyText({ p: 2 })]); // both out at once; the same key once
+    release.forEach((r) => r());
+    expect((await Promise.all(ps)).map((v) => (v as { k: string }).k)).toEqual([
+      keyText({ p: 1 }),
+      keyText({ p: 2 }),
+      keyText({ p: 1 }),
+    ]);
+  });
+
+  it("computes a defined kind of point from its key's text alone, as the figure's store computes it", async () => {
+    const ctx = await localContext(1);
+    try {
+      const square = definePoint("testSquare", async (key: { testSquare: { x: number; v: Float64Array } }, c) => ({
+        sum: Array.from(key.testSquare.v).reduce((s, v) => s + v * v, key.testSquare.x),
+        backend: c.be.name,
+      }));
+      const key = { testSquare: { x: 1, v: new Float64Array([2, 3]) } };
+      const here = await square({ ...ctx, points: pointStore(null, {}, false) }, key);
+      expect(here).toEqual({ sum: 14, backend: ctx.be.name });
+      expect(await computePoint(keyText(key), ctx)).toEqual(here);
+      await expect(computePoint(JSON.stringify({ noSuchKind: {} }), ctx)).rejects.toThrow(
+        /no kind of figure point `noSuchKind`/,
+      );
+      expect(() => definePoint("testSquare", async () => 0)).toThrow(/defined twice/);
+    } finally {
+      await ctx.close();
+    }
   });
 });

@@ -251,40 +251,63 @@ describe.runIf(REDIS_AVAILABLE)("strand sweep --queue and strand worker (BullMQ 
     );
   }, 60_000);
 
-  it("runs strand figures --queue as one job per figure on two workers, drawing the panels a local run draws", async () => {
+  it("runs strand figures --queue point by point on two workers, side by side, drawing the panels a local run draws", async () => {
     const url = redis.url("figures");
     const out = path.join(dir, "figs-queue"),
+      again = path.join(dir, "figs-again"),
       local = path.join(dir, "figs-local");
-    const only = ["--only", "prx-fig8,prl-fig2a,prx-fig3", "--n", "100"];
-    // a 2 s lock, shorter than a figure job: the job's thread leaves the worker's event loop free to renew it (a job
-    // that held the loop past its lock would be taken back by the other worker and run twice)
+    // 4 simulations (PRL Fig. 2a), one trial (PRX Fig. 3), 15 Lyapunov runs (5 g x 3 networks): 20 points
+    const only = ["--only", "prl-fig2a,prx-fig3,chaos-lambda", "--n", "100"];
+    // a 2 s lock, shorter than a point's thread start and run: the point's thread leaves the worker's event loop free
+    // to renew it (a job that held the loop past its lock would be taken back by the other worker and run twice)
     const ws = [1, 2].map(() => spawnStrand("worker", "--queue", url, "--workers", "1", "--lock-seconds", "2"));
     try {
       await until(() => ws.every((w) => /pid \d+ on queue/.test(w.stderr())), 20_000, "both workers");
       const f = strand("figures", ...only, "--queue", url, "--out", out);
       expect(f.status, f.stderr).toBe(0);
-      expect(f.stderr).toMatch(/3 jobs added/);
+      expect(f.stderr).toMatch(/0 points reused .*, 20 computed \(on the queue: 20 jobs added, 0 already there\)/);
       expect(strand("figures", ...only, "--out", local).status).toBe(0);
       const data = (d: string, name: string) => JSON.parse(readFileSync(path.join(d, `${name}.json`), "utf8")).data;
       // the same seeds on the same backend: the same numbers, wherever they ran
       expect(data(out, "prl-fig2a").simulation).toEqual(data(local, "prl-fig2a").simulation);
       expect(data(out, "prx-fig3").prNeuron).toBe(data(local, "prx-fig3").prNeuron);
-      expect(data(out, "prx-fig8").singularValues).toEqual(data(local, "prx-fig8").singularValues);
-      for (const name of ["prx-fig8", "prl-fig2a", "prx-fig3"])
+      expect(data(out, "chaos-lambda").simulation).toEqual(data(local, "chaos-lambda").simulation);
+      for (const name of ["prl-fig2a", "prx-fig3", "chaos-lambda"])
         expect(existsSync(path.join(out, `${name}.png`))).toBe(true);
-      // each figure ran once, and both workers took part (3 jobs, one at a time each)
-      // (the workers' output is read by this process's event loop, which the synchronous runs above held)
-      const done = () => ws.map((w) => (w.stdout().match(/done figure/g) ?? []).length);
-      await until(() => done()[0] + done()[1] >= 3, 10_000, "the workers' lines");
-      expect(done()[0] + done()[1]).toBe(3);
-      expect(done()[0]).toBeGreaterThan(0);
-      expect(done()[1]).toBeGreaterThan(0);
-      // the follower again with --resume: nothing enqueued, the figures drawn from its queue.jsonl
-      const again = strand("figures", ...only, "--queue", url, "--out", out, "--resume");
-      expect(again.status, again.stderr).toBe(0);
-      expect(again.stderr).toMatch(/0 jobs added/);
+      // the follower kept every point in points.jsonl, as a local run does, with the worker that computed it
+      const kept = (d: string) => {
+        const [, ...rest] = readFileSync(path.join(d, "points.jsonl"), "utf8").trim().split("\n");
+        return rest.map((l) => JSON.parse(l) as { key: string; worker?: { pid: number } });
+      };
+      expect(new Set(kept(out).map((r) => r.key))).toEqual(new Set(kept(local).map((r) => r.key)));
+      const pids = new Set(ws.map((w) => w.proc.pid));
+      expect(kept(out).every((r) => pids.has(r.worker!.pid))).toBe(true);
+      // each point ran once, on both workers, side by side: some two jobs of different workers overlap in time
+      const queue = new Queue("figures", { connection: { host: "127.0.0.1", port: redis.port } });
+      try {
+        const jobs = (await queue.getJobs(["completed"])).map((j) => ({
+          pid: (j.returnvalue as { worker: { pid: number } }).worker.pid,
+          start: j.processedOn!,
+          end: j.finishedOn!,
+        }));
+        expect(jobs).toHaveLength(20);
+        expect(new Set(jobs.map((j) => j.pid)).size).toBe(2);
+        const overlap = jobs.some((a) => jobs.some((b) => a.pid !== b.pid && a.start < b.end && b.start < a.end));
+        expect(overlap).toBe(true);
+      } finally {
+        await queue.close();
+      }
+      // a fresh follower of the same figures: every point is already on the queue, none runs again
+      const g = strand("figures", ...only, "--queue", url, "--out", again);
+      expect(g.status, g.stderr).toBe(0);
+      expect(g.stderr).toMatch(/20 computed \(on the queue: 0 jobs added, 20 already there\)/);
+      expect(data(again, "prl-fig2a").simulation).toEqual(data(out, "prl-fig2a").simulation);
+      // and --resume: every point read back from points.jsonl, the queue not asked
+      const r = strand("figures", ...only, "--queue", url, "--out", out, "--resume");
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/20 points reused .*, 0 computed \(on the queue: 0 jobs added, 0 already there\)/);
     } finally {
       await stopAll(ws);
     }
-  }, 180_000);
+  }, 240_000);
 });
