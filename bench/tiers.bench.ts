@@ -1,6 +1,6 @@
 /**
- * The kernels compiled optimized from their first call (src/io/wasm-tiers.ts, STRAND_OPTIMIZED_WASM=1) against
- * V8's baseline-first tiering (the default), as the user waits: whole processes, cold, alternated, best of `--runs`
+ * The kernels compiled optimized from their first call (src/io/wasm-tiers.ts, the CLI's default) against V8's
+ * baseline-first tiering (STRAND_OPTIMIZED_WASM=0), as the user waits: whole processes, cold, alternated, best of `--runs`
  * (default 2). Commands: the larva connectome's structure (dense SVD and eigenvalues, N = 2952; skipped without
  * ../shared/data), a simulation with its PC spectrum (N = 1500: the symmetric eigendecomposition), and two that run
  * many short kernel calls (theory, the demo), where the tiering should not matter.
@@ -29,7 +29,7 @@ const COMMANDS: [string, string[]][] = [
 ];
 const WAYS: [string, NodeJS.ProcessEnv][] = [
   ["STRAND_OPTIMIZED_WASM=1", { ...process.env, STRAND_OPTIMIZED_WASM: "1" }],
-  ["default", { ...process.env }],
+  ["default (V8 tiering)", { ...process.env, STRAND_OPTIMIZED_WASM: "0" }],
 ];
 
 console.log(

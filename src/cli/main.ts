@@ -38,8 +38,8 @@ Options:
 Environment:
   STRAND_FMA=0      run the wasm kernels' plain SIMD build instead of the fused multiply-add (relaxed SIMD)
                     one, which is the default where the runtime has it; results record which ran (provenance.fma)
-  STRAND_OPTIMIZED_WASM=1  compile the kernels optimized at their first call: a dense decomposition (strand
-                    connectome) ~1.8x faster; off by default, as runs on a team of threads then hang at times
+  STRAND_OPTIMIZED_WASM=0  leave V8's tiering of the wasm kernels alone; by default they are compiled optimized at
+                    their first call, so a dense decomposition (strand connectome) runs ~1.8x faster
 
 Each command has --help.`;
 
@@ -86,9 +86,9 @@ export async function main(argv: string[]): Promise<number> {
   // the wasm backend's fused multiply-add build (relaxed SIMD, behind a V8 flag in Node 20; src/io/relaxed-simd.ts)
   // for this process and its worker threads; STRAND_FMA=0 keeps the plain SIMD build
   if (process.env.STRAND_FMA !== "0") enableRelaxedSimd();
-  // STRAND_OPTIMIZED_WASM=1: every kernel compiled optimized from its first call (src/io/wasm-tiers.ts). Not the
-  // default: with V8's --no-liftoff, `strand lyapunov` on a team of threads hung in 3 of 8 runs (Node 20)
-  if (process.env.STRAND_OPTIMIZED_WASM === "1") compileWasmOptimized();
+  // every kernel compiled optimized from its first call (src/io/wasm-tiers.ts); STRAND_OPTIMIZED_WASM=0 keeps V8's
+  // tiering
+  if (process.env.STRAND_OPTIMIZED_WASM !== "0") compileWasmOptimized();
   try {
     const [cmd, ...rest] = argv;
     if (cmd === undefined || cmd === "help" || cmd === "--help" || cmd === "-h") {

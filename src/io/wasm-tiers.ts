@@ -6,9 +6,10 @@
  * on the first call, 5.5 s on the second; `strand connectome` on the 2952-neuron larva, the whole process: 38-40 s
  * -> 22 s). Kernels called thousands of times (the simulation's steps) tier up after their first few calls either way.
  * `--no-liftoff` compiles every function optimized at its first call instead (a few ms per kernel, unmeasurable on
- * `strand demo` and `strand theory`). Opt-in (STRAND_OPTIMIZED_WASM=1 in the CLI): with it, a run on a team of
- * threads (`strand lyapunov`, shared memory and Atomics.wait) hung in 3 of 8 tries on Node 20, not yet understood.
- * V8 flags are process-wide and read when a module is compiled, so this is set
+ * `strand demo` and `strand theory`). The CLI's default (STRAND_OPTIMIZED_WASM=0 keeps V8's tiering). It was opt-in
+ * for a while: with it a team of threads (`strand lyapunov`) hung in 3 of 8 tries — a race in the team's start-up
+ * (a helper read the call sequence after saying it was ready, src/io/team-worker.mjs), which the changed timing
+ * exposed more often; fixed, 0 of 16 since. V8 flags are process-wide and read when a module is compiled, so this is set
  * before the first backend is created and holds for the worker threads started later. Node-only (node:v8), so it
  * lives in io/; browsers keep their own tiering.
  */

@@ -192,13 +192,17 @@ theory(3, { phi: 3 });
     expect(t.status, t.stderr).toBe(0);
     expect(JSON.parse(t.stdout.slice(0, t.stdout.lastIndexOf("}") + 1)).results.prPhi).toBeCloseTo(PR_TANH_G3, 12);
 
+    // its own process group: npx runs strand as a child, which a signal to npx alone leaves running
     const serve = spawn("npx", ["--no-install", "strand", "serve", "--port", "0"], {
       cwd: app,
       env: userEnv(),
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
+    const exited = new Promise((r) => serve.once("exit", r));
+    let url = "";
     try {
-      const url = await new Promise<string>((resolve, reject) => {
+      url = await new Promise<string>((resolve, reject) => {
         let text = "";
         serve.stdout.on("data", (c) => {
           text += String(c);
@@ -218,8 +222,20 @@ theory(3, { phi: 3 });
       expect(api.status).toBe(200);
       expect((await api.json()).theory.prPhi).toBeCloseTo(PR_TANH_G3, 12);
     } finally {
-      serve.kill("SIGINT");
+      const group = (signal: NodeJS.Signals) => {
+        try {
+          process.kill(-serve.pid!, signal);
+        } catch {
+          // the group is gone already
+        }
+      };
+      group("SIGINT");
+      const hard = setTimeout(() => group("SIGKILL"), 5000);
+      if (serve.exitCode === null && serve.signalCode === null) await exited;
+      clearTimeout(hard);
     }
+    // the server stopped with the test (it used to outlive it)
+    if (url) await expect(fetch(url)).rejects.toThrow();
   }, 60_000);
 
   it("parses a quoted CSV connectome in the core with no Node globals (no Buffer in the isolate)", async () => {
