@@ -10,9 +10,9 @@ import { parseArgs } from "node:util";
 import { UsageError, integer } from "./args.ts";
 import { prepareOutputDir } from "../io/atomic.ts";
 import { enqueueSweep, openQueue, parseQueueUrl } from "../io/queue.ts";
-import { type Mode } from "../figures/plan.ts";
+import { type Figure, type Mode } from "../figures/plan.ts";
 import { FIGURES_HEADER, localContext, queueRunner } from "../figures/task.ts";
-import { computeFigure, FIGS, writeFigures } from "../figures/index.ts";
+import { computeFigure, computeFiguresAtOnce, FIGS, writeFigures } from "../figures/index.ts";
 import { pointLabel, pointStore } from "../figures/points.ts";
 import { VERSION } from "../version.ts";
 
@@ -223,8 +223,7 @@ async function figuresOnQueue(
   process.once("SIGINT", interrupted);
   process.once("SIGTERM", interrupted);
   try {
-    const computed = new Map(only.map((k) => [k, computeFigure(mode, k)]));
-    const settled = await Promise.allSettled(computed.values());
+    const computed = await computeFiguresAtOnce(mode, only);
     if (stopped) {
       console.error(
         `\nstrand figures: stopped by ${stopped}; the points returned so far are in ${path.join(dir, "points.jsonl")}; ` +
@@ -232,12 +231,16 @@ async function figuresOnQueue(
       );
       return 130;
     }
-    const ready = only.filter((k, i) => {
-      const s = settled[i];
-      if (s.status === "rejected") console.error(`strand figures: ${k} failed: ${(s.reason as Error).message}`);
-      return s.status === "fulfilled";
+    const ready = only.filter((k) => {
+      const r = computed.get(k)!;
+      if (r instanceof Error) console.error(`strand figures: ${k} failed: ${r.message}`);
+      return !(r instanceof Error);
     });
-    if (ready.length) await writeFigures(mode, ready, dir, { gallery, source: (k) => computed.get(k)! });
+    if (ready.length)
+      await writeFigures(mode, ready, dir, {
+        gallery,
+        source: async (k) => computed.get(k) as { figures: Figure[]; seconds: number },
+      });
     return ready.length === only.length ? 0 : 1;
   } finally {
     process.off("SIGINT", interrupted);

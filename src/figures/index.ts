@@ -83,6 +83,24 @@ export async function computeFigure(mode: Mode, k: string): Promise<{ figures: F
   return { figures, seconds: (performance.now() - t0) / 1000 + mode.points.counts().reusedSeconds - before };
 }
 
+/** Every figure at once, so that all their points are asked for together (side by side on a queue's workers): each
+ *  figure's panels and time, or the error it failed with. */
+export async function computeFiguresAtOnce(
+  mode: Mode,
+  only: string[],
+): Promise<Map<string, { figures: Figure[]; seconds: number } | Error>> {
+  const settled = await Promise.allSettled(only.map((k) => computeFigure(mode, k)));
+  return new Map(
+    only.map((k, i) => {
+      const s = settled[i];
+      return [
+        k,
+        s.status === "fulfilled" ? s.value : s.reason instanceof Error ? s.reason : new Error(String(s.reason)),
+      ];
+    }),
+  );
+}
+
 /**
  * Draw the figures into dir: each as .svg, .png (2x) and .json, and an index.md; or, as a gallery (the committed
  * docs/figures), each as a 1x PNG only and a README.md whose table names the command, N, the paper panel and the

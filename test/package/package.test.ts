@@ -200,7 +200,7 @@ theory(3, { phi: 3 });
       detached: true,
     });
     const exited = new Promise((r) => serve.once("exit", r));
-    let url = "";
+    let url: string | undefined;
     try {
       url = await new Promise<string>((resolve, reject) => {
         let text = "";
