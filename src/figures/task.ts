@@ -103,14 +103,15 @@ export function queueRunner(
   >();
   let added = 0,
     present = 0,
-    polling = false;
+    polling = false,
+    stopped = false;
   const rejectAll = (e: Error) => {
     for (const w of waiting.values()) w.reject(e);
     waiting.clear();
   };
   const poll = async () => {
     polling = true;
-    while (waiting.size) {
+    while (waiting.size && !stopped) {
       await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
       try {
         if (!(await storedSweep(queue))) {
@@ -136,7 +137,8 @@ export function queueRunner(
           }
         }
       } catch (e) {
-        options.onUnreachable?.(e);
+        // (a stopped follower closes the queue under a poll)
+        if (!stopped) options.onUnreachable?.(e);
       }
     }
     polling = false;
@@ -152,5 +154,9 @@ export function queueRunner(
     if (!polling) void poll();
     return result;
   };
-  return Object.assign(runner, { added: () => ({ added, present }), stop: rejectAll });
+  const stop = (reason: Error) => {
+    stopped = true;
+    rejectAll(reason);
+  };
+  return Object.assign(runner, { added: () => ({ added, present }), stop });
 }
