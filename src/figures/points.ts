@@ -116,12 +116,15 @@ export function pointStore(
       }
     } else results = openResults(file, header, false);
   }
-  // here: one point at a time, in the order asked for
+  // here: one point at a time, in the order asked for; none starts once the store is closed (a figure that failed
+  // leaves the points it asked for queued: they are not computed after the run)
   let turn: Promise<unknown> = Promise.resolve();
+  let closed = false;
   const here =
     (compute: () => Promise<unknown>): PointRunner =>
     () => {
       const p = turn.then(async () => {
+        if (closed) throw new Error("the figures' run ended before this point was computed");
         const t0 = performance.now();
         const value = roundTrip(await compute());
         return { value, seconds: (performance.now() - t0) / 1000 };
@@ -155,6 +158,7 @@ export function pointStore(
     },
     counts: () => ({ reused, computed, reusedSeconds }),
     close() {
+      closed = true;
       results?.close();
     },
   };

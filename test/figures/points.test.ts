@@ -68,6 +68,15 @@ describe("a figure's point store", () => {
     expect(await c).toBe("c");
     expect(log).toEqual(["start a", "end a", "start b", "end b", "start c", "end c"]);
     expect(store.counts()).toMatchObject({ computed: 2 });
+    // closed (the run ended, say by a figure's failure), a store starts no point still waiting for its turn
+    const d = store.once({ p: "d" }, compute("d", 30));
+    const e = store.once({ p: "e" }, compute("e", 1));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(log).toContain("start d");
+    store.close();
+    expect(await d).toBe("d"); // already started: it ends
+    await expect(e).rejects.toThrow(/ended before this point was computed/);
+    expect(log).not.toContain("start e");
   });
 
   it("hands the points it lacks to a runner, all at once, and keeps what the runner returns", async () => {
