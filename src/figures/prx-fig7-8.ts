@@ -125,7 +125,9 @@ export async function prxFig7(m: Mode): Promise<Figure> {
     points.map(({ prD, gamma }) => ({ spec: spec(6, prD, gamma, 1), phi: "erf" as const, seed: 1 })),
     run,
   );
-  simulations.catch(() => undefined); // awaited below, after the theory rows
+  // awaited below, after the theory rows (a failure before that is the figure's, not an unhandled rejection)
+  simulations.catch(() => undefined);
+  for (const site of sites.values()) site.catch(() => undefined);
   for (const prD of prDs)
     for (const g of gs) {
       for (const gamma of gammas) {
