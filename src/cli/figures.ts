@@ -135,16 +135,24 @@ export async function figuresCommand(argv: string[]): Promise<number> {
     gallery = values.gallery === true;
   // --queue: the points go to the queue's workers (checked before any work: a queue of another strand version)
   const queued = values.queue === undefined ? null : await openPointQueue(values.queue);
-  const points = pointStore(
-    pointsFile,
-    { figures: VERSION, mode: full ? "full" : "quick", n: n ?? null, networks },
-    resume,
-    // a --full figure runs for up to hours: each point as it ends (quick runs: only the slow ones)
-    (p) => {
-      if (full || queued || p.seconds >= 30) console.error(`  point: ${pointLabel(p.key)} (${p.seconds.toFixed(0)} s)`);
-    },
-    queued?.runner,
-  );
+  let points;
+  try {
+    points = pointStore(
+      pointsFile,
+      { figures: VERSION, mode: full ? "full" : "quick", n: n ?? null, networks },
+      resume,
+      // a --full figure runs for up to hours: each point as it ends (quick runs: only the slow ones)
+      (p) => {
+        if (full || queued || p.seconds >= 30)
+          console.error(`  point: ${pointLabel(p.key)} (${p.seconds.toFixed(0)} s)`);
+      },
+      queued?.runner,
+    );
+  } catch (e) {
+    // a points file of another run (refused by its header): the queue's connection must not keep the process up
+    await queued?.queue.close();
+    throw e;
+  }
   const ctx = await localContext(2);
   const mode: Mode = {
     full,
