@@ -19,7 +19,6 @@ import { workerExecutor } from "../io/parallel.ts";
 import { samplerPool, type SamplerPool } from "../io/sampler-pool.ts";
 import { createTeam } from "../io/team-pool.ts";
 import { enqueueSweep, jobIdOf, storedSweep, type JobData, type JobResult, type WorkerInfo } from "../io/queue.ts";
-import type { GroupExecutor } from "../simulate/group.ts";
 import type { SweepHeader, SweepTask } from "../sweep/tasks.ts";
 import { VERSION } from "../version.ts";
 import { pointLabel, type PointContext, type PointRunner } from "./points.ts";
@@ -28,22 +27,19 @@ import { pointLabel, type PointContext, type PointRunner } from "./points.ts";
 export const FIGURES_HEADER: SweepHeader = { strand: VERSION, what: "figures", seeds: 1, axes: [] };
 
 /** A point as a queue task: its key is the point's key (points.ts keyText). */
-export const pointTask = (key: string): SweepTask => ({ kind: "point", point: {}, key });
+const pointTask = (key: string): SweepTask => ({ kind: "point", point: {}, key });
 
 /**
- * A PointContext of this process: the wasm (or js) backend, `threads` simulation threads (or the executor given), and
- * the sampler's 2 threads and a team (wasm only), started when a point first asks for them; close() ends those two.
+ * A PointContext of this process: the wasm (or js) backend, `threads` simulation threads, and the sampler's 2 threads
+ * and a team (wasm only), started when a point first asks for them; close() ends those two.
  */
-export async function localContext(
-  threads = 2,
-  executor?: GroupExecutor,
-): Promise<PointContext & { close(): Promise<void> }> {
+export async function localContext(threads = 2): Promise<PointContext & { close(): Promise<void> }> {
   const be = await createBackend("auto");
   let pool: Promise<SamplerPool> | undefined;
   let team: Promise<Team | undefined> | undefined;
   return {
     be,
-    executor: executor ?? workerExecutor(threads),
+    executor: workerExecutor(threads),
     sampler: () => (pool ??= samplerPool(2)),
     team: () => (team ??= be.name === "wasm" ? createTeam(undefined, { fma: be.fma }) : Promise.resolve(undefined)),
     async close() {
@@ -104,7 +100,7 @@ export function queueRunner(
   let added = 0,
     present = 0,
     polling = false,
-    stopped = false;
+    stopped: Error | null = null;
   const rejectAll = (e: Error) => {
     for (const w of waiting.values()) w.reject(e);
     waiting.clear();
@@ -144,10 +140,13 @@ export function queueRunner(
     polling = false;
   };
   const runner = async (key: string) => {
+    // a point asked for after stop(), or stopped while it was being enqueued, would wait for ever: refused
+    if (stopped) throw stopped;
     const task = pointTask(key);
     const n = await enqueueSweep(queue, FIGURES_HEADER, [task]);
     added += n;
     present += 1 - n;
+    if (stopped) throw stopped;
     const result = new Promise<{ value: unknown; seconds: number; worker: WorkerInfo }>((resolve, reject) =>
       waiting.set(jobIdOf(task.key), { key, resolve, reject }),
     );
@@ -155,7 +154,7 @@ export function queueRunner(
     return result;
   };
   const stop = (reason: Error) => {
-    stopped = true;
+    stopped = reason;
     rejectAll(reason);
   };
   return Object.assign(runner, { added: () => ({ added, present }), stop });

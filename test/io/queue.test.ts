@@ -15,6 +15,8 @@ import { Redis } from "ioredis";
 import { Queue } from "bullmq";
 import { root, strand } from "../cli/run.ts";
 import { REDIS_AVAILABLE, startRedis, type RedisServer } from "./redis.ts";
+import { queueRunner } from "../../src/figures/task.ts";
+import { openQueue, parseQueueUrl } from "../../src/io/queue.ts";
 
 interface Proc {
   proc: ChildProcess;
@@ -250,6 +252,22 @@ describe.runIf(REDIS_AVAILABLE)("strand sweep --queue and strand worker (BullMQ 
       /redis:\/\/HOST:PORT/,
     );
   }, 60_000);
+
+  it("has a stopped figure follower refuse points asked for afterwards instead of waiting for them", async () => {
+    const queue = openQueue(parseQueueUrl(redis.url("stopped-follower")));
+    try {
+      const runner = queueRunner(queue, { pollMs: 50 });
+      const key = JSON.stringify({ simulate: { coupling: "iid", n: 60, g: 2, seed: 1 } });
+      const pending = runner(key); // enqueued, no worker: it waits
+      await new Promise((r) => setTimeout(r, 200));
+      runner.stop(new Error("stopped by SIGINT"));
+      await expect(pending).rejects.toThrow("stopped by SIGINT");
+      await expect(runner(key)).rejects.toThrow("stopped by SIGINT");
+      expect(runner.added()).toEqual({ added: 1, present: 0 });
+    } finally {
+      await queue.close();
+    }
+  });
 
   it("runs strand figures --queue point by point on two workers, side by side, drawing the panels a local run draws", async () => {
     const url = redis.url("figures");
