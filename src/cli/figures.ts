@@ -12,7 +12,7 @@ import { prepareOutputDir } from "../io/atomic.ts";
 import { enqueueSweep, openQueue, parseQueueUrl } from "../io/queue.ts";
 import { type Figure, type Mode } from "../figures/plan.ts";
 import { FIGURES_HEADER, localContext, queueRunner } from "../figures/task.ts";
-import { computeFigure, computeFiguresAtOnce, FIGS, writeFigures } from "../figures/index.ts";
+import { checkTimesFile, computeFigure, computeFiguresAtOnce, FIGS, writeFigures } from "../figures/index.ts";
 import { pointLabel, pointStore } from "../figures/points.ts";
 import { VERSION } from "../version.ts";
 
@@ -54,6 +54,9 @@ Usage: strand figures [--quick | --full] [--n N] [--networks K] [--out DIR] [--o
   --resume      continue a run killed or stopped in DIR: every finished point (simulation, sampling single site,
                 Lyapunov run) is kept in DIR/points.jsonl as it ends; only the missing ones are computed, and the
                 figures are drawn again (a points file of another mode, N or --networks is refused)
+  --times FILE  also merge each finished figure's time into FILE, keeping the other figures' (npm run
+                gallery:full: docs/figures/full-times.json, the gallery's --full column; a file of another mode is
+                refused before any work)
   --gallery     a gallery instead: 1x PNGs and a README.md whose table names each figure's paper panel, N,
                 finite-N gap and time (docs/figures: npm run gallery)
   --only LIST   some of: ${wrapList(Object.keys(FIGS), 25, 16, 116)}
@@ -90,6 +93,7 @@ export async function figuresCommand(argv: string[]): Promise<number> {
       resume: { type: "boolean", default: false },
       queue: { type: "string" },
       gallery: { type: "boolean", default: false },
+      times: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -108,6 +112,19 @@ export async function figuresCommand(argv: string[]): Promise<number> {
       );
   const n = values.n === undefined ? undefined : integer("--n", values.n, 0, 50, 20000);
   const networks = integer("--networks", values.networks, 1, 1, 50);
+  const timesFile = values.times;
+  if (timesFile !== undefined) {
+    if (values.gallery || values.queue !== undefined)
+      throw new UsageError(
+        "invalid argument: `--times` goes with neither --gallery (the gallery's README shows its own times) nor " +
+          "--queue (there a figure's time is the wall time of all the figures side by side, not its own)",
+      );
+    try {
+      checkTimesFile(timesFile, { full: values.full === true, n, networks });
+    } catch (e) {
+      throw e instanceof RangeError ? new UsageError(`invalid argument: \`--times\`: ${e.message}`) : e;
+    }
+  }
   const dir = values.out ?? "figures";
   prepareOutputDir(dir);
   // the files this run writes (each figure's .svg/.png/.json, named after its key; index.md; points.jsonl): none
@@ -133,6 +150,7 @@ export async function figuresCommand(argv: string[]): Promise<number> {
   const full = values.full === true;
   const resume = values.resume === true,
     gallery = values.gallery === true;
+
   // --queue: the points go to the queue's workers (checked before any work: a queue of another strand version)
   const queued = values.queue === undefined ? null : await openPointQueue(values.queue);
   let points;
@@ -167,7 +185,7 @@ export async function figuresCommand(argv: string[]): Promise<number> {
   try {
     const code = queued
       ? await figuresOnQueue(mode, only, dir, gallery, queued.runner)
-      : await writeFigures(mode, only, dir, { gallery, source: (k) => computeFigure(mode, k) });
+      : await writeFigures(mode, only, dir, { gallery, timesFile, source: (k) => computeFigure(mode, k) });
     const { reused, computed } = points.counts();
     console.error(
       `strand figures: ${reused} points reused from ${pointsFile}, ${computed} computed` +

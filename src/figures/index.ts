@@ -110,16 +110,10 @@ export async function writeFigures(
   mode: Pick<Mode, "full" | "n" | "networks">,
   only: string[],
   dir: string,
-  options: { gallery?: boolean; source: FigureSource },
+  options: { gallery?: boolean; source: FigureSource; timesFile?: string },
 ): Promise<number> {
   const { source } = options;
-  const flags = [
-    mode.full ? "--full" : "--quick",
-    mode.n ? `--n ${mode.n}` : "",
-    mode.networks > 1 ? `--networks ${mode.networks}` : "",
-  ]
-    .filter(Boolean)
-    .join(" ");
+  const flags = modeFlags(mode);
   const index: string[] = [
     `# strand figures (${flags}, ` + `strand ${VERSION}, ${new Date().toISOString().slice(0, 10)})`,
     "",
@@ -194,6 +188,7 @@ export async function writeFigures(
     }
     console.error(`  (${k}: ${seconds.toFixed(0)} s)`);
     if (!options.gallery) await recordTimes(path.join(dir, "times.json"), flags, times);
+    if (options.timesFile) await recordTimes(options.timesFile, flags, times);
   }
   if (options.gallery) {
     const head = [
@@ -221,6 +216,17 @@ export async function writeFigures(
   return 0;
 }
 
+/** a mode as its command-line flags ("--full", "--quick --n 2500", ...): what a times file is keyed by */
+export function modeFlags(mode: Pick<Mode, "full" | "n" | "networks">): string {
+  return [
+    mode.full ? "--full" : "--quick",
+    mode.n ? `--n ${mode.n}` : "",
+    mode.networks > 1 ? `--networks ${mode.networks}` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
 interface Times {
   strand: string;
   mode: string;
@@ -233,22 +239,45 @@ interface Times {
 /**
  * Each figure's time (with --resume: including its reused points' compute time) into the folder's times.json, merged
  * with earlier runs of the same mode, after every figure: a run stopped part-way keeps the times of the figures it
- * finished (npm run gallery:full keeps the --full ones for the gallery).
+ * finished. The same into `--times FILE` (npm run gallery:full: the gallery's docs/figures/full-times.json), whose
+ * other figures and fields (its provenance note) are kept: checkTimesFile refused one of another mode before the run.
  */
 async function recordTimes(file: string, mode: string, times: Times["figures"]): Promise<void> {
   const earlier = readTimes(file);
+  const same = earlier?.mode === mode;
   const record: Times = {
+    ...(same ? earlier : {}),
     strand: VERSION,
     mode,
     date: new Date().toISOString().slice(0, 10),
     cpus: os.availableParallelism?.() ?? os.cpus().length,
-    figures: { ...(earlier?.mode === mode ? earlier.figures : {}), ...times },
+    figures: { ...(same ? earlier.figures : {}), ...times },
   };
   await writeFileAtomic(file, JSON.stringify(record, null, 1) + "\n");
 }
 
 function readTimes(file: string): Times | null {
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Times) : null;
+  if (!existsSync(file)) return null;
+  let t: Times;
+  try {
+    t = JSON.parse(readFileSync(file, "utf8")) as Times;
+  } catch (e) {
+    throw new RangeError(`\`${file}\` is not a figures times file (${(e as Error).message})`, { cause: e });
+  }
+  if (typeof t?.mode !== "string" || typeof t.figures !== "object" || t.figures === null)
+    throw new RangeError(`\`${file}\` is not a figures times file (no "mode" and "figures")`);
+  return t;
+}
+
+/**
+ * Refuse, before any work, a times file (--times FILE) that is not one or holds another mode's times: merging
+ * a `--quick` figure's seconds into the gallery's --full column would say the wrong thing.
+ */
+export function checkTimesFile(file: string, mode: Pick<Mode, "full" | "n" | "networks">): void {
+  const t = readTimes(file);
+  const flags = modeFlags(mode);
+  if (t && t.mode !== flags)
+    throw new RangeError(`\`${file}\` holds the times of \`${t.mode}\`, not of this run's \`${flags}\``);
 }
 
 /** seconds as "42 s", "12 min" or "3.4 h" */

@@ -222,6 +222,42 @@ describe("strand figures", () => {
     );
   });
 
+  it("merges each figure's time into --times FILE, keeping the other figures' and its note; refuses another mode's", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "strand-fig-"));
+    const times = path.join(dir, "gallery-times.json");
+    const earlier = {
+      strand: "0.0.9",
+      mode: "--quick",
+      date: "2026-01-01",
+      cpus: 2,
+      figures: { "prx-fig3": { seconds: 1234, n: "2500" } },
+      note: "measured by hand",
+    };
+    writeFileSync(times, JSON.stringify(earlier));
+    const r = strand("figures", "--only", "prl-fig5", "--out", dir, "--times", times);
+    expect(r.status, r.stderr).toBe(0);
+    const t = JSON.parse(readFileSync(times, "utf8"));
+    expect(t.figures["prx-fig3"]).toEqual(earlier.figures["prx-fig3"]);
+    expect(t.note).toBe("measured by hand");
+    // the run's own time, the one its folder's times.json keeps
+    const own = JSON.parse(readFileSync(path.join(dir, "times.json"), "utf8"));
+    expect(t.figures["prl-fig5"]).toEqual(own.figures["prl-fig5"]);
+    expect(t.figures["prl-fig5"].seconds).toBeGreaterThanOrEqual(0);
+    // another mode's file is refused before any work, and left as it was
+    const before = readFileSync(times, "utf8");
+    const other = strand("figures", "--full", "--only", "prl-fig5", "--out", dir, "--force", "--times", times);
+    expect(other.status).toBe(2);
+    expect(other.stderr).toContain("holds the times of `--quick`, not of this run's `--full`");
+    expect(readFileSync(times, "utf8")).toBe(before);
+    writeFileSync(times, "{ not json");
+    expect(strand("figures", "--only", "prl-fig5", "--out", dir, "--force", "--times", times).stderr).toContain(
+      "is not a figures times file",
+    );
+    expect(strand("figures", "--gallery", "--out", dir, "--times", times).stderr).toContain(
+      "`--times` goes with neither --gallery",
+    );
+  }, 60_000);
+
   it("never overwrites a figure already in the output folder without --force", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "strand-fig-"));
     writeFileSync(path.join(dir, "prx-fig8.svg"), "keep");
