@@ -11,12 +11,14 @@
  * `once(key, compute)` runs a point at most once per invocation and, with a points file, appends its result as one
  * JSON line (src/io/jsonl.ts: one write per complete line, so a killed run leaves at most a torn last line, which
  * resume cuts off). `strand figures --resume` reads the file back and computes only the points it lacks: a killed run
- * continues where it stopped. The file's header holds the mode, N and networks per point, so points of another run are
+ * continues where it stopped. A key longer than 4 kB (a sampling site's holds its N mode strengths) is kept by its
+ * SHA-256 and label (keyId): the file stays a few times its values' size. The file's header holds the mode, N and networks per point, so points of another run are
  * refused, not mixed in.
  *
  * Values are stored as JSON (typed arrays as arrays); a fresh value goes through the same round trip, and a point is
  * computed from its key's round trip, so a figure sees the same shapes, and a point the same key, wherever it ran.
  */
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { Backend } from "../backend/types.ts";
 import type { Team } from "../backend/team.ts";
@@ -50,6 +52,13 @@ const replacer = (_k: string, v: unknown) =>
 export const roundTrip = <T>(v: T): T => JSON.parse(JSON.stringify(v, replacer));
 /** a point's key as one string: the points file's and the queue's name of it */
 export const keyText = (key: Record<string, unknown>) => JSON.stringify(key, replacer);
+
+/** key texts longer than this are kept in a points file by their SHA-256 (a sampling site's key holds its N mode
+ *  strengths: ~190 kB at N = 5000, three times its value) with the point's label beside it */
+const KEY_TEXT_MAX = 4096;
+/** how a points file names a point: its key's text, or "sha256:<hex>" of a long one */
+export const keyId = (k: string) =>
+  k.length > KEY_TEXT_MAX ? `sha256:${createHash("sha256").update(k).digest("hex")}` : k;
 
 type Compute = (key: never, ctx: PointContext) => Promise<unknown>;
 const KINDS = new Map<string, Compute>();
@@ -111,8 +120,9 @@ export function pointStore(
     if (resume && existsSync(file)) {
       results = openResults(file, header, true); // checks the header, cuts a torn tail
       for (const r of readResults(file).records) {
-        values.set(r.key as string, r.value);
-        seconds.set(r.key as string, Number(r.seconds) || 0);
+        const id = keyId(r.key as string); // the long keys of files written before they were hashed, too
+        values.set(id, r.value);
+        seconds.set(id, Number(r.seconds) || 0);
       }
     } else results = openResults(file, header, false);
   }
@@ -134,25 +144,27 @@ export function pointStore(
     };
   return {
     once<T>(key: Record<string, unknown>, compute: () => Promise<T>): Promise<T> {
-      const k = keyText(key);
-      let p = running.get(k) as Promise<T> | undefined;
-      if (!p && values.has(k)) {
+      const k = keyText(key),
+        id = keyId(k);
+      let p = running.get(id) as Promise<T> | undefined;
+      if (!p && values.has(id)) {
         reused++;
-        reusedSeconds += seconds.get(k) ?? 0;
-        p = Promise.resolve(values.get(k) as T);
-        running.set(k, p);
+        reusedSeconds += seconds.get(id) ?? 0;
+        p = Promise.resolve(values.get(id) as T);
+        running.set(id, p);
       }
       if (!p) {
         p = (runner ?? here(compute))(k).then(({ value, seconds: took, worker }) => {
-          values.set(k, value);
-          results?.append({ key: k, value, seconds: took, ...(worker ? { worker } : {}) });
+          values.set(id, value);
+          const label = id === k ? {} : { label: pointLabel(key) };
+          results?.append({ key: id, ...label, value, seconds: took, ...(worker ? { worker } : {}) });
           computed++;
           onPoint?.({ key, seconds: took });
           return value as T;
         });
         // a figure may ask for several points and await them one by one: a failure is its await's, not unhandled
         p.catch(() => undefined);
-        running.set(k, p);
+        running.set(id, p);
       }
       return p;
     },

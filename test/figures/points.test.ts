@@ -4,7 +4,8 @@
  * points asked for at once computed one at a time in the order asked, or handed to a runner (the queue's:
  * test/io/queue.test.ts); a kind of point computed from its key alone.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -35,6 +36,41 @@ describe("a figure's point store", () => {
     expect(b.counts().reusedSeconds).toBeGreaterThanOrEqual(0);
     b.close();
     expect(() => pointStore(file, { ...header, mode: "full" }, true)).toThrow();
+  });
+
+  it("keeps a long key by its SHA-256 and label, and reuses it, or the key's text an older file kept", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "strand-points-"));
+    const header = { figures: "test", mode: "full" };
+    // a sampling site's key holds its N mode strengths: ~190 kB at N = 5000
+    const D = Array.from({ length: 5000 }, (_, i) => 8 - i / 1000);
+    const key = { sampler: { kind: "overlaps", alpha: 1, D }, phi: "erf", seed: 1 };
+    const a = pointStore(path.join(dir, "points.jsonl"), header, false);
+    await a.once(key, async () => ({ prPhi: 0.0147 }));
+    a.close();
+    const [, line] = readFileSync(path.join(dir, "points.jsonl"), "utf8").trim().split("\n");
+    const rec = JSON.parse(line);
+    expect(rec.key).toBe(`sha256:${createHash("sha256").update(keyText(key)).digest("hex")}`);
+    expect(rec.label).toBe("sampler overlaps alpha=1 seed 1");
+    expect(line.length).toBeLessThan(300);
+    const never = async () => {
+      throw new Error("recomputed");
+    };
+    const b = pointStore(path.join(dir, "points.jsonl"), header, true);
+    expect(await b.once(key, never)).toEqual({ prPhi: 0.0147 });
+    b.close();
+    // a file written before long keys were hashed: the key's whole text
+    const old = path.join(dir, "old.jsonl");
+    writeFileSync(
+      old,
+      JSON.stringify({ header }) +
+        "\n" +
+        JSON.stringify({ key: keyText(key), value: { prPhi: 0.02 }, seconds: 30 }) +
+        "\n",
+    );
+    const c = pointStore(old, header, true);
+    expect(await c.once(key, never)).toEqual({ prPhi: 0.02 });
+    expect(c.counts()).toMatchObject({ reused: 1, computed: 0, reusedSeconds: 30 });
+    c.close();
   });
 
   it("labels a point by its kind and its spec's plain fields", () => {
