@@ -12,8 +12,8 @@
  * JSON line (src/io/jsonl.ts: one write per complete line, so a killed run leaves at most a torn last line, which
  * resume cuts off). `strand figures --resume` reads the file back and computes only the points it lacks: a killed run
  * continues where it stopped. A key longer than 4 kB (a sampling site's holds its N mode strengths) is kept by its
- * SHA-256 and label (keyId): the file stays a few times its values' size. The file's header holds the mode, N and networks per point, so points of another run are
- * refused, not mixed in.
+ * SHA-256 and label (keyId): the file stays about the size of its values. The file's header holds the mode, N and
+ * networks per point, so points of another run are refused, not mixed in.
  *
  * Values are stored as JSON (typed arrays as arrays); a fresh value goes through the same round trip, and a point is
  * computed from its key's round trip, so a figure sees the same shapes, and a point the same key, wherever it ran.
