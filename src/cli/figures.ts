@@ -162,7 +162,9 @@ export async function figuresCommand(argv: string[]): Promise<number> {
       // a --full figure runs for up to hours: each point as it ends (quick runs: only the slow ones)
       (p) => {
         if (full || queued || p.seconds >= 30)
-          console.error(`  point: ${pointLabel(p.key)} (${p.seconds.toFixed(0)} s)`);
+          console.error(
+            `  point: ${pointLabel(p.key)} (${p.seconds.toFixed(0)} s)` + (p.error ? ` — none: ${p.error}` : ""),
+          );
       },
       queued?.runner,
     );

@@ -12,7 +12,9 @@
  * JSON line (src/io/jsonl.ts: one write per complete line, so a killed run leaves at most a torn last line, which
  * resume cuts off). `strand figures --resume` reads the file back and computes only the points it lacks: a killed run
  * continues where it stopped. A key longer than 4 kB (a sampling site's holds its N mode strengths) is kept by its
- * SHA-256 and label (keyId): the file stays about the size of its values. The file's header holds the mode, N and
+ * SHA-256 and label (keyId): the file stays about the size of its values. A point that fails in its parameters (a
+ * permanent error: a sampling site whose strong mode condenses, a diverging run) is kept too, as its error, and a
+ * resumed run fails it again at once instead of recomputing it. The file's header holds the mode, N and
  * networks per point, so points of another run are refused, not mixed in.
  *
  * Values are stored as JSON (typed arrays as arrays); a fresh value goes through the same round trip, and a point is
@@ -25,6 +27,7 @@ import type { Team } from "../backend/team.ts";
 import type { GroupExecutor } from "../simulate/group.ts";
 import type { SamplerPool } from "../io/sampler-pool.ts";
 import { openResults, readResults, type ResultsFile } from "../io/jsonl.ts";
+import { isPermanent } from "../sweep/tasks.ts";
 import { VERSION } from "../version.ts";
 
 /** What computing a point may use besides its key: a backend, simulation threads, the sampling theory's threads and
@@ -106,10 +109,12 @@ export function pointStore(
   header: Record<string, unknown>,
   resume: boolean,
   /** called as each point computed here ends (the CLI's progress lines) */
-  onPoint?: (p: { key: Record<string, unknown>; seconds: number }) => void,
+  onPoint?: (p: { key: Record<string, unknown>; seconds: number; error?: string }) => void,
   runner?: PointRunner,
 ): PointStore {
   const values = new Map<string, unknown>();
+  /** points that failed in their parameters: their error's name and message */
+  const failures = new Map<string, { name: string; message: string }>();
   const seconds = new Map<string, number>();
   const running = new Map<string, Promise<unknown>>();
   let results: ResultsFile | null = null;
@@ -121,7 +126,8 @@ export function pointStore(
       results = openResults(file, header, true); // checks the header, cuts a torn tail
       for (const r of readResults(file).records) {
         const id = keyId(r.key as string); // the long keys of files written before they were hashed, too
-        values.set(id, r.value);
+        if (r.error) failures.set(id, r.error as { name: string; message: string });
+        else values.set(id, r.value);
         seconds.set(id, Number(r.seconds) || 0);
       }
     } else results = openResults(file, header, false);
@@ -136,8 +142,11 @@ export function pointStore(
       const p = turn.then(async () => {
         if (closed) throw new Error("the figures' run ended before this point was computed");
         const t0 = performance.now();
-        const value = roundTrip(await compute());
-        return { value, seconds: (performance.now() - t0) / 1000 };
+        try {
+          return { value: roundTrip(await compute()), seconds: (performance.now() - t0) / 1000 };
+        } catch (e) {
+          throw Object.assign(e as Error, { pointSeconds: (performance.now() - t0) / 1000 });
+        }
       });
       turn = p.catch(() => undefined);
       return p;
@@ -147,10 +156,14 @@ export function pointStore(
       const k = keyText(key),
         id = keyId(k);
       let p = running.get(id) as Promise<T> | undefined;
-      if (!p && values.has(id)) {
+      if (!p && (values.has(id) || failures.has(id))) {
         reused++;
         reusedSeconds += seconds.get(id) ?? 0;
-        p = Promise.resolve(values.get(id) as T);
+        const failed = failures.get(id);
+        p = failed
+          ? Promise.reject(Object.assign(new Error(failed.message), { name: failed.name }))
+          : Promise.resolve(values.get(id) as T);
+        p.catch(() => undefined);
         running.set(id, p);
       }
       if (!p) {
@@ -161,6 +174,21 @@ export function pointStore(
           computed++;
           onPoint?.({ key, seconds: took });
           return value as T;
+        });
+        // a failure in the point's parameters computed here is a result too: kept, and failed again on resume
+        p = p.catch((e: Error & { pointSeconds?: number }) => {
+          if (e.pointSeconds !== undefined && isPermanent(e)) {
+            const label = id === k ? {} : { label: pointLabel(key) };
+            results?.append({
+              key: id,
+              ...label,
+              error: { name: e.name, message: e.message },
+              seconds: e.pointSeconds,
+            });
+            computed++;
+            onPoint?.({ key, seconds: e.pointSeconds, error: e.message });
+          }
+          throw e;
         });
         // a figure may ask for several points and await them one by one: a failure is its await's, not unhandled
         p.catch(() => undefined);

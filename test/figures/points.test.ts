@@ -11,6 +11,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { computePoint, definePoint, keyText, pointLabel, pointStore } from "../../src/figures/points.ts";
 import { localContext } from "../../src/figures/task.ts";
+import { ConvergenceError } from "../../src/errors.ts";
 
 describe("a figure's point store", () => {
   it("computes each point once, reports the ones computed, and a resumed store reuses them with their times", async () => {
@@ -71,6 +72,36 @@ describe("a figure's point store", () => {
     expect(await c.once(key, never)).toEqual({ prPhi: 0.02 });
     expect(c.counts()).toMatchObject({ reused: 1, computed: 0, reusedSeconds: 30 });
     c.close();
+  });
+
+  it("keeps a point that failed in its parameters as its error, failed again on resume without recomputing", async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "strand-points-")), "points.jsonl");
+    const header = { figures: "test", mode: "full" };
+    const key = { sampler: { kind: "overlaps", g: 10, gamma: 0.6 }, phi: "erf", seed: 1 };
+    const flaky = { sampler: { kind: "overlaps", g: 6, gamma: 0.6 }, phi: "erf", seed: 1 };
+    const ended: string[] = [];
+    const a = pointStore(file, header, false, (p) => ended.push(`${pointLabel(p.key)}: ${p.error}`));
+    const condenses = async () => {
+      throw new ConvergenceError("mode 1 of 5000 condenses", { iteration: 3 });
+    };
+    await expect(a.once(key, condenses)).rejects.toThrow("mode 1 of 5000 condenses");
+    // a failure of the machine's, not the point's (retrying may help): not kept
+    await expect(
+      a.once(flaky, async () => {
+        throw new Error("out of memory");
+      }),
+    ).rejects.toThrow("out of memory");
+    a.close();
+    expect(ended).toEqual(["sampler overlaps g=10 gamma=0.6 seed 1: mode 1 of 5000 condenses"]);
+    let calls = 0;
+    const b = pointStore(file, header, true);
+    const again = b.once(key, async () => (calls++, 1));
+    await expect(again).rejects.toThrow("mode 1 of 5000 condenses");
+    await expect(again).rejects.toMatchObject({ name: "ConvergenceError" });
+    expect(await b.once(flaky, async () => (calls++, 2))).toBe(2);
+    expect(calls).toBe(1);
+    expect(b.counts()).toMatchObject({ reused: 1, computed: 1 });
+    b.close();
   });
 
   it("labels a point by its kind and its spec's plain fields", () => {
