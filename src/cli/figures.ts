@@ -150,7 +150,6 @@ export async function figuresCommand(argv: string[]): Promise<number> {
   const full = values.full === true;
   const resume = values.resume === true,
     gallery = values.gallery === true;
-
   // --queue: the points go to the queue's workers (checked before any work: a queue of another strand version)
   const queued = values.queue === undefined ? null : await openPointQueue(values.queue);
   let points;
