@@ -112,6 +112,7 @@ export async function figuresCommand(argv: string[]): Promise<number> {
       );
   const n = values.n === undefined ? undefined : integer("--n", values.n, 0, 50, 20000);
   const networks = integer("--networks", values.networks, 1, 1, 50);
+  const full = values.full === true;
   const timesFile = values.times;
   if (timesFile !== undefined) {
     if (values.gallery || values.queue !== undefined)
@@ -120,7 +121,7 @@ export async function figuresCommand(argv: string[]): Promise<number> {
           "--queue (there a figure's time is the wall time of all the figures side by side, not its own)",
       );
     try {
-      checkTimesFile(timesFile, { full: values.full === true, n, networks });
+      checkTimesFile(timesFile, { full, n, networks });
     } catch (e) {
       throw e instanceof RangeError ? new UsageError(`invalid argument: \`--times\`: ${e.message}`) : e;
     }
@@ -147,7 +148,6 @@ export async function figuresCommand(argv: string[]): Promise<number> {
           `start over in \`${dir}\``,
       );
   }
-  const full = values.full === true;
   const resume = values.resume === true,
     gallery = values.gallery === true;
   // --queue: the points go to the queue's workers (checked before any work: a queue of another strand version)

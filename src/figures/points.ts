@@ -167,29 +167,29 @@ export function pointStore(
         running.set(id, p);
       }
       if (!p) {
-        p = (runner ?? here(compute))(k).then(({ value, seconds: took, worker }) => {
-          values.set(id, value);
-          const label = id === k ? {} : { label: pointLabel(key) };
-          results?.append({ key: id, ...label, value, seconds: took, ...(worker ? { worker } : {}) });
+        // a point computed, or failed in its parameters here (a result too: failed again on resume), as a line
+        const keep = (took: number, outcome: { value: unknown } | { error: { name: string; message: string } }) => {
+          results?.append({
+            key: id,
+            ...(id === k ? {} : { label: pointLabel(key) }),
+            ...outcome,
+            seconds: took,
+          });
           computed++;
-          onPoint?.({ key, seconds: took });
-          return value as T;
-        });
-        // a failure in the point's parameters computed here is a result too: kept, and failed again on resume
-        p = p.catch((e: Error & { pointSeconds?: number }) => {
-          if (e.pointSeconds !== undefined && isPermanent(e)) {
-            const label = id === k ? {} : { label: pointLabel(key) };
-            results?.append({
-              key: id,
-              ...label,
-              error: { name: e.name, message: e.message },
-              seconds: e.pointSeconds,
-            });
-            computed++;
-            onPoint?.({ key, seconds: e.pointSeconds, error: e.message });
-          }
-          throw e;
-        });
+          onPoint?.({ key, seconds: took, ...("error" in outcome ? { error: outcome.error.message } : {}) });
+        };
+        p = (runner ?? here(compute))(k).then(
+          ({ value, seconds: took, worker }) => {
+            values.set(id, value);
+            keep(took, { value, ...(worker ? { worker } : {}) });
+            return value as T;
+          },
+          (e: Error & { pointSeconds?: number }) => {
+            if (e.pointSeconds !== undefined && isPermanent(e))
+              keep(e.pointSeconds, { error: { name: e.name, message: e.message } });
+            throw e;
+          },
+        );
         // a figure may ask for several points and await them one by one: a failure is its await's, not unhandled
         p.catch(() => undefined);
         running.set(id, p);
