@@ -5,13 +5,14 @@
  * (computePoint) in a thread of its own (runPointInThread: the worker's event loop stays free to renew the job's lock
  * through a point's long synchronous parts, dense decompositions). A figure asks for its points all at once, so they
  * run side by side on as many workers as there are; the follower keeps each as it returns in <out>/points.jsonl (the
- * file a local run keeps), so a stopped follower continues with --resume, and a local --resume reuses them too.
+ * file a local run keeps; one failed in its parameters as its error, queueFailure), so a stopped follower continues
+ * with --resume, and a local --resume reuses them too.
  *
  * Any figures run of one strand version may share a queue: a point's key names everything it computes, so the same
  * point asked for by two runs is one job, computed once.
  */
 import { Worker } from "node:worker_threads";
-import type { Queue } from "bullmq";
+import type { Job, Queue } from "bullmq";
 import { workerEntry } from "../io/worker-entry.ts";
 import { createBackend } from "../backend/select.ts";
 import type { Team } from "../backend/team.ts";
@@ -19,7 +20,7 @@ import { workerExecutor } from "../io/parallel.ts";
 import { samplerPool, type SamplerPool } from "../io/sampler-pool.ts";
 import { createTeam } from "../io/team-pool.ts";
 import { enqueueSweep, jobIdOf, storedSweep, type JobData, type JobResult, type WorkerInfo } from "../io/queue.ts";
-import type { SweepHeader, SweepTask } from "../sweep/tasks.ts";
+import { isPermanent, type SweepHeader, type SweepTask } from "../sweep/tasks.ts";
 import { VERSION } from "../version.ts";
 import { pointLabel, type PointContext, type PointRunner } from "./points.ts";
 
@@ -71,6 +72,21 @@ export function runPointInThread(key: string, threads: number): Promise<{ value:
   });
 }
 
+/**
+ * A point's failed (or removed) job as the error its figure sees. A failure in the point's parameters reached its job
+ * as "Name: message" (errorText, thrown unrecoverable at once); it keeps its name, and its compute time as
+ * pointSeconds, so that the follower's points file keeps it like a local run's (points.ts: --resume fails it again
+ * instead of enqueueing it). Any other failure (retries exhausted, a job removed) is the machine's: a plain Error.
+ */
+export function queueFailure(key: string, job: Job<JobData, JobResult> | undefined): Error {
+  const why = job ? job.failedReason : "its job was removed from the queue";
+  const e = new Error(`the point ${pointLabel(JSON.parse(key))} failed on the queue: ${why}`);
+  const name = /^(\w+): /.exec(why)?.[1];
+  if (!job || !name || !isPermanent(Object.assign(new Error(), { name }))) return e;
+  const ms = (job.finishedOn ?? 0) - (job.processedOn ?? 0);
+  return Object.assign(e, { name, pointSeconds: Math.max(0, ms) / 1000 });
+}
+
 /** A queue's state was lost (Redis restarted without persistence, or the queue was removed). */
 export class QueueLostError extends Error {
   constructor(message: string) {
@@ -120,17 +136,16 @@ export function queueRunner(
           break;
         }
         for (const [id, w] of [...waiting]) {
-          const job = await queue.getJob(id);
-          const state = job ? await job.getState() : "missing";
-          if (state === "completed") {
-            const { results, worker } = job!.returnvalue;
-            waiting.delete(id);
+          const state = await queue.getJobState(id);
+          if (state !== "completed" && state !== "failed" && state !== "unknown") continue;
+          // the job read once its state is final: one read while active has no result or reason yet, even if it
+          // has finished by the time its state is asked
+          const job = state === "unknown" ? undefined : await queue.getJob(id);
+          waiting.delete(id);
+          if (state === "completed" && job) {
+            const { results, worker } = job.returnvalue;
             w.resolve({ value: results.value, seconds: Number(results.seconds), worker });
-          } else if (state === "failed" || state === "missing") {
-            waiting.delete(id);
-            const why = job ? job.failedReason : "its job was removed from the queue";
-            w.reject(new Error(`the point ${pointLabel(JSON.parse(w.key))} failed on the queue: ${why}`));
-          }
+          } else w.reject(queueFailure(w.key, job));
         }
       } catch (e) {
         // (a stopped follower closes the queue under a poll)

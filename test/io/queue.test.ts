@@ -16,6 +16,7 @@ import { Queue } from "bullmq";
 import { root, strand } from "../cli/run.ts";
 import { REDIS_AVAILABLE, startRedis, type RedisServer } from "./redis.ts";
 import { queueRunner } from "../../src/figures/task.ts";
+import { pointStore } from "../../src/figures/points.ts";
 import { openQueue, parseQueueUrl } from "../../src/io/queue.ts";
 
 interface Proc {
@@ -268,6 +269,38 @@ describe.runIf(REDIS_AVAILABLE)("strand sweep --queue and strand worker (BullMQ 
       await queue.close();
     }
   });
+
+  it("keeps a figure point failed on the queue in its parameters, and --resume fails it again without the queue", async () => {
+    const url = redis.url("failing-point");
+    const queue = openQueue(parseQueueUrl(url));
+    const w = worker(url);
+    const file = path.join(dir, "failing-points.jsonl"),
+      header = { figures: "test", mode: "quick" };
+    // a kind of point this strand does not have: the worker's computePoint throws a RangeError, a permanent failure
+    const key = { nosuchpoint: { n: 10, seed: 1 } };
+    const why =
+      /the point nosuchpoint n=10 seed 1 failed on the queue: RangeError: .*no kind of figure point `nosuchpoint`/;
+    try {
+      await until(() => /pid \d+ on queue/.test(w.stderr()), 20_000, "the worker");
+      const store = pointStore(file, header, false, undefined, queueRunner(queue, { pollMs: 50 }));
+      const e = (await store.once(key, async () => 0).catch((x: unknown) => x)) as Error;
+      expect(e.name, e.message).toBe("RangeError");
+      expect(e.message).toMatch(why);
+      store.close();
+      const kept = lines(file).records as unknown as { key: string; error: { name: string }; seconds: number }[];
+      expect(kept).toHaveLength(1);
+      expect(kept[0].error.name).toBe("RangeError");
+      expect(kept[0].seconds).toBeGreaterThanOrEqual(0);
+      // resumed: the failure read back, not asked of the queue again
+      const resumed = pointStore(file, header, true, undefined, () => Promise.reject(new Error("asked the queue")));
+      await expect(resumed.once(key, async () => 0)).rejects.toThrow(why);
+      expect(resumed.counts()).toMatchObject({ reused: 1, computed: 0 });
+      resumed.close();
+    } finally {
+      await queue.close();
+      await stopAll([w]);
+    }
+  }, 60_000);
 
   it("runs strand figures --queue point by point on two workers, side by side, drawing the panels a local run draws", async () => {
     const url = redis.url("figures");
