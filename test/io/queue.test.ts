@@ -3,7 +3,8 @@
  * `strand worker` processes as a user runs them — the queue gives exactly the local sweep's lines; re-enqueueing
  * adds nothing; a worker killed with SIGKILL mid-point and a killed follower lose nothing (every point once); a point
  * that fails in its parameters is one failed line, not retried; Redis restarted without persistence is reported and
- * --resume completes the sweep; a worker refuses a queue of another strand version.
+ * --resume completes the sweep; a worker refuses a queue of another strand version; `strand figures --queue` runs
+ * its points on two workers as a local run computes them, and keeps a point failed in its parameters as a local run does.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
