@@ -20,7 +20,7 @@ import { workerExecutor } from "../io/parallel.ts";
 import { samplerPool, type SamplerPool } from "../io/sampler-pool.ts";
 import { createTeam } from "../io/team-pool.ts";
 import { enqueueSweep, jobIdOf, storedSweep, type JobData, type JobResult, type WorkerInfo } from "../io/queue.ts";
-import { isPermanent, type SweepHeader, type SweepTask } from "../sweep/tasks.ts";
+import { permanentNameOf, type SweepHeader, type SweepTask } from "../sweep/tasks.ts";
 import { VERSION } from "../version.ts";
 import { pointLabel, type PointContext, type PointRunner } from "./points.ts";
 
@@ -81,8 +81,8 @@ export function runPointInThread(key: string, threads: number): Promise<{ value:
 export function queueFailure(key: string, job: Job<JobData, JobResult> | undefined): Error {
   const why = job ? job.failedReason : "its job was removed from the queue";
   const e = new Error(`the point ${pointLabel(JSON.parse(key))} failed on the queue: ${why}`);
-  const name = /^(\w+): /.exec(why)?.[1];
-  if (!job || !name || !isPermanent(Object.assign(new Error(), { name }))) return e;
+  const name = permanentNameOf(why);
+  if (!job || !name) return e;
   const ms = (job.finishedOn ?? 0) - (job.processedOn ?? 0);
   return Object.assign(e, { name, pointSeconds: Math.max(0, ms) / 1000 });
 }

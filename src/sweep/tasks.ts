@@ -165,3 +165,10 @@ export function isPermanent(e: unknown): boolean {
 
 /** An error as a record's `error` field: "Name: message". */
 export const errorText = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+/** The name of a permanent error in an errorText ("ConvergenceError: ..."), as a queue's failed job keeps it; undefined
+ *  for any other text. */
+export function permanentNameOf(text: string): string | undefined {
+  const name = /^(\w+): /.exec(text)?.[1];
+  return name !== undefined && PERMANENT.includes(name) ? name : undefined;
+}
